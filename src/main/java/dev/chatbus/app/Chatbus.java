@@ -1,0 +1,63 @@
+package dev.chatbus.app;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * The {@code chatbus} command: the Vert.x launcher with Chatbus's main verticle.
+ * <p>
+ * Takes the launcher's options ({@code -conf FILE|JSON}, {@code -cluster}, {@code -instances N} for the
+ * number of edge instances, {@code -options} for Vert.x). SIGTERM and SIGINT shut the node down
+ * gracefully and exit with status 0.
+ */
+public final class Chatbus implements VertxApplicationHooks {
+
+  private static final String LOGBACK_PROPERTY = "logback.configurationFile";
+  private static final Path LOGBACK_FILE = Path.of("conf", "logback.xml");
+
+  private Chatbus() {
+  }
+
+  public static void main(String[] args) {
+    if (System.getProperty(LOGBACK_PROPERTY) == null && Files.isRegularFile(LOGBACK_FILE)) {
+      System.setProperty(LOGBACK_PROPERTY, LOGBACK_FILE.toString());
+    }
+    // A signal ends the JVM with status 128+n unless handled; exiting from the handler runs the
+    // launcher's shutdown hook (vertx.close(), hence the graceful shutdown) and then exits with 0.
+    Signal.handle(new Signal("TERM"), sig -> System.exit(0));
+    Signal.handle(new Signal("INT"), sig -> System.exit(0));
+    // The launcher is created only now, so that its logger starts after the logback setting above.
+    new VertxApplication(args, new Chatbus()).launch();
+  }
+
+  @Override
+  public Supplier<? extends Deployable> verticleSupplier() {
+    return MainVerticle::new;
+  }
+
+  /** {@code -instances N} sets the number of edge instances; the main verticle itself runs once. */
+  @Override
+  public void beforeDeployingVerticle(HookContext context) {
+    int instances = context.deploymentOptions().getInstances();
+    if (instances > 1) {
+      JsonObject conf = context.deploymentOptions().getConfig();
+      conf.put("tcp", conf.getJsonObject("tcp", new JsonObject()).put("instances", instances));
+      context.deploymentOptions().setInstances(1);
+    }
+  }
+
+  @Override
+  public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
+    LoggerFactory.getLogger(Chatbus.class).error("exiting: {}", t == null ? "start-up timed out" : t.getMessage());
+    context.vertx().close();
+  }
+}

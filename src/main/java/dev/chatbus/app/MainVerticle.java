@@ -1,0 +1,131 @@
+package dev.chatbus.app;
+
+import dev.chatbus.bus.BusCodecs;
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.config.ConfigLoader;
+import dev.chatbus.edge.ConnectionLimits;
+import dev.chatbus.edge.TcpServerVerticle;
+import dev.chatbus.protocol.ServerInfo;
+import dev.chatbus.room.RoomRouterVerticle;
+import io.vertx.core.Closeable;
+import io.vertx.core.Completable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.VertxInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts one Chatbus node: loads the configuration, registers the bus codecs, then deploys the router
+ * and, once it is ready, the edge (one instance per configured event loop), so nothing accepts clients
+ * before what it needs is up.
+ * <p>
+ * Shutting down runs the chain backwards: the edge first (goodbyes, drained queues), then the router.
+ * Vert.x undeploys child deployments all at once, so the order is kept by a close hook that runs when
+ * {@code vertx.close()} begins (SIGTERM leads there too), before Vert.x undeploys anything.
+ */
+public final class MainVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
+
+  private final List<TcpServerVerticle> edges = new CopyOnWriteArrayList<>();
+  private final Closeable orderedShutdown = this::shutdownInOrder;
+  private ChatbusConfig config;
+  private String routerDeployment;
+  private String edgeDeployment;
+
+  @Override
+  public Future<?> start() {
+    Future<String> version = vertx.executeBlocking(MainVerticle::readVersion);
+    return ConfigLoader.load(vertx, config())
+      .compose(cfg -> version.compose(v -> deploy(cfg, v)))
+      .onFailure(err -> log.error("Chatbus did not start: {}", err.getMessage()));
+  }
+
+  private Future<?> deploy(ChatbusConfig cfg, String version) {
+    config = cfg;
+    BusCodecs.register(vertx.eventBus());
+    int nodeTag = ThreadLocalRandom.current().nextInt(1 << 16);
+    ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
+    ConnectionLimits limits = new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
+      cfg.limits().perIpExempt());
+    AtomicInteger instance = new AtomicInteger();
+    return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), nodeTag))
+      .compose(id -> {
+        routerDeployment = id;
+        return vertx.deployVerticle(() -> {
+          TcpServerVerticle edge = new TcpServerVerticle(cfg.edge(), server, limits, instance.getAndIncrement(), nodeTag);
+          edges.add(edge);
+          return edge;
+        }, new DeploymentOptions().setInstances(cfg.tcp().instances()));
+      })
+      .onSuccess(id -> {
+        edgeDeployment = id;
+        ((VertxInternal) vertx).addCloseHook(orderedShutdown);
+        log.info("chatbus {} node {} listening on {}:{} with {} edge instances", version, cfg.nodeName(),
+          cfg.tcp().host(), port(), cfg.tcp().instances());
+      });
+  }
+
+  @Override
+  public Future<?> stop() {
+    ((VertxInternal) vertx).removeCloseHook(orderedShutdown);
+    return undeployInOrder().andThen(ar -> BusCodecs.unregister(vertx.eventBus()));
+  }
+
+  /** The client port, once started. */
+  public int port() {
+    return edges.get(0).port();
+  }
+
+  /** The configuration this node runs with, once started. */
+  public ChatbusConfig configuration() {
+    return config;
+  }
+
+  private void shutdownInOrder(Completable<Void> done) {
+    log.info("shutting down: telling clients, then draining");
+    undeployInOrder().onComplete(ar -> {
+      log.info("shut down");
+      done.succeed();
+    });
+  }
+
+  private Future<Void> undeployInOrder() {
+    return undeploy(edgeDeployment, "edge")
+      .compose(v -> {
+        edgeDeployment = null;
+        return undeploy(routerDeployment, "router");
+      })
+      .andThen(ar -> routerDeployment = null);
+  }
+
+  private Future<Void> undeploy(String id, String what) {
+    if (id == null || !vertx.deploymentIDs().contains(id)) {
+      return Future.succeededFuture();
+    }
+    return vertx.undeploy(id).recover(err -> {
+      log.warn("stopping the {} failed: {}", what, err.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  private static String readVersion() throws IOException {
+    try (InputStream in = MainVerticle.class.getResourceAsStream("/chatbus.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "dev");
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.chatbus.bus;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Registers the codec of every bus record, once per Vert.x instance, before any verticle sends one.
+ * <p>
+ * Locally a record travels as itself: records are immutable, so {@code transform} hands every consumer
+ * the same instance. Across nodes it travels in its {@link Wire} form, under a codec name that is the
+ * same on every node.
+ */
+public final class BusCodecs {
+
+  private BusCodecs() {
+  }
+
+  private static final List<RecordCodec<?>> CODECS = List.of(
+    codec(RoomEvent.class, RoomEvent::read),
+    codec(PrivateMessage.class, PrivateMessage::read),
+    codec(Command.Login.class, Command.Login::read),
+    codec(Command.Join.class, Command.Join::read),
+    codec(Command.Leave.class, Command.Leave::read),
+    codec(Command.Say.class, Command.Say::read),
+    codec(Command.Tell.class, Command.Tell::read),
+    codec(Command.Rename.class, Command.Rename::read),
+    codec(Command.Who.class, Command.Who::read),
+    codec(Command.ListRooms.class, Command.ListRooms::read),
+    codec(Command.Disconnect.class, Command.Disconnect::read),
+    codec(Reply.LoggedIn.class, Reply.LoggedIn::read),
+    codec(Reply.Joined.class, Reply.Joined::read),
+    codec(Reply.Left.class, Reply.Left::read),
+    codec(Reply.Accepted.class, Reply.Accepted::read),
+    codec(Reply.Renamed.class, Reply.Renamed::read),
+    codec(Reply.Members.class, Reply.Members::read),
+    codec(Reply.RoomList.class, Reply.RoomList::read));
+
+  /** Registers every codec on {@code bus}; fails if they are already registered there. */
+  public static void register(EventBus bus) {
+    for (RecordCodec<?> codec : CODECS) {
+      codec.registerOn(bus);
+    }
+  }
+
+  /** Removes what {@link #register} added. */
+  public static void unregister(EventBus bus) {
+    for (RecordCodec<?> codec : CODECS) {
+      bus.unregisterDefaultCodec(codec.type);
+    }
+  }
+
+  /** The codec of {@code type}, for tests that check the wire form. */
+  @SuppressWarnings("unchecked")
+  public static <T extends Wire.Writable> MessageCodec<T, T> codecOf(Class<T> type) {
+    for (RecordCodec<?> codec : CODECS) {
+      if (codec.type == type) {
+        return (MessageCodec<T, T>) codec;
+      }
+    }
+    throw new IllegalArgumentException("no codec for " + type);
+  }
+
+  private static <T extends Wire.Writable> RecordCodec<T> codec(Class<T> type, Function<Wire.Reader, T> reader) {
+    return new RecordCodec<>(type, reader);
+  }
+
+  /** The codec name of {@code type}, for example {@code chatbus.Command.Login}. */
+  public static String codecName(Class<?> type) {
+    String enclosing = type.getEnclosingClass() == null ? "" : type.getEnclosingClass().getSimpleName() + ".";
+    return "chatbus." + enclosing + type.getSimpleName();
+  }
+
+  /** The codec of one record type. */
+  private static final class RecordCodec<T extends Wire.Writable> implements MessageCodec<T, T> {
+    private final Class<T> type;
+    private final String name;
+    private final Function<Wire.Reader, T> reader;
+
+    RecordCodec(Class<T> type, Function<Wire.Reader, T> reader) {
+      this.type = type;
+      this.name = codecName(type);
+      this.reader = reader;
+    }
+
+    void registerOn(EventBus bus) {
+      bus.registerDefaultCodec(type, this);
+    }
+
+    @Override
+    public void encodeToWire(Buffer buffer, T value) {
+      value.write(new Wire.Writer(buffer));
+    }
+
+    @Override
+    public T decodeFromWire(int pos, Buffer buffer) {
+      return reader.apply(new Wire.Reader(buffer, pos));
+    }
+
+    @Override
+    public T transform(T value) {
+      return value;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.chatbus.bus;
+
+/**
+ * The closed set of errors a client or service can be told about.
+ * <p>
+ * Each has a stable number, used as the failure code of event-bus replies, and a stable wire name, used
+ * in JSON {@code error} events. Neither may change once released.
+ */
+public enum ErrorCode {
+  BAD_REQUEST(1, "bad_request"),
+  BAD_NAME(2, "bad_name"),
+  NAME_TAKEN(3, "name_taken"),
+  BAD_ROOM(4, "bad_room"),
+  NOT_IN_ROOM(5, "not_in_room"),
+  NO_SUCH_ROOM(6, "no_such_room"),
+  NO_SUCH_USER(7, "no_such_user"),
+  TOO_MANY_ROOMS(8, "too_many_rooms"),
+  NOT_LOGGED_IN(9, "not_logged_in"),
+  RATE_LIMITED(10, "rate_limited"),
+  TOO_LONG(11, "too_long"),
+  SHUTTING_DOWN(12, "shutting_down"),
+  INTERNAL(13, "internal_error");
+
+  private static final ErrorCode[] BY_CODE = new ErrorCode[16];
+
+  static {
+    for (ErrorCode c : values()) {
+      BY_CODE[c.code] = c;
+    }
+  }
+
+  private final int code;
+  private final String wireName;
+
+  ErrorCode(int code, String wireName) {
+    this.code = code;
+    this.wireName = wireName;
+  }
+
+  /** The failure code used in event-bus replies. */
+  public int code() {
+    return code;
+  }
+
+  /** The name used on the wire, for example {@code name_taken}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The error with failure code {@code code}, or {@link #INTERNAL} for a code this version does not know. */
+  public static ErrorCode ofCode(int code) {
+    ErrorCode c = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    return c != null ? c : INTERNAL;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.chatbus.bus;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The router's successful answer to a {@link Command}. */
+public sealed interface Reply extends Wire.Writable {
+
+  /** The session is registered under {@code name} and has entered a room. */
+  record LoggedIn(String name, Joined joined) implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(name);
+      joined.write(out);
+    }
+
+    public static LoggedIn read(Wire.Reader in) {
+      return new LoggedIn(in.str(), Joined.read(in));
+    }
+  }
+
+  /**
+   * The session is in {@code room}, whose members (the session included) are {@code members}; {@code seq}
+   * is the sequence number of the session's join event (events after it are live).
+   */
+  record Joined(String room, long seq, List<String> members) implements Reply {
+    public Joined {
+      members = List.copyOf(members);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(seq).strs(members);
+    }
+
+    public static Joined read(Wire.Reader in) {
+      return new Joined(in.str(), in.i64(), in.strs());
+    }
+  }
+
+  /** The session has left {@code room}. */
+  record Left(String room) implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room);
+    }
+
+    public static Left read(Wire.Reader in) {
+      return new Left(in.str());
+    }
+  }
+
+  /** A message was accepted as {@code id}; {@code seq} is its room sequence number (0 for private messages). */
+  record Accepted(String id, long seq, long ts) implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(id).i64(seq).i64(ts);
+    }
+
+    public static Accepted read(Wire.Reader in) {
+      return new Accepted(in.str(), in.i64(), in.i64());
+    }
+  }
+
+  /** The session is now called {@code name}. */
+  record Renamed(String name) implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(name);
+    }
+
+    public static Renamed read(Wire.Reader in) {
+      return new Renamed(in.str());
+    }
+  }
+
+  /** The members of {@code room}, in the order they joined. */
+  record Members(String room, List<String> names) implements Reply {
+    public Members {
+      names = List.copyOf(names);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).strs(names);
+    }
+
+    public static Members read(Wire.Reader in) {
+      return new Members(in.str(), in.strs());
+    }
+  }
+
+  /** The rooms that have members, by name. */
+  record RoomList(List<RoomInfo> rooms) implements Reply {
+    public RoomList {
+      rooms = List.copyOf(rooms);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.i32(rooms.size());
+      for (RoomInfo r : rooms) {
+        out.str(r.name()).i32(r.members());
+      }
+    }
+
+    public static RoomList read(Wire.Reader in) {
+      int n = in.i32();
+      List<RoomInfo> rooms = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        rooms.add(new RoomInfo(in.str(), in.i32()));
+      }
+      return new RoomList(rooms);
+    }
+  }
+
+  /** One line of a {@link RoomList}. */
+  record RoomInfo(String name, int members) {
+  }
+}

@@ -1,0 +1,39 @@
+package dev.chatbus.bus;
+
+/**
+ * Something that happened in a room, published by the router on {@link Addresses#room} to every edge
+ * instance with members there. This is the hot path: one instance is shared by every local consumer.
+ *
+ * @param kind          what happened
+ * @param room          the room's normalized name
+ * @param seq           the room's sequence number for this event; every member sees events in seq order
+ * @param id            the event's unique id
+ * @param ts            when the router accepted it, in epoch milliseconds
+ * @param senderSession the session that caused it, which is not sent its own event
+ * @param from          the name of that session's user
+ * @param text          the message text for {@code MESSAGE}/{@code ACTION}, the new name for {@code RENAME},
+ *                      the reason (or null) for {@code LEAVE}, null for {@code JOIN}
+ */
+public record RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from,
+                        String text) implements Wire.Writable {
+
+  /** The kinds of room events. The ordinal is the wire form: append only. */
+  public enum Kind {
+    MESSAGE, ACTION, JOIN, LEAVE, RENAME;
+
+    private static final Kind[] VALUES = values();
+
+    static Kind ofOrdinal(int ordinal) {
+      return VALUES[ordinal];
+    }
+  }
+
+  @Override
+  public void write(Wire.Writer out) {
+    out.u8(kind.ordinal()).str(room).i64(seq).str(id).i64(ts).i64(senderSession).str(from).str(text);
+  }
+
+  public static RoomEvent read(Wire.Reader in) {
+    return new RoomEvent(Kind.ofOrdinal(in.u8()), in.str(), in.i64(), in.str(), in.i64(), in.i64(), in.str(), in.str());
+  }
+}

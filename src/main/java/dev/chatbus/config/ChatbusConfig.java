@@ -1,0 +1,139 @@
+package dev.chatbus.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The whole configuration of one node, validated and immutable. Each component is given only its slice.
+ * <p>
+ * Built by {@link #parse} from {@code conf/config.json}, the deployment config, environment variables and
+ * system properties (see {@link ConfigLoader}); every key and its default is listed in README.md.
+ *
+ * @param nodeName      this node's name, unique in a cluster; empty means the host name
+ * @param tcp           the client port
+ * @param rooms         room policy
+ * @param limits        per-connection and per-node limits
+ * @param shutdownGrace how long a graceful shutdown lets clients' queued lines drain
+ */
+public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits, Duration shutdownGrace) {
+
+  private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._-]{0,64}");
+
+  /**
+   * @param host            the address to listen on
+   * @param port            the port; 0 picks a free one
+   * @param instances       edge verticle instances (event loops serving clients)
+   * @param sendBufferBytes the socket send buffer per client; 0 leaves it to the operating system
+   */
+  public record Tcp(String host, int port, int instances, int sendBufferBytes) {
+  }
+
+  /**
+   * @param defaultRoom  the room every client enters on login, and text clients return to on {@code /leave}
+   * @param maxPerClient how many rooms one JSON client may be in at once
+   */
+  public record Rooms(String defaultRoom, int maxPerClient) {
+  }
+
+  /**
+   * @param linesPerSecond  the steady rate of lines a client may send
+   * @param burst           how many lines a client may send at once
+   * @param disconnectAfter how long a client may stay over the rate before it is disconnected
+   */
+  public record Rate(double linesPerSecond, int burst, Duration disconnectAfter) {
+  }
+
+  /**
+   * @param queueBytes    bytes queued for a client beyond which deliveries to it are dropped
+   * @param maxQueueBytes bytes queued beyond which the client is disconnected
+   * @param maxTime       how long a client may stay over {@code queueBytes} before it is disconnected
+   */
+  public record SlowConsumer(long queueBytes, long maxQueueBytes, Duration maxTime) {
+  }
+
+  /**
+   * @param maxLineBytes        the longest line a client may send, without its line ending
+   * @param loginTimeout        how long a new connection has to log in
+   * @param idleTimeout         how long a client may send nothing before it is disconnected
+   * @param rate                the per-connection rate limit
+   * @param slowConsumer        the policy for clients that do not read
+   * @param maxConnections      open client connections per node
+   * @param maxConnectionsPerIp open client connections per remote address
+   * @param perIpExempt         remote addresses the per-address limit does not apply to
+   */
+  public record Limits(int maxLineBytes, Duration loginTimeout, Duration idleTimeout, Rate rate,
+                       SlowConsumer slowConsumer, int maxConnections, int maxConnectionsPerIp, Set<String> perIpExempt) {
+    public Limits {
+      perIpExempt = Set.copyOf(perIpExempt);
+    }
+  }
+
+  /** What the edge verticle needs. */
+  public record Edge(Tcp tcp, Rooms rooms, Limits limits, Duration shutdownGrace) {
+  }
+
+  public Edge edge() {
+    return new Edge(tcp, rooms, limits, shutdownGrace);
+  }
+
+  /** This configuration with the node name filled in, when it was left empty. */
+  public ChatbusConfig withNodeName(String name) {
+    return new ChatbusConfig(name, tcp, rooms, limits, shutdownGrace);
+  }
+
+  /**
+   * Reads and validates every setting from the merged configuration.
+   *
+   * @throws ConfigException naming the first key that is invalid or unknown
+   */
+  public static ChatbusConfig parse(JsonObject merged) {
+    Settings s = new Settings(merged);
+    String nodeName = s.string("node.name", "");
+    if (!NODE_NAME.matcher(nodeName).matches()) {
+      throw new ConfigException("node.name: at most 64 letters, digits, '.', '_' or '-', got '" + nodeName + "'");
+    }
+    Tcp tcp = new Tcp(
+      s.string("tcp.host", "0.0.0.0"),
+      s.integer("tcp.port", 7000, 0, 65535),
+      resolveInstances(s.integer("tcp.instances", 0, 0, 256)),
+      (int) s.bytes("tcp.sendBufferBytes", 0, 0, 64 << 20));
+    String defaultRoom = s.string("rooms.default", "lobby");
+    String normalizedRoom = dev.chatbus.protocol.Names.room(defaultRoom);
+    if (normalizedRoom == null) {
+      throw new ConfigException("rooms.default: " + dev.chatbus.protocol.Names.roomProblem(defaultRoom) + ", got '" + defaultRoom + "'");
+    }
+    Rooms rooms = new Rooms(normalizedRoom, s.integer("rooms.maxPerClient", 100, 1, 100_000));
+    Rate rate = new Rate(
+      s.decimal("limits.rate.linesPerSecond", 20, 0.001),
+      s.integer("limits.rate.burst", 40, 1, 1_000_000),
+      s.duration("limits.rate.disconnectAfter", Duration.ofSeconds(3), Duration.ZERO));
+    SlowConsumer slow = new SlowConsumer(
+      s.bytes("limits.slowConsumer.queueBytes", 256 << 10, 1 << 10, 1L << 30),
+      s.bytes("limits.slowConsumer.maxQueueBytes", 1 << 20, 1 << 10, 1L << 30),
+      s.duration("limits.slowConsumer.maxTime", Duration.ofSeconds(10), Duration.ofMillis(1)));
+    if (slow.maxQueueBytes() < slow.queueBytes()) {
+      throw new ConfigException("limits.slowConsumer.maxQueueBytes: must be at least limits.slowConsumer.queueBytes ("
+        + slow.queueBytes() + "), got " + slow.maxQueueBytes());
+    }
+    Limits limits = new Limits(
+      (int) s.bytes("limits.maxLineBytes", 4096, 64, 1 << 20),
+      s.duration("limits.loginTimeout", Duration.ofSeconds(10), Duration.ofMillis(1)),
+      s.duration("limits.idleTimeout", Duration.ofSeconds(300), Duration.ofMillis(1)),
+      rate,
+      slow,
+      s.integer("limits.maxConnections", 100_000, 1, 10_000_000),
+      s.integer("limits.maxConnectionsPerIp", 64, 1, 10_000_000),
+      Set.copyOf(s.list("limits.perIpExempt", List.of("127.0.0.1", "::1"))));
+    Duration grace = s.duration("shutdown.grace", Duration.ofSeconds(10), Duration.ZERO);
+    s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
+    return new ChatbusConfig(nodeName, tcp, rooms, limits, grace);
+  }
+
+  private static int resolveInstances(int configured) {
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+  }
+}

@@ -1,0 +1,217 @@
+package dev.chatbus.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed reads of dotted keys ({@code limits.rate.burst}) from the merged configuration, with defaults
+ * and range checks.
+ * <p>
+ * A key is looked up, first match wins, as the system property {@code chatbus.<key>}, the environment
+ * variable {@code CHATBUS_<KEY>} (dots and camel case become underscores: {@code CHATBUS_LIMITS_RATE_BURST}),
+ * then the nested JSON value. Every failure names the key and the rule.
+ */
+final class Settings {
+
+  static final String SYS_PREFIX = "chatbus.";
+  static final String ENV_PREFIX = "CHATBUS_";
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
+
+  private final JsonObject merged;
+  private final Set<String> read = new HashSet<>();
+
+  Settings(JsonObject merged) {
+    this.merged = merged;
+  }
+
+  /** The environment variable that overrides {@code key}. */
+  static String envName(String key) {
+    return ENV_PREFIX + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  String string(String key, String def) {
+    Object v = raw(key);
+    return v == null ? def : v.toString().trim();
+  }
+
+  int integer(String key, int def, int min, int max) {
+    long v = number(key, def);
+    if (v < min || v > max) {
+      throw new ConfigException(key + ": must be between " + min + " and " + max + ", got " + v);
+    }
+    return (int) v;
+  }
+
+  double decimal(String key, double def, double min) {
+    Object v = raw(key);
+    double d;
+    try {
+      d = v == null ? def : v instanceof Number ? ((Number) v).doubleValue() : Double.parseDouble(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + ": expected a number, got '" + v + "'");
+    }
+    if (!(d >= min) || Double.isInfinite(d)) {
+      throw new ConfigException(key + ": must be at least " + min + ", got " + d);
+    }
+    return d;
+  }
+
+  Duration duration(String key, Duration def, Duration min) {
+    Object v = raw(key);
+    Duration d = def;
+    if (v != null) {
+      Matcher m = DURATION.matcher(v.toString().trim());
+      if (!m.matches()) {
+        throw new ConfigException(key + ": expected a duration such as 300s, 250ms, 5m or 1h, got '" + v + "'");
+      }
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "ms" : m.group(2);
+      switch (unit) {
+        case "s":
+          d = Duration.ofSeconds(n);
+          break;
+        case "m":
+          d = Duration.ofMinutes(n);
+          break;
+        case "h":
+          d = Duration.ofHours(n);
+          break;
+        case "d":
+          d = Duration.ofDays(n);
+          break;
+        default:
+          d = Duration.ofMillis(n);
+      }
+    }
+    if (d.compareTo(min) < 0) {
+      throw new ConfigException(key + ": must be at least " + min.toMillis() + "ms, got " + d.toMillis() + "ms");
+    }
+    return d;
+  }
+
+  long bytes(String key, long def, long min, long max) {
+    Object v = raw(key);
+    long n = def;
+    if (v != null) {
+      Matcher m = SIZE.matcher(v.toString().trim());
+      if (!m.matches()) {
+        throw new ConfigException(key + ": expected a size such as 4096, 256KiB or 1MiB, got '" + v + "'");
+      }
+      int shift = m.group(2) == null ? 0 : m.group(2).equals("KiB") ? 10 : m.group(2).equals("MiB") ? 20 : m.group(2).equals("GiB") ? 30 : 0;
+      n = Long.parseLong(m.group(1)) << shift;
+    }
+    if (n < min || n > max) {
+      throw new ConfigException(key + ": must be between " + min + " and " + max + " bytes, got " + n);
+    }
+    return n;
+  }
+
+  /** A list, from a JSON array or from a comma-separated string (as environment variables give it). */
+  List<String> list(String key, List<String> def) {
+    Object v = raw(key);
+    if (v == null) {
+      return def;
+    }
+    List<String> values = new ArrayList<>();
+    if (v instanceof JsonArray) {
+      for (Object o : (JsonArray) v) {
+        values.add(String.valueOf(o).trim());
+      }
+    } else {
+      for (String s : v.toString().split(",")) {
+        if (!s.isBlank()) {
+          values.add(s.trim());
+        }
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  /**
+   * Fails on a key that no read asked for: a nested JSON key, a {@code chatbus.*} system property or a
+   * {@code CHATBUS_*} environment variable, so that a typo never silently falls back to a default.
+   */
+  void rejectUnknown(Set<String> alsoAllowed) {
+    Set<String> known = new HashSet<>(alsoAllowed);
+    for (String key : read) {
+      known.add(key);
+      known.add(SYS_PREFIX + key);
+      known.add(envName(key));
+    }
+    for (Map.Entry<String, Object> e : merged) {
+      String k = e.getKey();
+      if (e.getValue() instanceof JsonObject) {
+        checkNested(k, (JsonObject) e.getValue(), known);
+      } else if ((k.startsWith(SYS_PREFIX) || k.startsWith(ENV_PREFIX)) && !known.contains(k)) {
+        throw new ConfigException(k + ": not a Chatbus setting");
+      }
+    }
+  }
+
+  private void checkNested(String path, JsonObject o, Set<String> known) {
+    for (Map.Entry<String, Object> e : o) {
+      String key = path + "." + e.getKey();
+      if (e.getValue() instanceof JsonObject) {
+        checkNested(key, (JsonObject) e.getValue(), known);
+      } else if (!known.contains(key)) {
+        throw new ConfigException(key + ": not a Chatbus setting");
+      }
+    }
+  }
+
+  private long number(String key, long def) {
+    Object v = raw(key);
+    if (v == null) {
+      return def;
+    }
+    if (v instanceof Number) {
+      double d = ((Number) v).doubleValue();
+      if (d != Math.rint(d)) {
+        throw new ConfigException(key + ": expected a whole number, got " + v);
+      }
+      return ((Number) v).longValue();
+    }
+    try {
+      return Long.parseLong(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + ": expected a whole number, got '" + v + "'");
+    }
+  }
+
+  private Object raw(String key) {
+    read.add(key);
+    Object v = merged.getValue(SYS_PREFIX + key);
+    if (v == null) {
+      v = merged.getValue(envName(key));
+    }
+    if (v == null) {
+      v = nested(key);
+    }
+    return v;
+  }
+
+  private Object nested(String key) {
+    String[] parts = key.split("\\.");
+    JsonObject o = merged;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object next = o.getValue(parts[i]);
+      if (!(next instanceof JsonObject)) {
+        return null;
+      }
+      o = (JsonObject) next;
+    }
+    return o.getValue(parts[parts.length - 1]);
+  }
+}

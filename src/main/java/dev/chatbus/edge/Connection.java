@@ -1,0 +1,191 @@
+package dev.chatbus.edge;
+
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.protocol.ClientCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+
+/**
+ * One client connection: its session state and its write queue. Touched only on its edge instance's
+ * event loop.
+ * <p>
+ * Writes go straight into the Netty channel without flushing; the {@link FlushBatcher} flushes once per
+ * event-loop turn. The queue of unsent bytes is the channel's own outbound buffer, and the slow-consumer
+ * policy is measured on it: past {@code queueBytes} deliveries are dropped and counted, past
+ * {@code maxQueueBytes} (or {@code maxTime} over {@code queueBytes}) the client is disconnected.
+ */
+final class Connection {
+
+  enum State {
+    /** Connected, greeted, no name yet. */
+    GREETED,
+    /** A login is in flight; reading is paused until it is answered. */
+    LOGGING_IN,
+    /** Logged in. */
+    READY,
+    /** Gone from the rooms; its last lines are being flushed before the socket closes. */
+    CLOSING,
+    /** The socket is closed. */
+    CLOSED
+  }
+
+  /** What became of a delivery. */
+  enum Delivery {
+    SENT, DROPPED, OVERFLOW
+  }
+
+  final long id;
+  final NetSocketInternal socket;
+  final ChannelHandlerContext ctx;
+  final InetAddress address;
+  final String remote;
+  final long openedAt;
+  final TokenBucket bucket;
+  private final FlushBatcher flusher;
+  private final ChatbusConfig.SlowConsumer slow;
+
+  State state = State.GREETED;
+  /** The client's protocol, known from its first line; null before. */
+  ClientCodec codec;
+  /** True once a login was sent to the router, until the router is told the session is gone. */
+  boolean registered;
+  String name;
+  /** The rooms the client is in; a text client's only room is its current one. */
+  final ArrayList<String> rooms = new ArrayList<>(1);
+  long lastActive;
+  /** Router requests not yet answered, so that a half-closed client still gets its answers. */
+  int inFlight;
+  boolean inputClosed;
+  long closingSince;
+  String leaveReason;
+  Throwable failure;
+
+  private boolean dirty;
+  private long slowSince;
+  private long dropped;
+  long linesIn;
+  long deliveries;
+  long droppedTotal;
+
+  Connection(long id, NetSocketInternal socket, InetAddress address, long now, FlushBatcher flusher,
+             ChatbusConfig.Limits limits) {
+    this.id = id;
+    this.socket = socket;
+    this.ctx = socket.channelHandlerContext();
+    this.address = address;
+    this.remote = socket.remoteAddress().toString();
+    this.openedAt = now;
+    this.lastActive = now;
+    this.bucket = new TokenBucket(limits.rate(), now);
+    this.flusher = flusher;
+    this.slow = limits.slowConsumer();
+  }
+
+  boolean loggedIn() {
+    return state == State.READY;
+  }
+
+  boolean open() {
+    return state != State.CLOSING && state != State.CLOSED;
+  }
+
+  /** The client's one room if it speaks text, or its first room; null if it is in none. */
+  String currentRoom() {
+    return rooms.isEmpty() ? null : rooms.get(0);
+  }
+
+  /**
+   * Queues lines that must not be dropped (answers, errors, goodbyes). Returns false if that takes the
+   * queue past its hard bound, in which case the caller disconnects the client.
+   */
+  boolean send(String lines) {
+    Channel ch = ctx.channel();
+    if (lines.isEmpty() || !ch.isActive()) {
+      return true;
+    }
+    ctx.write(Bufs.utf8(ctx.alloc(), lines), ctx.voidPromise());
+    markDirty();
+    return queuedBytes() <= slow.maxQueueBytes();
+  }
+
+  /**
+   * Queues a delivery shared with other recipients, unless the client is too far behind, in which case
+   * it is dropped and counted. {@code OVERFLOW} means the client must be disconnected.
+   */
+  Delivery deliver(ByteBuf shared, long now) {
+    if (state != State.READY || !ctx.channel().isActive()) {
+      return Delivery.DROPPED;
+    }
+    long queued = queuedBytes();
+    if (queued >= slow.queueBytes()) {
+      if (slowSince == 0) {
+        slowSince = now;
+      }
+      dropped++;
+      droppedTotal++;
+      boolean overflow = queued >= slow.maxQueueBytes() || now - slowSince >= slow.maxTime().toNanos();
+      return overflow ? Delivery.OVERFLOW : Delivery.DROPPED;
+    }
+    if (slowSince != 0) {
+      caughtUp();
+    }
+    ctx.write(shared.retainedDuplicate(), ctx.voidPromise());
+    deliveries++;
+    markDirty();
+    return Delivery.SENT;
+  }
+
+  /**
+   * Checks a client that fell behind: tells it what it missed once it has caught up. Returns false if it
+   * has been behind for longer than allowed.
+   */
+  boolean checkBehind(long now) {
+    if (slowSince == 0) {
+      return true;
+    }
+    if (queuedBytes() < slow.queueBytes()) {
+      caughtUp();
+      return true;
+    }
+    return now - slowSince < slow.maxTime().toNanos();
+  }
+
+  private void caughtUp() {
+    slowSince = 0;
+    if (dropped > 0 && codec != null) {
+      long n = dropped;
+      dropped = 0;
+      send(codec.dropped(n));
+    }
+  }
+
+  /** Bytes written to this client and not yet taken by its socket, as counted by the channel. */
+  long queuedBytes() {
+    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  private void markDirty() {
+    if (!dirty) {
+      dirty = true;
+      flusher.add(this);
+    }
+  }
+
+  /** Called by the {@link FlushBatcher} at the end of the turn. */
+  void flush() {
+    dirty = false;
+    ctx.flush();
+  }
+
+  @Override
+  public String toString() {
+    return Long.toHexString(id);
+  }
+}

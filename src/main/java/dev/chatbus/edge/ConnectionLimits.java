@@ -1,0 +1,74 @@
+package dev.chatbus.edge;
+
+import io.netty.util.NetUtil;
+
+import java.net.InetAddress;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Open-connection counts for the whole node, shared by its edge instances (each on its own event loop),
+ * so it only uses lock-free counters.
+ */
+public final class ConnectionLimits {
+
+  private final int maxConnections;
+  private final int maxPerAddress;
+  private final Set<InetAddress> exempt = new HashSet<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+
+  /**
+   * @param exempt IP literals (such as {@code 127.0.0.1}) that the per-address limit does not apply to
+   */
+  public ConnectionLimits(int maxConnections, int maxPerAddress, Set<String> exempt) {
+    this.maxConnections = maxConnections;
+    this.maxPerAddress = maxPerAddress;
+    for (String ip : exempt) {
+      InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
+      if (address == null) {
+        throw new IllegalArgumentException("not an IP address: " + ip);
+      }
+      this.exempt.add(address);
+    }
+  }
+
+  /** Counts a new connection from {@code address}; false if it would exceed a limit (and nothing was counted). */
+  boolean tryAcquire(InetAddress address) {
+    if (open.incrementAndGet() > maxConnections) {
+      open.decrementAndGet();
+      return false;
+    }
+    if (exempt.contains(address)) {
+      return true;
+    }
+    boolean[] admitted = {false};
+    perAddress.compute(address, (a, n) -> {
+      int count = n == null ? 0 : n;
+      if (count >= maxPerAddress) {
+        return n;
+      }
+      admitted[0] = true;
+      return count + 1;
+    });
+    if (!admitted[0]) {
+      open.decrementAndGet();
+    }
+    return admitted[0];
+  }
+
+  /** Forgets a connection counted by {@link #tryAcquire}. */
+  void release(InetAddress address) {
+    open.decrementAndGet();
+    if (!exempt.contains(address)) {
+      perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  /** Connections open on this node. */
+  public int open() {
+    return open.get();
+  }
+}

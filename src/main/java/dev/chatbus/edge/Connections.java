@@ -1,0 +1,165 @@
+package dev.chatbus.edge;
+
+import dev.chatbus.bus.Command;
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.protocol.ClientCodec;
+import dev.chatbus.protocol.Goodbye;
+import io.vertx.core.eventbus.EventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The connections of one edge instance and how they end.
+ * <p>
+ * Every ending goes through {@link #leave}: the client leaves its rooms and the router is told exactly
+ * once, then the socket closes. One periodic {@link #sweep} per instance enforces the login, idle and
+ * slow-consumer timeouts, and forces shut the sockets of clients that do not read their last lines.
+ */
+final class Connections {
+
+  private static final Logger log = LoggerFactory.getLogger(Connections.class);
+
+  private final Map<Long, Connection> byId = new HashMap<>();
+  private final List<Runnable> sweepActions = new ArrayList<>();
+  private final EventBus bus;
+  private final String router;
+  private final LocalRooms rooms;
+  private final ConnectionLimits limits;
+  private final ClientCodec fallbackCodec;
+  private final long loginTimeout;
+  private final long idleTimeout;
+  private final long closeLinger;
+
+  /**
+   * @param fallbackCodec how to speak to a client whose protocol is not known yet
+   */
+  Connections(EventBus bus, String router, LocalRooms rooms, ConnectionLimits limits, ClientCodec fallbackCodec,
+              ChatbusConfig.Limits config) {
+    this.bus = bus;
+    this.router = router;
+    this.rooms = rooms;
+    this.limits = limits;
+    this.fallbackCodec = fallbackCodec;
+    this.loginTimeout = config.loginTimeout().toNanos();
+    this.idleTimeout = config.idleTimeout().toNanos();
+    // A client that does not read its last lines is a slow consumer: it gets as long as one.
+    this.closeLinger = config.slowConsumer().maxTime().toNanos();
+  }
+
+  void add(Connection c) {
+    byId.put(c.id, c);
+  }
+
+  Connection get(long id) {
+    return byId.get(id);
+  }
+
+  int size() {
+    return byId.size();
+  }
+
+  /** The codec to speak to {@code c} in. */
+  ClientCodec codec(Connection c) {
+    return c.codec != null ? c.codec : fallbackCodec;
+  }
+
+  /** Queues an answer for {@code c}, disconnecting it if that overflows its queue. */
+  void reply(Connection c, String lines) {
+    if (!c.send(lines)) {
+      goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
+    }
+  }
+
+  /** Tells {@code c} why it is being disconnected, takes it out of its rooms and closes it once that line is sent. */
+  void goodbye(Connection c, Goodbye reason, String leaveReason) {
+    if (!c.open()) {
+      return;
+    }
+    c.send(codec(c).goodbye(reason));
+    leave(c, leaveReason);
+    c.socket.close();
+  }
+
+  /** A half-closed client has no answers coming any more: close its side too. */
+  void checkInputDone(Connection c) {
+    if (c.inputClosed && c.inFlight == 0 && c.open()) {
+      leave(c, "connection closed");
+      c.socket.close();
+    }
+  }
+
+  /** The socket of {@code c} closed, whoever closed it. */
+  void closed(Connection c) {
+    if (c.state == Connection.State.CLOSED) {
+      return;
+    }
+    if (c.open()) {
+      leave(c, c.failure != null ? "connection lost" : "connection closed");
+    }
+    c.state = Connection.State.CLOSED;
+    byId.remove(c.id);
+    limits.release(c.address);
+    long lived = (System.nanoTime() - c.openedAt) / 1_000_000;
+    log.info("conn {} closed: {}; {} {}, {} ms, {} lines in, {} delivered, {} dropped", c, c.leaveReason,
+      c.remote, c.name == null ? "(no name)" : c.name, lived, c.linesIn, c.deliveries, c.droppedTotal);
+  }
+
+  /**
+   * Ends every session whose time is up. Called from the instance's one periodic timer; decisions are
+   * made first and carried out after, because closing a socket changes the set being walked.
+   */
+  void sweep(long now) {
+    for (Connection c : byId.values()) {
+      switch (c.state) {
+        case GREETED:
+        case LOGGING_IN:
+          if (now - c.openedAt >= loginTimeout) {
+            sweepActions.add(() -> goodbye(c, Goodbye.LOGIN_TIMEOUT, Goodbye.LOGIN_TIMEOUT.roomReason()));
+          }
+          break;
+        case READY:
+          if (now - c.lastActive >= idleTimeout) {
+            sweepActions.add(() -> goodbye(c, Goodbye.IDLE_TIMEOUT, Goodbye.IDLE_TIMEOUT.roomReason()));
+          } else if (!c.checkBehind(now)) {
+            sweepActions.add(() -> goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
+          }
+          break;
+        case CLOSING:
+          if (now - c.closingSince >= closeLinger) {
+            sweepActions.add(() -> c.ctx.close());
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    for (Runnable action : sweepActions) {
+      action.run();
+    }
+    sweepActions.clear();
+  }
+
+  /** Tells every client the server is going away and closes each once its queued lines are sent. */
+  void shutdown(Connection c) {
+    goodbye(c, Goodbye.SHUTTING_DOWN, Goodbye.SHUTTING_DOWN.roomReason());
+  }
+
+  private void leave(Connection c, String reason) {
+    c.state = Connection.State.CLOSING;
+    c.closingSince = System.nanoTime();
+    c.leaveReason = reason;
+    for (String room : c.rooms) {
+      rooms.remove(c, room);
+    }
+    c.rooms.clear();
+    if (c.registered) {
+      c.registered = false;
+      bus.send(router, new Command.Disconnect(c.id, reason));
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.chatbus.edge;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.protocol.ClientCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The rooms that have members on one edge instance, and the fan-out of their events.
+ * <p>
+ * Each room in use has one event-bus consumer on {@link Addresses#room} for the whole instance, never
+ * one per connection. An event is rendered at most once per protocol and the same bytes are written to
+ * every member. A room's consumer is registered before its first member's join is sent to the router,
+ * so no event after the join can be missed; it is unregistered when the last member leaves.
+ */
+final class LocalRooms {
+
+  /** One room in use here. */
+  static final class Room {
+    final String name;
+    final ArrayList<Connection> members = new ArrayList<>();
+    private final MessageConsumer<RoomEvent> consumer;
+    /** Joins in flight that will add a member. */
+    private int pending;
+
+    private Room(String name, MessageConsumer<RoomEvent> consumer) {
+      this.name = name;
+      this.consumer = consumer;
+    }
+
+    /** Completes once events of the room reach this instance. */
+    Future<Void> ready() {
+      return consumer.completion();
+    }
+  }
+
+  private final EventBus bus;
+  private final Map<String, Room> rooms = new HashMap<>();
+  private final Renderings renderings;
+  private final Consumer<Connection> onOverflow;
+  private final List<Connection> overflowed = new ArrayList<>();
+
+  /**
+   * @param codecs     every protocol spoken on this instance
+   * @param onOverflow called, after a fan-out, with each client that fell too far behind to stay
+   */
+  LocalRooms(EventBus bus, ByteBufAllocator alloc, List<ClientCodec> codecs, Consumer<Connection> onOverflow) {
+    this.bus = bus;
+    this.renderings = new Renderings(alloc, codecs);
+    this.onOverflow = onOverflow;
+  }
+
+  /** Prepares {@code room} for a member about to join; follow with {@link #add} or {@link #abandon}. */
+  Room acquire(String room) {
+    Room r = rooms.get(room);
+    if (r == null) {
+      Room created = new Room(room, bus.consumer(Addresses.room(room)));
+      created.consumer.handler(msg -> fanOut(created, msg.body()));
+      rooms.put(room, created);
+      r = created;
+    }
+    r.pending++;
+    return r;
+  }
+
+  /** The join acquired with {@code r} succeeded: {@code c} is a member. */
+  void add(Room r, Connection c) {
+    r.pending--;
+    if (!r.members.contains(c)) {
+      r.members.add(c);
+    }
+  }
+
+  /** The join acquired with {@code r} did not happen. */
+  void abandon(Room r) {
+    r.pending--;
+    releaseIfUnused(r);
+  }
+
+  /** {@code c} is no longer a member of {@code room}. */
+  void remove(Connection c, String room) {
+    Room r = rooms.get(room);
+    if (r != null) {
+      r.members.remove(c);
+      releaseIfUnused(r);
+    }
+  }
+
+  /** How many rooms have members (or joins in flight) here. */
+  int size() {
+    return rooms.size();
+  }
+
+  private void releaseIfUnused(Room r) {
+    if (r.members.isEmpty() && r.pending == 0 && rooms.get(r.name) == r) {
+      rooms.remove(r.name);
+      r.consumer.unregister();
+    }
+  }
+
+  private void fanOut(Room r, RoomEvent event) {
+    ArrayList<Connection> members = r.members;
+    long now = System.nanoTime();
+    try {
+      for (int i = 0; i < members.size(); i++) {
+        Connection c = members.get(i);
+        if (c.id != event.senderSession()
+          && c.deliver(renderings.get(c.codec, event), now) == Connection.Delivery.OVERFLOW) {
+          overflowed.add(c);
+        }
+      }
+    } finally {
+      renderings.release();
+    }
+    // Disconnecting changes room membership, so it waits until the loop is done.
+    if (!overflowed.isEmpty()) {
+      for (Connection c : overflowed) {
+        onOverflow.accept(c);
+      }
+      overflowed.clear();
+    }
+  }
+
+  /** The current event rendered at most once per protocol. */
+  private static final class Renderings {
+    private final ByteBufAllocator alloc;
+    private final ClientCodec[] codecs;
+    private final ByteBuf[] rendered;
+
+    Renderings(ByteBufAllocator alloc, List<ClientCodec> codecs) {
+      this.alloc = alloc;
+      this.codecs = codecs.toArray(new ClientCodec[0]);
+      this.rendered = new ByteBuf[this.codecs.length];
+    }
+
+    ByteBuf get(ClientCodec codec, RoomEvent e) {
+      for (int i = 0; i < codecs.length; i++) {
+        if (codecs[i] == codec) {
+          if (rendered[i] == null) {
+            rendered[i] = Bufs.utf8(alloc, codec.roomEvent(e));
+          }
+          return rendered[i];
+        }
+      }
+      throw new IllegalStateException("no rendering for " + codec);
+    }
+
+    void release() {
+      for (int i = 0; i < rendered.length; i++) {
+        if (rendered[i] != null) {
+          rendered[i].release();
+          rendered[i] = null;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.bus.ErrorCode;
+
+/**
+ * What a client asked for, whatever protocol it speaks. Codecs turn lines into these; the edge carries
+ * them out.
+ * <p>
+ * {@code ref} is the client's correlation value (JSON {@code ref}, any JSON value), echoed in the answer;
+ * it is null for text clients. A null {@code room} means the text client's current room.
+ */
+public sealed interface ClientCommand {
+
+  Object ref();
+
+  /** Log in as {@code name}. */
+  record Hello(String name, Object ref) implements ClientCommand {
+  }
+
+  /** Enter {@code room}; a text client leaves its current room at the same time. */
+  record Join(String room, Object ref) implements ClientCommand {
+  }
+
+  /** Leave {@code room}; a text client goes back to the default room. */
+  record Leave(String room, Object ref) implements ClientCommand {
+  }
+
+  /** Say {@code text} in {@code room}, as an action ({@code /me}) when {@code action}. */
+  record Say(String room, String text, boolean action, Object ref) implements ClientCommand {
+  }
+
+  /** Send {@code text} privately to {@code to}. */
+  record Msg(String to, String text, boolean action, Object ref) implements ClientCommand {
+  }
+
+  /** Change name to {@code name}. */
+  record Nick(String name, Object ref) implements ClientCommand {
+  }
+
+  /** List the members of {@code room}. */
+  record Who(String room, Object ref) implements ClientCommand {
+  }
+
+  /** List the rooms. */
+  record Rooms(Object ref) implements ClientCommand {
+  }
+
+  /** Check the connection. */
+  record Ping(Object ref) implements ClientCommand {
+  }
+
+  /** Show the commands. */
+  record Help(Object ref) implements ClientCommand {
+  }
+
+  /** Disconnect, telling the rooms {@code reason} (may be null). */
+  record Quit(String reason, Object ref) implements ClientCommand {
+  }
+
+  /** A line that could not be understood; the client is told {@code message}. */
+  record Invalid(ErrorCode code, String message, Object ref) implements ClientCommand {
+  }
+}

@@ -1,0 +1,217 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.PrivateMessage;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The JSON-lines protocol for programs: one JSON object per line each way.
+ * <p>
+ * Client lines carry {@code op} and may carry {@code ref}, which is echoed in the answer. Server lines
+ * carry {@code type}. Unknown fields are ignored, so clients and servers can grow independently.
+ */
+public final class JsonCodec implements ClientCodec {
+
+  private final ServerInfo server;
+
+  public JsonCodec(ServerInfo server) {
+    this.server = server;
+  }
+
+  @Override
+  public ClientCommand parse(String line, boolean loggedIn) {
+    JsonObject o;
+    try {
+      o = new JsonObject(line);
+    } catch (DecodeException | ClassCastException e) {
+      return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST, "each line must be one JSON object", null);
+    }
+    Object ref = o.getValue("ref");
+    try {
+      String op = required(o, "op");
+      switch (op) {
+        case "hello":
+          return new ClientCommand.Hello(required(o, "name"), ref);
+        case "join":
+          return new ClientCommand.Join(required(o, "room"), ref);
+        case "leave":
+          return new ClientCommand.Leave(required(o, "room"), ref);
+        case "say":
+          return new ClientCommand.Say(required(o, "room"), text(o), o.getBoolean("action", false), ref);
+        case "msg":
+          return new ClientCommand.Msg(required(o, "to"), text(o), o.getBoolean("action", false), ref);
+        case "nick":
+          return new ClientCommand.Nick(required(o, "name"), ref);
+        case "who":
+          return new ClientCommand.Who(required(o, "room"), ref);
+        case "rooms":
+          return new ClientCommand.Rooms(ref);
+        case "ping":
+          return new ClientCommand.Ping(ref);
+        case "quit": {
+          String reason = o.getString("reason");
+          reason = reason == null ? null : Text.clean(reason);
+          return new ClientCommand.Quit(reason == null || reason.isBlank() ? null : reason, ref);
+        }
+        default:
+          return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST, "unknown op: " + op, ref);
+      }
+    } catch (BadField e) {
+      return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST, e.getMessage(), ref);
+    } catch (ClassCastException e) {
+      return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST, "a field has the wrong type", ref);
+    }
+  }
+
+  @Override
+  public String loginRejected(ErrorCode code, String message, Object ref) {
+    return error(code, message, ref);
+  }
+
+  @Override
+  public String welcome(String name, Reply.Joined room, Object ref) {
+    JsonObject welcome = event("welcome").put("name", name).put("node", server.node()).put("server", server.software());
+    return line(withRef(welcome, ref)) + joined(room, null);
+  }
+
+  @Override
+  public String joined(Reply.Joined joined, Object ref) {
+    return line(withRef(event("joined").put("room", joined.room()).put("seq", joined.seq())
+      .put("members", new JsonArray(joined.members())), ref));
+  }
+
+  @Override
+  public String left(String room, Object ref) {
+    return line(withRef(event("left").put("room", room), ref));
+  }
+
+  @Override
+  public String accepted(Reply.Accepted accepted, Object ref) {
+    JsonObject ack = event("ack").put("id", accepted.id());
+    if (accepted.seq() > 0) {
+      ack.put("seq", accepted.seq());
+    }
+    return line(withRef(ack.put("ts", accepted.ts()), ref));
+  }
+
+  @Override
+  public String renamed(String name, Object ref) {
+    return line(withRef(event("renamed").put("name", name), ref));
+  }
+
+  @Override
+  public String members(Reply.Members members, Object ref) {
+    return line(withRef(event("who").put("room", members.room()).put("members", new JsonArray(members.names())), ref));
+  }
+
+  @Override
+  public String rooms(Reply.RoomList rooms, Object ref) {
+    JsonArray list = new JsonArray();
+    for (Reply.RoomInfo r : rooms.rooms()) {
+      list.add(new JsonObject().put("name", r.name()).put("members", r.members()));
+    }
+    return line(withRef(event("rooms").put("rooms", list), ref));
+  }
+
+  @Override
+  public String pong(Object ref) {
+    return line(withRef(event("pong"), ref));
+  }
+
+  @Override
+  public String help(Object ref) {
+    return error(ErrorCode.BAD_REQUEST, "unknown op: help", ref);
+  }
+
+  @Override
+  public String error(ErrorCode code, String message, Object ref) {
+    return line(withRef(event("error").put("code", code.wireName()).put("message", message), ref));
+  }
+
+  @Override
+  public String goodbye(Goodbye reason) {
+    return line(event("bye").put("reason", reason.wireName()).put("message", reason.message()));
+  }
+
+  @Override
+  public String roomEvent(RoomEvent e) {
+    JsonObject o;
+    switch (e.kind()) {
+      case MESSAGE:
+      case ACTION:
+        o = event("message").put("room", e.room()).put("from", e.from()).put("text", e.text());
+        if (e.kind() == RoomEvent.Kind.ACTION) {
+          o.put("action", true);
+        }
+        break;
+      case JOIN:
+        o = event("join").put("room", e.room()).put("name", e.from());
+        break;
+      case LEAVE:
+        o = event("leave").put("room", e.room()).put("name", e.from());
+        if (e.text() != null) {
+          o.put("reason", e.text());
+        }
+        break;
+      case RENAME:
+        o = event("rename").put("room", e.room()).put("from", e.from()).put("to", e.text());
+        break;
+      default:
+        throw new IllegalArgumentException("unknown event kind " + e.kind());
+    }
+    return line(o.put("id", e.id()).put("seq", e.seq()).put("ts", e.ts()));
+  }
+
+  @Override
+  public String privateMessage(PrivateMessage m) {
+    JsonObject o = event("private").put("from", m.from()).put("text", m.text());
+    if (m.action()) {
+      o.put("action", true);
+    }
+    return line(o.put("id", m.id()).put("ts", m.ts()));
+  }
+
+  @Override
+  public String dropped(long count) {
+    return line(event("dropped").put("count", count));
+  }
+
+  private static JsonObject event(String type) {
+    return new JsonObject().put("type", type);
+  }
+
+  private static JsonObject withRef(JsonObject o, Object ref) {
+    return ref == null ? o : o.put("ref", ref);
+  }
+
+  private static String line(JsonObject o) {
+    return o.encode() + "\n";
+  }
+
+  private static String required(JsonObject o, String field) {
+    String value = o.getString(field);
+    if (value == null) {
+      throw new BadField("missing field: " + field);
+    }
+    return value;
+  }
+
+  private static String text(JsonObject o) {
+    String text = Text.clean(required(o, "text"));
+    if (text.isBlank()) {
+      throw new BadField("text is empty");
+    }
+    return text;
+  }
+
+  /** A missing or unusable field, reported to the client as {@code bad_request}. */
+  private static final class BadField extends RuntimeException {
+    BadField(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.chatbus.protocol;
+
+import java.util.Locale;
+
+/**
+ * The rules for user names and room names, shared by every protocol and by the router.
+ * <p>
+ * User names are 1–32 ASCII letters, digits or {@code _-[]\^{}|}, not starting with a digit or
+ * {@code -}, and unique ignoring ASCII case. Room names are 1–50 characters without spaces, commas or
+ * control characters; a leading {@code #} is optional on input and rooms are compared in lower case.
+ */
+public final class Names {
+
+  public static final int MAX_NAME_LENGTH = 32;
+  public static final int MAX_ROOM_LENGTH = 50;
+
+  private static final String NAME_SPECIALS = "_-[]\\^{}|";
+
+  private Names() {
+  }
+
+  /** Why {@code name} is not a valid user name, or null if it is. */
+  public static String nameProblem(String name) {
+    if (name == null || name.isEmpty()) {
+      return "a name needs at least one character";
+    }
+    if (name.length() > MAX_NAME_LENGTH) {
+      return "a name has at most " + MAX_NAME_LENGTH + " characters";
+    }
+    char first = name.charAt(0);
+    if (isDigit(first) || first == '-') {
+      return "a name cannot start with a digit or '-'";
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!isLetter(c) && !isDigit(c) && NAME_SPECIALS.indexOf(c) < 0) {
+        return "a name may only hold letters, digits and _-[]\\^{}|";
+      }
+    }
+    return null;
+  }
+
+  /** The key under which {@code name} is unique: its ASCII lower case. */
+  public static String nameKey(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  /** Why {@code input} is not a valid room name, or null if it is. */
+  public static String roomProblem(String input) {
+    String room = stripHash(input);
+    if (room == null || room.isEmpty()) {
+      return "a room name needs at least one character";
+    }
+    if (room.codePointCount(0, room.length()) > MAX_ROOM_LENGTH) {
+      return "a room name has at most " + MAX_ROOM_LENGTH + " characters";
+    }
+    for (int i = 0; i < room.length(); i++) {
+      char c = room.charAt(i);
+      if (c == ',' || Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)) {
+        return "a room name cannot hold spaces, commas or control characters";
+      }
+    }
+    return null;
+  }
+
+  /** The normalized form of a valid room name ({@code "#Rust"} becomes {@code "rust"}); null if it is not valid. */
+  public static String room(String input) {
+    return roomProblem(input) == null ? stripHash(input).toLowerCase(Locale.ROOT) : null;
+  }
+
+  private static String stripHash(String input) {
+    return input != null && input.startsWith("#") ? input.substring(1) : input;
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+}

@@ -1,0 +1,206 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.PrivateMessage;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
+
+import java.util.Locale;
+
+/**
+ * The line-based text protocol for people on {@code nc} or telnet, a superset of the Tokio chat example.
+ * <p>
+ * Server lines start with {@code * } (a notice) or {@code ! } (an error), or are {@code name: text} (a
+ * message in the client's room) or {@code [pm] name: text} (a private message). A client line starting
+ * with {@code /} is a command; {@code //} escapes a message that starts with {@code /}.
+ */
+public final class TextCodec implements ClientCodec {
+
+  private static final String PROMPT = "* Please enter your name:\n";
+
+  private final ServerInfo server;
+
+  public TextCodec(ServerInfo server) {
+    this.server = server;
+  }
+
+  @Override
+  public ClientCommand parse(String line, boolean loggedIn) {
+    if (line.startsWith("//")) {
+      return loggedIn ? new ClientCommand.Say(null, Text.clean(line.substring(1)), false, null) : notLoggedIn();
+    }
+    if (!line.startsWith("/")) {
+      return loggedIn ? new ClientCommand.Say(null, Text.clean(line), false, null)
+        : new ClientCommand.Hello(line.strip(), null);
+    }
+    int space = line.indexOf(' ');
+    String verb = (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
+    String rest = space < 0 ? "" : line.substring(space + 1).strip();
+    if (!loggedIn) {
+      return verb.equals("quit") ? new ClientCommand.Quit(reason(rest), null) : notLoggedIn();
+    }
+    switch (verb) {
+      case "join":
+        return rest.isEmpty() ? usage("/join ROOM") : new ClientCommand.Join(firstWord(rest), null);
+      case "leave":
+      case "part":
+        return new ClientCommand.Leave(null, null);
+      case "rooms":
+      case "list":
+        return new ClientCommand.Rooms(null);
+      case "who":
+      case "names":
+        return new ClientCommand.Who(rest.isEmpty() ? null : firstWord(rest), null);
+      case "nick":
+        return rest.isEmpty() ? usage("/nick NAME") : new ClientCommand.Nick(firstWord(rest), null);
+      case "msg":
+      case "tell": {
+        int gap = rest.indexOf(' ');
+        String text = gap < 0 ? "" : Text.clean(rest.substring(gap + 1));
+        return text.isBlank() ? usage("/msg NAME TEXT")
+          : new ClientCommand.Msg(rest.substring(0, gap), text, false, null);
+      }
+      case "me": {
+        String text = Text.clean(rest);
+        return text.isBlank() ? usage("/me TEXT") : new ClientCommand.Say(null, text, true, null);
+      }
+      case "ping":
+        return new ClientCommand.Ping(null);
+      case "help":
+        return new ClientCommand.Help(null);
+      case "quit":
+        return new ClientCommand.Quit(reason(rest), null);
+      default:
+        return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST,
+          "unknown command /" + verb + "; /help lists the commands", null);
+    }
+  }
+
+  @Override
+  public String loginRejected(ErrorCode code, String message, Object ref) {
+    return "! " + message + "\n" + PROMPT;
+  }
+
+  @Override
+  public String welcome(String name, Reply.Joined room, Object ref) {
+    return "* welcome " + name + ". You are in #" + room.room() + " with " + others(room) + ". /help lists the commands.\n";
+  }
+
+  @Override
+  public String joined(Reply.Joined joined, Object ref) {
+    return "* you are now in #" + joined.room() + " with " + others(joined) + ".\n";
+  }
+
+  @Override
+  public String left(String room, Object ref) {
+    return "* you left #" + room + "\n";
+  }
+
+  @Override
+  public String accepted(Reply.Accepted accepted, Object ref) {
+    return "";
+  }
+
+  @Override
+  public String renamed(String name, Object ref) {
+    return "* you are now known as " + name + "\n";
+  }
+
+  @Override
+  public String members(Reply.Members members, Object ref) {
+    return "* " + members.names().size() + " in #" + members.room() + ": " + String.join(", ", members.names()) + "\n";
+  }
+
+  @Override
+  public String rooms(Reply.RoomList rooms, Object ref) {
+    StringBuilder sb = new StringBuilder("* ").append(rooms.rooms().size()).append(rooms.rooms().size() == 1 ? " room" : " rooms");
+    String sep = ": ";
+    for (Reply.RoomInfo r : rooms.rooms()) {
+      sb.append(sep).append('#').append(r.name()).append(" (").append(r.members()).append(')');
+      sep = ", ";
+    }
+    return sb.append('\n').toString();
+  }
+
+  @Override
+  public String pong(Object ref) {
+    return "* pong\n";
+  }
+
+  @Override
+  public String help(Object ref) {
+    return "* commands:\n"
+      + "*   /join ROOM       leave this room and enter ROOM (made if new)\n"
+      + "*   /leave           go back to #" + server.defaultRoom() + "\n"
+      + "*   /rooms           list the rooms\n"
+      + "*   /who [ROOM]      list who is in this room, or in ROOM\n"
+      + "*   /nick NAME       change your name\n"
+      + "*   /msg NAME TEXT   send TEXT to NAME only\n"
+      + "*   /me TEXT         say TEXT as an action\n"
+      + "*   /ping            check the connection\n"
+      + "*   /help            this list\n"
+      + "*   /quit [REASON]   leave\n"
+      + "* any other line is said in your room; start it with // to say something that starts with /\n";
+  }
+
+  @Override
+  public String error(ErrorCode code, String message, Object ref) {
+    return "! " + message + "\n";
+  }
+
+  @Override
+  public String goodbye(Goodbye reason) {
+    return reason.textLine() + "\n";
+  }
+
+  @Override
+  public String roomEvent(RoomEvent e) {
+    switch (e.kind()) {
+      case MESSAGE:
+        return e.from() + ": " + e.text() + "\n";
+      case ACTION:
+        return "* " + e.from() + " " + e.text() + "\n";
+      case JOIN:
+        return "* " + e.from() + " has joined #" + e.room() + "\n";
+      case LEAVE:
+        return "* " + e.from() + " has left #" + e.room() + (e.text() == null ? "" : " (" + e.text() + ")") + "\n";
+      case RENAME:
+        return "* " + e.from() + " is now known as " + e.text() + "\n";
+      default:
+        throw new IllegalArgumentException("unknown event kind " + e.kind());
+    }
+  }
+
+  @Override
+  public String privateMessage(PrivateMessage m) {
+    return m.action() ? "[pm] * " + m.from() + " " + m.text() + "\n" : "[pm] " + m.from() + ": " + m.text() + "\n";
+  }
+
+  @Override
+  public String dropped(long count) {
+    return "! " + count + (count == 1 ? " line was" : " lines were") + " dropped because you were not reading fast enough\n";
+  }
+
+  private static String others(Reply.Joined room) {
+    int n = room.members().size() - 1;
+    return n <= 0 ? "no one else" : n == 1 ? "1 other" : n + " others";
+  }
+
+  private static String firstWord(String rest) {
+    int gap = rest.indexOf(' ');
+    return gap < 0 ? rest : rest.substring(0, gap);
+  }
+
+  private static String reason(String rest) {
+    String r = Text.clean(rest);
+    return r.isBlank() ? null : r;
+  }
+
+  private static ClientCommand usage(String usage) {
+    return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST, "usage: " + usage, null);
+  }
+
+  private static ClientCommand notLoggedIn() {
+    return new ClientCommand.Invalid(ErrorCode.NOT_LOGGED_IN, "enter your name first", null);
+  }
+}

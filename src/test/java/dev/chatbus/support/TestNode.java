@@ -1,0 +1,50 @@
+package dev.chatbus.support;
+
+import dev.chatbus.app.MainVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts a Chatbus node in a test's Vert.x instance, on a free loopback port, with the settings a test
+ * overrides on top of the defaults.
+ */
+public final class TestNode {
+
+  private final MainVerticle main;
+
+  private TestNode(MainVerticle main) {
+    this.main = main;
+  }
+
+  /** The settings every test node uses: loopback, a free port, two edge instances. */
+  public static JsonObject baseConfig() {
+    return new JsonObject()
+      .put("node", new JsonObject().put("name", "test"))
+      .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
+      .put("shutdown", new JsonObject().put("grace", "2s"));
+  }
+
+  /** Starts a node with {@link #baseConfig()} deep-merged with {@code overrides}, and waits until it is up. */
+  public static TestNode start(Vertx vertx, JsonObject overrides) {
+    MainVerticle main = new MainVerticle();
+    JsonObject config = baseConfig().mergeIn(overrides, true);
+    try {
+      vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the node did not start within 30s", e);
+    }
+    return new TestNode(main);
+  }
+
+  public static TestNode start(Vertx vertx) {
+    return start(vertx, new JsonObject());
+  }
+
+  public int port() {
+    return main.port();
+  }
+}
