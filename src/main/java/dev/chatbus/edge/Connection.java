@@ -16,7 +16,9 @@ import java.util.ArrayList;
  * event loop.
  * <p>
  * Writes go straight into the Netty channel without flushing; the {@link FlushBatcher} flushes once per
- * event-loop turn. The queue of unsent bytes is the channel's own outbound buffer, and the slow-consumer
+ * event-loop turn, or sooner once a quarter of {@code queueBytes} (at most 64 KiB) is waiting, so that a
+ * burst arriving in one turn cannot look like a slow reader. The queue of unsent bytes is the channel's
+ * own outbound buffer, and the slow-consumer
  * policy is measured on it: past {@code queueBytes} deliveries are dropped and counted, past
  * {@code maxQueueBytes} (or {@code maxTime} over {@code queueBytes}) the client is disconnected.
  */
@@ -49,6 +51,7 @@ final class Connection {
   final TokenBucket bucket;
   private final FlushBatcher flusher;
   private final ChatbusConfig.SlowConsumer slow;
+  private final int flushAt;
 
   State state = State.GREETED;
   /** The client's protocol, known from its first line; null before. */
@@ -67,6 +70,7 @@ final class Connection {
   Throwable failure;
 
   private boolean dirty;
+  private int unflushed;
   private long slowSince;
   private long dropped;
   long linesIn;
@@ -85,6 +89,7 @@ final class Connection {
     this.bucket = new TokenBucket(limits.rate(), now);
     this.flusher = flusher;
     this.slow = limits.slowConsumer();
+    this.flushAt = (int) Math.min(64 << 10, Math.max(1 << 10, slow.queueBytes() / 4));
   }
 
   boolean loggedIn() {
@@ -109,8 +114,10 @@ final class Connection {
     if (lines.isEmpty() || !ch.isActive()) {
       return true;
     }
-    ctx.write(Bufs.utf8(ctx.alloc(), lines), ctx.voidPromise());
-    markDirty();
+    ByteBuf buf = Bufs.utf8(ctx.alloc(), lines);
+    int bytes = buf.readableBytes();
+    ctx.write(buf, ctx.voidPromise());
+    written(bytes);
     return queuedBytes() <= slow.maxQueueBytes();
   }
 
@@ -137,7 +144,7 @@ final class Connection {
     }
     ctx.write(shared.retainedDuplicate(), ctx.voidPromise());
     deliveries++;
-    markDirty();
+    written(shared.readableBytes());
     return Delivery.SENT;
   }
 
@@ -171,7 +178,12 @@ final class Connection {
     return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
-  private void markDirty() {
+  private void written(int bytes) {
+    unflushed += bytes;
+    if (unflushed >= flushAt) {
+      unflushed = 0;
+      ctx.flush();
+    }
     if (!dirty) {
       dirty = true;
       flusher.add(this);
@@ -181,6 +193,7 @@ final class Connection {
   /** Called by the {@link FlushBatcher} at the end of the turn. */
   void flush() {
     dirty = false;
+    unflushed = 0;
     ctx.flush();
   }
 

@@ -187,13 +187,12 @@ public final class TcpServerVerticle extends VerticleBase {
     long now = System.nanoTime();
     c.lastActive = now;
     c.linesIn++;
-    boolean wasOver = c.bucket.isOver();
     if (c.bucket.tryTake(now)) {
       return true;
     }
     if (c.bucket.overFor(now) >= disconnectAfter) {
       connections.goodbye(c, Goodbye.FLOODING, Goodbye.FLOODING.roomReason());
-    } else if (!wasOver) {
+    } else if (c.bucket.startedEpisode()) {
       // Once per episode, so that a flood does not make the server flood back.
       connections.reply(c, connections.codec(c).error(ErrorCode.RATE_LIMITED, "slow down", null));
     }
