@@ -1,5 +1,7 @@
 package dev.chatbus.config;
 
+import dev.chatbus.protocol.Names;
+import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -102,9 +104,9 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       resolveInstances(s.integer("tcp.instances", 0, 0, 256)),
       (int) s.bytes("tcp.sendBufferBytes", 0, 0, 64 << 20));
     String defaultRoom = s.string("rooms.default", "lobby");
-    String normalizedRoom = dev.chatbus.protocol.Names.room(defaultRoom);
+    String normalizedRoom = Names.room(defaultRoom);
     if (normalizedRoom == null) {
-      throw new ConfigException("rooms.default: " + dev.chatbus.protocol.Names.roomProblem(defaultRoom) + ", got '" + defaultRoom + "'");
+      throw new ConfigException("rooms.default: " + Names.roomProblem(defaultRoom) + ", got '" + defaultRoom + "'");
     }
     Rooms rooms = new Rooms(normalizedRoom, s.integer("rooms.maxPerClient", 100, 1, 100_000));
     Rate rate = new Rate(
@@ -127,10 +129,19 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       slow,
       s.integer("limits.maxConnections", 100_000, 1, 10_000_000),
       s.integer("limits.maxConnectionsPerIp", 64, 1, 10_000_000),
-      Set.copyOf(s.list("limits.perIpExempt", List.of("127.0.0.1", "::1"))));
+      ipAddresses("limits.perIpExempt", s.list("limits.perIpExempt", List.of("127.0.0.1", "::1"))));
     Duration grace = s.duration("shutdown.grace", Duration.ofSeconds(10), Duration.ZERO);
     s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
     return new ChatbusConfig(nodeName, tcp, rooms, limits, grace);
+  }
+
+  private static Set<String> ipAddresses(String key, List<String> values) {
+    for (String v : values) {
+      if (!NetUtil.isValidIpV4Address(v) && !NetUtil.isValidIpV6Address(v)) {
+        throw new ConfigException(key + ": '" + v + "' is not an IP address");
+      }
+    }
+    return Set.copyOf(values);
   }
 
   private static int resolveInstances(int configured) {

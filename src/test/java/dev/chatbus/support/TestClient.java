@@ -74,6 +74,11 @@ public final class TestClient implements AutoCloseable {
     return c;
   }
 
+  /** The server port this client is connected to. */
+  public int port() {
+    return socket.getPort();
+  }
+
   public TestClient send(String line) {
     return sendRaw((line + "\n").getBytes(StandardCharsets.UTF_8));
   }

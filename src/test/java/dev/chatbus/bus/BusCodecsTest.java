@@ -1,0 +1,83 @@
+package dev.chatbus.bus;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BusCodecsTest {
+
+  /** One example of every record that travels on the bus; null strings where the record allows them. */
+  private static final List<Wire.Writable> EXAMPLES = List.of(
+    new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", 12, "252189310721671168", 1_795_816_217_126L, 0x13d3_01_0000000001L, "alice", "hello, wörld 🌍"),
+    new RoomEvent(RoomEvent.Kind.LEAVE, "rust", 13, "252189310721671169", 1L, 2L, "alice", null),
+    new PrivateMessage(1, 2, "bob", "psst", true, "99", 3),
+    new Command.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby"),
+    new Command.Join(7, "rust", "lobby"),
+    new Command.Join(7, "rust", null),
+    new Command.Leave(7, "rust"),
+    new Command.Say(7, "rust", "hi", false),
+    new Command.Tell(7, "bob", "hi", true),
+    new Command.Rename(7, "alicia"),
+    new Command.Who("rust"),
+    new Command.ListRooms(),
+    new Command.Disconnect(7, "connection closed"),
+    new Reply.LoggedIn("alice", new Reply.Joined("lobby", 4, List.of("bob", "alice"))),
+    new Reply.Joined("rust", 1, List.of()),
+    new Reply.Left("rust"),
+    new Reply.Accepted("123", 5, 6),
+    new Reply.Renamed("alicia"),
+    new Reply.Members("rust", List.of("a", "b", "c")),
+    new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1), new Reply.RoomInfo("rust", 2))));
+
+  @Test
+  void everyRecordSurvivesTheWire() {
+    for (Wire.Writable example : EXAMPLES) {
+      MessageCodec<Wire.Writable, Wire.Writable> codec = codecOf(example);
+      Buffer buffer = Buffer.buffer().appendString("prefix");
+      codec.encodeToWire(buffer, example);
+      assertThat(codec.decodeFromWire(6, buffer)).as(example.getClass().getSimpleName()).isEqualTo(example);
+    }
+  }
+
+  @Test
+  void locallyEveryConsumerGetsTheSameInstance() {
+    for (Wire.Writable example : EXAMPLES) {
+      assertThat(codecOf(example).transform(example)).isSameAs(example);
+    }
+  }
+
+  @Test
+  void everyCommandAndReplyHasACodecWithAStableName() {
+    List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class));
+    types.addAll(List.of(Command.class.getPermittedSubclasses()));
+    types.addAll(List.of(Reply.class.getPermittedSubclasses()));
+    for (Class<?> type : types) {
+      @SuppressWarnings("unchecked")
+      MessageCodec<?, ?> codec = BusCodecs.codecOf((Class<Wire.Writable>) type);
+      assertThat(codec.name()).isEqualTo(BusCodecs.codecName(type));
+      assertThat(codec.systemCodecID()).isEqualTo((byte) -1);
+    }
+    assertThat(BusCodecs.codecName(Command.Login.class)).isEqualTo("chatbus.Command.Login");
+    assertThat(BusCodecs.codecName(RoomEvent.class)).isEqualTo("chatbus.RoomEvent");
+    assertThat(EXAMPLES.stream().map(Object::getClass).distinct().count()).isEqualTo(types.size());
+  }
+
+  @Test
+  void errorCodesRoundTripAndUnknownOnesAreInternal() {
+    for (ErrorCode c : ErrorCode.values()) {
+      assertThat(ErrorCode.ofCode(c.code())).isSameAs(c);
+    }
+    assertThat(ErrorCode.ofCode(999)).isSameAs(ErrorCode.INTERNAL);
+    assertThat(ErrorCode.ofCode(-1)).isSameAs(ErrorCode.INTERNAL);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static MessageCodec<Wire.Writable, Wire.Writable> codecOf(Wire.Writable example) {
+    return BusCodecs.codecOf((Class<Wire.Writable>) example.getClass());
+  }
+}

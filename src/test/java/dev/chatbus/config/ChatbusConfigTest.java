@@ -1,0 +1,119 @@
+package dev.chatbus.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ChatbusConfigTest {
+
+  private static ChatbusConfig parse(String json) {
+    return ChatbusConfig.parse(new JsonObject(json));
+  }
+
+  private static void rejected(String json, String message) {
+    assertThatThrownBy(() -> parse(json)).isInstanceOf(ConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void defaults() {
+    ChatbusConfig c = parse("{}");
+    assertThat(c.nodeName()).isEmpty();
+    assertThat(c.tcp()).isEqualTo(new ChatbusConfig.Tcp("0.0.0.0", 7000, Runtime.getRuntime().availableProcessors(), 0));
+    assertThat(c.rooms()).isEqualTo(new ChatbusConfig.Rooms("lobby", 100));
+    ChatbusConfig.Limits l = c.limits();
+    assertThat(l.maxLineBytes()).isEqualTo(4096);
+    assertThat(l.loginTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(l.idleTimeout()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(l.rate()).isEqualTo(new ChatbusConfig.Rate(20, 40, Duration.ofSeconds(3)));
+    assertThat(l.slowConsumer()).isEqualTo(new ChatbusConfig.SlowConsumer(256 << 10, 1 << 20, Duration.ofSeconds(10)));
+    assertThat(l.maxConnections()).isEqualTo(100_000);
+    assertThat(l.maxConnectionsPerIp()).isEqualTo(64);
+    assertThat(l.perIpExempt()).isEqualTo(Set.of("127.0.0.1", "::1"));
+    assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void theShippedFileHoldsTheDefaults() throws Exception {
+    JsonObject file = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf/config.json")));
+    assertThat(ChatbusConfig.parse(file)).isEqualTo(parse("{}"));
+  }
+
+  @Test
+  void durationsAndSizes() {
+    ChatbusConfig c = parse("{\"limits\":{\"loginTimeout\":\"250ms\",\"idleTimeout\":\"5m\","
+      + "\"rate\":{\"disconnectAfter\":1500},"
+      + "\"slowConsumer\":{\"queueBytes\":\"64KiB\",\"maxQueueBytes\":\"2MiB\",\"maxTime\":\"1h\"},\"maxLineBytes\":\"8192\"}}");
+    assertThat(c.limits().loginTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.limits().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.limits().rate().disconnectAfter()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.limits().slowConsumer()).isEqualTo(new ChatbusConfig.SlowConsumer(64 << 10, 2 << 20, Duration.ofHours(1)));
+    assertThat(c.limits().maxLineBytes()).isEqualTo(8192);
+  }
+
+  @Test
+  void environmentVariablesOverrideTheFileAndSystemPropertiesOverrideBoth() {
+    JsonObject merged = new JsonObject()
+      .put("tcp", new JsonObject().put("port", 7100))
+      .put("limits", new JsonObject().put("rate", new JsonObject().put("burst", 5)))
+      .put("CHATBUS_TCP_PORT", "7200")
+      .put("CHATBUS_LIMITS_RATE_BURST", "6")
+      .put("CHATBUS_LIMITS_PER_IP_EXEMPT", "10.0.0.1, 10.0.0.2")
+      .put("chatbus.limits.rate.burst", "7");
+    ChatbusConfig c = ChatbusConfig.parse(merged);
+    assertThat(c.tcp().port()).isEqualTo(7200);
+    assertThat(c.limits().rate().burst()).isEqualTo(7);
+    assertThat(c.limits().perIpExempt()).isEqualTo(Set.of("10.0.0.1", "10.0.0.2"));
+  }
+
+  @Test
+  void environmentNames() {
+    assertThat(Settings.envName("limits.rate.linesPerSecond")).isEqualTo("CHATBUS_LIMITS_RATE_LINES_PER_SECOND");
+    assertThat(Settings.envName("tcp.port")).isEqualTo("CHATBUS_TCP_PORT");
+  }
+
+  @Test
+  void roomNamesAreNormalized() {
+    assertThat(parse("{\"rooms\":{\"default\":\"#Main\"}}").rooms().defaultRoom()).isEqualTo("main");
+  }
+
+  @Test
+  void invalidValuesNameTheKeyAndTheRule() {
+    rejected("{\"tcp\":{\"port\":70000}}", "tcp.port: must be between 0 and 65535, got 70000");
+    rejected("{\"tcp\":{\"port\":\"seven\"}}", "tcp.port: expected a whole number, got 'seven'");
+    rejected("{\"tcp\":{\"port\":1.5}}", "tcp.port: expected a whole number, got 1.5");
+    rejected("{\"limits\":{\"maxLineBytes\":10}}", "limits.maxLineBytes: must be between 64 and 1048576 bytes, got 10");
+    rejected("{\"limits\":{\"idleTimeout\":\"soon\"}}", "limits.idleTimeout: expected a duration such as 300s, 250ms, 5m or 1h, got 'soon'");
+    rejected("{\"limits\":{\"loginTimeout\":\"0s\"}}", "limits.loginTimeout: must be at least 1ms, got 0ms");
+    rejected("{\"limits\":{\"rate\":{\"linesPerSecond\":0}}}", "limits.rate.linesPerSecond: must be at least 0.001, got 0.0");
+    rejected("{\"limits\":{\"rate\":{\"linesPerSecond\":\"fast\"}}}", "limits.rate.linesPerSecond: expected a number, got 'fast'");
+    rejected("{\"limits\":{\"slowConsumer\":{\"queueBytes\":\"2MiB\"}}}",
+      "limits.slowConsumer.maxQueueBytes: must be at least limits.slowConsumer.queueBytes (2097152), got 1048576");
+    rejected("{\"rooms\":{\"default\":\"a b\"}}", "rooms.default: a room name cannot hold spaces, commas or control characters, got 'a b'");
+    rejected("{\"node\":{\"name\":\"a b\"}}", "node.name: at most 64 letters, digits, '.', '_' or '-', got 'a b'");
+    rejected("{\"limits\":{\"perIpExempt\":[\"localhost\"]}}", "limits.perIpExempt: 'localhost' is not an IP address");
+  }
+
+  @Test
+  void unknownKeysAreRejectedRatherThanIgnored() {
+    rejected("{\"limits\":{\"maxLineByte\":100}}", "limits.maxLineByte: not a Chatbus setting");
+    rejected("{\"tpc\":{\"port\":1}}", "tpc.port: not a Chatbus setting");
+    rejected("{\"CHATBUS_TCP_PORTT\":\"1\"}", "CHATBUS_TCP_PORTT: not a Chatbus setting");
+    rejected("{\"chatbus.tcp.prot\":\"1\"}", "chatbus.tcp.prot: not a Chatbus setting");
+    // Everything else in the environment and the system properties is none of Chatbus's business.
+    assertThat(ChatbusConfig.parse(new JsonObject().put("PATH", "/bin").put("java.version", "17")).tcp().port()).isEqualTo(7000);
+    assertThat(ChatbusConfig.parse(new JsonObject().put("CHATBUS_CONFIG", "x.json").put("chatbus.config", "x.json"))).isNotNull();
+  }
+
+  @Test
+  void listsFromJsonArrays() {
+    ChatbusConfig c = ChatbusConfig.parse(new JsonObject().put("limits",
+      new JsonObject().put("perIpExempt", new JsonArray().add("::1"))));
+    assertThat(c.limits().perIpExempt()).isEqualTo(Set.of("::1"));
+  }
+}

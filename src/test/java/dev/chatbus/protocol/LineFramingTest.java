@@ -1,0 +1,95 @@
+package dev.chatbus.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LineFramingTest {
+
+  private final EmbeddedChannel channel = new EmbeddedChannel();
+
+  LineFramingTest() {
+    channel.pipeline().addLast("handler", new ChannelInboundHandlerAdapter());
+    LineFraming.install(channel.pipeline(), "handler", 8);
+    channel.pipeline().remove("handler");
+  }
+
+  private List<Object> feed(String... chunks) {
+    for (String chunk : chunks) {
+      channel.writeInbound(Unpooled.copiedBuffer(chunk, StandardCharsets.UTF_8));
+    }
+    return read();
+  }
+
+  private List<Object> read() {
+    List<Object> out = new ArrayList<>();
+    for (Object o = channel.readInbound(); o != null; o = channel.readInbound()) {
+      if (o instanceof ByteBuf) {
+        ByteBuf b = (ByteBuf) o;
+        out.add(b.toString(StandardCharsets.UTF_8));
+        b.release();
+      } else {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void splitsLinesAndStripsEndings() {
+    assertThat(feed("one\ntwo\r\nthr", "ee\n")).containsExactly("one", "two", "three");
+  }
+
+  @Test
+  void keepsEmptyLines() {
+    assertThat(feed("\n\r\n")).containsExactly("", "");
+  }
+
+  @Test
+  void aLoneCarriageReturnIsPartOfTheLine() {
+    assertThat(feed("a\rb\n")).containsExactly("a\rb");
+  }
+
+  @Test
+  void aLineAtTheLimitPasses() {
+    assertThat(feed("12345678\n")).containsExactly("12345678");
+  }
+
+  @Test
+  void aLongLineBecomesOneSignalAndTheNextLineIsFine() {
+    assertThat(feed("123456789\nok\n")).containsExactly(LineFraming.Signal.LINE_TOO_LONG, "ok");
+  }
+
+  @Test
+  void aLongLineAcrossReadsIsDiscardedAsItArrives() {
+    assertThat(feed("1234567890", "1234567890", "12\nnext\n")).containsExactly(LineFraming.Signal.LINE_TOO_LONG, "next");
+  }
+
+  @Test
+  void linesBeforeAndAfterATooLongOneKeepTheirOrder() {
+    assertThat(feed("a\n123456789\nb\n")).containsExactly("a", LineFraming.Signal.LINE_TOO_LONG, "b");
+  }
+
+  @Test
+  void endOfInputFlushesTheLastLineThenSignals() {
+    assertThat(feed("a\nlast\r")).containsExactly("a");
+    channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    assertThat(read()).containsExactly("last", LineFraming.Signal.INPUT_CLOSED);
+  }
+
+  @Test
+  void endOfInputWithNothingPending() {
+    assertThat(feed("a\n")).containsExactly("a");
+    channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    assertThat(read()).containsExactly(LineFraming.Signal.INPUT_CLOSED);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.chatbus.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NamesTest {
+
+  @Test
+  void acceptsLettersDigitsAndTheIrcSpecials() {
+    assertThat(Names.nameProblem("alice")).isNull();
+    assertThat(Names.nameProblem("a")).isNull();
+    assertThat(Names.nameProblem("Bob_2")).isNull();
+    assertThat(Names.nameProblem("[x]\\^{y}|_-z")).isNull();
+    assertThat(Names.nameProblem("x".repeat(32))).isNull();
+  }
+
+  @Test
+  void rejectsEmpty() {
+    assertThat(Names.nameProblem("")).isEqualTo("a name needs at least one character");
+    assertThat(Names.nameProblem(null)).isEqualTo("a name needs at least one character");
+  }
+
+  @Test
+  void rejectsTooLong() {
+    assertThat(Names.nameProblem("x".repeat(33))).isEqualTo("a name has at most 32 characters");
+  }
+
+  @Test
+  void rejectsALeadingDigitOrDash() {
+    assertThat(Names.nameProblem("1abc")).isEqualTo("a name cannot start with a digit or '-'");
+    assertThat(Names.nameProblem("-abc")).isEqualTo("a name cannot start with a digit or '-'");
+  }
+
+  @Test
+  void rejectsSpacesPunctuationAndNonAscii() {
+    String rule = "a name may only hold letters, digits and _-[]\\^{}|";
+    assertThat(Names.nameProblem("a b")).isEqualTo(rule);
+    assertThat(Names.nameProblem("a.b")).isEqualTo(rule);
+    assertThat(Names.nameProblem("a:b")).isEqualTo(rule);
+    assertThat(Names.nameProblem("josé")).isEqualTo(rule);
+    assertThat(Names.nameProblem("a\u0000")).isEqualTo(rule);
+  }
+
+  @Test
+  void nameKeysIgnoreCase() {
+    assertThat(Names.nameKey("Alice")).isEqualTo(Names.nameKey("aLICE"));
+    assertThat(Names.nameKey("[X]")).isEqualTo("[x]");
+  }
+
+  @Test
+  void roomsDropTheHashAndCase() {
+    assertThat(Names.room("#Rust")).isEqualTo("rust");
+    assertThat(Names.room("rust")).isEqualTo("rust");
+    assertThat(Names.room("café-☕")).isEqualTo("café-☕");
+  }
+
+  @Test
+  void roomLengthCountsCharactersNotBytes() {
+    assertThat(Names.room("é".repeat(50))).isEqualTo("é".repeat(50));
+    assertThat(Names.room("🌍".repeat(50))).isNotNull();
+    assertThat(Names.roomProblem("x".repeat(51))).isEqualTo("a room name has at most 50 characters");
+    assertThat(Names.roomProblem("#" + "x".repeat(50))).isNull();
+  }
+
+  @Test
+  void roomsRejectEmptySpacesCommasAndControls() {
+    String rule = "a room name cannot hold spaces, commas or control characters";
+    assertThat(Names.roomProblem("")).isEqualTo("a room name needs at least one character");
+    assertThat(Names.roomProblem("#")).isEqualTo("a room name needs at least one character");
+    assertThat(Names.roomProblem("a b")).isEqualTo(rule);
+    assertThat(Names.roomProblem("a,b")).isEqualTo(rule);
+    assertThat(Names.roomProblem("a\tb")).isEqualTo(rule);
+    assertThat(Names.roomProblem("a\u0007")).isEqualTo(rule);
+    assertThat(Names.roomProblem("a\u00a0b")).isEqualTo(rule);
+    assertThat(Names.room("a b")).isNull();
+  }
+}
