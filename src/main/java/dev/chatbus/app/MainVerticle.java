@@ -4,6 +4,7 @@ import dev.chatbus.bus.BusCodecs;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.config.ConfigLoader;
 import dev.chatbus.edge.ConnectionLimits;
+import dev.chatbus.edge.EdgeNode;
 import dev.chatbus.edge.TcpServerVerticle;
 import dev.chatbus.protocol.ServerInfo;
 import dev.chatbus.room.RoomRouterVerticle;
@@ -40,6 +41,7 @@ public final class MainVerticle extends VerticleBase {
   private final List<TcpServerVerticle> edges = new CopyOnWriteArrayList<>();
   private final Closeable orderedShutdown = this::shutdownInOrder;
   private ChatbusConfig config;
+  private EdgeNode edgeNode;
   private String routerDeployment;
   private String edgeDeployment;
 
@@ -56,14 +58,14 @@ public final class MainVerticle extends VerticleBase {
     BusCodecs.register(vertx.eventBus());
     int nodeTag = ThreadLocalRandom.current().nextInt(1 << 16);
     ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
-    ConnectionLimits limits = new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
-      cfg.limits().perIpExempt());
+    edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
+      cfg.limits().loopbackExempt(), cfg.limits().perIpExempt()), nodeTag);
     AtomicInteger instance = new AtomicInteger();
     return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), nodeTag))
       .compose(id -> {
         routerDeployment = id;
         return vertx.deployVerticle(() -> {
-          TcpServerVerticle edge = new TcpServerVerticle(cfg.edge(), server, limits, instance.getAndIncrement(), nodeTag);
+          TcpServerVerticle edge = new TcpServerVerticle(cfg.edge(), server, edgeNode, instance.getAndIncrement());
           edges.add(edge);
           return edge;
         }, new DeploymentOptions().setInstances(cfg.tcp().instances()));
@@ -101,6 +103,9 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<Void> undeployInOrder() {
+    if (edgeNode != null) {
+      edgeNode.shuttingDown(System.currentTimeMillis());
+    }
     return undeploy(edgeDeployment, "edge")
       .compose(v -> {
         edgeDeployment = null;

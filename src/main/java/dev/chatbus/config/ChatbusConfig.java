@@ -65,10 +65,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
    * @param slowConsumer        the policy for clients that do not read
    * @param maxConnections      open client connections per node
    * @param maxConnectionsPerIp open client connections per remote address
-   * @param perIpExempt         remote addresses the per-address limit does not apply to
+   * @param loopbackExempt      whether the per-address limit spares loopback addresses (127.0.0.0/8, ::1)
+   * @param perIpExempt         other remote addresses the per-address limit does not apply to
    */
   public record Limits(int maxLineBytes, Duration loginTimeout, Duration idleTimeout, Rate rate,
-                       SlowConsumer slowConsumer, int maxConnections, int maxConnectionsPerIp, Set<String> perIpExempt) {
+                       SlowConsumer slowConsumer, int maxConnections, int maxConnectionsPerIp, boolean loopbackExempt,
+                       Set<String> perIpExempt) {
     public Limits {
       perIpExempt = Set.copyOf(perIpExempt);
     }
@@ -129,7 +131,8 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       slow,
       s.integer("limits.maxConnections", 100_000, 1, 10_000_000),
       s.integer("limits.maxConnectionsPerIp", 64, 1, 10_000_000),
-      ipAddresses("limits.perIpExempt", s.list("limits.perIpExempt", List.of("127.0.0.1", "::1"))));
+      s.bool("limits.loopbackExempt", true),
+      ipAddresses("limits.perIpExempt", s.list("limits.perIpExempt", List.of())));
     Duration grace = s.duration("shutdown.grace", Duration.ofSeconds(10), Duration.ZERO);
     s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
     return new ChatbusConfig(nodeName, tcp, rooms, limits, grace);

@@ -46,6 +46,18 @@ final class Settings {
     return v == null ? def : v.toString().trim();
   }
 
+  boolean bool(String key, boolean def) {
+    Object v = raw(key);
+    if (v == null) {
+      return def;
+    }
+    String s = v.toString().trim();
+    if (s.equals("true") || s.equals("false")) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new ConfigException(key + ": expected true or false, got '" + v + "'");
+  }
+
   int integer(String key, int def, int min, int max) {
     long v = number(key, def);
     if (v < min || v > max) {

@@ -16,16 +16,19 @@ public final class ConnectionLimits {
 
   private final int maxConnections;
   private final int maxPerAddress;
+  private final boolean loopbackExempt;
   private final Set<InetAddress> exempt = new HashSet<>();
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
   /**
-   * @param exempt IP literals (such as {@code 127.0.0.1}) that the per-address limit does not apply to
+   * @param loopbackExempt whether the per-address limit spares loopback addresses
+   * @param exempt         IP literals (such as {@code 10.0.0.5}) that the per-address limit does not apply to
    */
-  public ConnectionLimits(int maxConnections, int maxPerAddress, Set<String> exempt) {
+  public ConnectionLimits(int maxConnections, int maxPerAddress, boolean loopbackExempt, Set<String> exempt) {
     this.maxConnections = maxConnections;
     this.maxPerAddress = maxPerAddress;
+    this.loopbackExempt = loopbackExempt;
     for (String ip : exempt) {
       InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
       if (address == null) {
@@ -41,7 +44,7 @@ public final class ConnectionLimits {
       open.decrementAndGet();
       return false;
     }
-    if (exempt.contains(address)) {
+    if (isExempt(address)) {
       return true;
     }
     boolean[] admitted = {false};
@@ -62,9 +65,13 @@ public final class ConnectionLimits {
   /** Forgets a connection counted by {@link #tryAcquire}. */
   void release(InetAddress address) {
     open.decrementAndGet();
-    if (!exempt.contains(address)) {
+    if (!isExempt(address)) {
       perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
+  }
+
+  private boolean isExempt(InetAddress address) {
+    return (loopbackExempt && address.isLoopbackAddress()) || exempt.contains(address);
   }
 
   /** Connections open on this node. */

@@ -4,6 +4,8 @@ import dev.chatbus.bus.Command;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.Goodbye;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ final class Connections {
   private final long loginTimeout;
   private final long idleTimeout;
   private final long closeLinger;
+  private Promise<Void> allClosed;
 
   /**
    * @param fallbackCodec how to speak to a client whose protocol is not known yet
@@ -104,6 +107,9 @@ final class Connections {
     c.state = Connection.State.CLOSED;
     byId.remove(c.id);
     limits.release(c.address);
+    if (allClosed != null && byId.isEmpty()) {
+      allClosed.tryComplete();
+    }
     long lived = (System.nanoTime() - c.openedAt) / 1_000_000;
     log.info("conn {} closed: {}; {} {}, {} ms, {} lines in, {} delivered, {} dropped", c, c.leaveReason,
       c.remote, c.name == null ? "(no name)" : c.name, lived, c.linesIn, c.deliveries, c.droppedTotal);
@@ -142,6 +148,25 @@ final class Connections {
       action.run();
     }
     sweepActions.clear();
+  }
+
+  /** Closes every socket at once, without waiting for its queued lines: the end of a shutdown's grace. */
+  void closeAllNow() {
+    for (Connection c : byId.values()) {
+      c.ctx.close();
+    }
+  }
+
+  /**
+   * Completes once every connection has closed and been accounted for (its rooms told, its count
+   * released). Only for a stopping edge, whose server accepts no more connections.
+   */
+  Future<Void> allClosed() {
+    allClosed = Promise.promise();
+    if (byId.isEmpty()) {
+      allClosed.complete();
+    }
+    return allClosed.future();
   }
 
   /** Tells every client the server is going away and closes each once its queued lines are sent. */

@@ -45,6 +45,7 @@ final class LocalRooms {
   }
 
   private final EventBus bus;
+  private final EdgeNode node;
   private final Map<String, Room> rooms = new HashMap<>();
   private final Renderings renderings;
   private final Consumer<Connection> onOverflow;
@@ -54,8 +55,10 @@ final class LocalRooms {
    * @param codecs     every protocol spoken on this instance
    * @param onOverflow called, after a fan-out, with each client that fell too far behind to stay
    */
-  LocalRooms(EventBus bus, ByteBufAllocator alloc, List<ClientCodec> codecs, Consumer<Connection> onOverflow) {
+  LocalRooms(EventBus bus, ByteBufAllocator alloc, List<ClientCodec> codecs, EdgeNode node,
+             Consumer<Connection> onOverflow) {
     this.bus = bus;
+    this.node = node;
     this.renderings = new Renderings(alloc, codecs);
     this.onOverflow = onOverflow;
   }
@@ -109,6 +112,9 @@ final class LocalRooms {
   }
 
   private void fanOut(Room r, RoomEvent event) {
+    if (!node.live(event.ts())) {
+      return;
+    }
     ArrayList<Connection> members = r.members;
     long now = System.nanoTime();
     try {

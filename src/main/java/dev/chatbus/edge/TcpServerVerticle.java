@@ -56,7 +56,7 @@ public final class TcpServerVerticle extends VerticleBase {
 
   private final ChatbusConfig.Edge config;
   private final ServerInfo server;
-  private final ConnectionLimits limits;
+  private final EdgeNode node;
   private final int instance;
   private final long sessionBase;
 
@@ -72,17 +72,15 @@ public final class TcpServerVerticle extends VerticleBase {
   private boolean stopping;
 
   /**
-   * @param limits   the node-wide connection counts, shared by all instances
+   * @param node     what the node's edge instances share
    * @param instance this instance's number on the node, 0 to 255
-   * @param nodeTag  16 bits that tell this node's session ids from other nodes'
    */
-  public TcpServerVerticle(ChatbusConfig.Edge config, ServerInfo server, ConnectionLimits limits, int instance,
-                           int nodeTag) {
+  public TcpServerVerticle(ChatbusConfig.Edge config, ServerInfo server, EdgeNode node, int instance) {
     this.config = config;
     this.server = server;
-    this.limits = limits;
+    this.node = node;
     this.instance = instance;
-    this.sessionBase = ((long) (nodeTag & 0xffff) << 48) | ((long) (instance & 0xff) << SESSION_COUNTER_BITS);
+    this.sessionBase = ((long) (node.tag() & 0xffff) << 48) | ((long) (instance & 0xff) << SESSION_COUNTER_BITS);
   }
 
   @Override
@@ -94,8 +92,8 @@ public final class TcpServerVerticle extends VerticleBase {
     String self = Addresses.edge(server.node(), instance);
     flusher = new FlushBatcher(((ContextInternal) context).nettyEventLoop());
     LocalRooms rooms = new LocalRooms(vertx.eventBus(), PooledByteBufAllocator.DEFAULT, List.of(textCodec, jsonCodec),
-      c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
-    connections = new Connections(vertx.eventBus(), router, rooms, limits, textCodec, lim);
+      node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
+    connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim);
     commands = new Commands(vertx.eventBus(), router, self, rooms, connections, textCodec, config.rooms());
     disconnectAfter = lim.rate().disconnectAfter().toNanos();
 
@@ -119,7 +117,14 @@ public final class TcpServerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(sweepTimer);
-    return netServer.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    // The server's shutdown tells each socket goodbye and ends when all have closed or the grace period
+    // is over; sockets still not drained by then are closed without waiting. Each socket's close handler,
+    // which tells the router, runs just after: the edge is stopped once all of those have run too.
+    return netServer.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
+      .compose(v -> {
+        connections.closeAllNow();
+        return connections.allClosed();
+      });
   }
 
   /** The port clients connect to (useful when configured as 0). */
@@ -131,7 +136,7 @@ public final class TcpServerVerticle extends VerticleBase {
     NetSocketInternal so = (NetSocketInternal) socket;
     ChannelHandlerContext ctx = so.channelHandlerContext();
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    if (stopping || !limits.tryAcquire(remote.getAddress())) {
+    if (stopping || !node.limits().tryAcquire(remote.getAddress())) {
       log.info("conn refused: {} ({})", so.remoteAddress(), stopping ? "shutting down" : "server full");
       Goodbye why = stopping ? Goodbye.SHUTTING_DOWN : Goodbye.SERVER_FULL;
       so.write(textCodec.goodbye(why)).eventually(so::close);
@@ -209,7 +214,7 @@ public final class TcpServerVerticle extends VerticleBase {
   private void onPrivateMessage(Message<PrivateMessage> msg) {
     PrivateMessage pm = msg.body();
     Connection c = connections.get(pm.toSession());
-    if (c == null || c.codec == null) {
+    if (c == null || c.codec == null || !node.live(pm.ts())) {
       return;
     }
     ByteBuf rendered = Bufs.utf8(c.ctx.alloc(), c.codec.privateMessage(pm));

@@ -34,7 +34,8 @@ class ChatbusConfigTest {
     assertThat(l.slowConsumer()).isEqualTo(new ChatbusConfig.SlowConsumer(256 << 10, 1 << 20, Duration.ofSeconds(10)));
     assertThat(l.maxConnections()).isEqualTo(100_000);
     assertThat(l.maxConnectionsPerIp()).isEqualTo(64);
-    assertThat(l.perIpExempt()).isEqualTo(Set.of("127.0.0.1", "::1"));
+    assertThat(l.loopbackExempt()).isTrue();
+    assertThat(l.perIpExempt()).isEmpty();
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
   }
 
@@ -97,6 +98,7 @@ class ChatbusConfigTest {
     rejected("{\"rooms\":{\"default\":\"a b\"}}", "rooms.default: a room name cannot hold spaces, commas or control characters, got 'a b'");
     rejected("{\"node\":{\"name\":\"a b\"}}", "node.name: at most 64 letters, digits, '.', '_' or '-', got 'a b'");
     rejected("{\"limits\":{\"perIpExempt\":[\"localhost\"]}}", "limits.perIpExempt: 'localhost' is not an IP address");
+    rejected("{\"limits\":{\"loopbackExempt\":\"yes\"}}", "limits.loopbackExempt: expected true or false, got 'yes'");
   }
 
   @Test

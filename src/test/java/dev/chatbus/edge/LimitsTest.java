@@ -3,7 +3,6 @@ package dev.chatbus.edge;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
@@ -249,7 +248,7 @@ class LimitsTest {
 
   @Test
   void maxConnectionsPerAddress(Vertx vertx) {
-    int port = TestNode.start(vertx, limits(new JsonObject().put("maxConnectionsPerIp", 2).put("perIpExempt", new JsonArray()))).port();
+    int port = TestNode.start(vertx, limits(new JsonObject().put("maxConnectionsPerIp", 2).put("loopbackExempt", false))).port();
     try (TestClient a = TestClient.connect(port); TestClient b = TestClient.connect(port)) {
       a.readLine();
       b.readLine();
