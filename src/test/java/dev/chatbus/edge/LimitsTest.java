@@ -12,8 +12,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Every per-connection and per-node limit, with millisecond settings, as the client experiences it. */
 @ExtendWith(VertxExtension.class)
@@ -230,6 +232,25 @@ class LimitsTest {
   }
 
   @Test
+  void answersCountAgainstTheHardBoundToo(Vertx vertx) {
+    int port = TestNode.start(vertx, new JsonObject()
+      .put("tcp", new JsonObject().put("sendBufferBytes", 4096))
+      .put("limits", new JsonObject()
+        .put("rate", new JsonObject().put("linesPerSecond", 100000).put("burst", 100000))
+        .put("slowConsumer", new JsonObject().put("queueBytes", "1KiB").put("maxQueueBytes", "8KiB").put("maxTime", "60s")))).port();
+    try (TestClient watcher = TestClient.text(port, "watcher");
+         TestClient hoarder = TestClient.connect(port, s -> setReceiveBuffer(s, 4096))) {
+      hoarder.readLine();
+      hoarder.send("hoarder");
+      hoarder.expectStartsWith("* welcome hoarder.");
+      watcher.expect("* hoarder has joined #lobby");
+      // Asking for help again and again without reading: the answers pile up until the hard bound.
+      hoarder.sendRaw("/help\n".repeat(2000).getBytes(StandardCharsets.US_ASCII));
+      watcher.expect("* hoarder has left #lobby (too slow)");
+    }
+  }
+
+  @Test
   void maxConnectionsPerNode(Vertx vertx) {
     int port = TestNode.start(vertx, limits(new JsonObject().put("maxConnections", 2))).port();
     try (TestClient a = TestClient.text(port, "a"); TestClient b = TestClient.connect(port)) {
@@ -281,15 +302,17 @@ class LimitsTest {
 
   /** Connects until the node accepts again (its count of the closed connection is released asynchronously). */
   private static TestClient awaitAccepted(int port) {
-    for (int attempt = 0; ; attempt++) {
+    AtomicReference<TestClient> accepted = new AtomicReference<>();
+    await().atMost(TestClient.READ_TIMEOUT).until(() -> {
       TestClient c = TestClient.connect(port);
-      String first = c.readLine();
-      if (first.startsWith("* chatbus")) {
-        return c;
+      if (c.readLine().startsWith("* chatbus")) {
+        accepted.set(c);
+        return true;
       }
       c.close();
-      assertThat(attempt).as("accepted again after a close").isLessThan(100);
-    }
+      return false;
+    });
+    return accepted.get();
   }
 
   private static void setReceiveBuffer(java.net.Socket s, int bytes) {
