@@ -72,7 +72,7 @@ class LimitsTest {
   @Test
   void idleTimeoutTellsTheClientAndTheRoom(Vertx vertx) {
     int port = TestNode.start(vertx, limits(new JsonObject().put("idleTimeout", "200ms")
-      .put("rate", new JsonObject().put("linesPerSecond", 100000).put("burst", 100000)))).port();
+      .put("rate", TestNode.unlimitedRate()))).port();
     try (TestClient idle = TestClient.text(port, "idle"); TestClient busy = TestClient.text(port, "busy")) {
       long until = System.nanoTime() + 600_000_000L;
       boolean sawLeave = false;
@@ -135,17 +135,11 @@ class LimitsTest {
     int port = TestNode.start(vertx, new JsonObject()
       .put("tcp", new JsonObject().put("sendBufferBytes", "64KiB"))
       .put("limits", new JsonObject()
-        .put("rate", new JsonObject().put("linesPerSecond", 100000).put("burst", 100000))
+        .put("rate", TestNode.unlimitedRate())
         .put("slowConsumer", new JsonObject().put("maxTime", "300ms")))).port();
-    try (TestClient stalled = TestClient.connect(port, s -> setReceiveBuffer(s, 4096))) {
-      stalled.readLine();
-      stalled.send("stalled");
-      stalled.expectStartsWith("* welcome stalled.");
+    try (TestClient stalled = TestClient.text(port, "stalled", 4096)) {
       // The reader's own large buffer takes the burst as fast as it comes: it never falls behind.
-      TestClient reader = TestClient.connect(port, s -> setReceiveBuffer(s, 4 << 20));
-      reader.readLine();
-      reader.send("reader");
-      reader.expectStartsWith("* welcome reader.");
+      TestClient reader = TestClient.text(port, "reader", 4 << 20);
       TestClient talker = TestClient.text(port, "talker");
       reader.expect("* talker has joined #lobby");
       String text = "m".repeat(100);
@@ -180,12 +174,9 @@ class LimitsTest {
     int port = TestNode.start(vertx, new JsonObject()
       .put("tcp", new JsonObject().put("sendBufferBytes", 4096))
       .put("limits", new JsonObject()
-        .put("rate", new JsonObject().put("linesPerSecond", 100000).put("burst", 100000))
+        .put("rate", TestNode.unlimitedRate())
         .put("slowConsumer", new JsonObject().put("queueBytes", "16KiB").put("maxQueueBytes", "1MiB").put("maxTime", "60s")))).port();
-    try (TestClient behind = TestClient.connect(port, s -> setReceiveBuffer(s, 4096))) {
-      behind.readLine();
-      behind.send("behind");
-      behind.expectStartsWith("* welcome behind.");
+    try (TestClient behind = TestClient.text(port, "behind", 4096)) {
       TestClient talker = TestClient.text(port, "talker");
       behind.expect("* talker has joined #lobby");
       int total = 2000;
@@ -236,13 +227,10 @@ class LimitsTest {
     int port = TestNode.start(vertx, new JsonObject()
       .put("tcp", new JsonObject().put("sendBufferBytes", 4096))
       .put("limits", new JsonObject()
-        .put("rate", new JsonObject().put("linesPerSecond", 100000).put("burst", 100000))
+        .put("rate", TestNode.unlimitedRate())
         .put("slowConsumer", new JsonObject().put("queueBytes", "1KiB").put("maxQueueBytes", "8KiB").put("maxTime", "60s")))).port();
     try (TestClient watcher = TestClient.text(port, "watcher");
-         TestClient hoarder = TestClient.connect(port, s -> setReceiveBuffer(s, 4096))) {
-      hoarder.readLine();
-      hoarder.send("hoarder");
-      hoarder.expectStartsWith("* welcome hoarder.");
+         TestClient hoarder = TestClient.text(port, "hoarder", 4096)) {
       watcher.expect("* hoarder has joined #lobby");
       // Asking for help again and again without reading: the answers pile up until the hard bound.
       hoarder.sendRaw("/help\n".repeat(2000).getBytes(StandardCharsets.US_ASCII));
@@ -313,13 +301,5 @@ class LimitsTest {
       return false;
     });
     return accepted.get();
-  }
-
-  private static void setReceiveBuffer(java.net.Socket s, int bytes) {
-    try {
-      s.setReceiveBufferSize(bytes);
-    } catch (java.net.SocketException e) {
-      throw new AssertionError(e);
-    }
   }
 }

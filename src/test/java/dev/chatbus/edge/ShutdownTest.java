@@ -42,7 +42,7 @@ class ShutdownTest {
   @Test
   void linesQueuedBeforeTheShutdownAreDeliveredFirst(Vertx vertx) throws Exception {
     int port = TestNode.start(vertx, new JsonObject().put("limits", new JsonObject()
-      .put("rate", new JsonObject().put("linesPerSecond", 100000).put("burst", 100000)))).port();
+      .put("rate", TestNode.unlimitedRate()))).port();
     try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
       StringBuilder lines = new StringBuilder();
       for (int i = 0; i < 500; i++) {
@@ -70,18 +70,9 @@ class ShutdownTest {
       .put("shutdown", new JsonObject().put("grace", "300ms"))
       .put("tcp", new JsonObject().put("sendBufferBytes", 4096))
       .put("limits", new JsonObject()
-        .put("rate", new JsonObject().put("linesPerSecond", 100000).put("burst", 100000))
+        .put("rate", TestNode.unlimitedRate())
         .put("slowConsumer", new JsonObject().put("maxTime", "60s")))).port();
-    try (TestClient stalled = TestClient.connect(port, s -> {
-      try {
-        s.setReceiveBufferSize(4096);
-      } catch (java.net.SocketException e) {
-        throw new AssertionError(e);
-      }
-    }); TestClient talker = TestClient.text(port, "talker")) {
-      stalled.readLine();
-      stalled.send("stalled");
-      talker.expect("* stalled has joined #lobby");
+    try (TestClient stalled = TestClient.text(port, "stalled", 4096); TestClient talker = TestClient.text(port, "talker")) {
       talker.sendRaw(("x".repeat(200) + "\n").repeat(2000).getBytes(StandardCharsets.US_ASCII));
       talker.send("/who");
       talker.readUntil(l -> l.startsWith("* 2 in #lobby"));

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,6 +59,25 @@ public final class TestClient implements AutoCloseable {
   /** Connects, reads the greeting, logs in as {@code name} in text mode and reads the welcome. */
   public static TestClient text(int port, String name) {
     TestClient c = connect(port);
+    c.expectStartsWith("* chatbus");
+    c.send(name);
+    c.expectStartsWith("* welcome " + name + ".");
+    return c;
+  }
+
+  /**
+   * Like {@link #text(int, String)}, with the socket's receive buffer fixed at {@code receiveBufferBytes}
+   * (which also turns off the kernel's growing of it): a small one makes a client that does not read
+   * fall behind quickly.
+   */
+  public static TestClient text(int port, String name, int receiveBufferBytes) {
+    TestClient c = connect(port, s -> {
+      try {
+        s.setReceiveBufferSize(receiveBufferBytes);
+      } catch (SocketException e) {
+        throw new AssertionError(e);
+      }
+    });
     c.expectStartsWith("* chatbus");
     c.send(name);
     c.expectStartsWith("* welcome " + name + ".");

@@ -28,6 +28,11 @@ public final class TestNode {
       .put("shutdown", new JsonObject().put("grace", "2s"));
   }
 
+  /** A {@code limits.rate} section that no test traffic reaches. */
+  public static JsonObject unlimitedRate() {
+    return new JsonObject().put("linesPerSecond", 1_000_000).put("burst", 1_000_000);
+  }
+
   /** Starts a node with {@link #baseConfig()} deep-merged with {@code overrides}, and waits until it is up. */
   public static TestNode start(Vertx vertx, JsonObject overrides) {
     MainVerticle main = new MainVerticle();
