@@ -1,5 +1,6 @@
 package dev.chatbus.app;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
@@ -52,6 +53,23 @@ public final class Chatbus implements VertxApplicationHooks {
       JsonObject conf = context.deploymentOptions().getConfig();
       conf.put("tcp", conf.getJsonObject("tcp", new JsonObject()).put("instances", instances));
       context.deploymentOptions().setInstances(1);
+    }
+  }
+
+  @Override
+  public void afterVertxStopped(HookContext context) {
+    flushLogs();
+  }
+
+  @Override
+  public void afterFailureToStopVertx(HookContext context, Throwable t) {
+    flushLogs();
+  }
+
+  /** The last lines (the shutdown's, or why start-up failed) may still be queued in an asynchronous appender. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
+      ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();
     }
   }
 

@@ -6,6 +6,9 @@ import java.util.List;
 /** The router's successful answer to a {@link Command}. */
 public sealed interface Reply extends Wire.Writable {
 
+  /** The most names a reply lists; bigger rooms give their size and the first names in join order. */
+  int LIST_LIMIT = 1000;
+
   /** The session is registered under {@code name} and has entered a room. */
   record LoggedIn(String name, Joined joined) implements Reply {
     @Override
@@ -20,21 +23,22 @@ public sealed interface Reply extends Wire.Writable {
   }
 
   /**
-   * The session is in {@code room}, whose members (the session included) are {@code members}; {@code seq}
-   * is the sequence number of the session's join event (events after it are live).
+   * The session is in {@code room}, which has {@code count} members (the session included), the first
+   * {@link #LIST_LIMIT} of them in {@code members}; {@code seq} is the sequence number of the session's
+   * join event (events after it are live).
    */
-  record Joined(String room, long seq, List<String> members) implements Reply {
+  record Joined(String room, long seq, int count, List<String> members) implements Reply {
     public Joined {
       members = List.copyOf(members);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i64(seq).strs(members);
+      out.str(room).i64(seq).i32(count).strs(members);
     }
 
     public static Joined read(Wire.Reader in) {
-      return new Joined(in.str(), in.i64(), in.strs());
+      return new Joined(in.str(), in.i64(), in.i32(), in.strs());
     }
   }
 
@@ -74,19 +78,19 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
-  /** The members of {@code room}, in the order they joined. */
-  record Members(String room, List<String> names) implements Reply {
+  /** {@code room} has {@code count} members; {@code names} are the first {@link #LIST_LIMIT}, in the order they joined. */
+  record Members(String room, int count, List<String> names) implements Reply {
     public Members {
       names = List.copyOf(names);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).strs(names);
+      out.str(room).i32(count).strs(names);
     }
 
     public static Members read(Wire.Reader in) {
-      return new Members(in.str(), in.strs());
+      return new Members(in.str(), in.i32(), in.strs());
     }
   }
 

@@ -89,13 +89,20 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
     return new ChatbusConfig(name, tcp, rooms, limits, shutdownGrace);
   }
 
+  /** Like {@link #parse(JsonObject, JsonObject)} without environment variables or system properties. */
+  public static ChatbusConfig parse(JsonObject settings) {
+    return parse(settings, new JsonObject());
+  }
+
   /**
-   * Reads and validates every setting from the merged configuration.
+   * Reads and validates every setting.
    *
+   * @param settings  the nested JSON settings: the configuration file with the deployment config over it
+   * @param overrides environment variables and system properties, flat
    * @throws ConfigException naming the first key that is invalid or unknown
    */
-  public static ChatbusConfig parse(JsonObject merged) {
-    Settings s = new Settings(merged);
+  public static ChatbusConfig parse(JsonObject settings, JsonObject overrides) {
+    Settings s = new Settings(settings, overrides);
     String nodeName = s.string("node.name", "");
     if (!NODE_NAME.matcher(nodeName).matches()) {
       throw new ConfigException("node.name: at most 64 letters, digits, '.', '_' or '-', got '" + nodeName + "'");

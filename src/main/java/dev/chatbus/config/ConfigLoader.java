@@ -29,20 +29,30 @@ public final class ConfigLoader {
   /** Reads every layer; fails with a {@link ConfigException} naming the key when a value is invalid. */
   public static Future<ChatbusConfig> load(Vertx vertx, JsonObject deploymentConfig) {
     String path = System.getProperty(PATH_PROPERTY, System.getenv(PATH_ENV));
-    ConfigRetrieverOptions options = new ConfigRetrieverOptions()
-      .setScanPeriod(0)
-      .addStore(new ConfigStoreOptions().setType("file").setFormat("json").setOptional(path == null)
-        .setConfig(new JsonObject().put("path", path == null ? DEFAULT_PATH : path)))
-      .addStore(new ConfigStoreOptions().setType("json").setConfig(deploymentConfig == null ? new JsonObject() : deploymentConfig))
-      .addStore(new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)))
-      .addStore(new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("raw-data", true).put("cache", false)));
-    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
-    return retriever.getConfig()
-      .eventually(retriever::close)
-      .map(ChatbusConfig::parse)
+    // Two retrievals, because the JSON layers are checked key by key while the environment and the
+    // system properties hold much besides Chatbus's settings.
+    Future<JsonObject> settings = retrieve(vertx,
+      new ConfigStoreOptions().setType("file").setFormat("json").setOptional(path == null)
+        .setConfig(new JsonObject().put("path", path == null ? DEFAULT_PATH : path)),
+      new ConfigStoreOptions().setType("json").setConfig(deploymentConfig == null ? new JsonObject() : deploymentConfig));
+    Future<JsonObject> overrides = retrieve(vertx,
+      new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)),
+      new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("raw-data", true).put("cache", false)));
+    return Future.all(settings, overrides)
+      .map(v -> ChatbusConfig.parse(settings.result(), overrides.result()))
       .compose(config -> config.nodeName().isEmpty()
         ? vertx.executeBlocking(ConfigLoader::hostName).map(config::withNodeName)
         : Future.succeededFuture(config));
+  }
+
+  /** The stores merged in order, each overriding the one before. */
+  private static Future<JsonObject> retrieve(Vertx vertx, ConfigStoreOptions... stores) {
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(0);
+    for (ConfigStoreOptions store : stores) {
+      options.addStore(store);
+    }
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    return retriever.getConfig().eventually(retriever::close);
   }
 
   private static String hostName() throws Exception {

@@ -14,8 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Typed reads of dotted keys ({@code limits.rate.burst}) from the merged configuration, with defaults
- * and range checks.
+ * Typed reads of dotted keys ({@code limits.rate.burst}) with defaults and range checks, from two
+ * sources: the nested JSON settings (the configuration file and the deployment config) and the flat
+ * overrides (environment variables and system properties).
  * <p>
  * A key is looked up, first match wins, as the system property {@code chatbus.<key>}, the environment
  * variable {@code CHATBUS_<KEY>} (dots and camel case become underscores: {@code CHATBUS_LIMITS_RATE_BURST}),
@@ -29,11 +30,17 @@ final class Settings {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
 
-  private final JsonObject merged;
+  private final JsonObject settings;
+  private final JsonObject overrides;
   private final Set<String> read = new HashSet<>();
 
-  Settings(JsonObject merged) {
-    this.merged = merged;
+  /**
+   * @param settings  nested JSON, every key of which must be a Chatbus setting
+   * @param overrides flat keys, of which only those named {@code chatbus.*} or {@code CHATBUS_*} concern Chatbus
+   */
+  Settings(JsonObject settings, JsonObject overrides) {
+    this.settings = settings;
+    this.overrides = overrides;
   }
 
   /** The environment variable that overrides {@code key}. */
@@ -152,32 +159,33 @@ final class Settings {
   }
 
   /**
-   * Fails on a key that no read asked for: a nested JSON key, a {@code chatbus.*} system property or a
-   * {@code CHATBUS_*} environment variable, so that a typo never silently falls back to a default.
+   * Fails on a key that no read asked for: any key of the JSON settings, or a {@code chatbus.*} system
+   * property or {@code CHATBUS_*} environment variable, so that a typo never silently falls back to a
+   * default.
    */
-  void rejectUnknown(Set<String> alsoAllowed) {
-    Set<String> known = new HashSet<>(alsoAllowed);
+  void rejectUnknown(Set<String> alsoAllowedOverrides) {
+    checkNested(null, settings);
+    Set<String> known = new HashSet<>(alsoAllowedOverrides);
     for (String key : read) {
-      known.add(key);
       known.add(SYS_PREFIX + key);
       known.add(envName(key));
     }
-    for (Map.Entry<String, Object> e : merged) {
+    for (Map.Entry<String, Object> e : overrides) {
       String k = e.getKey();
-      if (e.getValue() instanceof JsonObject) {
-        checkNested(k, (JsonObject) e.getValue(), known);
-      } else if ((k.startsWith(SYS_PREFIX) || k.startsWith(ENV_PREFIX)) && !known.contains(k)) {
+      if ((k.startsWith(SYS_PREFIX) || k.startsWith(ENV_PREFIX)) && !known.contains(k)) {
         throw new ConfigException(k + ": not a Chatbus setting");
       }
     }
   }
 
-  private void checkNested(String path, JsonObject o, Set<String> known) {
+  private void checkNested(String path, JsonObject o) {
     for (Map.Entry<String, Object> e : o) {
-      String key = path + "." + e.getKey();
-      if (e.getValue() instanceof JsonObject) {
-        checkNested(key, (JsonObject) e.getValue(), known);
-      } else if (!known.contains(key)) {
+      String key = path == null ? e.getKey() : path + "." + e.getKey();
+      if (e.getKey().contains(".")) {
+        throw new ConfigException(key + ": not a Chatbus setting (in JSON, write it as nested objects)");
+      } else if (e.getValue() instanceof JsonObject) {
+        checkNested(key, (JsonObject) e.getValue());
+      } else if (!read.contains(key)) {
         throw new ConfigException(key + ": not a Chatbus setting");
       }
     }
@@ -204,9 +212,9 @@ final class Settings {
 
   private Object raw(String key) {
     read.add(key);
-    Object v = merged.getValue(SYS_PREFIX + key);
+    Object v = overrides.getValue(SYS_PREFIX + key);
     if (v == null) {
-      v = merged.getValue(envName(key));
+      v = overrides.getValue(envName(key));
     }
     if (v == null) {
       v = nested(key);
@@ -216,7 +224,7 @@ final class Settings {
 
   private Object nested(String key) {
     String[] parts = key.split("\\.");
-    JsonObject o = merged;
+    JsonObject o = settings;
     for (int i = 0; i < parts.length - 1; i++) {
       Object next = o.getValue(parts[i]);
       if (!(next instanceof JsonObject)) {

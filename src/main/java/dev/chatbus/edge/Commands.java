@@ -18,13 +18,16 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
+import java.util.function.Function;
+
 /**
  * Carries out what clients ask for, the same way whatever protocol they speak: checks what can be
  * checked here, asks the router for the rest, and answers in the client's protocol.
  * <p>
  * Requests from one connection reach the router in the order the client sent them. While a request
- * decides how the client's next lines are read (a login, a join), reading from that client is paused
- * until the answer arrives.
+ * decides how the client's next lines are read (a login, a join), those lines wait until the answer
+ * has been handled.
  */
 final class Commands {
 
@@ -38,13 +41,15 @@ final class Commands {
   private final ClientCodec text;
   private final String defaultRoom;
   private final int maxRooms;
+  private final Consumer<Connection> released;
 
   /**
    * @param edge the address of this edge instance, where the router sends a session's private messages
-   * @param text the codec of text clients, who are always in exactly one room
+   * @param text     the codec of text clients, who are always in exactly one room
+   * @param released called once a request that held the client's input has been answered
    */
   Commands(EventBus bus, String router, String edge, LocalRooms rooms, Connections connections, ClientCodec text,
-           ChatbusConfig.Rooms config) {
+           ChatbusConfig.Rooms config, Consumer<Connection> released) {
     this.bus = bus;
     this.router = router;
     this.edge = edge;
@@ -53,6 +58,7 @@ final class Commands {
     this.text = text;
     this.defaultRoom = config.defaultRoom();
     this.maxRooms = config.maxPerClient();
+    this.released = released;
   }
 
   void execute(Connection c, ClientCommand cmd) {
@@ -101,9 +107,8 @@ final class Commands {
     }
     c.state = Connection.State.LOGGING_IN;
     c.registered = true;
-    c.socket.pause();
     LocalRooms.Room room = rooms.acquire(defaultRoom);
-    send(c, room.ready(), new Command.Login(c.id, hello.name(), edge, c.remote, defaultRoom), ar -> {
+    send(c, room.ready(), new Command.Login(c.id, hello.name(), edge, c.remote, defaultRoom), true, ar -> {
       if (!c.open()) {
         rooms.abandon(room);
       } else if (ar.succeeded()) {
@@ -117,11 +122,13 @@ final class Commands {
       } else {
         rooms.abandon(room);
         c.state = Connection.State.GREETED;
+        if (!refused(ar.cause())) {
+          // No answer does not mean no login: make sure the router forgets the session before a retry.
+          bus.send(router, new Command.Disconnect(c.id, "login failed"));
+        }
         c.registered = false;
         reply(c, c.codec.loginRejected(errorCode(ar.cause()), errorMessage(ar.cause()), hello.ref()));
       }
-      // Last: resuming reads the lines that queued up meanwhile, right here.
-      c.socket.resume();
     });
   }
 
@@ -130,8 +137,12 @@ final class Commands {
       return;
     }
     String room = c.codec == text ? c.currentRoom() : Names.room(say.room());
-    if (room == null || !c.rooms.contains(room)) {
-      reply(c, c.codec.error(ErrorCode.NOT_IN_ROOM, "you are not in #" + (room == null ? say.room() : room), say.ref()));
+    if (room == null) {
+      reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(say.room()), say.ref()));
+      return;
+    }
+    if (!c.rooms.contains(room)) {
+      reply(c, c.codec.error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, say.ref()));
       return;
     }
     call(c, new Command.Say(c.id, room, say.text(), say.action()), say.ref(),
@@ -175,8 +186,12 @@ final class Commands {
       return;
     }
     String room = Names.room(leave.room());
-    if (room == null || !c.rooms.contains(room)) {
-      reply(c, c.codec.error(ErrorCode.NOT_IN_ROOM, "you are not in #" + (room == null ? leave.room() : room), leave.ref()));
+    if (room == null) {
+      reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(leave.room()), leave.ref()));
+      return;
+    }
+    if (!c.rooms.contains(room)) {
+      reply(c, c.codec.error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, leave.ref()));
       return;
     }
     // Out of the local fan-out now: the router's answer can only confirm it.
@@ -190,10 +205,8 @@ final class Commands {
    * consumer is ready before the router hears of the join, so nothing said after it is missed.
    */
   private void enter(Connection c, String room, String from, Object ref) {
-    // Paused until answered, so that the client's next lines (a say in the new room) find it joined.
-    c.socket.pause();
     LocalRooms.Room r = rooms.acquire(room);
-    send(c, r.ready(), new Command.Join(c.id, room, from), ar -> {
+    send(c, r.ready(), new Command.Join(c.id, room, from), true, ar -> {
       if (!c.open()) {
         rooms.abandon(r);
       } else if (ar.failed()) {
@@ -210,7 +223,6 @@ final class Commands {
         }
         reply(c, c.codec.joined((Reply.Joined) ar.result(), ref));
       }
-      c.socket.resume();
     });
   }
 
@@ -236,8 +248,8 @@ final class Commands {
   }
 
   /** Asks the router; answers the client with {@code render} of the reply, or with the error. */
-  private void call(Connection c, Command cmd, Object ref, java.util.function.Function<Reply, String> render) {
-    send(c, null, cmd, ar -> {
+  private void call(Connection c, Command cmd, Object ref, Function<Reply, String> render) {
+    send(c, null, cmd, false, ar -> {
       if (c.open()) {
         reply(c, ar.succeeded() ? render.apply(ar.result()) : c.codec.error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
       }
@@ -245,37 +257,49 @@ final class Commands {
   }
 
   /**
-   * Sends {@code cmd} to the router once {@code after} (when given) has completed, and hands the
-   * outcome to {@code then}. A failure inside {@code then} ends this connection only.
+   * Sends {@code cmd} to the router once {@code after} (when given) has completed, unless the client has
+   * gone by then, and hands the outcome to {@code then}. With {@code holds}, the client's next lines wait
+   * until then has run. A failure inside {@code then} ends this connection only.
    */
-  private void send(Connection c, Future<Void> after, Command cmd, Handler<AsyncResult<Reply>> then) {
+  private void send(Connection c, Future<Void> after, Command cmd, boolean holds, Handler<AsyncResult<Reply>> then) {
     c.inFlight++;
+    if (holds) {
+      c.holding = true;
+    }
     Future<Void> ready = after == null ? Future.succeededFuture() : after;
-    ready.compose(v -> bus.<Reply>request(router, cmd)).map(Message::body).onComplete(ar -> {
-      c.inFlight--;
-      try {
-        then.handle(ar);
-        connections.checkInputDone(c);
-      } catch (RuntimeException e) {
-        log.error("conn {} failed handling the answer to {}", c, cmd.getClass().getSimpleName(), e);
-        c.ctx.close();
-      }
-    });
+    ready.compose(v -> c.open() ? bus.<Reply>request(router, cmd) : Future.<Message<Reply>>failedFuture("gone"))
+      .map(Message::body)
+      .onComplete(ar -> {
+        c.inFlight--;
+        try {
+          then.handle(ar);
+        } catch (RuntimeException e) {
+          log.error("conn {} failed handling the answer to {}", c, cmd.getClass().getSimpleName(), e);
+          c.ctx.close();
+        } finally {
+          if (holds) {
+            released.accept(c);
+          }
+          connections.checkInputDone(c);
+        }
+      });
   }
 
   private void reply(Connection c, String lines) {
     connections.reply(c, lines);
   }
 
+  /** Whether the router turned the request down (rather than not answering it). */
+  private static boolean refused(Throwable t) {
+    return t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.RECIPIENT_FAILURE;
+  }
+
   private static ErrorCode errorCode(Throwable t) {
-    if (t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      return ErrorCode.ofCode(((ReplyException) t).failureCode());
-    }
-    return ErrorCode.INTERNAL;
+    return refused(t) ? ErrorCode.ofCode(((ReplyException) t).failureCode()) : ErrorCode.INTERNAL;
   }
 
   private static String errorMessage(Throwable t) {
-    if (t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+    if (refused(t)) {
       return t.getMessage();
     }
     log.warn("router request failed: {}", t.toString());

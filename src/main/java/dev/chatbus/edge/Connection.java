@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 
 import java.net.InetAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 
 /**
@@ -27,7 +28,7 @@ final class Connection {
   enum State {
     /** Connected, greeted, no name yet. */
     GREETED,
-    /** A login is in flight; reading is paused until it is answered. */
+    /** A login is in flight; the client's next lines wait until it is answered. */
     LOGGING_IN,
     /** Logged in. */
     READY,
@@ -65,6 +66,10 @@ final class Connection {
   /** Router requests not yet answered, so that a half-closed client still gets its answers. */
   int inFlight;
   boolean inputClosed;
+  /** True while a request decides how the client's next lines are read (a login, a join). */
+  boolean holding;
+  /** Input that arrived while holding, already counted against the rate limit; null when there is none. */
+  private ArrayDeque<Object> held;
   long closingSince;
   String leaveReason;
   Throwable failure;
@@ -98,6 +103,32 @@ final class Connection {
 
   boolean open() {
     return state != State.CLOSING && state != State.CLOSED;
+  }
+
+  /**
+   * Keeps {@code input} (a line, or a framing signal) until the request being waited for is answered,
+   * and stops reading from the socket meanwhile, so the kernel holds back whatever else the client sends.
+   * What was already read is bounded by the rate limit, charged as each line arrived.
+   */
+  void hold(Object input) {
+    if (held == null) {
+      held = new ArrayDeque<>(4);
+      ctx.channel().config().setAutoRead(false);
+    }
+    held.add(input);
+  }
+
+  /** The oldest held input, or null. */
+  Object nextHeld() {
+    return held == null ? null : held.poll();
+  }
+
+  /** Reads from the socket again, once nothing is held any more. */
+  void resumeReading() {
+    if (held != null && held.isEmpty()) {
+      held = null;
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   /** The client's one room if it speaks text, or its first room; null if it is in none. */

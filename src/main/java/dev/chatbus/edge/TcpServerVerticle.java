@@ -94,7 +94,7 @@ public final class TcpServerVerticle extends VerticleBase {
     LocalRooms rooms = new LocalRooms(vertx.eventBus(), PooledByteBufAllocator.DEFAULT, List.of(textCodec, jsonCodec),
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim);
-    commands = new Commands(vertx.eventBus(), router, self, rooms, connections, textCodec, config.rooms());
+    commands = new Commands(vertx.eventBus(), router, self, rooms, connections, textCodec, config.rooms(), this::released);
     disconnectAfter = lim.rate().disconnectAfter().toNanos();
 
     MessageConsumer<PrivateMessage> direct = vertx.eventBus().consumer(self, this::onPrivateMessage);
@@ -159,31 +159,62 @@ public final class TcpServerVerticle extends VerticleBase {
     connections.reply(c, ClientCodec.greeting(server));
   }
 
+  /** What the framing hands up: lines and signals, each counted against the rate limit as it arrives. */
   private void onMessage(Connection c, Object msg) {
     try {
       if (msg instanceof ByteBuf) {
         ByteBuf line = (ByteBuf) msg;
         try {
           if (c.open() && allowLine(c)) {
-            onLine(c, line.toString(StandardCharsets.UTF_8));
+            input(c, line.toString(StandardCharsets.UTF_8));
           }
         } finally {
           line.release();
         }
       } else if (msg == LineFraming.Signal.LINE_TOO_LONG) {
         if (c.open() && allowLine(c)) {
-          connections.reply(c, connections.codec(c).error(ErrorCode.TOO_LONG,
-            "line too long (the limit is " + config.limits().maxLineBytes() + " bytes); it was dropped", null));
+          input(c, msg);
         }
       } else if (msg == LineFraming.Signal.INPUT_CLOSED) {
-        c.inputClosed = true;
-        connections.checkInputDone(c);
+        input(c, msg);
       } else {
         ReferenceCountUtil.release(msg);
       }
     } catch (RuntimeException e) {
       log.error("conn {} failed on its input", c, e);
       c.ctx.close();
+    }
+  }
+
+  /** Handles a line or signal now, or keeps it while a request decides how it is to be read. */
+  private void input(Connection c, Object in) {
+    if (c.holding) {
+      c.hold(in);
+    } else {
+      handle(c, in);
+    }
+  }
+
+  private void handle(Connection c, Object in) {
+    if (in instanceof String) {
+      onLine(c, (String) in);
+    } else if (in == LineFraming.Signal.LINE_TOO_LONG) {
+      connections.reply(c, connections.codec(c).error(ErrorCode.TOO_LONG,
+        "line too long (the limit is " + config.limits().maxLineBytes() + " bytes); it was dropped", null));
+    } else if (in == LineFraming.Signal.INPUT_CLOSED) {
+      c.inputClosed = true;
+      connections.checkInputDone(c);
+    }
+  }
+
+  /** The request that held {@code c}'s input has been answered: handle what arrived meanwhile, in order. */
+  private void released(Connection c) {
+    c.holding = false;
+    for (Object in = c.nextHeld(); in != null && c.open(); in = c.holding ? null : c.nextHeld()) {
+      handle(c, in);
+    }
+    if (!c.holding) {
+      c.resumeReading();
     }
   }
 

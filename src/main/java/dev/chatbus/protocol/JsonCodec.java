@@ -81,7 +81,7 @@ public final class JsonCodec implements ClientCodec {
   @Override
   public String joined(Reply.Joined joined, Object ref) {
     return line(withRef(event("joined").put("room", joined.room()).put("seq", joined.seq())
-      .put("members", new JsonArray(joined.members())), ref));
+      .put("count", joined.count()).put("members", new JsonArray(joined.members())), ref));
   }
 
   @Override
@@ -105,7 +105,8 @@ public final class JsonCodec implements ClientCodec {
 
   @Override
   public String members(Reply.Members members, Object ref) {
-    return line(withRef(event("who").put("room", members.room()).put("members", new JsonArray(members.names())), ref));
+    return line(withRef(event("who").put("room", members.room()).put("count", members.count())
+      .put("members", new JsonArray(members.names())), ref));
   }
 
   @Override

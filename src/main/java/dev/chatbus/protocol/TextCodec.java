@@ -108,7 +108,9 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public String members(Reply.Members members, Object ref) {
-    return "* " + members.names().size() + " in #" + members.room() + ": " + String.join(", ", members.names()) + "\n";
+    int more = members.count() - members.names().size();
+    return "* " + members.count() + " in #" + members.room() + ": " + String.join(", ", members.names())
+      + (more > 0 ? " and " + more + " more" : "") + "\n";
   }
 
   @Override
@@ -182,7 +184,7 @@ public final class TextCodec implements ClientCodec {
   }
 
   private static String others(Reply.Joined room) {
-    int n = room.members().size() - 1;
+    int n = room.count() - 1;
     return n <= 0 ? "no one else" : n == 1 ? "1 other" : n + " others";
   }
 

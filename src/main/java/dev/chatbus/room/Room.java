@@ -12,8 +12,12 @@ final class Room {
   final Map<Long, Session> members = new LinkedHashMap<>();
   private long seq;
 
-  Room(String name) {
+  /**
+   * @param seq the sequence number of the room's latest event, when it had members before
+   */
+  Room(String name, long seq) {
     this.name = name;
+    this.seq = seq;
   }
 
   /** The sequence number of the room's next event. */
@@ -26,9 +30,13 @@ final class Room {
     return seq;
   }
 
-  List<String> memberNames() {
-    List<String> names = new ArrayList<>(members.size());
+  /** The names of the first {@code limit} members, in join order. */
+  List<String> memberNames(int limit) {
+    List<String> names = new ArrayList<>(Math.min(limit, members.size()));
     for (Session s : members.values()) {
+      if (names.size() == limit) {
+        break;
+      }
       names.add(s.name);
     }
     return names;

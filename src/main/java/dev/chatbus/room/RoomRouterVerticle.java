@@ -44,6 +44,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final Map<Long, Session> sessions = new HashMap<>();
   private final Map<String, Session> byName = new HashMap<>();
   private final Map<String, Room> rooms = new HashMap<>();
+  /** The last sequence number of each room that has emptied, so that a room never goes back to 1. */
+  private final Map<String, Long> emptiedAt = new HashMap<>();
   private EventBus bus;
 
   /**
@@ -125,7 +127,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     String room = room(join.room());
     Room existing = rooms.get(room);
     if (existing != null && existing.members.containsKey(s.id)) {
-      return new Reply.Joined(room, existing.seq(), existing.memberNames());
+      return joined(existing, existing.seq());
     }
     String from = join.leave() == null ? null : room(join.leave());
     if (from == null && s.rooms.size() >= config.maxPerClient()) {
@@ -199,7 +201,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     if (room == null) {
       throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no one is in #" + name);
     }
-    return new Reply.Members(name, room.memberNames());
+    return new Reply.Members(name, room.members.size(), room.memberNames(Reply.LIST_LIMIT));
   }
 
   private Reply listRooms() {
@@ -223,11 +225,18 @@ public final class RoomRouterVerticle extends VerticleBase {
   }
 
   private Reply.Joined enter(Session s, String name) {
-    Room room = rooms.computeIfAbsent(name, Room::new);
+    Room room = rooms.computeIfAbsent(name, n -> {
+      Long seq = emptiedAt.remove(n);
+      return new Room(n, seq == null ? 0 : seq);
+    });
     room.members.put(s.id, s);
     s.rooms.add(name);
     RoomEvent e = publish(room, RoomEvent.Kind.JOIN, s, null);
-    return new Reply.Joined(name, e.seq(), room.memberNames());
+    return joined(room, e.seq());
+  }
+
+  private static Reply.Joined joined(Room room, long seq) {
+    return new Reply.Joined(room.name, seq, room.members.size(), room.memberNames(Reply.LIST_LIMIT));
   }
 
   private void exit(Session s, String name, String reason) {
@@ -237,6 +246,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     publish(room, RoomEvent.Kind.LEAVE, s, reason);
     if (room.members.isEmpty()) {
       rooms.remove(name);
+      emptiedAt.put(name, room.seq());
     }
   }
 

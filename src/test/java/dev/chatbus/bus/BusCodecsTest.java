@@ -26,12 +26,12 @@ class BusCodecsTest {
     new Command.Who("rust"),
     new Command.ListRooms(),
     new Command.Disconnect(7, "connection closed"),
-    new Reply.LoggedIn("alice", new Reply.Joined("lobby", 4, List.of("bob", "alice"))),
-    new Reply.Joined("rust", 1, List.of()),
+    new Reply.LoggedIn("alice", new Reply.Joined("lobby", 4, 2, List.of("bob", "alice"))),
+    new Reply.Joined("rust", 1, 5000, List.of()),
     new Reply.Left("rust"),
     new Reply.Accepted("123", 5, 6),
     new Reply.Renamed("alicia"),
-    new Reply.Members("rust", List.of("a", "b", "c")),
+    new Reply.Members("rust", 3, List.of("a", "b", "c")),
     new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1), new Reply.RoomInfo("rust", 2))));
 
   @Test

@@ -59,14 +59,15 @@ class ChatbusConfigTest {
 
   @Test
   void environmentVariablesOverrideTheFileAndSystemPropertiesOverrideBoth() {
-    JsonObject merged = new JsonObject()
+    JsonObject file = new JsonObject()
       .put("tcp", new JsonObject().put("port", 7100))
-      .put("limits", new JsonObject().put("rate", new JsonObject().put("burst", 5)))
+      .put("limits", new JsonObject().put("rate", new JsonObject().put("burst", 5)));
+    JsonObject environmentAndProperties = new JsonObject()
       .put("CHATBUS_TCP_PORT", "7200")
       .put("CHATBUS_LIMITS_RATE_BURST", "6")
       .put("CHATBUS_LIMITS_PER_IP_EXEMPT", "10.0.0.1, 10.0.0.2")
       .put("chatbus.limits.rate.burst", "7");
-    ChatbusConfig c = ChatbusConfig.parse(merged);
+    ChatbusConfig c = ChatbusConfig.parse(file, environmentAndProperties);
     assertThat(c.tcp().port()).isEqualTo(7200);
     assertThat(c.limits().rate().burst()).isEqualTo(7);
     assertThat(c.limits().perIpExempt()).isEqualTo(Set.of("10.0.0.1", "10.0.0.2"));
@@ -105,11 +106,16 @@ class ChatbusConfigTest {
   void unknownKeysAreRejectedRatherThanIgnored() {
     rejected("{\"limits\":{\"maxLineByte\":100}}", "limits.maxLineByte: not a Chatbus setting");
     rejected("{\"tpc\":{\"port\":1}}", "tpc.port: not a Chatbus setting");
-    rejected("{\"CHATBUS_TCP_PORTT\":\"1\"}", "CHATBUS_TCP_PORTT: not a Chatbus setting");
-    rejected("{\"chatbus.tcp.prot\":\"1\"}", "chatbus.tcp.prot: not a Chatbus setting");
+    rejected("{\"port\":7100}", "port: not a Chatbus setting");
+    rejected("{\"tcp.port\":7100}", "tcp.port: not a Chatbus setting (in JSON, write it as nested objects)");
+    assertThatThrownBy(() -> ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_TCP_PORTT", "1")))
+      .hasMessage("CHATBUS_TCP_PORTT: not a Chatbus setting");
+    assertThatThrownBy(() -> ChatbusConfig.parse(new JsonObject(), new JsonObject().put("chatbus.tcp.prot", "1")))
+      .hasMessage("chatbus.tcp.prot: not a Chatbus setting");
     // Everything else in the environment and the system properties is none of Chatbus's business.
-    assertThat(ChatbusConfig.parse(new JsonObject().put("PATH", "/bin").put("java.version", "17")).tcp().port()).isEqualTo(7000);
-    assertThat(ChatbusConfig.parse(new JsonObject().put("CHATBUS_CONFIG", "x.json").put("chatbus.config", "x.json"))).isNotNull();
+    JsonObject unrelated = new JsonObject().put("PATH", "/bin").put("java.version", "17").put("port", "1")
+      .put("CHATBUS_CONFIG", "x.json").put("chatbus.config", "x.json");
+    assertThat(ChatbusConfig.parse(new JsonObject(), unrelated).tcp().port()).isEqualTo(7000);
   }
 
   @Test

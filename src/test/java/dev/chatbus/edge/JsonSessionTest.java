@@ -36,6 +36,7 @@ class JsonSessionTest {
       assertThat(joined.getString("type")).isEqualTo("joined");
       assertThat(joined.getString("room")).isEqualTo("lobby");
       assertThat(joined.getJsonArray("members").getList()).containsExactly("alice", "jay");
+      assertThat(joined.getInteger("count")).isEqualTo(2);
       assertThat(joined.getLong("seq")).isPositive();
       alice.expect("* jay has joined #lobby");
     }
@@ -144,6 +145,7 @@ class JsonSessionTest {
       JsonObject who = j.readJson();
       assertThat(who.getString("type")).isEqualTo("who");
       assertThat(who.getJsonArray("members").getList()).containsExactly("jay", "bob");
+      assertThat(who.getInteger("count")).isEqualTo(2);
       j.send(new JsonObject().put("op", "rooms").put("ref", 2));
       JsonObject rooms = j.readJson();
       assertThat(rooms.getJsonArray("rooms").getJsonObject(0)).isEqualTo(new JsonObject().put("name", "lobby").put("members", 2));

@@ -70,13 +70,13 @@ class JsonCodecTest {
 
   @Test
   void welcomeIsFollowedByTheFirstRoom() {
-    String lines = codec.welcome("jay", new Reply.Joined("lobby", 3, List.of("bob", "jay")), 1);
+    String lines = codec.welcome("jay", new Reply.Joined("lobby", 3, 2, List.of("bob", "jay")), 1);
     String[] split = lines.split("\n");
     assertThat(split).hasSize(2);
     assertThat(new JsonObject(split[0])).isEqualTo(new JsonObject()
       .put("type", "welcome").put("name", "jay").put("node", "node-a").put("server", "chatbus 0.1").put("ref", 1));
     assertThat(new JsonObject(split[1])).isEqualTo(new JsonObject()
-      .put("type", "joined").put("room", "lobby").put("seq", 3).put("members", List.of("bob", "jay")));
+      .put("type", "joined").put("room", "lobby").put("seq", 3).put("count", 2).put("members", List.of("bob", "jay")));
   }
 
   @Test

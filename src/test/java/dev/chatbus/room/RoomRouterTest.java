@@ -1,0 +1,128 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.BusCodecs;
+import dev.chatbus.bus.Command;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.config.ChatbusConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The router on a real event bus, driven with the commands an edge sends. */
+@ExtendWith(VertxExtension.class)
+class RoomRouterTest {
+
+  private static final String ROUTER = Addresses.router("n");
+  private Vertx vertx;
+
+  @BeforeEach
+  void deploy(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    BusCodecs.register(vertx.eventBus());
+    vertx.deployVerticle(new RoomRouterVerticle("n", new ChatbusConfig.Rooms("lobby", 100), 1)).await(10, TimeUnit.SECONDS);
+  }
+
+  private Reply ask(Command cmd) throws Exception {
+    return vertx.eventBus().<Reply>request(ROUTER, cmd).await(10, TimeUnit.SECONDS).body();
+  }
+
+  private BlockingQueue<RoomEvent> watch(String room) throws Exception {
+    BlockingQueue<RoomEvent> events = new LinkedBlockingQueue<>();
+    vertx.eventBus().<RoomEvent>consumer(Addresses.room(room), m -> events.add(m.body())).completion().await(10, TimeUnit.SECONDS);
+    return events;
+  }
+
+  private static RoomEvent next(BlockingQueue<RoomEvent> events) throws InterruptedException {
+    RoomEvent e = events.poll(10, TimeUnit.SECONDS);
+    assertThat(e).as("an event within 10s").isNotNull();
+    return e;
+  }
+
+  private Reply.LoggedIn login(long session, String name) throws Exception {
+    return (Reply.LoggedIn) ask(new Command.Login(session, name, "edge", "test", "lobby"));
+  }
+
+  @Test
+  void aRoomThatEmptiesKeepsCountingFromWhereItWas() throws Exception {
+    BlockingQueue<RoomEvent> rust = watch("rust");
+    login(1, "alice");
+    Reply.Joined first = (Reply.Joined) ask(new Command.Join(1, "rust", null));
+    ask(new Command.Say(1, "rust", "hello", false));
+    ask(new Command.Leave(1, "rust"));
+    assertThat(List.of(next(rust).seq(), next(rust).seq(), next(rust).seq())).containsExactly(first.seq(), first.seq() + 1, first.seq() + 2);
+    ask(new Command.Who("lobby"));
+    assertThatThrownBy(() -> ask(new Command.Who("rust"))).isInstanceOf(ReplyException.class)
+      .extracting(e -> ((ReplyException) e).failureCode()).isEqualTo(ErrorCode.NO_SUCH_ROOM.code());
+
+    Reply.Joined again = (Reply.Joined) ask(new Command.Join(1, "rust", null));
+    assertThat(again.seq()).isEqualTo(first.seq() + 3);
+    assertThat(next(rust).seq()).isEqualTo(first.seq() + 3);
+  }
+
+  @Test
+  void memberListsAreCappedButCountEveryone() throws Exception {
+    int n = Reply.LIST_LIMIT + 5;
+    Reply.LoggedIn last = null;
+    for (int i = 0; i < n; i++) {
+      last = login(i + 1, "u" + i);
+    }
+    assertThat(last.joined().count()).isEqualTo(n);
+    assertThat(last.joined().members()).hasSize(Reply.LIST_LIMIT).startsWith("u0", "u1");
+    Reply.Members who = (Reply.Members) ask(new Command.Who("#LOBBY"));
+    assertThat(who.count()).isEqualTo(n);
+    assertThat(who.names()).hasSize(Reply.LIST_LIMIT);
+  }
+
+  @Test
+  void aDisconnectLeavesEveryRoomWithTheReasonAndFreesTheName() throws Exception {
+    BlockingQueue<RoomEvent> lobby = watch("lobby");
+    BlockingQueue<RoomEvent> go = watch("go");
+    login(1, "alice");
+    ask(new Command.Join(1, "go", null));
+    assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
+    assertThat(next(go).kind()).isEqualTo(RoomEvent.Kind.JOIN);
+    vertx.eventBus().send(ROUTER, new Command.Disconnect(1, "connection lost"));
+    RoomEvent leftLobby = next(lobby);
+    RoomEvent leftGo = next(go);
+    assertThat(List.of(leftLobby.kind(), leftGo.kind())).containsOnly(RoomEvent.Kind.LEAVE);
+    assertThat(List.of(leftLobby.text(), leftGo.text())).containsOnly("connection lost");
+    assertThat(login(2, "ALICE").name()).isEqualTo("ALICE");
+  }
+
+  @Test
+  void aDisconnectForAnUnknownSessionChangesNothing() throws Exception {
+    login(1, "alice");
+    vertx.eventBus().send(ROUTER, new Command.Disconnect(99, "never logged in"));
+    assertThat(((Reply.Members) ask(new Command.Who("lobby"))).names()).containsExactly("alice");
+  }
+
+  @Test
+  void renamesAnnounceInEveryRoomAndMoveTheName() throws Exception {
+    BlockingQueue<RoomEvent> lobby = watch("lobby");
+    login(1, "alice");
+    login(2, "bob");
+    next(lobby);
+    next(lobby);
+    assertThatThrownBy(() -> ask(new Command.Rename(2, "ALICE"))).isInstanceOf(ReplyException.class)
+      .extracting(e -> ((ReplyException) e).failureCode()).isEqualTo(ErrorCode.NAME_TAKEN.code());
+    assertThat(((Reply.Renamed) ask(new Command.Rename(1, "Alicia"))).name()).isEqualTo("Alicia");
+    RoomEvent rename = next(lobby);
+    assertThat(rename.from()).isEqualTo("alice");
+    assertThat(rename.text()).isEqualTo("Alicia");
+    assertThat(login(3, "alice").name()).isEqualTo("alice");
+  }
+}
