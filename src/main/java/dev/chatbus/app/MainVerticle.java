@@ -40,7 +40,6 @@ public final class MainVerticle extends VerticleBase {
 
   private final List<TcpServerVerticle> edges = new CopyOnWriteArrayList<>();
   private final Closeable orderedShutdown = this::shutdownInOrder;
-  private ChatbusConfig config;
   private EdgeNode edgeNode;
   private String routerDeployment;
   private String edgeDeployment;
@@ -54,7 +53,6 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<?> deploy(ChatbusConfig cfg, String version) {
-    config = cfg;
     BusCodecs.register(vertx.eventBus());
     int nodeTag = ThreadLocalRandom.current().nextInt(1 << 16);
     ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
@@ -87,11 +85,6 @@ public final class MainVerticle extends VerticleBase {
   /** The client port, once started. */
   public int port() {
     return edges.get(0).port();
-  }
-
-  /** The configuration this node runs with, once started. */
-  public ChatbusConfig configuration() {
-    return config;
   }
 
   private void shutdownInOrder(Completable<Void> done) {

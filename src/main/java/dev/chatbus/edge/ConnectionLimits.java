@@ -74,8 +74,4 @@ public final class ConnectionLimits {
     return (loopbackExempt && address.isLoopbackAddress()) || exempt.contains(address);
   }
 
-  /** Connections open on this node. */
-  public int open() {
-    return open.get();
-  }
 }

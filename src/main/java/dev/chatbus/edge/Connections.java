@@ -62,10 +62,6 @@ final class Connections {
     return byId.get(id);
   }
 
-  int size() {
-    return byId.size();
-  }
-
   /** The codec to speak to {@code c} in. */
   ClientCodec codec(Connection c) {
     return c.codec != null ? c.codec : fallbackCodec;

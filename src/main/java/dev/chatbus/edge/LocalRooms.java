@@ -100,11 +100,6 @@ final class LocalRooms {
     }
   }
 
-  /** How many rooms have members (or joins in flight) here. */
-  int size() {
-    return rooms.size();
-  }
-
   private void releaseIfUnused(Room r) {
     if (r.members.isEmpty() && r.pending == 0 && rooms.get(r.name) == r) {
       rooms.remove(r.name);
