@@ -73,5 +73,4 @@ public final class ConnectionLimits {
   private boolean isExempt(InetAddress address) {
     return (loopbackExempt && address.isLoopbackAddress()) || exempt.contains(address);
   }
-
 }
