@@ -76,7 +76,9 @@ final class Connection {
 
   private boolean dirty;
   private int unflushed;
-  private long slowSince;
+  /** True from the first dropped delivery until the client has caught up again. */
+  private boolean behind;
+  private long behindSince;
   private long dropped;
   long linesIn;
   long deliveries;
@@ -162,15 +164,16 @@ final class Connection {
     }
     long queued = queuedBytes();
     if (queued >= slow.queueBytes()) {
-      if (slowSince == 0) {
-        slowSince = now;
+      if (!behind) {
+        behind = true;
+        behindSince = now;
       }
       dropped++;
       droppedTotal++;
-      boolean overflow = queued >= slow.maxQueueBytes() || now - slowSince >= slow.maxTime().toNanos();
+      boolean overflow = queued >= slow.maxQueueBytes() || now - behindSince >= slow.maxTime().toNanos();
       return overflow ? Delivery.OVERFLOW : Delivery.DROPPED;
     }
-    if (slowSince != 0) {
+    if (behind) {
       caughtUp();
     }
     ctx.write(shared.retainedDuplicate(), ctx.voidPromise());
@@ -184,18 +187,18 @@ final class Connection {
    * has been behind for longer than allowed.
    */
   boolean checkBehind(long now) {
-    if (slowSince == 0) {
+    if (!behind) {
       return true;
     }
     if (queuedBytes() < slow.queueBytes()) {
       caughtUp();
       return true;
     }
-    return now - slowSince < slow.maxTime().toNanos();
+    return now - behindSince < slow.maxTime().toNanos();
   }
 
   private void caughtUp() {
-    slowSince = 0;
+    behind = false;
     if (dropped > 0 && codec != null) {
       long n = dropped;
       dropped = 0;
