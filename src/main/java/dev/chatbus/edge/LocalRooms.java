@@ -113,7 +113,6 @@ final class LocalRooms {
     }
     long now = System.nanoTime();
     try {
-      // Nothing in this loop changes membership: disconnecting waits until it is done.
       for (Connection c : r.members) {
         if (c.id != event.senderSession()
           && c.deliver(renderings.get(c.codec, event), now) == Connection.Delivery.OVERFLOW) {
