@@ -6,12 +6,15 @@ import dev.chatbus.config.ConfigLoader;
 import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.edge.EdgeNode;
 import dev.chatbus.edge.TcpServerVerticle;
+import dev.chatbus.persist.JdbcEventStore;
+import dev.chatbus.persist.PersistenceVerticle;
 import dev.chatbus.protocol.ServerInfo;
 import dev.chatbus.room.RoomRouterVerticle;
 import io.vertx.core.Closeable;
 import io.vertx.core.Completable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.VertxInternal;
 import org.slf4j.Logger;
@@ -26,13 +29,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Starts one Chatbus node: loads the configuration, registers the bus codecs, then deploys the router
- * and, once it is ready, the edge (one instance per configured event loop), so nothing accepts clients
- * before what it needs is up.
+ * Starts one Chatbus node: loads the configuration, registers the bus codecs, then deploys in a chain
+ * the persistence worker (the store open and up to date), the router (the rooms' sequence numbers
+ * loaded) and the edge (one instance per configured event loop), so nothing accepts clients before what
+ * it needs is up.
  * <p>
- * Shutting down runs the chain backwards: the edge first (goodbyes, drained queues), then the router.
- * Vert.x undeploys child deployments all at once, so the order is kept by a close hook that runs when
- * {@code vertx.close()} begins (SIGTERM leads there too), before Vert.x undeploys anything.
+ * Shutting down runs the chain backwards: the edge first (goodbyes, drained queues), then the router (its
+ * last batch handed to the worker), then the worker (everything written). Vert.x undeploys child
+ * deployments all at once, so the order is kept by a close hook that runs when {@code vertx.close()}
+ * begins (SIGTERM leads there too), before Vert.x undeploys anything.
  */
 public final class MainVerticle extends VerticleBase {
 
@@ -41,6 +46,7 @@ public final class MainVerticle extends VerticleBase {
   private final List<TcpServerVerticle> edges = new CopyOnWriteArrayList<>();
   private final Closeable orderedShutdown = this::shutdownInOrder;
   private EdgeNode edgeNode;
+  private String persistDeployment;
   private String routerDeployment;
   private String edgeDeployment;
 
@@ -59,7 +65,13 @@ public final class MainVerticle extends VerticleBase {
     edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
       cfg.limits().loopbackExempt(), cfg.limits().perIpExempt()), nodeTag);
     AtomicInteger instance = new AtomicInteger();
-    return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), nodeTag))
+    PersistenceVerticle persist = new PersistenceVerticle(cfg.nodeName(), cfg.persistence(), cfg.shutdownGrace(),
+      () -> JdbcEventStore.open(cfg.persistence()));
+    return vertx.deployVerticle(persist, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+      .compose(id -> {
+        persistDeployment = id;
+        return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), cfg.persistence(), nodeTag));
+      })
       .compose(id -> {
         routerDeployment = id;
         return vertx.deployVerticle(() -> {
@@ -104,7 +116,11 @@ public final class MainVerticle extends VerticleBase {
         edgeDeployment = null;
         return undeploy(routerDeployment, "router");
       })
-      .andThen(ar -> routerDeployment = null);
+      .compose(v -> {
+        routerDeployment = null;
+        return undeploy(persistDeployment, "store");
+      })
+      .andThen(ar -> persistDeployment = null);
   }
 
   private Future<Void> undeploy(String id, String what) {

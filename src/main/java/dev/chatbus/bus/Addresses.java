@@ -11,6 +11,7 @@ public final class Addresses {
   private static final String ROUTER = "chat.router.";
   private static final String ROOM = "chat.room.";
   private static final String EDGE = "chat.edge.";
+  private static final String PERSIST = "chat.persist.";
 
   private Addresses() {
   }
@@ -23,6 +24,11 @@ public final class Addresses {
   /** Where the router publishes every {@link RoomEvent} of {@code room} (one consumer per edge instance in use). */
   public static String room(String room) {
     return ROOM + room;
+  }
+
+  /** Where the persistence worker of {@code node} takes {@link Persist} messages from its router. */
+  public static String persist(String node) {
+    return PERSIST + node;
   }
 
   /** Where edge instance {@code instance} of {@code node} takes events for one of its sessions, such as private messages. */

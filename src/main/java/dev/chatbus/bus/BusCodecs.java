@@ -31,13 +31,21 @@ public final class BusCodecs {
     codec(Command.Who.class, Command.Who::read),
     codec(Command.ListRooms.class, Command.ListRooms::read),
     codec(Command.Disconnect.class, Command.Disconnect::read),
+    codec(Command.History.class, Command.History::read),
+    codec(Command.Persisted.class, Command.Persisted::read),
     codec(Reply.LoggedIn.class, Reply.LoggedIn::read),
     codec(Reply.Joined.class, Reply.Joined::read),
     codec(Reply.Left.class, Reply.Left::read),
     codec(Reply.Accepted.class, Reply.Accepted::read),
     codec(Reply.Renamed.class, Reply.Renamed::read),
     codec(Reply.Members.class, Reply.Members::read),
-    codec(Reply.RoomList.class, Reply.RoomList::read));
+    codec(Reply.RoomList.class, Reply.RoomList::read),
+    codec(Reply.History.class, Reply.History::read),
+    codec(Persist.Batch.class, Persist.Batch::read),
+    codec(Persist.Query.class, Persist.Query::read),
+    codec(Persist.LastSeqs.class, Persist.LastSeqs::read),
+    codec(Persist.Seqs.class, Persist.Seqs::read),
+    codec(Persist.Sync.class, Persist.Sync::read));
 
   /** Registers every codec on {@code bus}; fails if they are already registered there. */
   public static void register(EventBus bus) {

@@ -53,27 +53,63 @@ public sealed interface Command extends Wire.Writable {
     }
   }
 
-  /** Say {@code text} in {@code room} ({@code action} for {@code /me}). Replies {@link Reply.Accepted}. */
-  record Say(long session, String room, String text, boolean action) implements Command {
+  /**
+   * Say {@code text} in {@code room} ({@code action} for {@code /me}). Replies {@link Reply.Accepted} at
+   * once, or with {@code durable} only once the message is stored (failing with {@code NOT_STORED} if the
+   * store could not take it).
+   */
+  record Say(long session, String room, String text, boolean action, boolean durable) implements Command {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(room).str(text).bool(action);
+      out.i64(session).str(room).str(text).bool(action).bool(durable);
     }
 
     public static Say read(Wire.Reader in) {
-      return new Say(in.i64(), in.str(), in.str(), in.bool());
+      return new Say(in.i64(), in.str(), in.str(), in.bool(), in.bool());
     }
   }
 
-  /** Send {@code text} privately to the user named {@code to}. Replies {@link Reply.Accepted}; fails with {@code NO_SUCH_USER}. */
-  record Tell(long session, String to, String text, boolean action) implements Command {
+  /**
+   * Send {@code text} privately to the user named {@code to}. Replies {@link Reply.Accepted} as
+   * {@link Say} does; fails with {@code NO_SUCH_USER}.
+   */
+  record Tell(long session, String to, String text, boolean action, boolean durable) implements Command {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(to).str(text).bool(action);
+      out.i64(session).str(to).str(text).bool(action).bool(durable);
     }
 
     public static Tell read(Wire.Reader in) {
-      return new Tell(in.i64(), in.str(), in.str(), in.bool());
+      return new Tell(in.i64(), in.str(), in.str(), in.bool(), in.bool());
+    }
+  }
+
+  /**
+   * The stored events of {@code room}: those after {@code afterSeq} (when it is not negative), else the
+   * last {@code limit} before {@code beforeSeq} ({@link Long#MAX_VALUE} for the newest); only messages
+   * and actions when {@code messagesOnly}. Replies {@link Reply.History}.
+   */
+  record History(long session, String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly)
+    implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).i32(limit).i64(afterSeq).i64(beforeSeq).bool(messagesOnly);
+    }
+
+    public static History read(Wire.Reader in) {
+      return new History(in.i64(), in.str(), in.i32(), in.i64(), in.i64(), in.bool());
+    }
+  }
+
+  /** From the persistence worker: batch {@code batch} is stored, or ({@code stored} false) was dropped. */
+  record Persisted(long batch, boolean stored) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(batch).bool(stored);
+    }
+
+    public static Persisted read(Wire.Reader in) {
+      return new Persisted(in.i64(), in.bool());
     }
   }
 

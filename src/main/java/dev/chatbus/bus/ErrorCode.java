@@ -19,7 +19,8 @@ public enum ErrorCode {
   RATE_LIMITED(10, "rate_limited"),
   TOO_LONG(11, "too_long"),
   SHUTTING_DOWN(12, "shutting_down"),
-  INTERNAL(13, "internal_error");
+  INTERNAL(13, "internal_error"),
+  NOT_STORED(14, "not_stored");
 
   private static final ErrorCode[] BY_CODE = new ErrorCode[16];
 

@@ -118,6 +118,27 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
+  /**
+   * Stored events of {@code room}, oldest first; {@code complete} is false when some of what was asked
+   * for is no longer stored (pruned, or lost while the store was unavailable).
+   */
+  record History(String room, List<RoomEvent> events, boolean complete) implements Reply {
+    public History {
+      events = List.copyOf(events);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room);
+      Wire.writeEvents(out, events);
+      out.bool(complete);
+    }
+
+    public static History read(Wire.Reader in) {
+      return new History(in.str(), Wire.readEvents(in), in.bool());
+    }
+  }
+
   /** One line of a {@link RoomList}. */
   record RoomInfo(String name, int members) {
   }

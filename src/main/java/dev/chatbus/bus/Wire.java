@@ -15,6 +15,24 @@ public final class Wire {
   private Wire() {
   }
 
+  /** Writes a list of room events: their count, then each. */
+  public static void writeEvents(Writer out, List<RoomEvent> events) {
+    out.i32(events.size());
+    for (RoomEvent e : events) {
+      e.write(out);
+    }
+  }
+
+  /** Reads what {@link #writeEvents} wrote. */
+  public static List<RoomEvent> readEvents(Reader in) {
+    int n = in.i32();
+    List<RoomEvent> events = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      events.add(RoomEvent.read(in));
+    }
+    return events;
+  }
+
   /** A record that can write itself in wire form; its class has a matching {@code read(Reader)}. */
   public interface Writable {
     void write(Writer out);

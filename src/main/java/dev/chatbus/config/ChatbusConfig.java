@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
  * @param tcp           the client port
  * @param rooms         room policy
  * @param limits        per-connection and per-node limits
- * @param shutdownGrace how long a graceful shutdown lets clients' queued lines drain
+ * @param history       what clients are shown of the past
+ * @param persistence   where and how events are stored
+ * @param shutdownGrace how long a graceful shutdown lets clients' queued lines drain (and the store catch up)
  */
-public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits, Duration shutdownGrace) {
+public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits, History history,
+                            Persistence persistence, Duration shutdownGrace) {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._-]{0,64}");
 
@@ -76,17 +79,60 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
     }
   }
 
+  /**
+   * @param replayOnJoin  how many earlier messages a client is shown when it enters a room; 0 shows none
+   * @param maxPerRequest the most events one history request returns
+   */
+  public record History(int replayOnJoin, int maxPerRequest) {
+  }
+
+  /** Which database holds the history. */
+  public enum Store {
+    /** An H2 file under {@code data/}: no set-up, one node. */
+    EMBEDDED,
+    /** A PostgreSQL server: for clusters, or for operators who already run one. */
+    POSTGRESQL
+  }
+
+  /**
+   * @param store          which database
+   * @param embeddedPath   the embedded database's file, without its {@code .mv.db} ending
+   * @param url            the PostgreSQL JDBC URL
+   * @param user           the PostgreSQL user
+   * @param password       the PostgreSQL password
+   * @param poolSize       PostgreSQL connections
+   * @param connectTimeout how long to wait for a database connection before counting an attempt as failed
+   * @param batchMaxEvents events that make the router send a batch to the store at once
+   * @param batchMaxDelay  the longest an event waits for its batch to fill; 0 sends each event on its own
+   * @param bufferMaxEvents events kept while the store cannot take them; past this the oldest are dropped
+   * @param retryFirst     the first wait before writing again after a failure, doubled each time
+   * @param retryMax       the longest wait between attempts
+   * @param retention      what the store forgets, and when
+   */
+  public record Persistence(Store store, String embeddedPath, String url, String user, String password, int poolSize,
+                            Duration connectTimeout, int batchMaxEvents, Duration batchMaxDelay, int bufferMaxEvents,
+                            Duration retryFirst, Duration retryMax, Retention retention) {
+  }
+
+  /**
+   * @param maxEventsPerRoom events kept per room, the newest; 0 keeps all
+   * @param maxAge           events older than this are removed; 0 keeps them forever
+   * @param interval         how often the store is pruned
+   */
+  public record Retention(long maxEventsPerRoom, Duration maxAge, Duration interval) {
+  }
+
   /** What the edge verticle needs. */
-  public record Edge(Tcp tcp, Rooms rooms, Limits limits, Duration shutdownGrace) {
+  public record Edge(Tcp tcp, Rooms rooms, Limits limits, History history, Duration shutdownGrace) {
   }
 
   public Edge edge() {
-    return new Edge(tcp, rooms, limits, shutdownGrace);
+    return new Edge(tcp, rooms, limits, history, shutdownGrace);
   }
 
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, rooms, limits, shutdownGrace);
+    return new ChatbusConfig(name, tcp, rooms, limits, history, persistence, shutdownGrace);
   }
 
   /** Like {@link #parse(JsonObject, JsonObject)} without environment variables or system properties. */
@@ -140,9 +186,56 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       s.integer("limits.maxConnectionsPerIp", 64, 1, 10_000_000),
       s.bool("limits.loopbackExempt", true),
       ipAddresses("limits.perIpExempt", s.list("limits.perIpExempt", List.of())));
+    History history = new History(
+      s.integer("history.replayOnJoin", 20, 0, 1000),
+      s.integer("history.maxPerRequest", 1000, 1, 100_000));
+    Persistence persistence = persistence(s);
     Duration grace = s.duration("shutdown.grace", Duration.ofSeconds(10), Duration.ZERO);
     s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
-    return new ChatbusConfig(nodeName, tcp, rooms, limits, grace);
+    return new ChatbusConfig(nodeName, tcp, rooms, limits, history, persistence, grace);
+  }
+
+  private static Persistence persistence(Settings s) {
+    String store = s.string("persistence.store", "embedded");
+    Store kind;
+    switch (store) {
+      case "embedded":
+        kind = Store.EMBEDDED;
+        break;
+      case "postgresql":
+        kind = Store.POSTGRESQL;
+        break;
+      default:
+        throw new ConfigException("persistence.store: expected embedded or postgresql, got '" + store + "'");
+    }
+    String url = s.string("persistence.postgresql.url", "jdbc:postgresql://127.0.0.1:5432/chatbus");
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException("persistence.postgresql.url: expected a jdbc:postgresql: URL, got '" + url + "'");
+    }
+    String path = s.string("persistence.embedded.path", "data/chatbus");
+    if (path.isEmpty() || path.endsWith("/") || path.contains(";")) {
+      throw new ConfigException("persistence.embedded.path: expected a file path without ';' such as data/chatbus, got '" + path + "'");
+    }
+    Retention retention = new Retention(
+      s.integer("persistence.retention.maxEventsPerRoom", 100_000, 0, Integer.MAX_VALUE),
+      s.duration("persistence.retention.maxAge", Duration.ofDays(30), Duration.ZERO),
+      s.duration("persistence.retention.interval", Duration.ofMinutes(1), Duration.ofMillis(10)));
+    Persistence p = new Persistence(kind, path, url,
+      s.string("persistence.postgresql.user", "chatbus"),
+      s.string("persistence.postgresql.password", ""),
+      s.integer("persistence.postgresql.poolSize", 4, 1, 100),
+      s.duration("persistence.connectTimeout", Duration.ofSeconds(2), Duration.ofMillis(250)),
+      s.integer("persistence.batch.maxEvents", 500, 1, 100_000),
+      s.duration("persistence.batch.maxDelay", Duration.ofMillis(5), Duration.ZERO),
+      s.integer("persistence.buffer.maxEvents", 100_000, 1, 100_000_000),
+      s.duration("persistence.retry.first", Duration.ofMillis(100), Duration.ofMillis(1)),
+      s.duration("persistence.retry.max", Duration.ofSeconds(5), Duration.ofMillis(1)),
+      retention);
+    if (p.retryMax().compareTo(p.retryFirst()) < 0) {
+      throw new ConfigException("persistence.retry.max: must be at least persistence.retry.first ("
+        + p.retryFirst().toMillis() + "ms), got " + p.retryMax().toMillis() + "ms");
+    }
+    return p;
   }
 
   private static Set<String> ipAddresses(String key, List<String> values) {

@@ -3,6 +3,7 @@ package dev.chatbus.edge;
 import dev.chatbus.bus.Command;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.ClientCommand;
@@ -11,6 +12,7 @@ import dev.chatbus.protocol.Names;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -18,6 +20,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -28,10 +31,24 @@ import java.util.function.Function;
  * Requests from one connection reach the router in the order the client sent them. While a request
  * decides how the client's next lines are read (a login, a join), those lines wait until the answer
  * has been handled.
+ * <p>
+ * Entering a room shows the room's last messages first: the client becomes a member before the router
+ * hears of the join, the room's events are kept for it meanwhile, and once the join and the earlier
+ * messages are known they are written in order: the welcome, the earlier messages, then the events kept.
  */
 final class Commands {
 
   private static final Logger log = LoggerFactory.getLogger(Commands.class);
+  /** Text clients' {@code /history} without a number. */
+  private static final int DEFAULT_TEXT_HISTORY = 20;
+  /** JSON {@code history} without a limit. */
+  private static final int DEFAULT_JSON_HISTORY = 50;
+  /**
+   * A durable acknowledgement waits for the store, which may be away for a while: the router answers
+   * every such request in the end (stored, or not_stored), so this only guards against a lost router.
+   */
+  private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
+  private static final DeliveryOptions PROMPT = new DeliveryOptions();
 
   private final EventBus bus;
   private final String router;
@@ -41,15 +58,20 @@ final class Commands {
   private final ClientCodec text;
   private final String defaultRoom;
   private final int maxRooms;
+  private final ChatbusConfig.History history;
   private final Consumer<Connection> released;
 
+  /** The outcome of entering a room: the join, and the messages shown before anything live. */
+  private record Entered(Reply.Joined joined, Reply.History earlier) {
+  }
+
   /**
-   * @param edge the address of this edge instance, where the router sends a session's private messages
+   * @param edge     the address of this edge instance, where the router sends a session's private messages
    * @param text     the codec of text clients, who are always in exactly one room
    * @param released called once a request that held the client's input has been answered
    */
   Commands(EventBus bus, String router, String edge, LocalRooms rooms, Connections connections, ClientCodec text,
-           ChatbusConfig.Rooms config, Consumer<Connection> released) {
+           ChatbusConfig.Rooms config, ChatbusConfig.History history, Consumer<Connection> released) {
     this.bus = bus;
     this.router = router;
     this.edge = edge;
@@ -58,6 +80,7 @@ final class Commands {
     this.text = text;
     this.defaultRoom = config.defaultRoom();
     this.maxRooms = config.maxPerClient();
+    this.history = history;
     this.released = released;
   }
 
@@ -84,6 +107,8 @@ final class Commands {
       join(c, (ClientCommand.Join) cmd);
     } else if (cmd instanceof ClientCommand.Leave) {
       leave(c, (ClientCommand.Leave) cmd);
+    } else if (cmd instanceof ClientCommand.History) {
+      history(c, (ClientCommand.History) cmd);
     } else if (cmd instanceof ClientCommand.Who) {
       who(c, (ClientCommand.Who) cmd);
     } else if (cmd instanceof ClientCommand.Rooms) {
@@ -107,20 +132,22 @@ final class Commands {
     }
     c.state = Connection.State.LOGGING_IN;
     c.registered = true;
-    LocalRooms.Room room = rooms.acquire(defaultRoom);
-    send(c, room.ready(), new Command.Login(c.id, hello.name(), edge, c.remote, defaultRoom), true, ar -> {
+    LocalRooms.Room room = rooms.enter(defaultRoom, c);
+    Future<Reply.LoggedIn> login = room.ready()
+      .compose(v -> ask(c, new Command.Login(c.id, hello.name(), edge, c.remote, defaultRoom)))
+      .map(r -> (Reply.LoggedIn) r);
+    Future<Entered> entered = login.compose(in -> earlier(c, in.joined()));
+    send(c, entered, true, ar -> {
       if (!c.open()) {
-        rooms.abandon(room);
+        leaveEntering(c, defaultRoom);
       } else if (ar.succeeded()) {
-        Reply.LoggedIn in = (Reply.LoggedIn) ar.result();
         c.state = Connection.State.READY;
-        c.name = in.name();
-        rooms.add(room, c);
+        c.name = login.result().name();
         c.rooms.add(defaultRoom);
-        reply(c, c.codec.welcome(in.name(), in.joined(), hello.ref()));
-        log.debug("conn {} logged in as {}", c, in.name());
+        reply(c, c.codec.welcome(c.name, ar.result().joined(), hello.ref()) + replay(c, ar.result()));
+        log.debug("conn {} logged in as {}", c, c.name);
       } else {
-        rooms.abandon(room);
+        leaveEntering(c, defaultRoom);
         c.state = Connection.State.GREETED;
         if (!refused(ar.cause())) {
           // No answer does not mean no login: make sure the router forgets the session before a retry.
@@ -145,7 +172,8 @@ final class Commands {
       reply(c, c.codec.error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, say.ref()));
       return;
     }
-    call(c, new Command.Say(c.id, room, say.text(), say.action()), say.ref(),
+    boolean durable = c.codec != text;
+    call(c, new Command.Say(c.id, room, say.text(), say.action(), durable), durable, say.ref(),
       r -> c.codec.accepted((Reply.Accepted) r, say.ref()));
   }
 
@@ -154,7 +182,8 @@ final class Commands {
       reply(c, c.codec.error(ErrorCode.NO_SUCH_USER, "no such user: " + msg.to(), msg.ref()));
       return;
     }
-    call(c, new Command.Tell(c.id, msg.to(), msg.text(), msg.action()), msg.ref(),
+    boolean durable = c.codec != text;
+    call(c, new Command.Tell(c.id, msg.to(), msg.text(), msg.action(), durable), durable, msg.ref(),
       r -> c.codec.accepted((Reply.Accepted) r, msg.ref()));
   }
 
@@ -168,7 +197,10 @@ final class Commands {
       } else {
         enter(c, room, c.currentRoom(), join.ref());
       }
-    } else if (!c.rooms.contains(room) && c.rooms.size() >= maxRooms) {
+    } else if (c.rooms.contains(room)) {
+      // Already in: the same answer again, without replaying what the client has seen.
+      call(c, new Command.Join(c.id, room, null), join.ref(), r -> c.codec.joined((Reply.Joined) r, join.ref()));
+    } else if (c.rooms.size() >= maxRooms) {
       reply(c, c.codec.error(ErrorCode.TOO_MANY_ROOMS, "you are in " + maxRooms + " rooms already", join.ref()));
     } else {
       enter(c, room, null, join.ref());
@@ -200,30 +232,76 @@ final class Commands {
     call(c, new Command.Leave(c.id, room), leave.ref(), r -> c.codec.left(room, leave.ref()));
   }
 
-  /**
-   * Enters {@code room}, leaving {@code from} in the same router step when it is not null. The room's
-   * consumer is ready before the router hears of the join, so nothing said after it is missed.
-   */
+  /** Enters {@code room}, leaving {@code from} in the same router step when it is not null. */
   private void enter(Connection c, String room, String from, Object ref) {
-    LocalRooms.Room r = rooms.acquire(room);
-    send(c, r.ready(), new Command.Join(c.id, room, from), true, ar -> {
+    LocalRooms.Room r = rooms.enter(room, c);
+    Future<Entered> entered = r.ready()
+      .compose(v -> ask(c, new Command.Join(c.id, room, from)))
+      .compose(joined -> earlier(c, (Reply.Joined) joined));
+    send(c, entered, true, ar -> {
       if (!c.open()) {
-        rooms.abandon(r);
+        leaveEntering(c, room);
       } else if (ar.failed()) {
-        rooms.abandon(r);
+        leaveEntering(c, room);
         reply(c, c.codec.error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
       } else {
-        rooms.add(r, c);
         if (from != null) {
           rooms.remove(c, from);
           c.rooms.remove(from);
         }
-        if (!c.rooms.contains(room)) {
-          c.rooms.add(room);
-        }
-        reply(c, c.codec.joined((Reply.Joined) ar.result(), ref));
+        c.rooms.add(room);
+        reply(c, c.codec.joined(ar.result().joined(), ref) + replay(c, ar.result()));
       }
     });
+  }
+
+  /** The messages shown on entering a room, up to the join itself; none when that is turned off or fails. */
+  private Future<Entered> earlier(Connection c, Reply.Joined joined) {
+    if (history.replayOnJoin() == 0) {
+      return Future.succeededFuture(new Entered(joined, null));
+    }
+    Command.History ask = new Command.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq(), true);
+    return ask(c, ask)
+      .map(h -> new Entered(joined, (Reply.History) h))
+      .recover(err -> {
+        log.debug("conn {}: no earlier messages for #{}: {}", c, joined.room(), err.getMessage());
+        return Future.succeededFuture(new Entered(joined, null));
+      });
+  }
+
+  /** The earlier messages, then the room's events kept while entering that came after the join. */
+  private String replay(Connection c, Entered entered) {
+    StringBuilder lines = new StringBuilder();
+    if (entered.earlier() != null) {
+      lines.append(c.codec.history(entered.earlier(), true, null));
+    }
+    for (RoomEvent e : c.joined()) {
+      if (e.seq() > entered.joined().seq() && e.senderSession() != c.id) {
+        lines.append(c.codec.roomEvent(e));
+      }
+    }
+    return lines.toString();
+  }
+
+  /** The client did not make it into {@code room}: it is no member, and nothing kept for it is shown. */
+  private void leaveEntering(Connection c, String room) {
+    c.joined();
+    if (!c.rooms.contains(room)) {
+      rooms.remove(c, room);
+    }
+  }
+
+  private void history(Connection c, ClientCommand.History h) {
+    String room = h.room() == null ? c.currentRoom() : Names.room(h.room());
+    if (room == null) {
+      reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(h.room()), h.ref()));
+      return;
+    }
+    boolean messagesOnly = c.codec == text;
+    int limit = Math.min(history.maxPerRequest(),
+      h.limit() > 0 ? h.limit() : messagesOnly ? DEFAULT_TEXT_HISTORY : DEFAULT_JSON_HISTORY);
+    call(c, new Command.History(c.id, room, limit, h.afterSeq(), h.beforeSeq(), messagesOnly), h.ref(),
+      r -> c.codec.history((Reply.History) r, false, h.ref()));
   }
 
   private void who(Connection c, ClientCommand.Who who) {
@@ -247,42 +325,50 @@ final class Commands {
     });
   }
 
-  /** Asks the router; answers the client with {@code render} of the reply, or with the error. */
   private void call(Connection c, Command cmd, Object ref, Function<Reply, String> render) {
-    send(c, null, cmd, false, ar -> {
+    call(c, cmd, false, ref, render);
+  }
+
+  /** Asks the router; answers the client with {@code render} of the reply, or with the error. */
+  private void call(Connection c, Command cmd, boolean durable, Object ref, Function<Reply, String> render) {
+    Future<Reply> answer = c.open() ? bus.<Reply>request(router, cmd, durable ? DURABLE : PROMPT).map(Message::body)
+      : Future.failedFuture("gone");
+    send(c, answer, false, ar -> {
       if (c.open()) {
         reply(c, ar.succeeded() ? render.apply(ar.result()) : c.codec.error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
       }
     });
   }
 
+  /** Sends {@code cmd} to the router, unless the client has gone by then. */
+  private Future<Reply> ask(Connection c, Command cmd) {
+    return c.open() ? bus.<Reply>request(router, cmd).map(Message::body) : Future.failedFuture("gone");
+  }
+
   /**
-   * Sends {@code cmd} to the router once {@code after} (when given) has completed, unless the client has
-   * gone by then, and hands the outcome to {@code then}. With {@code holds}, the client's next lines wait
-   * until then has run. A failure inside {@code then} ends this connection only.
+   * Hands the outcome of {@code work} (requests to the router on {@code c}'s behalf) to {@code then}. With
+   * {@code holds}, the client's next lines wait until then has run. A failure inside {@code then} ends
+   * this connection only.
    */
-  private void send(Connection c, Future<Void> after, Command cmd, boolean holds, Handler<AsyncResult<Reply>> then) {
+  private <T> void send(Connection c, Future<T> work, boolean holds, Handler<AsyncResult<T>> then) {
     c.inFlight++;
     if (holds) {
       c.holding = true;
     }
-    Future<Void> ready = after == null ? Future.succeededFuture() : after;
-    ready.compose(v -> c.open() ? bus.<Reply>request(router, cmd) : Future.<Message<Reply>>failedFuture("gone"))
-      .map(Message::body)
-      .onComplete(ar -> {
-        c.inFlight--;
-        try {
-          then.handle(ar);
-        } catch (RuntimeException e) {
-          log.error("conn {} failed handling the answer to {}", c, cmd.getClass().getSimpleName(), e);
-          c.ctx.close();
-        } finally {
-          if (holds) {
-            released.accept(c);
-          }
-          connections.checkInputDone(c);
+    work.onComplete(ar -> {
+      c.inFlight--;
+      try {
+        then.handle(ar);
+      } catch (RuntimeException e) {
+        log.error("conn {} failed handling an answer", c, e);
+        c.ctx.close();
+      } finally {
+        if (holds) {
+          released.accept(c);
         }
-      });
+        connections.checkInputDone(c);
+      }
+    });
   }
 
   private void reply(Connection c, String lines) {

@@ -1,5 +1,6 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import io.netty.buffer.ByteBuf;
@@ -11,6 +12,7 @@ import io.vertx.core.internal.net.NetSocketInternal;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One client connection: its session state and its write queue. Touched only on its edge instance's
@@ -43,6 +45,9 @@ final class Connection {
     SENT, DROPPED, OVERFLOW
   }
 
+  /** The most events kept for a client while it enters a room. */
+  static final int MAX_KEPT = 10_000;
+
   final long id;
   final NetSocketInternal socket;
   final ChannelHandlerContext ctx;
@@ -70,6 +75,10 @@ final class Connection {
   boolean holding;
   /** Input that arrived while holding, already counted against the rate limit; null when there is none. */
   private ArrayDeque<Object> held;
+  /** The room being entered (the instance {@link LocalRooms} names it by), or null. */
+  String joining;
+  /** Events of the room being entered, kept until what came before them has been written; null if none. */
+  private ArrayList<RoomEvent> kept;
   long closingSince;
   String leaveReason;
   Throwable failure;
@@ -131,6 +140,36 @@ final class Connection {
       held = null;
       ctx.channel().config().setAutoRead(true);
     }
+  }
+
+  /** The client is entering {@code room}: its events are kept, not written, until {@link #joined()}. */
+  void joining(String room) {
+    joining = room;
+    kept = null;
+  }
+
+  /**
+   * Keeps an event of the room being entered. Past {@link #MAX_KEPT} (a join whose answer is very slow)
+   * events are dropped and counted, as for a client that does not read.
+   */
+  void keep(RoomEvent event) {
+    if (kept == null) {
+      kept = new ArrayList<>();
+    }
+    if (kept.size() < MAX_KEPT) {
+      kept.add(event);
+    } else {
+      dropped++;
+      droppedTotal++;
+    }
+  }
+
+  /** The client has entered its room, or gave up: returns the events kept meanwhile, oldest first. */
+  List<RoomEvent> joined() {
+    List<RoomEvent> events = kept == null ? List.of() : kept;
+    joining = null;
+    kept = null;
+    return events;
   }
 
   /** The client's one room if it speaks text, or its first room; null if it is in none. */

@@ -30,11 +30,12 @@ final class LocalRooms {
   /** One room in use here. */
   static final class Room {
     final String name;
-    /** Members in join order; adding and removing one costs the same in a room of ten or of ten thousand. */
+    /**
+     * Members in join order, including those still entering (whose events are kept, not written); adding
+     * and removing one costs the same in a room of ten or of ten thousand.
+     */
     final Set<Connection> members = new LinkedHashSet<>();
     private final MessageConsumer<RoomEvent> consumer;
-    /** Joins in flight that will add a member. */
-    private int pending;
 
     private Room(String name, MessageConsumer<RoomEvent> consumer) {
       this.name = name;
@@ -66,8 +67,11 @@ final class LocalRooms {
     this.onOverflow = onOverflow;
   }
 
-  /** Prepares {@code room} for a member about to join; follow with {@link #add} or {@link #abandon}. */
-  Room acquire(String room) {
+  /**
+   * Makes {@code c} a member of {@code room} that is still entering it: from now on the room's events are
+   * kept for it (see {@link Connection#joining}) until it has joined, or is removed if it does not.
+   */
+  Room enter(String room, Connection c) {
     Room r = rooms.get(room);
     if (r == null) {
       Room created = new Room(room, bus.consumer(Addresses.room(room)));
@@ -75,20 +79,9 @@ final class LocalRooms {
       rooms.put(room, created);
       r = created;
     }
-    r.pending++;
-    return r;
-  }
-
-  /** The join acquired with {@code r} succeeded: {@code c} is a member. */
-  void add(Room r, Connection c) {
-    r.pending--;
     r.members.add(c);
-  }
-
-  /** The join acquired with {@code r} did not happen. */
-  void abandon(Room r) {
-    r.pending--;
-    releaseIfUnused(r);
+    c.joining(r.name);
+    return r;
   }
 
   /** {@code c} is no longer a member of {@code room}. */
@@ -101,7 +94,7 @@ final class LocalRooms {
   }
 
   private void releaseIfUnused(Room r) {
-    if (r.members.isEmpty() && r.pending == 0 && rooms.get(r.name) == r) {
+    if (r.members.isEmpty() && rooms.get(r.name) == r) {
       rooms.remove(r.name);
       r.consumer.unregister();
     }
@@ -114,7 +107,9 @@ final class LocalRooms {
     long now = System.nanoTime();
     try {
       for (Connection c : r.members) {
-        if (c.id != event.senderSession()
+        if (c.joining == r.name) {
+          c.keep(event);
+        } else if (c.id != event.senderSession()
           && c.deliver(renderings.get(c.codec, event), now) == Connection.Delivery.OVERFLOW) {
           overflowed.add(c);
         }

@@ -94,7 +94,8 @@ public final class TcpServerVerticle extends VerticleBase {
     LocalRooms rooms = new LocalRooms(vertx.eventBus(), PooledByteBufAllocator.DEFAULT, List.of(textCodec, jsonCodec),
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim);
-    commands = new Commands(vertx.eventBus(), router, self, rooms, connections, textCodec, config.rooms(), this::released);
+    commands = new Commands(vertx.eventBus(), router, self, rooms, connections, textCodec, config.rooms(),
+      config.history(), this::released);
     disconnectAfter = lim.rate().disconnectAfter().toNanos();
 
     MessageConsumer<PrivateMessage> direct = vertx.eventBus().consumer(self, this::onPrivateMessage);

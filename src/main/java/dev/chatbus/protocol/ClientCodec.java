@@ -46,6 +46,12 @@ public interface ClientCodec {
 
   String pong(Object ref);
 
+  /**
+   * Stored events of a room: shown on entering it ({@code onJoin}, before anything live), or asked for.
+   * Says whether older ones asked for are no longer kept.
+   */
+  String history(Reply.History page, boolean onJoin, Object ref);
+
   String help(Object ref);
 
   String error(ErrorCode code, String message, Object ref);

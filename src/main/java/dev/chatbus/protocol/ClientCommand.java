@@ -45,6 +45,14 @@ public sealed interface ClientCommand {
   record Rooms(Object ref) implements ClientCommand {
   }
 
+  /**
+   * Stored events of {@code room} (null: the text client's room): the first {@code limit} after
+   * {@code afterSeq} when it is not negative, else the last {@code limit} before {@code beforeSeq};
+   * a {@code limit} of 0 asks for the server's default.
+   */
+  record History(String room, int limit, long afterSeq, long beforeSeq, Object ref) implements ClientCommand {
+  }
+
   /** Check the connection. */
   record Ping(Object ref) implements ClientCommand {
   }

@@ -48,6 +48,8 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Nick(required(o, "name"), ref);
         case "who":
           return new ClientCommand.Who(required(o, "room"), ref);
+        case "history":
+          return history(o, ref);
         case "rooms":
           return new ClientCommand.Rooms(ref);
         case "ping":
@@ -139,7 +141,21 @@ public final class JsonCodec implements ClientCodec {
   }
 
   @Override
+  public String history(Reply.History page, boolean onJoin, Object ref) {
+    JsonArray messages = new JsonArray();
+    for (RoomEvent e : page.events()) {
+      messages.add(eventObject(e));
+    }
+    return line(withRef(event("history").put("room", page.room()).put("messages", messages)
+      .put("complete", page.complete()), ref));
+  }
+
+  @Override
   public String roomEvent(RoomEvent e) {
+    return line(eventObject(e));
+  }
+
+  private static JsonObject eventObject(RoomEvent e) {
     JsonObject o;
     switch (e.kind()) {
       case MESSAGE:
@@ -164,7 +180,7 @@ public final class JsonCodec implements ClientCodec {
       default:
         throw new IllegalArgumentException("unknown event kind " + e.kind());
     }
-    return line(o.put("id", e.id()).put("seq", e.seq()).put("ts", e.ts()));
+    return o.put("id", e.id()).put("seq", e.seq()).put("ts", e.ts());
   }
 
   @Override
@@ -199,6 +215,21 @@ public final class JsonCodec implements ClientCodec {
       throw new BadField("missing field: " + field);
     }
     return value;
+  }
+
+  private static ClientCommand history(JsonObject o, Object ref) {
+    String room = required(o, "room");
+    Long after = o.getLong("afterSeq");
+    Long before = o.getLong("beforeSeq");
+    Integer limit = o.getInteger("limit");
+    if (after != null && before != null) {
+      throw new BadField("give afterSeq or beforeSeq, not both");
+    }
+    if ((after != null && after < 0) || (before != null && before < 1) || (limit != null && limit < 1)) {
+      throw new BadField("afterSeq must be 0 or more, beforeSeq and limit 1 or more");
+    }
+    return new ClientCommand.History(room, limit == null ? 0 : limit, after == null ? -1 : after,
+      before == null ? Long.MAX_VALUE : before, ref);
   }
 
   private static String text(JsonObject o) {

@@ -5,6 +5,10 @@ import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,6 +21,7 @@ import java.util.Locale;
 public final class TextCodec implements ClientCodec {
 
   private static final String PROMPT = "* Please enter your name:\n";
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
   private final ServerInfo server;
 
@@ -64,6 +69,8 @@ public final class TextCodec implements ClientCodec {
         String text = Text.clean(rest);
         return text.isBlank() ? usage("/me TEXT") : new ClientCommand.Say(null, text, true, null);
       }
+      case "history":
+        return history(rest);
       case "ping":
         return new ClientCommand.Ping(null);
       case "help":
@@ -136,6 +143,7 @@ public final class TextCodec implements ClientCodec {
       + "*   /leave           go back to #" + server.defaultRoom() + "\n"
       + "*   /rooms           list the rooms\n"
       + "*   /who [ROOM]      list who is in this room, or in ROOM\n"
+      + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /nick NAME       change your name\n"
       + "*   /msg NAME TEXT   send TEXT to NAME only\n"
       + "*   /me TEXT         say TEXT as an action\n"
@@ -181,6 +189,37 @@ public final class TextCodec implements ClientCodec {
   @Override
   public String dropped(long count) {
     return "! " + count + (count == 1 ? " line was" : " lines were") + " dropped because you were not reading fast enough\n";
+  }
+
+  @Override
+  public String history(Reply.History page, boolean onJoin, Object ref) {
+    List<RoomEvent> events = page.events();
+    String room = "#" + page.room();
+    if (events.isEmpty()) {
+      return onJoin ? "" : "* no messages " + (page.complete() ? "yet" : "kept") + " in " + room + "\n";
+    }
+    StringBuilder sb = new StringBuilder("* ")
+      .append(onJoin ? "earlier in " : "the last " + (events.size() == 1 ? "message" : events.size() + " messages") + " in ")
+      .append(room).append(page.complete() ? "" : ", older ones are no longer kept").append(" (times in UTC):\n");
+    for (RoomEvent e : events) {
+      sb.append('[').append(CLOCK.format(Instant.ofEpochMilli(e.ts()))).append("] ").append(roomEvent(e));
+    }
+    return sb.toString();
+  }
+
+  private static ClientCommand history(String rest) {
+    if (rest.isEmpty()) {
+      return new ClientCommand.History(null, 0, -1, Long.MAX_VALUE, null);
+    }
+    try {
+      int n = Integer.parseInt(firstWord(rest));
+      if (n > 0) {
+        return new ClientCommand.History(null, n, -1, Long.MAX_VALUE, null);
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the usage
+    }
+    return usage("/history [N], N a number above 0");
   }
 
   private static String others(Reply.Joined room) {

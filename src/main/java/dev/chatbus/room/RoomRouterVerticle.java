@@ -3,6 +3,7 @@ package dev.chatbus.room;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.Command;
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
@@ -30,9 +31,12 @@ import java.util.Map;
  * {@link Reply} or a failure carrying an {@link ErrorCode}. Owns the name registry, room membership,
  * message ids and per-room sequence numbers. Publishes every {@link RoomEvent} of a room on
  * {@link Addresses#room}, in sequence order, and sends {@link PrivateMessage}s to the recipient's edge.
+ * Every event goes to the persistence worker too ({@link Outbox}); live delivery never waits for it, but
+ * a durable acknowledgement does. History requests go to the worker after the events before them.
  * <p>
- * {@code stop()} has nothing to drain: it runs after the edges have stopped, and its consumer goes with
- * the deployment.
+ * At start it loads each room's latest stored sequence number, so numbering continues across restarts.
+ * {@code stop()} runs after the edges have stopped: it sends the last batch and completes once the
+ * worker has taken it.
  */
 public final class RoomRouterVerticle extends VerticleBase {
 
@@ -40,34 +44,49 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   private final String node;
   private final ChatbusConfig.Rooms config;
+  private final ChatbusConfig.Persistence persistence;
   private final MessageIds ids;
   private final Map<Long, Session> sessions = new HashMap<>();
   private final Map<String, Session> byName = new HashMap<>();
   private final Map<String, Room> rooms = new HashMap<>();
-  /** The last sequence number of each room that has emptied, so that a room never goes back to 1. */
-  private final Map<String, Long> emptiedAt = new HashMap<>();
+  /** The latest sequence number of each room without members, so that a room never numbers an event twice. */
+  private final Map<String, Long> idleSeqs = new HashMap<>();
   private EventBus bus;
+  private Outbox outbox;
 
   /**
    * @param nodeTag the bits that keep this node's message ids apart from other nodes'
    */
-  public RoomRouterVerticle(String node, ChatbusConfig.Rooms config, int nodeTag) {
+  public RoomRouterVerticle(String node, ChatbusConfig.Rooms config, ChatbusConfig.Persistence persistence, int nodeTag) {
     this.node = node;
     this.config = config;
+    this.persistence = persistence;
     this.ids = new MessageIds(nodeTag);
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    MessageConsumer<Command> consumer = bus.consumer(Addresses.router(node), this::onCommand);
-    return consumer.completion();
+    outbox = new Outbox(vertx, node, persistence);
+    return bus.<Persist.Seqs>request(Addresses.persist(node), new Persist.LastSeqs())
+      .compose(seqs -> {
+        idleSeqs.putAll(seqs.body().byRoom());
+        return bus.consumer(Addresses.router(node), this::onCommand).completion();
+      });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return outbox.drain().recover(err -> {
+      log.warn("the last events may not have reached the store: {}", err.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private void onCommand(Message<Command> msg) {
     Command cmd = msg.body();
     try {
-      Reply reply = handle(cmd);
+      Reply reply = handle(cmd, msg);
       if (reply != null) {
         msg.reply(reply);
       }
@@ -79,11 +98,19 @@ public final class RoomRouterVerticle extends VerticleBase {
     }
   }
 
-  private Reply handle(Command cmd) {
+  /** Carries out {@code cmd}; returns the reply, or null when there is none or it comes later. */
+  private Reply handle(Command cmd, Message<Command> msg) {
     if (cmd instanceof Command.Say) {
-      return say((Command.Say) cmd);
+      return say((Command.Say) cmd, msg);
     } else if (cmd instanceof Command.Tell) {
-      return tell((Command.Tell) cmd);
+      return tell((Command.Tell) cmd, msg);
+    } else if (cmd instanceof Command.Persisted) {
+      Command.Persisted p = (Command.Persisted) cmd;
+      outbox.persisted(p.batch(), p.stored());
+      return null;
+    } else if (cmd instanceof Command.History) {
+      history((Command.History) cmd, msg);
+      return null;
     } else if (cmd instanceof Command.Login) {
       return login((Command.Login) cmd);
     } else if (cmd instanceof Command.Join) {
@@ -149,26 +176,49 @@ public final class RoomRouterVerticle extends VerticleBase {
     return new Reply.Left(room);
   }
 
-  private Reply say(Command.Say say) {
+  private Reply say(Command.Say say, Message<Command> msg) {
     Session s = session(say.session());
     Room room = rooms.get(say.room());
     if (room == null || !room.members.containsKey(s.id)) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + say.room());
     }
     RoomEvent e = publish(room, say.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, s, say.text());
-    return new Reply.Accepted(e.id(), e.seq(), e.ts());
+    return acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), say.durable());
   }
 
-  private Reply tell(Command.Tell tell) {
+  private Reply tell(Command.Tell tell, Message<Command> msg) {
     Session s = session(tell.session());
     Session to = byName.get(Names.nameKey(tell.to()));
     if (to == null) {
       throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + tell.to());
     }
     long now = System.currentTimeMillis();
-    PrivateMessage pm = new PrivateMessage(to.id, s.id, s.name, tell.text(), tell.action(), ids.next(now), now);
+    PrivateMessage pm = new PrivateMessage(to.id, to.name, s.id, s.name, tell.text(), tell.action(), ids.next(now), now);
     bus.send(to.edge, pm);
-    return new Reply.Accepted(pm.id(), 0, now);
+    outbox.add(pm);
+    return acknowledge(msg, new Reply.Accepted(pm.id(), 0, now), tell.durable());
+  }
+
+  /** The reply now, or (durable) once what it acknowledges is stored. */
+  private Reply acknowledge(Message<Command> msg, Reply.Accepted accepted, boolean durable) {
+    if (!durable) {
+      return accepted;
+    }
+    outbox.ackWhenStored(msg, accepted);
+    return null;
+  }
+
+  /** Asks the worker, after every event before this request, and answers with what it finds. */
+  private void history(Command.History h, Message<Command> msg) {
+    session(h.session());
+    String name = room(h.room());
+    Room room = rooms.get(name);
+    long lastSeq = room != null ? room.seq() : idleSeqs.getOrDefault(name, 0L);
+    outbox.flush();
+    bus.<Reply>request(Addresses.persist(node), new Persist.Query(name, h.limit(), h.afterSeq(), h.beforeSeq(),
+        h.messagesOnly(), lastSeq))
+      .onSuccess(answer -> msg.reply(answer.body()))
+      .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "the history is not available right now"));
   }
 
   private Reply rename(Command.Rename rename) {
@@ -226,7 +276,7 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   private Reply.Joined enter(Session s, String name) {
     Room room = rooms.computeIfAbsent(name, n -> {
-      Long seq = emptiedAt.remove(n);
+      Long seq = idleSeqs.remove(n);
       return new Room(n, seq == null ? 0 : seq);
     });
     room.members.put(s.id, s);
@@ -246,7 +296,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     publish(room, RoomEvent.Kind.LEAVE, s, reason);
     if (room.members.isEmpty()) {
       rooms.remove(name);
-      emptiedAt.put(name, room.seq());
+      idleSeqs.put(name, room.seq());
     }
   }
 
@@ -258,6 +308,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, s.id, from, text);
     bus.publish(Addresses.room(room.name), e);
+    outbox.add(e);
     return e;
   }
 

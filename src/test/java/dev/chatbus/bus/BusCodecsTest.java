@@ -15,13 +15,15 @@ class BusCodecsTest {
   private static final List<Wire.Writable> EXAMPLES = List.of(
     new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", 12, "252189310721671168", 1_795_816_217_126L, 0x13d3_01_0000000001L, "alice", "hello, wörld 🌍"),
     new RoomEvent(RoomEvent.Kind.LEAVE, "rust", 13, "252189310721671169", 1L, 2L, "alice", null),
-    new PrivateMessage(1, 2, "bob", "psst", true, "99", 3),
+    new PrivateMessage(1, "alice", 2, "bob", "psst", true, "99", 3),
     new Command.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby"),
     new Command.Join(7, "rust", "lobby"),
     new Command.Join(7, "rust", null),
     new Command.Leave(7, "rust"),
-    new Command.Say(7, "rust", "hi", false),
-    new Command.Tell(7, "bob", "hi", true),
+    new Command.Say(7, "rust", "hi", false, true),
+    new Command.Tell(7, "bob", "hi", true, false),
+    new Command.History(7, "rust", 20, -1, Long.MAX_VALUE, true),
+    new Command.Persisted(9, false),
     new Command.Rename(7, "alicia"),
     new Command.Who("rust"),
     new Command.ListRooms(),
@@ -32,7 +34,14 @@ class BusCodecsTest {
     new Reply.Accepted("123", 5, 6),
     new Reply.Renamed("alicia"),
     new Reply.Members("rust", 3, List.of("a", "b", "c")),
-    new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1), new Reply.RoomInfo("rust", 2))));
+    new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1), new Reply.RoomInfo("rust", 2))),
+    new Reply.History("rust", List.of(new RoomEvent(RoomEvent.Kind.JOIN, "rust", 1, "5", 6, 0, "bob", null)), false),
+    new Persist.Batch(3, "node-a", List.of(new RoomEvent(RoomEvent.Kind.ACTION, "go", 2, "7", 8, 9, "al", "waves")),
+      List.of(new PrivateMessage(1, "b", 2, "a", "hi", false, "10", 11))),
+    new Persist.Query("rust", 20, -1, 5, true, 9),
+    new Persist.LastSeqs(),
+    new Persist.Seqs(java.util.Map.of("rust", 9L, "go", 1L)),
+    new Persist.Sync());
 
   @Test
   void everyRecordSurvivesTheWire() {
@@ -56,6 +65,7 @@ class BusCodecsTest {
     List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class));
     types.addAll(List.of(Command.class.getPermittedSubclasses()));
     types.addAll(List.of(Reply.class.getPermittedSubclasses()));
+    types.addAll(List.of(Persist.class.getPermittedSubclasses()));
     for (Class<?> type : types) {
       @SuppressWarnings("unchecked")
       MessageCodec<?, ?> codec = BusCodecs.codecOf((Class<Wire.Writable>) type);

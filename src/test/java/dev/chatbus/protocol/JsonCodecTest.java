@@ -104,7 +104,7 @@ class JsonCodecTest {
     assertThat(json(codec.goodbye(Goodbye.IDLE_TIMEOUT)))
       .isEqualTo(new JsonObject().put("type", "bye").put("reason", "idle_timeout").put("message", "idle timeout, bye"));
     assertThat(json(codec.dropped(12))).isEqualTo(new JsonObject().put("type", "dropped").put("count", 12));
-    assertThat(json(codec.privateMessage(new PrivateMessage(1, 2, "bob", "psst", false, "9", 5))))
+    assertThat(json(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "psst", false, "9", 5))))
       .isEqualTo(new JsonObject().put("type", "private").put("from", "bob").put("text", "psst").put("id", "9").put("ts", 5));
     assertThat(json(codec.pong(new JsonObject().put("k", 1))).getJsonObject("ref")).isEqualTo(new JsonObject().put("k", 1));
   }

@@ -115,8 +115,8 @@ class TextCodecTest {
 
   @Test
   void privateMessages() {
-    assertThat(codec.privateMessage(new PrivateMessage(1, 2, "bob", "psst", false, "9", 0))).isEqualTo("[pm] bob: psst\n");
-    assertThat(codec.privateMessage(new PrivateMessage(1, 2, "bob", "winks", true, "9", 0))).isEqualTo("[pm] * bob winks\n");
+    assertThat(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "psst", false, "9", 0))).isEqualTo("[pm] bob: psst\n");
+    assertThat(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "winks", true, "9", 0))).isEqualTo("[pm] * bob winks\n");
   }
 
   private static RoomEvent event(RoomEvent.Kind kind, String text) {

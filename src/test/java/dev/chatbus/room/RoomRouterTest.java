@@ -7,13 +7,20 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.persist.JdbcEventStore;
+import dev.chatbus.persist.PersistenceVerticle;
+import dev.chatbus.support.TestNode;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,7 +40,12 @@ class RoomRouterTest {
   void deploy(Vertx vertx) throws Exception {
     this.vertx = vertx;
     BusCodecs.register(vertx.eventBus());
-    vertx.deployVerticle(new RoomRouterVerticle("n", new ChatbusConfig.Rooms("lobby", 100), 1)).await(10, TimeUnit.SECONDS);
+    ChatbusConfig config = ChatbusConfig.parse(new JsonObject().put("persistence",
+      new JsonObject().put("embedded", new JsonObject().put("path", TestNode.freshStorePath()))));
+    vertx.deployVerticle(new PersistenceVerticle("n", config.persistence(), Duration.ofSeconds(1),
+      () -> JdbcEventStore.open(config.persistence())), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+      .await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new RoomRouterVerticle("n", config.rooms(), config.persistence(), 1)).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(Command cmd) throws Exception {
@@ -61,7 +73,7 @@ class RoomRouterTest {
     BlockingQueue<RoomEvent> rust = watch("rust");
     login(1, "alice");
     Reply.Joined first = (Reply.Joined) ask(new Command.Join(1, "rust", null));
-    ask(new Command.Say(1, "rust", "hello", false));
+    ask(new Command.Say(1, "rust", "hello", false, false));
     ask(new Command.Leave(1, "rust"));
     assertThat(List.of(next(rust).seq(), next(rust).seq(), next(rust).seq())).containsExactly(first.seq(), first.seq() + 1, first.seq() + 2);
     ask(new Command.Who("lobby"));

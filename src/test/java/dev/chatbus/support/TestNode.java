@@ -5,6 +5,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -20,12 +22,22 @@ public final class TestNode {
     this.main = main;
   }
 
-  /** The settings every test node uses: loopback, a free port, two edge instances. */
+  /**
+   * The settings every test node uses: loopback, a free port, two edge instances, an embedded store of its
+   * own, and no earlier messages shown on joining (tests of history turn that on).
+   */
   public static JsonObject baseConfig() {
     return new JsonObject()
       .put("node", new JsonObject().put("name", "test"))
       .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
+      .put("persistence", new JsonObject().put("embedded", new JsonObject().put("path", freshStorePath())))
+      .put("history", new JsonObject().put("replayOnJoin", 0))
       .put("shutdown", new JsonObject().put("grace", "2s"));
+  }
+
+  /** A path for an embedded store that no other node uses, under {@code target/}. */
+  public static String freshStorePath() {
+    return Path.of("target", "test-stores", UUID.randomUUID().toString(), "chatbus").toString();
   }
 
   /** A {@code limits.rate} section that no test traffic reaches. */

@@ -1,0 +1,43 @@
+package dev.chatbus.persist;
+
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.RoomEvent;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the history lives. Every method blocks: only the persistence worker calls them, one at a time.
+ * <p>
+ * Writes are idempotent, so a batch whose commit went unconfirmed can be written again.
+ */
+public interface EventStore extends AutoCloseable {
+
+  /** Stores the batches in one transaction, together with each room's latest sequence number. */
+  void write(List<Persist.Batch> batches) throws SQLException;
+
+  /**
+   * Events of {@code room}, oldest first: the first {@code limit} after {@code afterSeq} when it is not
+   * negative, else the last {@code limit} before {@code beforeSeq}; only messages and actions when
+   * {@code messagesOnly}.
+   */
+  List<RoomEvent> history(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly)
+    throws SQLException;
+
+  /** The smallest sequence number still stored for {@code room}, or {@link Long#MAX_VALUE} if none is. */
+  long firstSeq(String room) throws SQLException;
+
+  /** The latest sequence number of every room ever stored. */
+  Map<String, Long> lastSeqs() throws SQLException;
+
+  /**
+   * Removes each room's events beyond its newest {@code keepPerRoom} (0 keeps all), and every event and
+   * private message older than {@code olderThan} (epoch milliseconds; 0 keeps all). Returns how many
+   * rows went.
+   */
+  long prune(long keepPerRoom, long olderThan) throws SQLException;
+
+  @Override
+  void close();
+}

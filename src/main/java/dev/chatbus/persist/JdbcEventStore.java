@@ -1,0 +1,267 @@
+package dev.chatbus.persist;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.PrivateMessage;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.config.ChatbusConfig;
+import org.flywaydb.core.Flyway;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link EventStore} on a JDBC database: the embedded H2 file (in PostgreSQL mode) or PostgreSQL.
+ * Both run the same migrations ({@code db/migration}) and the same SQL.
+ */
+public final class JdbcEventStore implements EventStore {
+
+  private static final String COLUMNS = "room, seq, id, kind, sender, body, ts";
+  private static final RoomEvent.Kind[] KINDS = RoomEvent.Kind.values();
+
+  private final HikariDataSource dataSource;
+  private final String description;
+
+  private JdbcEventStore(HikariDataSource dataSource, String description) {
+    this.dataSource = dataSource;
+    this.description = description;
+  }
+
+  /**
+   * Connects to the configured database and brings its schema up to date. Blocks.
+   *
+   * @throws StoreException saying what could not be opened and why
+   */
+  public static JdbcEventStore open(ChatbusConfig.Persistence config) {
+    HikariConfig hikari = new HikariConfig();
+    String description;
+    if (config.store() == ChatbusConfig.Store.EMBEDDED) {
+      Path file = Path.of(config.embeddedPath()).toAbsolutePath();
+      description = "the embedded store " + file + ".mv.db";
+      // PostgreSQL mode, so that one schema and one set of statements serve both stores. WRITE_DELAY=0
+      // writes every commit to the file at once: what was acknowledged survives a crash of the process.
+      hikari.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
+      hikari.setMaximumPoolSize(2);
+    } else {
+      description = "PostgreSQL at " + config.url();
+      hikari.setJdbcUrl(config.url());
+      hikari.setUsername(config.user());
+      hikari.setPassword(config.password());
+      hikari.setMaximumPoolSize(config.poolSize());
+      hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+    }
+    hikari.setPoolName("chatbus-store");
+    hikari.setConnectionTimeout(config.connectTimeout().toMillis());
+    hikari.setInitializationFailTimeout(config.connectTimeout().toMillis());
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(hikari);
+    } catch (RuntimeException e) {
+      throw new StoreException(description + " cannot be opened: " + rootMessage(e), e);
+    }
+    try {
+      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw new StoreException(description + " cannot be brought up to date: " + rootMessage(e), e);
+    }
+    return new JdbcEventStore(dataSource, description);
+  }
+
+  @Override
+  public void write(List<Persist.Batch> batches) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        insertEvents(c, batches);
+        insertPrivates(c, batches);
+        advanceRooms(c, batches);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailed) {
+          e.addSuppressed(rollbackFailed);
+        }
+        throw e;
+      }
+    }
+  }
+
+  // ON CONFLICT DO NOTHING: a batch written again after an unconfirmed commit changes nothing.
+  private static void insertEvents(Connection c, List<Persist.Batch> batches) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_event (" + COLUMNS + ", node) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      int rows = 0;
+      for (Persist.Batch b : batches) {
+        for (RoomEvent e : b.events()) {
+          ps.setString(1, e.room());
+          ps.setLong(2, e.seq());
+          ps.setLong(3, Long.parseLong(e.id()));
+          ps.setShort(4, (short) e.kind().ordinal());
+          ps.setString(5, e.from());
+          ps.setString(6, e.text());
+          ps.setLong(7, e.ts());
+          ps.setString(8, b.node());
+          ps.addBatch();
+          rows++;
+        }
+      }
+      if (rows > 0) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private static void insertPrivates(Connection c, List<Persist.Batch> batches) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO private_message (id, sender, recipient, body, action, ts, node) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      int rows = 0;
+      for (Persist.Batch b : batches) {
+        for (PrivateMessage pm : b.privates()) {
+          ps.setLong(1, Long.parseLong(pm.id()));
+          ps.setString(2, pm.from());
+          ps.setString(3, pm.to());
+          ps.setString(4, pm.text());
+          ps.setBoolean(5, pm.action());
+          ps.setLong(6, pm.ts());
+          ps.setString(7, b.node());
+          ps.addBatch();
+          rows++;
+        }
+      }
+      if (rows > 0) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  /** Records the latest sequence number of each room in the batches. */
+  private static void advanceRooms(Connection c, List<Persist.Batch> batches) throws SQLException {
+    Map<String, Long> latest = new LinkedHashMap<>();
+    for (Persist.Batch b : batches) {
+      for (RoomEvent e : b.events()) {
+        latest.merge(e.room(), e.seq(), Math::max);
+      }
+    }
+    try (PreparedStatement update = c.prepareStatement("UPDATE room_state SET last_seq = GREATEST(last_seq, ?) WHERE room = ?");
+         PreparedStatement insert = c.prepareStatement("INSERT INTO room_state (room, last_seq) VALUES (?, ?)")) {
+      for (Map.Entry<String, Long> e : latest.entrySet()) {
+        update.setLong(1, e.getValue());
+        update.setString(2, e.getKey());
+        // A room's events are only ever written by the one worker that owns it, so this cannot race.
+        if (update.executeUpdate() == 0) {
+          insert.setString(1, e.getKey());
+          insert.setLong(2, e.getValue());
+          insert.executeUpdate();
+        }
+      }
+    }
+  }
+
+  @Override
+  public List<RoomEvent> history(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly)
+    throws SQLException {
+    boolean after = afterSeq >= 0;
+    String sql = "SELECT " + COLUMNS + " FROM room_event WHERE room = ? AND seq " + (after ? "> ?" : "< ?")
+      + (messagesOnly ? " AND kind IN (0, 1)" : "") + " ORDER BY seq " + (after ? "ASC" : "DESC") + " LIMIT ?";
+    List<RoomEvent> events = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, room);
+      ps.setLong(2, after ? afterSeq : beforeSeq);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          events.add(new RoomEvent(KINDS[rs.getShort(4)], rs.getString(1), rs.getLong(2), Long.toString(rs.getLong(3)),
+            rs.getLong(7), 0, rs.getString(5), rs.getString(6)));
+        }
+      }
+    }
+    if (!after) {
+      Collections.reverse(events);
+    }
+    return events;
+  }
+
+  @Override
+  public long firstSeq(String room) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM room_event WHERE room = ?")) {
+      ps.setString(1, room);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long first = rs.getLong(1);
+        return rs.wasNull() ? Long.MAX_VALUE : first;
+      }
+    }
+  }
+
+  @Override
+  public Map<String, Long> lastSeqs() throws SQLException {
+    Map<String, Long> seqs = new HashMap<>();
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT room, last_seq FROM room_state");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        seqs.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return seqs;
+  }
+
+  @Override
+  public long prune(long keepPerRoom, long olderThan) throws SQLException {
+    long removed = 0;
+    Map<String, Long> rooms = lastSeqs();
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement bySeq = c.prepareStatement("DELETE FROM room_event WHERE room = ? AND seq <= ?");
+         PreparedStatement byAge = c.prepareStatement("DELETE FROM room_event WHERE room = ? AND ts < ?");
+         PreparedStatement privates = c.prepareStatement("DELETE FROM private_message WHERE ts < ?")) {
+      for (Map.Entry<String, Long> room : rooms.entrySet()) {
+        if (keepPerRoom > 0 && room.getValue() > keepPerRoom) {
+          bySeq.setString(1, room.getKey());
+          bySeq.setLong(2, room.getValue() - keepPerRoom);
+          removed += bySeq.executeUpdate();
+        }
+        if (olderThan > 0) {
+          byAge.setString(1, room.getKey());
+          byAge.setLong(2, olderThan);
+          removed += byAge.executeUpdate();
+        }
+      }
+      if (olderThan > 0) {
+        privates.setLong(1, olderThan);
+        removed += privates.executeUpdate();
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+}

@@ -1,0 +1,289 @@
+package dev.chatbus.persist;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.Command;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.config.ChatbusConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The persistence worker: the only place where Chatbus blocks. Deployed with
+ * {@link io.vertx.core.ThreadingModel#WORKER}; one instance, so its handlers run one at a time and its
+ * state needs no locks.
+ * <p>
+ * Consumes {@link Persist} messages from its node's router on {@link Addresses#persist}: batches to store,
+ * history queries, and the rooms' latest sequence numbers at start-up. Sends a {@link Command.Persisted}
+ * to the router for every batch, once committed or when it had to be dropped.
+ * <p>
+ * Batches that arrive while a write is under way are committed together in the next one. When the store
+ * fails (PostgreSQL stopped, disk full), batches wait here, up to {@code bufferMaxEvents} events, and
+ * writing is retried with a doubling delay; past the bound the oldest batches are dropped, counted and
+ * reported. Writing resumes by itself when the store is back. A periodic timer prunes the store to the
+ * retention limits.
+ * <p>
+ * {@code stop()} writes everything still waiting, trying until the shutdown grace period is over, then
+ * closes the store.
+ */
+public final class PersistenceVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(PersistenceVerticle.class);
+
+  private final String node;
+  private final ChatbusConfig.Persistence config;
+  private final Duration grace;
+  private final Supplier<EventStore> opener;
+  private final ArrayDeque<Persist.Batch> waiting = new ArrayDeque<>();
+  private EventStore store;
+  private EventBus bus;
+  private String router;
+  private int waitingEvents;
+  private long droppedEvents;
+  private boolean writeScheduled;
+  private long retryTimer = -1;
+  private long retryDelay;
+  private boolean failing;
+  private long retentionTimer;
+
+  /**
+   * @param opener opens the store; called on the worker thread at start
+   */
+  public PersistenceVerticle(String node, ChatbusConfig.Persistence config, Duration grace, Supplier<EventStore> opener) {
+    this.node = node;
+    this.config = config;
+    this.grace = grace;
+    this.opener = opener;
+  }
+
+  @Override
+  public Future<?> start() {
+    store = opener.get();
+    log.info("history in {}", store);
+    bus = vertx.eventBus();
+    router = Addresses.router(node);
+    retryDelay = config.retryFirst().toMillis();
+    MessageConsumer<Persist> consumer = bus.consumer(Addresses.persist(node), this::onMessage);
+    retentionTimer = vertx.setPeriodic(config.retention().interval().toMillis(), id -> prune());
+    return consumer.completion();
+  }
+
+  private void onMessage(Message<Persist> msg) {
+    Persist p = msg.body();
+    if (p instanceof Persist.Batch) {
+      take((Persist.Batch) p);
+    } else if (p instanceof Persist.Query) {
+      answer(msg, (Persist.Query) p);
+    } else if (p instanceof Persist.LastSeqs) {
+      lastSeqs(msg);
+    } else if (p instanceof Persist.Sync) {
+      msg.reply(p);
+    } else {
+      msg.fail(ErrorCode.BAD_REQUEST.code(), "unexpected " + p.getClass().getSimpleName());
+    }
+  }
+
+  private void take(Persist.Batch batch) {
+    waiting.add(batch);
+    waitingEvents += batch.size();
+    while (waitingEvents > config.bufferMaxEvents() && !waiting.isEmpty()) {
+      Persist.Batch oldest = waiting.poll();
+      waitingEvents -= oldest.size();
+      droppedEvents += oldest.size();
+      bus.send(router, new Command.Persisted(oldest.no(), false));
+      log.warn("store buffer full ({} events): dropped {} unwritten events, {} since start", config.bufferMaxEvents(),
+        oldest.size(), droppedEvents);
+    }
+    // Runs after the batches already queued for this worker: they all go into one commit.
+    if (!writeScheduled && retryTimer < 0) {
+      writeScheduled = true;
+      context.runOnContext(v -> {
+        writeScheduled = false;
+        write();
+      });
+    }
+  }
+
+  /** Writes everything waiting in one transaction; on failure, keeps it and tries again later. */
+  private void write() {
+    if (waiting.isEmpty()) {
+      return;
+    }
+    try {
+      store.write(new ArrayList<>(waiting));
+    } catch (SQLException | RuntimeException e) {
+      if (!failing) {
+        log.warn("{} failed: {}; keeping up to {} events and trying again", store, e.getMessage(), config.bufferMaxEvents());
+        failing = true;
+      }
+      retryTimer = vertx.setTimer(retryDelay, id -> {
+        retryTimer = -1;
+        write();
+      });
+      retryDelay = Math.min(retryDelay * 2, config.retryMax().toMillis());
+      return;
+    }
+    if (failing) {
+      log.info("{} is back: wrote the {} events that waited", store, waitingEvents);
+      failing = false;
+    }
+    retryDelay = config.retryFirst().toMillis();
+    for (Persist.Batch b : waiting) {
+      bus.send(router, new Command.Persisted(b.no(), true));
+    }
+    waiting.clear();
+    waitingEvents = 0;
+  }
+
+  private void answer(Message<Persist> msg, Persist.Query q) {
+    List<RoomEvent> stored;
+    long firstStored;
+    try {
+      stored = store.history(q.room(), q.limit(), q.afterSeq(), q.beforeSeq(), q.messagesOnly());
+      firstStored = store.firstSeq(q.room());
+    } catch (SQLException | RuntimeException e) {
+      // Without the store, the events still waiting here are all there is, and that is not the whole answer.
+      log.debug("history of {} from the buffer only: {}", q.room(), e.getMessage());
+      msg.reply(new Reply.History(q.room(), merge(q, List.of()), false));
+      return;
+    }
+    List<RoomEvent> events = merge(q, stored);
+    long first = Math.min(firstStored, firstWaiting(q.room()));
+    msg.reply(new Reply.History(q.room(), events, complete(q, events, first)));
+  }
+
+  /** The stored events and the waiting ones that match {@code q}, by sequence number, cut to the limit. */
+  private List<RoomEvent> merge(Persist.Query q, List<RoomEvent> stored) {
+    TreeMap<Long, RoomEvent> bySeq = new TreeMap<>();
+    for (RoomEvent e : stored) {
+      bySeq.put(e.seq(), e);
+    }
+    boolean after = q.afterSeq() >= 0;
+    for (Persist.Batch b : waiting) {
+      for (RoomEvent e : b.events()) {
+        if (e.room().equals(q.room()) && (!q.messagesOnly() || isMessage(e))
+          && (after ? e.seq() > q.afterSeq() : e.seq() < q.beforeSeq())) {
+          bySeq.put(e.seq(), e);
+        }
+      }
+    }
+    List<RoomEvent> events = new ArrayList<>(bySeq.values());
+    if (events.size() <= q.limit()) {
+      return events;
+    }
+    return after ? events.subList(0, q.limit()) : events.subList(events.size() - q.limit(), events.size());
+  }
+
+  /**
+   * Whether the answer holds everything that was asked for: nothing it needed has been pruned (the first
+   * sequence number still held is early enough) and, for full event lists, no number is missing.
+   */
+  static boolean complete(Persist.Query q, List<RoomEvent> events, long firstHeld) {
+    if (q.afterSeq() >= 0) {
+      boolean startHeld = q.afterSeq() >= q.lastSeq() || firstHeld <= q.afterSeq() + 1;
+      return startHeld && (q.messagesOnly() || consecutive(events, q.afterSeq() + 1));
+    }
+    long before = Math.min(q.beforeSeq(), q.lastSeq() + 1);
+    if (before <= 1) {
+      return true;
+    }
+    long neededFrom = events.size() == q.limit() ? events.get(0).seq() : 1;
+    if (firstHeld > neededFrom) {
+      return false;
+    }
+    return q.messagesOnly() || (!events.isEmpty() && events.get(events.size() - 1).seq() == before - 1
+      && consecutive(events, events.get(0).seq()));
+  }
+
+  private static boolean consecutive(List<RoomEvent> events, long from) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).seq() != from + i) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isMessage(RoomEvent e) {
+    return e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION;
+  }
+
+  private long firstWaiting(String room) {
+    return waiting.stream().flatMap(b -> b.events().stream()).filter(e -> e.room().equals(room))
+      .map(RoomEvent::seq).min(Comparator.naturalOrder()).orElse(Long.MAX_VALUE);
+  }
+
+  private void lastSeqs(Message<Persist> msg) {
+    try {
+      Map<String, Long> seqs = store.lastSeqs();
+      for (Persist.Batch b : waiting) {
+        for (RoomEvent e : b.events()) {
+          seqs.merge(e.room(), e.seq(), Math::max);
+        }
+      }
+      msg.reply(new Persist.Seqs(seqs));
+    } catch (SQLException | RuntimeException e) {
+      msg.fail(ErrorCode.INTERNAL.code(), store + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private void prune() {
+    long maxAge = config.retention().maxAge().toMillis();
+    try {
+      long removed = store.prune(config.retention().maxEventsPerRoom(), maxAge == 0 ? 0 : System.currentTimeMillis() - maxAge);
+      if (removed > 0) {
+        log.debug("pruned {} events", removed);
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.warn("pruning {} failed: {}", store, e.getMessage());
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(retentionTimer);
+    Promise<Void> flushed = Promise.promise();
+    flushUntil(System.currentTimeMillis() + grace.toMillis(), flushed);
+    return flushed.future().andThen(ar -> store.close());
+  }
+
+  /** Writes what is waiting, again and again if the store fails, until it is written or {@code deadline} passes. */
+  private void flushUntil(long deadline, Promise<Void> done) {
+    if (retryTimer >= 0) {
+      vertx.cancelTimer(retryTimer);
+      retryTimer = -1;
+    }
+    write();
+    if (waiting.isEmpty()) {
+      done.complete();
+      return;
+    }
+    // write() set a retry timer of its own; here the deadline decides.
+    vertx.cancelTimer(retryTimer);
+    retryTimer = -1;
+    if (System.currentTimeMillis() + retryDelay > deadline) {
+      log.error("{} did not come back before the shutdown: {} accepted events were not stored", store, waitingEvents);
+      done.complete();
+      return;
+    }
+    vertx.setTimer(retryDelay, id -> flushUntil(deadline, done));
+  }
+}

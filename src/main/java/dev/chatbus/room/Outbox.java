@@ -1,0 +1,118 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.Command;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.PrivateMessage;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.config.ChatbusConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The router's events on their way to the store: sent to the persistence worker in numbered batches, once
+ * {@code batchMaxEvents} have gathered or the oldest has waited {@code batchMaxDelay}, whichever comes
+ * first. Durable acknowledgements wait here for their batch to be committed. Touched only on the router's
+ * context.
+ */
+final class Outbox {
+
+  /** A reply held back until the message it acknowledges is stored. */
+  private record Ack(Message<Command> request, Reply.Accepted reply) {
+  }
+
+  private final Vertx vertx;
+  private final String node;
+  private final String worker;
+  private final int maxEvents;
+  private final long maxDelay;
+  private final Map<Long, List<Ack>> awaiting = new HashMap<>();
+  private List<RoomEvent> events = new ArrayList<>();
+  private List<PrivateMessage> privates = new ArrayList<>();
+  private List<Ack> acks = new ArrayList<>();
+  private long batches;
+  private long timer = -1;
+
+  Outbox(Vertx vertx, String node, ChatbusConfig.Persistence config) {
+    this.vertx = vertx;
+    this.node = node;
+    this.worker = Addresses.persist(node);
+    this.maxEvents = config.batchMaxEvents();
+    this.maxDelay = config.batchMaxDelay().toMillis();
+  }
+
+  void add(RoomEvent e) {
+    events.add(e);
+    added();
+  }
+
+  void add(PrivateMessage pm) {
+    privates.add(pm);
+    added();
+  }
+
+  /** Answers {@code request} with {@code reply} once the event added last is stored, or with NOT_STORED. */
+  void ackWhenStored(Message<Command> request, Reply.Accepted reply) {
+    acks.add(new Ack(request, reply));
+  }
+
+  private void added() {
+    if (events.size() + privates.size() >= maxEvents || maxDelay == 0) {
+      flush();
+    } else if (timer < 0) {
+      timer = vertx.setTimer(maxDelay, id -> {
+        timer = -1;
+        flush();
+      });
+    }
+  }
+
+  /** Sends what has gathered as one batch now. */
+  void flush() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (events.isEmpty() && privates.isEmpty()) {
+      return;
+    }
+    long no = ++batches;
+    vertx.eventBus().send(worker, new Persist.Batch(no, node, events, privates));
+    if (!acks.isEmpty()) {
+      awaiting.put(no, acks);
+      acks = new ArrayList<>();
+    }
+    events = new ArrayList<>();
+    privates = new ArrayList<>();
+  }
+
+  /** The worker's word on batch {@code batch}: release its acknowledgements. */
+  void persisted(long batch, boolean stored) {
+    List<Ack> waiting = awaiting.remove(batch);
+    if (waiting == null) {
+      return;
+    }
+    for (Ack a : waiting) {
+      if (stored) {
+        a.request.reply(a.reply);
+      } else {
+        a.request.fail(ErrorCode.NOT_STORED.code(),
+          "message " + a.reply.id() + " was delivered but could not be stored: the store is unavailable");
+      }
+    }
+  }
+
+  /** Sends what has gathered, and completes once the worker has taken every batch sent. */
+  Future<Void> drain() {
+    flush();
+    return vertx.eventBus().request(worker, new Persist.Sync()).mapEmpty();
+  }
+}
