@@ -1,17 +1,11 @@
 package dev.chatbus.app;
 
+import dev.chatbus.support.ChatbusProcess;
 import dev.chatbus.support.TestClient;
+import dev.chatbus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,90 +13,67 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The {@code chatbus} command as an operator runs it: a real JVM, real signals, real exit codes. */
 class ProcessTest {
 
+  private static JsonObject ownStore() {
+    return new JsonObject().put("persistence",
+      new JsonObject().put("embedded", new JsonObject().put("path", TestNode.freshStorePath())));
+  }
+
   @Test
   void sigtermSaysGoodbyeAndExitsWithZero() throws Exception {
-    int port = freePort();
-    Node node = Node.start(new JsonObject()
-      .put("node", new JsonObject().put("name", "proc"))
-      .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 1))
-      .put("shutdown", new JsonObject().put("grace", "2s")));
+    int port = ChatbusProcess.freePort();
+    ChatbusProcess node = ChatbusProcess.listening(port, ownStore());
     try {
-      node.awaitOutput("listening on 127.0.0.1:" + port);
       try (TestClient alice = TestClient.text(port, "alice")) {
         alice.send("/ping");
         alice.expect("* pong");
-        // SIGTERM, without closing our end of its output as Process.destroy() would.
-        node.process.toHandle().destroy();
+        node.terminate();
         assertThat(alice.readUntilClosed()).containsExactly("* server shutting down");
       }
-      assertThat(node.process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
-      assertThat(node.process.exitValue()).isZero();
+      assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+      assertThat(node.process().exitValue()).isZero();
       node.awaitOutput("shut down");
     } finally {
-      node.process.destroyForcibly();
+      node.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void whatWasSaidIsThereAfterARestart() throws Exception {
+    int port = ChatbusProcess.freePort();
+    JsonObject store = ownStore();
+    ChatbusProcess first = ChatbusProcess.listening(port, store);
+    try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
+      alice.send("before the restart");
+      bob.expect("alice: before the restart");
+      bob.send("/me nods");
+      alice.expect("* bob has joined #lobby");
+      alice.expect("* bob nods");
+      first.terminate();
+      assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      first.process().destroyForcibly();
+    }
+    ChatbusProcess second = ChatbusProcess.listening(port, store);
+    try (TestClient carol = TestClient.text(port, "carol")) {
+      carol.expect("* earlier in #lobby (times in UTC):");
+      assertThat(carol.readLine()).matches("\\[\\d\\d:\\d\\d] alice: before the restart");
+      assertThat(carol.readLine()).matches("\\[\\d\\d:\\d\\d] \\* bob nods");
+      carol.send("/history");
+      carol.expect("* the last 2 messages in #lobby (times in UTC):");
+    } finally {
+      second.process().destroyForcibly();
     }
   }
 
   @Test
   void anInvalidSettingStopsStartUpNamingTheKey() throws Exception {
-    Node node = Node.start(new JsonObject().put("limits", new JsonObject().put("maxLineBytes", "lots")));
+    ChatbusProcess node = ChatbusProcess.start(new JsonObject().put("limits", new JsonObject().put("maxLineBytes", "lots")));
     try {
-      assertThat(node.process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
-      assertThat(node.process.exitValue()).isNotZero();
+      assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+      assertThat(node.process().exitValue()).isNotZero();
       node.awaitOutput("limits.maxLineBytes: expected a size such as 4096, 256KiB or 1MiB, got 'lots'");
     } finally {
-      node.process.destroyForcibly();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** A Chatbus JVM started from the test classpath, its output collected line by line. */
-  private static final class Node {
-    final Process process;
-    final BlockingQueue<String> output = new LinkedBlockingQueue<>();
-
-    private Node(Process process) {
-      this.process = process;
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = in.readLine(); line != null; line = in.readLine()) {
-            output.add(line);
-          }
-        } catch (IOException e) {
-          output.add("(output closed: " + e + ")");
-        }
-      }, "chatbus-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static Node start(JsonObject conf) throws IOException {
-      String java = ProcessHandle.current().info().command().orElse("java");
-      ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Chatbus.class.getName(), "-conf", conf.encode()));
-      pb.redirectErrorStream(true);
-      return new Node(pb.start());
-    }
-
-    void awaitOutput(String fragment) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      StringBuilder seen = new StringBuilder();
-      while (System.nanoTime() < deadline) {
-        String line = output.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (line == null) {
-          break;
-        }
-        seen.append(line).append('\n');
-        if (line.contains(fragment)) {
-          return;
-        }
-      }
-      throw new AssertionError("no output line with '" + fragment + "'; saw:\n" + seen);
+      node.process().destroyForcibly();
     }
   }
 }

@@ -1,0 +1,129 @@
+package dev.chatbus.persist;
+
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.PrivateMessage;
+import dev.chatbus.bus.RoomEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every store does, run against each real database by a subclass. */
+abstract class EventStoreContract {
+
+  protected EventStore store;
+  private long batches;
+
+  /** Opens a new, empty store. */
+  protected abstract EventStore open();
+
+  @BeforeEach
+  void openStore() {
+    store = open();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  protected static RoomEvent event(String room, long seq, RoomEvent.Kind kind, String text, long ts) {
+    return new RoomEvent(kind, room, seq, Long.toString(1_000_000 + seq * 10 + room.length()), ts, 1, "alice", text);
+  }
+
+  protected Persist.Batch batch(List<RoomEvent> events) {
+    return new Persist.Batch(++batches, "node-a", events, List.of());
+  }
+
+  /** Events 1..n of {@code room}: joins at 1 and every fifth, messages otherwise. */
+  protected List<RoomEvent> numbered(String room, int n) {
+    List<RoomEvent> events = new ArrayList<>();
+    for (int seq = 1; seq <= n; seq++) {
+      events.add(seq % 5 == 1 ? event(room, seq, RoomEvent.Kind.JOIN, null, seq)
+        : event(room, seq, RoomEvent.Kind.MESSAGE, "m" + seq, seq));
+    }
+    return events;
+  }
+
+  private static List<Long> seqs(List<RoomEvent> events) {
+    return events.stream().map(RoomEvent::seq).toList();
+  }
+
+  @Test
+  void afterASequenceNumberOldestFirst() throws Exception {
+    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))));
+    assertThat(seqs(store.history("rust", 3, 4, Long.MAX_VALUE, false))).containsExactly(5L, 6L, 7L);
+    assertThat(seqs(store.history("rust", 100, 8, Long.MAX_VALUE, false))).containsExactly(9L, 10L);
+    assertThat(store.history("rust", 100, 10, Long.MAX_VALUE, false)).isEmpty();
+  }
+
+  @Test
+  void beforeASequenceNumberTheNewestOldestFirst() throws Exception {
+    store.write(List.of(batch(numbered("rust", 10))));
+    assertThat(seqs(store.history("rust", 3, -1, 9, false))).containsExactly(6L, 7L, 8L);
+    assertThat(seqs(store.history("rust", 3, -1, Long.MAX_VALUE, false))).containsExactly(8L, 9L, 10L);
+    assertThat(seqs(store.history("rust", 100, -1, 3, false))).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void messagesOnlyLeavesOutJoinsAndLeaves() throws Exception {
+    store.write(List.of(batch(numbered("rust", 10))));
+    assertThat(seqs(store.history("rust", 4, -1, Long.MAX_VALUE, true))).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(seqs(store.history("rust", 100, 5, Long.MAX_VALUE, true))).containsExactly(7L, 8L, 9L, 10L);
+  }
+
+  @Test
+  void everyFieldComesBack() throws Exception {
+    RoomEvent leave = new RoomEvent(RoomEvent.Kind.LEAVE, "café", 1, "252189310721671168", 1_795_816_217_126L, 42,
+      "Bob[1]", "quit: ünïcødé 🌍");
+    RoomEvent rename = new RoomEvent(RoomEvent.Kind.RENAME, "café", 2, "252189310721671169", 1_795_816_217_127L, 42,
+      "Bob[1]", "robert");
+    store.write(List.of(batch(List.of(leave, rename))));
+    List<RoomEvent> back = store.history("café", 10, 0, Long.MAX_VALUE, false);
+    assertThat(back).hasSize(2);
+    // The session is live state, not history: it comes back as 0.
+    assertThat(back.get(0)).isEqualTo(new RoomEvent(RoomEvent.Kind.LEAVE, "café", 1, "252189310721671168",
+      1_795_816_217_126L, 0, "Bob[1]", "quit: ünïcødé 🌍"));
+    assertThat(back.get(1).kind()).isEqualTo(RoomEvent.Kind.RENAME);
+    assertThat(back.get(1).text()).isEqualTo("robert");
+  }
+
+  @Test
+  void writingABatchAgainChangesNothing() throws Exception {
+    Persist.Batch b = new Persist.Batch(1, "node-a", numbered("rust", 5),
+      List.of(new PrivateMessage(1, "bob", 2, "alice", "psst", false, "77", 9)));
+    store.write(List.of(b));
+    store.write(List.of(b));
+    assertThat(seqs(store.history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void latestSequenceNumbersPerRoom() throws Exception {
+    assertThat(store.lastSeqs()).isEmpty();
+    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))));
+    store.write(List.of(batch(List.of(event("rust", 11, RoomEvent.Kind.MESSAGE, "late", 11)))));
+    assertThat(store.lastSeqs()).containsEntry("rust", 11L).containsEntry("go", 3L).hasSize(2);
+  }
+
+  @Test
+  void pruningKeepsTheNewestPerRoomAndTheNumbering() throws Exception {
+    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))));
+    assertThat(store.prune(4, 0)).isEqualTo(6);
+    assertThat(seqs(store.history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(store.firstSeq("rust")).isEqualTo(7);
+    assertThat(store.firstSeq("go")).isEqualTo(1);
+    assertThat(store.lastSeqs()).containsEntry("rust", 10L);
+  }
+
+  @Test
+  void pruningByAge() throws Exception {
+    store.write(List.of(batch(numbered("rust", 10))));
+    assertThat(store.prune(0, 4)).isEqualTo(3);
+    assertThat(store.firstSeq("rust")).isEqualTo(4);
+    assertThat(store.firstSeq("nowhere")).isEqualTo(Long.MAX_VALUE);
+  }
+}

@@ -1,0 +1,255 @@
+package dev.chatbus.persist;
+
+import dev.chatbus.support.TestClient;
+import dev.chatbus.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** History as clients see it, over real sockets, run against each real store by a subclass. */
+@ExtendWith(VertxExtension.class)
+abstract class HistoryContract {
+
+  private static final String TIME = "\\[\\d\\d:\\d\\d] ";
+
+  /** The persistence settings of a node with a new, empty store. */
+  protected abstract JsonObject freshStore();
+
+  private static int start(Vertx vertx, JsonObject store, JsonObject more) {
+    return TestNode.start(vertx, new JsonObject().put("persistence", store.copy())
+      .put("history", new JsonObject().put("replayOnJoin", 20)).mergeIn(more, true)).port();
+  }
+
+  private static JsonObject history(String room, Object ref) {
+    return new JsonObject().put("op", "history").put("room", room).put("ref", ref);
+  }
+
+  private static List<String> texts(JsonArray messages) {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      JsonObject m = messages.getJsonObject(i);
+      if ("message".equals(m.getString("type"))) {
+        texts.add(m.getString("text"));
+      }
+    }
+    return texts;
+  }
+
+  @Test
+  void newcomersSeeTheLastMessagesBeforeAnythingLive(Vertx vertx) {
+    int port = start(vertx, freshStore(), new JsonObject().put("history", new JsonObject().put("replayOnJoin", 2)));
+    try (TestClient alice = TestClient.text(port, "alice")) {
+      alice.send("one");
+      alice.send("two");
+      alice.send("/me three");
+      alice.send("/who");
+      alice.expect("* 1 in #lobby: alice");
+      try (TestClient bob = TestClient.connect(port)) {
+        bob.readLine();
+        bob.send("bob");
+        bob.expect("* welcome bob. You are in #lobby with 1 other. /help lists the commands.");
+        bob.expect("* earlier in #lobby (times in UTC):");
+        assertThat(bob.readLine()).matches(TIME + "alice: two");
+        assertThat(bob.readLine()).matches(TIME + "\\* alice three");
+        alice.send("live");
+        bob.expect("alice: live");
+      }
+      TestClient jay = TestClient.connect(port);
+      jay.readLine();
+      jay.send(new JsonObject().put("op", "hello").put("name", "jay"));
+      assertThat(jay.readJson().getString("type")).isEqualTo("welcome");
+      assertThat(jay.readJson().getString("type")).isEqualTo("joined");
+      JsonObject replay = jay.readJson();
+      assertThat(replay.getString("type")).isEqualTo("history");
+      assertThat(replay.getString("room")).isEqualTo("lobby");
+      JsonArray messages = replay.getJsonArray("messages");
+      assertThat(texts(messages)).containsExactly("three", "live");
+      assertThat(messages.getJsonObject(0).getBoolean("action")).isTrue();
+      assertThat(messages.getJsonObject(1).getString("from")).isEqualTo("alice");
+      assertThat(replay.getBoolean("complete")).isTrue();
+      jay.close();
+    }
+  }
+
+  @Test
+  void theHistoryCommand(Vertx vertx) {
+    int port = start(vertx, freshStore(), new JsonObject());
+    try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
+      for (int i = 1; i <= 5; i++) {
+        alice.send("m" + i);
+        bob.expect("alice: m" + i);
+      }
+      bob.send("/history 2");
+      bob.expect("* the last 2 messages in #lobby (times in UTC):");
+      assertThat(bob.readLine()).matches(TIME + "alice: m4");
+      assertThat(bob.readLine()).matches(TIME + "alice: m5");
+      bob.send("/history x");
+      bob.expect("! usage: /history [N], N a number above 0");
+      bob.send("/join quiet");
+      bob.expect("* you are now in #quiet with no one else.");
+      bob.send("/history");
+      bob.expect("* no messages yet in #quiet");
+    }
+  }
+
+  @Test
+  void aReconnectingProgramCatchesUpOnExactlyWhatItMissed(Vertx vertx) {
+    int port = start(vertx, freshStore(), new JsonObject());
+    try (TestClient alice = TestClient.text(port, "alice")) {
+      long lastSeen;
+      try (TestClient jay = TestClient.json(port, "jay")) {
+        jay.readJson("history");
+        alice.send("seen");
+        lastSeen = jay.readJson("message").getLong("seq");
+      }
+      alice.expect("* jay has joined #lobby");
+      alice.expect("* jay has left #lobby (connection closed)");
+      alice.send("missed 1");
+      alice.send("missed 2");
+      // A round trip through the router: both are in before jay comes back.
+      alice.send("/who");
+      alice.expect("* 1 in #lobby: alice");
+      try (TestClient jay = TestClient.json(port, "jay")) {
+        jay.readJson("history");
+        jay.send(history("lobby", "catch-up").put("afterSeq", lastSeen));
+        JsonObject page = jay.readJson("history");
+        assertThat(page.getString("ref")).isEqualTo("catch-up");
+        assertThat(page.getBoolean("complete")).isTrue();
+        JsonArray events = page.getJsonArray("messages");
+        for (int i = 0; i < events.size(); i++) {
+          assertThat(events.getJsonObject(i).getLong("seq")).isEqualTo(lastSeen + 1 + i);
+        }
+        assertThat(events.getJsonObject(0).getString("type")).isEqualTo("leave");
+        assertThat(texts(events)).containsExactly("missed 1", "missed 2");
+        assertThat(events.getJsonObject(events.size() - 1).getString("type")).isEqualTo("join");
+      }
+    }
+  }
+
+  @Test
+  void anAcknowledgedMessageIsInTheHistory(Vertx vertx) {
+    int port = start(vertx, freshStore(), new JsonObject());
+    try (TestClient jay = TestClient.json(port, "jay")) {
+      jay.readJson("history");
+      jay.send(new JsonObject().put("op", "say").put("room", "lobby").put("text", "kept").put("ref", 1));
+      JsonObject ack = jay.readJson("ack");
+      jay.send(history("lobby", 2).put("beforeSeq", ack.getLong("seq") + 1).put("limit", 1));
+      JsonArray messages = jay.readJson("history").getJsonArray("messages");
+      assertThat(messages.getJsonObject(0).getString("id")).isEqualTo(ack.getString("id"));
+      assertThat(messages.getJsonObject(0).getString("text")).isEqualTo("kept");
+    }
+  }
+
+  @Test
+  void whatRetentionPrunedIsReportedIncomplete(Vertx vertx) {
+    int port = start(vertx, freshStore(), new JsonObject().put("persistence", new JsonObject()
+      .put("retention", new JsonObject().put("maxEventsPerRoom", 5).put("interval", "50ms"))));
+    try (TestClient alice = TestClient.text(port, "alice"); TestClient jay = TestClient.json(port, "jay")) {
+      jay.readJson("history");
+      for (int i = 1; i <= 12; i++) {
+        alice.send("m" + i);
+      }
+      assertThat(jay.readJson("message").getString("text")).isEqualTo("m1");
+      await().atMost(TestClient.READ_TIMEOUT).untilAsserted(() -> {
+        jay.send(history("lobby", "all").put("afterSeq", 0));
+        JsonObject page = jay.readJson("history");
+        assertThat(page.getBoolean("complete")).isFalse();
+        assertThat(page.getJsonArray("messages")).hasSize(5);
+        assertThat(texts(page.getJsonArray("messages"))).containsExactly("m8", "m9", "m10", "m11", "m12");
+      });
+      alice.send("/history 20");
+      assertThat(alice.readUntil(l -> l.startsWith("* the last")))
+        .isEqualTo("* the last 5 messages in #lobby, older ones are no longer kept (times in UTC):");
+    }
+  }
+
+  @Test
+  void numberingAndHistoryContinueAcrossARestart() throws Exception {
+    JsonObject store = freshStore();
+    long before;
+    Vertx first = Vertx.vertx();
+    try {
+      int port = start(first, store, new JsonObject());
+      try (TestClient jay = TestClient.json(port, "jay")) {
+        jay.readJson("history");
+        jay.send(new JsonObject().put("op", "say").put("room", "lobby").put("text", "before").put("ref", 1));
+        before = jay.readJson("ack").getLong("seq");
+      }
+    } finally {
+      first.close().await(30, TimeUnit.SECONDS);
+    }
+    Vertx second = Vertx.vertx();
+    try {
+      int port = start(second, store, new JsonObject());
+      try (TestClient jay = TestClient.connect(port)) {
+        jay.readLine();
+        jay.send(new JsonObject().put("op", "hello").put("name", "jay"));
+        jay.readJson("welcome");
+        JsonObject joined = jay.readJson();
+        assertThat(joined.getLong("seq")).isGreaterThan(before);
+        assertThat(texts(jay.readJson("history").getJsonArray("messages"))).containsExactly("before");
+      }
+    } finally {
+      second.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aShutdownInTheMiddleOfABurstLosesNothingThatWasRelayed() throws Exception {
+    JsonObject store = freshStore();
+    JsonObject unlimited = new JsonObject()
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()))
+      .put("history", new JsonObject().put("maxPerRequest", 100_000));
+    Set<String> relayed = new HashSet<>();
+    Vertx first = Vertx.vertx();
+    try {
+      int port = start(first, store, unlimited);
+      try (TestClient talker = TestClient.text(port, "talker"); TestClient listener = TestClient.text(port, "listener")) {
+        talker.sendRaw("burst\n".repeat(1).concat(numberedLines(3000)).getBytes(StandardCharsets.US_ASCII));
+        assertThat(listener.readLine()).isEqualTo("talker: burst");
+        io.vertx.core.Future<Void> closed = first.close();
+        for (String line : listener.readUntilClosed()) {
+          if (line.startsWith("talker: ")) {
+            relayed.add(line.substring("talker: ".length()));
+          }
+        }
+        closed.await(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      first.close().await(30, TimeUnit.SECONDS);
+    }
+    Vertx second = Vertx.vertx();
+    try {
+      int port = start(second, store, unlimited);
+      try (TestClient jay = TestClient.json(port, "jay")) {
+        jay.readJson("history");
+        jay.send(history("lobby", 1).put("afterSeq", 0).put("limit", 100_000));
+        Set<String> stored = new HashSet<>(texts(jay.readJson("history").getJsonArray("messages")));
+        assertThat(stored).containsAll(relayed);
+      }
+    } finally {
+      second.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String numberedLines(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("line ").append(i).append('\n');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.chatbus.support;
+
+import dev.chatbus.app.Chatbus;
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A Chatbus JVM started from the test classpath with the {@code chatbus} command, its output collected line by line. */
+public final class ChatbusProcess {
+
+  private final Process process;
+  private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
+
+  private ChatbusProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          output.add(line);
+        }
+      } catch (IOException e) {
+        output.add("(output closed: " + e + ")");
+      }
+    }, "chatbus-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts {@code chatbus -conf CONF}. */
+  public static ChatbusProcess start(JsonObject conf) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+      Chatbus.class.getName(), "-conf", conf.encode()));
+    pb.redirectErrorStream(true);
+    return new ChatbusProcess(pb.start());
+  }
+
+  /** Starts a node on {@code port} with {@code conf} and waits until it listens. */
+  public static ChatbusProcess listening(int port, JsonObject conf) throws Exception {
+    JsonObject full = new JsonObject()
+      .put("node", new JsonObject().put("name", "proc"))
+      .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 1))
+      .put("shutdown", new JsonObject().put("grace", "2s"))
+      .mergeIn(conf, true);
+    ChatbusProcess p = start(full);
+    try {
+      p.awaitOutput("listening on 127.0.0.1:" + port);
+    } catch (AssertionError | InterruptedException e) {
+      p.process.destroyForcibly();
+      throw e;
+    }
+    return p;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** Sends SIGTERM, without closing this side of its output as {@link Process#destroy()} would. */
+  public void terminate() {
+    process.toHandle().destroy();
+  }
+
+  /** Kills the JVM at once (SIGKILL): no shutdown hook, no flush. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits for an output line containing {@code fragment}. */
+  public void awaitOutput(String fragment) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    StringBuilder seen = new StringBuilder();
+    while (System.nanoTime() < deadline) {
+      String line = output.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (line == null) {
+        break;
+      }
+      seen.append(line).append('\n');
+      if (line.contains(fragment)) {
+        return;
+      }
+    }
+    throw new AssertionError("no output line with '" + fragment + "'; saw:\n" + seen);
+  }
+
+  /** A free port on loopback, for a process that must be told its port in advance. */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
