@@ -65,9 +65,10 @@ public final class MainVerticle extends VerticleBase {
     edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
       cfg.limits().loopbackExempt(), cfg.limits().perIpExempt()), nodeTag);
     AtomicInteger instance = new AtomicInteger();
-    PersistenceVerticle persist = new PersistenceVerticle(cfg.nodeName(), cfg.persistence(), cfg.shutdownGrace(),
-      () -> JdbcEventStore.open(cfg.persistence()));
-    return vertx.deployVerticle(persist, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+    Future<String> stored = cfg.persistence().store() == ChatbusConfig.Store.NONE ? Future.succeededFuture()
+      : vertx.deployVerticle(new PersistenceVerticle(cfg.nodeName(), cfg.persistence(), cfg.shutdownGrace(),
+        () -> JdbcEventStore.open(cfg.persistence())), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    return stored
       .compose(id -> {
         persistDeployment = id;
         return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), cfg.persistence(), nodeTag));

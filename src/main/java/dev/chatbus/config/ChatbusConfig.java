@@ -91,7 +91,9 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
     /** An H2 file under {@code data/}: no set-up, one node. */
     EMBEDDED,
     /** A PostgreSQL server: for clusters, or for operators who already run one. */
-    POSTGRESQL
+    POSTGRESQL,
+    /** Nothing is kept: no history, and room numbering starts again with every start. */
+    NONE
   }
 
   /**
@@ -205,8 +207,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       case "postgresql":
         kind = Store.POSTGRESQL;
         break;
+      case "none":
+        kind = Store.NONE;
+        break;
       default:
-        throw new ConfigException("persistence.store: expected embedded or postgresql, got '" + store + "'");
+        throw new ConfigException("persistence.store: expected embedded, postgresql or none, got '" + store + "'");
     }
     String url = s.string("persistence.postgresql.url", "jdbc:postgresql://127.0.0.1:5432/chatbus");
     if (!url.startsWith("jdbc:postgresql:")) {

@@ -22,6 +22,11 @@ import java.util.Map;
  * {@code batchMaxEvents} have gathered or the oldest has waited {@code batchMaxDelay}, whichever comes
  * first. Durable acknowledgements wait here for their batch to be committed. Touched only on the router's
  * context.
+ * <p>
+ * The router adds what one command produced (its events, its acknowledgement), then calls
+ * {@link #added()}: a batch never separates an event from the acknowledgement that waits for it.
+ * <p>
+ * With no store configured, nothing is kept and acknowledgements are given at once.
  */
 final class Outbox {
 
@@ -30,6 +35,7 @@ final class Outbox {
   }
 
   private final Vertx vertx;
+  private final boolean storing;
   private final String node;
   private final String worker;
   private final int maxEvents;
@@ -43,28 +49,44 @@ final class Outbox {
 
   Outbox(Vertx vertx, String node, ChatbusConfig.Persistence config) {
     this.vertx = vertx;
+    this.storing = config.store() != ChatbusConfig.Store.NONE;
     this.node = node;
     this.worker = Addresses.persist(node);
     this.maxEvents = config.batchMaxEvents();
     this.maxDelay = config.batchMaxDelay().toMillis();
   }
 
+  /** Whether events are kept at all. */
+  boolean storing() {
+    return storing;
+  }
+
   void add(RoomEvent e) {
-    events.add(e);
-    added();
+    if (storing) {
+      events.add(e);
+    }
   }
 
   void add(PrivateMessage pm) {
-    privates.add(pm);
-    added();
+    if (storing) {
+      privates.add(pm);
+    }
   }
 
-  /** Answers {@code request} with {@code reply} once the event added last is stored, or with NOT_STORED. */
+  /** Answers {@code request} with {@code reply} once the events added with it are stored, or with NOT_STORED. */
   void ackWhenStored(Message<Command> request, Reply.Accepted reply) {
-    acks.add(new Ack(request, reply));
+    if (storing) {
+      acks.add(new Ack(request, reply));
+    } else {
+      request.reply(reply);
+    }
   }
 
-  private void added() {
+  /** A command's additions are complete: send the batch if it is full, or make sure it goes in time. */
+  void added() {
+    if (events.isEmpty() && privates.isEmpty()) {
+      return;
+    }
     if (events.size() + privates.size() >= maxEvents || maxDelay == 0) {
       flush();
     } else if (timer < 0) {
@@ -112,6 +134,9 @@ final class Outbox {
 
   /** Sends what has gathered, and completes once the worker has taken every batch sent. */
   Future<Void> drain() {
+    if (!storing) {
+      return Future.succeededFuture();
+    }
     flush();
     return vertx.eventBus().request(worker, new Persist.Sync()).mapEmpty();
   }

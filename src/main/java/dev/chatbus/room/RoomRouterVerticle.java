@@ -68,11 +68,14 @@ public final class RoomRouterVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     outbox = new Outbox(vertx, node, persistence);
-    return bus.<Persist.Seqs>request(Addresses.persist(node), new Persist.LastSeqs())
-      .compose(seqs -> {
-        idleSeqs.putAll(seqs.body().byRoom());
-        return bus.consumer(Addresses.router(node), this::onCommand).completion();
-      });
+    Future<Void> seqs = outbox.storing()
+      ? bus.<Persist.Seqs>request(Addresses.persist(node), new Persist.LastSeqs())
+        .map(reply -> {
+          idleSeqs.putAll(reply.body().byRoom());
+          return null;
+        })
+      : Future.succeededFuture();
+    return seqs.compose(v -> bus.consumer(Addresses.router(node), this::onCommand).completion());
   }
 
   @Override
@@ -95,6 +98,8 @@ public final class RoomRouterVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       log.error("router failed on {}", cmd, e);
       msg.fail(ErrorCode.INTERNAL.code(), "internal error");
+    } finally {
+      outbox.added();
     }
   }
 
@@ -214,6 +219,10 @@ public final class RoomRouterVerticle extends VerticleBase {
     String name = room(h.room());
     Room room = rooms.get(name);
     long lastSeq = room != null ? room.seq() : idleSeqs.getOrDefault(name, 0L);
+    if (!outbox.storing()) {
+      msg.reply(new Reply.History(name, List.of(), lastSeq == 0));
+      return;
+    }
     outbox.flush();
     bus.<Reply>request(Addresses.persist(node), new Persist.Query(name, h.limit(), h.afterSeq(), h.beforeSeq(),
         h.messagesOnly(), lastSeq))

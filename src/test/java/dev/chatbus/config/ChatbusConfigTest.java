@@ -37,6 +37,26 @@ class ChatbusConfigTest {
     assertThat(l.loopbackExempt()).isTrue();
     assertThat(l.perIpExempt()).isEmpty();
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.history()).isEqualTo(new ChatbusConfig.History(20, 1000));
+    assertThat(c.persistence()).isEqualTo(new ChatbusConfig.Persistence(ChatbusConfig.Store.EMBEDDED, "data/chatbus",
+      "jdbc:postgresql://127.0.0.1:5432/chatbus", "chatbus", "", 4, Duration.ofSeconds(2), 500, Duration.ofMillis(5),
+      100_000, Duration.ofMillis(100), Duration.ofSeconds(5),
+      new ChatbusConfig.Retention(100_000, Duration.ofDays(30), Duration.ofMinutes(1))));
+  }
+
+  @Test
+  void persistenceSettings() {
+    ChatbusConfig.Persistence p = parse("{\"persistence\":{\"store\":\"postgresql\",\"postgresql\":{\"url\":"
+      + "\"jdbc:postgresql://db:5432/chat\",\"user\":\"u\",\"password\":\"p\",\"poolSize\":8},"
+      + "\"batch\":{\"maxEvents\":1,\"maxDelay\":0},\"retention\":{\"maxEventsPerRoom\":0,\"maxAge\":0}}}").persistence();
+    assertThat(p.store()).isEqualTo(ChatbusConfig.Store.POSTGRESQL);
+    assertThat(p.url()).isEqualTo("jdbc:postgresql://db:5432/chat");
+    assertThat(p.poolSize()).isEqualTo(8);
+    assertThat(p.batchMaxEvents()).isEqualTo(1);
+    assertThat(p.batchMaxDelay()).isZero();
+    assertThat(p.retention().maxEventsPerRoom()).isZero();
+    assertThat(p.retention().maxAge()).isZero();
+    assertThat(parse("{\"persistence\":{\"store\":\"none\"}}").persistence().store()).isEqualTo(ChatbusConfig.Store.NONE);
   }
 
   @Test
@@ -100,6 +120,11 @@ class ChatbusConfigTest {
     rejected("{\"node\":{\"name\":\"a b\"}}", "node.name: at most 64 letters, digits, '.', '_' or '-', got 'a b'");
     rejected("{\"limits\":{\"perIpExempt\":[\"localhost\"]}}", "limits.perIpExempt: 'localhost' is not an IP address");
     rejected("{\"limits\":{\"loopbackExempt\":\"yes\"}}", "limits.loopbackExempt: expected true or false, got 'yes'");
+    rejected("{\"persistence\":{\"postgresql\":{\"url\":\"jdbc:mysql://x\"}}}",
+      "persistence.postgresql.url: expected a jdbc:postgresql: URL, got 'jdbc:mysql://x'");
+    rejected("{\"persistence\":{\"retry\":{\"first\":\"2s\",\"max\":\"1s\"}}}",
+      "persistence.retry.max: must be at least persistence.retry.first (2000ms), got 1000ms");
+    rejected("{\"history\":{\"replayOnJoin\":5000}}", "history.replayOnJoin: must be between 0 and 1000, got 5000");
   }
 
   @Test

@@ -69,6 +69,6 @@ class EmbeddedStoreTest extends EventStoreContract {
   @Test
   void aMisspelledStoreIsAConfigurationError() {
     assertThatThrownBy(() -> ChatbusConfig.parse(new JsonObject().put("persistence", new JsonObject().put("store", "sqlite"))))
-      .isInstanceOf(ConfigException.class).hasMessage("persistence.store: expected embedded or postgresql, got 'sqlite'");
+      .isInstanceOf(ConfigException.class).hasMessage("persistence.store: expected embedded, postgresql or none, got 'sqlite'");
   }
 }

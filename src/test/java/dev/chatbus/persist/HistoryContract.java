@@ -1,5 +1,6 @@
 package dev.chatbus.persist;
 
+import dev.chatbus.support.ChatbusProcess;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
@@ -242,6 +243,42 @@ abstract class HistoryContract {
       }
     } finally {
       second.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void everyAcknowledgedMessageSurvivesAKilledProcess() throws Exception {
+    int port = ChatbusProcess.freePort();
+    JsonObject conf = new JsonObject().put("persistence", freshStore())
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()));
+    Set<String> acked = new HashSet<>();
+    ChatbusProcess first = ChatbusProcess.listening(port, conf);
+    try (TestClient jay = TestClient.json(port, "jay")) {
+      StringBuilder burst = new StringBuilder();
+      for (int i = 0; i < 400; i++) {
+        burst.append(new JsonObject().put("op", "say").put("room", "lobby").put("text", "m" + i).put("ref", i).encode()).append('\n');
+      }
+      jay.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+      while (acked.size() < 200) {
+        acked.add(jay.readJson("ack").getString("id"));
+      }
+      // SIGKILL while more acknowledgements are on their way: no shutdown, no flush.
+      first.kill();
+    } finally {
+      first.process().destroyForcibly();
+    }
+    ChatbusProcess second = ChatbusProcess.listening(port, conf.copy().put("history", new JsonObject().put("maxPerRequest", 10_000)));
+    try (TestClient jay = TestClient.json(port, "jay")) {
+      jay.readJson("history");
+      jay.send(history("lobby", 1).put("afterSeq", 0).put("limit", 10_000));
+      JsonArray messages = jay.readJson("history").getJsonArray("messages");
+      Set<String> stored = new HashSet<>();
+      for (int i = 0; i < messages.size(); i++) {
+        stored.add(messages.getJsonObject(i).getString("id"));
+      }
+      assertThat(stored).containsAll(acked);
+    } finally {
+      second.process().destroyForcibly();
     }
   }
 

@@ -1,0 +1,112 @@
+package dev.chatbus.persist;
+
+import dev.chatbus.support.Postgres;
+import dev.chatbus.support.TcpProxy;
+import dev.chatbus.support.TestClient;
+import dev.chatbus.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL taken away and given back, through a proxy in front of the real server: chat goes on,
+ * acknowledgements wait for the store, and what the buffer could not hold is reported, not lost silently.
+ */
+@ExtendWith(VertxExtension.class)
+class StoreOutageTest {
+
+  private TcpProxy proxy;
+  private String url;
+
+  @BeforeEach
+  void proxy() {
+    proxy = new TcpProxy(5432);
+    String direct = Postgres.URL;
+    url = Postgres.freshSchemaUrl(direct.replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port()));
+  }
+
+  @AfterEach
+  void closeProxy() {
+    proxy.close();
+  }
+
+  private int start(Vertx vertx, JsonObject persistence) {
+    return TestNode.start(vertx, new JsonObject().put("persistence", Postgres.persistence(url)
+      .put("connectTimeout", "250ms")
+      .put("retry", new JsonObject().put("first", "20ms").put("max", "100ms"))
+      .mergeIn(persistence, true))).port();
+  }
+
+  private static JsonObject say(String text, int ref) {
+    return new JsonObject().put("op", "say").put("room", "lobby").put("text", text).put("ref", ref);
+  }
+
+  @Test
+  void chatGoesOnWhileTheStoreIsAwayAndAcknowledgementsWaitForIt(Vertx vertx) {
+    int port = start(vertx, new JsonObject());
+    try (TestClient jay = TestClient.json(port, "jay"); TestClient bob = TestClient.text(port, "bob")) {
+      jay.readJson("join");
+      proxy.cut();
+      jay.send(say("while the store is away", 1));
+      bob.expect("jay: while the store is away");
+      jay.send(new JsonObject().put("op", "ping").put("ref", "p"));
+      assertThat(jay.readJson().getString("type")).as("no ack before the store has it").isEqualTo("pong");
+
+      proxy.restore();
+      JsonObject ack = jay.readJson();
+      assertThat(ack.getString("type")).isEqualTo("ack");
+      assertThat(ack.getInteger("ref")).isEqualTo(1);
+      jay.send(new JsonObject().put("op", "history").put("room", "lobby").put("afterSeq", 0).put("ref", "h"));
+      JsonObject page = jay.readJson("history");
+      assertThat(page.getBoolean("complete")).isTrue();
+      assertThat(page.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("text")))
+        .contains("while the store is away");
+    }
+  }
+
+  @Test
+  void pastTheBufferTheOldestAreDroppedAndTheirSendersTold(Vertx vertx) {
+    int port = start(vertx, new JsonObject()
+      .put("batch", new JsonObject().put("maxEvents", 1))
+      .put("buffer", new JsonObject().put("maxEvents", 3)));
+    try (TestClient jay = TestClient.json(port, "jay")) {
+      proxy.cut();
+      for (int ref = 1; ref <= 6; ref++) {
+        jay.send(say("m" + ref, ref));
+      }
+      Map<Integer, String> outcome = new HashMap<>();
+      while (outcome.size() < 3) {
+        JsonObject answer = jay.readJson();
+        assertThat(answer.getString("type")).isEqualTo("error");
+        assertThat(answer.getString("code")).isEqualTo("not_stored");
+        outcome.put(answer.getInteger("ref"), "not_stored");
+      }
+      assertThat(outcome.keySet()).containsExactlyInAnyOrder(1, 2, 3);
+
+      proxy.restore();
+      List<Integer> acked = new ArrayList<>();
+      while (acked.size() < 3) {
+        acked.add(jay.readJson("ack").getInteger("ref"));
+      }
+      assertThat(acked).containsExactly(4, 5, 6);
+      jay.send(new JsonObject().put("op", "history").put("room", "lobby").put("afterSeq", 0));
+      JsonObject page = jay.readJson("history");
+      assertThat(page.getBoolean("complete")).as("the dropped ones leave a gap").isFalse();
+      JsonArray messages = page.getJsonArray("messages");
+      assertThat(messages.stream().map(m -> ((JsonObject) m).getString("text")).filter(t -> t != null))
+        .containsExactly("m4", "m5", "m6");
+    }
+  }
+}
