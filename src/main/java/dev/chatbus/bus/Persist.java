@@ -77,8 +77,11 @@ public sealed interface Persist extends Wire.Writable {
     }
   }
 
-  /** The latest sequence number of every room ever stored. */
-  record Seqs(Map<String, Long> byRoom) implements Persist {
+  /**
+   * Where each room's numbering continues: {@code byRoom} for the rooms ever stored, {@code others} for
+   * any other room (0, unless numbers may have been given out that the store never saw).
+   */
+  record Seqs(Map<String, Long> byRoom, long others) implements Persist {
     public Seqs {
       byRoom = Map.copyOf(byRoom);
     }
@@ -87,6 +90,7 @@ public sealed interface Persist extends Wire.Writable {
     public void write(Wire.Writer out) {
       out.i32(byRoom.size());
       byRoom.forEach((room, seq) -> out.str(room).i64(seq));
+      out.i64(others);
     }
 
     public static Seqs read(Wire.Reader in) {
@@ -95,7 +99,7 @@ public sealed interface Persist extends Wire.Writable {
       for (int i = 0; i < n; i++) {
         byRoom.put(in.str(), in.i64());
       }
-      return new Seqs(byRoom);
+      return new Seqs(byRoom, in.i64());
     }
   }
 

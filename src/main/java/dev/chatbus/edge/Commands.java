@@ -9,6 +9,7 @@ import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.ClientCommand;
 import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.protocol.Names;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -49,6 +50,8 @@ final class Commands {
    */
   private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
   private static final DeliveryOptions PROMPT = new DeliveryOptions();
+  /** Entering a room does not wait longer than this for its earlier messages: they are a courtesy. */
+  private static final DeliveryOptions REPLAY = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(2).toMillis());
 
   private final EventBus bus;
   private final String router;
@@ -144,7 +147,8 @@ final class Commands {
         c.state = Connection.State.READY;
         c.name = login.result().name();
         c.rooms.add(defaultRoom);
-        reply(c, c.codec.welcome(c.name, ar.result().joined(), hello.ref()) + replay(c, ar.result()));
+        reply(c, c.codec.welcome(c.name, ar.result().joined(), hello.ref()) + earlierLines(c, ar.result()));
+        catchUp(c, ar.result());
         log.debug("conn {} logged in as {}", c, c.name);
       } else {
         leaveEntering(c, defaultRoom);
@@ -237,7 +241,14 @@ final class Commands {
     LocalRooms.Room r = rooms.enter(room, c);
     Future<Entered> entered = r.ready()
       .compose(v -> ask(c, new Command.Join(c.id, room, from)))
-      .compose(joined -> earlier(c, (Reply.Joined) joined));
+      .compose(joined -> {
+        // The router has taken the client out of the room it left: so does the fan-out, right away.
+        if (from != null) {
+          rooms.remove(c, from);
+          c.rooms.remove(from);
+        }
+        return earlier(c, (Reply.Joined) joined);
+      });
     send(c, entered, true, ar -> {
       if (!c.open()) {
         leaveEntering(c, room);
@@ -245,12 +256,9 @@ final class Commands {
         leaveEntering(c, room);
         reply(c, c.codec.error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
       } else {
-        if (from != null) {
-          rooms.remove(c, from);
-          c.rooms.remove(from);
-        }
         c.rooms.add(room);
-        reply(c, c.codec.joined(ar.result().joined(), ref) + replay(c, ar.result()));
+        reply(c, c.codec.joined(ar.result().joined(), ref) + earlierLines(c, ar.result()));
+        catchUp(c, ar.result());
       }
     });
   }
@@ -261,7 +269,8 @@ final class Commands {
       return Future.succeededFuture(new Entered(joined, null));
     }
     Command.History ask = new Command.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq(), true);
-    return ask(c, ask)
+    Future<Reply> answer = c.open() ? bus.<Reply>request(router, ask, REPLAY).map(Message::body) : Future.failedFuture("gone");
+    return answer
       .map(h -> new Entered(joined, (Reply.History) h))
       .recover(err -> {
         log.debug("conn {}: no earlier messages for #{}: {}", c, joined.room(), err.getMessage());
@@ -269,18 +278,30 @@ final class Commands {
       });
   }
 
-  /** The earlier messages, then the room's events kept while entering that came after the join. */
-  private String replay(Connection c, Entered entered) {
-    StringBuilder lines = new StringBuilder();
-    if (entered.earlier() != null) {
-      lines.append(c.codec.history(entered.earlier(), true, null));
-    }
+  /** The earlier messages, for after the join's own answer. */
+  private static String earlierLines(Connection c, Entered entered) {
+    return entered.earlier() == null ? "" : c.codec.history(entered.earlier(), true, null);
+  }
+
+  /**
+   * Writes the room's events kept while entering that came after the join, as live deliveries (so the
+   * slow-consumer bounds apply), and makes the client a plain member.
+   */
+  private void catchUp(Connection c, Entered entered) {
+    long now = System.nanoTime();
     for (RoomEvent e : c.joined()) {
       if (e.seq() > entered.joined().seq() && e.senderSession() != c.id) {
-        lines.append(c.codec.roomEvent(e));
+        ByteBuf rendered = Bufs.utf8(c.ctx.alloc(), c.codec.roomEvent(e));
+        try {
+          if (c.deliver(rendered, now) == Connection.Delivery.OVERFLOW) {
+            connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
+            return;
+          }
+        } finally {
+          rendered.release();
+        }
       }
     }
-    return lines.toString();
   }
 
   /** The client did not make it into {@code room}: it is no member, and nothing kept for it is shown. */

@@ -150,15 +150,19 @@ final class Connection {
 
   /**
    * Keeps an event of the room being entered. Past {@link #MAX_KEPT} (a join whose answer is very slow)
-   * events are dropped and counted, as for a client that does not read.
+   * events are dropped and counted, as for a client that does not read, and it is told once it reads on.
    */
-  void keep(RoomEvent event) {
+  void keep(RoomEvent event, long now) {
     if (kept == null) {
       kept = new ArrayList<>();
     }
     if (kept.size() < MAX_KEPT) {
       kept.add(event);
     } else {
+      if (!behind) {
+        behind = true;
+        behindSince = now;
+      }
       dropped++;
       droppedTotal++;
     }

@@ -108,7 +108,7 @@ final class LocalRooms {
     try {
       for (Connection c : r.members) {
         if (c.joining == r.name) {
-          c.keep(event);
+          c.keep(event, now);
         } else if (c.id != event.senderSession()
           && c.deliver(renderings.get(c.codec, event), now) == Connection.Delivery.OVERFLOW) {
           overflowed.add(c);

@@ -6,6 +6,7 @@ import dev.chatbus.bus.RoomEvent;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the history lives. Every method blocks: only the persistence worker calls them, one at a time.
@@ -14,8 +15,11 @@ import java.util.Map;
  */
 public interface EventStore extends AutoCloseable {
 
-  /** Stores the batches in one transaction, together with each room's latest sequence number. */
-  void write(List<Persist.Batch> batches) throws SQLException;
+  /**
+   * Stores the batches in one transaction, together with each room's latest sequence number, counting
+   * also {@code alsoNumbered}: numbers given to events that could not be stored, never to be used again.
+   */
+  void write(List<Persist.Batch> batches, Map<String, Long> alsoNumbered) throws SQLException;
 
   /**
    * Events of {@code room}, oldest first: the first {@code limit} after {@code afterSeq} when it is not
@@ -32,11 +36,20 @@ public interface EventStore extends AutoCloseable {
   Map<String, Long> lastSeqs() throws SQLException;
 
   /**
-   * Removes each room's events beyond its newest {@code keepPerRoom} (0 keeps all), and every event and
-   * private message older than {@code olderThan} (epoch milliseconds; 0 keeps all). Returns how many
-   * rows went.
+   * Records that {@code node} is running, and returns whether its previous run ended cleanly (with
+   * everything it numbered stored); true for a node's first run.
    */
-  long prune(long keepPerRoom, long olderThan) throws SQLException;
+  boolean startRun(String node) throws SQLException;
+
+  /** Records that {@code node} stopped with everything it numbered stored. */
+  void endRunCleanly(String node) throws SQLException;
+
+  /**
+   * Removes the events of {@code rooms} beyond each one's newest {@code keepPerRoom} (0 keeps all), and
+   * every event and private message older than {@code olderThan} (epoch milliseconds; 0 keeps all).
+   * Returns how many rows went.
+   */
+  long prune(Set<String> rooms, long keepPerRoom, long olderThan) throws SQLException;
 
   @Override
   void close();

@@ -13,12 +13,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@link EventStore} on a JDBC database: the embedded H2 file (in PostgreSQL mode) or PostgreSQL.
@@ -31,10 +33,13 @@ public final class JdbcEventStore implements EventStore {
 
   private final HikariDataSource dataSource;
   private final String description;
+  /** Whether a commit must be followed by an explicit sync to be on the disk (H2 does not sync on commit). */
+  private final boolean syncAfterCommit;
 
-  private JdbcEventStore(HikariDataSource dataSource, String description) {
+  private JdbcEventStore(HikariDataSource dataSource, String description, boolean syncAfterCommit) {
     this.dataSource = dataSource;
     this.description = description;
+    this.syncAfterCommit = syncAfterCommit;
   }
 
   /**
@@ -49,7 +54,7 @@ public final class JdbcEventStore implements EventStore {
       Path file = Path.of(config.embeddedPath()).toAbsolutePath();
       description = "the embedded store " + file + ".mv.db";
       // PostgreSQL mode, so that one schema and one set of statements serve both stores. WRITE_DELAY=0
-      // writes every commit to the file at once: what was acknowledged survives a crash of the process.
+      // writes every commit to the file at once; the sync after it (see write) puts it on the disk.
       hikari.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
       hikari.setMaximumPoolSize(2);
     } else {
@@ -59,6 +64,8 @@ public final class JdbcEventStore implements EventStore {
       hikari.setPassword(config.password());
       hikari.setMaximumPoolSize(config.poolSize());
       hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+      // A server that stops answering (rather than refusing) must not hold the worker for minutes.
+      hikari.addDataSourceProperty("socketTimeout", Long.toString(Math.max(10, 5 * config.connectTimeout().toSeconds())));
     }
     hikari.setPoolName("chatbus-store");
     hikari.setConnectionTimeout(config.connectTimeout().toMillis());
@@ -75,18 +82,23 @@ public final class JdbcEventStore implements EventStore {
       dataSource.close();
       throw new StoreException(description + " cannot be brought up to date: " + rootMessage(e), e);
     }
-    return new JdbcEventStore(dataSource, description);
+    return new JdbcEventStore(dataSource, description, config.store() == ChatbusConfig.Store.EMBEDDED);
   }
 
   @Override
-  public void write(List<Persist.Batch> batches) throws SQLException {
+  public void write(List<Persist.Batch> batches, Map<String, Long> alsoNumbered) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         insertEvents(c, batches);
         insertPrivates(c, batches);
-        advanceRooms(c, batches);
+        advanceRooms(c, batches, alsoNumbered);
         c.commit();
+        if (syncAfterCommit) {
+          try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+          }
+        }
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
@@ -100,8 +112,8 @@ public final class JdbcEventStore implements EventStore {
 
   // ON CONFLICT DO NOTHING: a batch written again after an unconfirmed commit changes nothing.
   private static void insertEvents(Connection c, List<Persist.Batch> batches) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_event (" + COLUMNS + ", node) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_event (" + COLUMNS + ", node, chat) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       int rows = 0;
       for (Persist.Batch b : batches) {
         for (RoomEvent e : b.events()) {
@@ -113,6 +125,7 @@ public final class JdbcEventStore implements EventStore {
           ps.setString(6, e.text());
           ps.setLong(7, e.ts());
           ps.setString(8, b.node());
+          ps.setBoolean(9, e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION);
           ps.addBatch();
           rows++;
         }
@@ -146,9 +159,10 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
-  /** Records the latest sequence number of each room in the batches. */
-  private static void advanceRooms(Connection c, List<Persist.Batch> batches) throws SQLException {
-    Map<String, Long> latest = new LinkedHashMap<>();
+  /** Records the latest sequence number of each room in the batches, or given out in {@code alsoNumbered}. */
+  private static void advanceRooms(Connection c, List<Persist.Batch> batches, Map<String, Long> alsoNumbered)
+    throws SQLException {
+    Map<String, Long> latest = new LinkedHashMap<>(alsoNumbered);
     for (Persist.Batch b : batches) {
       for (RoomEvent e : b.events()) {
         latest.merge(e.room(), e.seq(), Math::max);
@@ -174,7 +188,7 @@ public final class JdbcEventStore implements EventStore {
     throws SQLException {
     boolean after = afterSeq >= 0;
     String sql = "SELECT " + COLUMNS + " FROM room_event WHERE room = ? AND seq " + (after ? "> ?" : "< ?")
-      + (messagesOnly ? " AND kind IN (0, 1)" : "") + " ORDER BY seq " + (after ? "ASC" : "DESC") + " LIMIT ?";
+      + (messagesOnly ? " AND chat = TRUE" : "") + " ORDER BY seq " + (after ? "ASC" : "DESC") + " LIMIT ?";
     List<RoomEvent> events = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, room);
@@ -220,28 +234,69 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public long prune(long keepPerRoom, long olderThan) throws SQLException {
-    long removed = 0;
-    Map<String, Long> rooms = lastSeqs();
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement bySeq = c.prepareStatement("DELETE FROM room_event WHERE room = ? AND seq <= ?");
-         PreparedStatement byAge = c.prepareStatement("DELETE FROM room_event WHERE room = ? AND ts < ?");
-         PreparedStatement privates = c.prepareStatement("DELETE FROM private_message WHERE ts < ?")) {
-      for (Map.Entry<String, Long> room : rooms.entrySet()) {
-        if (keepPerRoom > 0 && room.getValue() > keepPerRoom) {
-          bySeq.setString(1, room.getKey());
-          bySeq.setLong(2, room.getValue() - keepPerRoom);
-          removed += bySeq.executeUpdate();
+  public boolean startRun(String node) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      Boolean clean = null;
+      try (PreparedStatement ps = c.prepareStatement("SELECT clean FROM node_state WHERE node = ?")) {
+        ps.setString(1, node);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            clean = rs.getBoolean(1);
+          }
         }
-        if (olderThan > 0) {
-          byAge.setString(1, room.getKey());
-          byAge.setLong(2, olderThan);
-          removed += byAge.executeUpdate();
+      }
+      setClean(c, node, false, clean != null);
+      return clean == null || clean;
+    }
+  }
+
+  @Override
+  public void endRunCleanly(String node) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      setClean(c, node, true, true);
+    }
+  }
+
+  private void setClean(Connection c, String node, boolean clean, boolean exists) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(exists ? "UPDATE node_state SET clean = ? WHERE node = ?"
+      : "INSERT INTO node_state (clean, node) VALUES (?, ?)")) {
+      ps.setBoolean(1, clean);
+      ps.setString(2, node);
+      ps.executeUpdate();
+    }
+    if (syncAfterCommit) {
+      try (Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
+      }
+    }
+  }
+
+  @Override
+  public long prune(Set<String> rooms, long keepPerRoom, long olderThan) throws SQLException {
+    long removed = 0;
+    try (Connection c = dataSource.getConnection()) {
+      if (keepPerRoom > 0 && !rooms.isEmpty()) {
+        try (PreparedStatement last = c.prepareStatement("SELECT last_seq FROM room_state WHERE room = ?");
+             PreparedStatement bySeq = c.prepareStatement("DELETE FROM room_event WHERE room = ? AND seq <= ?")) {
+          for (String room : rooms) {
+            last.setString(1, room);
+            try (ResultSet rs = last.executeQuery()) {
+              if (rs.next() && rs.getLong(1) > keepPerRoom) {
+                bySeq.setString(1, room);
+                bySeq.setLong(2, rs.getLong(1) - keepPerRoom);
+                removed += bySeq.executeUpdate();
+              }
+            }
+          }
         }
       }
       if (olderThan > 0) {
-        privates.setLong(1, olderThan);
-        removed += privates.executeUpdate();
+        try (PreparedStatement events = c.prepareStatement("DELETE FROM room_event WHERE ts < ?");
+             PreparedStatement privates = c.prepareStatement("DELETE FROM private_message WHERE ts < ?")) {
+          events.setLong(1, olderThan);
+          privates.setLong(1, olderThan);
+          removed += events.executeUpdate() + privates.executeUpdate();
+        }
       }
     }
     return removed;

@@ -21,8 +21,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -38,8 +41,14 @@ import java.util.function.Supplier;
  * Batches that arrive while a write is under way are committed together in the next one. When the store
  * fails (PostgreSQL stopped, disk full), batches wait here, up to {@code bufferMaxEvents} events, and
  * writing is retried with a doubling delay; past the bound the oldest batches are dropped, counted and
- * reported. Writing resumes by itself when the store is back. A periodic timer prunes the store to the
- * retention limits.
+ * reported. Meanwhile only the retries touch the store: history is answered from what waits here
+ * (marked incomplete) and pruning pauses, so nothing queues behind a store that does not answer.
+ * Writing resumes by itself when the store is back. A periodic timer prunes the store to the retention
+ * limits.
+ * <p>
+ * Sequence numbers are never given out twice: the numbers of dropped events are recorded with the next
+ * write, and a run that did not end with everything stored (a crash, a store that never came back) makes
+ * the next run's rooms start past every number the router could have given out unstored.
  * <p>
  * {@code stop()} writes everything still waiting, trying until the shutdown grace period is over, then
  * closes the store.
@@ -53,6 +62,10 @@ public final class PersistenceVerticle extends VerticleBase {
   private final Duration grace;
   private final Supplier<EventStore> opener;
   private final ArrayDeque<Persist.Batch> waiting = new ArrayDeque<>();
+  /** The highest number per room given to events that were dropped, until a write records it. */
+  private final Map<String, Long> lost = new HashMap<>();
+  /** Rooms written since the last pruning. */
+  private final Set<String> written = new HashSet<>();
   private EventStore store;
   private EventBus bus;
   private String router;
@@ -62,6 +75,7 @@ public final class PersistenceVerticle extends VerticleBase {
   private long retryTimer = -1;
   private long retryDelay;
   private boolean failing;
+  private boolean cleanStart;
   private long retentionTimer;
 
   /**
@@ -77,7 +91,13 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = opener.get();
-    log.info("history in {}", store);
+    try {
+      cleanStart = store.startRun(node);
+    } catch (SQLException e) {
+      store.close();
+      throw new StoreException(store + " cannot be written: " + e.getMessage(), e);
+    }
+    log.info("history in {}{}", store, cleanStart ? "" : "; the last run did not end cleanly, room numbers skip ahead");
     bus = vertx.eventBus();
     router = Addresses.router(node);
     retryDelay = config.retryFirst().toMillis();
@@ -108,6 +128,9 @@ public final class PersistenceVerticle extends VerticleBase {
       Persist.Batch oldest = waiting.poll();
       waitingEvents -= oldest.size();
       droppedEvents += oldest.size();
+      for (RoomEvent e : oldest.events()) {
+        lost.merge(e.room(), e.seq(), Math::max);
+      }
       bus.send(router, new Command.Persisted(oldest.no(), false));
       log.warn("store buffer full ({} events): dropped {} unwritten events, {} since start", config.bufferMaxEvents(),
         oldest.size(), droppedEvents);
@@ -117,29 +140,34 @@ public final class PersistenceVerticle extends VerticleBase {
       writeScheduled = true;
       context.runOnContext(v -> {
         writeScheduled = false;
-        write();
+        write(true);
       });
     }
   }
 
-  /** Writes everything waiting in one transaction; on failure, keeps it and tries again later. */
-  private void write() {
-    if (waiting.isEmpty()) {
-      return;
+  /**
+   * Writes everything waiting in one transaction; on failure, keeps it and (unless {@code retry} is false)
+   * tries again later. Returns whether nothing is left to write.
+   */
+  private boolean write(boolean retry) {
+    if (waiting.isEmpty() && lost.isEmpty()) {
+      return true;
     }
     try {
-      store.write(new ArrayList<>(waiting));
+      store.write(new ArrayList<>(waiting), lost);
     } catch (SQLException | RuntimeException e) {
       if (!failing) {
         log.warn("{} failed: {}; keeping up to {} events and trying again", store, e.getMessage(), config.bufferMaxEvents());
         failing = true;
       }
-      retryTimer = vertx.setTimer(retryDelay, id -> {
-        retryTimer = -1;
-        write();
-      });
+      if (retry) {
+        retryTimer = vertx.setTimer(retryDelay, id -> {
+          retryTimer = -1;
+          write(true);
+        });
+      }
       retryDelay = Math.min(retryDelay * 2, config.retryMax().toMillis());
-      return;
+      return false;
     }
     if (failing) {
       log.info("{} is back: wrote the {} events that waited", store, waitingEvents);
@@ -147,13 +175,22 @@ public final class PersistenceVerticle extends VerticleBase {
     }
     retryDelay = config.retryFirst().toMillis();
     for (Persist.Batch b : waiting) {
+      for (RoomEvent e : b.events()) {
+        written.add(e.room());
+      }
       bus.send(router, new Command.Persisted(b.no(), true));
     }
     waiting.clear();
     waitingEvents = 0;
+    lost.clear();
+    return true;
   }
 
   private void answer(Message<Persist> msg, Persist.Query q) {
+    if (failing) {
+      msg.reply(new Reply.History(q.room(), merge(q, List.of()), false));
+      return;
+    }
     List<RoomEvent> stored;
     long firstStored;
     try {
@@ -198,8 +235,18 @@ public final class PersistenceVerticle extends VerticleBase {
    */
   static boolean complete(Persist.Query q, List<RoomEvent> events, long firstHeld) {
     if (q.afterSeq() >= 0) {
-      boolean startHeld = q.afterSeq() >= q.lastSeq() || firstHeld <= q.afterSeq() + 1;
-      return startHeld && (q.messagesOnly() || consecutive(events, q.afterSeq() + 1));
+      if (q.afterSeq() >= q.lastSeq()) {
+        return true;
+      }
+      if (firstHeld > q.afterSeq() + 1) {
+        return false;
+      }
+      if (q.messagesOnly()) {
+        return true;
+      }
+      // Every number from afterSeq on, up to the limit or to the room's latest.
+      long reached = events.isEmpty() ? q.afterSeq() : events.get(events.size() - 1).seq();
+      return consecutive(events, q.afterSeq() + 1) && (events.size() == q.limit() || reached == q.lastSeq());
     }
     long before = Math.min(q.beforeSeq(), q.lastSeq() + 1);
     if (before <= 1) {
@@ -231,24 +278,31 @@ public final class PersistenceVerticle extends VerticleBase {
       .map(RoomEvent::seq).min(Comparator.naturalOrder()).orElse(Long.MAX_VALUE);
   }
 
+  /**
+   * The rooms' latest numbers for the router's start. After a run that did not end cleanly, the router
+   * may have given out numbers that never reached the store (at most what its outbox and this buffer
+   * hold): every room, known or new, starts past them.
+   */
   private void lastSeqs(Message<Persist> msg) {
     try {
+      long skip = cleanStart ? 0 : (long) config.batchMaxEvents() + config.bufferMaxEvents();
       Map<String, Long> seqs = store.lastSeqs();
-      for (Persist.Batch b : waiting) {
-        for (RoomEvent e : b.events()) {
-          seqs.merge(e.room(), e.seq(), Math::max);
-        }
-      }
-      msg.reply(new Persist.Seqs(seqs));
+      seqs.replaceAll((room, seq) -> seq + skip);
+      msg.reply(new Persist.Seqs(seqs, skip));
     } catch (SQLException | RuntimeException e) {
       msg.fail(ErrorCode.INTERNAL.code(), store + " cannot be read: " + e.getMessage());
     }
   }
 
   private void prune() {
+    if (failing) {
+      return;
+    }
     long maxAge = config.retention().maxAge().toMillis();
     try {
-      long removed = store.prune(config.retention().maxEventsPerRoom(), maxAge == 0 ? 0 : System.currentTimeMillis() - maxAge);
+      long removed = store.prune(written, config.retention().maxEventsPerRoom(),
+        maxAge == 0 ? 0 : System.currentTimeMillis() - maxAge);
+      written.clear();
       if (removed > 0) {
         log.debug("pruned {} events", removed);
       }
@@ -265,25 +319,31 @@ public final class PersistenceVerticle extends VerticleBase {
     return flushed.future().andThen(ar -> store.close());
   }
 
-  /** Writes what is waiting, again and again if the store fails, until it is written or {@code deadline} passes. */
+  /**
+   * Writes what is waiting, again and again if the store fails, until it is written or {@code deadline}
+   * passes; the last attempt is made at the deadline. A run that ends with everything written is marked
+   * clean.
+   */
   private void flushUntil(long deadline, Promise<Void> done) {
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
       retryTimer = -1;
     }
-    write();
-    if (waiting.isEmpty()) {
+    if (write(false)) {
+      try {
+        store.endRunCleanly(node);
+      } catch (SQLException | RuntimeException e) {
+        log.warn("{}: could not record the clean stop: {}", store, e.getMessage());
+      }
       done.complete();
       return;
     }
-    // write() set a retry timer of its own; here the deadline decides.
-    vertx.cancelTimer(retryTimer);
-    retryTimer = -1;
-    if (System.currentTimeMillis() + retryDelay > deadline) {
+    long left = deadline - System.currentTimeMillis();
+    if (left <= 0) {
       log.error("{} did not come back before the shutdown: {} accepted events were not stored", store, waitingEvents);
       done.complete();
       return;
     }
-    vertx.setTimer(retryDelay, id -> flushUntil(deadline, done));
+    vertx.setTimer(Math.max(1, Math.min(retryDelay, left)), id -> flushUntil(deadline, done));
   }
 }

@@ -51,6 +51,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final Map<String, Room> rooms = new HashMap<>();
   /** The latest sequence number of each room without members, so that a room never numbers an event twice. */
   private final Map<String, Long> idleSeqs = new HashMap<>();
+  /** Where the numbering of a room the store has never seen starts. */
+  private long newRoomSeq;
   private EventBus bus;
   private Outbox outbox;
 
@@ -72,6 +74,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       ? bus.<Persist.Seqs>request(Addresses.persist(node), new Persist.LastSeqs())
         .map(reply -> {
           idleSeqs.putAll(reply.body().byRoom());
+          newRoomSeq = reply.body().others();
           return null;
         })
       : Future.succeededFuture();
@@ -286,7 +289,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   private Reply.Joined enter(Session s, String name) {
     Room room = rooms.computeIfAbsent(name, n -> {
       Long seq = idleSeqs.remove(n);
-      return new Room(n, seq == null ? 0 : seq);
+      return new Room(n, seq == null ? newRoomSeq : seq);
     });
     room.members.put(s.id, s);
     s.rooms.add(name);

@@ -40,7 +40,7 @@ class BusCodecsTest {
       List.of(new PrivateMessage(1, "b", 2, "a", "hi", false, "10", 11))),
     new Persist.Query("rust", 20, -1, 5, true, 9),
     new Persist.LastSeqs(),
-    new Persist.Seqs(java.util.Map.of("rust", 9L, "go", 1L)),
+    new Persist.Seqs(java.util.Map.of("rust", 9L, "go", 1L), 100_500),
     new Persist.Sync());
 
   @Test

@@ -31,7 +31,7 @@ class EmbeddedStoreTest extends EventStoreContract {
 
   @Test
   void keepsItsContentsAcrossReopening() throws Exception {
-    store.write(List.of(batch(numbered("rust", 3))));
+    store.write(List.of(batch(numbered("rust", 3))), java.util.Map.of());
     store.close();
     store = open();
     assertThat(store.lastSeqs()).containsEntry("rust", 3L);

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +57,7 @@ abstract class EventStoreContract {
 
   @Test
   void afterASequenceNumberOldestFirst() throws Exception {
-    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))));
+    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))), Map.of());
     assertThat(seqs(store.history("rust", 3, 4, Long.MAX_VALUE, false))).containsExactly(5L, 6L, 7L);
     assertThat(seqs(store.history("rust", 100, 8, Long.MAX_VALUE, false))).containsExactly(9L, 10L);
     assertThat(store.history("rust", 100, 10, Long.MAX_VALUE, false)).isEmpty();
@@ -63,7 +65,7 @@ abstract class EventStoreContract {
 
   @Test
   void beforeASequenceNumberTheNewestOldestFirst() throws Exception {
-    store.write(List.of(batch(numbered("rust", 10))));
+    store.write(List.of(batch(numbered("rust", 10))), Map.of());
     assertThat(seqs(store.history("rust", 3, -1, 9, false))).containsExactly(6L, 7L, 8L);
     assertThat(seqs(store.history("rust", 3, -1, Long.MAX_VALUE, false))).containsExactly(8L, 9L, 10L);
     assertThat(seqs(store.history("rust", 100, -1, 3, false))).containsExactly(1L, 2L);
@@ -71,7 +73,7 @@ abstract class EventStoreContract {
 
   @Test
   void messagesOnlyLeavesOutJoinsAndLeaves() throws Exception {
-    store.write(List.of(batch(numbered("rust", 10))));
+    store.write(List.of(batch(numbered("rust", 10))), Map.of());
     assertThat(seqs(store.history("rust", 4, -1, Long.MAX_VALUE, true))).containsExactly(7L, 8L, 9L, 10L);
     assertThat(seqs(store.history("rust", 100, 5, Long.MAX_VALUE, true))).containsExactly(7L, 8L, 9L, 10L);
   }
@@ -82,7 +84,7 @@ abstract class EventStoreContract {
       "Bob[1]", "quit: ünïcødé 🌍");
     RoomEvent rename = new RoomEvent(RoomEvent.Kind.RENAME, "café", 2, "252189310721671169", 1_795_816_217_127L, 42,
       "Bob[1]", "robert");
-    store.write(List.of(batch(List.of(leave, rename))));
+    store.write(List.of(batch(List.of(leave, rename))), Map.of());
     List<RoomEvent> back = store.history("café", 10, 0, Long.MAX_VALUE, false);
     assertThat(back).hasSize(2);
     // The session is live state, not history: it comes back as 0.
@@ -96,23 +98,23 @@ abstract class EventStoreContract {
   void writingABatchAgainChangesNothing() throws Exception {
     Persist.Batch b = new Persist.Batch(1, "node-a", numbered("rust", 5),
       List.of(new PrivateMessage(1, "bob", 2, "alice", "psst", false, "77", 9)));
-    store.write(List.of(b));
-    store.write(List.of(b));
+    store.write(List.of(b), Map.of());
+    store.write(List.of(b), Map.of());
     assertThat(seqs(store.history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(1L, 2L, 3L, 4L, 5L);
   }
 
   @Test
   void latestSequenceNumbersPerRoom() throws Exception {
     assertThat(store.lastSeqs()).isEmpty();
-    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))));
-    store.write(List.of(batch(List.of(event("rust", 11, RoomEvent.Kind.MESSAGE, "late", 11)))));
+    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))), Map.of());
+    store.write(List.of(batch(List.of(event("rust", 11, RoomEvent.Kind.MESSAGE, "late", 11)))), Map.of());
     assertThat(store.lastSeqs()).containsEntry("rust", 11L).containsEntry("go", 3L).hasSize(2);
   }
 
   @Test
   void pruningKeepsTheNewestPerRoomAndTheNumbering() throws Exception {
-    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))));
-    assertThat(store.prune(4, 0)).isEqualTo(6);
+    store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))), Map.of());
+    assertThat(store.prune(Set.of("rust", "go"), 4, 0)).isEqualTo(6);
     assertThat(seqs(store.history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(7L, 8L, 9L, 10L);
     assertThat(store.firstSeq("rust")).isEqualTo(7);
     assertThat(store.firstSeq("go")).isEqualTo(1);
@@ -120,9 +122,24 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void numbersGivenToLostEventsAreNeverGivenAgain() throws Exception {
+    store.write(List.of(batch(numbered("rust", 3))), Map.of("rust", 9L, "gone", 4L));
+    assertThat(store.lastSeqs()).containsEntry("rust", 9L).containsEntry("gone", 4L);
+  }
+
+  @Test
+  void aRunIsCleanOnlyIfItSaidSo() throws Exception {
+    assertThat(store.startRun("node-a")).as("a first run").isTrue();
+    assertThat(store.startRun("node-a")).as("after a run that never ended cleanly").isFalse();
+    store.endRunCleanly("node-a");
+    assertThat(store.startRun("node-a")).isTrue();
+    assertThat(store.startRun("node-b")).as("another node's first run").isTrue();
+  }
+
+  @Test
   void pruningByAge() throws Exception {
-    store.write(List.of(batch(numbered("rust", 10))));
-    assertThat(store.prune(0, 4)).isEqualTo(3);
+    store.write(List.of(batch(numbered("rust", 10))), Map.of());
+    assertThat(store.prune(Set.of(), 0, 4)).isEqualTo(3);
     assertThat(store.firstSeq("rust")).isEqualTo(4);
     assertThat(store.firstSeq("nowhere")).isEqualTo(Long.MAX_VALUE);
   }

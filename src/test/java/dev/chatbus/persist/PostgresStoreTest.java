@@ -27,7 +27,7 @@ class PostgresStoreTest extends EventStoreContract {
 
   @Test
   void twoStoresOnOneSchemaSeeTheSameHistory() throws Exception {
-    store.write(List.of(batch(numbered("rust", 3))));
+    store.write(List.of(batch(numbered("rust", 3))), java.util.Map.of());
     try (EventStore second = JdbcEventStore.open(postgres(url))) {
       assertThat(second.history("rust", 10, 0, Long.MAX_VALUE, false)).hasSize(3);
     }
