@@ -68,11 +68,7 @@ abstract class HistoryContract {
         alice.send("live");
         bob.expect("alice: live");
       }
-      TestClient jay = TestClient.connect(port);
-      jay.readLine();
-      jay.send(new JsonObject().put("op", "hello").put("name", "jay"));
-      assertThat(jay.readJson().getString("type")).isEqualTo("welcome");
-      assertThat(jay.readJson().getString("type")).isEqualTo("joined");
+      TestClient jay = TestClient.json(port, "jay");
       JsonObject replay = jay.readJson();
       assertThat(replay.getString("type")).isEqualTo("history");
       assertThat(replay.getString("room")).isEqualTo("lobby");
@@ -195,10 +191,7 @@ abstract class HistoryContract {
     Vertx second = Vertx.vertx();
     try {
       int port = start(second, store, new JsonObject());
-      try (TestClient jay = TestClient.connect(port)) {
-        jay.readLine();
-        jay.send(new JsonObject().put("op", "hello").put("name", "jay"));
-        jay.readJson("welcome");
+      try (TestClient jay = TestClient.hello(port, "jay")) {
         JsonObject joined = jay.readJson();
         // A clean stop: the numbering goes on from where it was, without a gap.
         assertThat(joined.getLong("seq")).isGreaterThan(before).isLessThan(before + 5);
@@ -272,10 +265,7 @@ abstract class HistoryContract {
       first.process().destroyForcibly();
     }
     ChatbusProcess second = ChatbusProcess.listening(port, conf.copy().put("history", new JsonObject().put("maxPerRequest", 10_000)));
-    try (TestClient jay = TestClient.connect(port)) {
-      jay.readLine();
-      jay.send(new JsonObject().put("op", "hello").put("name", "jay"));
-      jay.readJson("welcome");
+    try (TestClient jay = TestClient.hello(port, "jay")) {
       // The crash may have left numbers given out live but never stored: the numbering skips past them all.
       assertThat(jay.readJson("joined").getLong("seq")).isGreaterThan(highestAcked + 400);
       jay.readJson("history");

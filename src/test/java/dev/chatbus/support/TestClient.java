@@ -86,11 +86,17 @@ public final class TestClient implements AutoCloseable {
 
   /** Connects, skips the greeting, logs in as {@code name} in JSON mode and reads welcome and joined. */
   public static TestClient json(int port, String name) {
+    TestClient c = hello(port, name);
+    assertThat(c.readJson().getString("type")).isEqualTo("joined");
+    return c;
+  }
+
+  /** Connects, skips the greeting, says hello as {@code name} in JSON mode and reads the welcome: what comes next is the client's. */
+  public static TestClient hello(int port, String name) {
     TestClient c = connect(port);
     c.expectStartsWith("* chatbus");
     c.send(new JsonObject().put("op", "hello").put("name", name).encode());
     assertThat(c.readJson().getString("type")).isEqualTo("welcome");
-    assertThat(c.readJson().getString("type")).isEqualTo("joined");
     return c;
   }
 
