@@ -71,6 +71,8 @@ public final class PersistenceVerticle extends VerticleBase {
   private String router;
   private int waitingEvents;
   private long droppedEvents;
+  /** Events dropped since the store last wrote, for one warning per outage rather than one per batch. */
+  private long droppedInOutage;
   private boolean writeScheduled;
   private long retryTimer = -1;
   private long retryDelay;
@@ -132,8 +134,11 @@ public final class PersistenceVerticle extends VerticleBase {
         lost.merge(e.room(), e.seq(), Math::max);
       }
       bus.send(router, new Command.Persisted(oldest.no(), false));
-      log.warn("store buffer full ({} events): dropped {} unwritten events, {} since start", config.bufferMaxEvents(),
-        oldest.size(), droppedEvents);
+      if (droppedInOutage == 0) {
+        log.warn("store buffer full ({} events): dropping the oldest unwritten events until {} is back",
+          config.bufferMaxEvents(), store);
+      }
+      droppedInOutage += oldest.size();
     }
     // Runs after the batches already queued for this worker: they all go into one commit.
     if (!writeScheduled && retryTimer < 0) {
@@ -170,8 +175,10 @@ public final class PersistenceVerticle extends VerticleBase {
       return false;
     }
     if (failing) {
-      log.info("{} is back: wrote the {} events that waited", store, waitingEvents);
+      log.info("{} is back: wrote the {} events that waited; {} were dropped meanwhile, {} since start", store,
+        waitingEvents, droppedInOutage, droppedEvents);
       failing = false;
+      droppedInOutage = 0;
     }
     retryDelay = config.retryFirst().toMillis();
     for (Persist.Batch b : waiting) {
