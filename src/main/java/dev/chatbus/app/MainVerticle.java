@@ -110,7 +110,7 @@ public final class MainVerticle extends VerticleBase {
 
   private Future<Void> undeployInOrder() {
     if (edgeNode != null) {
-      edgeNode.shuttingDown(System.currentTimeMillis());
+      edgeNode.shuttingDown();
     }
     return undeploy(edgeDeployment, "edge")
       .compose(v -> {

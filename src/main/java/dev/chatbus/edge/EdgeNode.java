@@ -1,16 +1,14 @@
 package dev.chatbus.edge;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * What the edge instances of one node share, each on its own event loop: the node's connection counts,
- * the tag in its session ids, and the moment it began shutting down.
+ * the tag in its session ids, and whether it is shutting down.
  */
 public final class EdgeNode {
 
   private final ConnectionLimits limits;
   private final int tag;
-  private final AtomicLong shutdownSince = new AtomicLong(Long.MAX_VALUE);
+  private volatile boolean stopping;
 
   /**
    * @param tag 16 bits that tell this node's session ids from other nodes'
@@ -29,16 +27,15 @@ public final class EdgeNode {
   }
 
   /**
-   * Marks the start of a shutdown: events the router accepts from now on are not delivered live here.
-   * Everything accepted before still reaches its clients ahead of their goodbye, while the departures the
-   * shutdown itself causes are not echoed to clients that are about to be told goodbye as well.
+   * Marks the start of a shutdown: from now on the departures the shutdown itself causes are not echoed
+   * to this node's clients, who are all about to be told goodbye as well. Without this, every client
+   * would be sent the departure of every other before its own goodbye.
    */
-  public void shuttingDown(long epochMillis) {
-    shutdownSince.compareAndSet(Long.MAX_VALUE, epochMillis);
+  public void shuttingDown() {
+    stopping = true;
   }
 
-  /** Whether an event the router accepted at {@code epochMillis} is still delivered live. */
-  boolean live(long epochMillis) {
-    return epochMillis <= shutdownSince.get();
+  boolean stopping() {
+    return stopping;
   }
 }

@@ -3,6 +3,7 @@ package dev.chatbus.edge;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.protocol.ClientCodec;
+import dev.chatbus.protocol.Goodbye;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
@@ -26,6 +27,8 @@ import java.util.function.Consumer;
  * so no event after the join can be missed; it is unregistered when the last member leaves.
  */
 final class LocalRooms {
+
+  private static final String SHUTDOWN_LEAVE = Goodbye.SHUTTING_DOWN.roomReason();
 
   /** One room in use here. */
   static final class Room {
@@ -101,7 +104,7 @@ final class LocalRooms {
   }
 
   private void fanOut(Room r, RoomEvent event) {
-    if (!node.live(event.ts())) {
+    if (node.stopping() && event.kind() == RoomEvent.Kind.LEAVE && SHUTDOWN_LEAVE.equals(event.text())) {
       return;
     }
     long now = System.nanoTime();

@@ -246,7 +246,7 @@ public final class TcpServerVerticle extends VerticleBase {
   private void onPrivateMessage(Message<PrivateMessage> msg) {
     PrivateMessage pm = msg.body();
     Connection c = connections.get(pm.toSession());
-    if (c == null || c.codec == null || !node.live(pm.ts())) {
+    if (c == null || c.codec == null) {
       return;
     }
     ByteBuf rendered = Bufs.utf8(c.ctx.alloc(), c.codec.privateMessage(pm));
