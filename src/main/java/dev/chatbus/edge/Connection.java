@@ -4,12 +4,13 @@ import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,14 @@ import java.util.List;
  * One client connection: its session state and its write queue. Touched only on its edge instance's
  * event loop.
  * <p>
- * Writes go straight into the Netty channel without flushing; the {@link FlushBatcher} flushes once per
- * event-loop turn, or sooner once a quarter of {@code queueBytes} (at most 64 KiB) is waiting, so that a
- * burst arriving in one turn cannot look like a slow reader. The queue of unsent bytes is the channel's
- * own outbound buffer, and the slow-consumer
- * policy is measured on it: past {@code queueBytes} deliveries are dropped and counted, past
- * {@code maxQueueBytes} (or {@code maxTime} over {@code queueBytes}) the client is disconnected.
+ * What is sent to a client during one event-loop turn is copied into one buffer, its batch, which the
+ * {@link FlushBatcher} hands to the channel and flushes at the end of the turn (or sooner, once a quarter
+ * of {@code queueBytes}, at most 64 KiB, is waiting, so that a burst arriving in one turn cannot look like
+ * a slow reader). A delivery thus costs a copy of a few dozen bytes, not a channel write, and a turn costs
+ * one system call per client. The queue of unsent bytes is the batch plus the channel's own outbound
+ * buffer, and the slow-consumer policy is measured on it: past {@code queueBytes} deliveries are dropped
+ * and counted, past {@code maxQueueBytes} (or {@code maxTime} over {@code queueBytes}) the client is
+ * disconnected.
  */
 final class Connection {
 
@@ -47,6 +50,8 @@ final class Connection {
 
   /** The most events kept for a client while it enters a room. */
   static final int MAX_KEPT = 10_000;
+  /** The first capacity of a batch: a few lines; it grows as a burst needs. */
+  private static final int BATCH_START = 512;
 
   final long id;
   final NetSocketInternal socket;
@@ -84,7 +89,8 @@ final class Connection {
   Throwable failure;
 
   private boolean dirty;
-  private int unflushed;
+  /** What was sent this turn and not yet handed to the channel; null when there is none. */
+  private ByteBuf batch;
   /** True from the first dropped delivery until the client has caught up again. */
   private boolean behind;
   private long behindSince;
@@ -186,14 +192,11 @@ final class Connection {
    * queue past its hard bound, in which case the caller disconnects the client.
    */
   boolean send(String lines) {
-    Channel ch = ctx.channel();
-    if (lines.isEmpty() || !ch.isActive()) {
+    if (lines.isEmpty() || !ctx.channel().isActive()) {
       return true;
     }
-    ByteBuf buf = Bufs.utf8(ctx.alloc(), lines);
-    int bytes = buf.readableBytes();
-    ctx.write(buf, ctx.voidPromise());
-    written(bytes);
+    batch(ByteBufUtil.utf8MaxBytes(lines)).writeCharSequence(lines, StandardCharsets.UTF_8);
+    written();
     return queuedBytes() <= slow.maxQueueBytes();
   }
 
@@ -219,9 +222,10 @@ final class Connection {
     if (behind) {
       caughtUp();
     }
-    ctx.write(shared.retainedDuplicate(), ctx.voidPromise());
+    int bytes = shared.readableBytes();
+    batch(bytes).writeBytes(shared, shared.readerIndex(), bytes);
     deliveries++;
-    written(shared.readableBytes());
+    written();
     return Delivery.SENT;
   }
 
@@ -249,17 +253,25 @@ final class Connection {
     }
   }
 
-  /** Bytes written to this client and not yet taken by its socket, as counted by the channel. */
+  /** Bytes sent to this client and not yet taken by its socket: its batch and the channel's queue. */
   long queuedBytes() {
     ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
+    return (out == null ? 0 : out.totalPendingWriteBytes()) + (batch == null ? 0 : batch.readableBytes());
   }
 
-  private void written(int bytes) {
-    unflushed += bytes;
-    if (unflushed >= flushAt) {
-      unflushed = 0;
-      ctx.flush();
+  /** This turn's batch, with room for at least {@code bytes} more. */
+  private ByteBuf batch(int bytes) {
+    if (batch == null) {
+      batch = ctx.alloc().directBuffer(Math.max(BATCH_START, bytes));
+    } else {
+      batch.ensureWritable(bytes);
+    }
+    return batch;
+  }
+
+  private void written() {
+    if (batch.readableBytes() >= flushAt) {
+      writeBatch();
     }
     if (!dirty) {
       dirty = true;
@@ -267,11 +279,34 @@ final class Connection {
     }
   }
 
-  /** Called by the {@link FlushBatcher} at the end of the turn. */
+  private void writeBatch() {
+    ByteBuf b = batch;
+    batch = null;
+    ctx.writeAndFlush(b, ctx.voidPromise());
+  }
+
+  /** Hands this turn's batch to the channel and flushes it; called by the {@link FlushBatcher} at the end of the turn. */
   void flush() {
     dirty = false;
-    unflushed = 0;
-    ctx.flush();
+    if (batch != null) {
+      writeBatch();
+    }
+  }
+
+  /** Closes the connection once everything sent to it so far has been written. */
+  void close() {
+    if (batch != null) {
+      writeBatch();
+    }
+    socket.close();
+  }
+
+  /** The socket has closed: drops what could not be sent. */
+  void discard() {
+    if (batch != null) {
+      batch.release();
+      batch = null;
+    }
   }
 
   @Override

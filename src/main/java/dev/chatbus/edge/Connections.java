@@ -81,14 +81,14 @@ final class Connections {
     }
     c.send(codec(c).goodbye(reason));
     leave(c, leaveReason);
-    c.socket.close();
+    c.close();
   }
 
   /** A half-closed client has no answers coming any more: close its side too. */
   void checkInputDone(Connection c) {
     if (c.inputClosed && c.inFlight == 0 && c.open()) {
       leave(c, "connection closed");
-      c.socket.close();
+      c.close();
     }
   }
 
@@ -101,6 +101,7 @@ final class Connections {
       leave(c, c.failure != null ? "connection lost" : "connection closed");
     }
     c.state = Connection.State.CLOSED;
+    c.discard();
     byId.remove(c.id);
     limits.release(c.address);
     if (allClosed != null && byId.isEmpty()) {

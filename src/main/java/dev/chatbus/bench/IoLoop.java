@@ -1,0 +1,426 @@
+package dev.chatbus.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One thread of the load generator: a selector over its share of the clients. It registers them, sends
+ * for its senders (as fast as their windows allow, or on a schedule), and reads what the server delivers,
+ * keeping its own counts and latency histogram so that threads share nothing on the hot path but the
+ * senders' completion counters.
+ */
+final class IoLoop implements Runnable {
+
+  /** The marker that starts every benchmark message: {@code ~~b SENDER SEQ NANOS padding}. */
+  private static final byte[] MARK = "~~b ".getBytes(StandardCharsets.US_ASCII);
+  private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(120);
+
+  private final Workload work;
+  private final Selector selector;
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final List<Sender> senders = new ArrayList<>();
+  private final ByteBuffer in = ByteBuffer.allocateDirect(256 << 10);
+  private final ByteBuffer out = ByteBuffer.allocateDirect(64 << 10);
+  private final byte[] payload;
+  private volatile boolean running = true;
+
+  // Counted by this thread only; read once it has stopped.
+  final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
+  long deliveries;
+  long deliveriesAll;
+  long lost;
+  long outOfOrder;
+  long otherLines;
+
+  IoLoop(Workload work, int number) throws IOException {
+    this.work = work;
+    this.selector = Selector.open();
+    this.payload = new byte[Math.max(work.payloadBytes, 64)];
+    this.thread = new Thread(this, "bench-io-" + number);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  void stop() throws InterruptedException {
+    running = false;
+    selector.wakeup();
+    thread.join(10_000);
+  }
+
+  void wake() {
+    selector.wakeup();
+  }
+
+  void addSender(Sender s) {
+    tasks.add(() -> senders.add(s));
+    selector.wakeup();
+  }
+
+  /** Connects {@code c} from {@code source} (null for any) and registers it. */
+  void connect(Client c, InetSocketAddress source) {
+    tasks.add(() -> {
+      try {
+        SocketChannel ch = SocketChannel.open();
+        ch.configureBlocking(false);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (source != null) {
+          ch.bind(source);
+        }
+        c.channel = ch;
+        c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+        if (ch.connect(work.server)) {
+          connected(c);
+        }
+      } catch (IOException e) {
+        fail(c, e);
+      }
+    });
+    selector.wakeup();
+  }
+
+  /** Closes every client of this loop; run from another thread once the loop has stopped. */
+  void closeAll() {
+    for (SelectionKey k : selector.keys()) {
+      try {
+        k.channel().close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (running) {
+        if (work.ratePerSender > 0 && work.sending) {
+          selector.select(1);
+        } else {
+          selector.select(100);
+        }
+        for (Runnable t; (t = tasks.poll()) != null; ) {
+          t.run();
+        }
+        var keys = selector.selectedKeys();
+        for (SelectionKey k : keys) {
+          Client c = (Client) k.attachment();
+          if (!k.isValid()) {
+            continue;
+          }
+          try {
+            if (k.isConnectable()) {
+              if (c.channel.finishConnect()) {
+                connected(c);
+              }
+            } else {
+              if (k.isWritable()) {
+                writePending(c);
+              }
+              if (k.isValid() && k.isReadable()) {
+                read(c);
+              }
+            }
+          } catch (IOException e) {
+            fail(c, e);
+          }
+        }
+        keys.clear();
+        if (work.sending) {
+          long now = System.nanoTime();
+          for (int i = 0; i < senders.size(); i++) {
+            pump(senders.get(i), now);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      work.failed(e);
+    }
+  }
+
+  private void connected(Client c) throws IOException {
+    c.key.interestOps(SelectionKey.OP_READ);
+    c.state = Client.State.REGISTERING;
+    send(c, work.protocol.register(c.name));
+  }
+
+  private void fail(Client c, IOException e) {
+    if (c.state == Client.State.CLOSED) {
+      return;
+    }
+    Client.State was = c.state;
+    c.state = Client.State.CLOSED;
+    if (c.key != null) {
+      c.key.cancel();
+    }
+    try {
+      if (c.channel != null) {
+        c.channel.close();
+      }
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    work.closed(c, was, e == null ? "closed by the server" : e.toString());
+  }
+
+  private void read(Client c) throws IOException {
+    in.clear();
+    if (c.partial != null) {
+      in.put(c.partial);
+      c.partial = null;
+    }
+    int n = c.channel.read(in);
+    if (n < 0) {
+      fail(c, null);
+      return;
+    }
+    in.flip();
+    lines(c);
+  }
+
+  /** Hands every complete line in {@link #in} to {@link #line}, and keeps the rest for the next read. */
+  private void lines(Client c) throws IOException {
+    int start = 0;
+    int limit = in.limit();
+    for (int i = 0; i < limit; i++) {
+      if (in.get(i) == '\n') {
+        int end = i > start && in.get(i - 1) == '\r' ? i - 1 : i;
+        line(c, start, end);
+        start = i + 1;
+        if (c.state == Client.State.CLOSED) {
+          return;
+        }
+      }
+    }
+    if (start < limit) {
+      if (limit - start >= in.capacity() / 2) {
+        throw new IOException("a line from the server is longer than " + in.capacity() / 2 + " bytes");
+      }
+      c.partial = new byte[limit - start];
+      in.get(start, c.partial);
+    }
+  }
+
+  private void line(Client c, int start, int end) throws IOException {
+    if (c.state == Client.State.READY) {
+      int mark = indexOfMark(start, end);
+      if (mark >= 0) {
+        delivered(c, mark + MARK.length, end);
+        return;
+      }
+      otherLines++;
+      if (end > start && work.protocol.mayNeedAnswer(in, start)) {
+        String answer = work.protocol.answer(string(start, end));
+        if (answer != null) {
+          send(c, answer);
+        }
+      }
+      return;
+    }
+    String line = string(start, end);
+    Protocol p = work.protocol;
+    String answer = p.answer(line);
+    if (answer != null) {
+      send(c, answer);
+    } else if (c.state == Client.State.REGISTERING && p.registered(line)) {
+      String join = c.receives ? p.join(c.room, c.room.equals(work.defaultRoom)) : null;
+      if (join == null) {
+        ready(c);
+      } else {
+        c.state = Client.State.JOINING;
+        send(c, join);
+      }
+    } else if (c.state == Client.State.JOINING && p.joined(line)) {
+      ready(c);
+    } else if (p.refused(line)) {
+      work.refused(c, line);
+      fail(c, new IOException("refused: " + line));
+    }
+  }
+
+  private void ready(Client c) {
+    c.state = Client.State.READY;
+    work.ready(c);
+  }
+
+  private String string(int start, int end) {
+    byte[] b = new byte[end - start];
+    in.get(start, b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private int indexOfMark(int start, int end) {
+    for (int i = start; i + MARK.length <= end; i++) {
+      if (in.get(i) == '~' && in.get(i + 1) == '~' && in.get(i + 2) == 'b' && in.get(i + 3) == ' ') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A benchmark message reached {@code c}: {@code SENDER SEQ NANOS ...} starts at {@code pos}. */
+  private void delivered(Client c, int pos, int end) {
+    long now = System.nanoTime();
+    parsePos = pos;
+    int s = (int) number(end);
+    long seq = number(end);
+    long sentAt = number(end);
+    Sender sender = work.senders[s];
+    long last = c.lastSeq[s];
+    if (seq <= last) {
+      outOfOrder++;
+    } else {
+      if (seq > last + 1) {
+        lost += seq - last - 1;
+      }
+      c.lastSeq[s] = seq;
+    }
+    deliveriesAll++;
+    if (now >= work.measureFrom && now < work.measureUntil) {
+      deliveries++;
+      if (sentAt >= work.measureFrom) {
+        latency.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, (now - sentAt) / 1000)));
+      }
+    }
+    sender.received(seq);
+  }
+
+  private int parsePos;
+
+  /** The decimal number at {@link #parsePos}, which moves past it and the space after it. */
+  private long number(int end) {
+    long v = 0;
+    int pos = parsePos;
+    while (pos < end && in.get(pos) != ' ') {
+      v = v * 10 + (in.get(pos) - '0');
+      pos++;
+    }
+    parsePos = pos + 1;
+    return v;
+  }
+
+  /** Sends what {@code s} may send now: up to its window, or what its schedule says is due. */
+  private void pump(Sender s, long now) throws IOException {
+    Client c = s.client;
+    if (c.state != Client.State.READY || c.pending != null) {
+      return;
+    }
+    long room = s.capacity() - s.outstanding();
+    long n;
+    if (work.ratePerSender > 0) {
+      long due = (long) ((now - work.sendingFrom) * work.ratePerSender / 1e9);
+      n = Math.min(due - s.sent, room);
+    } else {
+      n = Math.min(work.window - s.outstanding(), room);
+      if (n <= 0) {
+        s.parked = true;
+        // A completion between the test and parking would not wake this loop: look again.
+        n = Math.min(work.window - s.outstanding(), room);
+        if (n <= 0) {
+          return;
+        }
+        s.parked = false;
+      }
+    }
+    if (n <= 0) {
+      return;
+    }
+    out.clear();
+    int each = work.protocol.messageBytes(s.room.length, work.payloadBytes + 64);
+    long seq = s.sent;
+    long stamp = System.nanoTime();
+    for (long k = 0; k < n && out.remaining() >= each; k++) {
+      int len = payload(s.index, seq++, stamp);
+      work.protocol.message(out, s.room, payload, len);
+    }
+    s.sent = seq;
+    out.flip();
+    write(c, out);
+  }
+
+  /** Writes {@code ~~b SENDER SEQ NANOS} and padding up to the payload size into {@link #payload}. */
+  private int payload(int sender, long seq, long nanos) {
+    int p = 0;
+    for (byte b : MARK) {
+      payload[p++] = b;
+    }
+    p = digits(sender, p);
+    payload[p++] = ' ';
+    p = digits(seq, p);
+    payload[p++] = ' ';
+    p = digits(nanos, p);
+    payload[p++] = ' ';
+    while (p < work.payloadBytes) {
+      payload[p++] = 'x';
+    }
+    return p;
+  }
+
+  private int digits(long v, int p) {
+    int n = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      n++;
+    }
+    for (int i = p + n - 1; i >= p; i--) {
+      payload[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    return p + n;
+  }
+
+  private void send(Client c, String text) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    if (c.pending != null) {
+      c.pending = concat(c.pending, b);
+      return;
+    }
+    write(c, b);
+  }
+
+  private void write(Client c, ByteBuffer b) throws IOException {
+    c.channel.write(b);
+    if (b.hasRemaining()) {
+      ByteBuffer rest = ByteBuffer.allocate(b.remaining());
+      rest.put(b).flip();
+      c.pending = rest;
+      c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    }
+  }
+
+  private void writePending(Client c) throws IOException {
+    if (c.pending == null) {
+      return;
+    }
+    c.channel.write(c.pending);
+    if (!c.pending.hasRemaining()) {
+      c.pending = null;
+      c.key.interestOps(SelectionKey.OP_READ);
+    }
+  }
+
+  private static ByteBuffer concat(ByteBuffer a, ByteBuffer b) {
+    ByteBuffer joined = ByteBuffer.allocate(a.remaining() + b.remaining());
+    joined.put(a).put(b).flip();
+    return joined;
+  }
+}
