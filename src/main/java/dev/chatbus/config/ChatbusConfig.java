@@ -40,8 +40,10 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
   /**
    * @param defaultRoom  the room every client enters on login, and text clients return to on {@code /leave}
    * @param maxPerClient how many rooms one JSON client may be in at once
+   * @param announceUpTo the largest room in which joins, leaves and renames are announced; in a larger room
+   *                     they are neither sent to the members nor kept in its history
    */
-  public record Rooms(String defaultRoom, int maxPerClient) {
+  public record Rooms(String defaultRoom, int maxPerClient, int announceUpTo) {
   }
 
   /**
@@ -165,7 +167,8 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
     if (normalizedRoom == null) {
       throw new ConfigException("rooms.default: " + Names.roomProblem(defaultRoom) + ", got '" + defaultRoom + "'");
     }
-    Rooms rooms = new Rooms(normalizedRoom, s.integer("rooms.maxPerClient", 100, 1, 100_000));
+    Rooms rooms = new Rooms(normalizedRoom, s.integer("rooms.maxPerClient", 100, 1, 100_000),
+      s.integer("rooms.announceUpTo", 1000, 0, Integer.MAX_VALUE));
     Rate rate = new Rate(
       s.decimal("limits.rate.linesPerSecond", 20, 0.001),
       s.integer("limits.rate.burst", 40, 1, 1_000_000),

@@ -251,7 +251,10 @@ public final class RoomRouterVerticle extends VerticleBase {
     byName.put(key, s);
     s.name = rename.name();
     for (String r : s.rooms) {
-      publish(rooms.get(r), RoomEvent.Kind.RENAME, s, oldName, s.name);
+      Room room = rooms.get(r);
+      if (announced(room)) {
+        publish(room, RoomEvent.Kind.RENAME, s, oldName, s.name);
+      }
     }
     return new Reply.Renamed(s.name);
   }
@@ -292,8 +295,17 @@ public final class RoomRouterVerticle extends VerticleBase {
     });
     room.members.put(s.id, s);
     s.rooms.add(name);
-    RoomEvent e = publish(room, RoomEvent.Kind.JOIN, s, null);
-    return joined(room, e.seq());
+    long seq = announced(room) ? publish(room, RoomEvent.Kind.JOIN, s, null).seq() : room.seq();
+    return joined(room, seq);
+  }
+
+  /**
+   * True if joins, leaves and renames in {@code room} (counting the member who comes or goes) are room
+   * events. In a larger room they would be most of the traffic, and everyone logging in at once would cost
+   * the square of the room's size; its members ask {@code who} instead.
+   */
+  private boolean announced(Room room) {
+    return room.members.size() <= config.announceUpTo();
   }
 
   private static Reply.Joined joined(Room room, long seq) {
@@ -302,9 +314,12 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   private void exit(Session s, String name, String reason) {
     Room room = rooms.get(name);
+    boolean announce = announced(room);
     room.members.remove(s.id);
     s.rooms.remove(name);
-    publish(room, RoomEvent.Kind.LEAVE, s, reason);
+    if (announce) {
+      publish(room, RoomEvent.Kind.LEAVE, s, reason);
+    }
     if (room.members.isEmpty()) {
       rooms.remove(name);
       idleSeqs.put(name, room.seq());

@@ -159,4 +159,30 @@ class RoomsTest {
       other.close().await();
     }
   }
+
+  @Test
+  void joinsAndLeavesAreNotAnnouncedInRoomsAboveTheLimit() {
+    Vertx other = Vertx.vertx();
+    int small = TestNode.start(other, new JsonObject().put("rooms", new JsonObject().put("announceUpTo", 2))).port();
+    try (TestClient alice = TestClient.text(small, "alice"); TestClient bob = TestClient.text(small, "bob")) {
+      alice.expect("* bob has joined #lobby");
+      try (TestClient carol = TestClient.text(small, "carol")) {
+        carol.send("/who");
+        carol.expect("* 3 in #lobby: alice, bob, carol");
+        carol.send("hello");
+        // The third member came in silently: the next line the others read is what carol said.
+        alice.expect("carol: hello");
+        bob.expect("carol: hello");
+        carol.send("/quit");
+        carol.expect("* bye");
+      }
+      // ... and went silently; with two members left, leaves are announced again.
+      alice.send("still here");
+      bob.expect("alice: still here");
+      bob.send("/quit");
+      alice.expect("* bob has left #lobby (quit)");
+    } finally {
+      other.close().await();
+    }
+  }
 }
