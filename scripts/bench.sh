@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Runs the same workloads against Chatbus and its peers (ngIRCd, InspIRCd, Redis pub/sub) on loopback,
+# one server at a time, each started fresh for each workload, and prints one side-by-side table.
+#
+#   scripts/bench.sh                      every workload of docs/benchmarks.md against every server
+#   scripts/bench.sh --quick              short runs, smaller conns workload (a smoke test)
+#   scripts/bench.sh --servers chatbus,redis --workloads fanout1000,conns
+#
+# Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
+# sudo); a peer that cannot be installed is skipped with a warning. Results go to
+# target/bench/<time>/results.jsonl (one JSON line per run) and table.md. Only processes this script
+# started are stopped. JAVA_OPTS is passed to the Chatbus JVM, CHATBUS_JAVA picks its java.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+servers="chatbus,ngircd,inspircd,redis"
+workloads="fanout1000,fanout100,rooms,latency100,latency1000,conns"
+duration=10
+warmup=3
+conns=19000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) duration=3; warmup=1; conns=2000; shift ;;
+    --servers) servers="$2"; shift 2 ;;
+    --workloads) workloads="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+jar=target/chatbus.jar
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; then
+  ./mvnw -B -q -DskipTests package
+fi
+run="$root/target/bench/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$run"
+# The run keeps its own copy of the jar, so that a rebuild meanwhile changes nothing.
+cp "$jar" "$run/chatbus.jar"
+results="$run/results.jsonl"
+java=${CHATBUS_JAVA:-java}
+
+# Every client and every server holds one file per connection.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+install_peers() {
+  local missing=()
+  for s in ${servers//,/ }; do
+    case "$s" in
+      ngircd) command -v ngircd >/dev/null || missing+=(ngircd) ;;
+      inspircd) command -v inspircd >/dev/null || missing+=(inspircd) ;;
+      redis) command -v redis-server >/dev/null || missing+=(redis-server) ;;
+    esac
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing ${missing[*]} from Debian's packages"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
+  # Debian's packages would start the servers as services where an init system runs: stop only what
+  # this installation started, by the pid files the packages write.
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$run/apt.log" 2>&1; then
+    $sudo apt-get update -q >>"$run/apt.log" 2>&1 || true
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>"$run/apt.log" 2>&1 ||
+      echo "warning: could not install ${missing[*]} (see $run/apt.log); those peers are skipped" >&2
+  fi
+}
+
+pid=""
+start_server() {
+  local s=$1
+  case "$s" in
+    chatbus)
+      # Native memory tracking lets the benchmark count memory outside the heap per connection.
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
+        -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus.log" 2>&1 &
+      pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
+    ngircd)
+      ngircd -n -f "$root/scripts/bench/peers/ngircd.conf" >"$run/ngircd.log" 2>&1 &
+      # ngIRCd listens with a backlog of 10: only a few registrations at a time.
+      pid=$!; port=6671; protocol=irc; inflight=8 ;;
+    inspircd)
+      echo bench >"$run/inspircd-motd.txt"
+      sed "s#@RUN@#$run#g" "$root/scripts/bench/peers/inspircd.conf.in" >"$run/inspircd.conf"
+      inspircd --runasroot --nofork --config="$run/inspircd.conf" >"$run/inspircd.out" 2>&1 &
+      # InspIRCd completes each registration about a second after connecting: many at a time.
+      pid=$!; port=6672; protocol=irc; inflight=2000 ;;
+    redis)
+      redis-server "$root/scripts/bench/peers/redis.conf" >"$run/redis.log" 2>&1 &
+      pid=$!; port=6390; protocol=redis; inflight=200 ;;
+    *) echo "unknown server $s" >&2; exit 2 ;;
+  esac
+  for _ in $(seq 1 300); do
+    if (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "warning: $s did not start listening on 127.0.0.1:$port (see $run)" >&2
+  stop_server
+  return 1
+}
+
+stop_server() {
+  [ -z "$pid" ] && return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
+}
+trap stop_server EXIT INT TERM
+
+workload_args() {
+  case "$1" in
+    fanout1000) echo "--scenario fanout --clients 1000 --senders 10" ;;
+    fanout100) echo "--scenario fanout --clients 100 --senders 10" ;;
+    rooms) echo "--scenario rooms --clients 1000 --rooms 50 --senders 50" ;;
+    latency100) echo "--scenario fanout --clients 100 --senders 10 --rate 1000" ;;
+    latency1000) echo "--scenario fanout --clients 1000 --senders 10 --rate 100" ;;
+    conns) echo "--scenario conns --clients $conns" ;;
+    *) echo "unknown workload $1" >&2; exit 2 ;;
+  esac
+}
+
+install_peers
+{
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
+  echo "chatbus java: $("$java" -version 2>&1 | head -1)"
+  command -v ngircd >/dev/null && echo "ngircd: $(ngircd --version 2>/dev/null | head -1)"
+  command -v inspircd >/dev/null && echo "inspircd: $(inspircd --version 2>/dev/null | head -1)"
+  command -v redis-server >/dev/null && echo "redis: $(redis-server --version | head -1)"
+} | tee "$run/machine.txt"
+
+for w in ${workloads//,/ }; do
+  args=$(workload_args "$w")
+  for s in ${servers//,/ }; do
+    case "$s" in
+      ngircd | inspircd | redis) command -v "${s/redis/redis-server}" >/dev/null || continue ;;
+    esac
+    start_server "$s" || continue
+    echo "== $w: $s"
+    # shellcheck disable=SC2086
+    "$java" -cp "$run/chatbus.jar" dev.chatbus.bench.Bench run --target "$s" --protocol "$protocol" --port "$port" \
+      --pid "$pid" --inflight "$inflight" --warmup "$warmup" --duration "$duration" --out "$results" $args || true
+    stop_server
+  done
+done
+
+"$java" -cp "$run/chatbus.jar" dev.chatbus.bench.Bench table "$results" | tee "$run/table.md"
+echo "results: $results"
