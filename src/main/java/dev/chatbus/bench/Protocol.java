@@ -80,8 +80,8 @@ abstract class Protocol {
     }
 
     @Override
-    boolean mayNeedAnswer(ByteBuffer buf, int start) {
-      return buf.get(start) == 'P';
+    boolean mayNeedAnswer(byte first) {
+      return first == 'P';
     }
 
     @Override
@@ -196,7 +196,7 @@ abstract class Protocol {
   }
 
   /** A cheap first test, on the line's first byte, of whether a line may need an answer. */
-  boolean mayNeedAnswer(ByteBuffer buf, int start) {
+  boolean mayNeedAnswer(byte first) {
     return false;
   }
 

@@ -9,7 +9,6 @@ import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.ClientCommand;
 import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.protocol.Names;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -21,6 +20,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -291,14 +291,9 @@ final class Commands {
     long now = System.nanoTime();
     for (RoomEvent e : c.joined()) {
       if (e.seq() > entered.joined().seq() && e.senderSession() != c.id) {
-        ByteBuf rendered = Bufs.utf8(c.ctx.alloc(), c.codec.roomEvent(e));
-        try {
-          if (c.deliver(rendered, now) == Connection.Delivery.OVERFLOW) {
-            connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
-            return;
-          }
-        } finally {
-          rendered.release();
+        if (c.deliver(c.codec.roomEvent(e).getBytes(StandardCharsets.UTF_8), now) == Connection.Delivery.OVERFLOW) {
+          connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
+          return;
         }
       }
     }

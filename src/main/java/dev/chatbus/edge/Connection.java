@@ -91,6 +91,8 @@ final class Connection {
   private boolean dirty;
   /** What was sent this turn and not yet handed to the channel; null when there is none. */
   private ByteBuf batch;
+  /** The channel's queue when the batch was started. */
+  private long channelPendingAtBatch;
   /** True from the first dropped delivery until the client has caught up again. */
   private boolean behind;
   private long behindSince;
@@ -201,11 +203,11 @@ final class Connection {
   }
 
   /**
-   * Queues a delivery shared with other recipients, unless the client is too far behind, in which case
+   * Queues a delivery (the same bytes may go to many recipients), unless the client is too far behind, in which case
    * it is dropped and counted. {@code OVERFLOW} means the client must be disconnected.
    */
-  Delivery deliver(ByteBuf shared, long now) {
-    if (state != State.READY || !ctx.channel().isActive()) {
+  Delivery deliver(byte[] rendered, long now) {
+    if (state != State.READY) {
       return Delivery.DROPPED;
     }
     long queued = queuedBytes();
@@ -222,8 +224,10 @@ final class Connection {
     if (behind) {
       caughtUp();
     }
-    int bytes = shared.readableBytes();
-    batch(bytes).writeBytes(shared, shared.readerIndex(), bytes);
+    if (batch == null && !ctx.channel().isActive()) {
+      return Delivery.DROPPED;
+    }
+    batch(rendered.length).writeBytes(rendered);
     deliveries++;
     written();
     return Delivery.SENT;
@@ -255,14 +259,20 @@ final class Connection {
 
   /** Bytes sent to this client and not yet taken by its socket: its batch and the channel's queue. */
   long queuedBytes() {
+    return batch == null ? channelPending() : channelPendingAtBatch + batch.readableBytes();
+  }
+
+  private long channelPending() {
     ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-    return (out == null ? 0 : out.totalPendingWriteBytes()) + (batch == null ? 0 : batch.readableBytes());
+    return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
   /** This turn's batch, with room for at least {@code bytes} more. */
   private ByteBuf batch(int bytes) {
     if (batch == null) {
       batch = ctx.alloc().directBuffer(Math.max(BATCH_START, bytes));
+      // Nothing is written to the channel while a batch is being filled, so its queue can only shrink.
+      channelPendingAtBatch = channelPending();
     } else {
       batch.ensureWritable(bytes);
     }

@@ -4,13 +4,13 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.Goodbye;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * The rooms that have members on one edge instance, and the fan-out of their events.
  * <p>
  * Each room in use has one event-bus consumer on {@link Addresses#room} for the whole instance, never
- * one per connection. An event is rendered at most once per protocol and the same bytes are written to
+ * one per connection. An event is rendered at most once per protocol and the same bytes are copied to
  * every member. A room's consumer is registered before its first member's join is sent to the router,
  * so no event after the join can be missed; it is unregistered when the last member leaves.
  */
@@ -62,11 +62,10 @@ final class LocalRooms {
    * @param codecs     every protocol spoken on this instance
    * @param onOverflow called, after a fan-out, with each client that fell too far behind to stay
    */
-  LocalRooms(EventBus bus, ByteBufAllocator alloc, List<ClientCodec> codecs, EdgeNode node,
-             Consumer<Connection> onOverflow) {
+  LocalRooms(EventBus bus, List<ClientCodec> codecs, EdgeNode node, Consumer<Connection> onOverflow) {
     this.bus = bus;
     this.node = node;
-    this.renderings = new Renderings(alloc, codecs);
+    this.renderings = new Renderings(codecs);
     this.onOverflow = onOverflow;
   }
 
@@ -131,21 +130,19 @@ final class LocalRooms {
 
   /** The current event rendered at most once per protocol. */
   private static final class Renderings {
-    private final ByteBufAllocator alloc;
     private final ClientCodec[] codecs;
-    private final ByteBuf[] rendered;
+    private final byte[][] rendered;
 
-    Renderings(ByteBufAllocator alloc, List<ClientCodec> codecs) {
-      this.alloc = alloc;
+    Renderings(List<ClientCodec> codecs) {
       this.codecs = codecs.toArray(new ClientCodec[0]);
-      this.rendered = new ByteBuf[this.codecs.length];
+      this.rendered = new byte[this.codecs.length][];
     }
 
-    ByteBuf get(ClientCodec codec, RoomEvent e) {
+    byte[] get(ClientCodec codec, RoomEvent e) {
       for (int i = 0; i < codecs.length; i++) {
         if (codecs[i] == codec) {
           if (rendered[i] == null) {
-            rendered[i] = Bufs.utf8(alloc, codec.roomEvent(e));
+            rendered[i] = codec.roomEvent(e).getBytes(StandardCharsets.UTF_8);
           }
           return rendered[i];
         }
@@ -154,12 +151,7 @@ final class LocalRooms {
     }
 
     void release() {
-      for (int i = 0; i < rendered.length; i++) {
-        if (rendered[i] != null) {
-          rendered[i].release();
-          rendered[i] = null;
-        }
-      }
+      Arrays.fill(rendered, null);
     }
   }
 }

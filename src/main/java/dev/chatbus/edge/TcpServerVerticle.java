@@ -11,7 +11,6 @@ import dev.chatbus.protocol.LineFraming;
 import dev.chatbus.protocol.ServerInfo;
 import dev.chatbus.protocol.TextCodec;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
@@ -91,7 +90,7 @@ public final class TcpServerVerticle extends VerticleBase {
     String router = Addresses.router(server.node());
     String self = Addresses.edge(server.node(), instance);
     flusher = new FlushBatcher(((ContextInternal) context).nettyEventLoop());
-    LocalRooms rooms = new LocalRooms(vertx.eventBus(), PooledByteBufAllocator.DEFAULT, List.of(textCodec, jsonCodec),
+    LocalRooms rooms = new LocalRooms(vertx.eventBus(), List.of(textCodec, jsonCodec),
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim);
     commands = new Commands(vertx.eventBus(), router, self, rooms, connections, textCodec, config.rooms(),
@@ -249,13 +248,9 @@ public final class TcpServerVerticle extends VerticleBase {
     if (c == null || c.codec == null) {
       return;
     }
-    ByteBuf rendered = Bufs.utf8(c.ctx.alloc(), c.codec.privateMessage(pm));
-    try {
-      if (c.deliver(rendered, System.nanoTime()) == Connection.Delivery.OVERFLOW) {
-        connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
-      }
-    } finally {
-      rendered.release();
+    byte[] rendered = c.codec.privateMessage(pm).getBytes(StandardCharsets.UTF_8);
+    if (c.deliver(rendered, System.nanoTime()) == Connection.Delivery.OVERFLOW) {
+      connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
     }
   }
 
