@@ -66,6 +66,21 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
+  /**
+   * A command sent without waiting for an answer (a text client's message) was turned down: sent by the
+   * router to the session's edge address, to be shown to {@code session}.
+   */
+  record Refused(long session, int code, String message) implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).i32(code).str(message);
+    }
+
+    public static Refused read(Wire.Reader in) {
+      return new Refused(in.i64(), in.i32(), in.str());
+    }
+  }
+
   /** The session is now called {@code name}. */
   record Renamed(String name) implements Reply {
     @Override

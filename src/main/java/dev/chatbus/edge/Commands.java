@@ -176,8 +176,13 @@ final class Commands {
       reply(c, c.codec.error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, say.ref()));
       return;
     }
-    boolean durable = c.codec != text;
-    call(c, new Command.Say(c.id, room, say.text(), say.action(), durable), durable, say.ref(),
+    if (c.codec == text) {
+      // Text clients see no answer to what they say, so nothing waits for one: the router sends a refusal
+      // (a race with leaving the room) to this instance's address. This is the hot path.
+      bus.send(router, new Command.Say(c.id, room, say.text(), say.action(), false));
+      return;
+    }
+    call(c, new Command.Say(c.id, room, say.text(), say.action(), true), true, say.ref(),
       r -> c.codec.accepted((Reply.Accepted) r, say.ref()));
   }
 

@@ -3,6 +3,7 @@ package dev.chatbus.edge;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.PrivateMessage;
+import dev.chatbus.bus.Reply;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.Goodbye;
@@ -38,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * on its own event loop.
  * <p>
  * Consumes: {@link dev.chatbus.bus.RoomEvent}s on {@link Addresses#room} for the rooms its clients are
- * in, and {@link PrivateMessage}s on its own {@link Addresses#edge} address. Sends
+ * in, and {@link PrivateMessage}s and {@link Reply.Refused}s on its own {@link Addresses#edge} address. Sends
  * {@link dev.chatbus.bus.Command}s to the node's router.
  * <p>
  * Per connection it frames lines (with a hard maximum), detects the protocol from the first line,
@@ -97,7 +98,7 @@ public final class TcpServerVerticle extends VerticleBase {
       config.history(), this::released);
     disconnectAfter = lim.rate().disconnectAfter().toNanos();
 
-    MessageConsumer<PrivateMessage> direct = vertx.eventBus().consumer(self, this::onPrivateMessage);
+    MessageConsumer<Object> direct = vertx.eventBus().consumer(self, this::onDirect);
     sweepTimer = vertx.setPeriodic(sweepInterval(lim).toMillis(), id -> connections.sweep(System.nanoTime()));
 
     NetServerOptions options = new NetServerOptions()
@@ -242,8 +243,21 @@ public final class TcpServerVerticle extends VerticleBase {
     commands.execute(c, c.codec.parse(line, c.loggedIn()));
   }
 
-  private void onPrivateMessage(Message<PrivateMessage> msg) {
-    PrivateMessage pm = msg.body();
+  /** What the router sends to this instance: private messages, and refusals of fire-and-forget commands. */
+  private void onDirect(Message<Object> msg) {
+    Object body = msg.body();
+    if (body instanceof PrivateMessage) {
+      onPrivateMessage((PrivateMessage) body);
+    } else if (body instanceof Reply.Refused) {
+      Reply.Refused refused = (Reply.Refused) body;
+      Connection c = connections.get(refused.session());
+      if (c != null && c.open() && c.codec != null) {
+        connections.reply(c, c.codec.error(ErrorCode.ofCode(refused.code()), refused.message(), null));
+      }
+    }
+  }
+
+  private void onPrivateMessage(PrivateMessage pm) {
     Connection c = connections.get(pm.toSession());
     if (c == null || c.codec == null) {
       return;

@@ -92,16 +92,31 @@ public final class RoomRouterVerticle extends VerticleBase {
     Command cmd = msg.body();
     try {
       Reply reply = handle(cmd, msg);
-      if (reply != null) {
+      if (reply != null && msg.replyAddress() != null) {
         msg.reply(reply);
       }
     } catch (Refusal r) {
-      msg.fail(r.code.code(), r.getMessage());
+      refuse(cmd, msg, r);
     } catch (RuntimeException e) {
       log.error("router failed on {}", cmd, e);
       msg.fail(ErrorCode.INTERNAL.code(), "internal error");
     } finally {
       outbox.added();
+    }
+  }
+
+  /**
+   * Turns {@code cmd} down: as the answer to a request, or, for a command sent without waiting for one, as
+   * a {@link Reply.Refused} to the session's edge (a session the router does not know has gone anyway).
+   */
+  private void refuse(Command cmd, Message<Command> msg, Refusal r) {
+    if (msg.replyAddress() != null) {
+      msg.fail(r.code.code(), r.getMessage());
+    } else if (cmd instanceof Command.Say) {
+      Session s = sessions.get(((Command.Say) cmd).session());
+      if (s != null) {
+        bus.send(s.edge, new Reply.Refused(s.id, r.code.code(), r.getMessage()));
+      }
     }
   }
 

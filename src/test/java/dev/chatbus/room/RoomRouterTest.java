@@ -69,6 +69,20 @@ class RoomRouterTest {
   }
 
   @Test
+  void aMessageSentWithoutWaitingIsRefusedToTheSessionsEdge() throws Exception {
+    BlockingQueue<Reply.Refused> refusals = new LinkedBlockingQueue<>();
+    vertx.eventBus().<Reply.Refused>consumer("edge", m -> refusals.add(m.body())).completion().await(10, TimeUnit.SECONDS);
+    BlockingQueue<RoomEvent> lobby = watch("lobby");
+    login(1, "alice");
+    vertx.eventBus().send(ROUTER, new Command.Say(1, "rust", "not there", false, false));
+    vertx.eventBus().send(ROUTER, new Command.Say(1, "lobby", "here", false, false));
+    Reply.Refused refused = refusals.poll(10, TimeUnit.SECONDS);
+    assertThat(refused).isEqualTo(new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(), "you are not in #rust"));
+    assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
+    assertThat(next(lobby).text()).isEqualTo("here");
+  }
+
+  @Test
   void aRoomThatEmptiesKeepsCountingFromWhereItWas() throws Exception {
     BlockingQueue<RoomEvent> rust = watch("rust");
     login(1, "alice");
