@@ -2,6 +2,7 @@ package dev.chatbus.app;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Deployable;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
@@ -43,6 +44,21 @@ public final class Chatbus implements VertxApplicationHooks {
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
     return MainVerticle::new;
+  }
+
+  /**
+   * The native transport (epoll on Linux) when the platform has it, NIO otherwise or with
+   * {@code -Dchatbus.nativeTransport=false}; and, unless
+   * {@code -options} says otherwise, one event loop per core rather than Vert.x's two: the edge runs one
+   * instance per core, and more loops than cores only adds switching between them.
+   */
+  @Override
+  public void beforeStartingVertx(HookContext context) {
+    VertxOptions options = context.vertxOptions();
+    options.setPreferNativeTransport(!"false".equals(System.getProperty("chatbus.nativeTransport")));
+    if (options.getEventLoopPoolSize() == VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE) {
+      options.setEventLoopPoolSize(Runtime.getRuntime().availableProcessors());
+    }
   }
 
   /** {@code -instances N} sets the number of edge instances; the main verticle itself runs once. */

@@ -84,8 +84,9 @@ public final class MainVerticle extends VerticleBase {
       .onSuccess(id -> {
         edgeDeployment = id;
         ((VertxInternal) vertx).addCloseHook(orderedShutdown);
-        log.info("chatbus {} node {} listening on {}:{} with {} edge instances", version, cfg.nodeName(),
-          cfg.tcp().host(), port(), cfg.tcp().instances());
+        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport)", version,
+          cfg.nodeName(), cfg.tcp().host(), port(), cfg.tcp().instances(),
+          vertx.isNativeTransportEnabled() ? "native" : "NIO");
       });
   }
 
