@@ -173,12 +173,10 @@ public final class Bench {
       roomNames[r] = m == 1 ? "bench" : "bench" + r;
     }
     List<Client> clients = new ArrayList<>();
-    int[] members = new int[m];
     for (int i = 0; i < n; i++) {
       Client c = new Client(i, "b" + i, roomNames[i % m], true, loops.get(i % loops.size()));
       c.lastSeq = new long[s];
       Arrays.fill(c.lastSeq, -1);
-      members[i % m]++;
       clients.add(c);
     }
     List<Client> sending = new ArrayList<>();
@@ -194,13 +192,22 @@ public final class Bench {
     if (!connectAll(work, loops, clients, result)) {
       return;
     }
-    int slots = Math.max(work.window, 1 << 16);
+    if (work.window > IoLoop.SLOTS) {
+      throw new IllegalArgumentException("the window can be at most " + IoLoop.SLOTS);
+    }
+    for (Client c : clients) {
+      for (int j = 0; c.receives && j < s; j++) {
+        if (sending.get(j) != c && roomNames[j % m].equals(c.room)) {
+          c.loop.expect(j, s);
+        }
+      }
+    }
     Sender[] senders = new Sender[s];
     for (int j = 0; j < s; j++) {
       Client c = sending.get(j);
-      int room = j % m;
-      int expected = members[room] - (c.receives ? 1 : 0);
-      senders[j] = new Sender(j, c, roomNames[room], expected, slots);
+      int sender = j;
+      int loopsExpecting = (int) loops.stream().filter(l -> l.expects(sender)).count();
+      senders[j] = new Sender(j, c, roomNames[j % m], loopsExpecting, IoLoop.SLOTS);
       c.sender = senders[j];
     }
     work.senders = senders;

@@ -39,6 +39,13 @@ final class IoLoop implements Runnable {
   private final ByteBuffer out = ByteBuffer.allocateDirect(64 << 10);
   private final byte[] payload;
   private volatile boolean running = true;
+  /** This loop's receivers of each sender's messages. */
+  private int[] expectedHere = new int[0];
+  /** Receipts by this loop's receivers, by sender and sequence number modulo {@link #SLOTS}. */
+  private int[][] receiptsHere = new int[0][];
+
+  /** The most messages a sender may have outstanding, whatever its window or rate. */
+  static final int SLOTS = 4096;
 
   // Counted by this thread only; read once it has stopped.
   final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
@@ -68,6 +75,22 @@ final class IoLoop implements Runnable {
 
   void wake() {
     selector.wakeup();
+  }
+
+  /** Before any sending: this loop has one more receiver of {@code sender}'s messages. */
+  void expect(int sender, int senders) {
+    if (expectedHere.length < senders) {
+      expectedHere = Arrays.copyOf(expectedHere, senders);
+      receiptsHere = Arrays.copyOf(receiptsHere, senders);
+    }
+    if (expectedHere[sender]++ == 0) {
+      receiptsHere[sender] = new int[SLOTS];
+    }
+  }
+
+  /** True if this loop has receivers of {@code sender}'s messages. */
+  boolean expects(int sender) {
+    return sender < expectedHere.length && expectedHere[sender] > 0;
   }
 
   void addSender(Sender s) {
@@ -303,7 +326,12 @@ final class IoLoop implements Runnable {
         latency.recordValue(Math.min(HIGHEST_MICROS, Math.max(0, (now - sentAt) / 1000)));
       }
     }
-    sender.received(seq);
+    int[] receipts = receiptsHere[s];
+    int slot = (int) (seq % SLOTS);
+    if (++receipts[slot] == expectedHere[s]) {
+      receipts[slot] = 0;
+      sender.received(seq);
+    }
   }
 
   private int parsePos;

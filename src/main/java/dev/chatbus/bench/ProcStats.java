@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,8 +15,12 @@ final class ProcStats {
   /** Linux reports CPU time in clock ticks of 1/100 s on every platform the JDK runs on. */
   private static final double TICKS_PER_SECOND = 100.0;
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
-  private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
-  private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
+  private static final Pattern NMT_CATEGORY = Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB");
+  /**
+   * Native memory that is not the server's to keep: the heap (counted live instead), the JIT compiler's
+   * scratch arenas (which come and go with compilations) and the tracking's own bookkeeping.
+   */
+  private static final Set<String> NOT_NATIVE = Set.of("Java Heap", "Compiler", "Arena Chunk", "Native Memory Tracking");
 
   private ProcStats() {
   }
@@ -55,17 +60,20 @@ final class ProcStats {
 
   /**
    * The JVM's memory after a full collection: live heap, and native memory outside the heap if it runs
-   * with native memory tracking ({@code -XX:NativeMemoryTracking=summary}), else -1.
+   * with native memory tracking ({@code -XX:NativeMemoryTracking=summary}), else -1. Native memory counts
+   * every category but those in {@link #NOT_NATIVE}, class metadata and generated code included.
    */
   static long[] jvmMemory(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
     Matcher used = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
     long heap = used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
-    String nmt = jcmd(pid, "VM.native_memory", "summary");
-    Matcher total = NMT_TOTAL.matcher(nmt);
-    Matcher javaHeap = NMT_HEAP.matcher(nmt);
-    long nativeBytes = total.find() && javaHeap.find()
-      ? (Long.parseLong(total.group(2)) - Long.parseLong(javaHeap.group(2))) * 1024 : -1;
+    Matcher category = NMT_CATEGORY.matcher(jcmd(pid, "VM.native_memory", "summary"));
+    long nativeBytes = -1;
+    while (category.find()) {
+      if (!NOT_NATIVE.contains(category.group(1))) {
+        nativeBytes = Math.max(nativeBytes, 0) + Long.parseLong(category.group(2)) * 1024;
+      }
+    }
     return new long[] {heap, nativeBytes};
   }
 

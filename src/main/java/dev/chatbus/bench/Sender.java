@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A client that sends, and what became of its messages. A message is complete once every other member of
- * its room has received it; completion, counted by the receivers' threads, opens the sender's window.
+ * its room has received it; completion opens the sender's window. Each loop counts its own receivers'
+ * receipts and reports here once all of them have a message, so the threads share one atomic increment
+ * per message and loop, not per delivery.
  */
 final class Sender {
 
@@ -13,9 +15,9 @@ final class Sender {
   final Client client;
   final String roomName;
   final byte[] room;
-  /** How many receivers each of its messages has. */
+  /** How many loops have receivers of its messages. */
   final int expected;
-  /** Receipts per message not yet complete, by sequence number modulo its length. */
+  /** Loops that have reported a message not yet complete, by sequence number modulo its length. */
   private final AtomicIntegerArray receipts;
   private final AtomicLong completed = new AtomicLong();
   /** Sent so far; written only by the sender's own loop thread. */
@@ -43,8 +45,8 @@ final class Sender {
   }
 
   /**
-   * A receiver got message {@code seq}. Every receiver gets a sender's messages in order, so messages
-   * complete in order too.
+   * Every receiver of one loop got message {@code seq}. Every receiver gets a sender's messages in order,
+   * so messages complete in order too.
    */
   void received(long seq) {
     int slot = (int) (seq % receipts.length());

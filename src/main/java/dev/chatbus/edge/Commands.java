@@ -382,7 +382,7 @@ final class Commands {
         then.handle(ar);
       } catch (RuntimeException e) {
         log.error("conn {} failed handling an answer", c, e);
-        c.ctx.close();
+        c.channel.close();
       } finally {
         if (holds) {
           released.accept(c);

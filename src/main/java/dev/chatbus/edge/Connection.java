@@ -5,11 +5,13 @@ import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,8 +56,7 @@ final class Connection {
   private static final int BATCH_START = 512;
 
   final long id;
-  final NetSocketInternal socket;
-  final ChannelHandlerContext ctx;
+  final Channel channel;
   final InetAddress address;
   final String remote;
   final long openedAt;
@@ -101,13 +102,12 @@ final class Connection {
   long deliveries;
   long droppedTotal;
 
-  Connection(long id, NetSocketInternal socket, InetAddress address, long now, FlushBatcher flusher,
+  Connection(long id, Channel channel, InetSocketAddress remote, long now, FlushBatcher flusher,
              ChatbusConfig.Limits limits) {
     this.id = id;
-    this.socket = socket;
-    this.ctx = socket.channelHandlerContext();
-    this.address = address;
-    this.remote = socket.remoteAddress().toString();
+    this.channel = channel;
+    this.address = remote.getAddress();
+    this.remote = remote.getAddress().getHostAddress() + ":" + remote.getPort();
     this.openedAt = now;
     this.lastActive = now;
     this.bucket = new TokenBucket(limits.rate(), now);
@@ -132,7 +132,7 @@ final class Connection {
   void hold(Object input) {
     if (held == null) {
       held = new ArrayDeque<>(4);
-      ctx.channel().config().setAutoRead(false);
+      channel.config().setAutoRead(false);
     }
     held.add(input);
   }
@@ -146,7 +146,7 @@ final class Connection {
   void resumeReading() {
     if (held != null && held.isEmpty()) {
       held = null;
-      ctx.channel().config().setAutoRead(true);
+      channel.config().setAutoRead(true);
     }
   }
 
@@ -194,7 +194,7 @@ final class Connection {
    * queue past its hard bound, in which case the caller disconnects the client.
    */
   boolean send(String lines) {
-    if (lines.isEmpty() || !ctx.channel().isActive()) {
+    if (lines.isEmpty() || !channel.isActive()) {
       return true;
     }
     batch(ByteBufUtil.utf8MaxBytes(lines)).writeCharSequence(lines, StandardCharsets.UTF_8);
@@ -224,7 +224,7 @@ final class Connection {
     if (behind) {
       caughtUp();
     }
-    if (batch == null && !ctx.channel().isActive()) {
+    if (batch == null && !channel.isActive()) {
       return Delivery.DROPPED;
     }
     batch(rendered.length).writeBytes(rendered);
@@ -263,14 +263,14 @@ final class Connection {
   }
 
   private long channelPending() {
-    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
     return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
   /** This turn's batch, with room for at least {@code bytes} more. */
   private ByteBuf batch(int bytes) {
     if (batch == null) {
-      batch = ctx.alloc().directBuffer(Math.max(BATCH_START, bytes));
+      batch = channel.alloc().directBuffer(Math.max(BATCH_START, bytes));
       // Nothing is written to the channel while a batch is being filled, so its queue can only shrink.
       channelPendingAtBatch = channelPending();
     } else {
@@ -292,7 +292,7 @@ final class Connection {
   private void writeBatch() {
     ByteBuf b = batch;
     batch = null;
-    ctx.writeAndFlush(b, ctx.voidPromise());
+    channel.writeAndFlush(b, channel.voidPromise());
   }
 
   /** Hands this turn's batch to the channel and flushes it; called by the {@link FlushBatcher} at the end of the turn. */
@@ -303,12 +303,14 @@ final class Connection {
     }
   }
 
-  /** Closes the connection once everything sent to it so far has been written. */
+  /**
+   * Closes the connection once everything sent to it so far has been written; a client that does not
+   * read it is closed by the sweep after a while (see {@link Connections#sweep}).
+   */
   void close() {
-    if (batch != null) {
-      writeBatch();
-    }
-    socket.close();
+    ByteBuf last = batch == null ? Unpooled.EMPTY_BUFFER : batch;
+    batch = null;
+    channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
   }
 
   /** The socket has closed: drops what could not be sent. */

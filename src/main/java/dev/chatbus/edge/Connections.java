@@ -134,7 +134,7 @@ final class Connections {
           break;
         case CLOSING:
           if (now - c.closingSince >= closeLinger) {
-            sweepActions.add(() -> c.ctx.close());
+            sweepActions.add(() -> c.channel.close());
           }
           break;
         default:
@@ -150,7 +150,7 @@ final class Connections {
   /** Closes every socket at once, without waiting for its queued lines: the end of a shutdown's grace. */
   void closeAllNow() {
     for (Connection c : byId.values()) {
-      c.ctx.close();
+      c.channel.close();
     }
   }
 
@@ -159,16 +159,20 @@ final class Connections {
    * released). Only for a stopping edge, whose server accepts no more connections.
    */
   Future<Void> allClosed() {
-    allClosed = Promise.promise();
-    if (byId.isEmpty()) {
-      allClosed.complete();
+    if (allClosed == null) {
+      allClosed = Promise.promise();
+      if (byId.isEmpty()) {
+        allClosed.complete();
+      }
     }
     return allClosed.future();
   }
 
   /** Tells every client the server is going away and closes each once its queued lines are sent. */
-  void shutdown(Connection c) {
-    goodbye(c, Goodbye.SHUTTING_DOWN, Goodbye.SHUTTING_DOWN.roomReason());
+  void shutdownAll() {
+    for (Connection c : new ArrayList<>(byId.values())) {
+      goodbye(c, Goodbye.SHUTTING_DOWN, Goodbye.SHUTTING_DOWN.roomReason());
+    }
   }
 
   private void leave(Connection c, String reason) {

@@ -11,27 +11,37 @@ import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.LineFraming;
 import dev.chatbus.protocol.ServerInfo;
 import dev.chatbus.protocol.TextCodec;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetServer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.spi.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The edge: owns client sockets on the text/JSON port. Deployed with one instance per event loop, all
@@ -60,7 +70,10 @@ public final class TcpServerVerticle extends VerticleBase {
   private final int instance;
   private final long sessionBase;
 
-  private NetServer netServer;
+  /** Stands for the end of a connection among the things its handler hands to the instance. */
+  private static final Object CLOSED = new Object();
+
+  private Channel serverChannel;
   private ClientCodec textCodec;
   private ClientCodec jsonCodec;
   private FlushBatcher flusher;
@@ -86,11 +99,13 @@ public final class TcpServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ChatbusConfig.Limits lim = config.limits();
+    ContextInternal ctx = (ContextInternal) context;
+    EventLoop loop = ctx.nettyEventLoop();
     textCodec = new TextCodec(server);
     jsonCodec = new JsonCodec(server);
     String router = Addresses.router(server.node());
     String self = Addresses.edge(server.node(), instance);
-    flusher = new FlushBatcher(((ContextInternal) context).nettyEventLoop());
+    flusher = new FlushBatcher(loop);
     LocalRooms rooms = new LocalRooms(vertx.eventBus(), List.of(textCodec, jsonCodec),
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim);
@@ -101,63 +116,124 @@ public final class TcpServerVerticle extends VerticleBase {
     MessageConsumer<Object> direct = vertx.eventBus().consumer(self, this::onDirect);
     sweepTimer = vertx.setPeriodic(sweepInterval(lim).toMillis(), id -> connections.sweep(System.nanoTime()));
 
+    // Every instance listens on the port with its own socket (SO_REUSEPORT), accepting on its own event
+    // loop, so that a connection lives on the loop of the instance that accepted it. The kernel spreads
+    // new connections over the instances. Vert.x's NetServer is not used: its per-socket queues alone
+    // would cost more memory than all of a connection's own state.
     NetServerOptions options = new NetServerOptions()
-      .setHost(config.tcp().host())
-      // A negative port makes every instance share one randomly chosen port.
-      .setPort(config.tcp().port() == 0 ? -1 : config.tcp().port())
       .setTcpNoDelay(true)
-      .setReuseAddress(true);
+      .setReuseAddress(true)
+      .setReusePort(true);
     if (config.tcp().sendBufferBytes() > 0) {
       options.setSendBufferSize(config.tcp().sendBufferBytes());
     }
-    netServer = vertx.createNetServer(options).connectHandler(this::onConnect);
-    return direct.completion().compose(v -> netServer.listen());
+    Transport transport = ((VertxInternal) vertx).transport();
+    ServerBootstrap bootstrap = new ServerBootstrap()
+      .group(loop, loop)
+      .channelFactory(transport.serverChannelFactory(false))
+      .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+      .childHandler(new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+          ctx.emit(ch, TcpServerVerticle.this::onConnect);
+        }
+      });
+    transport.configure(options, false, bootstrap);
+    if (!vertx.isNativeTransportEnabled()) {
+      // Vert.x sets SO_REUSEPORT on native transports only; the JDK supports it too on Linux and macOS.
+      bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+    }
+    return direct.completion().compose(v -> node.listen(config.tcp().port(), port -> bind(bootstrap, port)));
+  }
+
+  private Future<Integer> bind(ServerBootstrap bootstrap, int port) {
+    Promise<Integer> bound = ((ContextInternal) context).promise();
+    bootstrap.bind(config.tcp().host(), port).addListener((ChannelFuture f) -> {
+      if (f.isSuccess()) {
+        serverChannel = f.channel();
+        bound.complete(((InetSocketAddress) serverChannel.localAddress()).getPort());
+      } else {
+        bound.fail(new IllegalStateException("cannot listen on " + config.tcp().host() + ":" + port + ": "
+          + f.cause().getMessage(), f.cause()));
+      }
+    });
+    return bound.future();
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(sweepTimer);
-    // The server's shutdown tells each socket goodbye and ends when all have closed or the grace period
-    // is over; sockets still not drained by then are closed without waiting. Each socket's close handler,
-    // which tells the router, runs just after: the edge is stopped once all of those have run too.
-    return netServer.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
-      .compose(v -> {
-        connections.closeAllNow();
-        return connections.allClosed();
-      });
+    if (serverChannel != null) {
+      serverChannel.close();
+    }
+    // Every client is told goodbye and closed once that is sent. The edge is stopped when every socket has
+    // closed (and the router has been told), or once the grace period is over and the rest have been
+    // closed without waiting.
+    connections.shutdownAll();
+    long graceTimer = vertx.setTimer(Math.max(1, config.shutdownGrace().toMillis()), id -> connections.closeAllNow());
+    return connections.allClosed().onComplete(ar -> vertx.cancelTimer(graceTimer));
   }
 
   /** The port clients connect to (useful when configured as 0). */
   public int port() {
-    return netServer.actualPort();
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
-  private void onConnect(NetSocket socket) {
-    NetSocketInternal so = (NetSocketInternal) socket;
-    ChannelHandlerContext ctx = so.channelHandlerContext();
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+  private void onConnect(Channel ch) {
+    InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
     if (stopping || !node.limits().tryAcquire(remote.getAddress())) {
-      log.info("conn refused: {} ({})", so.remoteAddress(), stopping ? "shutting down" : "server full");
+      log.info("conn refused: {} ({})", remote, stopping ? "shutting down" : "server full");
       Goodbye why = stopping ? Goodbye.SHUTTING_DOWN : Goodbye.SERVER_FULL;
-      so.write(textCodec.goodbye(why)).eventually(so::close);
+      ch.writeAndFlush(Unpooled.copiedBuffer(textCodec.goodbye(why), StandardCharsets.UTF_8))
+        .addListener(ChannelFutureListener.CLOSE);
       return;
     }
     long now = System.nanoTime();
-    Connection c = new Connection(sessionBase | ++sessionCounter, so, remote.getAddress(), now, flusher, config.limits());
+    Connection c = new Connection(sessionBase | ++sessionCounter, ch, remote, now, flusher, config.limits());
     connections.add(c);
-    // Half-closure lets a client that shuts down its sending side still read the answers to its last lines.
-    ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    LineFraming.install(ctx.pipeline(), "handler", config.limits().maxLineBytes());
-    so.messageHandler(msg -> onMessage(c, msg));
-    so.exceptionHandler(err -> {
-      c.failure = err;
-      log.debug("conn {} failed: {}", c, err.toString());
-    });
-    so.closeHandler(v -> connections.closed(c));
-    so.shutdownHandler(v -> connections.shutdown(c));
+    LineFraming.install(ch.pipeline(), config.limits().maxLineBytes());
+    ch.pipeline().addLast(new ConnectionHandler(c));
     log.info("conn {} open: {}", c, c.remote);
     connections.reply(c, ClientCodec.greeting(server));
+  }
+
+  /**
+   * Hands a connection's lines, signals and end to the instance, on its Vert.x context (so that what they
+   * do on the event bus and with timers belongs to this verticle).
+   */
+  private final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Handler<Object> {
+    private final Connection c;
+
+    ConnectionHandler(Connection c) {
+      this.c = c;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ((ContextInternal) context).emit(msg, this);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      ((ContextInternal) context).emit(CLOSED, this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      c.failure = cause;
+      log.debug("conn {} failed: {}", c, cause.toString());
+      ctx.close();
+    }
+
+    @Override
+    public void handle(Object msg) {
+      if (msg == CLOSED) {
+        connections.closed(c);
+      } else {
+        onMessage(c, msg);
+      }
+    }
   }
 
   /** What the framing hands up: lines and signals, each counted against the rate limit as it arrives. */
@@ -183,7 +259,7 @@ public final class TcpServerVerticle extends VerticleBase {
       }
     } catch (RuntimeException e) {
       log.error("conn {} failed on its input", c, e);
-      c.ctx.close();
+      c.channel.close();
     }
   }
 

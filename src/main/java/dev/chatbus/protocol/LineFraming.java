@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -29,10 +30,9 @@ public final class LineFraming {
   private LineFraming() {
   }
 
-  /** Adds the framing handlers to {@code pipeline}, before the handler named {@code before}. */
-  public static void install(ChannelPipeline pipeline, String before, int maxLineBytes) {
-    pipeline.addBefore(before, "chatbus-lines", new Lines(maxLineBytes));
-    pipeline.addBefore(before, "chatbus-signals", new Signals());
+  /** Adds the framing handlers at the end of {@code pipeline}: the application's handler goes after them. */
+  public static void install(ChannelPipeline pipeline, int maxLineBytes) {
+    pipeline.addLast(new Lines(maxLineBytes), SIGNALS);
   }
 
   private static final class Lines extends LineBasedFrameDecoder {
@@ -52,7 +52,10 @@ public final class LineFraming {
     }
   }
 
+  private static final Signals SIGNALS = new Signals();
+
   /** Turns the decoder's too-long error and the input shutdown into in-band signals, so neither closes the connection. */
+  @ChannelHandler.Sharable
   private static final class Signals extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

@@ -2,7 +2,6 @@ package dev.chatbus.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import org.junit.jupiter.api.Test;
@@ -18,9 +17,7 @@ class LineFramingTest {
   private final EmbeddedChannel channel = new EmbeddedChannel();
 
   LineFramingTest() {
-    channel.pipeline().addLast("handler", new ChannelInboundHandlerAdapter());
-    LineFraming.install(channel.pipeline(), "handler", 8);
-    channel.pipeline().remove("handler");
+    LineFraming.install(channel.pipeline(), 8);
   }
 
   private List<Object> feed(String... chunks) {
