@@ -9,7 +9,8 @@
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
 # sudo); a peer that cannot be installed is skipped with a warning. Results go to
 # target/bench/<time>/results.jsonl (one JSON line per run) and table.md. Only processes this script
-# started are stopped. JAVA_OPTS is passed to the Chatbus JVM, CHATBUS_JAVA picks its java.
+# started are stopped. Chatbus and the load generator run on the newest JDK found in /usr/lib/jvm (or
+# on CHATBUS_JAVA, or the java on the PATH); JAVA_OPTS is passed to the Chatbus JVM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -38,7 +39,20 @@ mkdir -p "$run"
 # The run keeps its own copy of the jar, so that a rebuild meanwhile changes nothing.
 cp "$jar" "$run/chatbus.jar"
 results="$run/results.jsonl"
-java=${CHATBUS_JAVA:-java}
+# The newest JDK installed: JIT and garbage collectors improve from release to release.
+newest_java() {
+  local best=java best_version=0
+  for j in /usr/lib/jvm/*/bin/java; do
+    [ -x "$j" ] || continue
+    local v
+    v=$("$j" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
+    if [ -n "$v" ] && [ "${v%%.*}" -gt "${best_version%%.*}" ] 2>/dev/null; then
+      best=$j best_version=$v
+    fi
+  done
+  echo "$best"
+}
+java=${CHATBUS_JAVA:-$(newest_java)}
 
 # Every client and every server holds one file per connection.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
