@@ -370,7 +370,9 @@ final class IoLoop implements Runnable {
     long room = s.capacity() - s.outstanding();
     long n;
     if (work.ratePerSender > 0) {
-      long due = (long) ((now - work.sendingFrom) * work.ratePerSender / 1e9);
+      // Each sender's schedule is offset by its share of one interval, so that the senders' messages are
+      // spread evenly over time instead of all leaving at the same instant.
+      long due = (long) ((now - work.sendingFrom) * work.ratePerSender / 1e9 + (double) s.index / work.senders.length);
       n = Math.min(due - s.sent, room);
     } else {
       n = Math.min(work.window - s.outstanding(), room);

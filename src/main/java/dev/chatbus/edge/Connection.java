@@ -5,6 +5,7 @@ import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -52,7 +53,7 @@ final class Connection {
 
   /** The most events kept for a client while it enters a room. */
   static final int MAX_KEPT = 10_000;
-  /** The first capacity of a batch: a few lines; it grows as a burst needs. */
+  /** The least capacity of a batch: a few lines; it grows as a burst needs. */
   private static final int BATCH_START = 512;
 
   final long id;
@@ -94,6 +95,8 @@ final class Connection {
   private ByteBuf batch;
   /** The channel's queue when the batch was started. */
   private long channelPendingAtBatch;
+  /** The size of the last batch: the next one starts that large, so a busy client's batch rarely grows. */
+  private int lastBatchBytes;
   /** True from the first dropped delivery until the client has caught up again. */
   private boolean behind;
   private long behindSince;
@@ -270,7 +273,7 @@ final class Connection {
   /** This turn's batch, with room for at least {@code bytes} more. */
   private ByteBuf batch(int bytes) {
     if (batch == null) {
-      batch = channel.alloc().directBuffer(Math.max(BATCH_START, bytes));
+      batch = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(Math.max(BATCH_START, lastBatchBytes), bytes));
       // Nothing is written to the channel while a batch is being filled, so its queue can only shrink.
       channelPendingAtBatch = channelPending();
     } else {
@@ -292,6 +295,7 @@ final class Connection {
   private void writeBatch() {
     ByteBuf b = batch;
     batch = null;
+    lastBatchBytes = Math.min(b.readableBytes(), flushAt);
     channel.writeAndFlush(b, channel.voidPromise());
   }
 
