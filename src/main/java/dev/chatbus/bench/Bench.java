@@ -65,7 +65,7 @@ public final class Bench {
       }
       opts.put(args[i].substring(2), args[i + 1]);
     }
-    JsonObject result = new Bench(opts).run();
+    JsonObject result = run(opts);
     String line = result.encode();
     System.out.println(line);
     if (opts.containsKey("out")) {
@@ -73,6 +73,11 @@ public final class Bench {
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     System.exit(result.getBoolean("ok") ? 0 : 1);
+  }
+
+  /** Runs one workload with {@code opts} (the command line's options without their dashes). */
+  static JsonObject run(Map<String, String> opts) throws Exception {
+    return new Bench(opts).execute();
   }
 
   private String str(String name, String def) {
@@ -83,7 +88,7 @@ public final class Bench {
     return Integer.parseInt(str(name, Integer.toString(def)));
   }
 
-  private JsonObject run() throws Exception {
+  private JsonObject execute() throws Exception {
     String scenario = str("scenario", "fanout");
     Protocol protocol = Protocol.named(str("protocol", "chatbus"));
     int clients = integer("clients", 100);
