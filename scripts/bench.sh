@@ -18,7 +18,7 @@ root=$(pwd)
 servers="chatbus,ngircd,inspircd,redis"
 workloads="fanout1000,fanout100,rooms,latency100,latency1000,conns"
 duration=10
-warmup=5
+warmup=10
 conns=19000
 while [ $# -gt 0 ]; do
   case "$1" in
