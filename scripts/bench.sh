@@ -126,7 +126,10 @@ stop_server() {
   wait "$pid" 2>/dev/null || true
   pid=""
 }
-trap stop_server EXIT INT TERM
+trap stop_server EXIT
+# Ctrl-C or a TERM ends the whole run, not only the server of the moment.
+trap 'stop_server; exit 130' INT
+trap 'stop_server; exit 143' TERM
 
 workload_args() {
   case "$1" in

@@ -53,8 +53,10 @@ final class Connection {
 
   /** The most events kept for a client while it enters a room. */
   static final int MAX_KEPT = 10_000;
-  /** The least capacity of a batch: a few lines; it grows as a burst needs. */
+  /** The least capacity of a batch for a client that keeps up: a few lines; it grows as a burst needs. */
   private static final int BATCH_START = 512;
+  /** The first capacity of a batch for a client that is behind: about one line. */
+  private static final int SMALL_BATCH = 128;
 
   final long id;
   final Channel channel;
@@ -273,9 +275,13 @@ final class Connection {
   /** This turn's batch, with room for at least {@code bytes} more. */
   private ByteBuf batch(int bytes) {
     if (batch == null) {
-      batch = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(Math.max(BATCH_START, lastBatchBytes), bytes));
       // Nothing is written to the channel while a batch is being filled, so its queue can only shrink.
       channelPendingAtBatch = channelPending();
+      // A client that keeps up gets a batch as large as its last one: it is written at once and freed.
+      // One that is behind gets a small one, since its batches wait in its queue, whose bound counts
+      // their bytes, not their capacity.
+      int start = channelPendingAtBatch == 0 ? Math.max(BATCH_START, lastBatchBytes) : SMALL_BATCH;
+      batch = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(start, bytes));
     } else {
       batch.ensureWritable(bytes);
     }

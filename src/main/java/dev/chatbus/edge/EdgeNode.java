@@ -2,6 +2,10 @@ package dev.chatbus.edge;
 
 import io.vertx.core.Future;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.util.function.Function;
 
 /**
@@ -13,7 +17,7 @@ public final class EdgeNode {
   private final ConnectionLimits limits;
   private final int tag;
   private volatile boolean stopping;
-  /** The port the first instance was given, when the configured port is 0. */
+  /** The port the first instance listens on, which the others then listen on too. */
   private Future<Integer> sharedPort;
 
   /**
@@ -25,18 +29,34 @@ public final class EdgeNode {
   }
 
   /**
-   * Binds one instance with {@code bind}: to the configured port, or, when that is 0, the first instance to
-   * a free port and every other instance to that same port.
+   * Binds one instance with {@code bind}: the first to the configured port (a free one if that is 0), the
+   * others, once it has, to the same port. The instances bind with SO_REUSEPORT, which would also let a
+   * second node started by mistake on the same port share its clients silently: so the first makes sure
+   * that nothing listens there yet.
    */
-  synchronized Future<Integer> listen(int configured, Function<Integer, Future<Integer>> bind) {
-    if (configured != 0) {
-      return bind.apply(configured);
-    }
+  synchronized Future<Integer> listen(String host, int configured, Function<Integer, Future<Integer>> bind) {
     if (sharedPort == null) {
-      sharedPort = bind.apply(0);
+      try {
+        if (configured != 0) {
+          checkFree(host, configured);
+        }
+        sharedPort = bind.apply(configured);
+      } catch (IOException e) {
+        sharedPort = Future.failedFuture(new IllegalStateException(
+          "cannot listen on " + host + ":" + configured + ": " + e.getMessage(), e));
+      }
       return sharedPort;
     }
     return sharedPort.compose(bind);
+  }
+
+  /** Fails if a socket already listens on {@code host:port} (Linux refuses a second bind, SO_REUSEADDR or not). */
+  private static void checkFree(String host, int port) throws IOException {
+    try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+      // Connections of an earlier run still in TIME_WAIT do not make the port taken.
+      probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      probe.bind(new InetSocketAddress(host, port));
+    }
   }
 
   ConnectionLimits limits() {

@@ -143,7 +143,7 @@ public final class TcpServerVerticle extends VerticleBase {
       // Vert.x sets SO_REUSEPORT on native transports only; the JDK supports it too on Linux and macOS.
       bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
-    return direct.completion().compose(v -> node.listen(config.tcp().port(), port -> bind(bootstrap, port)));
+    return direct.completion().compose(v -> node.listen(config.tcp().host(), config.tcp().port(), port -> bind(bootstrap, port)));
   }
 
   private Future<Integer> bind(ServerBootstrap bootstrap, int port) {
