@@ -50,10 +50,8 @@ final class IoLoop implements Runnable {
   // Counted by this thread only; read once it has stopped.
   final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
   long deliveries;
-  long deliveriesAll;
   long lost;
   long outOfOrder;
-  long otherLines;
 
   IoLoop(Workload work, int number) throws IOException {
     this.work = work;
@@ -267,7 +265,6 @@ final class IoLoop implements Runnable {
         delivered(c, mark + MARK.length, end);
         return;
       }
-      otherLines++;
       if (end > start && work.protocol.mayNeedAnswer(buf[start])) {
         String answer = work.protocol.answer(string(start, end));
         if (answer != null) {
@@ -332,7 +329,6 @@ final class IoLoop implements Runnable {
       }
       c.lastSeq[s] = seq;
     }
-    deliveriesAll++;
     if (now >= work.measureFrom && now < work.measureUntil) {
       deliveries++;
       if (sentAt >= work.measureFrom) {
