@@ -273,7 +273,9 @@ final class Commands {
     if (history.replayOnJoin() == 0) {
       return Future.succeededFuture(new Entered(joined, null));
     }
-    Command.History ask = new Command.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq(), true);
+    // Up to and including the joined seq: in a room too large to announce joins that is the room's last
+    // event, not a join of the client's own (which, being no message, would not be shown anyway).
+    Command.History ask = new Command.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq() + 1, true);
     Future<Reply> answer = c.open() ? bus.<Reply>request(router, ask, REPLAY).map(Message::body) : Future.failedFuture("gone");
     return answer
       .map(h -> new Entered(joined, (Reply.History) h))

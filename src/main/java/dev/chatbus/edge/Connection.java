@@ -202,7 +202,7 @@ final class Connection {
     if (lines.isEmpty() || !channel.isActive()) {
       return true;
     }
-    batch(ByteBufUtil.utf8MaxBytes(lines)).writeCharSequence(lines, StandardCharsets.UTF_8);
+    batch(ByteBufUtil.utf8Bytes(lines)).writeCharSequence(lines, StandardCharsets.UTF_8);
     written();
     return queuedBytes() <= slow.maxQueueBytes();
   }

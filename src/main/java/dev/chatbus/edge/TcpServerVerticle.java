@@ -191,9 +191,10 @@ public final class TcpServerVerticle extends VerticleBase {
     }
     long now = System.nanoTime();
     Connection c = new Connection(sessionBase | ++sessionCounter, ch, remote, now, flusher, config.limits());
-    connections.add(c);
+    // The handler first: once the connection is counted, its close must be seen.
     LineFraming.install(ch.pipeline(), config.limits().maxLineBytes());
     ch.pipeline().addLast(new ConnectionHandler(c));
+    connections.add(c);
     log.info("conn {} open: {}", c, c.remote);
     connections.reply(c, ClientCodec.greeting(server));
   }

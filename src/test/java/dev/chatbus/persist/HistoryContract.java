@@ -82,6 +82,30 @@ abstract class HistoryContract {
   }
 
   @Test
+  void newcomersToARoomTooLargeToAnnounceJoinsSeeItsLastMessageToo(Vertx vertx) {
+    int port = start(vertx, freshStore(), new JsonObject()
+      .put("history", new JsonObject().put("replayOnJoin", 2))
+      .put("rooms", new JsonObject().put("announceUpTo", 1)));
+    try (TestClient alice = TestClient.text(port, "alice")) {
+      alice.send("one");
+      alice.send("two");
+      alice.send("/who");
+      alice.expect("* 1 in #lobby: alice");
+      // bob comes in unannounced: "two" is the room's last event when he does.
+      try (TestClient bob = TestClient.connect(port)) {
+        bob.readLine();
+        bob.send("bob");
+        bob.expect("* welcome bob. You are in #lobby with 1 other. /help lists the commands.");
+        bob.expect("* earlier in #lobby (times in UTC):");
+        assertThat(bob.readLine()).matches(TIME + "alice: one");
+        assertThat(bob.readLine()).matches(TIME + "alice: two");
+        alice.send("live");
+        bob.expect("alice: live");
+      }
+    }
+  }
+
+  @Test
   void theHistoryCommand(Vertx vertx) {
     int port = start(vertx, freshStore(), new JsonObject());
     try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
