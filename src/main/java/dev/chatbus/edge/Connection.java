@@ -208,8 +208,8 @@ final class Connection {
   }
 
   /**
-   * Queues a delivery (the same bytes may go to many recipients), unless the client is too far behind, in which case
-   * it is dropped and counted. {@code OVERFLOW} means the client must be disconnected.
+   * Queues a delivery (the same bytes may go to many recipients), unless the client is too far behind, in
+   * which case it is dropped and counted. {@code OVERFLOW} means the client must be disconnected.
    */
   Delivery deliver(byte[] rendered, long now) {
     if (state != State.READY) {
