@@ -1,6 +1,12 @@
 package dev.chatbus.app;
 
 import ch.qos.logback.classic.LoggerContext;
+import dev.chatbus.cluster.HazelcastSetup;
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.config.ConfigException;
+import dev.chatbus.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.Deployable;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +16,10 @@ import io.vertx.launcher.application.VertxApplicationHooks;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
@@ -26,19 +35,59 @@ public final class Chatbus implements VertxApplicationHooks {
   private static final String LOGBACK_PROPERTY = "logback.configurationFile";
   private static final Path LOGBACK_FILE = Path.of("conf", "logback.xml");
 
-  private Chatbus() {
+  /** The cluster settings, when the node joins a cluster. */
+  private final ChatbusConfig.Cluster cluster;
+
+  private Chatbus(ChatbusConfig.Cluster cluster) {
+    this.cluster = cluster;
   }
 
   public static void main(String[] args) {
     if (System.getProperty(LOGBACK_PROPERTY) == null && Files.isRegularFile(LOGBACK_FILE)) {
       System.setProperty(LOGBACK_PROPERTY, LOGBACK_FILE.toString());
     }
+    // Whether to cluster is known before Vert.x starts: from -cluster, or from the cluster.enabled setting.
+    ChatbusConfig config;
+    try {
+      config = ConfigLoader.loadNow(deploymentConfig(args));
+    } catch (ConfigException e) {
+      System.err.println("chatbus: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    boolean clustered = Arrays.asList(args).contains("-cluster") || config.cluster().enabled();
+    if (clustered && !Arrays.asList(args).contains("-cluster")) {
+      args = Stream.concat(Stream.of("-cluster"), Arrays.stream(args)).toArray(String[]::new);
+    }
     // A signal ends the JVM with status 128+n unless handled; exiting from the handler runs the
     // launcher's shutdown hook (vertx.close(), hence the graceful shutdown) and then exits with 0.
     Signal.handle(new Signal("TERM"), sig -> System.exit(0));
     Signal.handle(new Signal("INT"), sig -> System.exit(0));
     // The launcher is created only now, so that its logger starts after the logback setting above.
-    new VertxApplication(args, new Chatbus()).launch();
+    new VertxApplication(args, new Chatbus(clustered ? config.cluster() : null)).launch();
+  }
+
+  /** The launcher's {@code -conf} (a JSON object or a file), or null. */
+  private static JsonObject deploymentConfig(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String value = args[i].startsWith("-conf=") ? args[i].substring(6)
+        : args[i].equals("-conf") && i + 1 < args.length ? args[i + 1] : null;
+      if (value != null) {
+        try {
+          return new JsonObject(value.trim().startsWith("{") ? value : Files.readString(Path.of(value)));
+        } catch (IOException | RuntimeException e) {
+          throw new ConfigException("-conf " + value + " cannot be read: " + e.getMessage());
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A clustered node's cluster manager: Hazelcast with {@code conf/cluster.xml} and the cluster settings. */
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    VertxBuilder builder = Vertx.builder().with(options);
+    return cluster == null ? builder : builder.withClusterManager(HazelcastSetup.clusterManager(cluster));
   }
 
   @Override

@@ -59,8 +59,28 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<?> deploy(ChatbusConfig cfg, String version) {
+    if (vertx.isClustered() && cfg.persistence().store() == ChatbusConfig.Store.EMBEDDED) {
+      return Future.failedFuture("persistence.store: the nodes of a cluster share one history, so a cluster needs "
+        + "postgresql (or none), got embedded");
+    }
     BusCodecs.register(vertx.eventBus());
-    int nodeTag = ThreadLocalRandom.current().nextInt(1 << 16);
+    return nodeTag().compose(tag -> deploy(cfg, version, tag));
+  }
+
+  /**
+   * The number that keeps this node's session numbers and message ids apart from other nodes': taken from
+   * a counter shared by the cluster, so that no two of the last 1024 nodes started share one.
+   */
+  private Future<Integer> nodeTag() {
+    if (!vertx.isClustered()) {
+      return Future.succeededFuture(ThreadLocalRandom.current().nextInt(1 << 16));
+    }
+    return vertx.sharedData().getCounter("chatbus.nodeTags")
+      .compose(counter -> counter.getAndIncrement())
+      .map(n -> (int) (n & 0xffff));
+  }
+
+  private Future<?> deploy(ChatbusConfig cfg, String version, int nodeTag) {
     ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
     edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
       cfg.limits().loopbackExempt(), cfg.limits().perIpExempt()), nodeTag);
@@ -71,7 +91,8 @@ public final class MainVerticle extends VerticleBase {
     return stored
       .compose(id -> {
         persistDeployment = id;
-        return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), cfg.persistence(), nodeTag));
+        return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), cfg.persistence(), nodeTag,
+          cfg.cluster().discoverEvery()));
       })
       .compose(id -> {
         routerDeployment = id;
@@ -84,9 +105,9 @@ public final class MainVerticle extends VerticleBase {
       .onSuccess(id -> {
         edgeDeployment = id;
         ((VertxInternal) vertx).addCloseHook(orderedShutdown);
-        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport)", version,
+        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport{})", version,
           cfg.nodeName(), cfg.tcp().host(), port(), cfg.tcp().instances(),
-          vertx.isNativeTransportEnabled() ? "native" : "NIO");
+          vertx.isNativeTransportEnabled() ? "native" : "NIO", vertx.isClustered() ? ", clustered" : "");
       });
   }
 

@@ -12,6 +12,7 @@ public final class Addresses {
   private static final String ROOM = "chat.room.";
   private static final String EDGE = "chat.edge.";
   private static final String PERSIST = "chat.persist.";
+  private static final String DELIVER = "chat.deliver.";
 
   private Addresses() {
   }
@@ -21,9 +22,22 @@ public final class Addresses {
     return ROUTER + node;
   }
 
-  /** Where the router publishes every {@link RoomEvent} of {@code room} (one consumer per edge instance in use). */
+  /**
+   * Where every {@link RoomEvent} of {@code room} is published on each node with members in the room, to
+   * that node's consumers only (one per edge instance in use).
+   */
   public static String room(String room) {
     return ROOM + room;
+  }
+
+  /**
+   * Where the owners of rooms send the {@link RoomEvent}s of rooms with members on {@code node}, for that
+   * node to publish on {@link #room}. A node's address is there from its start, so an event sent there
+   * never misses a member who has just entered, as one published across the cluster could while the news
+   * of a new consumer travels.
+   */
+  public static String deliver(String node) {
+    return DELIVER + node;
   }
 
   /** Where the persistence worker of {@code node} takes {@link Persist} messages from its router. */

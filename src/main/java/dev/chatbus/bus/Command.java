@@ -1,5 +1,7 @@
 package dev.chatbus.bus;
 
+import java.util.List;
+
 /**
  * A command to the room router ({@link Addresses#router}), sent as an event-bus request.
  * <p>
@@ -160,6 +162,152 @@ public sealed interface Command extends Wire.Writable {
 
     public static Disconnect read(Wire.Reader in) {
       return new Disconnect(in.i64(), in.str());
+    }
+  }
+
+  // What routers say to each other. A room's events are numbered by one router in the network, the room's
+  // owner; each of the commands below that names a room goes to the owner, and is passed on once
+  // ({@code forwarded}) by a router that finds it is not the owner after all.
+
+  /**
+   * A router is ready: {@code node}, whose cluster node id is {@code clusterId}, with the sessions it holds
+   * as of its directory {@code version}. Replies a {@link Reply.Directory} of the router asked.
+   */
+  record Hello(String node, String clusterId, long version, List<Member> sessions) implements Command {
+    public Hello {
+      sessions = List.copyOf(sessions);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(node).str(clusterId).i64(version);
+      Member.writeAll(out, sessions);
+    }
+
+    public static Hello read(Wire.Reader in) {
+      return new Hello(in.str(), in.str(), in.i64(), Member.readAll(in));
+    }
+  }
+
+  /** A session held by {@code node} is new or has changed: the {@code version}th change of its directory. */
+  record Update(String node, long version, Member member) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(node).i64(version);
+      member.write(out);
+    }
+
+    public static Update read(Wire.Reader in) {
+      return new Update(in.str(), in.i64(), Member.read(in));
+    }
+  }
+
+  /** A session held by {@code node} has ended: the {@code version}th change of its directory. */
+  record Gone(String node, long version, long session) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(node).i64(version).i64(session);
+    }
+
+    public static Gone read(Wire.Reader in) {
+      return new Gone(in.str(), in.i64(), in.i64());
+    }
+  }
+
+  /** The router of {@code node} is stopping: it owns no room from now on. */
+  record Bye(String node) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(node);
+    }
+
+    public static Bye read(Wire.Reader in) {
+      return new Bye(in.str());
+    }
+  }
+
+  /**
+   * The router of {@code node} takes up the numbering of {@code room}: whoever numbered it stops, and
+   * replies where it got to ({@link Reply.Released}).
+   */
+  record Release(String room, String node) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).str(node);
+    }
+
+    public static Release read(Wire.Reader in) {
+      return new Release(in.str(), in.str());
+    }
+  }
+
+  /**
+   * {@code member} enters {@code room} (announced when the room is small enough); with {@code again}, it is
+   * in already and only wants the answer. Replies {@link Reply.Joined}.
+   */
+  record Enter(String room, Member member, boolean again, boolean forwarded) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room);
+      member.write(out);
+      out.bool(again).bool(forwarded);
+    }
+
+    public static Enter read(Wire.Reader in) {
+      return new Enter(in.str(), Member.read(in), in.bool(), in.bool());
+    }
+  }
+
+  /** The session {@code session}, called {@code name}, leaves {@code room} for {@code reason} (or none). Replies {@link Reply.Left}. */
+  record Exit(String room, long session, String name, String reason, boolean forwarded) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(reason).bool(forwarded);
+    }
+
+    public static Exit read(Wire.Reader in) {
+      return new Exit(in.str(), in.i64(), in.str(), in.str(), in.bool());
+    }
+  }
+
+  /**
+   * A member's message to {@code room}, already checked by its home router. Replies {@link Reply.Accepted}
+   * as {@link Say} does.
+   */
+  record Post(String room, long session, String name, String text, boolean action, boolean durable,
+              boolean forwarded) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(text).bool(action).bool(durable).bool(forwarded);
+    }
+
+    public static Post read(Wire.Reader in) {
+      return new Post(in.str(), in.i64(), in.str(), in.str(), in.bool(), in.bool(), in.bool());
+    }
+  }
+
+  /** A member of {@code room} changed its name: announced there when the room is small enough. No reply. */
+  record RenameIn(String room, long session, String oldName, String newName, boolean forwarded) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(oldName).str(newName).bool(forwarded);
+    }
+
+    public static RenameIn read(Wire.Reader in) {
+      return new RenameIn(in.str(), in.i64(), in.str(), in.str(), in.bool());
+    }
+  }
+
+  /** {@link History}, as the home router passes it to the room's owner. Replies {@link Reply.History}. */
+  record RoomHistory(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly, boolean forwarded)
+    implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i32(limit).i64(afterSeq).i64(beforeSeq).bool(messagesOnly).bool(forwarded);
+    }
+
+    public static RoomHistory read(Wire.Reader in) {
+      return new RoomHistory(in.str(), in.i32(), in.i64(), in.i64(), in.bool(), in.bool());
     }
   }
 }

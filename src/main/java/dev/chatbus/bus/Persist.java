@@ -1,9 +1,7 @@
 package dev.chatbus.bus;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Messages between the router and the persistence worker, on {@link Addresses#persist}. The worker takes
@@ -66,40 +64,33 @@ public sealed interface Persist extends Wire.Writable {
     }
   }
 
-  /** Asks for the latest sequence number of every room ever stored; answered with {@link Seqs}. */
-  record LastSeqs() implements Persist {
+  /**
+   * Takes up the numbering of {@code room} for this node's router: answered with {@link Claimed}, or failed
+   * when the store cannot be reached.
+   */
+  record Claim(String room) implements Persist {
     @Override
     public void write(Wire.Writer out) {
+      out.str(room);
     }
 
-    public static LastSeqs read(Wire.Reader in) {
-      return new LastSeqs();
+    public static Claim read(Wire.Reader in) {
+      return new Claim(in.str());
     }
   }
 
   /**
-   * Where each room's numbering continues: {@code byRoom} for the rooms ever stored, {@code others} for
-   * any other room (0, unless numbers may have been given out that the store never saw).
+   * The answer to {@link Claim}: the room's new {@code epoch} and the latest sequence number given out in it
+   * that the store knows of (stored, waiting to be, or given to events that could not be stored).
    */
-  record Seqs(Map<String, Long> byRoom, long others) implements Persist {
-    public Seqs {
-      byRoom = Map.copyOf(byRoom);
-    }
-
+  record Claimed(String room, long epoch, long lastSeq) implements Persist {
     @Override
     public void write(Wire.Writer out) {
-      out.i32(byRoom.size());
-      byRoom.forEach((room, seq) -> out.str(room).i64(seq));
-      out.i64(others);
+      out.str(room).i64(epoch).i64(lastSeq);
     }
 
-    public static Seqs read(Wire.Reader in) {
-      int n = in.i32();
-      Map<String, Long> byRoom = new HashMap<>(n);
-      for (int i = 0; i < n; i++) {
-        byRoom.put(in.str(), in.i64());
-      }
-      return new Seqs(byRoom, in.i64());
+    public static Claimed read(Wire.Reader in) {
+      return new Claimed(in.str(), in.i64(), in.i64());
     }
   }
 

@@ -154,6 +154,42 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
+  /** The sessions held by the router of {@code node} (cluster node {@code clusterId}), as of {@code version}. */
+  record Directory(String node, String clusterId, long version, List<Member> sessions) implements Reply {
+    public Directory {
+      sessions = List.copyOf(sessions);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(node).str(clusterId).i64(version);
+      Member.writeAll(out, sessions);
+    }
+
+    public static Directory read(Wire.Reader in) {
+      return new Directory(in.str(), in.str(), in.i64(), Member.readAll(in));
+    }
+  }
+
+  /**
+   * Where a router that gave up numbering a room got to: its {@code epoch} and latest {@code seq}, and the
+   * {@code nodes} it sent the room's events to; or {@code held} false if it was not numbering the room.
+   */
+  record Released(boolean held, long epoch, long seq, List<String> nodes) implements Reply {
+    public Released {
+      nodes = List.copyOf(nodes);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.bool(held).i64(epoch).i64(seq).strs(nodes);
+    }
+
+    public static Released read(Wire.Reader in) {
+      return new Released(in.bool(), in.i64(), in.i64(), in.strs());
+    }
+  }
+
   /** One line of a {@link RoomList}. */
   record RoomInfo(String name, int members) {
   }

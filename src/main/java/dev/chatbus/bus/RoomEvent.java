@@ -13,9 +13,13 @@ package dev.chatbus.bus;
  * @param from          the name of that session's user
  * @param text          the message text for {@code MESSAGE}/{@code ACTION}, the new name for {@code RENAME},
  *                      the reason (or null) for {@code LEAVE}, null for {@code JOIN}
+ * @param epoch         the room's epoch: it goes up each time the room gets a new ordering point (another
+ *                      node took it over, or its node restarted). Within an epoch the seqs are consecutive;
+ *                      across a new epoch they continue from what the store holds, so a seq seen live in an
+ *                      earlier epoch but never stored may stand for another event in the new one.
  */
 public record RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from,
-                        String text) implements Wire.Writable {
+                        String text, long epoch) implements Wire.Writable {
 
   /** The kinds of room events. The ordinal is the wire form: append only. */
   public enum Kind {
@@ -30,10 +34,10 @@ public record RoomEvent(Kind kind, String room, long seq, String id, long ts, lo
 
   @Override
   public void write(Wire.Writer out) {
-    out.u8(kind.ordinal()).str(room).i64(seq).str(id).i64(ts).i64(senderSession).str(from).str(text);
+    out.u8(kind.ordinal()).str(room).i64(seq).str(id).i64(ts).i64(senderSession).str(from).str(text).i64(epoch);
   }
 
   public static RoomEvent read(Wire.Reader in) {
-    return new RoomEvent(Kind.ofOrdinal(in.u8()), in.str(), in.i64(), in.str(), in.i64(), in.i64(), in.str(), in.str());
+    return new RoomEvent(Kind.ofOrdinal(in.u8()), in.str(), in.i64(), in.str(), in.i64(), in.i64(), in.str(), in.str(), in.i64());
   }
 }

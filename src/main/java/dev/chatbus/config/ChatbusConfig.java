@@ -22,9 +22,10 @@ import java.util.regex.Pattern;
  * @param history       what clients are shown of the past
  * @param persistence   where and how events are stored
  * @param shutdownGrace how long a graceful shutdown lets clients' queued lines drain (and the store catch up)
+ * @param cluster       whether and how the node joins a cluster
  */
 public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits, History history,
-                            Persistence persistence, Duration shutdownGrace) {
+                            Persistence persistence, Duration shutdownGrace, Cluster cluster) {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._-]{0,64}");
 
@@ -44,6 +45,20 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
    *                     they are neither sent to the members nor kept in its history
    */
   public record Rooms(String defaultRoom, int maxPerClient, int announceUpTo) {
+  }
+
+  /**
+   * @param enabled       whether the node joins a cluster (as the launcher's {@code -cluster} does)
+   * @param name          the cluster's name: only nodes with the same name form one network
+   * @param members       where to look for other nodes: addresses, optionally with a port or a range
+   *                      ({@code 10.0.0.5}, {@code 10.0.0.5:5702}, {@code 10.0.0.5-9})
+   * @param iface         the local interface Hazelcast binds to (an address, wildcards allowed), or empty
+   *                      for any
+   * @param port          Hazelcast's port; the next ones are tried when it is taken
+   * @param discoverEvery how often a router looks for routers it has not met yet
+   */
+  public record Cluster(boolean enabled, String name, List<String> members, String iface, int port,
+                        Duration discoverEvery) {
   }
 
   /**
@@ -136,7 +151,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
 
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, rooms, limits, history, persistence, shutdownGrace);
+    return new ChatbusConfig(name, tcp, rooms, limits, history, persistence, shutdownGrace, cluster);
   }
 
   /** Like {@link #parse(JsonObject, JsonObject)} without environment variables or system properties. */
@@ -196,8 +211,25 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       s.integer("history.maxPerRequest", 1000, 1, 100_000));
     Persistence persistence = persistence(s);
     Duration grace = s.duration("shutdown.grace", Duration.ofSeconds(10), Duration.ZERO);
+    Cluster cluster = new Cluster(
+      s.bool("cluster.enabled", false),
+      s.string("cluster.name", "chatbus"),
+      s.list("cluster.members", List.of("127.0.0.1")),
+      s.string("cluster.interface", ""),
+      s.integer("cluster.port", 5701, 1, 65535),
+      s.duration("cluster.discoverEvery", Duration.ofSeconds(2), Duration.ofMillis(10)));
+    if (cluster.name().isBlank()) {
+      throw new ConfigException("cluster.name: must not be empty");
+    }
+    if (cluster.members().isEmpty()) {
+      throw new ConfigException("cluster.members: list at least one address to look for other nodes at");
+    }
+    if (cluster.enabled() && persistence.store() == Store.EMBEDDED) {
+      throw new ConfigException("persistence.store: the nodes of a cluster share one history, so a cluster needs "
+        + "postgresql (or none), got embedded");
+    }
     s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
-    return new ChatbusConfig(nodeName, tcp, rooms, limits, history, persistence, grace);
+    return new ChatbusConfig(nodeName, tcp, rooms, limits, history, persistence, grace, cluster);
   }
 
   private static Persistence persistence(Settings s) {

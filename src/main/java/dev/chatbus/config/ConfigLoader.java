@@ -7,7 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Loads the {@link ChatbusConfig} of a node through vertx-config.
@@ -43,6 +46,33 @@ public final class ConfigLoader {
       .compose(config -> config.nodeName().isEmpty()
         ? vertx.executeBlocking(ConfigLoader::hostName).map(config::withNodeName)
         : Future.succeededFuture(config));
+  }
+
+  /**
+   * The same layers read at once, without Vert.x: for the launcher, which must know before Vert.x starts
+   * whether the node joins a cluster.
+   *
+   * @param deploymentConfig the launcher's {@code -conf}, or null
+   * @throws ConfigException naming the key when a value is invalid, or the file when it cannot be read
+   */
+  public static ChatbusConfig loadNow(JsonObject deploymentConfig) {
+    String path = System.getProperty(PATH_PROPERTY, System.getenv(PATH_ENV));
+    Path file = Path.of(path == null ? DEFAULT_PATH : path);
+    JsonObject settings = new JsonObject();
+    if (path != null || Files.isRegularFile(file)) {
+      try {
+        settings = new JsonObject(Files.readString(file));
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException(file + " cannot be read: " + e.getMessage());
+      }
+    }
+    if (deploymentConfig != null) {
+      settings.mergeIn(deploymentConfig, true);
+    }
+    JsonObject overrides = new JsonObject();
+    System.getenv().forEach(overrides::put);
+    System.getProperties().forEach((k, v) -> overrides.put(k.toString(), v.toString()));
+    return ChatbusConfig.parse(settings, overrides);
   }
 
   /** The stores merged in order, each overriding the one before. */

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 /**
  * The rooms that have members on one edge instance, and the fan-out of their events.
  * <p>
- * Each room in use has one event-bus consumer on {@link Addresses#room} for the whole instance, never
- * one per connection. An event is rendered at most once per protocol and the same bytes are copied to
+ * Each room in use has one local event-bus consumer on {@link Addresses#room} for the whole instance,
+ * never one per connection. An event is rendered at most once per protocol and the same bytes are copied to
  * every member. A room's consumer is registered before its first member's join is sent to the router,
  * so no event after the join can be missed; it is unregistered when the last member leaves.
  */
@@ -39,6 +39,8 @@ final class LocalRooms {
      */
     final Set<Connection> members = new LinkedHashSet<>();
     private final MessageConsumer<RoomEvent> consumer;
+    /** The latest epoch of the room seen here. */
+    private long epoch;
 
     private Room(String name, MessageConsumer<RoomEvent> consumer) {
       this.name = name;
@@ -76,7 +78,8 @@ final class LocalRooms {
   Room enter(String room, Connection c) {
     Room r = rooms.get(room);
     if (r == null) {
-      Room created = new Room(room, bus.consumer(Addresses.room(room)));
+      // Local: the room's owner sends its events to every node with members, which publishes them here.
+      Room created = new Room(room, bus.localConsumer(Addresses.room(room)));
       created.consumer.handler(msg -> fanOut(created, msg.body()));
       rooms.put(room, created);
       r = created;
@@ -106,6 +109,12 @@ final class LocalRooms {
     if (node.stopping() && event.kind() == RoomEvent.Kind.LEAVE && SHUTDOWN_LEAVE.equals(event.text())) {
       return;
     }
+    // While the owner of a room changes, the old one may still publish an event after the new one's first:
+    // once a newer epoch is seen, older ones are not shown, so every member keeps one order.
+    if (event.epoch() < r.epoch) {
+      return;
+    }
+    r.epoch = event.epoch();
     long now = System.nanoTime();
     try {
       for (Connection c : r.members) {

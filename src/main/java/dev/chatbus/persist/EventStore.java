@@ -32,17 +32,12 @@ public interface EventStore extends AutoCloseable {
   /** The smallest sequence number still stored for {@code room}, or {@link Long#MAX_VALUE} if none is. */
   long firstSeq(String room) throws SQLException;
 
-  /** The latest sequence number of every room ever stored. */
-  Map<String, Long> lastSeqs() throws SQLException;
-
   /**
-   * Records that {@code node} is running, and returns whether its previous run ended cleanly (with
-   * everything it numbered stored); true for a node's first run.
+   * Takes up the numbering of {@code room}: raises its epoch by one and returns the new epoch with the
+   * room's latest stored sequence number (epoch 1 and seq 0 for a room never seen). Atomic across nodes
+   * sharing the store.
    */
-  boolean startRun(String node) throws SQLException;
-
-  /** Records that {@code node} stopped with everything it numbered stored. */
-  void endRunCleanly(String node) throws SQLException;
+  Persist.Claimed claim(String room) throws SQLException;
 
   /**
    * Removes the events of {@code rooms} beyond each one's newest {@code keepPerRoom} (0 keeps all), and

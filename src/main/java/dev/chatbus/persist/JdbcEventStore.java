@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class JdbcEventStore implements EventStore {
 
-  private static final String COLUMNS = "room, seq, id, kind, sender, body, ts";
+  private static final String COLUMNS = "room, seq, id, kind, sender, body, ts, epoch";
   private static final RoomEvent.Kind[] KINDS = RoomEvent.Kind.values();
 
   private final HikariDataSource dataSource;
@@ -113,7 +113,7 @@ public final class JdbcEventStore implements EventStore {
   // ON CONFLICT DO NOTHING: a batch written again after an unconfirmed commit changes nothing.
   private static void insertEvents(Connection c, List<Persist.Batch> batches) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_event (" + COLUMNS + ", node, chat) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       int rows = 0;
       for (Persist.Batch b : batches) {
         for (RoomEvent e : b.events()) {
@@ -124,8 +124,9 @@ public final class JdbcEventStore implements EventStore {
           ps.setString(5, e.from());
           ps.setString(6, e.text());
           ps.setLong(7, e.ts());
-          ps.setString(8, b.node());
-          ps.setBoolean(9, e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION);
+          ps.setLong(8, e.epoch());
+          ps.setString(9, b.node());
+          ps.setBoolean(10, e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION);
           ps.addBatch();
           rows++;
         }
@@ -173,7 +174,8 @@ public final class JdbcEventStore implements EventStore {
       for (Map.Entry<String, Long> e : latest.entrySet()) {
         update.setLong(1, e.getValue());
         update.setString(2, e.getKey());
-        // A room's events are only ever written by the one worker that owns it, so this cannot race.
+        // A room's events are written by the worker of the node that owns it; a new owner's first write
+        // follows its claim, which created the row.
         if (update.executeUpdate() == 0) {
           insert.setString(1, e.getKey());
           insert.setLong(2, e.getValue());
@@ -197,7 +199,7 @@ public final class JdbcEventStore implements EventStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           events.add(new RoomEvent(KINDS[rs.getShort(4)], rs.getString(1), rs.getLong(2), Long.toString(rs.getLong(3)),
-            rs.getLong(7), 0, rs.getString(5), rs.getString(6)));
+            rs.getLong(7), 0, rs.getString(5), rs.getString(6), rs.getLong(8)));
         }
       }
     }
@@ -221,52 +223,38 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public Map<String, Long> lastSeqs() throws SQLException {
-    Map<String, Long> seqs = new HashMap<>();
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("SELECT room, last_seq FROM room_state");
-         ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        seqs.put(rs.getString(1), rs.getLong(2));
-      }
-    }
-    return seqs;
-  }
-
-  @Override
-  public boolean startRun(String node) throws SQLException {
+  public Persist.Claimed claim(String room) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      Boolean clean = null;
-      try (PreparedStatement ps = c.prepareStatement("SELECT clean FROM node_state WHERE node = ?")) {
-        ps.setString(1, node);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            clean = rs.getBoolean(1);
+      c.setAutoCommit(false);
+      try {
+        // The row first (two nodes claiming a new room at once both get here), then the row locked.
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_state (room, last_seq, epoch) VALUES (?, 0, 0) "
+          + "ON CONFLICT DO NOTHING")) {
+          ps.setString(1, room);
+          ps.executeUpdate();
+        }
+        Persist.Claimed claimed;
+        try (PreparedStatement ps = c.prepareStatement("SELECT epoch, last_seq FROM room_state WHERE room = ? FOR UPDATE")) {
+          ps.setString(1, room);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            claimed = new Persist.Claimed(room, rs.getLong(1) + 1, rs.getLong(2));
           }
         }
-      }
-      setClean(c, node, false, clean != null);
-      return clean == null || clean;
-    }
-  }
-
-  @Override
-  public void endRunCleanly(String node) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      setClean(c, node, true, true);
-    }
-  }
-
-  private void setClean(Connection c, String node, boolean clean, boolean exists) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(exists ? "UPDATE node_state SET clean = ? WHERE node = ?"
-      : "INSERT INTO node_state (clean, node) VALUES (?, ?)")) {
-      ps.setBoolean(1, clean);
-      ps.setString(2, node);
-      ps.executeUpdate();
-    }
-    if (syncAfterCommit) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CHECKPOINT SYNC");
+        try (PreparedStatement ps = c.prepareStatement("UPDATE room_state SET epoch = ? WHERE room = ?")) {
+          ps.setLong(1, claimed.epoch());
+          ps.setString(2, room);
+          ps.executeUpdate();
+        }
+        c.commit();
+        return claimed;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailed) {
+          e.addSuppressed(rollbackFailed);
+        }
+        throw e;
       }
     }
   }

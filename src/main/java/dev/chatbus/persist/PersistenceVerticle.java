@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * state needs no locks.
  * <p>
  * Consumes {@link Persist} messages from its node's router on {@link Addresses#persist}: batches to store,
- * history queries, and the rooms' latest sequence numbers at start-up. Sends a {@link Command.Persisted}
+ * history queries, and claims of rooms' numbering. Sends a {@link Command.Persisted}
  * to the router for every batch, once committed or when it had to be dropped.
  * <p>
  * Batches that arrive while a write is under way are committed together in the next one. When the store
@@ -46,9 +46,10 @@ import java.util.function.Supplier;
  * Writing resumes by itself when the store is back. A periodic timer prunes the store to the retention
  * limits.
  * <p>
- * Sequence numbers are never given out twice: the numbers of dropped events are recorded with the next
- * write, and a run that did not end with everything stored (a crash, a store that never came back) makes
- * the next run's rooms start past every number the router could have given out unstored.
+ * The numbers of dropped events are recorded with the next write, so that a room's numbering never goes
+ * back over them. A router takes up a room's numbering with a {@link Persist.Claim}: a new epoch, on from
+ * the latest number known here. Numbers given out live but never stored (a crash) may come again in
+ * the new epoch.
  * <p>
  * {@code stop()} writes everything still waiting, trying until the shutdown grace period is over, then
  * closes the store.
@@ -77,7 +78,6 @@ public final class PersistenceVerticle extends VerticleBase {
   private long retryTimer = -1;
   private long retryDelay;
   private boolean failing;
-  private boolean cleanStart;
   private long retentionTimer;
 
   /**
@@ -93,13 +93,7 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = opener.get();
-    try {
-      cleanStart = store.startRun(node);
-    } catch (SQLException e) {
-      store.close();
-      throw new StoreException(store + " cannot be written: " + e.getMessage(), e);
-    }
-    log.info("history in {}{}", store, cleanStart ? "" : "; the last run did not end cleanly, room numbers skip ahead");
+    log.info("history in {}", store);
     bus = vertx.eventBus();
     router = Addresses.router(node);
     retryDelay = config.retryFirst().toMillis();
@@ -114,8 +108,8 @@ public final class PersistenceVerticle extends VerticleBase {
       take((Persist.Batch) p);
     } else if (p instanceof Persist.Query) {
       answer(msg, (Persist.Query) p);
-    } else if (p instanceof Persist.LastSeqs) {
-      lastSeqs(msg);
+    } else if (p instanceof Persist.Claim) {
+      claim(msg, ((Persist.Claim) p).room());
     } else if (p instanceof Persist.Sync) {
       msg.reply(p);
     } else {
@@ -286,18 +280,28 @@ public final class PersistenceVerticle extends VerticleBase {
   }
 
   /**
-   * The rooms' latest numbers for the router's start. After a run that did not end cleanly, the router
-   * may have given out numbers that never reached the store (at most what its outbox and this buffer
-   * hold): every room, known or new, starts past them.
+   * A new epoch of {@code room} for the router, numbering on from the latest number given out: stored,
+   * waiting here, or given to events dropped unstored. Refused while the store is failing, since the epoch
+   * must be recorded there.
    */
-  private void lastSeqs(Message<Persist> msg) {
+  private void claim(Message<Persist> msg, String room) {
+    if (failing) {
+      msg.fail(ErrorCode.INTERNAL.code(), store + " is unavailable");
+      return;
+    }
     try {
-      long skip = cleanStart ? 0 : (long) config.batchMaxEvents() + config.bufferMaxEvents();
-      Map<String, Long> seqs = store.lastSeqs();
-      seqs.replaceAll((room, seq) -> seq + skip);
-      msg.reply(new Persist.Seqs(seqs, skip));
+      Persist.Claimed claimed = store.claim(room);
+      long last = Math.max(claimed.lastSeq(), lost.getOrDefault(room, 0L));
+      for (Persist.Batch b : waiting) {
+        for (RoomEvent e : b.events()) {
+          if (e.room().equals(room)) {
+            last = Math.max(last, e.seq());
+          }
+        }
+      }
+      msg.reply(new Persist.Claimed(room, claimed.epoch(), last));
     } catch (SQLException | RuntimeException e) {
-      msg.fail(ErrorCode.INTERNAL.code(), store + " cannot be read: " + e.getMessage());
+      msg.fail(ErrorCode.INTERNAL.code(), store + " cannot be written: " + e.getMessage());
     }
   }
 
@@ -328,8 +332,7 @@ public final class PersistenceVerticle extends VerticleBase {
 
   /**
    * Writes what is waiting, again and again if the store fails, until it is written or {@code deadline}
-   * passes; the last attempt is made at the deadline. A run that ends with everything written is marked
-   * clean.
+   * passes; the last attempt is made at the deadline.
    */
   private void flushUntil(long deadline, Promise<Void> done) {
     if (retryTimer >= 0) {
@@ -337,11 +340,6 @@ public final class PersistenceVerticle extends VerticleBase {
       retryTimer = -1;
     }
     if (write(false)) {
-      try {
-        store.endRunCleanly(node);
-      } catch (SQLException | RuntimeException e) {
-        log.warn("{}: could not record the clean stop: {}", store, e.getMessage());
-      }
       done.complete();
       return;
     }

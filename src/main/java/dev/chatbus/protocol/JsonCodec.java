@@ -180,7 +180,7 @@ public final class JsonCodec implements ClientCodec {
       default:
         throw new IllegalArgumentException("unknown event kind " + e.kind());
     }
-    return o.put("id", e.id()).put("seq", e.seq()).put("ts", e.ts());
+    return o.put("id", e.id()).put("seq", e.seq()).put("epoch", e.epoch()).put("ts", e.ts());
   }
 
   @Override

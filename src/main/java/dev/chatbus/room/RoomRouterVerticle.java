@@ -3,19 +3,29 @@ package dev.chatbus.room;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.Command;
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.cluster.Membership;
+import dev.chatbus.cluster.NameRegistry;
+import dev.chatbus.cluster.Ring;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.Names;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,45 +33,74 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The room router: the one ordering point of a node's rooms. Single instance, event-loop threaded; its
- * state is touched only by its own consumer.
+ * The room router of a node: the home of the node's sessions, and the one ordering point of the rooms
+ * the node owns. Single instance, event-loop threaded; its state is touched only by its own consumer.
  * <p>
  * Consumes {@link Command}s on {@link Addresses#router}, in arrival order, and answers each with a
- * {@link Reply} or a failure carrying an {@link ErrorCode}. Owns the name registry, room membership,
- * message ids and per-room sequence numbers. Publishes every {@link RoomEvent} of a room on
- * {@link Addresses#room}, in sequence order, and sends {@link PrivateMessage}s to the recipient's edge.
- * Every event goes to the persistence worker too ({@link Outbox}); live delivery never waits for it, but
- * a durable acknowledgement does. History requests go to the worker after the events before them.
+ * {@link Reply} or a failure carrying an {@link ErrorCode}.
+ * <ul>
+ *   <li><b>Home.</b> The node's edges send their clients' commands here. The router registers names (in
+ *   the cluster's {@link NameRegistry} when clustered), keeps its sessions' rooms, tells every other
+ *   router of each change ({@link Command.Update}, {@link Command.Gone}), sends private messages to the
+ *   recipient's edge, and passes what concerns a room to the room's owner. It answers {@code who} and
+ *   {@code rooms} from its {@link Directory} of the whole network.</li>
+ *   <li><b>Owner.</b> Each room is owned by one router of the network ({@link Ring}). The owner gives
+ *   the room's events their ids, epoch and sequence numbers, publishes them on {@link Addresses#room}
+ *   and hands them to its persistence worker ({@link Outbox}): every member on every node sees one
+ *   order. Before numbering a room it takes the numbering up ({@link Command.Release} to every other
+ *   router, and a {@link Persist.Claim} of a new epoch in the store).</li>
+ * </ul>
+ * A router joining the network says {@link Command.Hello} to the others, which answer with their
+ * sessions. When a node leaves (a {@link Command.Bye}, or Hazelcast finds it dead), its rooms move to
+ * their new owners, and the owners of its users' rooms announce that they left.
  * <p>
- * At start it loads each room's latest stored sequence number, so numbering continues across restarts.
- * {@code stop()} runs after the edges have stopped: it sends the last batch and completes once the
- * worker has taken it.
+ * {@code stop()} runs after the edges have stopped: it says goodbye to the other routers, sends the last
+ * batch and completes once the worker has taken it.
  */
 public final class RoomRouterVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(RoomRouterVerticle.class);
+  /** How long a router waits for another to answer a hello or a release: it is alive, or it is skipped. */
+  private static final DeliveryOptions PEER = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(5).toMillis());
+  /** A durable acknowledgement waits for the store, so a forwarded one waits as long as the edge does. */
+  private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
+  private static final DeliveryOptions PROMPT = new DeliveryOptions();
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final String node;
   private final ChatbusConfig.Rooms config;
   private final ChatbusConfig.Persistence persistence;
+  private final Duration discoverEvery;
   private final MessageIds ids;
-  private final Map<Long, Session> sessions = new HashMap<>();
-  private final Map<String, Session> byName = new HashMap<>();
-  private final Map<String, Room> rooms = new HashMap<>();
-  /** The latest sequence number of each room without members, so that a room never numbers an event twice. */
-  private final Map<String, Long> idleSeqs = new HashMap<>();
-  /** Where the numbering of a room the store has never seen starts. */
-  private long newRoomSeq;
+  private final Directory directory = new Directory();
+  /** The rooms this router numbers. */
+  private final Map<String, OwnedRoom> held = new HashMap<>();
+  /** Rooms whose numbering is being taken up, with the commands waiting for it. */
+  private final Map<String, Future<OwnedRoom>> opening = new HashMap<>();
+  /** Sessions whose login waits for the name registry. */
+  private final Map<Long, String> loggingIn = new HashMap<>();
+  /** The cluster node id of each router in the ring, by node name. */
+  private final Map<String, String> clusterIds = new HashMap<>();
+  private Ring ring;
+  /** The version of this node's sessions in the directory: one more with each change told to the others. */
+  private long version;
   private EventBus bus;
   private Outbox outbox;
+  private Membership membership;
+  private NameRegistry names;
+  private AsyncMap<String, String> routers;
+  private long discoverTimer = -1;
 
   /**
-   * @param nodeTag the bits that keep this node's message ids apart from other nodes'
+   * @param nodeTag       the bits that keep this node's message ids apart from other nodes'
+   * @param discoverEvery how often a clustered router looks for routers it has not met
    */
-  public RoomRouterVerticle(String node, ChatbusConfig.Rooms config, ChatbusConfig.Persistence persistence, int nodeTag) {
+  public RoomRouterVerticle(String node, ChatbusConfig.Rooms config, ChatbusConfig.Persistence persistence, int nodeTag,
+                            Duration discoverEvery) {
     this.node = node;
     this.config = config;
     this.persistence = persistence;
+    this.discoverEvery = discoverEvery;
     this.ids = new MessageIds(nodeTag);
   }
 
@@ -69,24 +108,180 @@ public final class RoomRouterVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     outbox = new Outbox(vertx, node, persistence);
-    Future<Void> seqs = outbox.storing()
-      ? bus.<Persist.Seqs>request(Addresses.persist(node), new Persist.LastSeqs())
-        .map(reply -> {
-          idleSeqs.putAll(reply.body().byRoom());
-          newRoomSeq = reply.body().others();
-          return null;
-        })
-      : Future.succeededFuture();
-    return seqs.compose(v -> bus.consumer(Addresses.router(node), this::onCommand).completion());
+    membership = Membership.of(vertx);
+    ring = Ring.of(node);
+    clusterIds.put(node, membership.self());
+    directory.replace(node, 0, List.of());
+    Future<?> ready = NameRegistry.of(vertx, membership)
+      .compose(n -> {
+        names = n;
+        return Future.all(bus.consumer(Addresses.router(node), this::onCommand).completion(),
+          bus.<RoomEvent>consumer(Addresses.deliver(node), msg -> bus.publish(Addresses.room(msg.body().room()), msg.body(), LOCAL))
+            .completion());
+      });
+    return vertx.isClustered() ? ready.compose(v -> joinNetwork()) : ready;
   }
 
   @Override
   public Future<?> stop() {
-    return outbox.drain().recover(err -> {
+    if (discoverTimer >= 0) {
+      vertx.cancelTimer(discoverTimer);
+    }
+    // The others stop sending here first; a release asked of this router until it has stopped still gets
+    // the exact numbers, and after that the store has them all.
+    for (String other : ring.nodes()) {
+      if (!other.equals(node)) {
+        bus.send(Addresses.router(other), new Command.Bye(node));
+      }
+    }
+    Future<?> unlisted = routers == null ? Future.succeededFuture() : routers.removeIfPresent(node, membership.self());
+    return unlisted.transform(ar -> outbox.drain()).recover(err -> {
       log.warn("the last events may not have reached the store: {}", err.getMessage());
       return Future.succeededFuture();
     });
   }
+
+  // ----- the network of routers
+
+  /**
+   * Lists this router under its node name (which must not be a running node's) and meets every router
+   * listed; then keeps looking, in case one was starting while this one looked.
+   */
+  private Future<?> joinNetwork() {
+    membership.onLeft(id -> context.runOnContext(v -> nodeLeft(id)));
+    String self = membership.self();
+    return vertx.sharedData().<String, String>getAsyncMap("chatbus.routers")
+      .compose(map -> {
+        routers = map;
+        return map.putIfAbsent(node, self);
+      })
+      .compose(previous -> {
+        if (previous == null || previous.equals(self)) {
+          return Future.succeededFuture(true);
+        }
+        return membership.alive(previous) ? Future.succeededFuture(false) : routers.replaceIfPresent(node, previous, self);
+      })
+      .compose(listed -> listed ? discover()
+        : Future.failedFuture("the node name " + node + " is taken by a running node; give every node its own nodeName"))
+      .onSuccess(v -> discoverTimer = vertx.setPeriodic(discoverEvery.toMillis(), id -> discover()));
+  }
+
+  /** Says hello to every listed router not met yet; completes when each has answered or failed to. */
+  private Future<?> discover() {
+    return routers.entries().compose(listed -> {
+      List<Future<?>> hellos = new ArrayList<>();
+      listed.forEach((name, clusterId) -> {
+        if (name.equals(node) || ring.contains(name)) {
+          return;
+        }
+        if (membership.alive(clusterId)) {
+          hellos.add(hello(name));
+        } else {
+          routers.removeIfPresent(name, clusterId);
+        }
+      });
+      return Future.join(hellos);
+    });
+  }
+
+  private Future<?> hello(String other) {
+    Command.Hello hello = new Command.Hello(node, membership.self(), version, directory.sessionsOf(node));
+    return bus.<Reply>request(Addresses.router(other), hello, PEER)
+      .onSuccess(answer -> {
+        Reply.Directory d = (Reply.Directory) answer.body();
+        met(d.node(), d.clusterId(), d.version(), d.sessions());
+      })
+      .onFailure(err -> log.debug("router {} did not answer hello: {}", other, err.getMessage()));
+  }
+
+  private Reply onHello(Command.Hello h) {
+    met(h.node(), h.clusterId(), h.version(), h.sessions());
+    return new Reply.Directory(node, membership.self(), version, directory.sessionsOf(node));
+  }
+
+  /** Another router is up, with these sessions: it takes its share of the rooms from now on. */
+  private void met(String other, String clusterId, long otherVersion, List<Member> sessions) {
+    if (!membership.alive(clusterId)) {
+      return;
+    }
+    boolean isNew = !ring.contains(other);
+    clusterIds.put(other, clusterId);
+    ring = ring.with(other);
+    directory.replace(other, otherVersion, sessions);
+    if (isNew) {
+      log.info("router {} joined: the network is {}", other, ring);
+    }
+  }
+
+  private void nodeLeft(String clusterId) {
+    String name = null;
+    for (Map.Entry<String, String> e : clusterIds.entrySet()) {
+      if (e.getValue().equals(clusterId) && !e.getKey().equals(node)) {
+        name = e.getKey();
+      }
+    }
+    if (name != null) {
+      removeNode(name, "connection lost: " + name + " left the network");
+    }
+  }
+
+  /**
+   * {@code other} has gone: its rooms move to their new owners (each taken up when next used), and its
+   * users leave every room, announced by the rooms' owners: this router for the rooms it owns.
+   */
+  private void removeNode(String other, String reason) {
+    if (!ring.contains(other)) {
+      return;
+    }
+    ring = ring.without(other);
+    clusterIds.remove(other);
+    List<Member> gone = directory.drop(other);
+    for (OwnedRoom r : held.values()) {
+      r.dropNode(other);
+    }
+    log.info("router {} left with {} users: the network is {}", other, gone.size(), ring);
+    for (Member m : gone) {
+      for (String room : m.rooms()) {
+        if (ring.owner(room).equals(node)) {
+          toOwner(room, new Command.Exit(room, m.session(), m.name(), reason, true), true, null);
+        }
+      }
+    }
+  }
+
+  /** A change of another node's sessions; a gap in its versions means one was missed, so all are asked for again. */
+  private void onUpdate(String other, long otherVersion, Runnable apply) {
+    if (!ring.contains(other)) {
+      hello(other);
+      return;
+    }
+    long known = directory.version(other);
+    if (otherVersion <= known) {
+      return;
+    }
+    apply.run();
+    if (otherVersion != known + 1) {
+      hello(other);
+    }
+  }
+
+  /** Tells every other router that one of this node's sessions is new or has changed. */
+  private void publish(Member m) {
+    directory.put(node, ++version, m);
+    tellOthers(new Command.Update(node, version, m));
+  }
+
+  private void tellOthers(Command c) {
+    if (ring.size() > 1) {
+      for (String other : ring.nodes()) {
+        if (!other.equals(node)) {
+          bus.send(Addresses.router(other), c);
+        }
+      }
+    }
+  }
+
+  // ----- commands
 
   private void onCommand(Message<Command> msg) {
     Command cmd = msg.body();
@@ -96,129 +291,539 @@ public final class RoomRouterVerticle extends VerticleBase {
         msg.reply(reply);
       }
     } catch (Refusal r) {
-      refuse(cmd, msg, r);
+      refuse(cmd, msg, r.code, r.getMessage());
     } catch (RuntimeException e) {
       log.error("router failed on {}", cmd, e);
-      msg.fail(ErrorCode.INTERNAL.code(), "internal error");
+      if (msg.replyAddress() != null) {
+        msg.fail(ErrorCode.INTERNAL.code(), "internal error");
+      }
     } finally {
       outbox.added();
     }
   }
 
   /**
-   * Turns {@code cmd} down: as the answer to a request, or, for a command sent without waiting for one, as
-   * a {@link Reply.Refused} to the session's edge (a session the router does not know has gone anyway).
+   * Turns {@code cmd} down: as the answer to a request, or, for a message sent without waiting for one, as a
+   * {@link Reply.Refused} to the sender's edge (a session the router does not know has gone anyway).
    */
-  private void refuse(Command cmd, Message<Command> msg, Refusal r) {
-    if (msg.replyAddress() != null) {
-      msg.fail(r.code.code(), r.getMessage());
-    } else if (cmd instanceof Command.Say) {
-      Session s = sessions.get(((Command.Say) cmd).session());
-      if (s != null) {
-        bus.send(s.edge, new Reply.Refused(s.id, r.code.code(), r.getMessage()));
-      }
+  private void refuse(Command cmd, Message<Command> msg, ErrorCode code, String message) {
+    if (msg != null && msg.replyAddress() != null) {
+      msg.fail(code.code(), message);
+      return;
+    }
+    long session = cmd instanceof Command.Say ? ((Command.Say) cmd).session()
+      : cmd instanceof Command.Post ? ((Command.Post) cmd).session() : -1;
+    Member m = directory.session(session);
+    if (m != null) {
+      bus.send(m.edge(), new Reply.Refused(m.session(), code.code(), message));
     }
   }
 
   /** Carries out {@code cmd}; returns the reply, or null when there is none or it comes later. */
   private Reply handle(Command cmd, Message<Command> msg) {
     if (cmd instanceof Command.Say) {
-      return say((Command.Say) cmd, msg);
+      say((Command.Say) cmd, msg);
+    } else if (cmd instanceof Command.Post) {
+      Command.Post p = (Command.Post) cmd;
+      toOwner(p.room(), p, p.forwarded(), msg);
     } else if (cmd instanceof Command.Tell) {
       return tell((Command.Tell) cmd, msg);
     } else if (cmd instanceof Command.Persisted) {
       Command.Persisted p = (Command.Persisted) cmd;
       outbox.persisted(p.batch(), p.stored());
-      return null;
+    } else if (cmd instanceof Command.Update) {
+      Command.Update u = (Command.Update) cmd;
+      onUpdate(u.node(), u.version(), () -> directory.put(u.node(), u.version(), u.member()));
+    } else if (cmd instanceof Command.Gone) {
+      Command.Gone g = (Command.Gone) cmd;
+      onUpdate(g.node(), g.version(), () -> directory.remove(g.node(), g.version(), g.session()));
     } else if (cmd instanceof Command.History) {
       history((Command.History) cmd, msg);
-      return null;
+    } else if (cmd instanceof Command.RoomHistory) {
+      Command.RoomHistory h = (Command.RoomHistory) cmd;
+      toOwner(h.room(), h, h.forwarded(), msg);
     } else if (cmd instanceof Command.Login) {
-      return login((Command.Login) cmd);
+      login((Command.Login) cmd, msg);
     } else if (cmd instanceof Command.Join) {
-      return join((Command.Join) cmd);
+      join((Command.Join) cmd, msg);
+    } else if (cmd instanceof Command.Enter) {
+      Command.Enter e = (Command.Enter) cmd;
+      toOwner(e.room(), e, e.forwarded(), msg);
     } else if (cmd instanceof Command.Leave) {
-      return leave((Command.Leave) cmd);
+      leave((Command.Leave) cmd, msg);
+    } else if (cmd instanceof Command.Exit) {
+      Command.Exit e = (Command.Exit) cmd;
+      toOwner(e.room(), e, e.forwarded(), msg);
     } else if (cmd instanceof Command.Rename) {
-      return rename((Command.Rename) cmd);
+      rename((Command.Rename) cmd, msg);
+    } else if (cmd instanceof Command.RenameIn) {
+      Command.RenameIn r = (Command.RenameIn) cmd;
+      toOwner(r.room(), r, r.forwarded(), msg);
     } else if (cmd instanceof Command.Who) {
       return who((Command.Who) cmd);
     } else if (cmd instanceof Command.ListRooms) {
       return listRooms();
     } else if (cmd instanceof Command.Disconnect) {
       disconnect((Command.Disconnect) cmd);
-      return null;
+    } else if (cmd instanceof Command.Hello) {
+      return onHello((Command.Hello) cmd);
+    } else if (cmd instanceof Command.Release) {
+      return release((Command.Release) cmd);
+    } else if (cmd instanceof Command.Bye) {
+      removeNode(((Command.Bye) cmd).node(), "server shutting down");
+    } else {
+      throw new IllegalArgumentException("unknown command " + cmd);
     }
-    throw new IllegalArgumentException("unknown command " + cmd);
+    return null;
   }
 
-  private Reply login(Command.Login login) {
+  // ----- as the home of the node's sessions
+
+  private void login(Command.Login login, Message<Command> msg) {
     String problem = Names.nameProblem(login.name());
     if (problem != null) {
       throw new Refusal(ErrorCode.BAD_NAME, "invalid name: " + problem);
     }
     String room = room(login.room());
-    if (sessions.containsKey(login.session())) {
+    if (directory.session(login.session()) != null || loggingIn.containsKey(login.session())) {
       throw new Refusal(ErrorCode.BAD_REQUEST, "already logged in");
     }
     String key = Names.nameKey(login.name());
-    if (byName.containsKey(key)) {
+    if (directory.byName(login.name()) != null) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + login.name() + " is taken");
     }
-    Session s = new Session(login.session(), login.name(), login.edge(), login.remote());
-    sessions.put(s.id, s);
-    byName.put(key, s);
-    return new Reply.LoggedIn(s.name, enter(s, room));
+    long session = login.session();
+    loggingIn.put(session, login.name());
+    names.claim(key, membership.self(), session).onComplete(claimed -> {
+      boolean wanted = loggingIn.remove(session) != null;
+      if (claimed.failed()) {
+        log.warn("the name registry failed: {}", claimed.cause().getMessage());
+        msg.fail(ErrorCode.INTERNAL.code(), "the names cannot be checked right now; try again");
+      } else if (!claimed.result() || directory.byName(login.name()) != null) {
+        if (claimed.result()) {
+          names.release(key, membership.self(), session);
+        }
+        msg.fail(ErrorCode.NAME_TAKEN.code(), "the name " + login.name() + " is taken");
+      } else if (!wanted) {
+        names.release(key, membership.self(), session);
+        msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
+      } else {
+        Member m = new Member(session, login.name(), node, login.edge(), List.of());
+        publish(m);
+        enterRoom(m, room, false).onComplete(joined -> {
+          if (joined.succeeded()) {
+            msg.reply(new Reply.LoggedIn(m.name(), joined.result()));
+          } else {
+            disconnect(new Command.Disconnect(session, "login failed"));
+            fail(msg, joined.cause());
+          }
+        });
+      }
+    });
   }
 
-  private Reply join(Command.Join join) {
-    Session s = session(join.session());
+  private void join(Command.Join join, Message<Command> msg) {
+    Member m = session(join.session());
     String room = room(join.room());
-    Room existing = rooms.get(room);
-    if (existing != null && existing.members.containsKey(s.id)) {
-      return joined(existing, existing.seq());
+    if (m.rooms().contains(room)) {
+      reply(msg, enterRoom(m, room, true));
+      return;
     }
     String from = join.leave() == null ? null : room(join.leave());
-    if (from == null && s.rooms.size() >= config.maxPerClient()) {
+    if (from == null && m.rooms().size() >= config.maxPerClient()) {
       throw new Refusal(ErrorCode.TOO_MANY_ROOMS, "you are in " + config.maxPerClient() + " rooms already");
     }
-    if (from != null && s.rooms.contains(from)) {
-      exit(s, from, null);
-    }
-    return enter(s, room);
+    Future<?> left = from != null && m.rooms().contains(from) ? exitRoom(m, from, null) : Future.succeededFuture();
+    reply(msg, left.compose(v -> {
+      Member now = directory.session(m.session());
+      return now == null ? Future.failedFuture(new Refusal(ErrorCode.NOT_LOGGED_IN, "log in first")) : enterRoom(now, room, false);
+    }));
   }
 
-  private Reply leave(Command.Leave leave) {
-    Session s = session(leave.session());
+  private void leave(Command.Leave leave, Message<Command> msg) {
+    Member m = session(leave.session());
     String room = room(leave.room());
-    if (!s.rooms.contains(room)) {
+    if (!m.rooms().contains(room)) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + room);
     }
-    exit(s, room, null);
-    return new Reply.Left(room);
+    reply(msg, exitRoom(m, room, null).map(v -> new Reply.Left(room)));
   }
 
-  private Reply say(Command.Say say, Message<Command> msg) {
-    Session s = session(say.session());
-    Room room = rooms.get(say.room());
-    if (room == null || !room.members.containsKey(s.id)) {
+  /** Enters {@code room} at its owner, and (unless {@code again}) counts the session in once it has. */
+  private Future<Reply.Joined> enterRoom(Member m, String room, boolean again) {
+    return askOwner(room, new Command.Enter(room, m, again, false)).map(r -> {
+      Reply.Joined joined = (Reply.Joined) r;
+      Member now = directory.session(m.session());
+      if (now == null) {
+        // Gone while entering: the owner has counted it in, so it is counted out again.
+        toOwner(room, new Command.Exit(room, m.session(), m.name(), null, false), false, null);
+        throw new Refusal(ErrorCode.NOT_LOGGED_IN, "the session has ended");
+      }
+      if (!again) {
+        publish(now.in(room, true));
+      }
+      return joined;
+    });
+  }
+
+  /** Counts the session out of {@code room} here and everywhere, then has the owner announce it. */
+  private Future<Reply> exitRoom(Member m, String room, String reason) {
+    publish(m.in(room, false));
+    return askOwner(room, new Command.Exit(room, m.session(), m.name(), reason, false));
+  }
+
+  private void say(Command.Say say, Message<Command> msg) {
+    Member m = session(say.session());
+    if (!m.rooms().contains(say.room())) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + say.room());
     }
-    RoomEvent e = publish(room, say.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, s, say.text());
-    return acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), say.durable());
+    toOwner(say.room(), new Command.Post(say.room(), m.session(), m.name(), say.text(), say.action(), say.durable(), false),
+      false, msg);
   }
 
   private Reply tell(Command.Tell tell, Message<Command> msg) {
-    Session s = session(tell.session());
-    Session to = byName.get(Names.nameKey(tell.to()));
+    Member s = session(tell.session());
+    Member to = directory.byName(tell.to());
     if (to == null) {
       throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + tell.to());
     }
     long now = System.currentTimeMillis();
-    PrivateMessage pm = new PrivateMessage(to.id, to.name, s.id, s.name, tell.text(), tell.action(), ids.next(now), now);
-    bus.send(to.edge, pm);
+    PrivateMessage pm = new PrivateMessage(to.session(), to.name(), s.session(), s.name(), tell.text(), tell.action(),
+      ids.next(now), now);
+    bus.send(to.edge(), pm);
     outbox.add(pm);
     return acknowledge(msg, new Reply.Accepted(pm.id(), 0, now), tell.durable());
+  }
+
+  private void history(Command.History h, Message<Command> msg) {
+    session(h.session());
+    String room = room(h.room());
+    toOwner(room, new Command.RoomHistory(room, h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), false), false, msg);
+  }
+
+  private void rename(Command.Rename rename, Message<Command> msg) {
+    Member m = session(rename.session());
+    String problem = Names.nameProblem(rename.name());
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, "invalid name: " + problem);
+    }
+    String oldName = m.name();
+    if (oldName.equals(rename.name())) {
+      msg.reply(new Reply.Renamed(oldName));
+      return;
+    }
+    String oldKey = Names.nameKey(oldName);
+    String key = Names.nameKey(rename.name());
+    Member holder = directory.byName(rename.name());
+    if (holder != null && holder.session() != m.session()) {
+      throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
+    }
+    names.claim(key, membership.self(), m.session()).onComplete(claimed -> {
+      Member now = directory.session(m.session());
+      Member other = directory.byName(rename.name());
+      if (claimed.failed()) {
+        msg.fail(ErrorCode.INTERNAL.code(), "the names cannot be checked right now; try again");
+      } else if (!claimed.result() || (other != null && other.session() != m.session())) {
+        msg.fail(ErrorCode.NAME_TAKEN.code(), "the name " + rename.name() + " is taken");
+      } else if (now == null) {
+        names.release(key, membership.self(), m.session());
+        msg.fail(ErrorCode.NOT_LOGGED_IN.code(), "the session has ended");
+      } else {
+        if (!key.equals(oldKey)) {
+          names.release(oldKey, membership.self(), m.session());
+        }
+        publish(now.named(rename.name()));
+        for (String room : now.rooms()) {
+          toOwner(room, new Command.RenameIn(room, now.session(), now.name(), rename.name(), false), false, null);
+        }
+        msg.reply(new Reply.Renamed(rename.name()));
+      }
+    });
+  }
+
+  private Reply who(Command.Who who) {
+    String room = room(who.room());
+    int count = directory.count(room);
+    if (count == 0) {
+      throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no one is in #" + room);
+    }
+    return new Reply.Members(room, count, names(room, Reply.LIST_LIMIT, null));
+  }
+
+  private Reply listRooms() {
+    List<Reply.RoomInfo> list = new ArrayList<>();
+    directory.roomSizes().forEach((room, size) -> list.add(new Reply.RoomInfo(room, size)));
+    list.sort(Comparator.comparing(Reply.RoomInfo::name));
+    return new Reply.RoomList(list);
+  }
+
+  private void disconnect(Command.Disconnect d) {
+    if (loggingIn.remove(d.session()) != null) {
+      return;
+    }
+    Member m = directory.session(d.session());
+    if (m == null || !m.node().equals(node)) {
+      return;
+    }
+    directory.remove(node, ++version, m.session());
+    tellOthers(new Command.Gone(node, version, m.session()));
+    names.release(Names.nameKey(m.name()), membership.self(), m.session());
+    for (String room : m.rooms()) {
+      toOwner(room, new Command.Exit(room, m.session(), m.name(), d.reason(), false), false, null);
+    }
+  }
+
+  // ----- as the owner of rooms
+
+  /**
+   * Runs a room command at the room's owner: here when this router owns the room (or the command was
+   * passed on to it already), else at the owner's router, answering {@code msg} (if any) with its answer.
+   */
+  private void toOwner(String room, Command op, boolean forwarded, Message<Command> msg) {
+    String owner = ring.owner(room);
+    if (!forwarded && !owner.equals(node)) {
+      forward(owner, op, msg);
+      return;
+    }
+    OwnedRoom r = held.get(room);
+    if (r != null) {
+      apply(op, r, msg);
+      return;
+    }
+    open(room).onComplete(ar -> {
+      try {
+        if (ar.succeeded()) {
+          apply(op, ar.result(), msg);
+        } else {
+          refuse(op, msg, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
+        }
+      } catch (Refusal refusal) {
+        refuse(op, msg, refusal.code, refusal.getMessage());
+      } finally {
+        outbox.added();
+      }
+    });
+  }
+
+  /** {@link #toOwner} for the home's own use of the answer. */
+  private Future<Reply> askOwner(String room, Command op) {
+    String owner = ring.owner(room);
+    if (!owner.equals(node)) {
+      return bus.<Reply>request(Addresses.router(owner), op, PROMPT).map(Message::body);
+    }
+    OwnedRoom r = held.get(room);
+    Future<OwnedRoom> ready = r != null ? Future.succeededFuture(r) : open(room);
+    return ready.map(owned -> answer(op, owned));
+  }
+
+  private void forward(String owner, Command op, Message<Command> msg) {
+    Command passed = forwarded(op);
+    if (msg == null || msg.replyAddress() == null) {
+      bus.send(Addresses.router(owner), passed);
+      return;
+    }
+    boolean durable = op instanceof Command.Post && ((Command.Post) op).durable();
+    bus.<Reply>request(Addresses.router(owner), passed, durable ? DURABLE : PROMPT).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result().body());
+      } else {
+        fail(msg, ar.cause());
+      }
+    });
+  }
+
+  private static Command forwarded(Command op) {
+    if (op instanceof Command.Post) {
+      Command.Post p = (Command.Post) op;
+      return new Command.Post(p.room(), p.session(), p.name(), p.text(), p.action(), p.durable(), true);
+    } else if (op instanceof Command.Enter) {
+      Command.Enter e = (Command.Enter) op;
+      return new Command.Enter(e.room(), e.member(), e.again(), true);
+    } else if (op instanceof Command.Exit) {
+      Command.Exit e = (Command.Exit) op;
+      return new Command.Exit(e.room(), e.session(), e.name(), e.reason(), true);
+    } else if (op instanceof Command.RenameIn) {
+      Command.RenameIn r = (Command.RenameIn) op;
+      return new Command.RenameIn(r.room(), r.session(), r.oldName(), r.newName(), true);
+    } else if (op instanceof Command.RoomHistory) {
+      Command.RoomHistory h = (Command.RoomHistory) op;
+      return new Command.RoomHistory(h.room(), h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), true);
+    }
+    throw new IllegalArgumentException("not a room command: " + op);
+  }
+
+  /** Carries out a room command as the room's owner, answering {@code msg} when there is one. */
+  private void apply(Command op, OwnedRoom r, Message<Command> msg) {
+    if (op instanceof Command.Post) {
+      Command.Post p = (Command.Post) op;
+      RoomEvent e = publish(r, p.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, p.session(), p.name(), p.text());
+      if (msg != null && msg.replyAddress() != null) {
+        Reply reply = acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), p.durable());
+        if (reply != null) {
+          msg.reply(reply);
+        }
+      }
+    } else if (op instanceof Command.RoomHistory) {
+      roomHistory(r, (Command.RoomHistory) op, msg);
+    } else {
+      Reply reply = answer(op, r);
+      if (reply != null && msg != null && msg.replyAddress() != null) {
+        msg.reply(reply);
+      }
+    }
+  }
+
+  /** The room commands whose answer is known at once. */
+  private Reply answer(Command op, OwnedRoom r) {
+    if (op instanceof Command.Enter) {
+      return enter((Command.Enter) op, r);
+    } else if (op instanceof Command.Exit) {
+      Command.Exit e = (Command.Exit) op;
+      if (announced(r.name, e.session())) {
+        publish(r, RoomEvent.Kind.LEAVE, e.session(), e.name(), e.reason());
+      }
+      r.exit(e.session());
+      return new Reply.Left(r.name);
+    } else if (op instanceof Command.RenameIn) {
+      Command.RenameIn rn = (Command.RenameIn) op;
+      if (announced(r.name, rn.session())) {
+        publish(r, RoomEvent.Kind.RENAME, rn.session(), rn.oldName(), rn.newName());
+      }
+      return null;
+    }
+    throw new IllegalArgumentException("not a room command: " + op);
+  }
+
+  private Reply.Joined enter(Command.Enter e, OwnedRoom r) {
+    Member m = e.member();
+    // From now on the room's events go to the member's node too, including its own join.
+    r.enter(m.session(), m.node());
+    boolean counted = directory.isIn(r.name, m.session());
+    int count = directory.count(r.name) + (counted ? 0 : 1);
+    long seq = r.seq();
+    if (!e.again() && count <= config.announceUpTo()) {
+      seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), null).seq();
+    }
+    return new Reply.Joined(r.name, seq, count, names(r.name, Reply.LIST_LIMIT, counted ? null : m.name()));
+  }
+
+  /**
+   * True if joins, leaves and renames in {@code room}, counting {@code session} whether or not it is still
+   * counted in, are room events. In a larger room they would be most of the traffic, and everyone logging
+   * in at once would cost the square of the room's size; its members ask {@code who} instead.
+   */
+  private boolean announced(String room, long session) {
+    return directory.count(room) + (directory.isIn(room, session) ? 0 : 1) <= config.announceUpTo();
+  }
+
+  /** The names of the first {@code limit} members of {@code room} in the order they entered, and {@code plus}. */
+  private List<String> names(String room, int limit, String plus) {
+    List<String> list = new ArrayList<>();
+    for (Member m : directory.members(room)) {
+      if (list.size() == limit) {
+        break;
+      }
+      list.add(m.name());
+    }
+    if (plus != null && list.size() < limit) {
+      list.add(plus);
+    }
+    return list;
+  }
+
+  /** Asks the worker, after every event before this request, and answers with what it finds. */
+  private void roomHistory(OwnedRoom r, Command.RoomHistory h, Message<Command> msg) {
+    if (!outbox.storing()) {
+      msg.reply(new Reply.History(r.name, List.of(), r.seq() == 0));
+      return;
+    }
+    outbox.flush();
+    bus.<Reply>request(Addresses.persist(node), new Persist.Query(r.name, h.limit(), h.afterSeq(), h.beforeSeq(),
+        h.messagesOnly(), r.seq()))
+      .onSuccess(answer -> msg.reply(answer.body()))
+      .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "the history is not available right now"));
+  }
+
+  /**
+   * Takes up the numbering of {@code room}: every other router stops numbering it and says where it got to,
+   * and the store gives a new epoch. The commands that wait for it run in the order they came.
+   */
+  private Future<OwnedRoom> open(String room) {
+    Future<OwnedRoom> pending = opening.get(room);
+    if (pending != null) {
+      return pending;
+    }
+    List<Future<Reply.Released>> released = new ArrayList<>();
+    for (String other : ring.nodes()) {
+      if (!other.equals(node)) {
+        released.add(bus.<Reply>request(Addresses.router(other), new Command.Release(room, node), PEER)
+          .map(answer -> (Reply.Released) answer.body())
+          .otherwise(new Reply.Released(false, 0, 0, List.of())));
+      }
+    }
+    Future<Persist.Claimed> claimed = outbox.storing()
+      ? bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room)).map(answer -> (Persist.Claimed) answer.body())
+      : Future.succeededFuture(new Persist.Claimed(room, 1, 0));
+    Promise<OwnedRoom> opened = Promise.promise();
+    opening.put(room, opened.future());
+    Future.join(claimed, Future.join(released)).onComplete(ar -> {
+      opening.remove(room);
+      if (claimed.failed()) {
+        log.warn("#{} cannot be opened: {}", room, claimed.cause().getMessage());
+        opened.fail(claimed.cause());
+        return;
+      }
+      long epoch = claimed.result().epoch();
+      long seq = claimed.result().lastSeq();
+      List<String> nodes = new ArrayList<>();
+      for (Future<Reply.Released> f : released) {
+        Reply.Released was = f.result();
+        if (was.held()) {
+          epoch = Math.max(epoch, was.epoch() + 1);
+          seq = Math.max(seq, was.seq());
+          nodes.addAll(was.nodes());
+        }
+      }
+      OwnedRoom r = new OwnedRoom(room, epoch, seq);
+      // The members as the directory knows them, and the nodes the last owner sent to, in case it knew of
+      // members whose news is still on its way here.
+      for (Member m : directory.members(room)) {
+        r.enter(m.session(), m.node());
+      }
+      for (String n : nodes) {
+        if (ring.contains(n)) {
+          r.alsoTo(n);
+        }
+      }
+      held.put(room, r);
+      log.debug("#{} numbered here from seq {} in epoch {}", room, seq, epoch);
+      opened.complete(r);
+    });
+    return opened.future();
+  }
+
+  /** Another router takes up {@code room}: stop numbering it, and say where it got to. */
+  private Reply release(Command.Release release) {
+    if (!ring.contains(release.node())) {
+      hello(release.node());
+    }
+    OwnedRoom r = held.remove(release.room());
+    if (r == null) {
+      return new Reply.Released(false, 0, 0, List.of());
+    }
+    outbox.flush();
+    return new Reply.Released(true, r.epoch, r.seq(), r.nodes());
+  }
+
+  private RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String text) {
+    long now = System.currentTimeMillis();
+    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch);
+    bus.publish(Addresses.room(room.name), e, LOCAL);
+    if (ring.size() > 1) {
+      room.sendToOtherNodes(node, e, bus);
+    }
+    outbox.add(e);
+    return e;
   }
 
   /** The reply now, or (durable) once what it acknowledges is stored. */
@@ -230,135 +835,37 @@ public final class RoomRouterVerticle extends VerticleBase {
     return null;
   }
 
-  /** Asks the worker, after every event before this request, and answers with what it finds. */
-  private void history(Command.History h, Message<Command> msg) {
-    session(h.session());
-    String name = room(h.room());
-    Room room = rooms.get(name);
-    long lastSeq = room != null ? room.seq() : idleSeqs.getOrDefault(name, 0L);
-    if (!outbox.storing()) {
-      msg.reply(new Reply.History(name, List.of(), lastSeq == 0));
-      return;
-    }
-    outbox.flush();
-    bus.<Reply>request(Addresses.persist(node), new Persist.Query(name, h.limit(), h.afterSeq(), h.beforeSeq(),
-        h.messagesOnly(), lastSeq))
-      .onSuccess(answer -> msg.reply(answer.body()))
-      .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "the history is not available right now"));
-  }
+  // ----- helpers
 
-  private Reply rename(Command.Rename rename) {
-    Session s = session(rename.session());
-    String problem = Names.nameProblem(rename.name());
-    if (problem != null) {
-      throw new Refusal(ErrorCode.BAD_NAME, "invalid name: " + problem);
-    }
-    String oldName = s.name;
-    if (oldName.equals(rename.name())) {
-      return new Reply.Renamed(oldName);
-    }
-    String key = Names.nameKey(rename.name());
-    Session holder = byName.get(key);
-    if (holder != null && holder != s) {
-      throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
-    }
-    byName.remove(Names.nameKey(oldName));
-    byName.put(key, s);
-    s.name = rename.name();
-    for (String r : s.rooms) {
-      Room room = rooms.get(r);
-      if (announced(room)) {
-        publish(room, RoomEvent.Kind.RENAME, s, oldName, s.name);
+  private void reply(Message<Command> msg, Future<? extends Reply> answer) {
+    answer.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        fail(msg, ar.cause());
       }
-    }
-    return new Reply.Renamed(s.name);
-  }
-
-  private Reply who(Command.Who who) {
-    String name = room(who.room());
-    Room room = rooms.get(name);
-    if (room == null) {
-      throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no one is in #" + name);
-    }
-    return new Reply.Members(name, room.members.size(), room.memberNames(Reply.LIST_LIMIT));
-  }
-
-  private Reply listRooms() {
-    List<Reply.RoomInfo> list = new ArrayList<>(rooms.size());
-    for (Room r : rooms.values()) {
-      list.add(new Reply.RoomInfo(r.name, r.members.size()));
-    }
-    list.sort(Comparator.comparing(Reply.RoomInfo::name));
-    return new Reply.RoomList(list);
-  }
-
-  private void disconnect(Command.Disconnect d) {
-    Session s = sessions.remove(d.session());
-    if (s == null) {
-      return;
-    }
-    byName.remove(Names.nameKey(s.name));
-    for (String room : new ArrayList<>(s.rooms)) {
-      exit(s, room, d.reason());
-    }
-  }
-
-  private Reply.Joined enter(Session s, String name) {
-    Room room = rooms.computeIfAbsent(name, n -> {
-      Long seq = idleSeqs.remove(n);
-      return new Room(n, seq == null ? newRoomSeq : seq);
     });
-    room.members.put(s.id, s);
-    s.rooms.add(name);
-    long seq = announced(room) ? publish(room, RoomEvent.Kind.JOIN, s, null).seq() : room.seq();
-    return joined(room, seq);
   }
 
-  /**
-   * True if joins, leaves and renames in {@code room} (counting the member who comes or goes) are room
-   * events. In a larger room they would be most of the traffic, and everyone logging in at once would cost
-   * the square of the room's size; its members ask {@code who} instead.
-   */
-  private boolean announced(Room room) {
-    return room.members.size() <= config.announceUpTo();
-  }
-
-  private static Reply.Joined joined(Room room, long seq) {
-    return new Reply.Joined(room.name, seq, room.members.size(), room.memberNames(Reply.LIST_LIMIT));
-  }
-
-  private void exit(Session s, String name, String reason) {
-    Room room = rooms.get(name);
-    boolean announce = announced(room);
-    room.members.remove(s.id);
-    s.rooms.remove(name);
-    if (announce) {
-      publish(room, RoomEvent.Kind.LEAVE, s, reason);
-    }
-    if (room.members.isEmpty()) {
-      rooms.remove(name);
-      idleSeqs.put(name, room.seq());
+  /** Fails {@code msg} with what went wrong: a refusal as it is, anything else as an internal error. */
+  private static void fail(Message<Command> msg, Throwable cause) {
+    if (cause instanceof Refusal) {
+      msg.fail(((Refusal) cause).code.code(), cause.getMessage());
+    } else if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      msg.fail(((ReplyException) cause).failureCode(), cause.getMessage());
+    } else {
+      log.warn("a room command failed: {}", cause.toString());
+      msg.fail(ErrorCode.INTERNAL.code(), "the server could not answer in time; try again");
     }
   }
 
-  private RoomEvent publish(Room room, RoomEvent.Kind kind, Session s, String text) {
-    return publish(room, kind, s, s.name, text);
-  }
-
-  private RoomEvent publish(Room room, RoomEvent.Kind kind, Session s, String from, String text) {
-    long now = System.currentTimeMillis();
-    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, s.id, from, text);
-    bus.publish(Addresses.room(room.name), e);
-    outbox.add(e);
-    return e;
-  }
-
-  private Session session(long id) {
-    Session s = sessions.get(id);
-    if (s == null) {
+  /** One of this node's sessions. */
+  private Member session(long id) {
+    Member m = directory.session(id);
+    if (m == null || !m.node().equals(node)) {
       throw new Refusal(ErrorCode.NOT_LOGGED_IN, "log in first");
     }
-    return s;
+    return m;
   }
 
   private static String room(String input) {
@@ -367,6 +874,66 @@ public final class RoomRouterVerticle extends VerticleBase {
       throw new Refusal(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(input));
     }
     return room;
+  }
+
+  /** A room this router numbers: its epoch, latest sequence number, and the nodes its members are on. */
+  private static final class OwnedRoom {
+    final String name;
+    final long epoch;
+    private long seq;
+    /** The node of each member, as its entering and leaving came here. */
+    private final Map<Long, String> members = new HashMap<>();
+    /** How many members each node has; a node the last owner sent to may be here with none. */
+    private final Map<String, Integer> nodes = new HashMap<>();
+
+    OwnedRoom(String name, long epoch, long seq) {
+      this.name = name;
+      this.epoch = epoch;
+      this.seq = seq;
+    }
+
+    void enter(long session, String node) {
+      if (members.put(session, node) == null) {
+        nodes.merge(node, 1, Integer::sum);
+      }
+    }
+
+    void exit(long session) {
+      String node = members.remove(session);
+      if (node != null && nodes.merge(node, -1, Integer::sum) <= 0) {
+        nodes.remove(node);
+      }
+    }
+
+    void alsoTo(String node) {
+      nodes.putIfAbsent(node, 0);
+    }
+
+    void dropNode(String node) {
+      nodes.remove(node);
+      members.values().removeIf(node::equals);
+    }
+
+    List<String> nodes() {
+      return new ArrayList<>(nodes.keySet());
+    }
+
+    /** Sends {@code e} to every node but {@code self} with members, for it to publish there. */
+    void sendToOtherNodes(String self, RoomEvent e, EventBus bus) {
+      for (String n : nodes.keySet()) {
+        if (!n.equals(self)) {
+          bus.send(Addresses.deliver(n), e);
+        }
+      }
+    }
+
+    long nextSeq() {
+      return ++seq;
+    }
+
+    long seq() {
+      return seq;
+    }
   }
 
   /** A command the router turns down, with what to tell the user. */

@@ -13,8 +13,8 @@ class BusCodecsTest {
 
   /** One example of every record that travels on the bus; null strings where the record allows them. */
   private static final List<Wire.Writable> EXAMPLES = List.of(
-    new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", 12, "252189310721671168", 1_795_816_217_126L, 0x13d3_01_0000000001L, "alice", "hello, wörld 🌍"),
-    new RoomEvent(RoomEvent.Kind.LEAVE, "rust", 13, "252189310721671169", 1L, 2L, "alice", null),
+    new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", 12, "252189310721671168", 1_795_816_217_126L, 0x13d3_01_0000000001L, "alice", "hello, wörld 🌍", 1),
+    new RoomEvent(RoomEvent.Kind.LEAVE, "rust", 13, "252189310721671169", 1L, 2L, "alice", null, 1),
     new PrivateMessage(1, "alice", 2, "bob", "psst", true, "99", 3),
     new Command.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby"),
     new Command.Join(7, "rust", "lobby"),
@@ -36,12 +36,24 @@ class BusCodecsTest {
     new Reply.Renamed("alicia"),
     new Reply.Members("rust", 3, List.of("a", "b", "c")),
     new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1), new Reply.RoomInfo("rust", 2))),
-    new Reply.History("rust", List.of(new RoomEvent(RoomEvent.Kind.JOIN, "rust", 1, "5", 6, 0, "bob", null)), false),
-    new Persist.Batch(3, "node-a", List.of(new RoomEvent(RoomEvent.Kind.ACTION, "go", 2, "7", 8, 9, "al", "waves")),
+    new Reply.History("rust", List.of(new RoomEvent(RoomEvent.Kind.JOIN, "rust", 1, "5", 6, 0, "bob", null, 1)), false),
+    new Persist.Batch(3, "node-a", List.of(new RoomEvent(RoomEvent.Kind.ACTION, "go", 2, "7", 8, 9, "al", "waves", 1)),
       List.of(new PrivateMessage(1, "b", 2, "a", "hi", false, "10", 11))),
     new Persist.Query("rust", 20, -1, 5, true, 9),
-    new Persist.LastSeqs(),
-    new Persist.Seqs(java.util.Map.of("rust", 9L, "go", 1L), 100_500),
+    new Persist.Claim("rust"),
+    new Persist.Claimed("rust", 3, 100_500),
+    new Command.Hello("node-b", "c0ffee", 12, List.of(new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of("lobby", "rust")))),
+    new Command.Update("node-b", 13, new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of())),
+    new Command.Gone("node-b", 14, 7),
+    new Command.Bye("node-b"),
+    new Command.Release("rust", "node-c"),
+    new Command.Enter("rust", new Member(7, "alice", "node-b", "chat.edge.node-b.1", List.of("lobby")), false, true),
+    new Command.Exit("rust", 7, "alice", null, false),
+    new Command.Post("rust", 7, "alice", "hi", true, false, true),
+    new Command.RenameIn("rust", 7, "alice", "alicia", false),
+    new Command.RoomHistory("rust", 20, 4, Long.MAX_VALUE, false, true),
+    new Reply.Directory("node-a", "beef", 3, List.of()),
+    new Reply.Released(true, 4, 77, List.of("node-a", "node-c")),
     new Persist.Sync());
 
   @Test

@@ -15,7 +15,7 @@ class CompletenessTest {
   private static List<RoomEvent> seqs(long from, long to) {
     List<RoomEvent> events = new ArrayList<>();
     for (long s = from; s <= to; s++) {
-      events.add(new RoomEvent(RoomEvent.Kind.MESSAGE, "r", s, Long.toString(s), s, 0, "a", "t"));
+      events.add(new RoomEvent(RoomEvent.Kind.MESSAGE, "r", s, Long.toString(s), s, 0, "a", "t", 1));
     }
     return events;
   }

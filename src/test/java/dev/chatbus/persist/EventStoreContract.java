@@ -34,7 +34,7 @@ abstract class EventStoreContract {
   }
 
   protected static RoomEvent event(String room, long seq, RoomEvent.Kind kind, String text, long ts) {
-    return new RoomEvent(kind, room, seq, Long.toString(1_000_000 + seq * 10 + room.length()), ts, 1, "alice", text);
+    return new RoomEvent(kind, room, seq, Long.toString(1_000_000 + seq * 10 + room.length()), ts, 1, "alice", text, 1);
   }
 
   protected Persist.Batch batch(List<RoomEvent> events) {
@@ -81,15 +81,15 @@ abstract class EventStoreContract {
   @Test
   void everyFieldComesBack() throws Exception {
     RoomEvent leave = new RoomEvent(RoomEvent.Kind.LEAVE, "café", 1, "252189310721671168", 1_795_816_217_126L, 42,
-      "Bob[1]", "quit: ünïcødé 🌍");
+      "Bob[1]", "quit: ünïcødé 🌍", 1);
     RoomEvent rename = new RoomEvent(RoomEvent.Kind.RENAME, "café", 2, "252189310721671169", 1_795_816_217_127L, 42,
-      "Bob[1]", "robert");
+      "Bob[1]", "robert", 1);
     store.write(List.of(batch(List.of(leave, rename))), Map.of());
     List<RoomEvent> back = store.history("café", 10, 0, Long.MAX_VALUE, false);
     assertThat(back).hasSize(2);
     // The session is live state, not history: it comes back as 0.
     assertThat(back.get(0)).isEqualTo(new RoomEvent(RoomEvent.Kind.LEAVE, "café", 1, "252189310721671168",
-      1_795_816_217_126L, 0, "Bob[1]", "quit: ünïcødé 🌍"));
+      1_795_816_217_126L, 0, "Bob[1]", "quit: ünïcødé 🌍", 1));
     assertThat(back.get(1).kind()).isEqualTo(RoomEvent.Kind.RENAME);
     assertThat(back.get(1).text()).isEqualTo("robert");
   }
@@ -104,11 +104,20 @@ abstract class EventStoreContract {
   }
 
   @Test
-  void latestSequenceNumbersPerRoom() throws Exception {
-    assertThat(store.lastSeqs()).isEmpty();
+  void aClaimNumbersOnFromTheLatestSequenceNumber() throws Exception {
+    assertThat(store.claim("new")).isEqualTo(new Persist.Claimed("new", 1, 0));
     store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))), Map.of());
     store.write(List.of(batch(List.of(event("rust", 11, RoomEvent.Kind.MESSAGE, "late", 11)))), Map.of());
-    assertThat(store.lastSeqs()).containsEntry("rust", 11L).containsEntry("go", 3L).hasSize(2);
+    assertThat(store.claim("rust")).isEqualTo(new Persist.Claimed("rust", 1, 11));
+    assertThat(store.claim("go")).isEqualTo(new Persist.Claimed("go", 1, 3));
+  }
+
+  @Test
+  void everyClaimStartsANewEpoch() throws Exception {
+    store.write(List.of(batch(numbered("rust", 2))), Map.of());
+    assertThat(store.claim("rust").epoch()).isEqualTo(1);
+    assertThat(store.claim("rust").epoch()).isEqualTo(2);
+    assertThat(store.claim("rust")).isEqualTo(new Persist.Claimed("rust", 3, 2));
   }
 
   @Test
@@ -118,22 +127,14 @@ abstract class EventStoreContract {
     assertThat(seqs(store.history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(7L, 8L, 9L, 10L);
     assertThat(store.firstSeq("rust")).isEqualTo(7);
     assertThat(store.firstSeq("go")).isEqualTo(1);
-    assertThat(store.lastSeqs()).containsEntry("rust", 10L);
+    assertThat(store.claim("rust").lastSeq()).isEqualTo(10);
   }
 
   @Test
   void numbersGivenToLostEventsAreNeverGivenAgain() throws Exception {
     store.write(List.of(batch(numbered("rust", 3))), Map.of("rust", 9L, "gone", 4L));
-    assertThat(store.lastSeqs()).containsEntry("rust", 9L).containsEntry("gone", 4L);
-  }
-
-  @Test
-  void aRunIsCleanOnlyIfItSaidSo() throws Exception {
-    assertThat(store.startRun("node-a")).as("a first run").isTrue();
-    assertThat(store.startRun("node-a")).as("after a run that never ended cleanly").isFalse();
-    store.endRunCleanly("node-a");
-    assertThat(store.startRun("node-a")).isTrue();
-    assertThat(store.startRun("node-b")).as("another node's first run").isTrue();
+    assertThat(store.claim("rust").lastSeq()).isEqualTo(9);
+    assertThat(store.claim("gone").lastSeq()).isEqualTo(4);
   }
 
   @Test

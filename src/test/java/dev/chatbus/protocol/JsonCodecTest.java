@@ -81,15 +81,15 @@ class JsonCodecTest {
 
   @Test
   void roomEvents() {
-    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.MESSAGE, "r", 5, "42", 1000, 7, "bob", "hi"))))
+    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.MESSAGE, "r", 5, "42", 1000, 7, "bob", "hi", 1))))
       .isEqualTo(new JsonObject().put("type", "message").put("room", "r").put("from", "bob").put("text", "hi")
-        .put("id", "42").put("seq", 5).put("ts", 1000));
-    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.ACTION, "r", 5, "42", 1000, 7, "bob", "waves"))).getBoolean("action")).isTrue();
-    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.JOIN, "r", 6, "43", 1000, 7, "bob", null))))
-      .isEqualTo(new JsonObject().put("type", "join").put("room", "r").put("name", "bob").put("id", "43").put("seq", 6).put("ts", 1000));
-    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.LEAVE, "r", 7, "44", 1000, 7, "bob", "quit"))).getString("reason")).isEqualTo("quit");
-    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.LEAVE, "r", 7, "44", 1000, 7, "bob", null))).containsKey("reason")).isFalse();
-    JsonObject rename = json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.RENAME, "r", 8, "45", 1000, 7, "bob", "rob")));
+        .put("id", "42").put("seq", 5).put("epoch", 1).put("ts", 1000));
+    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.ACTION, "r", 5, "42", 1000, 7, "bob", "waves", 1))).getBoolean("action")).isTrue();
+    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.JOIN, "r", 6, "43", 1000, 7, "bob", null, 1))))
+      .isEqualTo(new JsonObject().put("type", "join").put("room", "r").put("name", "bob").put("id", "43").put("seq", 6).put("epoch", 1).put("ts", 1000));
+    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.LEAVE, "r", 7, "44", 1000, 7, "bob", "quit", 1))).getString("reason")).isEqualTo("quit");
+    assertThat(json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.LEAVE, "r", 7, "44", 1000, 7, "bob", null, 1))).containsKey("reason")).isFalse();
+    JsonObject rename = json(codec.roomEvent(new RoomEvent(RoomEvent.Kind.RENAME, "r", 8, "45", 1000, 7, "bob", "rob", 1)));
     assertThat(rename.getString("from")).isEqualTo("bob");
     assertThat(rename.getString("to")).isEqualTo("rob");
   }

@@ -120,6 +120,6 @@ class TextCodecTest {
   }
 
   private static RoomEvent event(RoomEvent.Kind kind, String text) {
-    return new RoomEvent(kind, "lobby", 5, "42", 1000, 7, "alice", text);
+    return new RoomEvent(kind, "lobby", 5, "42", 1000, 7, "alice", text, 1);
   }
 }

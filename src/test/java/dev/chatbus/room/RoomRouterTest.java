@@ -45,7 +45,8 @@ class RoomRouterTest {
     vertx.deployVerticle(new PersistenceVerticle("n", config.persistence(), Duration.ofSeconds(1),
       () -> JdbcEventStore.open(config.persistence())), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new RoomRouterVerticle("n", config.rooms(), config.persistence(), 1)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new RoomRouterVerticle("n", config.rooms(), config.persistence(), 1,
+      config.cluster().discoverEvery())).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(Command cmd) throws Exception {

@@ -1,0 +1,79 @@
+package dev.chatbus.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.function.Consumer;
+
+/**
+ * The nodes of the cluster this node belongs to, as the cluster manager sees them: which are alive, and
+ * when one leaves or is found dead (by Hazelcast's failure detection). A node that is not clustered is
+ * the only member of its own cluster.
+ */
+public interface Membership {
+
+  /** This node's id in the cluster. */
+  String self();
+
+  /** Whether the node with cluster id {@code nodeId} is a member now. */
+  boolean alive(String nodeId);
+
+  /** Calls {@code handler}, on a cluster manager thread, with the cluster id of every node that leaves. */
+  void onLeft(Consumer<String> handler);
+
+  /** The membership of {@code vertx}'s cluster, or of a cluster of one when it is not clustered. */
+  static Membership of(Vertx vertx) {
+    if (!vertx.isClustered()) {
+      return new Membership() {
+        @Override
+        public String self() {
+          return "local";
+        }
+
+        @Override
+        public boolean alive(String nodeId) {
+          return self().equals(nodeId);
+        }
+
+        @Override
+        public void onLeft(Consumer<String> handler) {
+        }
+      };
+    }
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return new Membership() {
+      @Override
+      public String self() {
+        return manager.getNodeId();
+      }
+
+      @Override
+      public boolean alive(String nodeId) {
+        return manager.getNodes().contains(nodeId);
+      }
+
+      @Override
+      public void onLeft(Consumer<String> handler) {
+        // Hazelcast's own listener: the cluster manager takes a single NodeListener, which Vert.x's HA
+        // support may want for itself.
+        if (!(manager instanceof HazelcastClusterManager)) {
+          throw new IllegalStateException("Chatbus clusters over Hazelcast, not " + manager.getClass().getName());
+        }
+        ((HazelcastClusterManager) manager).getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+          @Override
+          public void memberAdded(MembershipEvent event) {
+          }
+
+          @Override
+          public void memberRemoved(MembershipEvent event) {
+            handler.accept(event.getMember().getUuid().toString());
+          }
+        });
+      }
+    };
+  }
+}

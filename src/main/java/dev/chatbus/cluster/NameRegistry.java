@@ -1,0 +1,84 @@
+package dev.chatbus.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Who holds each name in the network: a name (its case-folded key) is held by one session at a time. On
+ * one node a map of its own; in a cluster a Hazelcast map shared by every node, where a name held by a
+ * session of a node that has left the cluster is free again.
+ */
+public interface NameRegistry {
+
+  /** Takes {@code key} for {@code session} of node {@code clusterId}; true if it was free (or already its). */
+  Future<Boolean> claim(String key, String clusterId, long session);
+
+  /** Gives {@code key} up, if {@code session} of node {@code clusterId} holds it. */
+  Future<Void> release(String key, String clusterId, long session);
+
+  /** The registry of {@code vertx}'s cluster (of this node alone when it is not clustered). */
+  static Future<NameRegistry> of(Vertx vertx, Membership membership) {
+    if (!vertx.isClustered()) {
+      return Future.succeededFuture(new Local());
+    }
+    return vertx.sharedData().<String, String>getAsyncMap("chatbus.names").map(map -> new Clustered(map, membership));
+  }
+
+  /** A name's holder as stored: the node's cluster id and the session. */
+  private static String holder(String clusterId, long session) {
+    return clusterId + "/" + session;
+  }
+
+  /** The names of one node, touched only on its router's context. */
+  final class Local implements NameRegistry {
+    private final Map<String, String> holders = new HashMap<>();
+
+    @Override
+    public Future<Boolean> claim(String key, String clusterId, long session) {
+      String holder = holder(clusterId, session);
+      return Future.succeededFuture(holders.putIfAbsent(key, holder) == null || holders.get(key).equals(holder));
+    }
+
+    @Override
+    public Future<Void> release(String key, String clusterId, long session) {
+      holders.remove(key, holder(clusterId, session));
+      return Future.succeededFuture();
+    }
+  }
+
+  /** The names of the network, in a Hazelcast map. */
+  final class Clustered implements NameRegistry {
+    private final AsyncMap<String, String> holders;
+    private final Membership membership;
+
+    Clustered(AsyncMap<String, String> holders, Membership membership) {
+      this.holders = holders;
+      this.membership = membership;
+    }
+
+    @Override
+    public Future<Boolean> claim(String key, String clusterId, long session) {
+      String holder = holder(clusterId, session);
+      return holders.putIfAbsent(key, holder).compose(previous -> {
+        if (previous == null || previous.equals(holder)) {
+          return Future.succeededFuture(true);
+        }
+        String previousNode = previous.substring(0, previous.lastIndexOf('/'));
+        if (membership.alive(previousNode)) {
+          return Future.succeededFuture(false);
+        }
+        // Held by a session of a node that is gone: free, unless someone else takes it first.
+        return holders.replaceIfPresent(key, previous, holder);
+      });
+    }
+
+    @Override
+    public Future<Void> release(String key, String clusterId, long session) {
+      return holders.removeIfPresent(key, holder(clusterId, session)).mapEmpty();
+    }
+  }
+}

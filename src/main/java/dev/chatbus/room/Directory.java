@@ -1,0 +1,169 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Member;
+import dev.chatbus.protocol.Names;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every logged-in user of the network, kept by each router: who is called what, which node holds them,
+ * who is in which room. Each node's sessions are told by that node's router, in numbered versions, so a
+ * router can tell when it has missed one. Touched only on the router's context.
+ */
+final class Directory {
+
+  /** What is known of one node's sessions. */
+  private static final class Home {
+    long version;
+    final Map<Long, Member> sessions = new HashMap<>();
+  }
+
+  private final Map<String, Home> homes = new HashMap<>();
+  private final Map<Long, Member> sessions = new HashMap<>();
+  private final Map<String, Member> byName = new HashMap<>();
+  /** The members of each room with members, in the order they were known to enter. */
+  private final Map<String, LinkedHashMap<Long, Member>> rooms = new HashMap<>();
+
+  Member session(long id) {
+    return sessions.get(id);
+  }
+
+  Member byName(String name) {
+    return byName.get(Names.nameKey(name));
+  }
+
+  /** The members of {@code room}, in the order they entered; empty when it has none. */
+  Collection<Member> members(String room) {
+    LinkedHashMap<Long, Member> members = rooms.get(room);
+    return members == null ? Collections.emptyList() : members.values();
+  }
+
+  int count(String room) {
+    LinkedHashMap<Long, Member> members = rooms.get(room);
+    return members == null ? 0 : members.size();
+  }
+
+  boolean isIn(String room, long session) {
+    LinkedHashMap<Long, Member> members = rooms.get(room);
+    return members != null && members.containsKey(session);
+  }
+
+  /** Every room with members and how many. */
+  Map<String, Integer> roomSizes() {
+    Map<String, Integer> sizes = new HashMap<>();
+    rooms.forEach((room, members) -> sizes.put(room, members.size()));
+    return sizes;
+  }
+
+  /** The version of {@code node}'s sessions known here; -1 if the node is not known. */
+  long version(String node) {
+    Home h = homes.get(node);
+    return h == null ? -1 : h.version;
+  }
+
+  boolean knows(String node) {
+    return homes.containsKey(node);
+  }
+
+  /** The sessions of {@code node}. */
+  List<Member> sessionsOf(String node) {
+    Home h = homes.get(node);
+    return h == null ? List.of() : new ArrayList<>(h.sessions.values());
+  }
+
+  /** {@code node}'s sessions are now exactly {@code members}, as of {@code version}. Returns those no longer there. */
+  List<Member> replace(String node, long version, List<Member> members) {
+    Home h = homes.computeIfAbsent(node, n -> new Home());
+    Map<Long, Member> fresh = new HashMap<>();
+    for (Member m : members) {
+      fresh.put(m.session(), m);
+    }
+    List<Member> gone = new ArrayList<>();
+    for (Member old : new ArrayList<>(h.sessions.values())) {
+      if (!fresh.containsKey(old.session())) {
+        gone.add(remove(old.session()));
+      }
+    }
+    for (Member m : members) {
+      put(m);
+    }
+    h.version = version;
+    return gone;
+  }
+
+  /** Adds or updates a session; its home's version becomes {@code version}. */
+  void put(String node, long version, Member m) {
+    put(m);
+    homes.computeIfAbsent(node, n -> new Home()).version = version;
+  }
+
+  /** Removes a session; its home's version becomes {@code version}. Returns what it was, or null. */
+  Member remove(String node, long version, long session) {
+    Member m = remove(session);
+    homes.computeIfAbsent(node, n -> new Home()).version = version;
+    return m;
+  }
+
+  /** Forgets {@code node} and its sessions, and returns them. */
+  List<Member> drop(String node) {
+    Home h = homes.remove(node);
+    if (h == null) {
+      return List.of();
+    }
+    List<Member> gone = new ArrayList<>(h.sessions.values());
+    for (Member m : gone) {
+      remove(m.session());
+    }
+    return gone;
+  }
+
+  private void put(Member m) {
+    Member old = sessions.put(m.session(), m);
+    homes.computeIfAbsent(m.node(), n -> new Home()).sessions.put(m.session(), m);
+    if (old != null) {
+      byName.remove(Names.nameKey(old.name()), old);
+      for (String room : old.rooms()) {
+        if (!m.rooms().contains(room)) {
+          leaveRoom(room, m.session());
+        }
+      }
+    }
+    byName.put(Names.nameKey(m.name()), m);
+    for (String room : m.rooms()) {
+      // Replaced in place: a member keeps its place in the order of the room.
+      rooms.computeIfAbsent(room, r -> new LinkedHashMap<>()).put(m.session(), m);
+    }
+  }
+
+  private Member remove(long session) {
+    Member m = sessions.remove(session);
+    if (m == null) {
+      return null;
+    }
+    Home h = homes.get(m.node());
+    if (h != null) {
+      h.sessions.remove(session);
+    }
+    byName.remove(Names.nameKey(m.name()), m);
+    for (String room : m.rooms()) {
+      leaveRoom(room, session);
+    }
+    return m;
+  }
+
+  private void leaveRoom(String room, long session) {
+    LinkedHashMap<Long, Member> members = rooms.get(room);
+    if (members != null) {
+      members.remove(session);
+      if (members.isEmpty()) {
+        rooms.remove(room);
+      }
+    }
+  }
+}

@@ -1,0 +1,288 @@
+package dev.chatbus.cluster;
+
+import dev.chatbus.support.Postgres;
+import dev.chatbus.support.TestClient;
+import dev.chatbus.support.TestCluster;
+import dev.chatbus.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One chat network over three clustered nodes (real Hazelcast on loopback, one PostgreSQL history):
+ * what users on different nodes see of each other, and what they see when a node leaves or joins.
+ */
+@Tag("cluster")
+class ClusterTest {
+
+  private TestCluster cluster;
+
+  @BeforeEach
+  void cluster() {
+    cluster = new TestCluster(new JsonObject()
+      .put("persistence", Postgres.persistence(Postgres.freshSchemaUrl()))
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate())));
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  /** A room whose owner, among {@code nodes}, is {@code owner}. */
+  private static String roomOwnedBy(String owner, String... nodes) {
+    Ring ring = Ring.of(nodes[0]);
+    for (String n : nodes) {
+      ring = ring.with(n);
+    }
+    for (int i = 0; ; i++) {
+      if (ring.owner("room" + i).equals(owner)) {
+        return "room" + i;
+      }
+    }
+  }
+
+  @Test
+  void oneConversationAcrossThreeNodes() {
+    cluster.start("node-a");
+    cluster.start("node-b");
+    cluster.start("node-c");
+    try (TestClient alice = TestClient.text(cluster.port("node-a"), "alice");
+         TestClient bob = TestClient.json(cluster.port("node-b"), "bob");
+         TestClient carol = TestClient.text(cluster.port("node-c"), "carol")) {
+      alice.expect("* bob has joined #lobby");
+      alice.expect("* carol has joined #lobby");
+      assertThat(bob.readJson("join").getString("name")).isEqualTo("carol");
+
+      alice.send("hello from a");
+      JsonObject heard = bob.readJson("message");
+      assertThat(heard.getString("from")).isEqualTo("alice");
+      assertThat(heard.getString("text")).isEqualTo("hello from a");
+      carol.expect("alice: hello from a");
+      bob.send(new JsonObject().put("op", "say").put("room", "lobby").put("text", "and from b").put("ref", 1));
+      assertThat(bob.readJson("ack").getLong("seq")).isEqualTo(heard.getLong("seq") + 1);
+      alice.expect("bob: and from b");
+      carol.expect("bob: and from b");
+
+      carol.send("/who");
+      carol.expect("* 3 in #lobby: alice, bob, carol");
+      alice.send("/join rust");
+      alice.expectStartsWith("* you are now in #rust");
+      carol.expect("* alice has left #lobby");
+      carol.send("/rooms");
+      carol.expect("* 2 rooms: #lobby (2), #rust (1)");
+
+      carol.send("/msg ALICE psst");
+      alice.expect("[pm] carol: psst");
+      bob.send(new JsonObject().put("op", "msg").put("to", "carol").put("text", "hi carol").put("ref", 2));
+      bob.readJson("ack");
+      carol.expect("[pm] bob: hi carol");
+
+      try (TestClient again = TestClient.connect(cluster.port("node-b"))) {
+        again.expectStartsWith("* chatbus");
+        again.send("Alice");
+        again.expect("! the name Alice is taken");
+      }
+    }
+  }
+
+  @Test
+  void everyNodeSeesOneOrderUnderConcurrentSenders() throws Exception {
+    String[] nodes = {"node-a", "node-b", "node-c"};
+    for (String n : nodes) {
+      cluster.start(n);
+    }
+    int perSender = 300;
+    List<TestClient> watchers = new ArrayList<>();
+    List<TestClient> senders = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(nodes.length);
+    try {
+      for (String n : nodes) {
+        TestClient w = TestClient.json(cluster.port(n), "watch-" + n.substring(5));
+        w.send(new JsonObject().put("op", "join").put("room", "order"));
+        w.readJson("joined");
+        watchers.add(w);
+      }
+      for (String n : nodes) {
+        TestClient s = TestClient.json(cluster.port(n), "send-" + n.substring(5));
+        s.send(new JsonObject().put("op", "join").put("room", "order"));
+        s.readJson("joined");
+        senders.add(s);
+      }
+      List<Future<?>> sent = new ArrayList<>();
+      for (TestClient s : senders) {
+        sent.add(pool.submit(() -> {
+          for (int i = 0; i < perSender; i++) {
+            s.send(new JsonObject().put("op", "say").put("room", "order").put("text", "m" + i));
+          }
+        }));
+      }
+      for (Future<?> f : sent) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      List<List<String>> seen = new ArrayList<>();
+      for (TestClient w : watchers) {
+        List<String> order = new ArrayList<>();
+        long lastSeq = -1;
+        while (order.size() < perSender * senders.size()) {
+          JsonObject m = w.readJson("message");
+          if (lastSeq >= 0) {
+            assertThat(m.getLong("seq")).as("seqs as one owner gives them").isEqualTo(lastSeq + 1);
+          }
+          lastSeq = m.getLong("seq");
+          order.add(m.getString("from") + ":" + m.getString("text") + "@" + m.getLong("seq"));
+        }
+        seen.add(order);
+      }
+      assertThat(seen.get(1)).isEqualTo(seen.get(0));
+      assertThat(seen.get(2)).isEqualTo(seen.get(0));
+    } finally {
+      pool.shutdownNow();
+      watchers.forEach(TestClient::close);
+      senders.forEach(TestClient::close);
+    }
+  }
+
+  @Test
+  void aNameIsTakenOnceUnderConcurrentLoginsOnEveryNode() throws Exception {
+    String[] nodes = {"node-a", "node-b", "node-c"};
+    for (String n : nodes) {
+      cluster.start(n);
+    }
+    int names = 15;
+    ExecutorService pool = Executors.newFixedThreadPool(nodes.length);
+    List<TestClient> clients = new ArrayList<>();
+    try {
+      List<Future<List<String>>> outcomes = new ArrayList<>();
+      for (String n : nodes) {
+        int port = cluster.port(n);
+        outcomes.add(pool.submit(() -> {
+          List<String> won = new ArrayList<>();
+          for (int i = 0; i < names; i++) {
+            TestClient c = TestClient.connect(port);
+            synchronized (clients) {
+              clients.add(c);
+            }
+            c.expectStartsWith("* chatbus");
+            c.send("user" + i);
+            String answer = c.readLine();
+            if (answer.startsWith("* welcome")) {
+              won.add("user" + i);
+            } else {
+              assertThat(answer).isEqualTo("! the name user" + i + " is taken");
+            }
+          }
+          return won;
+        }));
+      }
+      List<String> winners = new ArrayList<>();
+      for (Future<List<String>> f : outcomes) {
+        winners.addAll(f.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(winners).hasSize(names).doesNotHaveDuplicates();
+    } finally {
+      pool.shutdownNow();
+      synchronized (clients) {
+        clients.forEach(TestClient::close);
+      }
+    }
+  }
+
+  @Test
+  void aNodeStoppedGracefullyHandsItsRoomsOn() {
+    cluster.start("node-a");
+    cluster.start("node-b");
+    cluster.start("node-c");
+    String room = roomOwnedBy("node-b", "node-a", "node-b", "node-c");
+    try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
+         TestClient bob = TestClient.text(cluster.port("node-b"), "bob");
+         TestClient carol = TestClient.json(cluster.port("node-c"), "carol")) {
+      for (TestClient c : List.of(alice, carol)) {
+        c.send(new JsonObject().put("op", "join").put("room", room));
+        c.readJson("joined");
+      }
+      bob.send("/join " + room);
+      bob.readUntil(l -> l.startsWith("* you are now in #" + room));
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "before"));
+      JsonObject before = carol.readJson("message");
+
+      cluster.stop("node-b");
+      bob.readUntilClosed();
+      JsonObject bobLeft = readEvent(alice, "leave", room);
+      assertThat(bobLeft.getString("name")).isEqualTo("bob");
+      assertThat(bobLeft.getString("reason")).isEqualTo("server shutting down");
+      assertThat(readEvent(carol, "leave", room).getLong("seq")).isEqualTo(bobLeft.getLong("seq"));
+
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "after"));
+      JsonObject after = readEvent(carol, "message", room);
+      assertThat(after.getString("text")).isEqualTo("after");
+      assertThat(after.getLong("seq")).as("numbering goes on where node-b left it").isEqualTo(bobLeft.getLong("seq") + 1);
+      assertThat(after.getLong("epoch")).as("a new ordering point").isGreaterThan(before.getLong("epoch"));
+
+      alice.send(new JsonObject().put("op", "history").put("room", room).put("limit", 100).put("ref", 7));
+      JsonObject fromA = alice.readJson("history");
+      carol.send(new JsonObject().put("op", "history").put("room", room).put("limit", 100).put("ref", 7));
+      JsonObject fromC = carol.readJson("history");
+      assertThat(fromA).isEqualTo(fromC);
+      List<Long> seqs = new ArrayList<>();
+      fromA.getJsonArray("messages").forEach(o -> seqs.add(((JsonObject) o).getLong("seq")));
+      assertThat(seqs).doesNotHaveDuplicates().isSorted().contains(before.getLong("seq"), after.getLong("seq"));
+    }
+  }
+
+  @Test
+  void aNodeJoiningTakesUpItsShareOfTheRooms() {
+    cluster.start("node-a");
+    cluster.start("node-b");
+    String room = roomOwnedBy("node-c", "node-a", "node-b", "node-c");
+    try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
+         TestClient bob = TestClient.json(cluster.port("node-b"), "bob")) {
+      for (TestClient c : List.of(alice, bob)) {
+        c.send(new JsonObject().put("op", "join").put("room", room));
+        c.readJson("joined");
+      }
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "first"));
+      JsonObject first = readEvent(bob, "message", room);
+
+      cluster.start("node-c");
+      try (TestClient carol = TestClient.json(cluster.port("node-c"), "carol")) {
+        carol.send(new JsonObject().put("op", "join").put("room", room).put("ref", 1));
+        JsonObject joined = carol.readJson("joined");
+        assertThat(joined.getJsonArray("members")).containsExactly("alice", "bob", "carol");
+        JsonObject carolJoined = readEvent(alice, "join", room);
+        while (!"carol".equals(carolJoined.getString("name"))) {
+          carolJoined = readEvent(alice, "join", room);
+        }
+        assertThat(carolJoined.getLong("seq")).isEqualTo(first.getLong("seq") + 1);
+        assertThat(carolJoined.getLong("epoch")).isGreaterThan(first.getLong("epoch"));
+        assertThat(readEvent(bob, "join", room)).isEqualTo(carolJoined);
+
+        bob.send(new JsonObject().put("op", "say").put("room", room).put("text", "welcome carol"));
+        JsonObject welcome = readEvent(carol, "message", room);
+        assertThat(welcome.getLong("seq")).isEqualTo(carolJoined.getLong("seq") + 1);
+        assertThat(readEvent(alice, "message", room)).isEqualTo(welcome);
+      }
+    }
+  }
+
+  /** The next event of {@code type} in {@code room}, skipping others. */
+  private static JsonObject readEvent(TestClient c, String type, String room) {
+    while (true) {
+      JsonObject o = c.readJson(type);
+      if (room.equals(o.getString("room"))) {
+        return o;
+      }
+    }
+  }
+}
