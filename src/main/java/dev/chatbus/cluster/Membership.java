@@ -7,8 +7,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-import java.util.function.Consumer;
-
 /**
  * The nodes of the cluster this node belongs to, as the cluster manager sees them: which are alive, and
  * when one leaves or is found dead (by Hazelcast's failure detection). A node that is not clustered is
@@ -22,8 +20,8 @@ public interface Membership {
   /** Whether the node with cluster id {@code nodeId} is a member now. */
   boolean alive(String nodeId);
 
-  /** Calls {@code handler}, on a cluster manager thread, with the cluster id of every node that leaves. */
-  void onLeft(Consumer<String> handler);
+  /** Calls {@code handler}, on a cluster manager thread, whenever a node has left: {@link #alive} tells which. */
+  void onLeft(Runnable handler);
 
   /** The membership of {@code vertx}'s cluster, or of a cluster of one when it is not clustered. */
   static Membership of(Vertx vertx) {
@@ -40,7 +38,7 @@ public interface Membership {
         }
 
         @Override
-        public void onLeft(Consumer<String> handler) {
+        public void onLeft(Runnable handler) {
         }
       };
     }
@@ -57,7 +55,7 @@ public interface Membership {
       }
 
       @Override
-      public void onLeft(Consumer<String> handler) {
+      public void onLeft(Runnable handler) {
         // Hazelcast's own listener: the cluster manager takes a single NodeListener, which Vert.x's HA
         // support may want for itself.
         if (!(manager instanceof HazelcastClusterManager)) {
@@ -70,7 +68,7 @@ public interface Membership {
 
           @Override
           public void memberRemoved(MembershipEvent event) {
-            handler.accept(event.getMember().getUuid().toString());
+            handler.run();
           }
         });
       }

@@ -148,7 +148,7 @@ public final class RoomRouterVerticle extends VerticleBase {
    * listed; then keeps looking, in case one was starting while this one looked.
    */
   private Future<?> joinNetwork() {
-    membership.onLeft(id -> context.runOnContext(v -> nodeLeft(id)));
+    membership.onLeft(() -> context.runOnContext(v -> nodesLeft()));
     String self = membership.self();
     return vertx.sharedData().<String, String>getAsyncMap("chatbus.routers")
       .compose(map -> {
@@ -213,15 +213,12 @@ public final class RoomRouterVerticle extends VerticleBase {
     }
   }
 
-  private void nodeLeft(String clusterId) {
-    String name = null;
-    for (Map.Entry<String, String> e : clusterIds.entrySet()) {
-      if (e.getValue().equals(clusterId) && !e.getKey().equals(node)) {
-        name = e.getKey();
+  /** Hazelcast has found a node gone: whichever routers ran there have gone with it. */
+  private void nodesLeft() {
+    for (String other : ring.nodes()) {
+      if (!other.equals(node) && !membership.alive(clusterIds.get(other))) {
+        removeNode(other, "connection lost: " + other + " left the network");
       }
-    }
-    if (name != null) {
-      removeNode(name, "connection lost: " + name + " left the network");
     }
   }
 
