@@ -5,6 +5,8 @@
 #   scripts/bench.sh                      every workload of docs/benchmarks.md against every server
 #   scripts/bench.sh --quick              short runs, smaller conns workload (a smoke test)
 #   scripts/bench.sh --servers chatbus,redis --workloads fanout1000,conns
+#   scripts/bench.sh --servers chatbus,cluster3 --workloads fanout1000,latency100
+#                                         one node against three clustered nodes, clients spread over them
 #
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
 # sudo); a peer that cannot be installed is skipped with a warning. Results go to
@@ -101,6 +103,29 @@ start_server() {
     redis)
       redis-server "$root/scripts/bench/peers/redis.conf" >"$run/redis.log" 2>&1 &
       pid=$!; port=6390; protocol=redis; inflight=200 ;;
+    cluster3)
+      # Three Chatbus nodes clustered over Hazelcast on loopback, with the one-node settings otherwise;
+      # the load generator spreads the clients over them and sums their CPU and memory.
+      local pids=() i
+      for i in 1 2 3; do
+        "$java" ${JAVA_OPTS:-} -Dchatbus.node.name=bench-$i -Dchatbus.tcp.port=$((6680 + i)) \
+          -Dchatbus.cluster.enabled=true -Dchatbus.cluster.name=chatbus-bench-$$ -Dchatbus.cluster.interface=127.0.0.1 \
+          -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/cluster3-$i.log" 2>&1 &
+        pids+=($!)
+        pid=$(IFS=,; echo "${pids[*]}")
+        for _ in $(seq 1 600); do
+          grep -q "listening on" "$run/cluster3-$i.log" && break
+          kill -0 "${pids[-1]}" 2>/dev/null || break
+          sleep 0.1
+        done
+        if ! grep -q "listening on" "$run/cluster3-$i.log"; then
+          echo "warning: node $i of cluster3 did not start (see $run/cluster3-$i.log)" >&2
+          stop_server
+          return 1
+        fi
+      done
+      port=6681,6682,6683; protocol=chatbus; inflight=200
+      return 0 ;;
     *) echo "unknown server $s" >&2; exit 2 ;;
   esac
   for _ in $(seq 1 300); do
@@ -117,13 +142,18 @@ start_server() {
 
 stop_server() {
   [ -z "$pid" ] && return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
+  local p
+  for p in ${pid//,/ }; do
+    kill -TERM "$p" 2>/dev/null || true
   done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  for p in ${pid//,/ }; do
+    for _ in $(seq 1 150); do
+      kill -0 "$p" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   pid=""
 }
 trap stop_server EXIT

@@ -23,10 +23,12 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp chatbus.jar dev.chatbus.bench.Bench run --target chatbus --protocol chatbus --port 7000 \
  *     --scenario fanout --clients 1000 --senders 10 [--rate 0] [--pid PID] [--out results.jsonl]
+ * java -cp chatbus.jar dev.chatbus.bench.Bench run --target cluster --port 7001,7002,7003 --pid P1,P2,P3 ...
  * java -cp chatbus.jar dev.chatbus.bench.Bench table results.jsonl
  * </pre>
  *
- * Scenarios: {@code fanout} (every client in one room, {@code senders} of them sending), {@code rooms}
+ * With several ports (the nodes of a cluster), clients are spread over them in turn, and the server CPU
+ * and memory are the sums over the processes given. Scenarios: {@code fanout} (every client in one room, {@code senders} of them sending), {@code rooms}
  * (clients spread over {@code rooms} rooms) and {@code conns} ({@code clients} idle registered clients;
  * the server's memory per connection). Senders send as fast as a window of {@code window} messages not
  * yet received by everyone allows, or {@code rate} messages per second in all.
@@ -45,9 +47,9 @@ public final class Bench {
     // The JSON classes come with Vert.x logging; the load generator has nothing to log through it.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
     if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-      System.out.println("usage: Bench run --target NAME --protocol chatbus|irc|redis --port PORT --scenario fanout|rooms|conns"
+      System.out.println("usage: Bench run --target NAME --protocol chatbus|irc|redis --port PORT[,PORT...] --scenario fanout|rooms|conns"
         + " [--clients N] [--senders S] [--rooms M] [--rate MSGS_PER_S] [--window W] [--size BYTES]"
-        + " [--warmup S] [--duration S] [--threads T] [--inflight R] [--pid PID] [--label TEXT] [--out FILE]\n"
+        + " [--warmup S] [--duration S] [--threads T] [--inflight R] [--pid PID[,PID...]] [--label TEXT] [--out FILE]\n"
         + "       Bench table FILE");
       return;
     }
@@ -95,16 +97,23 @@ public final class Bench {
     int senders = scenario.equals("conns") ? 0 : integer("senders", 10);
     int rooms = scenario.equals("rooms") ? integer("rooms", 50) : 1;
     double rate = Double.parseDouble(str("rate", "0"));
-    long pid = Long.parseLong(str("pid", "0"));
-    InetSocketAddress server = new InetSocketAddress(str("host", "127.0.0.1"), integer("port", 7000));
-    if (!server.getAddress().isLoopbackAddress()) {
-      throw new IllegalArgumentException("the benchmark sends only to loopback addresses");
+    long[] pids = Arrays.stream(str("pid", "0").split(",")).mapToLong(Long::parseLong).filter(p -> p > 0).toArray();
+    List<InetSocketAddress> servers = new ArrayList<>();
+    for (String port : str("port", "7000").split(",")) {
+      InetSocketAddress server = new InetSocketAddress(str("host", "127.0.0.1"), Integer.parseInt(port.trim()));
+      if (!server.getAddress().isLoopbackAddress()) {
+        throw new IllegalArgumentException("the benchmark sends only to loopback addresses");
+      }
+      servers.add(server);
+    }
+    if (scenario.equals("conns") && (pids.length > 1 || servers.size() > 1)) {
+      throw new IllegalArgumentException("conns measures one server: one --port, one --pid");
     }
     if (senders > clients && !protocol.separateSenders) {
       throw new IllegalArgumentException("more senders than clients");
     }
     int threads = integer("threads", 2);
-    Workload work = new Workload(protocol, server, "lobby", integer("size", 64), integer("window", 64),
+    Workload work = new Workload(protocol, servers, "lobby", integer("size", 64), integer("window", 64),
       rate > 0 && senders > 0 ? rate / senders : 0, integer("inflight", 200));
 
     JsonObject result = new JsonObject()
@@ -127,9 +136,9 @@ public final class Bench {
     }
     try {
       if (scenario.equals("conns")) {
-        conns(work, loops, clients, pid, result);
+        conns(work, loops, clients, pids.length == 0 ? 0 : pids[0], result);
       } else {
-        traffic(work, loops, clients, senders, rooms, pid, result);
+        traffic(work, loops, clients, senders, rooms, pids, result);
       }
     } finally {
       for (IoLoop loop : loops) {
@@ -171,7 +180,7 @@ public final class Bench {
     return true;
   }
 
-  private void traffic(Workload work, List<IoLoop> loops, int n, int s, int m, long pid, JsonObject result)
+  private void traffic(Workload work, List<IoLoop> loops, int n, int s, int m, long[] pids, JsonObject result)
     throws Exception {
     String[] roomNames = new String[m];
     for (int r = 0; r < m; r++) {
@@ -231,10 +240,10 @@ public final class Bench {
       loop.wake();
     }
     sleepUntil(work.measureFrom);
-    double serverCpu0 = pid > 0 ? ProcStats.cpuSeconds(pid) : 0;
+    double serverCpu0 = ProcStats.cpuSeconds(pids);
     double ownCpu0 = ProcStats.ownCpuSeconds();
     sleepUntil(work.measureUntil);
-    double serverCpu = pid > 0 ? ProcStats.cpuSeconds(pid) - serverCpu0 : 0;
+    double serverCpu = ProcStats.cpuSeconds(pids) - serverCpu0;
     double ownCpu = ProcStats.ownCpuSeconds() - ownCpu0;
     work.sending = false;
 
@@ -278,9 +287,9 @@ public final class Bench {
       .put("lost", lost)
       .put("outOfOrder", outOfOrder)
       .put("disconnects", work.disconnects.get())
-      .put("serverCpu", pid > 0 ? round2(serverCpu / duration) : null)
+      .put("serverCpu", pids.length > 0 ? round2(serverCpu / duration) : null)
       .put("benchCpu", round2(ownCpu / duration))
-      .put("serverRssMb", pid > 0 ? ProcStats.rssBytes(pid) >> 20 : null);
+      .put("serverRssMb", pids.length > 0 ? ProcStats.rssBytes(pids) >> 20 : null);
     boolean ok = lost == 0 && outOfOrder == 0 && work.disconnects.get() == 0 && deliveries > 0;
     result.put("ok", ok);
     if (!ok && work.firstProblem.get() != null) {

@@ -108,7 +108,7 @@ final class IoLoop implements Runnable {
         }
         c.channel = ch;
         c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
-        if (ch.connect(work.server)) {
+        if (ch.connect(work.servers.get(c.index % work.servers.size()))) {
           connected(c);
         }
       } catch (IOException e) {

@@ -33,6 +33,24 @@ final class ProcStats {
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
   }
 
+  /** CPU seconds used by the processes {@code pids} so far, together. */
+  static double cpuSeconds(long[] pids) throws IOException {
+    double sum = 0;
+    for (long pid : pids) {
+      sum += cpuSeconds(pid);
+    }
+    return sum;
+  }
+
+  /** Resident memory of the processes {@code pids} together, in bytes. */
+  static long rssBytes(long[] pids) throws IOException {
+    long sum = 0;
+    for (long pid : pids) {
+      sum += rssBytes(pid);
+    }
+    return sum;
+  }
+
   /** CPU seconds used by this process so far. */
   static double ownCpuSeconds() {
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

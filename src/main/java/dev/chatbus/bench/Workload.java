@@ -1,6 +1,7 @@
 package dev.chatbus.bench;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Workload {
 
   final Protocol protocol;
-  final InetSocketAddress server;
+  /** Where clients connect: client {@code i} to server {@code i % servers.size()}. */
+  final List<InetSocketAddress> servers;
   /** The room a Chatbus client is in once logged in; it does not join it again. */
   final String defaultRoom;
   final int payloadBytes;
@@ -33,10 +35,10 @@ final class Workload {
   final AtomicReference<String> firstProblem = new AtomicReference<>();
   final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-  Workload(Protocol protocol, InetSocketAddress server, String defaultRoom, int payloadBytes, int window,
+  Workload(Protocol protocol, List<InetSocketAddress> servers, String defaultRoom, int payloadBytes, int window,
            double ratePerSender, int inFlight) {
     this.protocol = protocol;
-    this.server = server;
+    this.servers = List.copyOf(servers);
     this.defaultRoom = defaultRoom;
     this.payloadBytes = payloadBytes;
     this.window = window;
