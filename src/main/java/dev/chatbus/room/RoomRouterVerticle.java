@@ -163,7 +163,8 @@ public final class RoomRouterVerticle extends VerticleBase {
       })
       .compose(listed -> listed ? discover()
         : Future.failedFuture("the node name " + node + " is taken by a running node; give every node its own nodeName"))
-      .onSuccess(v -> discoverTimer = vertx.setPeriodic(discoverEvery.toMillis(), id -> discover()));
+      .onSuccess(v -> discoverTimer = vertx.setPeriodic(discoverEvery.toMillis(), id -> discover()
+        .onFailure(err -> log.warn("looking for other routers failed: {}", err.getMessage()))));
   }
 
   /** Says hello to every listed router not met yet; completes when each has answered or failed to. */
@@ -758,9 +759,11 @@ public final class RoomRouterVerticle extends VerticleBase {
           .otherwise(new Reply.Released(false, 0, 0, List.of())));
       }
     }
+    // Without a store to count epochs, the time stands in: a room's epoch must never go back, or the edges
+    // would drop the new owner's events as stale.
     Future<Persist.Claimed> claimed = outbox.storing()
       ? bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room)).map(answer -> (Persist.Claimed) answer.body())
-      : Future.succeededFuture(new Persist.Claimed(room, 1, 0));
+      : Future.succeededFuture(new Persist.Claimed(room, System.currentTimeMillis(), 0));
     Promise<OwnedRoom> opened = Promise.promise();
     opening.put(room, opened.future());
     Future.join(claimed, Future.join(released)).onComplete(ar -> {
