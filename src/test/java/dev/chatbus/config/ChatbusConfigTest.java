@@ -45,6 +45,26 @@ class ChatbusConfigTest {
   }
 
   @Test
+  void clusterSettings() {
+    assertThat(parse("{}").cluster()).isEqualTo(new ChatbusConfig.Cluster(false, "chatbus", java.util.List.of("127.0.0.1"),
+      "", 5701, Duration.ofSeconds(2)));
+    ChatbusConfig.Cluster c = parse("{\"cluster\":{\"enabled\":true,\"name\":\"prod\",\"members\":[\"10.0.0.5\",\"10.0.0.6:5702\"],"
+      + "\"interface\":\"10.0.0.*\",\"port\":5801,\"discoverEvery\":\"500ms\"},\"persistence\":{\"store\":\"postgresql\"}}").cluster();
+    assertThat(c).isEqualTo(new ChatbusConfig.Cluster(true, "prod", java.util.List.of("10.0.0.5", "10.0.0.6:5702"), "10.0.0.*",
+      5801, Duration.ofMillis(500)));
+    assertThat(ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_CLUSTER_MEMBERS", "a,b")
+      .put("chatbus.cluster.enabled", "true").put("CHATBUS_PERSISTENCE_STORE", "none")).cluster().members())
+      .containsExactly("a", "b");
+  }
+
+  @Test
+  void aClusterSharesItsHistory() {
+    rejected("{\"cluster\":{\"enabled\":true}}", "persistence.store: the nodes of a cluster share one history, so a "
+      + "cluster needs postgresql (or none), got embedded");
+    rejected("{\"cluster\":{\"members\":[]}}", "cluster.members: list at least one address to look for other nodes at");
+  }
+
+  @Test
   void persistenceSettings() {
     ChatbusConfig.Persistence p = parse("{\"persistence\":{\"store\":\"postgresql\",\"postgresql\":{\"url\":"
       + "\"jdbc:postgresql://db:5432/chat\",\"user\":\"u\",\"password\":\"p\",\"poolSize\":8},"
