@@ -87,18 +87,32 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public void write(List<Persist.Batch> batches, Map<String, Long> alsoNumbered) throws SQLException {
+    transaction(c -> {
+      insertEvents(c, batches);
+      insertPrivates(c, batches);
+      advanceRooms(c, batches, alsoNumbered);
+      return null;
+    });
+    if (syncAfterCommit) {
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        s.execute("CHECKPOINT SYNC");
+      }
+    }
+  }
+
+  /** Work on one connection, in one transaction. */
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code work} in a transaction of its own: committed if it returns, rolled back if it throws. */
+  private <T> T transaction(SqlWork<T> work) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        insertEvents(c, batches);
-        insertPrivates(c, batches);
-        advanceRooms(c, batches, alsoNumbered);
+        T result = work.run(c);
         c.commit();
-        if (syncAfterCommit) {
-          try (Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT SYNC");
-          }
-        }
+        return result;
       } catch (SQLException | RuntimeException e) {
         try {
           c.rollback();
@@ -224,39 +238,28 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public Persist.Claimed claim(String room) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        // The row first (two nodes claiming a new room at once both get here), then the row locked.
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_state (room, last_seq, epoch) VALUES (?, 0, 0) "
-          + "ON CONFLICT DO NOTHING")) {
-          ps.setString(1, room);
-          ps.executeUpdate();
-        }
-        Persist.Claimed claimed;
-        try (PreparedStatement ps = c.prepareStatement("SELECT epoch, last_seq FROM room_state WHERE room = ? FOR UPDATE")) {
-          ps.setString(1, room);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            claimed = new Persist.Claimed(room, rs.getLong(1) + 1, rs.getLong(2));
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE room_state SET epoch = ? WHERE room = ?")) {
-          ps.setLong(1, claimed.epoch());
-          ps.setString(2, room);
-          ps.executeUpdate();
-        }
-        c.commit();
-        return claimed;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollbackFailed) {
-          e.addSuppressed(rollbackFailed);
-        }
-        throw e;
+    return transaction(c -> {
+      // The row first (two nodes claiming a new room at once both get here), then the row locked.
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_state (room, last_seq, epoch) VALUES (?, 0, 0) "
+        + "ON CONFLICT DO NOTHING")) {
+        ps.setString(1, room);
+        ps.executeUpdate();
       }
-    }
+      Persist.Claimed claimed;
+      try (PreparedStatement ps = c.prepareStatement("SELECT epoch, last_seq FROM room_state WHERE room = ? FOR UPDATE")) {
+        ps.setString(1, room);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          claimed = new Persist.Claimed(room, rs.getLong(1) + 1, rs.getLong(2));
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE room_state SET epoch = ? WHERE room = ?")) {
+        ps.setLong(1, claimed.epoch());
+        ps.setString(2, room);
+        ps.executeUpdate();
+      }
+      return claimed;
+    });
   }
 
   @Override

@@ -53,11 +53,17 @@ class ClusterTest {
     }
   }
 
+  private String[] startThree() {
+    String[] nodes = {"node-a", "node-b", "node-c"};
+    for (String n : nodes) {
+      cluster.start(n);
+    }
+    return nodes;
+  }
+
   @Test
   void oneConversationAcrossThreeNodes() {
-    cluster.start("node-a");
-    cluster.start("node-b");
-    cluster.start("node-c");
+    startThree();
     try (TestClient alice = TestClient.text(cluster.port("node-a"), "alice");
          TestClient bob = TestClient.json(cluster.port("node-b"), "bob");
          TestClient carol = TestClient.text(cluster.port("node-c"), "carol")) {
@@ -99,10 +105,7 @@ class ClusterTest {
 
   @Test
   void everyNodeSeesOneOrderUnderConcurrentSenders() throws Exception {
-    String[] nodes = {"node-a", "node-b", "node-c"};
-    for (String n : nodes) {
-      cluster.start(n);
-    }
+    String[] nodes = startThree();
     int perSender = 300;
     List<TestClient> watchers = new ArrayList<>();
     List<TestClient> senders = new ArrayList<>();
@@ -156,10 +159,7 @@ class ClusterTest {
 
   @Test
   void aNameIsTakenOnceUnderConcurrentLoginsOnEveryNode() throws Exception {
-    String[] nodes = {"node-a", "node-b", "node-c"};
-    for (String n : nodes) {
-      cluster.start(n);
-    }
+    String[] nodes = startThree();
     int names = 15;
     ExecutorService pool = Executors.newFixedThreadPool(nodes.length);
     List<TestClient> clients = new ArrayList<>();
@@ -201,9 +201,7 @@ class ClusterTest {
 
   @Test
   void aNodeStoppedGracefullyHandsItsRoomsOn() {
-    cluster.start("node-a");
-    cluster.start("node-b");
-    cluster.start("node-c");
+    startThree();
     String room = roomOwnedBy("node-b", "node-a", "node-b", "node-c");
     try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
          TestClient bob = TestClient.text(cluster.port("node-b"), "bob");
