@@ -92,7 +92,7 @@ public final class MainVerticle extends VerticleBase {
       .compose(id -> {
         persistDeployment = id;
         return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), cfg.persistence(), nodeTag,
-          cfg.cluster().discoverEvery()));
+          cfg.cluster().discoverEvery(), cfg.shutdownGrace()));
       })
       .compose(id -> {
         routerDeployment = id;

@@ -214,15 +214,38 @@ public sealed interface Command extends Wire.Writable {
     }
   }
 
-  /** The router of {@code node} is stopping: it owns no room from now on. */
-  record Bye(String node) implements Command {
+  /**
+   * The router of {@code node} is stopping: it numbers no room from now on, and {@code rooms} are where it
+   * got to in each room it numbered, for their next owners to go on from.
+   */
+  record Bye(String node, List<Handover> rooms) implements Command {
+    public Bye {
+      rooms = List.copyOf(rooms);
+    }
+
     @Override
     public void write(Wire.Writer out) {
-      out.str(node);
+      out.str(node).i32(rooms.size());
+      for (Handover h : rooms) {
+        out.str(h.room()).i64(h.epoch()).i64(h.seq()).strs(h.nodes());
+      }
     }
 
     public static Bye read(Wire.Reader in) {
-      return new Bye(in.str());
+      String node = in.str();
+      int n = in.i32();
+      List<Handover> rooms = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        rooms.add(new Handover(in.str(), in.i64(), in.i64(), in.strs()));
+      }
+      return new Bye(node, rooms);
+    }
+  }
+
+  /** Where the numbering of {@code room} got to: its {@code epoch}, latest {@code seq}, and the {@code nodes} with members. */
+  record Handover(String room, long epoch, long seq, List<String> nodes) {
+    public Handover {
+      nodes = List.copyOf(nodes);
     }
   }
 

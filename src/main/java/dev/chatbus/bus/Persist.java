@@ -50,7 +50,8 @@ public sealed interface Persist extends Wire.Writable {
 
   /**
    * A history request, answered with {@link Reply.History}; fields as in {@link Command.History}.
-   * {@code lastSeq} is the room's latest sequence number, which the answer's completeness is judged by.
+   * {@code lastSeq} is the room's latest sequence number, which the answer's completeness is judged by;
+   * -1 when the router does not number the room, for the store's.
    */
   record Query(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly, long lastSeq)
     implements Persist {
@@ -65,17 +66,17 @@ public sealed interface Persist extends Wire.Writable {
   }
 
   /**
-   * Takes up the numbering of {@code room} for this node's router: answered with {@link Claimed}, or failed
-   * when the store cannot be reached.
+   * Takes up the numbering of {@code room} for this node's router, in an epoch of at least {@code atLeast}:
+   * answered with {@link Claimed}, or failed when the store cannot be reached.
    */
-  record Claim(String room) implements Persist {
+  record Claim(String room, long atLeast) implements Persist {
     @Override
     public void write(Wire.Writer out) {
-      out.str(room);
+      out.str(room).i64(atLeast);
     }
 
     public static Claim read(Wire.Reader in) {
-      return new Claim(in.str());
+      return new Claim(in.str(), in.i64());
     }
   }
 

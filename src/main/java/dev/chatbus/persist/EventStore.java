@@ -33,11 +33,14 @@ public interface EventStore extends AutoCloseable {
   long firstSeq(String room) throws SQLException;
 
   /**
-   * Takes up the numbering of {@code room}: raises its epoch by one and returns the new epoch with the
-   * room's latest stored sequence number (epoch 1 and seq 0 for a room never seen). Atomic across nodes
-   * sharing the store.
+   * Takes up the numbering of {@code room}: raises its epoch by one, or to {@code atLeast} if that is
+   * higher, and returns the new epoch with the room's latest stored sequence number (seq 0 for a room never
+   * seen). Atomic across nodes sharing the store.
    */
-  Persist.Claimed claim(String room) throws SQLException;
+  Persist.Claimed claim(String room, long atLeast) throws SQLException;
+
+  /** The latest sequence number stored (or given out unstored) in {@code room}; 0 if none. */
+  long lastSeq(String room) throws SQLException;
 
   /**
    * Removes the events of {@code rooms} beyond each one's newest {@code keepPerRoom} (0 keeps all), and

@@ -93,6 +93,11 @@ public final class JdbcEventStore implements EventStore {
       advanceRooms(c, batches, alsoNumbered);
       return null;
     });
+    sync();
+  }
+
+  /** Puts what was committed on the disk, where a commit alone does not (H2). */
+  private void sync() throws SQLException {
     if (syncAfterCommit) {
       try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
         s.execute("CHECKPOINT SYNC");
@@ -237,8 +242,8 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public Persist.Claimed claim(String room) throws SQLException {
-    return transaction(c -> {
+  public Persist.Claimed claim(String room, long atLeast) throws SQLException {
+    Persist.Claimed result = transaction(c -> {
       // The row first (two nodes claiming a new room at once both get here), then the row locked.
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_state (room, last_seq, epoch) VALUES (?, 0, 0) "
         + "ON CONFLICT DO NOTHING")) {
@@ -250,7 +255,7 @@ public final class JdbcEventStore implements EventStore {
         ps.setString(1, room);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          claimed = new Persist.Claimed(room, rs.getLong(1) + 1, rs.getLong(2));
+          claimed = new Persist.Claimed(room, Math.max(rs.getLong(1) + 1, atLeast), rs.getLong(2));
         }
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE room_state SET epoch = ? WHERE room = ?")) {
@@ -260,6 +265,19 @@ public final class JdbcEventStore implements EventStore {
       }
       return claimed;
     });
+    sync();
+    return result;
+  }
+
+  @Override
+  public long lastSeq(String room) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM room_state WHERE room = ?")) {
+      ps.setString(1, room);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
   }
 
   @Override

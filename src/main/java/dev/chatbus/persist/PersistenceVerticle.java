@@ -109,7 +109,7 @@ public final class PersistenceVerticle extends VerticleBase {
     } else if (p instanceof Persist.Query) {
       answer(msg, (Persist.Query) p);
     } else if (p instanceof Persist.Claim) {
-      claim(msg, ((Persist.Claim) p).room());
+      claim(msg, (Persist.Claim) p);
     } else if (p instanceof Persist.Sync) {
       msg.reply(p);
     } else {
@@ -187,14 +187,18 @@ public final class PersistenceVerticle extends VerticleBase {
     return true;
   }
 
-  private void answer(Message<Persist> msg, Persist.Query q) {
+  private void answer(Message<Persist> msg, Persist.Query asked) {
     if (failing) {
-      msg.reply(new Reply.History(q.room(), merge(q, List.of()), false));
+      msg.reply(new Reply.History(asked.room(), merge(asked, List.of()), false));
       return;
     }
+    Persist.Query q = asked;
     List<RoomEvent> stored;
     long firstStored;
     try {
+      if (q.lastSeq() < 0) {
+        q = new Persist.Query(q.room(), q.limit(), q.afterSeq(), q.beforeSeq(), q.messagesOnly(), store.lastSeq(q.room()));
+      }
       stored = store.history(q.room(), q.limit(), q.afterSeq(), q.beforeSeq(), q.messagesOnly());
       firstStored = store.firstSeq(q.room());
     } catch (SQLException | RuntimeException e) {
@@ -284,13 +288,14 @@ public final class PersistenceVerticle extends VerticleBase {
    * waiting here, or given to events dropped unstored. Refused while the store is failing, since the epoch
    * must be recorded there.
    */
-  private void claim(Message<Persist> msg, String room) {
+  private void claim(Message<Persist> msg, Persist.Claim c) {
+    String room = c.room();
     if (failing) {
       msg.fail(ErrorCode.INTERNAL.code(), store + " is unavailable");
       return;
     }
     try {
-      Persist.Claimed claimed = store.claim(room);
+      Persist.Claimed claimed = store.claim(room, c.atLeast());
       long last = Math.max(claimed.lastSeq(), lost.getOrDefault(room, 0L));
       for (Persist.Batch b : waiting) {
         for (RoomEvent e : b.events()) {

@@ -9,9 +9,11 @@ import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +48,8 @@ final class Outbox {
   private List<Ack> acks = new ArrayList<>();
   private long batches;
   private long timer = -1;
+  /** Completes once nothing waits here, when the router is stopping. */
+  private Promise<Void> drained;
 
   Outbox(Vertx vertx, String node, ChatbusConfig.Persistence config) {
     this.vertx = vertx;
@@ -119,25 +123,44 @@ final class Outbox {
   /** The worker's word on batch {@code batch}: release its acknowledgements. */
   void persisted(long batch, boolean stored) {
     List<Ack> waiting = awaiting.remove(batch);
-    if (waiting == null) {
-      return;
-    }
-    for (Ack a : waiting) {
-      if (stored) {
-        a.request.reply(a.reply);
-      } else {
-        a.request.fail(ErrorCode.NOT_STORED.code(),
-          "message " + a.reply.id() + " was delivered but could not be stored: the store is unavailable");
+    if (waiting != null) {
+      for (Ack a : waiting) {
+        if (stored) {
+          a.request.reply(a.reply);
+        } else {
+          a.request.fail(ErrorCode.NOT_STORED.code(),
+            "message " + a.reply.id() + " was delivered but could not be stored: the store is unavailable");
+        }
       }
+    }
+    if (drained != null && awaiting.isEmpty()) {
+      drained.tryComplete();
     }
   }
 
-  /** Sends what has gathered, and completes once the worker has taken every batch sent. */
-  Future<Void> drain() {
+  /**
+   * Sends what has gathered, and completes once the worker has taken every batch sent and every
+   * acknowledgement waiting here is answered; those still waiting after {@code grace} are answered with
+   * NOT_STORED, since no one would answer them once the router has gone.
+   */
+  Future<Void> drain(Duration grace) {
     if (!storing) {
       return Future.succeededFuture();
     }
     flush();
-    return vertx.eventBus().request(worker, new Persist.Sync()).mapEmpty();
+    Promise<Void> done = Promise.promise();
+    drained = done;
+    long timer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> {
+      for (Long batch : new ArrayList<>(awaiting.keySet())) {
+        persisted(batch, false);
+      }
+      done.tryComplete();
+    });
+    vertx.eventBus().request(worker, new Persist.Sync()).onComplete(ar -> {
+      if (awaiting.isEmpty()) {
+        done.tryComplete();
+      }
+    });
+    return done.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 }

@@ -29,8 +29,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The room router of a node: the home of the node's sessions, and the one ordering point of the rooms
@@ -71,16 +73,28 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final ChatbusConfig.Rooms config;
   private final ChatbusConfig.Persistence persistence;
   private final Duration discoverEvery;
+  private final Duration grace;
   private final MessageIds ids;
   private final Directory directory = new Directory();
   /** The rooms this router numbers. */
   private final Map<String, OwnedRoom> held = new HashMap<>();
   /** Rooms whose numbering is being taken up, with the commands waiting for it. */
   private final Map<String, Future<OwnedRoom>> opening = new HashMap<>();
+  /** The last rename of each session still under way, for the next to wait for. */
+  private final Map<Long, Future<Reply>> renaming = new HashMap<>();
   /** Sessions whose login waits for the name registry. */
   private final Map<Long, String> loggingIn = new HashMap<>();
   /** The cluster node id of each router in the ring, by node name. */
   private final Map<String, String> clusterIds = new HashMap<>();
+  /** Where stopped routers got to in the rooms they numbered, for whoever takes each up next. */
+  private final Map<String, Reply.Released> handedOver = new HashMap<>();
+  /** The cluster node ids of routers that said goodbye: a late hello from one of them is not a new router. */
+  private final Map<String, String> departed = new HashMap<>();
+  /** Requests passed on to another router, by that router, to be failed if it goes before answering. */
+  private final Map<String, Map<Long, Message<Command>>> passedOn = new HashMap<>();
+  private long passedOnCount;
+  /** Stopping: this router numbers no room any more, and passes room commands on. */
+  private boolean leaving;
   private Ring ring;
   /** The version of this node's sessions in the directory: one more with each change told to the others. */
   private long version;
@@ -94,13 +108,15 @@ public final class RoomRouterVerticle extends VerticleBase {
   /**
    * @param nodeTag       the bits that keep this node's message ids apart from other nodes'
    * @param discoverEvery how often a clustered router looks for routers it has not met
+   * @param grace         how long {@code stop()} waits for the store to confirm what it acknowledges
    */
   public RoomRouterVerticle(String node, ChatbusConfig.Rooms config, ChatbusConfig.Persistence persistence, int nodeTag,
-                            Duration discoverEvery) {
+                            Duration discoverEvery, Duration grace) {
     this.node = node;
     this.config = config;
     this.persistence = persistence;
     this.discoverEvery = discoverEvery;
+    this.grace = grace;
     this.ids = new MessageIds(nodeTag);
   }
 
@@ -127,15 +143,20 @@ public final class RoomRouterVerticle extends VerticleBase {
     if (discoverTimer >= 0) {
       vertx.cancelTimer(discoverTimer);
     }
-    // The others stop sending here first; a release asked of this router until it has stopped still gets
-    // the exact numbers, and after that the store has them all.
-    for (String other : ring.nodes()) {
-      if (!other.equals(node)) {
-        bus.send(Addresses.router(other), new Command.Bye(node));
-      }
-    }
     Future<?> unlisted = routers == null ? Future.succeededFuture() : routers.removeIfPresent(node, membership.self());
-    return unlisted.transform(ar -> outbox.drain()).recover(err -> {
+    return unlisted.transform(ar -> {
+      // The rooms go to their next owners with where their numbering got to, so it goes on without a gap
+      // or a number given twice, whether or not the store has caught up; commands for them that still come
+      // here are passed on.
+      leaving = true;
+      if (ring.size() > 1) {
+        List<Command.Handover> rooms = new ArrayList<>();
+        held.values().forEach(r -> rooms.add(new Command.Handover(r.name, r.epoch, r.seq(), r.nodes())));
+        held.clear();
+        tellOthers(new Command.Bye(node, rooms));
+      }
+      return outbox.drain(grace);
+    }).recover(err -> {
       log.warn("the last events may not have reached the store: {}", err.getMessage());
       return Future.succeededFuture();
     });
@@ -202,8 +223,13 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   /** Another router is up, with these sessions: it takes its share of the rooms from now on. */
   private void met(String other, String clusterId, long otherVersion, List<Member> sessions) {
-    if (!membership.alive(clusterId)) {
+    if (!membership.alive(clusterId) || clusterId.equals(departed.get(other)) || leaving) {
       return;
+    }
+    String known = clusterIds.get(other);
+    if (known != null && !known.equals(clusterId)) {
+      // The node restarted under its name before its old self was found dead: its old users are gone.
+      removeNode(other, "connection lost: " + other + " restarted");
     }
     boolean isNew = !ring.contains(other);
     clusterIds.put(other, clusterId);
@@ -224,8 +250,9 @@ public final class RoomRouterVerticle extends VerticleBase {
   }
 
   /**
-   * {@code other} has gone: its rooms move to their new owners (each taken up when next used), and its
-   * users leave every room, announced by the rooms' owners: this router for the rooms it owns.
+   * {@code other} has gone: its rooms move to their new owners (each taken up when next used), requests
+   * passed on to it fail, and its users leave every room, announced by the rooms' owners: this router for
+   * the rooms it owns.
    */
   private void removeNode(String other, String reason) {
     if (!ring.contains(other)) {
@@ -234,17 +261,46 @@ public final class RoomRouterVerticle extends VerticleBase {
     ring = ring.without(other);
     clusterIds.remove(other);
     List<Member> gone = directory.drop(other);
-    for (OwnedRoom r : held.values()) {
-      r.dropNode(other);
-    }
     log.info("router {} left with {} users: the network is {}", other, gone.size(), ring);
+    Map<Long, Message<Command>> unanswered = passedOn.remove(other);
+    if (unanswered != null) {
+      unanswered.values().forEach(msg -> msg.fail(ErrorCode.INTERNAL.code(), other + " left before answering; try again"));
+    }
+    // First the members this router counted in its own rooms, then any the directory knew of besides.
+    Map<String, Set<Long>> announced = new HashMap<>();
+    for (OwnedRoom r : held.values()) {
+      int before = r.size();
+      Map<Long, String> leaving = r.dropNode(other);
+      announced.put(r.name, leaving.keySet());
+      if (before <= config.announceUpTo()) {
+        leaving.forEach((session, name) -> publish(r, RoomEvent.Kind.LEAVE, session, name, reason));
+      }
+    }
     for (Member m : gone) {
       for (String room : m.rooms()) {
-        if (ring.owner(room).equals(node)) {
+        if (ring.owner(room).equals(node) && !announced.getOrDefault(room, Set.of()).contains(m.session())) {
           toOwner(room, new Command.Exit(room, m.session(), m.name(), reason, true), true, null);
         }
       }
     }
+    outbox.added();
+  }
+
+  /** Another router is stopping: where it got to in its rooms is kept for their next owners. */
+  private void onBye(Command.Bye bye) {
+    String clusterId = clusterIds.get(bye.node());
+    if (clusterId != null) {
+      departed.put(bye.node(), clusterId);
+    }
+    for (Command.Handover h : bye.rooms()) {
+      handedOver.merge(h.room(), new Reply.Released(true, h.epoch(), h.seq(), h.nodes()), RoomRouterVerticle::later);
+    }
+    removeNode(bye.node(), "server shutting down");
+  }
+
+  /** Of two accounts of where a room got to, the later one. */
+  private static Reply.Released later(Reply.Released a, Reply.Released b) {
+    return a.epoch() > b.epoch() || (a.epoch() == b.epoch() && a.seq() >= b.seq()) ? a : b;
   }
 
   /** A change of another node's sessions; a gap in its versions means one was missed, so all are asked for again. */
@@ -368,7 +424,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     } else if (cmd instanceof Command.Release) {
       return release((Command.Release) cmd);
     } else if (cmd instanceof Command.Bye) {
-      removeNode(((Command.Bye) cmd).node(), "server shutting down");
+      onBye((Command.Bye) cmd);
     } else {
       throw new IllegalArgumentException("unknown command " + cmd);
     }
@@ -431,10 +487,12 @@ public final class RoomRouterVerticle extends VerticleBase {
     if (from == null && m.rooms().size() >= config.maxPerClient()) {
       throw new Refusal(ErrorCode.TOO_MANY_ROOMS, "you are in " + config.maxPerClient() + " rooms already");
     }
-    Future<?> left = from != null && m.rooms().contains(from) ? exitRoom(m, from, null) : Future.succeededFuture();
-    reply(msg, left.compose(v -> {
+    // In before out: a text client whose switch fails stays where it was.
+    reply(msg, enterRoom(m, room, false).andThen(entered -> {
       Member now = directory.session(m.session());
-      return now == null ? Future.failedFuture(new Refusal(ErrorCode.NOT_LOGGED_IN, "log in first")) : enterRoom(now, room, false);
+      if (entered.succeeded() && from != null && now != null && now.rooms().contains(from)) {
+        exitRoom(now, from, null).onFailure(err -> log.warn("leaving #{} failed: {}", from, err.getMessage()));
+      }
     }));
   }
 
@@ -461,7 +519,7 @@ public final class RoomRouterVerticle extends VerticleBase {
         publish(now.in(room, true));
       }
       return joined;
-    });
+    }).andThen(ar -> outbox.added());
   }
 
   /** Counts the session out of {@code room} here and everywhere, then has the owner announce it. */
@@ -499,7 +557,26 @@ public final class RoomRouterVerticle extends VerticleBase {
     toOwner(room, new Command.RoomHistory(room, h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), false), false, msg);
   }
 
+  /** Renames one after another per session: each is checked against the name the one before left. */
   private void rename(Command.Rename rename, Message<Command> msg) {
+    long session = rename.session();
+    Future<?> before = renaming.getOrDefault(session, Future.succeededFuture());
+    Future<Reply> done = before.transform(v -> {
+      try {
+        return renameNow(rename);
+      } catch (Refusal r) {
+        return Future.failedFuture(r);
+      }
+    });
+    renaming.put(session, done);
+    reply(msg, done.andThen(ar -> {
+      if (renaming.get(session) == done) {
+        renaming.remove(session);
+      }
+    }));
+  }
+
+  private Future<Reply> renameNow(Command.Rename rename) {
     Member m = session(rename.session());
     String problem = Names.nameProblem(rename.name());
     if (problem != null) {
@@ -507,26 +584,26 @@ public final class RoomRouterVerticle extends VerticleBase {
     }
     String oldName = m.name();
     if (oldName.equals(rename.name())) {
-      msg.reply(new Reply.Renamed(oldName));
-      return;
+      return Future.succeededFuture(new Reply.Renamed(oldName));
     }
-    String oldKey = Names.nameKey(oldName);
     String key = Names.nameKey(rename.name());
+    String oldKey = Names.nameKey(oldName);
     Member holder = directory.byName(rename.name());
     if (holder != null && holder.session() != m.session()) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
     }
-    names.claim(key, membership.self(), m.session()).onComplete(claimed -> {
-      Member now = directory.session(m.session());
-      Member other = directory.byName(rename.name());
-      if (claimed.failed()) {
-        msg.fail(ErrorCode.INTERNAL.code(), "the names cannot be checked right now; try again");
-      } else if (!claimed.result() || (other != null && other.session() != m.session())) {
-        msg.fail(ErrorCode.NAME_TAKEN.code(), "the name " + rename.name() + " is taken");
-      } else if (now == null) {
-        names.release(key, membership.self(), m.session());
-        msg.fail(ErrorCode.NOT_LOGGED_IN.code(), "the session has ended");
-      } else {
+    return names.claim(key, membership.self(), m.session())
+      .recover(err -> Future.failedFuture(new Refusal(ErrorCode.INTERNAL, "the names cannot be checked right now; try again")))
+      .map(claimed -> {
+        Member now = directory.session(m.session());
+        Member other = directory.byName(rename.name());
+        if (!claimed || (other != null && other.session() != m.session())) {
+          throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
+        }
+        if (now == null) {
+          names.release(key, membership.self(), m.session());
+          throw new Refusal(ErrorCode.NOT_LOGGED_IN, "the session has ended");
+        }
         if (!key.equals(oldKey)) {
           names.release(oldKey, membership.self(), m.session());
         }
@@ -534,9 +611,9 @@ public final class RoomRouterVerticle extends VerticleBase {
         for (String room : now.rooms()) {
           toOwner(room, new Command.RenameIn(room, now.session(), now.name(), rename.name(), false), false, null);
         }
-        msg.reply(new Reply.Renamed(rename.name()));
-      }
-    });
+        outbox.added();
+        return new Reply.Renamed(rename.name());
+      });
   }
 
   private Reply who(Command.Who who) {
@@ -578,14 +655,26 @@ public final class RoomRouterVerticle extends VerticleBase {
    * passed on to it already), else at the owner's router, answering {@code msg} (if any) with its answer.
    */
   private void toOwner(String room, Command op, boolean forwarded, Message<Command> msg) {
-    String owner = ring.owner(room);
-    if (!forwarded && !owner.equals(node)) {
-      forward(owner, op, msg);
-      return;
-    }
+    String owner = owner(room);
     OwnedRoom r = held.get(room);
+    if (!owner.equals(node)) {
+      if (!forwarded || leaving) {
+        forward(owner, op, msg);
+        return;
+      }
+      if (r == null) {
+        // Passed on here by a router that sees another network than this one: the two will agree soon.
+        refuse(op, msg, ErrorCode.INTERNAL, "the network is changing; try again");
+        return;
+      }
+    }
     if (r != null) {
       apply(op, r, msg);
+      return;
+    }
+    if (op instanceof Command.RoomHistory && !opening.containsKey(room)) {
+      // Reading a room's history does not take its numbering up.
+      roomHistory(room, -1, (Command.RoomHistory) op, msg);
       return;
     }
     open(room).onComplete(ar -> {
@@ -605,13 +694,22 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   /** {@link #toOwner} for the home's own use of the answer. */
   private Future<Reply> askOwner(String room, Command op) {
-    String owner = ring.owner(room);
+    String owner = owner(room);
     if (!owner.equals(node)) {
       return bus.<Reply>request(Addresses.router(owner), op, PROMPT).map(Message::body);
     }
     OwnedRoom r = held.get(room);
     Future<OwnedRoom> ready = r != null ? Future.succeededFuture(r) : open(room);
-    return ready.map(owned -> answer(op, owned));
+    return ready.map(owned -> {
+      Reply reply = answer(op, owned);
+      outbox.added();
+      return reply;
+    });
+  }
+
+  /** The owner of {@code room}: among the other routers once this one is stopping. */
+  private String owner(String room) {
+    return leaving && ring.size() > 1 ? ring.without(node).owner(room) : ring.owner(room);
   }
 
   private void forward(String owner, Command op, Message<Command> msg) {
@@ -621,7 +719,16 @@ public final class RoomRouterVerticle extends VerticleBase {
       return;
     }
     boolean durable = op instanceof Command.Post && ((Command.Post) op).durable();
+    long id = ++passedOnCount;
+    passedOn.computeIfAbsent(owner, k -> new HashMap<>()).put(id, msg);
     bus.<Reply>request(Addresses.router(owner), passed, durable ? DURABLE : PROMPT).onComplete(ar -> {
+      Map<Long, Message<Command>> waiting = passedOn.get(owner);
+      if (waiting == null || waiting.remove(id) == null) {
+        return;
+      }
+      if (waiting.isEmpty()) {
+        passedOn.remove(owner);
+      }
       if (ar.succeeded()) {
         msg.reply(ar.result().body());
       } else {
@@ -662,7 +769,7 @@ public final class RoomRouterVerticle extends VerticleBase {
         }
       }
     } else if (op instanceof Command.RoomHistory) {
-      roomHistory(r, (Command.RoomHistory) op, msg);
+      roomHistory(r.name, r.seq(), (Command.RoomHistory) op, msg);
     } else {
       Reply reply = answer(op, r);
       if (reply != null && msg != null && msg.replyAddress() != null) {
@@ -684,6 +791,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       return new Reply.Left(r.name);
     } else if (op instanceof Command.RenameIn) {
       Command.RenameIn rn = (Command.RenameIn) op;
+      r.rename(rn.session(), rn.newName());
       if (announced(r.name, rn.session())) {
         publish(r, RoomEvent.Kind.RENAME, rn.session(), rn.oldName(), rn.newName());
       }
@@ -695,7 +803,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   private Reply.Joined enter(Command.Enter e, OwnedRoom r) {
     Member m = e.member();
     // From now on the room's events go to the member's node too, including its own join.
-    r.enter(m.session(), m.node());
+    r.enter(m.session(), m.node(), m.name());
     boolean counted = directory.isIn(r.name, m.session());
     int count = directory.count(r.name) + (counted ? 0 : 1);
     long seq = r.seq();
@@ -729,77 +837,110 @@ public final class RoomRouterVerticle extends VerticleBase {
     return list;
   }
 
-  /** Asks the worker, after every event before this request, and answers with what it finds. */
-  private void roomHistory(OwnedRoom r, Command.RoomHistory h, Message<Command> msg) {
+  /**
+   * Asks the worker, after every event before this request, and answers with what it finds; {@code lastSeq}
+   * is the room's latest number, or -1 for the store's when this router does not number the room.
+   */
+  private void roomHistory(String room, long lastSeq, Command.RoomHistory h, Message<Command> msg) {
     if (!outbox.storing()) {
-      msg.reply(new Reply.History(r.name, List.of(), r.seq() == 0));
+      msg.reply(new Reply.History(room, List.of(), lastSeq <= 0));
       return;
     }
     outbox.flush();
-    bus.<Reply>request(Addresses.persist(node), new Persist.Query(r.name, h.limit(), h.afterSeq(), h.beforeSeq(),
-        h.messagesOnly(), r.seq()))
+    bus.<Reply>request(Addresses.persist(node), new Persist.Query(room, h.limit(), h.afterSeq(), h.beforeSeq(),
+        h.messagesOnly(), lastSeq))
       .onSuccess(answer -> msg.reply(answer.body()))
       .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "the history is not available right now"));
   }
 
   /**
    * Takes up the numbering of {@code room}: every other router stops numbering it and says where it got to,
-   * and the store gives a new epoch. The commands that wait for it run in the order they came.
+   * then the store gives a new epoch. The commands that wait for it run in the order they came. If a
+   * router that is alive does not answer, the room is not taken up (it may still be numbering it); if only
+   * the store fails, the numbering goes on from where the last owner got to, when it said so.
    */
   private Future<OwnedRoom> open(String room) {
     Future<OwnedRoom> pending = opening.get(room);
     if (pending != null) {
       return pending;
     }
-    List<Future<Reply.Released>> released = new ArrayList<>();
-    for (String other : ring.nodes()) {
-      if (!other.equals(node)) {
-        released.add(bus.<Reply>request(Addresses.router(other), new Command.Release(room, node), PEER)
-          .map(answer -> (Reply.Released) answer.body())
-          .otherwise(new Reply.Released(false, 0, 0, List.of())));
-      }
-    }
-    // Without a store to count epochs, the time stands in: a room's epoch must never go back, or the edges
-    // would drop the new owner's events as stale.
-    Future<Persist.Claimed> claimed = outbox.storing()
-      ? bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room)).map(answer -> (Persist.Claimed) answer.body())
-      : Future.succeededFuture(new Persist.Claimed(room, System.currentTimeMillis(), 0));
     Promise<OwnedRoom> opened = Promise.promise();
     opening.put(room, opened.future());
-    Future.join(claimed, Future.join(released)).onComplete(ar -> {
-      opening.remove(room);
-      if (claimed.failed()) {
-        log.warn("#{} cannot be opened: {}", room, claimed.cause().getMessage());
-        opened.fail(claimed.cause());
+    List<Future<Reply.Released>> asked = new ArrayList<>();
+    for (String other : ring.nodes()) {
+      if (!other.equals(node)) {
+        asked.add(bus.<Reply>request(Addresses.router(other), new Command.Release(room, node), PEER)
+          .map(answer -> (Reply.Released) answer.body())
+          .recover(err -> gone(other, err) ? Future.succeededFuture(new Reply.Released(false, 0, 0, List.of()))
+            : Future.failedFuture(other + " did not say whether it numbers #" + room + ": " + err.getMessage())));
+      }
+    }
+    Future.join(asked).onComplete(all -> {
+      Reply.Released last = handedOver.remove(room);
+      for (Future<Reply.Released> f : asked) {
+        if (f.succeeded() && f.result().held()) {
+          last = last == null ? f.result() : later(last, f.result());
+        }
+      }
+      Reply.Released lastOwner = last;
+      if (all.failed()) {
+        keep(room, lastOwner);
+        opening.remove(room);
+        opened.fail(all.cause());
         return;
       }
-      long epoch = claimed.result().epoch();
-      long seq = claimed.result().lastSeq();
-      List<String> nodes = new ArrayList<>();
-      for (Future<Reply.Released> f : released) {
-        Reply.Released was = f.result();
-        if (was.held()) {
-          epoch = Math.max(epoch, was.epoch() + 1);
-          seq = Math.max(seq, was.seq());
-          nodes.addAll(was.nodes());
+      // Without a store to count epochs, the time stands in: a room's epoch must never go back, or the
+      // edges would drop the new owner's events as stale.
+      long atLeast = lastOwner == null ? 1 : lastOwner.epoch() + 1;
+      Future<Persist.Claimed> claimed = outbox.storing()
+        ? bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room, atLeast)).map(answer -> (Persist.Claimed) answer.body())
+        : Future.succeededFuture(new Persist.Claimed(room, Math.max(atLeast, System.currentTimeMillis()), 0));
+      claimed.onComplete(c -> {
+        opening.remove(room);
+        long epoch;
+        long seq;
+        if (c.succeeded()) {
+          epoch = c.result().epoch();
+          seq = Math.max(c.result().lastSeq(), lastOwner == null ? 0 : lastOwner.seq());
+        } else if (lastOwner != null) {
+          log.warn("#{}: the store did not record its new epoch ({}); numbering goes on from the last owner's {}",
+            room, c.cause().getMessage(), lastOwner.seq());
+          epoch = atLeast;
+          seq = lastOwner.seq();
+        } else {
+          log.warn("#{} cannot be opened: {}", room, c.cause().getMessage());
+          opened.fail(c.cause());
+          return;
         }
-      }
-      OwnedRoom r = new OwnedRoom(room, epoch, seq);
-      // The members as the directory knows them, and the nodes the last owner sent to, in case it knew of
-      // members whose news is still on its way here.
-      for (Member m : directory.members(room)) {
-        r.enter(m.session(), m.node());
-      }
-      for (String n : nodes) {
-        if (ring.contains(n)) {
-          r.alsoTo(n);
+        OwnedRoom r = new OwnedRoom(room, epoch, seq);
+        // The members as the directory knows them, and the nodes the last owner sent to, in case it knew
+        // of members whose news is still on its way here.
+        for (Member m : directory.members(room)) {
+          r.enter(m.session(), m.node(), m.name());
         }
-      }
-      held.put(room, r);
-      log.debug("#{} numbered here from seq {} in epoch {}", room, seq, epoch);
-      opened.complete(r);
+        if (lastOwner != null) {
+          lastOwner.nodes().stream().filter(ring::contains).forEach(r::alsoTo);
+        }
+        held.put(room, r);
+        log.debug("#{} numbered here from seq {} in epoch {}", room, seq, epoch);
+        opened.complete(r);
+      });
     });
     return opened.future();
+  }
+
+  /** Keeps where the last owner of {@code room} got to, for the next attempt to take it up. */
+  private void keep(String room, Reply.Released lastOwner) {
+    if (lastOwner != null) {
+      handedOver.merge(room, lastOwner, RoomRouterVerticle::later);
+    }
+  }
+
+  /** Whether a failed request to {@code other} means its router is gone, rather than slow. */
+  private boolean gone(String other, Throwable err) {
+    String clusterId = clusterIds.get(other);
+    return clusterId == null || !membership.alive(clusterId)
+      || (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS);
   }
 
   /** Another router takes up {@code room}: stop numbering it, and say where it got to. */
@@ -876,13 +1017,17 @@ public final class RoomRouterVerticle extends VerticleBase {
     return room;
   }
 
-  /** A room this router numbers: its epoch, latest sequence number, and the nodes its members are on. */
+  /** A room this router numbers: its epoch, latest sequence number, and its members' names and nodes. */
   private static final class OwnedRoom {
+    /** Where a member is, and what it is called. */
+    record At(String node, String name) {
+    }
+
     final String name;
     final long epoch;
     private long seq;
-    /** The node of each member, as its entering and leaving came here. */
-    private final Map<Long, String> members = new HashMap<>();
+    /** Each member as its entering, renaming and leaving came here. */
+    private final Map<Long, At> members = new HashMap<>();
     /** How many members each node has; a node the last owner sent to may be here with none. */
     private final Map<String, Integer> nodes = new HashMap<>();
 
@@ -892,16 +1037,21 @@ public final class RoomRouterVerticle extends VerticleBase {
       this.seq = seq;
     }
 
-    void enter(long session, String node) {
-      if (members.put(session, node) == null) {
+    void enter(long session, String node, String memberName) {
+      At was = members.put(session, new At(node, memberName));
+      if (was == null) {
         nodes.merge(node, 1, Integer::sum);
       }
     }
 
+    void rename(long session, String newName) {
+      members.computeIfPresent(session, (s, at) -> new At(at.node(), newName));
+    }
+
     void exit(long session) {
-      String node = members.remove(session);
-      if (node != null && nodes.merge(node, -1, Integer::sum) <= 0) {
-        nodes.remove(node);
+      At at = members.remove(session);
+      if (at != null && nodes.merge(at.node(), -1, Integer::sum) <= 0) {
+        nodes.remove(at.node());
       }
     }
 
@@ -909,9 +1059,22 @@ public final class RoomRouterVerticle extends VerticleBase {
       nodes.putIfAbsent(node, 0);
     }
 
-    void dropNode(String node) {
+    int size() {
+      return members.size();
+    }
+
+    /** Forgets {@code node} and its members; returns their names by session. */
+    Map<Long, String> dropNode(String node) {
       nodes.remove(node);
-      members.values().removeIf(node::equals);
+      Map<Long, String> dropped = new LinkedHashMap<>();
+      members.entrySet().removeIf(e -> {
+        if (e.getValue().node().equals(node)) {
+          dropped.put(e.getKey(), e.getValue().name());
+          return true;
+        }
+        return false;
+      });
+      return dropped;
     }
 
     List<String> nodes() {

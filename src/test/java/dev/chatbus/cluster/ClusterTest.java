@@ -240,6 +240,47 @@ class ClusterTest {
   }
 
   @Test
+  void withoutAStoreAStoppingNodeHandsItsNumberingOn() {
+    cluster.close();
+    cluster = new TestCluster(new JsonObject().put("persistence", new JsonObject().put("store", "none")));
+    cluster.start("node-a");
+    cluster.start("node-b");
+    String room = roomOwnedBy("node-b", "node-a", "node-b");
+    try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
+         TestClient bob = TestClient.json(cluster.port("node-b"), "bob")) {
+      for (TestClient c : List.of(bob, alice)) {
+        c.send(new JsonObject().put("op", "join").put("room", room));
+        c.readJson("joined");
+      }
+      bob.send(new JsonObject().put("op", "say").put("room", room).put("text", "from node-b"));
+      JsonObject before = readEvent(alice, "message", room);
+
+      cluster.stop("node-b");
+      JsonObject bobLeft = readEvent(alice, "leave", room);
+      // Nothing is stored, so only node-b's goodbye can say where the numbering got to.
+      assertThat(bobLeft.getLong("seq")).isEqualTo(before.getLong("seq") + 1);
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "still here").put("ref", 1));
+      assertThat(alice.readJson("ack").getLong("seq")).isEqualTo(bobLeft.getLong("seq") + 1);
+    }
+  }
+
+  @Test
+  void twoQuickRenamesFreeTheNameInBetween() {
+    cluster.start("node-a");
+    cluster.start("node-b");
+    try (TestClient jay = TestClient.json(cluster.port("node-a"), "jay")) {
+      jay.send(new JsonObject().put("op", "nick").put("name", "jaybird").put("ref", 1));
+      jay.send(new JsonObject().put("op", "nick").put("name", "jjj").put("ref", 2));
+      jay.readJson("renamed");
+      assertThat(jay.readJson("renamed").getString("name")).isEqualTo("jjj");
+      try (TestClient other = TestClient.json(cluster.port("node-b"), "jaybird")) {
+        other.send(new JsonObject().put("op", "who").put("room", "lobby").put("ref", 3));
+        assertThat(other.readJson("who").getJsonArray("members")).containsExactly("jjj", "jaybird");
+      }
+    }
+  }
+
+  @Test
   void aNodeJoiningTakesUpItsShareOfTheRooms() {
     cluster.start("node-a");
     cluster.start("node-b");

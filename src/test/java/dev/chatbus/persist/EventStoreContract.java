@@ -105,19 +105,23 @@ abstract class EventStoreContract {
 
   @Test
   void aClaimNumbersOnFromTheLatestSequenceNumber() throws Exception {
-    assertThat(store.claim("new")).isEqualTo(new Persist.Claimed("new", 1, 0));
+    assertThat(store.claim("new", 0)).isEqualTo(new Persist.Claimed("new", 1, 0));
     store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))), Map.of());
     store.write(List.of(batch(List.of(event("rust", 11, RoomEvent.Kind.MESSAGE, "late", 11)))), Map.of());
-    assertThat(store.claim("rust")).isEqualTo(new Persist.Claimed("rust", 1, 11));
-    assertThat(store.claim("go")).isEqualTo(new Persist.Claimed("go", 1, 3));
+    assertThat(store.claim("rust", 0)).isEqualTo(new Persist.Claimed("rust", 1, 11));
+    assertThat(store.claim("go", 0)).isEqualTo(new Persist.Claimed("go", 1, 3));
   }
 
   @Test
   void everyClaimStartsANewEpoch() throws Exception {
     store.write(List.of(batch(numbered("rust", 2))), Map.of());
-    assertThat(store.claim("rust").epoch()).isEqualTo(1);
-    assertThat(store.claim("rust").epoch()).isEqualTo(2);
-    assertThat(store.claim("rust")).isEqualTo(new Persist.Claimed("rust", 3, 2));
+    assertThat(store.claim("rust", 0).epoch()).isEqualTo(1);
+    assertThat(store.claim("rust", 0).epoch()).isEqualTo(2);
+    assertThat(store.claim("rust", 0)).isEqualTo(new Persist.Claimed("rust", 3, 2));
+    assertThat(store.claim("rust", 10).epoch()).as("at least as high as asked").isEqualTo(10);
+    assertThat(store.claim("rust", 0).epoch()).isEqualTo(11);
+    assertThat(store.lastSeq("rust")).isEqualTo(2);
+    assertThat(store.lastSeq("never")).isZero();
   }
 
   @Test
@@ -127,14 +131,14 @@ abstract class EventStoreContract {
     assertThat(seqs(store.history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(7L, 8L, 9L, 10L);
     assertThat(store.firstSeq("rust")).isEqualTo(7);
     assertThat(store.firstSeq("go")).isEqualTo(1);
-    assertThat(store.claim("rust").lastSeq()).isEqualTo(10);
+    assertThat(store.claim("rust", 0).lastSeq()).isEqualTo(10);
   }
 
   @Test
   void numbersGivenToLostEventsAreNeverGivenAgain() throws Exception {
     store.write(List.of(batch(numbered("rust", 3))), Map.of("rust", 9L, "gone", 4L));
-    assertThat(store.claim("rust").lastSeq()).isEqualTo(9);
-    assertThat(store.claim("gone").lastSeq()).isEqualTo(4);
+    assertThat(store.claim("rust", 0).lastSeq()).isEqualTo(9);
+    assertThat(store.claim("gone", 0).lastSeq()).isEqualTo(4);
   }
 
   @Test

@@ -46,7 +46,7 @@ class RoomRouterTest {
       () -> JdbcEventStore.open(config.persistence())), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new RoomRouterVerticle("n", config.rooms(), config.persistence(), 1,
-      config.cluster().discoverEvery())).await(10, TimeUnit.SECONDS);
+      config.cluster().discoverEvery(), Duration.ofSeconds(1))).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(Command cmd) throws Exception {
