@@ -149,7 +149,6 @@ final class Outbox {
     }
     flush();
     Promise<Void> done = Promise.promise();
-    drained = done;
     long timer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> {
       for (Long batch : new ArrayList<>(awaiting.keySet())) {
         persisted(batch, false);
@@ -157,6 +156,8 @@ final class Outbox {
       done.tryComplete();
     });
     vertx.eventBus().request(worker, new Persist.Sync()).onComplete(ar -> {
+      // Every batch sent has reached the worker: from now on, the last answer about them ends the wait.
+      drained = done;
       if (awaiting.isEmpty()) {
         done.tryComplete();
       }

@@ -68,6 +68,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
   private static final DeliveryOptions PROMPT = new DeliveryOptions();
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** How long a command passed on to the wrong router waits before it is routed again. */
+  private static final long RETRY_MILLIS = 200;
 
   private final String node;
   private final ChatbusConfig.Rooms config;
@@ -90,9 +92,13 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final Map<String, Reply.Released> handedOver = new HashMap<>();
   /** The cluster node ids of routers that said goodbye: a late hello from one of them is not a new router. */
   private final Map<String, String> departed = new HashMap<>();
-  /** Requests passed on to another router, by that router, to be failed if it goes before answering. */
-  private final Map<String, Map<Long, Message<Command>>> passedOn = new HashMap<>();
+  /** Requests to other routers, by router, to be failed if it goes before answering. */
+  private final Map<String, Map<Long, Promise<Reply>>> passedOn = new HashMap<>();
+  /** Rooms this router is taking up that another router, first in name order, takes up at the same time. */
+  private final Set<String> yielded = new java.util.HashSet<>();
   private long passedOnCount;
+  /** Completes, while stopping, once nothing asked of other routers waits for an answer. */
+  private Promise<Void> allAnswered;
   /** Stopping: this router numbers no room any more, and passes room commands on. */
   private boolean leaving;
   private Ring ring;
@@ -155,7 +161,7 @@ public final class RoomRouterVerticle extends VerticleBase {
         held.clear();
         tellOthers(new Command.Bye(node, rooms));
       }
-      return outbox.drain(grace);
+      return allAnswered().transform(v -> outbox.drain(grace));
     }).recover(err -> {
       log.warn("the last events may not have reached the store: {}", err.getMessage());
       return Future.succeededFuture();
@@ -217,6 +223,9 @@ public final class RoomRouterVerticle extends VerticleBase {
   }
 
   private Reply onHello(Command.Hello h) {
+    if (leaving) {
+      throw new Refusal(ErrorCode.SHUTTING_DOWN, node + " is stopping");
+    }
     met(h.node(), h.clusterId(), h.version(), h.sessions());
     return new Reply.Directory(node, membership.self(), version, directory.sessionsOf(node));
   }
@@ -247,6 +256,12 @@ public final class RoomRouterVerticle extends VerticleBase {
         removeNode(other, "connection lost: " + other + " left the network");
       }
     }
+    // A router that said goodbye still answers what it was asked, until its node leaves.
+    for (Map.Entry<String, String> d : new ArrayList<>(departed.entrySet())) {
+      if (!membership.alive(d.getValue())) {
+        failRequestsTo(d.getKey());
+      }
+    }
   }
 
   /**
@@ -262,23 +277,23 @@ public final class RoomRouterVerticle extends VerticleBase {
     clusterIds.remove(other);
     List<Member> gone = directory.drop(other);
     log.info("router {} left with {} users: the network is {}", other, gone.size(), ring);
-    Map<Long, Message<Command>> unanswered = passedOn.remove(other);
-    if (unanswered != null) {
-      unanswered.values().forEach(msg -> msg.fail(ErrorCode.INTERNAL.code(), other + " left before answering; try again"));
+    if (!departed.containsKey(other)) {
+      failRequestsTo(other);
     }
     // First the members this router counted in its own rooms, then any the directory knew of besides.
     Map<String, Set<Long>> announced = new HashMap<>();
     for (OwnedRoom r : held.values()) {
       int before = r.size();
-      Map<Long, String> leaving = r.dropNode(other);
-      announced.put(r.name, leaving.keySet());
-      if (before <= config.announceUpTo()) {
-        leaving.forEach((session, name) -> publish(r, RoomEvent.Kind.LEAVE, session, name, reason));
+      Map<Long, String> dropped = r.dropNode(other);
+      announced.put(r.name, dropped.keySet());
+      // A room this router still numbers but no longer owns is announced by its owner when taken up.
+      if (before <= config.announceUpTo() && owner(r.name).equals(node)) {
+        dropped.forEach((session, name) -> publish(r, RoomEvent.Kind.LEAVE, session, name, reason));
       }
     }
     for (Member m : gone) {
       for (String room : m.rooms()) {
-        if (ring.owner(room).equals(node) && !announced.getOrDefault(room, Set.of()).contains(m.session())) {
+        if (!leaving && owner(room).equals(node) && !announced.getOrDefault(room, Set.of()).contains(m.session())) {
           toOwner(room, new Command.Exit(room, m.session(), m.name(), reason, true), true, null);
         }
       }
@@ -422,7 +437,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     } else if (cmd instanceof Command.Hello) {
       return onHello((Command.Hello) cmd);
     } else if (cmd instanceof Command.Release) {
-      return release((Command.Release) cmd);
+      release((Command.Release) cmd, msg);
     } else if (cmd instanceof Command.Bye) {
       onBye((Command.Bye) cmd);
     } else {
@@ -598,6 +613,9 @@ public final class RoomRouterVerticle extends VerticleBase {
         Member now = directory.session(m.session());
         Member other = directory.byName(rename.name());
         if (!claimed || (other != null && other.session() != m.session())) {
+          if (claimed) {
+            names.release(key, membership.self(), m.session());
+          }
           throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
         }
         if (now == null) {
@@ -663,8 +681,16 @@ public final class RoomRouterVerticle extends VerticleBase {
         return;
       }
       if (r == null) {
-        // Passed on here by a router that sees another network than this one: the two will agree soon.
-        refuse(op, msg, ErrorCode.INTERNAL, "the network is changing; try again");
+        // Passed on here by a router that sees another network than this one: the two agree soon. What no
+        // one waits for an answer to is tried again, as if it came from this node's own clients.
+        if (msg == null || msg.replyAddress() == null) {
+          vertx.setTimer(RETRY_MILLIS, id -> {
+            toOwner(room, forwarded(op, false), false, null);
+            outbox.added();
+          });
+        } else {
+          refuse(op, msg, ErrorCode.INTERNAL, "the network is changing; try again");
+        }
         return;
       }
     }
@@ -681,6 +707,9 @@ public final class RoomRouterVerticle extends VerticleBase {
       try {
         if (ar.succeeded()) {
           apply(op, ar.result(), msg);
+        } else if (!owner(room).equals(node)) {
+          // The room has gone to another router meanwhile.
+          forward(owner(room), op, msg);
         } else {
           refuse(op, msg, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
         }
@@ -696,7 +725,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   private Future<Reply> askOwner(String room, Command op) {
     String owner = owner(room);
     if (!owner.equals(node)) {
-      return bus.<Reply>request(Addresses.router(owner), op, PROMPT).map(Message::body);
+      return requestTo(owner, op, PROMPT);
     }
     OwnedRoom r = held.get(room);
     Future<OwnedRoom> ready = r != null ? Future.succeededFuture(r) : open(room);
@@ -713,46 +742,85 @@ public final class RoomRouterVerticle extends VerticleBase {
   }
 
   private void forward(String owner, Command op, Message<Command> msg) {
-    Command passed = forwarded(op);
+    Command passed = forwarded(op, true);
     if (msg == null || msg.replyAddress() == null) {
       bus.send(Addresses.router(owner), passed);
       return;
     }
     boolean durable = op instanceof Command.Post && ((Command.Post) op).durable();
-    long id = ++passedOnCount;
-    passedOn.computeIfAbsent(owner, k -> new HashMap<>()).put(id, msg);
-    bus.<Reply>request(Addresses.router(owner), passed, durable ? DURABLE : PROMPT).onComplete(ar -> {
-      Map<Long, Message<Command>> waiting = passedOn.get(owner);
-      if (waiting == null || waiting.remove(id) == null) {
-        return;
-      }
-      if (waiting.isEmpty()) {
-        passedOn.remove(owner);
-      }
+    requestTo(owner, passed, durable ? DURABLE : PROMPT).onComplete(ar -> {
       if (ar.succeeded()) {
-        msg.reply(ar.result().body());
+        msg.reply(ar.result());
       } else {
         fail(msg, ar.cause());
       }
     });
   }
 
-  private static Command forwarded(Command op) {
+  /** Asks router {@code other}; fails when it leaves the cluster before answering. */
+  private Future<Reply> requestTo(String other, Command cmd, DeliveryOptions options) {
+    long id = ++passedOnCount;
+    Promise<Reply> answer = Promise.promise();
+    passedOn.computeIfAbsent(other, k -> new HashMap<>()).put(id, answer);
+    bus.<Reply>request(Addresses.router(other), cmd, options).onComplete(ar -> {
+      Map<Long, Promise<Reply>> waiting = passedOn.get(other);
+      if (waiting != null && waiting.remove(id) != null && waiting.isEmpty()) {
+        passedOn.remove(other);
+        if (passedOn.isEmpty() && allAnswered != null) {
+          allAnswered.tryComplete();
+        }
+      }
+      if (ar.succeeded()) {
+        answer.tryComplete(ar.result().body());
+      } else {
+        answer.tryFail(ar.cause());
+      }
+    });
+    return answer.future();
+  }
+
+  /**
+   * Completes once every request this router made of others is answered (or failed), or after the grace
+   * period: what was passed on for this node's clients, or for other routers', is answered before it goes.
+   */
+  private Future<Void> allAnswered() {
+    if (passedOn.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    allAnswered = done;
+    long timer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> done.tryComplete());
+    return done.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Fails what was asked of {@code other}, which has left the cluster. */
+  private void failRequestsTo(String other) {
+    Map<Long, Promise<Reply>> unanswered = passedOn.remove(other);
+    if (unanswered != null) {
+      unanswered.values().forEach(p -> p.tryFail(new Refusal(ErrorCode.INTERNAL, other + " left before answering; try again")));
+    }
+    if (passedOn.isEmpty() && allAnswered != null) {
+      allAnswered.tryComplete();
+    }
+  }
+
+  /** {@code op} marked as passed on ({@code passed}) or not. */
+  private static Command forwarded(Command op, boolean passed) {
     if (op instanceof Command.Post) {
       Command.Post p = (Command.Post) op;
-      return new Command.Post(p.room(), p.session(), p.name(), p.text(), p.action(), p.durable(), true);
+      return new Command.Post(p.room(), p.session(), p.name(), p.text(), p.action(), p.durable(), passed);
     } else if (op instanceof Command.Enter) {
       Command.Enter e = (Command.Enter) op;
-      return new Command.Enter(e.room(), e.member(), e.again(), true);
+      return new Command.Enter(e.room(), e.member(), e.again(), passed);
     } else if (op instanceof Command.Exit) {
       Command.Exit e = (Command.Exit) op;
-      return new Command.Exit(e.room(), e.session(), e.name(), e.reason(), true);
+      return new Command.Exit(e.room(), e.session(), e.name(), e.reason(), passed);
     } else if (op instanceof Command.RenameIn) {
       Command.RenameIn r = (Command.RenameIn) op;
-      return new Command.RenameIn(r.room(), r.session(), r.oldName(), r.newName(), true);
+      return new Command.RenameIn(r.room(), r.session(), r.oldName(), r.newName(), passed);
     } else if (op instanceof Command.RoomHistory) {
       Command.RoomHistory h = (Command.RoomHistory) op;
-      return new Command.RoomHistory(h.room(), h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), true);
+      return new Command.RoomHistory(h.room(), h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), passed);
     }
     throw new IllegalArgumentException("not a room command: " + op);
   }
@@ -912,6 +980,13 @@ public final class RoomRouterVerticle extends VerticleBase {
           opened.fail(c.cause());
           return;
         }
+        if (yielded.remove(room) || (leaving && ring.size() > 1)) {
+          // Another router took the room up meanwhile (or this one is stopping): where the numbering got
+          // to stays here for whoever asks, and the waiting commands go where the room is now.
+          keep(room, new Reply.Released(true, epoch, seq, lastOwner == null ? List.of() : lastOwner.nodes()));
+          opened.fail(new Refusal(ErrorCode.INTERNAL, "#" + room + " moved to another node; try again"));
+          return;
+        }
         OwnedRoom r = new OwnedRoom(room, epoch, seq);
         // The members as the directory knows them, and the nodes the last owner sent to, in case it knew
         // of members whose news is still on its way here.
@@ -944,13 +1019,29 @@ public final class RoomRouterVerticle extends VerticleBase {
   }
 
   /** Another router takes up {@code room}: stop numbering it, and say where it got to. */
-  private Reply release(Command.Release release) {
+  private void release(Command.Release release, Message<Command> msg) {
     if (!ring.contains(release.node())) {
       hello(release.node());
     }
-    OwnedRoom r = held.remove(release.room());
+    String room = release.room();
+    Future<OwnedRoom> pending = opening.get(room);
+    if (pending != null) {
+      if (node.compareTo(release.node()) < 0) {
+        // Both take the room up at once: the first in name order keeps it, and answers once it has it.
+        pending.onComplete(ar -> msg.reply(released(room)));
+        return;
+      }
+      yielded.add(room);
+    }
+    msg.reply(released(room));
+  }
+
+  /** Stops numbering {@code room} and says where it got to (or where its last owner did, if known here). */
+  private Reply.Released released(String room) {
+    OwnedRoom r = held.remove(room);
     if (r == null) {
-      return new Reply.Released(false, 0, 0, List.of());
+      Reply.Released handed = handedOver.remove(room);
+      return handed != null ? handed : new Reply.Released(false, 0, 0, List.of());
     }
     outbox.flush();
     return new Reply.Released(true, r.epoch, r.seq(), r.nodes());
