@@ -170,22 +170,17 @@ public sealed interface Command extends Wire.Writable {
   // ({@code forwarded}) by a router that finds it is not the owner after all.
 
   /**
-   * A router is ready: {@code node}, whose cluster node id is {@code clusterId}, with the sessions it holds
-   * as of its directory {@code version}. Replies a {@link Reply.Directory} of the router asked.
+   * A router is ready: its node, cluster node id and sessions, as in the {@link Reply.Directory} it is
+   * answered with by the router asked.
    */
-  record Hello(String node, String clusterId, long version, List<Member> sessions) implements Command {
-    public Hello {
-      sessions = List.copyOf(sessions);
-    }
-
+  record Hello(Reply.Directory sender) implements Command {
     @Override
     public void write(Wire.Writer out) {
-      out.str(node).str(clusterId).i64(version);
-      Member.writeAll(out, sessions);
+      sender.write(out);
     }
 
     public static Hello read(Wire.Reader in) {
-      return new Hello(in.str(), in.str(), in.i64(), Member.readAll(in));
+      return new Hello(Reply.Directory.read(in));
     }
   }
 

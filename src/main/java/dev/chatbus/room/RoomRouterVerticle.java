@@ -213,12 +213,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   }
 
   private Future<?> hello(String other) {
-    Command.Hello hello = new Command.Hello(node, membership.self(), version, directory.sessionsOf(node));
-    return bus.<Reply>request(Addresses.router(other), hello, PEER)
-      .onSuccess(answer -> {
-        Reply.Directory d = (Reply.Directory) answer.body();
-        met(d.node(), d.clusterId(), d.version(), d.sessions());
-      })
+    return bus.<Reply>request(Addresses.router(other), new Command.Hello(ownDirectory()), PEER)
+      .onSuccess(answer -> met((Reply.Directory) answer.body()))
       .onFailure(err -> log.debug("router {} did not answer hello: {}", other, err.getMessage()));
   }
 
@@ -226,12 +222,19 @@ public final class RoomRouterVerticle extends VerticleBase {
     if (leaving) {
       throw new Refusal(ErrorCode.SHUTTING_DOWN, node + " is stopping");
     }
-    met(h.node(), h.clusterId(), h.version(), h.sessions());
+    met(h.sender());
+    return ownDirectory();
+  }
+
+  /** This node's sessions, as of now. */
+  private Reply.Directory ownDirectory() {
     return new Reply.Directory(node, membership.self(), version, directory.sessionsOf(node));
   }
 
   /** Another router is up, with these sessions: it takes its share of the rooms from now on. */
-  private void met(String other, String clusterId, long otherVersion, List<Member> sessions) {
+  private void met(Reply.Directory d) {
+    String other = d.node();
+    String clusterId = d.clusterId();
     if (!membership.alive(clusterId) || clusterId.equals(departed.get(other)) || leaving) {
       return;
     }
@@ -243,7 +246,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     boolean isNew = !ring.contains(other);
     clusterIds.put(other, clusterId);
     ring = ring.with(other);
-    directory.replace(other, otherVersion, sessions);
+    directory.replace(other, d.version(), d.sessions());
     if (isNew) {
       log.info("router {} joined: the network is {}", other, ring);
     }

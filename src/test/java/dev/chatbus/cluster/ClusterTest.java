@@ -207,10 +207,7 @@ class ClusterTest {
     try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
          TestClient bob = TestClient.text(cluster.port("node-b"), "bob");
          TestClient carol = TestClient.json(cluster.port("node-c"), "carol")) {
-      for (TestClient c : List.of(alice, carol)) {
-        c.send(new JsonObject().put("op", "join").put("room", room));
-        c.readJson("joined");
-      }
+      join(room, alice, carol);
       bob.send("/join " + room);
       bob.readUntil(l -> l.startsWith("* you are now in #" + room));
       alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "before"));
@@ -249,10 +246,7 @@ class ClusterTest {
     String room = roomOwnedBy("node-b", "node-a", "node-b");
     try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
          TestClient bob = TestClient.json(cluster.port("node-b"), "bob")) {
-      for (TestClient c : List.of(bob, alice)) {
-        c.send(new JsonObject().put("op", "join").put("room", room));
-        c.readJson("joined");
-      }
+      join(room, bob, alice);
       bob.send(new JsonObject().put("op", "say").put("room", room).put("text", "from node-b"));
       JsonObject before = readEvent(alice, "message", room);
 
@@ -288,10 +282,7 @@ class ClusterTest {
     String room = roomOwnedBy("node-c", "node-a", "node-b", "node-c");
     try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
          TestClient bob = TestClient.json(cluster.port("node-b"), "bob")) {
-      for (TestClient c : List.of(alice, bob)) {
-        c.send(new JsonObject().put("op", "join").put("room", room));
-        c.readJson("joined");
-      }
+      join(room, alice, bob);
       alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "first"));
       JsonObject first = readEvent(bob, "message", room);
 
@@ -313,6 +304,14 @@ class ClusterTest {
         assertThat(welcome.getLong("seq")).isEqualTo(carolJoined.getLong("seq") + 1);
         assertThat(readEvent(alice, "message", room)).isEqualTo(welcome);
       }
+    }
+  }
+
+  /** Has each JSON client join {@code room}, one after another. */
+  private static void join(String room, TestClient... clients) {
+    for (TestClient c : clients) {
+      c.send(new JsonObject().put("op", "join").put("room", room));
+      c.readJson("joined");
     }
   }
 
