@@ -263,6 +263,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     for (Map.Entry<String, String> d : new ArrayList<>(departed.entrySet())) {
       if (!membership.alive(d.getValue())) {
         failRequestsTo(d.getKey());
+        departed.remove(d.getKey());
       }
     }
   }
