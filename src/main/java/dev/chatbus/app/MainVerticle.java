@@ -59,9 +59,8 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<?> deploy(ChatbusConfig cfg, String version) {
-    if (vertx.isClustered() && cfg.persistence().store() == ChatbusConfig.Store.EMBEDDED) {
-      return Future.failedFuture("persistence.store: the nodes of a cluster share one history, so a cluster needs "
-        + "postgresql (or none), got embedded");
+    if (vertx.isClustered()) {
+      cfg.checkClusterable();
     }
     BusCodecs.register(vertx.eventBus());
     return nodeTag().compose(tag -> deploy(cfg, version, tag));

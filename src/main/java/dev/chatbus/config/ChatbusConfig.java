@@ -154,6 +154,18 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
     return new ChatbusConfig(name, tcp, rooms, limits, history, persistence, shutdownGrace, cluster);
   }
 
+  /**
+   * Checks that this node can join a cluster.
+   *
+   * @throws ConfigException if it keeps its history where no other node could read it
+   */
+  public void checkClusterable() {
+    if (persistence.store() == Store.EMBEDDED) {
+      throw new ConfigException("persistence.store: the nodes of a cluster share one history, so a cluster needs "
+        + "postgresql (or none), got embedded");
+    }
+  }
+
   /** Like {@link #parse(JsonObject, JsonObject)} without environment variables or system properties. */
   public static ChatbusConfig parse(JsonObject settings) {
     return parse(settings, new JsonObject());
@@ -224,12 +236,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
     if (cluster.members().isEmpty()) {
       throw new ConfigException("cluster.members: list at least one address to look for other nodes at");
     }
-    if (cluster.enabled() && persistence.store() == Store.EMBEDDED) {
-      throw new ConfigException("persistence.store: the nodes of a cluster share one history, so a cluster needs "
-        + "postgresql (or none), got embedded");
-    }
     s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
-    return new ChatbusConfig(nodeName, tcp, rooms, limits, history, persistence, grace, cluster);
+    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, rooms, limits, history, persistence, grace, cluster);
+    if (cluster.enabled()) {
+      config.checkClusterable();
+    }
+    return config;
   }
 
   private static Persistence persistence(Settings s) {

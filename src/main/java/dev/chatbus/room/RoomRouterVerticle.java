@@ -97,6 +97,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   /** Rooms this router is taking up that another router, first in name order, takes up at the same time. */
   private final Set<String> yielded = new java.util.HashSet<>();
   private long passedOnCount;
+  /** The address of each node's deliveries, made once. */
+  private final Map<String, String> deliverTo = new HashMap<>();
   /** Completes, while stopping, once nothing asked of other routers waits for an answer. */
   private Promise<Void> allAnswered;
   /** Stopping: this router numbers no room any more, and passes room commands on. */
@@ -1054,9 +1056,13 @@ public final class RoomRouterVerticle extends VerticleBase {
   private RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String text) {
     long now = System.currentTimeMillis();
     RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch);
-    bus.publish(Addresses.room(room.name), e, LOCAL);
+    bus.publish(room.address, e, LOCAL);
     if (ring.size() > 1) {
-      room.sendToOtherNodes(node, e, bus);
+      for (String n : room.nodes.keySet()) {
+        if (!n.equals(node)) {
+          bus.send(deliverTo.computeIfAbsent(n, Addresses::deliver), e);
+        }
+      }
     }
     outbox.add(e);
     return e;
@@ -1119,15 +1125,18 @@ public final class RoomRouterVerticle extends VerticleBase {
     }
 
     final String name;
+    /** Where the room's events are published on each node. */
+    final String address;
     final long epoch;
     private long seq;
     /** Each member as its entering, renaming and leaving came here. */
     private final Map<Long, At> members = new HashMap<>();
     /** How many members each node has; a node the last owner sent to may be here with none. */
-    private final Map<String, Integer> nodes = new HashMap<>();
+    final Map<String, Integer> nodes = new HashMap<>();
 
     OwnedRoom(String name, long epoch, long seq) {
       this.name = name;
+      this.address = Addresses.room(name);
       this.epoch = epoch;
       this.seq = seq;
     }
@@ -1174,15 +1183,6 @@ public final class RoomRouterVerticle extends VerticleBase {
 
     List<String> nodes() {
       return new ArrayList<>(nodes.keySet());
-    }
-
-    /** Sends {@code e} to every node but {@code self} with members, for it to publish there. */
-    void sendToOtherNodes(String self, RoomEvent e, EventBus bus) {
-      for (String n : nodes.keySet()) {
-        if (!n.equals(self)) {
-          bus.send(Addresses.deliver(n), e);
-        }
-      }
     }
 
     long nextSeq() {
