@@ -464,7 +464,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       throw new Refusal(ErrorCode.BAD_REQUEST, "already logged in");
     }
     String key = Names.nameKey(login.name());
-    if (directory.byName(login.name()) != null) {
+    if (heldHere(login.name())) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + login.name() + " is taken");
     }
     long session = login.session();
@@ -474,7 +474,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       if (claimed.failed()) {
         log.warn("the name registry failed: {}", claimed.cause().getMessage());
         msg.fail(ErrorCode.INTERNAL.code(), "the names cannot be checked right now; try again");
-      } else if (!claimed.result() || directory.byName(login.name()) != null) {
+      } else if (!claimed.result() || heldHere(login.name())) {
         if (claimed.result()) {
           names.release(key, membership.self(), session);
         }
@@ -610,15 +610,15 @@ public final class RoomRouterVerticle extends VerticleBase {
     String key = Names.nameKey(rename.name());
     String oldKey = Names.nameKey(oldName);
     Member holder = directory.byName(rename.name());
-    if (holder != null && holder.session() != m.session()) {
+    if (holder != null && holder.session() != m.session() && holder.node().equals(node)) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
     }
     return names.claim(key, membership.self(), m.session())
       .recover(err -> Future.failedFuture(new Refusal(ErrorCode.INTERNAL, "the names cannot be checked right now; try again")))
-      .map(claimed -> {
+      .compose(claimed -> {
         Member now = directory.session(m.session());
         Member other = directory.byName(rename.name());
-        if (!claimed || (other != null && other.session() != m.session())) {
+        if (!claimed || (other != null && other.session() != m.session() && other.node().equals(node))) {
           if (claimed) {
             names.release(key, membership.self(), m.session());
           }
@@ -628,16 +628,28 @@ public final class RoomRouterVerticle extends VerticleBase {
           names.release(key, membership.self(), m.session());
           throw new Refusal(ErrorCode.NOT_LOGGED_IN, "the session has ended");
         }
-        if (!key.equals(oldKey)) {
-          names.release(oldKey, membership.self(), m.session());
-        }
         publish(now.named(rename.name()));
         for (String room : now.rooms()) {
           toOwner(room, new Command.RenameIn(room, now.session(), now.name(), rename.name(), false), false, null);
         }
         outbox.added();
-        return new Reply.Renamed(rename.name());
+        // The old name is free once the answer comes: someone may take it at once.
+        Future<Void> freed = key.equals(oldKey) ? Future.succeededFuture() : names.release(oldKey, membership.self(), m.session());
+        return freed.<Reply>map(v -> new Reply.Renamed(rename.name()))
+          .otherwise(err -> {
+            log.warn("the name {} may stay taken: {}", oldName, err.getMessage());
+            return new Reply.Renamed(rename.name());
+          });
       });
+  }
+
+  /**
+   * Whether a session of this node holds {@code name}. Only the registry knows for certain who holds a
+   * name in the network: the directory may not have heard yet of another node's latest rename or logout.
+   */
+  private boolean heldHere(String name) {
+    Member holder = directory.byName(name);
+    return holder != null && holder.node().equals(node);
   }
 
   private Reply who(Command.Who who) {
