@@ -48,14 +48,18 @@ public final class Chatbus implements VertxApplicationHooks {
     }
     // Whether to cluster is known before Vert.x starts: from -cluster, or from the cluster.enabled setting.
     ChatbusConfig config;
+    boolean clustered;
     try {
       config = ConfigLoader.loadNow(deploymentConfig(args));
+      clustered = Arrays.asList(args).contains("-cluster") || config.cluster().enabled();
+      if (clustered) {
+        config.checkClusterable();
+      }
     } catch (ConfigException e) {
       System.err.println("chatbus: " + e.getMessage());
       System.exit(1);
       return;
     }
-    boolean clustered = Arrays.asList(args).contains("-cluster") || config.cluster().enabled();
     if (clustered && !Arrays.asList(args).contains("-cluster")) {
       args = Stream.concat(Stream.of("-cluster"), Arrays.stream(args)).toArray(String[]::new);
     }

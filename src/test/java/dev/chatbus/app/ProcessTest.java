@@ -76,4 +76,17 @@ class ProcessTest {
       node.process().destroyForcibly();
     }
   }
+
+  @Test
+  void aClusterOfNodesWithEmbeddedStoresIsRefused() throws Exception {
+    ChatbusProcess node = ChatbusProcess.start(new JsonObject().put("cluster", new JsonObject().put("enabled", true)));
+    try {
+      assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+      assertThat(node.process().exitValue()).isNotZero();
+      node.awaitOutput("persistence.store: the nodes of a cluster share one history, so a cluster needs postgresql "
+        + "(or none), got embedded");
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
 }
