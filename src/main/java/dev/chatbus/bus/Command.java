@@ -222,7 +222,7 @@ public sealed interface Command extends Wire.Writable {
     public void write(Wire.Writer out) {
       out.str(node).i32(rooms.size());
       for (Handover h : rooms) {
-        out.str(h.room()).i64(h.epoch()).i64(h.seq()).strs(h.nodes());
+        h.write(out);
       }
     }
 
@@ -231,7 +231,7 @@ public sealed interface Command extends Wire.Writable {
       int n = in.i32();
       List<Handover> rooms = new java.util.ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        rooms.add(new Handover(in.str(), in.i64(), in.i64(), in.strs()));
+        rooms.add(Handover.read(in));
       }
       return new Bye(node, rooms);
     }
@@ -241,6 +241,19 @@ public sealed interface Command extends Wire.Writable {
   record Handover(String room, long epoch, long seq, List<String> nodes) {
     public Handover {
       nodes = List.copyOf(nodes);
+    }
+
+    void write(Wire.Writer out) {
+      out.str(room).i64(epoch).i64(seq).strs(nodes);
+    }
+
+    static Handover read(Wire.Reader in) {
+      return new Handover(in.str(), in.i64(), in.i64(), in.strs());
+    }
+
+    /** Of two accounts of where a room got to, the later one. */
+    public static Handover later(Handover a, Handover b) {
+      return a.epoch > b.epoch || (a.epoch == b.epoch && a.seq >= b.seq) ? a : b;
     }
   }
 

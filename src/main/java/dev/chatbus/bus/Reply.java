@@ -172,21 +172,20 @@ public sealed interface Reply extends Wire.Writable {
   }
 
   /**
-   * Where a router that gave up numbering a room got to: its {@code epoch} and latest {@code seq}, and the
-   * {@code nodes} it sent the room's events to; or {@code held} false if it was not numbering the room.
+   * Where a router that gave up numbering a room got to ({@code last}), or null if it was not numbering
+   * the room and knew of no one who had.
    */
-  record Released(boolean held, long epoch, long seq, List<String> nodes) implements Reply {
-    public Released {
-      nodes = List.copyOf(nodes);
-    }
-
+  record Released(Command.Handover last) implements Reply {
     @Override
     public void write(Wire.Writer out) {
-      out.bool(held).i64(epoch).i64(seq).strs(nodes);
+      out.bool(last != null);
+      if (last != null) {
+        last.write(out);
+      }
     }
 
     public static Released read(Wire.Reader in) {
-      return new Released(in.bool(), in.i64(), in.i64(), in.strs());
+      return new Released(in.bool() ? Command.Handover.read(in) : null);
     }
   }
 

@@ -89,7 +89,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   /** The cluster node id of each router in the ring, by node name. */
   private final Map<String, String> clusterIds = new HashMap<>();
   /** Where stopped routers got to in the rooms they numbered, for whoever takes each up next. */
-  private final Map<String, Reply.Released> handedOver = new HashMap<>();
+  private final Map<String, Command.Handover> handedOver = new HashMap<>();
   /** The cluster node ids of routers that said goodbye: a late hello from one of them is not a new router. */
   private final Map<String, String> departed = new HashMap<>();
   /** Requests to other routers, by router, to be failed if it goes before answering. */
@@ -159,7 +159,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       leaving = true;
       if (ring.size() > 1) {
         List<Command.Handover> rooms = new ArrayList<>();
-        held.values().forEach(r -> rooms.add(new Command.Handover(r.name, r.epoch, r.seq(), r.nodes())));
+        held.values().forEach(r -> rooms.add(r.handover()));
         held.clear();
         tellOthers(new Command.Bye(node, rooms));
       }
@@ -314,14 +314,9 @@ public final class RoomRouterVerticle extends VerticleBase {
       departed.put(bye.node(), clusterId);
     }
     for (Command.Handover h : bye.rooms()) {
-      handedOver.merge(h.room(), new Reply.Released(true, h.epoch(), h.seq(), h.nodes()), RoomRouterVerticle::later);
+      handedOver.merge(h.room(), h, Command.Handover::later);
     }
     removeNode(bye.node(), "server shutting down");
-  }
-
-  /** Of two accounts of where a room got to, the later one. */
-  private static Reply.Released later(Reply.Released a, Reply.Released b) {
-    return a.epoch() > b.epoch() || (a.epoch() == b.epoch() && a.seq() >= b.seq()) ? a : b;
   }
 
   /** A change of another node's sessions; a gap in its versions means one was missed, so all are asked for again. */
@@ -957,18 +952,19 @@ public final class RoomRouterVerticle extends VerticleBase {
       if (!other.equals(node)) {
         asked.add(bus.<Reply>request(Addresses.router(other), new Command.Release(room, node), PEER)
           .map(answer -> (Reply.Released) answer.body())
-          .recover(err -> gone(other, err) ? Future.succeededFuture(new Reply.Released(false, 0, 0, List.of()))
+          .recover(err -> gone(other, err) ? Future.succeededFuture(new Reply.Released(null))
             : Future.failedFuture(other + " did not say whether it numbers #" + room + ": " + err.getMessage())));
       }
     }
     Future.join(asked).onComplete(all -> {
-      Reply.Released last = handedOver.remove(room);
+      Command.Handover last = handedOver.remove(room);
       for (Future<Reply.Released> f : asked) {
-        if (f.succeeded() && f.result().held()) {
-          last = last == null ? f.result() : later(last, f.result());
+        Command.Handover was = f.succeeded() ? f.result().last() : null;
+        if (was != null) {
+          last = last == null ? was : Command.Handover.later(last, was);
         }
       }
-      Reply.Released lastOwner = last;
+      Command.Handover lastOwner = last;
       if (all.failed()) {
         keep(room, lastOwner);
         opening.remove(room);
@@ -1001,7 +997,7 @@ public final class RoomRouterVerticle extends VerticleBase {
         if (yielded.remove(room) || (leaving && ring.size() > 1)) {
           // Another router took the room up meanwhile (or this one is stopping): where the numbering got
           // to stays here for whoever asks, and the waiting commands go where the room is now.
-          keep(room, new Reply.Released(true, epoch, seq, lastOwner == null ? List.of() : lastOwner.nodes()));
+          keep(room, new Command.Handover(room, epoch, seq, lastOwner == null ? List.of() : lastOwner.nodes()));
           opened.fail(new Refusal(ErrorCode.INTERNAL, "#" + room + " moved to another node; try again"));
           return;
         }
@@ -1023,9 +1019,9 @@ public final class RoomRouterVerticle extends VerticleBase {
   }
 
   /** Keeps where the last owner of {@code room} got to, for the next attempt to take it up. */
-  private void keep(String room, Reply.Released lastOwner) {
+  private void keep(String room, Command.Handover lastOwner) {
     if (lastOwner != null) {
-      handedOver.merge(room, lastOwner, RoomRouterVerticle::later);
+      handedOver.merge(room, lastOwner, Command.Handover::later);
     }
   }
 
@@ -1058,11 +1054,10 @@ public final class RoomRouterVerticle extends VerticleBase {
   private Reply.Released released(String room) {
     OwnedRoom r = held.remove(room);
     if (r == null) {
-      Reply.Released handed = handedOver.remove(room);
-      return handed != null ? handed : new Reply.Released(false, 0, 0, List.of());
+      return new Reply.Released(handedOver.remove(room));
     }
     outbox.flush();
-    return new Reply.Released(true, r.epoch, r.seq(), r.nodes());
+    return new Reply.Released(r.handover());
   }
 
   private RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String text) {
@@ -1193,8 +1188,9 @@ public final class RoomRouterVerticle extends VerticleBase {
       return dropped;
     }
 
-    List<String> nodes() {
-      return new ArrayList<>(nodes.keySet());
+    /** Where the room's numbering has got to, for its next owner. */
+    Command.Handover handover() {
+      return new Command.Handover(name, epoch, seq, new ArrayList<>(nodes.keySet()));
     }
 
     long nextSeq() {

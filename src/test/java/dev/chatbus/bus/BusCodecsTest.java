@@ -54,7 +54,8 @@ class BusCodecsTest {
     new Command.RenameIn("rust", 7, "alice", "alicia", false),
     new Command.RoomHistory("rust", 20, 4, Long.MAX_VALUE, false, true),
     new Reply.Directory("node-a", "beef", 3, List.of()),
-    new Reply.Released(true, 4, 77, List.of("node-a", "node-c")),
+    new Reply.Released(new Command.Handover("rust", 4, 77, List.of("node-a", "node-c"))),
+    new Reply.Released(null),
     new Persist.Sync());
 
   @Test
