@@ -90,6 +90,11 @@ start_server() {
       "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
+    chatbus-nometrics)
+      # The same node with metrics.enabled=false: what keeping metrics costs.
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.metrics.enabled=false \
+        -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-nometrics.log" 2>&1 &
+      pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
     ngircd)
       ngircd -n -f "$root/scripts/bench/peers/ngircd.conf" >"$run/ngircd.log" 2>&1 &
       # ngIRCd listens with a backlog of 10: only a few registrations at a time.

@@ -3,8 +3,9 @@
 # sharing one PostgreSQL history, and prints how to connect to each. Ctrl-C (or SIGTERM) stops every
 # node gracefully and waits for it.
 #
-#   scripts/cluster.sh            three nodes, clients on ports 7001, 7002, 7003
-#   NODES=5 scripts/cluster.sh    five nodes, on 7001-7005
+#   scripts/cluster.sh            three nodes: clients on ports 7000, 7010, 7020, the event-bus bridge
+#                                 on 7001, 7011, 7021, HTTP on 8080, 8081, 8082
+#   NODES=5 scripts/cluster.sh    five nodes, on 7000-7040, 7001-7041 and 8080-8084
 #
 # PostgreSQL: CHATBUS_PG_URL (default jdbc:postgresql://127.0.0.1:5432/chatbus_cluster, created with psql
 # if it is missing), CHATBUS_PG_USER (postgres), CHATBUS_PG_PASSWORD (empty). Logs go to
@@ -54,11 +55,15 @@ trap stop_all INT TERM
 
 for i in $(seq 1 "$nodes"); do
   name=node-$(printf "\\x$(printf %x $((96 + i)))")
-  port=$((7000 + i))
+  port=$((7000 + 10 * (i - 1)))
+  bridge_port=$((port + 1))
+  http_port=$((8080 + i - 1))
   log=target/cluster/$name.log
   conf=$(cat <<JSON
 {"node": {"name": "$name"},
  "tcp": {"port": $port},
+ "bridge": {"port": $bridge_port},
+ "http": {"port": $http_port},
  "cluster": {"enabled": true, "name": "$cluster_name", "members": ["127.0.0.1"], "interface": "127.0.0.1"},
  "persistence": {"store": "postgresql",
                  "postgresql": {"url": "$pg_url", "user": "$pg_user", "password": "$pg_password"}}}
@@ -78,7 +83,7 @@ JSON
     sleep 0.5
   done
   grep -q "listening on" "$log" || { echo "$name did not start within 60 s; see $log" >&2; stop_all; }
-  echo "$name is up: nc 127.0.0.1 $port   (log: $log)"
+  echo "$name is up: nc 127.0.0.1 $port   bridge 127.0.0.1:$bridge_port   http://127.0.0.1:$http_port/health   (log: $log)"
 done
 
 echo

@@ -5,6 +5,7 @@ import dev.chatbus.cluster.HazelcastSetup;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.config.ConfigException;
 import dev.chatbus.config.ConfigLoader;
+import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.Deployable;
@@ -37,9 +38,11 @@ public final class Chatbus implements VertxApplicationHooks {
 
   /** The cluster settings, when the node joins a cluster. */
   private final ChatbusConfig.Cluster cluster;
+  private final boolean metrics;
 
-  private Chatbus(ChatbusConfig.Cluster cluster) {
+  private Chatbus(ChatbusConfig.Cluster cluster, boolean metrics) {
     this.cluster = cluster;
+    this.metrics = metrics;
   }
 
   public static void main(String[] args) {
@@ -68,7 +71,7 @@ public final class Chatbus implements VertxApplicationHooks {
     Signal.handle(new Signal("TERM"), sig -> System.exit(0));
     Signal.handle(new Signal("INT"), sig -> System.exit(0));
     // The launcher is created only now, so that its logger starts after the logback setting above.
-    new VertxApplication(args, new Chatbus(clustered ? config.cluster() : null)).launch();
+    new VertxApplication(args, new Chatbus(clustered ? config.cluster() : null, config.metrics())).launch();
   }
 
   /** The launcher's {@code -conf} (a JSON object or a file), or null. */
@@ -87,10 +90,13 @@ public final class Chatbus implements VertxApplicationHooks {
     return null;
   }
 
-  /** A clustered node's cluster manager: Hazelcast with {@code conf/cluster.xml} and the cluster settings. */
+  /**
+   * Vert.x with metrics (unless {@code metrics.enabled} is false) and, for a clustered node, Hazelcast with
+   * {@code conf/cluster.xml} and the cluster settings.
+   */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    VertxBuilder builder = Vertx.builder().with(options);
+    VertxBuilder builder = metrics ? NodeMetrics.builder(options) : Vertx.builder().with(options);
     return cluster == null ? builder : builder.withClusterManager(HazelcastSetup.clusterManager(cluster));
   }
 

@@ -1,11 +1,15 @@
 package dev.chatbus.app;
 
+import dev.chatbus.api.ApiVerticle;
+import dev.chatbus.bridge.BridgeServerVerticle;
 import dev.chatbus.bus.BusCodecs;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.config.ConfigLoader;
 import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.edge.EdgeNode;
 import dev.chatbus.edge.TcpServerVerticle;
+import dev.chatbus.http.HttpServerVerticle;
+import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.persist.JdbcEventStore;
 import dev.chatbus.persist.PersistenceVerticle;
 import dev.chatbus.protocol.ServerInfo;
@@ -49,6 +53,11 @@ public final class MainVerticle extends VerticleBase {
   private String persistDeployment;
   private String routerDeployment;
   private String edgeDeployment;
+  private String apiDeployment;
+  private BridgeServerVerticle bridge;
+  private String bridgeDeployment;
+  private HttpServerVerticle http;
+  private String httpDeployment;
 
   @Override
   public Future<?> start() {
@@ -81,12 +90,13 @@ public final class MainVerticle extends VerticleBase {
 
   private Future<?> deploy(ChatbusConfig cfg, String version, int nodeTag) {
     ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
+    NodeMetrics metrics = NodeMetrics.of(vertx);
     edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
-      cfg.limits().loopbackExempt(), cfg.limits().perIpExempt()), nodeTag);
+      cfg.limits().loopbackExempt(), cfg.limits().perIpExempt()), nodeTag, metrics);
     AtomicInteger instance = new AtomicInteger();
     Future<String> stored = cfg.persistence().store() == ChatbusConfig.Store.NONE ? Future.succeededFuture()
       : vertx.deployVerticle(new PersistenceVerticle(cfg.nodeName(), cfg.persistence(), cfg.shutdownGrace(),
-        () -> JdbcEventStore.open(cfg.persistence())), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+        () -> JdbcEventStore.open(cfg.persistence()), metrics), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
     return stored
       .compose(id -> {
         persistDeployment = id;
@@ -95,18 +105,41 @@ public final class MainVerticle extends VerticleBase {
       })
       .compose(id -> {
         routerDeployment = id;
+        return vertx.deployVerticle(new ApiVerticle(cfg.nodeName(), cfg, metrics));
+      })
+      .compose(id -> {
+        apiDeployment = id;
         return vertx.deployVerticle(() -> {
           TcpServerVerticle edge = new TcpServerVerticle(cfg.edge(), server, edgeNode, instance.getAndIncrement());
           edges.add(edge);
           return edge;
         }, new DeploymentOptions().setInstances(cfg.tcp().instances()));
       })
-      .onSuccess(id -> {
+      .compose(id -> {
         edgeDeployment = id;
+        if (!cfg.bridge().enabled()) {
+          return Future.succeededFuture();
+        }
+        bridge = new BridgeServerVerticle(cfg.bridge(), metrics);
+        return vertx.deployVerticle(bridge);
+      })
+      .compose(id -> {
+        bridgeDeployment = id;
+        if (!cfg.http().enabled()) {
+          return Future.succeededFuture();
+        }
+        http = new HttpServerVerticle(cfg.http(), edgeNode, metrics, cfg.persistence().store() != ChatbusConfig.Store.NONE);
+        return vertx.deployVerticle(http);
+      })
+      .onSuccess(id -> {
+        httpDeployment = id;
         ((VertxInternal) vertx).addCloseHook(orderedShutdown);
-        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport{})", version,
+        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport{}){}{}{}", version,
           cfg.nodeName(), cfg.tcp().host(), port(), cfg.tcp().instances(),
-          vertx.isNativeTransportEnabled() ? "native" : "NIO", vertx.isClustered() ? ", clustered" : "");
+          vertx.isNativeTransportEnabled() ? "native" : "NIO", vertx.isClustered() ? ", clustered" : "",
+          bridge != null ? "; bridge on " + cfg.bridge().host() + ":" + bridge.port() : "",
+          http != null ? "; HTTP on " + cfg.http().host() + ":" + http.port() : "",
+          metrics.enabled() ? "" : "; metrics off");
       });
   }
 
@@ -121,6 +154,16 @@ public final class MainVerticle extends VerticleBase {
     return edges.get(0).port();
   }
 
+  /** The bridge's port, once started (-1 when it is turned off). */
+  public int bridgePort() {
+    return bridge != null ? bridge.port() : -1;
+  }
+
+  /** The HTTP port, once started (-1 when it is turned off). */
+  public int httpPort() {
+    return http != null ? http.port() : -1;
+  }
+
   private void shutdownInOrder(Completable<Void> done) {
     log.info("shutting down: telling clients, then draining");
     undeployInOrder().onComplete(ar -> {
@@ -133,7 +176,17 @@ public final class MainVerticle extends VerticleBase {
     if (edgeNode != null) {
       edgeNode.shuttingDown();
     }
-    return undeploy(edgeDeployment, "edge")
+    // Services and HTTP first: the edge's goodbyes and the router's last batches go out with no new
+    // messages coming in from anywhere.
+    return undeploy(httpDeployment, "HTTP")
+      .compose(v -> undeploy(bridgeDeployment, "bridge"))
+      .compose(v -> undeploy(apiDeployment, "API"))
+      .compose(v -> {
+        httpDeployment = null;
+        bridgeDeployment = null;
+        apiDeployment = null;
+        return undeploy(edgeDeployment, "edge");
+      })
       .compose(v -> {
         edgeDeployment = null;
         return undeploy(routerDeployment, "router");

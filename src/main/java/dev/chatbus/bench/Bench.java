@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp chatbus.jar dev.chatbus.bench.Bench run --target chatbus --protocol chatbus --port 7000 \
  *     --scenario fanout --clients 1000 --senders 10 [--rate 0] [--pid PID] [--out results.jsonl]
- * java -cp chatbus.jar dev.chatbus.bench.Bench run --target cluster --port 7001,7002,7003 --pid P1,P2,P3 ...
+ * java -cp chatbus.jar dev.chatbus.bench.Bench run --target cluster --port 7000,7010,7020 --pid P1,P2,P3 ...
  * java -cp chatbus.jar dev.chatbus.bench.Bench table results.jsonl
  * </pre>
  *

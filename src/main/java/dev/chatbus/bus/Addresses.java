@@ -14,6 +14,25 @@ public final class Addresses {
   private static final String PERSIST = "chat.persist.";
   private static final String DELIVER = "chat.deliver.";
 
+  /**
+   * The prefix of the public API (version 1) for services: JSON bodies only, documented in
+   * {@code docs/event-bus.md}. A change that is not backwards compatible gets a new version, next to this one.
+   */
+  public static final String API = "chat.api.v1.";
+  /** Request: a service says something in a room. */
+  public static final String API_SAY = API + "say";
+  /** Request: a service sends a user a private message. */
+  public static final String API_TELL = API + "tell";
+  /** Request: a room's stored events. */
+  public static final String API_HISTORY = API + "history";
+  /** Request: who is in a room. */
+  public static final String API_MEMBERS = API + "members";
+  /** Request: the rooms that have members. */
+  public static final String API_ROOMS = API + "rooms";
+  /** Published: every join, leave and rename in every room. */
+  public static final String API_PRESENCE = API + "presence";
+  private static final String API_ROOM = API + "room.";
+
   private Addresses() {
   }
 
@@ -38,6 +57,16 @@ public final class Addresses {
    */
   public static String deliver(String node) {
     return DELIVER + node;
+  }
+
+  /** Published: every event of {@code room}, as JSON, to services anywhere in the cluster. */
+  public static String apiRoom(String room) {
+    return API_ROOM + room;
+  }
+
+  /** Whether {@code address} is where the events of a room are published for services. */
+  public static boolean isApiRoom(String address) {
+    return address.startsWith(API_ROOM) && address.length() > API_ROOM.length();
   }
 
   /** Where the persistence worker of {@code node} takes {@link Persist} messages from its router. */

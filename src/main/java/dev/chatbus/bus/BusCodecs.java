@@ -27,6 +27,8 @@ public final class BusCodecs {
     codec(Command.Leave.class, Command.Leave::read),
     codec(Command.Say.class, Command.Say::read),
     codec(Command.Tell.class, Command.Tell::read),
+    codec(Command.ServiceSay.class, Command.ServiceSay::read),
+    codec(Command.ServiceTell.class, Command.ServiceTell::read),
     codec(Command.Rename.class, Command.Rename::read),
     codec(Command.Who.class, Command.Who::read),
     codec(Command.ListRooms.class, Command.ListRooms::read),

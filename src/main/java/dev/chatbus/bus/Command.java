@@ -87,6 +87,33 @@ public sealed interface Command extends Wire.Writable {
   }
 
   /**
+   * A service's message to {@code room}, under the name {@code service}, which no user may hold at the time.
+   * The service need not be a member. Replies {@link Reply.Accepted} as {@link Say} does.
+   */
+  record ServiceSay(String service, String room, String text, boolean action, boolean durable) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(service).str(room).str(text).bool(action).bool(durable);
+    }
+
+    public static ServiceSay read(Wire.Reader in) {
+      return new ServiceSay(in.str(), in.str(), in.str(), in.bool(), in.bool());
+    }
+  }
+
+  /** A service's private message to the user named {@code to}. Replies and fails as {@link Tell} does. */
+  record ServiceTell(String service, String to, String text, boolean action, boolean durable) implements Command {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(service).str(to).str(text).bool(action).bool(durable);
+    }
+
+    public static ServiceTell read(Wire.Reader in) {
+      return new ServiceTell(in.str(), in.str(), in.str(), in.bool(), in.bool());
+    }
+  }
+
+  /**
    * The stored events of {@code room}: those after {@code afterSeq} (when it is not negative), else the
    * last {@code limit} before {@code beforeSeq} ({@link Long#MAX_VALUE} for the newest); only messages
    * and actions when {@code messagesOnly}. Replies {@link Reply.History}.

@@ -7,6 +7,11 @@ package dev.chatbus.bus;
 public record PrivateMessage(long toSession, String to, long fromSession, String from, String text, boolean action,
                              String id, long ts) implements Wire.Writable {
 
+  /** Whether a service, rather than a user, sent this. */
+  public boolean byService() {
+    return fromSession == RoomEvent.SERVICE;
+  }
+
   @Override
   public void write(Wire.Writer out) {
     out.i64(toSession).str(to).i64(fromSession).str(from).str(text).bool(action).str(id).i64(ts);

@@ -9,7 +9,8 @@ package dev.chatbus.bus;
  * @param seq           the room's sequence number for this event; every member sees events in seq order
  * @param id            the event's unique id
  * @param ts            when the router accepted it, in epoch milliseconds
- * @param senderSession the session that caused it, which is not sent its own event
+ * @param senderSession the session that caused it, which is not sent its own event; {@link #SERVICE} for a
+ *                      service's message
  * @param from          the name of that session's user
  * @param text          the message text for {@code MESSAGE}/{@code ACTION}, the new name for {@code RENAME},
  *                      the reason (or null) for {@code LEAVE}, null for {@code JOIN}
@@ -20,6 +21,14 @@ package dev.chatbus.bus;
  */
 public record RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from,
                         String text, long epoch) implements Wire.Writable {
+
+  /** The sender "session" of a service's messages: no client session has this number. */
+  public static final long SERVICE = 0;
+
+  /** Whether a service, rather than a user, sent this. */
+  public boolean byService() {
+    return senderSession == SERVICE;
+  }
 
   /** The kinds of room events. The ordinal is the wire form: append only. */
   public enum Kind {

@@ -23,9 +23,13 @@ import java.util.regex.Pattern;
  * @param persistence   where and how events are stored
  * @param shutdownGrace how long a graceful shutdown lets clients' queued lines drain (and the store catch up)
  * @param cluster       whether and how the node joins a cluster
+ * @param bridge        the TCP event-bus bridge for services
+ * @param http          the HTTP port: health, metrics, REST
+ * @param metrics       whether Vert.x and Chatbus keep metrics (served on {@code /metrics})
  */
 public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits, History history,
-                            Persistence persistence, Duration shutdownGrace, Cluster cluster) {
+                            Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
+                            Http http, boolean metrics) {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._-]{0,64}");
 
@@ -59,6 +63,29 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
    */
   public record Cluster(boolean enabled, String name, List<String> members, String iface, int port,
                         Duration discoverEvery) {
+  }
+
+  /**
+   * @param enabled       whether the bridge listens
+   * @param host          the address to listen on
+   * @param port          the port; 0 picks a free one
+   * @param maxFrameBytes the largest frame a bridge client may send; a longer one closes its connection
+   * @param maxQueueBytes bytes queued for a bridge client beyond which it is disconnected
+   * @param idleTimeout   how long a bridge client may send nothing (not even a ping) before it is disconnected
+   * @param token         the secret every client shows (in the {@code token} header) before its first frame
+   *                      is accepted; empty for none
+   */
+  public record Bridge(boolean enabled, String host, int port, int maxFrameBytes, long maxQueueBytes,
+                       Duration idleTimeout, String token) {
+  }
+
+  /**
+   * @param enabled whether the HTTP port listens
+   * @param host    the address to listen on
+   * @param port    the port; 0 picks a free one
+   * @param token   the bearer token that posting over REST needs; empty turns posting off
+   */
+  public record Http(boolean enabled, String host, int port, String token) {
   }
 
   /**
@@ -151,7 +178,8 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
 
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, rooms, limits, history, persistence, shutdownGrace, cluster);
+    return new ChatbusConfig(name, tcp, rooms, limits, history, persistence, shutdownGrace, cluster, bridge, http,
+      metrics);
   }
 
   /**
@@ -236,8 +264,23 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
     if (cluster.members().isEmpty()) {
       throw new ConfigException("cluster.members: list at least one address to look for other nodes at");
     }
+    Bridge bridge = new Bridge(
+      s.bool("bridge.enabled", true),
+      s.string("bridge.host", "127.0.0.1"),
+      s.integer("bridge.port", 7001, 0, 65535),
+      (int) s.bytes("bridge.maxFrameBytes", 64 << 10, 256, 16 << 20),
+      s.bytes("bridge.maxQueueBytes", 1 << 20, 1 << 10, 1L << 30),
+      s.duration("bridge.idleTimeout", Duration.ofSeconds(300), Duration.ofMillis(1)),
+      s.string("bridge.token", ""));
+    Http http = new Http(
+      s.bool("http.enabled", true),
+      s.string("http.host", "0.0.0.0"),
+      s.integer("http.port", 8080, 0, 65535),
+      s.string("http.token", ""));
+    boolean metrics = s.bool("metrics.enabled", true);
     s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
-    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, rooms, limits, history, persistence, grace, cluster);
+    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, rooms, limits, history, persistence, grace, cluster,
+      bridge, http, metrics);
     if (cluster.enabled()) {
       config.checkClusterable();
     }

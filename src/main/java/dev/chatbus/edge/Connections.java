@@ -2,6 +2,7 @@ package dev.chatbus.edge;
 
 import dev.chatbus.bus.Command;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.Goodbye;
 import io.vertx.core.Future;
@@ -41,9 +42,12 @@ final class Connections {
   /**
    * @param fallbackCodec how to speak to a client whose protocol is not known yet
    */
+  private final NodeMetrics metrics;
+
   Connections(EventBus bus, String router, LocalRooms rooms, ConnectionLimits limits, ClientCodec fallbackCodec,
-              ChatbusConfig.Limits config) {
+              ChatbusConfig.Limits config, NodeMetrics metrics) {
     this.bus = bus;
+    this.metrics = metrics;
     this.router = router;
     this.rooms = rooms;
     this.limits = limits;
@@ -78,6 +82,9 @@ final class Connections {
   void goodbye(Connection c, Goodbye reason, String leaveReason) {
     if (!c.open()) {
       return;
+    }
+    if (reason == Goodbye.TOO_SLOW) {
+      metrics.dropped(NodeMetrics.Drop.SLOW_CONSUMER_DISCONNECT, 1);
     }
     c.send(codec(c).goodbye(reason));
     leave(c, leaveReason);

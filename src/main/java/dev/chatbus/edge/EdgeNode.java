@@ -1,5 +1,7 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.metrics.NodeMetrics;
+
 import io.vertx.core.Future;
 
 import java.io.IOException;
@@ -16,6 +18,7 @@ public final class EdgeNode {
 
   private final ConnectionLimits limits;
   private final int tag;
+  private final NodeMetrics metrics;
   private volatile boolean stopping;
   /** The port the first instance listens on, which the others then listen on too. */
   private Future<Integer> sharedPort;
@@ -23,9 +26,10 @@ public final class EdgeNode {
   /**
    * @param tag 16 bits that tell this node's session ids from other nodes'
    */
-  public EdgeNode(ConnectionLimits limits, int tag) {
+  public EdgeNode(ConnectionLimits limits, int tag, NodeMetrics metrics) {
     this.limits = limits;
     this.tag = tag;
+    this.metrics = metrics;
   }
 
   /**
@@ -67,6 +71,10 @@ public final class EdgeNode {
     return tag;
   }
 
+  NodeMetrics metrics() {
+    return metrics;
+  }
+
   /**
    * Marks the start of a shutdown: from now on the departures the shutdown itself causes are not echoed
    * to this node's clients, who are all about to be told goodbye as well. Without this, every client
@@ -76,7 +84,8 @@ public final class EdgeNode {
     stopping = true;
   }
 
-  boolean stopping() {
+  /** Whether the node is shutting down. */
+  public boolean stopping() {
     return stopping;
   }
 }

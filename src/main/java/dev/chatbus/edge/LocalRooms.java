@@ -4,6 +4,7 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.Goodbye;
+import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -116,17 +117,28 @@ final class LocalRooms {
     }
     r.epoch = event.epoch();
     long now = System.nanoTime();
+    int sent = 0;
+    int dropped = 0;
     try {
       for (Connection c : r.members) {
         if (c.joining == r.name) {
           c.keep(event, now);
-        } else if (c.id != event.senderSession()
-          && c.deliver(renderings.get(c.codec, event), now) == Connection.Delivery.OVERFLOW) {
-          overflowed.add(c);
+        } else if (c.id != event.senderSession()) {
+          Connection.Delivery d = c.deliver(renderings.get(c.codec, event), now);
+          if (d == Connection.Delivery.SENT) {
+            sent++;
+          } else {
+            dropped++;
+            if (d == Connection.Delivery.OVERFLOW) {
+              overflowed.add(c);
+            }
+          }
         }
       }
     } finally {
       renderings.release();
+      node.metrics().delivered(sent);
+      node.metrics().dropped(NodeMetrics.Drop.SLOW_CONSUMER, dropped);
     }
     // Disconnecting changes room membership, so it waits until the loop is done.
     if (!overflowed.isEmpty()) {

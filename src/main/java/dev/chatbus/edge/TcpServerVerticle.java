@@ -5,7 +5,9 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.ClientCodec;
+import dev.chatbus.protocol.ClientCommand;
 import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.LineFraming;
@@ -63,6 +65,8 @@ public final class TcpServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(TcpServerVerticle.class);
   private static final long SESSION_COUNTER_BITS = 40;
+  /** How often each instance checks how late its event loop runs timers. */
+  private static final long PROBE_NANOS = 100_000_000;
 
   private final ChatbusConfig.Edge config;
   private final ServerInfo server;
@@ -81,6 +85,9 @@ public final class TcpServerVerticle extends VerticleBase {
   private Commands commands;
   private long sessionCounter;
   private long sweepTimer;
+  private long probeTimer;
+  /** When the event-loop probe should run next. */
+  private long probeDue;
   private long disconnectAfter;
   private boolean stopping;
 
@@ -108,13 +115,20 @@ public final class TcpServerVerticle extends VerticleBase {
     flusher = new FlushBatcher(loop);
     LocalRooms rooms = new LocalRooms(vertx.eventBus(), List.of(textCodec, jsonCodec),
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
-    connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim);
+    connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, node.metrics());
     commands = new Commands(vertx.eventBus(), router, self, rooms, connections, textCodec, config.rooms(),
       config.history(), this::released);
     disconnectAfter = lim.rate().disconnectAfter().toNanos();
 
     MessageConsumer<Object> direct = vertx.eventBus().consumer(self, this::onDirect);
     sweepTimer = vertx.setPeriodic(sweepInterval(lim).toMillis(), id -> connections.sweep(System.nanoTime()));
+    // How late a timer on this event loop runs is how long other work kept the loop busy.
+    probeDue = System.nanoTime() + PROBE_NANOS;
+    probeTimer = vertx.setPeriodic(PROBE_NANOS / 1_000_000, id -> {
+      long now = System.nanoTime();
+      node.metrics().loopDelay(now - probeDue);
+      probeDue = now + PROBE_NANOS;
+    });
 
     // Every instance listens on the port with its own socket (SO_REUSEPORT), accepting on its own event
     // loop, so that a connection lives on the loop of the instance that accepted it. The kernel spreads
@@ -164,6 +178,7 @@ public final class TcpServerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(probeTimer);
     if (serverChannel != null) {
       serverChannel.close();
     }
@@ -230,6 +245,9 @@ public final class TcpServerVerticle extends VerticleBase {
     @Override
     public void handle(Object msg) {
       if (msg == CLOSED) {
+        if (c.codec != null && c.state != Connection.State.CLOSED) {
+          node.metrics().disconnected(protocol(c));
+        }
         connections.closed(c);
       } else {
         onMessage(c, msg);
@@ -277,6 +295,7 @@ public final class TcpServerVerticle extends VerticleBase {
     if (in instanceof String) {
       onLine(c, (String) in);
     } else if (in == LineFraming.Signal.LINE_TOO_LONG) {
+      node.metrics().dropped(NodeMetrics.Drop.TOO_LONG, 1);
       connections.reply(c, connections.codec(c).error(ErrorCode.TOO_LONG,
         "line too long (the limit is " + config.limits().maxLineBytes() + " bytes); it was dropped", null));
     } else if (in == LineFraming.Signal.INPUT_CLOSED) {
@@ -304,6 +323,7 @@ public final class TcpServerVerticle extends VerticleBase {
     if (c.bucket.tryTake(now)) {
       return true;
     }
+    node.metrics().rateLimited();
     if (c.bucket.overFor(now) >= disconnectAfter) {
       connections.goodbye(c, Goodbye.FLOODING, Goodbye.FLOODING.roomReason());
     } else if (c.bucket.startedEpisode()) {
@@ -316,8 +336,13 @@ public final class TcpServerVerticle extends VerticleBase {
   private void onLine(Connection c, String line) {
     if (c.codec == null) {
       c.codec = line.startsWith("{") ? jsonCodec : textCodec;
+      node.metrics().connected(protocol(c));
     }
-    commands.execute(c, c.codec.parse(line, c.loggedIn()));
+    ClientCommand cmd = c.codec.parse(line, c.loggedIn());
+    if (cmd instanceof ClientCommand.Say || cmd instanceof ClientCommand.Msg) {
+      node.metrics().messageIn(c.codec == jsonCodec ? NodeMetrics.Source.JSON : NodeMetrics.Source.TEXT);
+    }
+    commands.execute(c, cmd);
   }
 
   /** What the router sends to this instance: private messages, and refusals of fire-and-forget commands. */
@@ -340,9 +365,19 @@ public final class TcpServerVerticle extends VerticleBase {
       return;
     }
     byte[] rendered = c.codec.privateMessage(pm).getBytes(StandardCharsets.UTF_8);
-    if (c.deliver(rendered, System.nanoTime()) == Connection.Delivery.OVERFLOW) {
-      connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
+    Connection.Delivery d = c.deliver(rendered, System.nanoTime());
+    if (d == Connection.Delivery.SENT) {
+      node.metrics().delivered(1);
+    } else {
+      node.metrics().dropped(NodeMetrics.Drop.SLOW_CONSUMER, 1);
+      if (d == Connection.Delivery.OVERFLOW) {
+        connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
+      }
     }
+  }
+
+  private NodeMetrics.Protocol protocol(Connection c) {
+    return c.codec == jsonCodec ? NodeMetrics.Protocol.JSON : NodeMetrics.Protocol.TEXT;
   }
 
   /** A quarter of the shortest timeout, between 5 ms and 1 s: timeouts fire at most 25% late. */

@@ -7,6 +7,7 @@ import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -62,6 +63,7 @@ public final class PersistenceVerticle extends VerticleBase {
   private final ChatbusConfig.Persistence config;
   private final Duration grace;
   private final Supplier<EventStore> opener;
+  private final NodeMetrics metrics;
   private final ArrayDeque<Persist.Batch> waiting = new ArrayDeque<>();
   /** The highest number per room given to events that were dropped, until a write records it. */
   private final Map<String, Long> lost = new HashMap<>();
@@ -83,8 +85,10 @@ public final class PersistenceVerticle extends VerticleBase {
   /**
    * @param opener opens the store; called on the worker thread at start
    */
-  public PersistenceVerticle(String node, ChatbusConfig.Persistence config, Duration grace, Supplier<EventStore> opener) {
+  public PersistenceVerticle(String node, ChatbusConfig.Persistence config, Duration grace, Supplier<EventStore> opener,
+                             NodeMetrics metrics) {
     this.node = node;
+    this.metrics = metrics;
     this.config = config;
     this.grace = grace;
     this.opener = opener;
@@ -124,6 +128,7 @@ public final class PersistenceVerticle extends VerticleBase {
       Persist.Batch oldest = waiting.poll();
       waitingEvents -= oldest.size();
       droppedEvents += oldest.size();
+      metrics.storeDropped(oldest.size());
       for (RoomEvent e : oldest.events()) {
         lost.merge(e.room(), e.seq(), Math::max);
       }
@@ -134,6 +139,7 @@ public final class PersistenceVerticle extends VerticleBase {
       }
       droppedInOutage += oldest.size();
     }
+    metrics.storeState(waitingEvents, oldestTs());
     // Runs after the batches already queued for this worker: they all go into one commit.
     if (!writeScheduled && retryTimer < 0) {
       writeScheduled = true;
@@ -166,6 +172,7 @@ public final class PersistenceVerticle extends VerticleBase {
         });
       }
       retryDelay = Math.min(retryDelay * 2, config.retryMax().toMillis());
+      metrics.storeFailed(waitingEvents, oldestTs());
       return false;
     }
     if (failing) {
@@ -181,10 +188,21 @@ public final class PersistenceVerticle extends VerticleBase {
       }
       bus.send(router, new Command.Persisted(b.no(), true));
     }
+    metrics.storeWrote(waitingEvents, 0, 0);
     waiting.clear();
     waitingEvents = 0;
     lost.clear();
     return true;
+  }
+
+  /** When the oldest event waiting to be written was accepted, or 0 when none waits. */
+  private long oldestTs() {
+    Persist.Batch first = waiting.peek();
+    if (first == null) {
+      return 0;
+    }
+    return !first.events().isEmpty() ? first.events().get(0).ts()
+      : !first.privates().isEmpty() ? first.privates().get(0).ts() : 0;
   }
 
   private void answer(Message<Persist> msg, Persist.Query asked) {

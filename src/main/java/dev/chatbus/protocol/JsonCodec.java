@@ -155,7 +155,11 @@ public final class JsonCodec implements ClientCodec {
     return line(eventObject(e));
   }
 
-  private static JsonObject eventObject(RoomEvent e) {
+  /**
+   * A room event as JSON: the form JSON clients get it in, and the form the public event-bus API publishes
+   * it in.
+   */
+  public static JsonObject eventObject(RoomEvent e) {
     JsonObject o;
     switch (e.kind()) {
       case MESSAGE:
@@ -180,6 +184,9 @@ public final class JsonCodec implements ClientCodec {
       default:
         throw new IllegalArgumentException("unknown event kind " + e.kind());
     }
+    if (e.byService()) {
+      o.put("service", true);
+    }
     return o.put("id", e.id()).put("seq", e.seq()).put("epoch", e.epoch()).put("ts", e.ts());
   }
 
@@ -188,6 +195,9 @@ public final class JsonCodec implements ClientCodec {
     JsonObject o = event("private").put("from", m.from()).put("text", m.text());
     if (m.action()) {
       o.put("action", true);
+    }
+    if (m.byService()) {
+      o.put("service", true);
     }
     return line(o.put("id", m.id()).put("ts", m.ts()));
   }

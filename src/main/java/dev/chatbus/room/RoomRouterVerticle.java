@@ -12,6 +12,7 @@ import dev.chatbus.cluster.Membership;
 import dev.chatbus.cluster.NameRegistry;
 import dev.chatbus.cluster.Ring;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,6 +22,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -398,6 +400,10 @@ public final class RoomRouterVerticle extends VerticleBase {
       toOwner(p.room(), p, p.forwarded(), msg);
     } else if (cmd instanceof Command.Tell) {
       return tell((Command.Tell) cmd, msg);
+    } else if (cmd instanceof Command.ServiceSay) {
+      serviceSay((Command.ServiceSay) cmd, msg);
+    } else if (cmd instanceof Command.ServiceTell) {
+      return serviceTell((Command.ServiceTell) cmd, msg);
     } else if (cmd instanceof Command.Persisted) {
       Command.Persisted p = (Command.Persisted) cmd;
       outbox.persisted(p.batch(), p.stored());
@@ -555,16 +561,43 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   private Reply tell(Command.Tell tell, Message<Command> msg) {
     Member s = session(tell.session());
-    Member to = directory.byName(tell.to());
+    return privately(s.session(), s.name(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
+  }
+
+  private Reply privately(long fromSession, String from, String toName, String text, boolean action, boolean durable,
+                          Message<Command> msg) {
+    Member to = directory.byName(toName);
     if (to == null) {
-      throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + tell.to());
+      throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + toName);
     }
     long now = System.currentTimeMillis();
-    PrivateMessage pm = new PrivateMessage(to.session(), to.name(), s.session(), s.name(), tell.text(), tell.action(),
-      ids.next(now), now);
+    PrivateMessage pm = new PrivateMessage(to.session(), to.name(), fromSession, from, text, action, ids.next(now), now);
     bus.send(to.edge(), pm);
     outbox.add(pm);
-    return acknowledge(msg, new Reply.Accepted(pm.id(), 0, now), tell.durable());
+    return acknowledge(msg, new Reply.Accepted(pm.id(), 0, now), durable);
+  }
+
+  private void serviceSay(Command.ServiceSay say, Message<Command> msg) {
+    String room = room(say.room());
+    checkService(say.service());
+    toOwner(room, new Command.Post(room, RoomEvent.SERVICE, say.service(), say.text(), say.action(), say.durable(), false),
+      false, msg);
+  }
+
+  private Reply serviceTell(Command.ServiceTell tell, Message<Command> msg) {
+    checkService(tell.service());
+    return privately(RoomEvent.SERVICE, tell.service(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
+  }
+
+  /** A service speaks under a valid name that no user in the network holds, so it cannot pass for one. */
+  private void checkService(String service) {
+    String problem = Names.nameProblem(service);
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, "invalid service name: " + problem);
+    }
+    if (directory.byName(service) != null) {
+      throw new Refusal(ErrorCode.NAME_TAKEN, "a user is called " + service);
+    }
   }
 
   private void history(Command.History h, Message<Command> msg) {
@@ -1064,6 +1097,12 @@ public final class RoomRouterVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch);
     bus.publish(room.address, e, LOCAL);
+    // Services get the room's events in JSON from the owner, wherever in the cluster they listen.
+    JsonObject json = JsonCodec.eventObject(e);
+    bus.publish(room.apiAddress, json);
+    if (kind == RoomEvent.Kind.JOIN || kind == RoomEvent.Kind.LEAVE || kind == RoomEvent.Kind.RENAME) {
+      bus.publish(Addresses.API_PRESENCE, json);
+    }
     if (ring.size() > 1) {
       for (String n : room.nodes.keySet()) {
         if (!n.equals(node)) {
@@ -1134,6 +1173,8 @@ public final class RoomRouterVerticle extends VerticleBase {
     final String name;
     /** Where the room's events are published on each node. */
     final String address;
+    /** Where the room's events are published in JSON for services. */
+    final String apiAddress;
     final long epoch;
     private long seq;
     /** Each member as its entering, renaming and leaving came here. */
@@ -1144,6 +1185,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     OwnedRoom(String name, long epoch, long seq) {
       this.name = name;
       this.address = Addresses.room(name);
+      this.apiAddress = Addresses.apiRoom(name);
       this.epoch = epoch;
       this.seq = seq;
     }

@@ -22,6 +22,8 @@ class BusCodecsTest {
     new Command.Leave(7, "rust"),
     new Command.Say(7, "rust", "hi", false, true),
     new Command.Tell(7, "bob", "hi", true, false),
+    new Command.ServiceSay("weather", "lobby", "sunny", false, true),
+    new Command.ServiceTell("weather", "bob", "rain at 5", true, false),
     new Command.History(7, "rust", 20, -1, Long.MAX_VALUE, true),
     new Command.Persisted(9, false),
     new Command.Rename(7, "alicia"),

@@ -7,6 +7,7 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.persist.JdbcEventStore;
 import dev.chatbus.persist.PersistenceVerticle;
 import dev.chatbus.support.TestNode;
@@ -43,7 +44,7 @@ class RoomRouterTest {
     ChatbusConfig config = ChatbusConfig.parse(new JsonObject().put("persistence",
       new JsonObject().put("embedded", new JsonObject().put("path", TestNode.freshStorePath()))));
     vertx.deployVerticle(new PersistenceVerticle("n", config.persistence(), Duration.ofSeconds(1),
-      () -> JdbcEventStore.open(config.persistence())), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+      () -> JdbcEventStore.open(config.persistence()), NodeMetrics.of(vertx)), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new RoomRouterVerticle("n", config.rooms(), config.persistence(), 1,
       config.cluster().discoverEvery(), Duration.ofSeconds(1))).await(10, TimeUnit.SECONDS);

@@ -48,6 +48,8 @@ public final class ChatbusProcess {
     JsonObject full = new JsonObject()
       .put("node", new JsonObject().put("name", "proc"))
       .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 1))
+      .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("shutdown", new JsonObject().put("grace", "2s"))
       .mergeIn(conf, true);
     ChatbusProcess p = start(full);

@@ -30,6 +30,8 @@ public final class TestNode {
     return new JsonObject()
       .put("node", new JsonObject().put("name", "test"))
       .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
+      .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("persistence", new JsonObject().put("embedded", new JsonObject().put("path", freshStorePath())))
       .put("history", new JsonObject().put("replayOnJoin", 0))
       .put("shutdown", new JsonObject().put("grace", "2s"));
@@ -63,5 +65,13 @@ public final class TestNode {
 
   public int port() {
     return main.port();
+  }
+
+  public int bridgePort() {
+    return main.bridgePort();
+  }
+
+  public int httpPort() {
+    return main.httpPort();
   }
 }

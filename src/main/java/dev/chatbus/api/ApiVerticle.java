@@ -1,0 +1,228 @@
+package dev.chatbus.api;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.Command;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.protocol.JsonCodec;
+import dev.chatbus.protocol.Names;
+import dev.chatbus.protocol.Text;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The public event-bus API, version 1, for services: JSON requests on the {@code chat.api.v1.*} addresses,
+ * turned into router commands on this node, and JSON replies. The events services subscribe to
+ * ({@code chat.api.v1.room.<room>}, {@code chat.api.v1.presence}) are published by the rooms' owners.
+ * <p>
+ * Consumes {@link Addresses#API_SAY}, {@link Addresses#API_TELL}, {@link Addresses#API_HISTORY},
+ * {@link Addresses#API_MEMBERS} and {@link Addresses#API_ROOMS} cluster-wide, so that a service anywhere in
+ * the cluster reaches some node; a request fails with a code of {@link ErrorCode} and a message, as
+ * {@code docs/event-bus.md} lists. Runs on an event loop and holds no state; {@code stop()} unregisters.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+
+  /** A durable message is answered once stored, which during a store outage may take long. */
+  private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
+  private static final DeliveryOptions PROMPT = new DeliveryOptions();
+  private static final int DEFAULT_HISTORY = 50;
+
+  private final String router;
+  private final int maxTextBytes;
+  private final int maxHistory;
+  private final NodeMetrics metrics;
+  private EventBus bus;
+
+  /**
+   * @param node         this node's name, whose router carries the requests out
+   * @param maxTextBytes the longest text a service may send, as for clients' lines
+   * @param maxHistory   the most events one history request returns
+   */
+  public ApiVerticle(String node, int maxTextBytes, int maxHistory, NodeMetrics metrics) {
+    this.router = Addresses.router(node);
+    this.maxTextBytes = maxTextBytes;
+    this.maxHistory = maxHistory;
+    this.metrics = metrics;
+  }
+
+  public ApiVerticle(String node, ChatbusConfig config, NodeMetrics metrics) {
+    this(node, config.limits().maxLineBytes(), config.history().maxPerRequest(), metrics);
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    return Future.all(
+      serve(Addresses.API_SAY, this::say),
+      serve(Addresses.API_TELL, this::tell),
+      serve(Addresses.API_HISTORY, this::history),
+      serve(Addresses.API_MEMBERS, this::members),
+      serve(Addresses.API_ROOMS, this::rooms));
+  }
+
+  private Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
+    return bus.<Object>consumer(address, msg -> {
+      Future<JsonObject> answer;
+      try {
+        if (!(msg.body() instanceof JsonObject)) {
+          throw new Refused(ErrorCode.BAD_REQUEST, "the body must be a JSON object");
+        }
+        answer = handler.apply((JsonObject) msg.body());
+      } catch (Refused r) {
+        answer = Future.failedFuture(r);
+      } catch (ClassCastException e) {
+        answer = Future.failedFuture(new Refused(ErrorCode.BAD_REQUEST, "a field has the wrong type: " + e.getMessage()));
+      }
+      answer.onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result());
+        } else {
+          fail(msg, address, ar.cause());
+        }
+      });
+    }).completion();
+  }
+
+  private Future<JsonObject> say(JsonObject req) {
+    String service = required(req, "service");
+    String room = room(required(req, "room"));
+    String text = text(req);
+    boolean durable = req.getBoolean("durable", true);
+    Command cmd = new Command.ServiceSay(service, room, text, req.getBoolean("action", false), durable);
+    return ask(cmd, durable).map(reply -> {
+      Reply.Accepted a = (Reply.Accepted) reply;
+      metrics.messageIn(NodeMetrics.Source.SERVICE);
+      return new JsonObject().put("room", room).put("id", a.id()).put("seq", a.seq()).put("ts", a.ts());
+    });
+  }
+
+  private Future<JsonObject> tell(JsonObject req) {
+    String service = required(req, "service");
+    String to = required(req, "to");
+    String text = text(req);
+    boolean durable = req.getBoolean("durable", true);
+    Command cmd = new Command.ServiceTell(service, to, text, req.getBoolean("action", false), durable);
+    return ask(cmd, durable).map(reply -> {
+      Reply.Accepted a = (Reply.Accepted) reply;
+      metrics.messageIn(NodeMetrics.Source.SERVICE);
+      return new JsonObject().put("to", to).put("id", a.id()).put("ts", a.ts());
+    });
+  }
+
+  private Future<JsonObject> history(JsonObject req) {
+    String room = room(required(req, "room"));
+    int limit = req.getInteger("limit", DEFAULT_HISTORY);
+    if (limit < 1 || limit > maxHistory) {
+      throw new Refused(ErrorCode.BAD_REQUEST, "limit must be 1 to " + maxHistory + ", got " + limit);
+    }
+    long afterSeq = req.getLong("afterSeq", -1L);
+    long beforeSeq = req.getLong("beforeSeq", Long.MAX_VALUE);
+    if (req.containsKey("afterSeq") && req.containsKey("beforeSeq")) {
+      throw new Refused(ErrorCode.BAD_REQUEST, "give afterSeq or beforeSeq, not both");
+    }
+    if (afterSeq < -1 || beforeSeq < 1) {
+      throw new Refused(ErrorCode.BAD_REQUEST, "afterSeq must be 0 or more, beforeSeq 1 or more");
+    }
+    Command cmd = new Command.RoomHistory(room, limit, afterSeq, beforeSeq, req.getBoolean("messagesOnly", false), false);
+    return ask(cmd, false).map(reply -> {
+      Reply.History h = (Reply.History) reply;
+      JsonArray messages = new JsonArray();
+      for (RoomEvent e : h.events()) {
+        messages.add(JsonCodec.eventObject(e));
+      }
+      return new JsonObject().put("room", h.room()).put("messages", messages).put("complete", h.complete());
+    });
+  }
+
+  private Future<JsonObject> members(JsonObject req) {
+    String room = room(required(req, "room"));
+    return ask(new Command.Who(room), false).map(reply -> {
+      Reply.Members m = (Reply.Members) reply;
+      return new JsonObject().put("room", m.room()).put("count", m.count()).put("members", new JsonArray(m.names()));
+    });
+  }
+
+  private Future<JsonObject> rooms(JsonObject req) {
+    return ask(new Command.ListRooms(), false).map(reply -> {
+      JsonArray rooms = new JsonArray();
+      for (Reply.RoomInfo r : ((Reply.RoomList) reply).rooms()) {
+        rooms.add(new JsonObject().put("room", r.name()).put("members", r.members()));
+      }
+      return new JsonObject().put("rooms", rooms);
+    });
+  }
+
+  private Future<Reply> ask(Command cmd, boolean durable) {
+    return bus.<Reply>request(router, cmd, durable ? DURABLE : PROMPT).map(Message::body);
+  }
+
+  /** Answers a failed request with the code the router gave, or says why it got no answer. */
+  private static void fail(Message<Object> msg, String address, Throwable cause) {
+    if (cause instanceof Refused) {
+      Refused r = (Refused) cause;
+      msg.fail(r.code.code(), r.getMessage());
+    } else if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      msg.fail(((ReplyException) cause).failureCode(), cause.getMessage());
+    } else if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.NO_HANDLERS) {
+      msg.fail(ErrorCode.SHUTTING_DOWN.code(), "this node is shutting down; try again");
+    } else {
+      log.warn("{} failed: {}", address, cause.toString());
+      msg.fail(ErrorCode.INTERNAL.code(), "the server could not answer in time; try again");
+    }
+  }
+
+  private static String required(JsonObject req, String field) {
+    Object v = req.getValue(field);
+    if (!(v instanceof String)) {
+      throw new Refused(ErrorCode.BAD_REQUEST, v == null ? "missing field: " + field : field + " must be a string");
+    }
+    return (String) v;
+  }
+
+  private static String room(String input) {
+    String room = Names.room(input);
+    if (room == null) {
+      throw new Refused(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(input));
+    }
+    return room;
+  }
+
+  private String text(JsonObject req) {
+    String text = Text.clean(required(req, "text"));
+    if (text.isBlank()) {
+      throw new Refused(ErrorCode.BAD_REQUEST, "text is empty");
+    }
+    if (text.getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
+      throw new Refused(ErrorCode.TOO_LONG, "text too long (the limit is " + maxTextBytes + " bytes)");
+    }
+    return text;
+  }
+
+  /** A request turned down before it reached the router. */
+  private static final class Refused extends RuntimeException {
+    final ErrorCode code;
+
+    Refused(ErrorCode code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+}

@@ -1,0 +1,277 @@
+package dev.chatbus.bridge;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One bridge client: frames of a 4-byte big-endian length and that many bytes of UTF-8 JSON, each way, as
+ * vertx-tcp-eventbus-bridge defines them. Runs on the event loop of its socket.
+ * <p>
+ * What the stock bridge leaves open is bounded here: a frame longer than {@code bridge.maxFrameBytes} is
+ * refused before it is read, a client whose unsent frames pass {@code bridge.maxQueueBytes} is
+ * disconnected rather than buffered for, and with {@code bridge.token} set no frame is acted on before
+ * the client has shown it. Every refusal is an {@code err} frame to this client alone.
+ */
+final class BridgeConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
+
+  /** The requests a bridge client may make (a send, with or without a reply address). */
+  static final Set<String> REQUESTS = Set.of(Addresses.API_SAY, Addresses.API_TELL, Addresses.API_HISTORY,
+    Addresses.API_MEMBERS, Addresses.API_ROOMS);
+  /** What a bridge client may publish: these are taken by the API on the client's own node. */
+  static final Set<String> PUBLISHES = Set.of(Addresses.API_SAY, Addresses.API_TELL);
+  /** How many addresses one client may listen on. */
+  static final int MAX_REGISTRATIONS = 1000;
+  /** The longest a client may ask to wait for an answer. */
+  private static final long MAX_TIMEOUT_MS = 3_600_000;
+  private static final long DEFAULT_TIMEOUT_MS = 60_000;
+  /** How long a refused client is given to read why before its connection is cut. */
+  private static final long LINGER_MS = 1_000;
+
+  private final NetSocket socket;
+  private final Vertx vertx;
+  private final EventBus bus;
+  private final ChatbusConfig.Bridge config;
+  private final NodeMetrics metrics;
+  private final RecordParser parser;
+  private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
+  private final String id;
+  private boolean expectingLength = true;
+  private boolean authenticated;
+  private boolean closed;
+
+  BridgeConnection(NetSocket socket, Vertx vertx, ChatbusConfig.Bridge config, NodeMetrics metrics) {
+    this.socket = socket;
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
+    this.config = config;
+    this.metrics = metrics;
+    this.authenticated = config.token().isEmpty();
+    this.id = String.valueOf(socket.remoteAddress());
+    this.parser = RecordParser.newFixed(4, this::onRecord);
+    socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, config.maxQueueBytes()));
+    socket.handler(parser);
+    socket.closeHandler(v -> closed());
+    socket.exceptionHandler(err -> {
+      log.info("bridge client {} failed: {}", id, err.toString());
+      socket.close();
+    });
+  }
+
+  /** Frames come as a length, then a body of that length: the parser is told which to read next. */
+  private void onRecord(Buffer record) {
+    if (closed) {
+      return;
+    }
+    if (expectingLength) {
+      long length = record.getUnsignedInt(0);
+      if (length > config.maxFrameBytes()) {
+        // The rest of the frame is not read: the connection cannot find the next frame, so it ends here.
+        refuse("frame_too_large", "a frame may hold at most " + config.maxFrameBytes() + " bytes, this one " + length);
+        close();
+      } else if (length == 0) {
+        refuse("invalid_json", "the frame is empty");
+      } else {
+        expectingLength = false;
+        parser.fixedSizeMode((int) length);
+      }
+      return;
+    }
+    expectingLength = true;
+    parser.fixedSizeMode(4);
+    onFrame(record);
+  }
+
+  private void onFrame(Buffer body) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(body);
+    } catch (DecodeException e) {
+      refuse("invalid_json", "a frame must be a JSON object in UTF-8");
+      return;
+    }
+    Object type = frame.getValue("type");
+    if (!authenticated) {
+      if (!tokenMatches(frame)) {
+        refuse("access_denied", "this bridge needs the token (the \"token\" header) before anything else",
+          frame.getValue("replyAddress"));
+        close();
+        return;
+      }
+      authenticated = true;
+    }
+    if ("ping".equals(type)) {
+      write(new JsonObject().put("type", "pong"));
+      return;
+    }
+    Object address = frame.getValue("address");
+    if (!(address instanceof String)) {
+      refuse("missing_address", "a " + type + " frame needs an address");
+      return;
+    }
+    String to = (String) address;
+    if ("send".equals(type)) {
+      send(to, frame);
+    } else if ("publish".equals(type)) {
+      if (!PUBLISHES.contains(to)) {
+        refuse("access_denied", "publishing to " + to + " is not allowed");
+        return;
+      }
+      bus.publish(to, frame.getValue("body"), new DeliveryOptions().setLocalOnly(true));
+    } else if ("register".equals(type)) {
+      register(to);
+    } else if ("unregister".equals(type)) {
+      MessageConsumer<Object> consumer = registrations.remove(to);
+      if (consumer == null) {
+        refuse("unknown_address", "not registered on " + to);
+      } else {
+        consumer.unregister();
+      }
+    } else {
+      refuse("unknown_type", "unknown frame type: " + type);
+    }
+  }
+
+  private void send(String address, JsonObject frame) {
+    if (!REQUESTS.contains(address)) {
+      refuse("access_denied", "sending to " + address + " is not allowed", frame.getValue("replyAddress"));
+      return;
+    }
+    Object body = frame.getValue("body");
+    Object replyAddress = frame.getValue("replyAddress");
+    if (replyAddress == null) {
+      bus.send(address, body);
+      return;
+    }
+    long timeout = timeout(frame.getValue("headers"));
+    bus.request(address, body, new DeliveryOptions().setSendTimeout(timeout)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        write(new JsonObject().put("type", "message").put("address", replyAddress).put("send", true)
+          .put("body", ar.result().body()));
+      } else {
+        ReplyException failure = ar.cause() instanceof ReplyException ? (ReplyException) ar.cause() : null;
+        JsonObject err = new JsonObject().put("type", "err").put("address", replyAddress).put("sourceAddress", address)
+          .put("message", ar.cause().getMessage());
+        if (failure != null) {
+          err.put("failureCode", failure.failureCode()).put("failureType", failure.failureType().name());
+        }
+        write(err);
+      }
+    });
+  }
+
+  private void register(String address) {
+    if (!Addresses.isApiRoom(address) && !Addresses.API_PRESENCE.equals(address)) {
+      refuse("access_denied", "listening on " + address + " is not allowed");
+      return;
+    }
+    if (registrations.containsKey(address)) {
+      return;
+    }
+    if (registrations.size() >= MAX_REGISTRATIONS) {
+      refuse("too_many_registrations", "a client may listen on at most " + MAX_REGISTRATIONS + " addresses");
+      return;
+    }
+    MessageConsumer<Object> consumer = bus.consumer(address, (Message<Object> m) ->
+      write(new JsonObject().put("type", "message").put("address", address).put("send", false).put("body", m.body())));
+    registrations.put(address, consumer);
+  }
+
+  /** The client's {@code timeout} header in milliseconds, within bounds, or the default. */
+  private static long timeout(Object headers) {
+    if (headers instanceof JsonObject && ((JsonObject) headers).getValue("timeout") instanceof Number) {
+      long asked = ((Number) ((JsonObject) headers).getValue("timeout")).longValue();
+      return Math.max(1, Math.min(MAX_TIMEOUT_MS, asked));
+    }
+    return DEFAULT_TIMEOUT_MS;
+  }
+
+  private boolean tokenMatches(JsonObject frame) {
+    Object headers = frame.getValue("headers");
+    Object token = headers instanceof JsonObject ? ((JsonObject) headers).getValue("token") : null;
+    return token instanceof String && MessageDigest.isEqual(
+      ((String) token).getBytes(StandardCharsets.UTF_8), config.token().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void refuse(String code, String detail) {
+    refuse(code, detail, null);
+  }
+
+  /**
+   * Answers a frame with an {@code err} frame; one that asked for a reply gets it at its reply address,
+   * so that the client's request ends there.
+   */
+  private void refuse(String code, String detail, Object replyAddress) {
+    metrics.dropped(NodeMetrics.Drop.BRIDGE_REFUSED, 1);
+    log.debug("bridge client {}: {} ({})", id, code, detail);
+    JsonObject err = new JsonObject().put("type", "err").put("message", code).put("detail", detail);
+    if (replyAddress instanceof String) {
+      err.put("address", replyAddress);
+    }
+    write(err);
+  }
+
+  /** Queues a frame, or disconnects the client if it has let too much pile up unread. */
+  private void write(JsonObject frame) {
+    if (closed) {
+      return;
+    }
+    byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+    socket.write(Buffer.buffer(4 + json.length).appendInt(json.length).appendBytes(json));
+    if (socket.writeQueueFull()) {
+      log.info("bridge client {} disconnected: more than {} bytes unread", id, config.maxQueueBytes());
+      metrics.dropped(NodeMetrics.Drop.BRIDGE_SLOW, 1);
+      closed();
+      abort();
+    }
+  }
+
+  /**
+   * Stops acting on the client's frames and closes its connection once what is queued is written, or after
+   * {@link #LINGER_MS} if the client does not read it.
+   */
+  void close() {
+    if (!closed) {
+      closed();
+      socket.close();
+      vertx.setTimer(LINGER_MS, id -> abort());
+    }
+  }
+
+  /** Closes the connection without waiting for queued frames: a close that waits for them never ends if the client does not read. */
+  private void abort() {
+    ((NetSocketInternal) socket).channelHandlerContext().channel().close();
+  }
+
+  private void closed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    metrics.disconnected(NodeMetrics.Protocol.BRIDGE);
+    registrations.values().forEach(MessageConsumer::unregister);
+    registrations.clear();
+  }
+}
