@@ -22,8 +22,13 @@ package dev.chatbus.bus;
 public record RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from,
                         String text, long epoch) implements Wire.Writable {
 
-  /** The sender "session" of a service's messages: no client session has this number. */
-  public static final long SERVICE = 0;
+  /**
+   * The sender "session" of a service's messages. A session number's counter part is never 0, so neither
+   * this nor {@link #NO_SESSION} is ever a client's session.
+   */
+  public static final long SERVICE = Long.MIN_VALUE;
+  /** The sender session of an event read from the store, which does not keep sessions. */
+  public static final long NO_SESSION = 0;
 
   /** Whether a service, rather than a user, sent this. */
   public boolean byService() {

@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class JdbcEventStore implements EventStore {
 
-  private static final String COLUMNS = "room, seq, id, kind, sender, body, ts, epoch";
+  private static final String COLUMNS = "room, seq, id, kind, sender, body, ts, epoch, service";
   private static final RoomEvent.Kind[] KINDS = RoomEvent.Kind.values();
 
   private final HikariDataSource dataSource;
@@ -132,7 +132,7 @@ public final class JdbcEventStore implements EventStore {
   // ON CONFLICT DO NOTHING: a batch written again after an unconfirmed commit changes nothing.
   private static void insertEvents(Connection c, List<Persist.Batch> batches) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_event (" + COLUMNS + ", node, chat) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       int rows = 0;
       for (Persist.Batch b : batches) {
         for (RoomEvent e : b.events()) {
@@ -144,8 +144,9 @@ public final class JdbcEventStore implements EventStore {
           ps.setString(6, e.text());
           ps.setLong(7, e.ts());
           ps.setLong(8, e.epoch());
-          ps.setString(9, b.node());
-          ps.setBoolean(10, e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION);
+          ps.setBoolean(9, e.byService());
+          ps.setString(10, b.node());
+          ps.setBoolean(11, e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION);
           ps.addBatch();
           rows++;
         }
@@ -157,8 +158,8 @@ public final class JdbcEventStore implements EventStore {
   }
 
   private static void insertPrivates(Connection c, List<Persist.Batch> batches) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO private_message (id, sender, recipient, body, action, ts, node) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO private_message (id, sender, recipient, body, action, ts, node, service) "
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       int rows = 0;
       for (Persist.Batch b : batches) {
         for (PrivateMessage pm : b.privates()) {
@@ -169,6 +170,7 @@ public final class JdbcEventStore implements EventStore {
           ps.setBoolean(5, pm.action());
           ps.setLong(6, pm.ts());
           ps.setString(7, b.node());
+          ps.setBoolean(8, pm.byService());
           ps.addBatch();
           rows++;
         }
@@ -218,7 +220,8 @@ public final class JdbcEventStore implements EventStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           events.add(new RoomEvent(KINDS[rs.getShort(4)], rs.getString(1), rs.getLong(2), Long.toString(rs.getLong(3)),
-            rs.getLong(7), 0, rs.getString(5), rs.getString(6), rs.getLong(8)));
+            rs.getLong(7), rs.getBoolean(9) ? RoomEvent.SERVICE : RoomEvent.NO_SESSION, rs.getString(5), rs.getString(6),
+            rs.getLong(8)));
         }
       }
     }

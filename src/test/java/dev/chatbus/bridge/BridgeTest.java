@@ -89,9 +89,17 @@ class BridgeTest {
 
       alice.send("first");
       bob.expect("alice: first");
+      bot.request(Addresses.API_SAY, say("pager", "lobby", "second"));
+      bob.expect("pager: second");
       JsonObject history = bot.request(Addresses.API_HISTORY, new JsonObject().put("room", "lobby")
         .put("limit", 10).put("messagesOnly", true)).getJsonObject("body");
-      assertThat(history.getJsonArray("messages").getJsonObject(0).getString("text")).isEqualTo("first");
+      JsonObject first = history.getJsonArray("messages").getJsonObject(0);
+      JsonObject second = history.getJsonArray("messages").getJsonObject(1);
+      assertThat(first.getString("text")).isEqualTo("first");
+      assertThat(first.containsKey("service")).isFalse();
+      // Stored and read back, a service's message is still marked as one.
+      assertThat(second.getString("text")).isEqualTo("second");
+      assertThat(second.getBoolean("service")).isTrue();
       assertThat(history.getBoolean("complete")).isTrue();
     }
   }
