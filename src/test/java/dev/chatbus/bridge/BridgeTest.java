@@ -63,6 +63,20 @@ class BridgeTest {
       bot.frame(new JsonObject().put("type", "publish").put("address", Addresses.API_SAY)
         .put("body", say("weather", "lobby", "rain later")));
       alice.expect("weather: rain later");
+
+      // Presence: joins, renames and leaves of every room.
+      bot.register(Addresses.API_PRESENCE);
+      try (TestClient bob = TestClient.text(node.port(), "bob")) {
+        alice.expect("* bob has joined #lobby");
+        bob.send("/nick robert");
+        alice.expect("* bob is now known as robert");
+      }
+      List<String> presence = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        JsonObject e = bot.read(f -> Addresses.API_PRESENCE.equals(f.getString("address"))).getJsonObject("body");
+        presence.add(e.getString("type") + " " + e.getString("room") + " " + e.getString("name", e.getString("to")));
+      }
+      assertThat(presence).containsExactly("join lobby bob", "rename lobby robert", "leave lobby robert");
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.chatbus.cluster;
 
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.support.BridgeClient;
 import dev.chatbus.support.Postgres;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestCluster;
@@ -59,6 +61,45 @@ class ClusterTest {
       cluster.start(n);
     }
     return nodes;
+  }
+
+  @Test
+  void aServiceOnOneNodeTalksWithPeopleOnOthers() {
+    String[] nodes = startThree();
+    String room = roomOwnedBy("node-c", nodes);
+    try (BridgeClient bot = BridgeClient.connect(cluster.node("node-a").bridgePort());
+         TestClient bob = TestClient.json(cluster.port("node-b"), "bob")) {
+      bot.register(Addresses.apiRoom(room));
+      // The owner (node-c) learns of the bot's registration on node-a a moment later: until the bot
+      // hears its own probe, a probe may be published before that.
+      boolean heard = false;
+      for (int i = 0; i < 50 && !heard; i++) {
+        bot.request(Addresses.API_SAY, new JsonObject().put("service", "bot").put("room", room).put("text", "probe " + i));
+        for (JsonObject f = bot.poll(200); f != null && !heard; f = bot.poll(200)) {
+          heard = Addresses.apiRoom(room).equals(f.getString("address"));
+        }
+      }
+      assertThat(heard).as("the bot hears its own messages").isTrue();
+
+      bob.send(new JsonObject().put("op", "join").put("room", room));
+      bob.readJson("joined");
+      JsonObject join = bot.read(f -> "join".equals(f.getJsonObject("body").getString("type"))).getJsonObject("body");
+      assertThat(join.getString("name")).isEqualTo("bob");
+      bob.send(new JsonObject().put("op", "say").put("room", room).put("text", "hi bot"));
+      JsonObject said = bot.read(f -> "message".equals(f.getJsonObject("body").getString("type"))
+        && "bob".equals(f.getJsonObject("body").getString("from"))).getJsonObject("body");
+      assertThat(said.getString("text")).isEqualTo("hi bot");
+      assertThat(said.getLong("seq")).isEqualTo(join.getLong("seq") + 1);
+
+      JsonObject ack = bot.request(Addresses.API_SAY, new JsonObject().put("service", "bot").put("room", room)
+        .put("text", "hi bob")).getJsonObject("body");
+      assertThat(ack.getLong("seq")).isEqualTo(said.getLong("seq") + 1);
+      JsonObject toBob = bob.readJson("message");
+      assertThat(toBob.getString("from")).isEqualTo("bot");
+      assertThat(toBob.getBoolean("service")).isTrue();
+      JsonObject members = bot.request(Addresses.API_MEMBERS, new JsonObject().put("room", room)).getJsonObject("body");
+      assertThat(members.getJsonArray("members").getList()).containsExactly("bob");
+    }
   }
 
   @Test

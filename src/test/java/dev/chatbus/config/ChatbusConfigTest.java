@@ -164,6 +164,23 @@ class ChatbusConfigTest {
   }
 
   @Test
+  void integrationPortsHaveDefaultsAndChecks() {
+    ChatbusConfig c = parse("{}");
+    assertThat(c.bridge()).isEqualTo(new ChatbusConfig.Bridge(true, "127.0.0.1", 7001, 64 << 10, 1 << 20,
+      Duration.ofSeconds(300), ""));
+    assertThat(c.http()).isEqualTo(new ChatbusConfig.Http(true, "0.0.0.0", 8080, ""));
+    assertThat(c.metrics()).isTrue();
+    ChatbusConfig env = ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_BRIDGE_TOKEN", "s3cret")
+      .put("chatbus.metrics.enabled", "false").put("CHATBUS_HTTP_PORT", "9090"));
+    assertThat(env.bridge().token()).isEqualTo("s3cret");
+    assertThat(env.metrics()).isFalse();
+    assertThat(env.http().port()).isEqualTo(9090);
+    rejected("{\"bridge\":{\"maxFrameBytes\":\"100\"}}", "bridge.maxFrameBytes: must be between 256 and 16777216 bytes, got 100");
+    rejected("{\"bridge\":{\"port\":-1}}", "bridge.port: must be between 0 and 65535, got -1");
+    rejected("{\"http\":{\"enabled\":\"on\"}}", "http.enabled: expected true or false, got 'on'");
+  }
+
+  @Test
   void listsFromJsonArrays() {
     ChatbusConfig c = ChatbusConfig.parse(new JsonObject().put("limits",
       new JsonObject().put("perIpExempt", new JsonArray().add("::1"))));

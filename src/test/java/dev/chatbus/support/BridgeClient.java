@@ -112,6 +112,42 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** The next frame if one comes within {@code millis}, else null. */
+  public JsonObject poll(int millis) {
+    if (!skipped.isEmpty()) {
+      return skipped.poll();
+    }
+    try {
+      socket.setSoTimeout(millis);
+      if (in.available() == 0) {
+        // Wait for the first byte only: once a frame has begun, the rest is read with the usual deadline.
+        int first = in.read();
+        if (first < 0) {
+          throw new AssertionError("the bridge connection ended");
+        }
+        socket.setSoTimeout((int) TestClient.READ_TIMEOUT.toMillis());
+        byte[] rest = new byte[3];
+        in.readFully(rest);
+        int length = (first << 24) | ((rest[0] & 0xff) << 16) | ((rest[1] & 0xff) << 8) | (rest[2] & 0xff);
+        byte[] json = new byte[length];
+        in.readFully(json);
+        return new JsonObject(new String(json, StandardCharsets.UTF_8));
+      }
+      socket.setSoTimeout((int) TestClient.READ_TIMEOUT.toMillis());
+      return readSocket();
+    } catch (SocketTimeoutException e) {
+      return null;
+    } catch (IOException e) {
+      throw new AssertionError("the bridge connection ended", e);
+    } finally {
+      try {
+        socket.setSoTimeout((int) TestClient.READ_TIMEOUT.toMillis());
+      } catch (IOException e) {
+        // the next read fails then
+      }
+    }
+  }
+
   /** The first frame that matches; the others before it are kept for {@link #read()}. */
   public JsonObject read(Predicate<JsonObject> match) {
     for (Iterator<JsonObject> it = skipped.iterator(); it.hasNext(); ) {

@@ -58,6 +58,10 @@ public final class TestCluster implements AutoCloseable {
     return started;
   }
 
+  public TestNode node(String node) {
+    return nodes.get(node);
+  }
+
   public int port(String node) {
     return nodes.get(node).port();
   }
