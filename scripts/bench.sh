@@ -7,6 +7,8 @@
 #   scripts/bench.sh --servers chatbus,redis --workloads fanout1000,conns
 #   scripts/bench.sh --servers chatbus,cluster3 --workloads fanout1000,latency100
 #                                         one node against three clustered nodes, clients spread over them
+#   scripts/bench.sh --servers chatbus,chatbus-nometrics --workloads fanout1000,rooms
+#                                         one node with metrics on against the same with metrics.enabled=false
 #
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
 # sudo); a peer that cannot be installed is skipped with a warning. Results go to

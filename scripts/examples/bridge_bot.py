@@ -9,6 +9,7 @@ many bytes of UTF-8 JSON; docs/event-bus.md describes the addresses and messages
     scripts/examples/bridge_bot.py --port 7001 --token s3cret --count 5   # stop after 5 messages
 """
 import argparse
+import collections
 import json
 import socket
 import struct
@@ -24,12 +25,19 @@ class Bridge:
         self.token = token
         self.replies = 0
         self.buffer = b""
+        self.pending = collections.deque()  # frames that arrived while a request waited for its answer
 
     def send_frame(self, frame):
         if self.token:
             frame.setdefault("headers", {})["token"] = self.token
         data = json.dumps(frame).encode("utf-8")
         self.sock.sendall(struct.pack(">I", len(data)) + data)
+
+    def next_frame(self, timeout):
+        """The next frame: first those put aside while waiting for an answer."""
+        if self.pending:
+            return self.pending.popleft()
+        return self.read_frame(timeout)
 
     def read_frame(self, timeout):
         self.sock.settimeout(timeout)
@@ -53,7 +61,8 @@ class Bridge:
         while True:
             frame = self.read_frame(timeout=60)
             if frame.get("address") != reply_address:
-                continue  # a room event arrived first; this simple bot does not need it
+                self.pending.append(frame)  # a room event that came first: handled after the answer
+                continue
             if frame["type"] == "err":
                 raise RuntimeError("%s failed: %s (code %s)" % (address, frame.get("message"), frame.get("failureCode")))
             return frame["body"]
@@ -70,7 +79,7 @@ def main():
     args = parser.parse_args()
 
     bridge = Bridge(args.host, args.port, args.token)
-    room = args.room.lstrip("#")
+    room = args.room.lstrip("#").lower()  # events are published under the room's name in lower case
     bridge.send_frame({"type": "register", "address": "chat.api.v1.room." + room})
     ack = bridge.request("chat.api.v1.say", {"service": args.name, "room": room, "text": args.name + " is here; say !ping"})
     print("said hello in #%s as message %d" % (room, ack["seq"]), flush=True)
@@ -79,7 +88,7 @@ def main():
     last_sent = time.monotonic()
     while args.count == 0 or seen < args.count:
         try:
-            frame = bridge.read_frame(timeout=max(1, PING_EVERY - (time.monotonic() - last_sent)))
+            frame = bridge.next_frame(timeout=max(1, PING_EVERY - (time.monotonic() - last_sent)))
         except socket.timeout:
             bridge.send_frame({"type": "ping"})
             last_sent = time.monotonic()

@@ -15,6 +15,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The public event-bus API, version 1, for services: JSON requests on the {@code chat.api.v1.*} addresses,
@@ -34,7 +37,11 @@ import java.util.function.Function;
  * Consumes {@link Addresses#API_SAY}, {@link Addresses#API_TELL}, {@link Addresses#API_HISTORY},
  * {@link Addresses#API_MEMBERS} and {@link Addresses#API_ROOMS} cluster-wide, so that a service anywhere in
  * the cluster reaches some node; a request fails with a code of {@link ErrorCode} and a message, as
- * {@code docs/event-bus.md} lists. Runs on an event loop and holds no state; {@code stop()} unregisters.
+ * {@code docs/event-bus.md} lists. A message sent without a reply address is passed on without waiting
+ * for the store, and nothing is answered. Runs on an event loop and holds no state but its consumers.
+ * <p>
+ * A shutdown first calls {@link #refuseNew()}, so that requests go to other nodes while this one drains,
+ * and undeploys this verticle last, once the router has answered what it was asked.
  */
 public final class ApiVerticle extends VerticleBase {
 
@@ -49,6 +56,7 @@ public final class ApiVerticle extends VerticleBase {
   private final int maxTextBytes;
   private final int maxHistory;
   private final NodeMetrics metrics;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private EventBus bus;
 
   /**
@@ -78,56 +86,85 @@ public final class ApiVerticle extends VerticleBase {
       serve(Addresses.API_ROOMS, this::rooms));
   }
 
-  private Future<Void> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return bus.<Object>consumer(address, msg -> {
+  /** Stops taking requests; those already taken are still answered. Safe to call from any thread. */
+  public Future<?> refuseNew() {
+    List<Future<Void>> unregistered = new ArrayList<>();
+    synchronized (consumers) {
+      consumers.forEach(c -> unregistered.add(c.unregister()));
+    }
+    return Future.all(unregistered);
+  }
+
+  /**
+   * Takes requests on {@code address}: the handler gets the request and whether an answer is wanted, and
+   * its answer is sent back when it is.
+   */
+  private Future<Void> serve(String address, BiFunction<JsonObject, Boolean, Future<JsonObject>> handler) {
+    MessageConsumer<Object> consumer = bus.consumer(address, msg -> {
       Future<JsonObject> answer;
       try {
         if (!(msg.body() instanceof JsonObject)) {
           throw new Refused(ErrorCode.BAD_REQUEST, "the body must be a JSON object");
         }
-        answer = handler.apply((JsonObject) msg.body());
+        answer = handler.apply((JsonObject) msg.body(), msg.replyAddress() != null);
       } catch (Refused r) {
         answer = Future.failedFuture(r);
       } catch (ClassCastException e) {
         answer = Future.failedFuture(new Refused(ErrorCode.BAD_REQUEST, "a field has the wrong type: " + e.getMessage()));
       }
       answer.onComplete(ar -> {
-        if (ar.succeeded()) {
+        if (msg.replyAddress() == null) {
+          if (ar.failed() && !(ar.cause() instanceof Refused)) {
+            log.warn("{} failed: {}", address, ar.cause().toString());
+          }
+        } else if (ar.succeeded()) {
           msg.reply(ar.result());
         } else {
           fail(msg, address, ar.cause());
         }
       });
-    }).completion();
+    });
+    synchronized (consumers) {
+      consumers.add(consumer);
+    }
+    return consumer.completion();
   }
 
-  private Future<JsonObject> say(JsonObject req) {
+  private Future<JsonObject> say(JsonObject req, boolean answered) {
     String service = required(req, "service");
     String room = room(required(req, "room"));
     String text = text(req);
-    boolean durable = req.getBoolean("durable", true);
-    Command cmd = new Command.ServiceSay(service, room, text, req.getBoolean("action", false), durable);
-    return ask(cmd, durable).map(reply -> {
+    Command cmd = new Command.ServiceSay(service, room, text, req.getBoolean("action", false),
+      answered && req.getBoolean("durable", true));
+    metrics.messageIn(NodeMetrics.Source.SERVICE);
+    if (!answered) {
+      bus.send(router, cmd);
+      return Future.succeededFuture();
+    }
+    return ask(cmd, answered && req.getBoolean("durable", true)).map(reply -> {
       Reply.Accepted a = (Reply.Accepted) reply;
-      metrics.messageIn(NodeMetrics.Source.SERVICE);
       return new JsonObject().put("room", room).put("id", a.id()).put("seq", a.seq()).put("ts", a.ts());
     });
   }
 
-  private Future<JsonObject> tell(JsonObject req) {
+  private Future<JsonObject> tell(JsonObject req, boolean answered) {
     String service = required(req, "service");
     String to = required(req, "to");
     String text = text(req);
-    boolean durable = req.getBoolean("durable", true);
-    Command cmd = new Command.ServiceTell(service, to, text, req.getBoolean("action", false), durable);
-    return ask(cmd, durable).map(reply -> {
+    Command cmd = new Command.ServiceTell(service, to, text, req.getBoolean("action", false),
+      answered && req.getBoolean("durable", true));
+    metrics.messageIn(NodeMetrics.Source.SERVICE);
+    if (!answered) {
+      bus.send(router, cmd);
+      return Future.succeededFuture();
+    }
+    return ask(cmd, answered && req.getBoolean("durable", true)).map(reply -> {
       Reply.Accepted a = (Reply.Accepted) reply;
-      metrics.messageIn(NodeMetrics.Source.SERVICE);
       return new JsonObject().put("to", to).put("id", a.id()).put("ts", a.ts());
     });
   }
 
-  private Future<JsonObject> history(JsonObject req) {
+  private Future<JsonObject> history(JsonObject req, boolean answered) {
     String room = room(required(req, "room"));
     int limit = req.getInteger("limit", DEFAULT_HISTORY);
     if (limit < 1 || limit > maxHistory) {
@@ -152,7 +189,7 @@ public final class ApiVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> members(JsonObject req) {
+  private Future<JsonObject> members(JsonObject req, boolean answered) {
     String room = room(required(req, "room"));
     return ask(new Command.Who(room), false).map(reply -> {
       Reply.Members m = (Reply.Members) reply;
@@ -160,7 +197,7 @@ public final class ApiVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> rooms(JsonObject req) {
+  private Future<JsonObject> rooms(JsonObject req, boolean answered) {
     return ask(new Command.ListRooms(), false).map(reply -> {
       JsonArray rooms = new JsonArray();
       for (Reply.RoomInfo r : ((Reply.RoomList) reply).rooms()) {

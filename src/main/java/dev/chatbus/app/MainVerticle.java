@@ -54,6 +54,7 @@ public final class MainVerticle extends VerticleBase {
   private String routerDeployment;
   private String edgeDeployment;
   private String apiDeployment;
+  private ApiVerticle api;
   private BridgeServerVerticle bridge;
   private String bridgeDeployment;
   private HttpServerVerticle http;
@@ -105,7 +106,8 @@ public final class MainVerticle extends VerticleBase {
       })
       .compose(id -> {
         routerDeployment = id;
-        return vertx.deployVerticle(new ApiVerticle(cfg.nodeName(), cfg, metrics));
+        api = new ApiVerticle(cfg.nodeName(), cfg, metrics);
+        return vertx.deployVerticle(api);
       })
       .compose(id -> {
         apiDeployment = id;
@@ -176,15 +178,13 @@ public final class MainVerticle extends VerticleBase {
     if (edgeNode != null) {
       edgeNode.shuttingDown();
     }
-    // Services and HTTP first: the edge's goodbyes and the router's last batches go out with no new
-    // messages coming in from anywhere.
-    return undeploy(httpDeployment, "HTTP")
-      .compose(v -> undeploy(bridgeDeployment, "bridge"))
-      .compose(v -> undeploy(apiDeployment, "API"))
+    // No new messages from services while the edge says goodbye and the router hands its last batches
+    // to the store; what the API has already taken is answered before it goes, last with HTTP (which
+    // reports the node as not ready meanwhile).
+    Future<?> refused = api != null ? api.refuseNew() : Future.succeededFuture();
+    return refused.transform(ar -> undeploy(bridgeDeployment, "bridge"))
       .compose(v -> {
-        httpDeployment = null;
         bridgeDeployment = null;
-        apiDeployment = null;
         return undeploy(edgeDeployment, "edge");
       })
       .compose(v -> {
@@ -195,7 +195,15 @@ public final class MainVerticle extends VerticleBase {
         routerDeployment = null;
         return undeploy(persistDeployment, "store");
       })
-      .andThen(ar -> persistDeployment = null);
+      .compose(v -> {
+        persistDeployment = null;
+        return undeploy(apiDeployment, "API");
+      })
+      .compose(v -> {
+        apiDeployment = null;
+        return undeploy(httpDeployment, "HTTP");
+      })
+      .andThen(ar -> httpDeployment = null);
   }
 
   private Future<Void> undeploy(String id, String what) {

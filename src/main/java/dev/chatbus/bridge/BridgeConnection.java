@@ -1,8 +1,10 @@
 package dev.chatbus.bridge;
 
 import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.protocol.Names;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -10,6 +12,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -29,9 +32,10 @@ import java.util.Set;
  * vertx-tcp-eventbus-bridge defines them. Runs on the event loop of its socket.
  * <p>
  * What the stock bridge leaves open is bounded here: a frame longer than {@code bridge.maxFrameBytes} is
- * refused before it is read, a client whose unsent frames pass {@code bridge.maxQueueBytes} is
- * disconnected rather than buffered for, and with {@code bridge.token} set no frame is acted on before
- * the client has shown it. Every refusal is an {@code err} frame to this client alone.
+ * refused before it is read; a client with more than {@code bridge.maxQueueBytes} unwritten is
+ * disconnected rather than buffered for; a client with {@link #MAX_IN_FLIGHT} requests unanswered is not
+ * read from until some are answered; and with {@code bridge.token} set no frame is acted on before the
+ * client has shown it. Every refusal is an {@code err} frame to this client alone.
  */
 final class BridgeConnection {
 
@@ -44,6 +48,8 @@ final class BridgeConnection {
   static final Set<String> PUBLISHES = Set.of(Addresses.API_SAY, Addresses.API_TELL);
   /** How many addresses one client may listen on. */
   static final int MAX_REGISTRATIONS = 1000;
+  /** Requests of one client waiting for an answer, beyond which its frames are not read for now. */
+  static final int MAX_IN_FLIGHT = 64;
   /** The longest a client may ask to wait for an answer. */
   private static final long MAX_TIMEOUT_MS = 3_600_000;
   private static final long DEFAULT_TIMEOUT_MS = 60_000;
@@ -61,8 +67,12 @@ final class BridgeConnection {
   private boolean expectingLength = true;
   private boolean authenticated;
   private boolean closed;
+  private int inFlight;
+  /** Bytes handed to the socket and not yet written to the network. */
+  private long queuedBytes;
 
-  BridgeConnection(NetSocket socket, Vertx vertx, ChatbusConfig.Bridge config, NodeMetrics metrics) {
+  /** @param onClosed called once the connection has closed, whoever closed it */
+  BridgeConnection(NetSocket socket, Vertx vertx, ChatbusConfig.Bridge config, NodeMetrics metrics, Runnable onClosed) {
     this.socket = socket;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
@@ -70,13 +80,16 @@ final class BridgeConnection {
     this.metrics = metrics;
     this.authenticated = config.token().isEmpty();
     this.id = String.valueOf(socket.remoteAddress());
-    this.parser = RecordParser.newFixed(4, this::onRecord);
-    socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, config.maxQueueBytes()));
-    socket.handler(parser);
-    socket.closeHandler(v -> closed());
-    socket.exceptionHandler(err -> {
+    // The parser reads from the socket as a stream of its own, so pausing it stops frames already read too.
+    this.parser = RecordParser.newFixed(4, socket);
+    parser.handler(this::onRecord);
+    parser.exceptionHandler(err -> {
       log.info("bridge client {} failed: {}", id, err.toString());
-      socket.close();
+      close();
+    });
+    socket.closeHandler(v -> {
+      closed();
+      onClosed.run();
     });
   }
 
@@ -109,12 +122,10 @@ final class BridgeConnection {
     try {
       frame = new JsonObject(body);
     } catch (DecodeException e) {
-      refuse("invalid_json", "a frame must be a JSON object in UTF-8");
-      return;
+      frame = null;
     }
-    Object type = frame.getValue("type");
     if (!authenticated) {
-      if (!tokenMatches(frame)) {
+      if (frame == null || !tokenMatches(frame)) {
         refuse("access_denied", "this bridge needs the token (the \"token\" header) before anything else",
           frame.getValue("replyAddress"));
         close();
@@ -122,6 +133,11 @@ final class BridgeConnection {
       }
       authenticated = true;
     }
+    if (frame == null) {
+      refuse("invalid_json", "a frame must be a JSON object in UTF-8");
+      return;
+    }
+    Object type = frame.getValue("type");
     if ("ping".equals(type)) {
       write(new JsonObject().put("type", "pong"));
       return;
@@ -133,13 +149,17 @@ final class BridgeConnection {
     }
     String to = (String) address;
     if ("send".equals(type)) {
-      send(to, frame);
+      if (!REQUESTS.contains(to)) {
+        refuse("access_denied", "sending to " + to + " is not allowed", frame.getValue("replyAddress"));
+        return;
+      }
+      ask(to, frame, false);
     } else if ("publish".equals(type)) {
       if (!PUBLISHES.contains(to)) {
         refuse("access_denied", "publishing to " + to + " is not allowed");
         return;
       }
-      bus.publish(to, frame.getValue("body"), new DeliveryOptions().setLocalOnly(true));
+      ask(to, frame, true);
     } else if ("register".equals(type)) {
       register(to);
     } else if ("unregister".equals(type)) {
@@ -154,38 +174,62 @@ final class BridgeConnection {
     }
   }
 
-  private void send(String address, JsonObject frame) {
-    if (!REQUESTS.contains(address)) {
-      refuse("access_denied", "sending to " + address + " is not allowed", frame.getValue("replyAddress"));
-      return;
-    }
-    Object body = frame.getValue("body");
+  /**
+   * Passes a send or publish on to the API as a request, so that the client's requests in flight are
+   * counted (and the client not read from while too many are) whether or not it waits for the answers.
+   * A publish goes to this node's API only: it is taken once.
+   */
+  private void ask(String address, JsonObject frame, boolean local) {
     Object replyAddress = frame.getValue("replyAddress");
-    if (replyAddress == null) {
-      bus.send(address, body);
-      return;
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeout(frame.getValue("headers"))).setLocalOnly(local);
+    if (++inFlight == MAX_IN_FLIGHT) {
+      parser.pause();
     }
-    long timeout = timeout(frame.getValue("headers"));
-    bus.request(address, body, new DeliveryOptions().setSendTimeout(timeout)).onComplete(ar -> {
+    bus.request(address, frame.getValue("body"), options).onComplete(ar -> {
+      if (--inFlight == MAX_IN_FLIGHT / 2 && !closed) {
+        parser.resume();
+      }
+      if (!(replyAddress instanceof String)) {
+        return;
+      }
       if (ar.succeeded()) {
         write(new JsonObject().put("type", "message").put("address", replyAddress).put("send", true)
           .put("body", ar.result().body()));
       } else {
-        ReplyException failure = ar.cause() instanceof ReplyException ? (ReplyException) ar.cause() : null;
-        JsonObject err = new JsonObject().put("type", "err").put("address", replyAddress).put("sourceAddress", address)
-          .put("message", ar.cause().getMessage());
-        if (failure != null) {
-          err.put("failureCode", failure.failureCode()).put("failureType", failure.failureType().name());
-        }
-        write(err);
+        write(new JsonObject().put("type", "err").put("address", replyAddress).put("sourceAddress", address)
+          .put("failureCode", failureCode(ar.cause()).code()).put("message", ar.cause().getMessage()));
       }
     });
+  }
+
+  /** The API's error code, or the one that says why no answer came. */
+  private static ErrorCode failureCode(Throwable cause) {
+    if (cause instanceof ReplyException) {
+      ReplyException e = (ReplyException) cause;
+      if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        return ErrorCode.ofCode(e.failureCode());
+      }
+      if (e.failureType() == ReplyFailure.NO_HANDLERS) {
+        return ErrorCode.SHUTTING_DOWN;
+      }
+    }
+    return ErrorCode.INTERNAL;
   }
 
   private void register(String address) {
     if (!Addresses.isApiRoom(address) && !Addresses.API_PRESENCE.equals(address)) {
       refuse("access_denied", "listening on " + address + " is not allowed");
       return;
+    }
+    if (Addresses.isApiRoom(address)) {
+      String room = address.substring(Addresses.apiRoom("").length());
+      String normal = Names.room(room);
+      if (!room.equals(normal)) {
+        // Events are published under the room's normal name only: any other spelling would hear nothing.
+        refuse("bad_room", normal == null ? "invalid room: " + Names.roomProblem(room)
+          : "room names are written in lower case without '#': " + Addresses.apiRoom(normal));
+        return;
+      }
     }
     if (registrations.containsKey(address)) {
       return;
@@ -233,19 +277,25 @@ final class BridgeConnection {
     write(err);
   }
 
-  /** Queues a frame, or disconnects the client if it has let too much pile up unread. */
+  /**
+   * Queues a frame, or disconnects the client if more than {@code bridge.maxQueueBytes} already wait for
+   * it: one frame of any size goes to a client that reads, however large the answer.
+   */
   private void write(JsonObject frame) {
     if (closed) {
       return;
     }
-    byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
-    socket.write(Buffer.buffer(4 + json.length).appendInt(json.length).appendBytes(json));
-    if (socket.writeQueueFull()) {
+    if (queuedBytes > config.maxQueueBytes()) {
       log.info("bridge client {} disconnected: more than {} bytes unread", id, config.maxQueueBytes());
       metrics.dropped(NodeMetrics.Drop.BRIDGE_SLOW, 1);
       closed();
       abort();
+      return;
     }
+    byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+    int size = 4 + json.length;
+    queuedBytes += size;
+    socket.write(Buffer.buffer(size).appendInt(json.length).appendBytes(json)).onComplete(ar -> queuedBytes -= size);
   }
 
   /**
@@ -260,9 +310,13 @@ final class BridgeConnection {
     }
   }
 
-  /** Closes the connection without waiting for queued frames: a close that waits for them never ends if the client does not read. */
+  /**
+   * Closes the connection without waiting for queued frames: a close that waits for them never ends if the
+   * client does not read. The channel is closed from below Vert.x's connection handler, whose own close
+   * would flush first.
+   */
   private void abort() {
-    ((NetSocketInternal) socket).channelHandlerContext().channel().close();
+    ((NetSocketInternal) socket).channelHandlerContext().close();
   }
 
   private void closed() {
@@ -270,7 +324,6 @@ final class BridgeConnection {
       return;
     }
     closed = true;
-    metrics.disconnected(NodeMetrics.Protocol.BRIDGE);
     registrations.values().forEach(MessageConsumer::unregister);
     registrations.clear();
   }

@@ -4,9 +4,12 @@ import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,13 +26,15 @@ import java.util.concurrent.TimeUnit;
  * {@code chat.api.v1.presence}.
  * <p>
  * Runs on one event loop. A client that sends nothing for {@code bridge.idleTimeout} (pings count) is
- * disconnected. {@code stop()} closes the port and every bridge connection.
+ * disconnected; past {@code bridge.maxConnections}, new clients are told {@code server_full} and closed.
+ * {@code stop()} closes the port and every bridge connection.
  */
 public final class BridgeServerVerticle extends VerticleBase {
 
   private final ChatbusConfig.Bridge config;
   private final NodeMetrics metrics;
   private NetServer server;
+  private int open;
 
   public BridgeServerVerticle(ChatbusConfig.Bridge config, NodeMetrics metrics) {
     this.config = config;
@@ -45,8 +50,19 @@ public final class BridgeServerVerticle extends VerticleBase {
       .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()))
       .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     server.connectHandler(socket -> {
+      if (open >= config.maxConnections()) {
+        byte[] err = new JsonObject().put("type", "err").put("message", "server_full")
+          .put("detail", "this bridge has " + open + " clients, its limit").encode().getBytes(StandardCharsets.UTF_8);
+        socket.write(Buffer.buffer().appendInt(err.length).appendBytes(err));
+        socket.close();
+        return;
+      }
+      open++;
       metrics.connected(NodeMetrics.Protocol.BRIDGE);
-      new BridgeConnection(socket, vertx, config, metrics);
+      new BridgeConnection(socket, vertx, config, metrics, () -> {
+        open--;
+        metrics.disconnected(NodeMetrics.Protocol.BRIDGE);
+      });
     });
     return server.listen();
   }

@@ -72,11 +72,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
    * @param maxFrameBytes the largest frame a bridge client may send; a longer one closes its connection
    * @param maxQueueBytes bytes queued for a bridge client beyond which it is disconnected
    * @param idleTimeout   how long a bridge client may send nothing (not even a ping) before it is disconnected
+   * @param maxConnections open bridge connections, beyond which new ones are refused
    * @param token         the secret every client shows (in the {@code token} header) before its first frame
    *                      is accepted; empty for none
    */
   public record Bridge(boolean enabled, String host, int port, int maxFrameBytes, long maxQueueBytes,
-                       Duration idleTimeout, String token) {
+                       Duration idleTimeout, int maxConnections, String token) {
   }
 
   /**
@@ -271,6 +272,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       (int) s.bytes("bridge.maxFrameBytes", 64 << 10, 256, 16 << 20),
       s.bytes("bridge.maxQueueBytes", 1 << 20, 1 << 10, 1L << 30),
       s.duration("bridge.idleTimeout", Duration.ofSeconds(300), Duration.ofMillis(1)),
+      s.integer("bridge.maxConnections", 1000, 1, 1_000_000),
       s.string("bridge.token", ""));
     Http http = new Http(
       s.bool("http.enabled", true),

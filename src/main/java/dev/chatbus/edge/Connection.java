@@ -46,9 +46,12 @@ final class Connection {
     CLOSED
   }
 
-  /** What became of a delivery. */
+  /**
+   * What became of a delivery: sent; dropped for the slow-consumer bound (and {@code OVERFLOW}: the client
+   * must go); or not for this client any more (logging out, closing).
+   */
   enum Delivery {
-    SENT, DROPPED, OVERFLOW
+    SENT, DROPPED, OVERFLOW, GONE
   }
 
   /** The most events kept for a client while it enters a room. */
@@ -213,7 +216,7 @@ final class Connection {
    */
   Delivery deliver(byte[] rendered, long now) {
     if (state != State.READY) {
-      return Delivery.DROPPED;
+      return Delivery.GONE;
     }
     long queued = queuedBytes();
     if (queued >= slow.queueBytes()) {
@@ -230,7 +233,7 @@ final class Connection {
       caughtUp();
     }
     if (batch == null && !channel.isActive()) {
-      return Delivery.DROPPED;
+      return Delivery.GONE;
     }
     batch(rendered.length).writeBytes(rendered);
     deliveries++;

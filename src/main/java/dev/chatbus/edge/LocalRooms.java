@@ -127,11 +127,11 @@ final class LocalRooms {
           Connection.Delivery d = c.deliver(renderings.get(c.codec, event), now);
           if (d == Connection.Delivery.SENT) {
             sent++;
-          } else {
+          } else if (d == Connection.Delivery.DROPPED) {
             dropped++;
-            if (d == Connection.Delivery.OVERFLOW) {
-              overflowed.add(c);
-            }
+          } else if (d == Connection.Delivery.OVERFLOW) {
+            dropped++;
+            overflowed.add(c);
           }
         }
       }

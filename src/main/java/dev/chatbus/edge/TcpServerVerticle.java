@@ -126,8 +126,9 @@ public final class TcpServerVerticle extends VerticleBase {
     probeDue = System.nanoTime() + PROBE_NANOS;
     probeTimer = vertx.setPeriodic(PROBE_NANOS / 1_000_000, id -> {
       long now = System.nanoTime();
+      // The timer runs at a fixed rate: each run is late by the time since it was due.
       node.metrics().loopDelay(now - probeDue);
-      probeDue = now + PROBE_NANOS;
+      probeDue += PROBE_NANOS;
     });
 
     // Every instance listens on the port with its own socket (SO_REUSEPORT), accepting on its own event
@@ -368,7 +369,7 @@ public final class TcpServerVerticle extends VerticleBase {
     Connection.Delivery d = c.deliver(rendered, System.nanoTime());
     if (d == Connection.Delivery.SENT) {
       node.metrics().delivered(1);
-    } else {
+    } else if (d == Connection.Delivery.DROPPED || d == Connection.Delivery.OVERFLOW) {
       node.metrics().dropped(NodeMetrics.Drop.SLOW_CONSUMER, 1);
       if (d == Connection.Delivery.OVERFLOW) {
         connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());

@@ -41,6 +41,8 @@ public final class HttpServerVerticle extends VerticleBase {
 
   /** The API on this node answers: requests do not cross the cluster for nothing. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** A post is answered once stored, which takes longer while the store is slow. */
+  private static final DeliveryOptions POSTING = new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000);
   private static final long BODY_LIMIT = 64 << 10;
 
   private final ChatbusConfig.Http config;
@@ -79,7 +81,9 @@ public final class HttpServerVerticle extends VerticleBase {
     router.get("/api/v1/rooms/:room/members").handler(ctx ->
       ask(ctx, Addresses.API_MEMBERS, new JsonObject().put("room", ctx.pathParam("room")), 200));
     router.get("/api/v1/rooms/:room/history").handler(this::history);
-    router.post("/api/v1/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    // The token is checked before a body is read; no body is ever kept as a file.
+    router.post("/api/v1/*").handler(this::authorize);
+    router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/api/v1/rooms/:room/messages").handler(ctx -> post(ctx, Addresses.API_SAY, "room"));
     router.post("/api/v1/users/:name/messages").handler(ctx -> post(ctx, Addresses.API_TELL, "to"));
     router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
@@ -138,8 +142,7 @@ public final class HttpServerVerticle extends VerticleBase {
     ask(ctx, Addresses.API_HISTORY, req, 200);
   }
 
-  /** Posts the body's {@code from} and {@code text} to the room or user named in the path. */
-  private void post(RoutingContext ctx, String address, String target) {
+  private void authorize(RoutingContext ctx) {
     if (config.token().isEmpty()) {
       error(ctx, 403, "posting_off", "posting over HTTP is off: set http.token to turn it on");
       return;
@@ -151,6 +154,11 @@ public final class HttpServerVerticle extends VerticleBase {
       error(ctx, 401, "unauthorized", "posting needs the header Authorization: Bearer <http.token>");
       return;
     }
+    ctx.next();
+  }
+
+  /** Posts the body's {@code from} and {@code text} to the room or user named in the path. */
+  private void post(RoutingContext ctx, String address, String target) {
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -167,19 +175,26 @@ public final class HttpServerVerticle extends VerticleBase {
     if (body.containsKey("action")) {
       req.put("action", body.getValue("action"));
     }
-    ask(ctx, address, req, 201);
+    ask(ctx, address, req, 201, POSTING);
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject req, int status) {
-    vertx.eventBus().<JsonObject>request(address, req, LOCAL).onComplete(ar -> {
+    ask(ctx, address, req, status, LOCAL);
+  }
+
+  private void ask(RoutingContext ctx, String address, JsonObject req, int status, DeliveryOptions options) {
+    vertx.eventBus().<JsonObject>request(address, req, options).onComplete(ar -> {
+      ReplyFailure failure = ar.cause() instanceof ReplyException ? ((ReplyException) ar.cause()).failureType() : null;
       if (ar.succeeded()) {
         json(ctx, status, ar.result().body());
-      } else if (ar.cause() instanceof ReplyException
-        && ((ReplyException) ar.cause()).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      } else if (failure == ReplyFailure.RECIPIENT_FAILURE) {
         ErrorCode code = ErrorCode.ofCode(((ReplyException) ar.cause()).failureCode());
         error(ctx, status(code), code.wireName(), ar.cause().getMessage());
+      } else if (failure == ReplyFailure.NO_HANDLERS) {
+        error(ctx, 503, ErrorCode.SHUTTING_DOWN.wireName(), "this node is shutting down");
       } else {
-        error(ctx, 503, ErrorCode.SHUTTING_DOWN.wireName(), "the node could not answer: " + ar.cause().getMessage());
+        error(ctx, 504, ErrorCode.INTERNAL.wireName(), "no answer in time (" + ar.cause().getMessage()
+          + "); a message may still be stored");
       }
     });
   }

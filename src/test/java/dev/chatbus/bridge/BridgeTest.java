@@ -1,23 +1,34 @@
 package dev.chatbus.bridge;
 
 import dev.chatbus.bus.Addresses;
+import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.support.BridgeClient;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Services on the TCP event-bus bridge, as a program in any language sees it: frames written from the
@@ -66,6 +77,8 @@ class BridgeTest {
 
       // Presence: joins, renames and leaves of every room.
       bot.register(Addresses.API_PRESENCE);
+      bot.frame(new JsonObject().put("type", "ping"));
+      bot.read(f -> "pong".equals(f.getString("type")));
       try (TestClient bob = TestClient.text(node.port(), "bob")) {
         alice.expect("* bob has joined #lobby");
         bob.send("/nick robert");
@@ -185,44 +198,76 @@ class BridgeTest {
   }
 
   @Test
-  void aBridgeClientThatDoesNotReadIsDisconnectedAndOthersGetEverything(Vertx vertx) throws Exception {
-    TestNode node = TestNode.start(vertx, new JsonObject()
-      .put("bridge", new JsonObject().put("maxQueueBytes", "64KiB"))
-      .put("persistence", new JsonObject().put("store", "none")));
-    int messages = 3000;
-    String text = "y".repeat(4000);
-    try (BridgeClient reader = BridgeClient.connect(node.bridgePort());
-         BridgeClient stalled = BridgeClient.connect(node.bridgePort(), 4096)) {
-      reader.register(Addresses.apiRoom("busy"));
-      stalled.register(Addresses.apiRoom("busy"));
-      // Both registrations are in place once the bridge has answered a later request of each.
-      reader.frame(new JsonObject().put("type", "ping"));
-      assertThat(reader.read().getString("type")).isEqualTo("pong");
-      stalled.frame(new JsonObject().put("type", "ping"));
-      assertThat(stalled.read().getString("type")).isEqualTo("pong");
+  void aBridgeClientThatDoesNotReadIsDisconnectedAndOthersGetEverything() throws Exception {
+    Vertx metered = NodeMetrics.builder(new VertxOptions()).build();
+    try {
+      TestNode node = TestNode.start(metered, new JsonObject()
+        .put("bridge", new JsonObject().put("maxQueueBytes", "64KiB"))
+        .put("persistence", new JsonObject().put("store", "none")));
+      int messages = 3000;
+      String text = "y".repeat(4000);
+      try (BridgeClient reader = BridgeClient.connect(node.bridgePort());
+           BridgeClient stalled = BridgeClient.connect(node.bridgePort(), 4096)) {
+        reader.register(Addresses.apiRoom("busy"));
+        stalled.register(Addresses.apiRoom("busy"));
+        // Both registrations are in place once the bridge has answered a later frame of each.
+        reader.frame(new JsonObject().put("type", "ping"));
+        assertThat(reader.read().getString("type")).isEqualTo("pong");
+        stalled.frame(new JsonObject().put("type", "ping"));
+        assertThat(stalled.read().getString("type")).isEqualTo("pong");
+        assertThat(bridgeConnections(node)).isEqualTo(2);
 
-      // The reader reads as the messages come, on a thread of its own.
-      CompletableFuture<List<JsonObject>> read = CompletableFuture.supplyAsync(() -> {
-        List<JsonObject> events = new ArrayList<>();
+        // The reader reads on a thread of its own, and the messages go out no faster than it reads.
+        Semaphore window = new Semaphore(50);
+        CompletableFuture<List<JsonObject>> read = CompletableFuture.supplyAsync(() -> {
+          List<JsonObject> events = new ArrayList<>();
+          for (int i = 0; i < messages; i++) {
+            events.add(reader.read().getJsonObject("body"));
+            window.release();
+          }
+          return events;
+        });
         for (int i = 0; i < messages; i++) {
-          events.add(reader.read().getJsonObject("body"));
+          assertThat(window.tryAcquire(10, TimeUnit.SECONDS)).as("the reader keeps reading").isTrue();
+          metered.eventBus().request(Addresses.API_SAY, say("flood", "busy", text + i).put("durable", false));
         }
-        return events;
-      });
-      List<Future<?>> sent = new ArrayList<>();
-      for (int i = 0; i < messages; i++) {
-        sent.add(vertx.eventBus().request(Addresses.API_SAY, say("flood", "busy", text + i).put("durable", false)));
+        List<JsonObject> events = read.get(60, TimeUnit.SECONDS);
+        for (int i = 0; i < messages; i++) {
+          assertThat(events.get(i).getString("text")).isEqualTo(text + i);
+          assertThat(events.get(i).getLong("seq")).isEqualTo(events.get(0).getLong("seq") + i);
+        }
+        // About 12 MB went to a client whose buffers hold a fraction of it. It is cut off while it still
+        // reads nothing: the node holds one bridge connection, not two with megabytes queued.
+        await().atMost(Duration.ofSeconds(10)).until(() -> bridgeConnections(node) == 1);
+        stalled.expectClosed();
       }
-      Future.all(sent).await(60, TimeUnit.SECONDS);
-
-      List<JsonObject> events = read.get(60, TimeUnit.SECONDS);
-      for (int i = 0; i < messages; i++) {
-        assertThat(events.get(i).getString("text")).isEqualTo(text + i);
-        assertThat(events.get(i).getLong("seq")).isEqualTo(events.get(0).getLong("seq") + i);
-      }
-      // About 12 MB went to a client whose buffers hold a fraction of it: it was cut off, not queued for.
-      stalled.expectClosed();
+    } finally {
+      metered.close().await(20, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void roomSubscriptionsUseTheRoomsNormalNameAndConnectionsAreCounted(Vertx vertx) {
+    TestNode node = TestNode.start(vertx, new JsonObject().put("bridge", new JsonObject().put("maxConnections", 1)));
+    try (BridgeClient bot = BridgeClient.connect(node.bridgePort())) {
+      bot.register("chat.api.v1.room.#Lobby");
+      JsonObject err = bot.read();
+      assertThat(err.getString("message")).isEqualTo("bad_room");
+      assertThat(err.getString("detail")).endsWith("chat.api.v1.room.lobby");
+      try (BridgeClient second = BridgeClient.connect(node.bridgePort())) {
+        assertThat(second.read().getString("message")).isEqualTo("server_full");
+        second.expectClosed();
+      }
+    }
+  }
+
+  /** The node's {@code chatbus_connections{protocol="bridge"}}, from its {@code /metrics}. */
+  private static int bridgeConnections(TestNode node) throws IOException, InterruptedException {
+    HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+      URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    Matcher m = Pattern.compile("(?m)^chatbus_connections\\{protocol=\"bridge\"\\} (\\S+)$").matcher(scrape.body());
+    assertThat(m.find()).isTrue();
+    return (int) Double.parseDouble(m.group(1));
   }
 
   @Test

@@ -167,7 +167,7 @@ class ChatbusConfigTest {
   void integrationPortsHaveDefaultsAndChecks() {
     ChatbusConfig c = parse("{}");
     assertThat(c.bridge()).isEqualTo(new ChatbusConfig.Bridge(true, "127.0.0.1", 7001, 64 << 10, 1 << 20,
-      Duration.ofSeconds(300), ""));
+      Duration.ofSeconds(300), 1000, ""));
     assertThat(c.http()).isEqualTo(new ChatbusConfig.Http(true, "0.0.0.0", 8080, ""));
     assertThat(c.metrics()).isTrue();
     ChatbusConfig env = ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_BRIDGE_TOKEN", "s3cret")
