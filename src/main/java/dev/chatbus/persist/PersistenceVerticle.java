@@ -182,13 +182,14 @@ public final class PersistenceVerticle extends VerticleBase {
       droppedInOutage = 0;
     }
     retryDelay = config.retryFirst().toMillis();
+    // Before anyone is told: whoever hears of a write after this sees the store up.
+    metrics.storeWrote(waitingEvents, 0, 0);
     for (Persist.Batch b : waiting) {
       for (RoomEvent e : b.events()) {
         written.add(e.room());
       }
       bus.send(router, new Command.Persisted(b.no(), true));
     }
-    metrics.storeWrote(waitingEvents, 0, 0);
     waiting.clear();
     waitingEvents = 0;
     lost.clear();

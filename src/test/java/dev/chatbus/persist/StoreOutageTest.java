@@ -13,12 +13,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL taken away and given back, through a proxy in front of the real server: chat goes on,
@@ -43,10 +50,23 @@ class StoreOutageTest {
   }
 
   private int start(Vertx vertx, JsonObject persistence) {
+    return startNode(vertx, persistence).port();
+  }
+
+  private TestNode startNode(Vertx vertx, JsonObject persistence) {
     return TestNode.start(vertx, new JsonObject().put("persistence", Postgres.persistence(url)
       .put("connectTimeout", "250ms")
       .put("retry", new JsonObject().put("first", "20ms").put("max", "100ms"))
-      .mergeIn(persistence, true))).port();
+      .mergeIn(persistence, true)));
+  }
+
+  /** The node's readiness as {@code GET /health} answers it: the status code and the store's check. */
+  private static String health(TestNode node) throws IOException, InterruptedException {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+      URI.create("http://127.0.0.1:" + node.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+    JsonObject store = new JsonObject(r.body()).getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(c -> "store".equals(c.getString("id"))).findFirst().orElseThrow();
+    return r.statusCode() + " " + store.getString("status");
   }
 
   private static JsonObject say(String text, int ref) {
@@ -54,15 +74,19 @@ class StoreOutageTest {
   }
 
   @Test
-  void chatGoesOnWhileTheStoreIsAwayAndAcknowledgementsWaitForIt(Vertx vertx) {
-    int port = start(vertx, new JsonObject());
+  void chatGoesOnWhileTheStoreIsAwayAndAcknowledgementsWaitForIt(Vertx vertx) throws Exception {
+    TestNode node = startNode(vertx, new JsonObject());
+    int port = node.port();
     try (TestClient jay = TestClient.json(port, "jay"); TestClient bob = TestClient.text(port, "bob")) {
       jay.readJson("join");
+      assertThat(health(node)).isEqualTo("200 UP");
       proxy.cut();
       jay.send(say("while the store is away", 1));
       bob.expect("jay: while the store is away");
       jay.send(new JsonObject().put("op", "ping").put("ref", "p"));
       assertThat(jay.readJson().getString("type")).as("no ack before the store has it").isEqualTo("pong");
+      // Not ready while writing fails, though chat goes on.
+      await().atMost(Duration.ofSeconds(10)).until(() -> health(node).equals("503 DOWN"));
 
       proxy.restore();
       JsonObject ack = jay.readJson();
@@ -73,6 +97,7 @@ class StoreOutageTest {
       assertThat(page.getBoolean("complete")).isTrue();
       assertThat(page.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("text")))
         .contains("while the store is away");
+      assertThat(health(node)).isEqualTo("200 UP");
     }
   }
 
