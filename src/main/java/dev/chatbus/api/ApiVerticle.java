@@ -3,6 +3,7 @@ package dev.chatbus.api;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.Command;
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The public event-bus API, version 1, for services: JSON requests on the {@code chat.api.v1.*} addresses,
@@ -104,17 +106,17 @@ public final class ApiVerticle extends VerticleBase {
       Future<JsonObject> answer;
       try {
         if (!(msg.body() instanceof JsonObject)) {
-          throw new Refused(ErrorCode.BAD_REQUEST, "the body must be a JSON object");
+          throw new Refusal(ErrorCode.BAD_REQUEST, "the body must be a JSON object");
         }
         answer = handler.apply((JsonObject) msg.body(), msg.replyAddress() != null);
-      } catch (Refused r) {
+      } catch (Refusal r) {
         answer = Future.failedFuture(r);
       } catch (ClassCastException e) {
-        answer = Future.failedFuture(new Refused(ErrorCode.BAD_REQUEST, "a field has the wrong type: " + e.getMessage()));
+        answer = Future.failedFuture(new Refusal(ErrorCode.BAD_REQUEST, "a field has the wrong type: " + e.getMessage()));
       }
       answer.onComplete(ar -> {
         if (msg.replyAddress() == null) {
-          if (ar.failed() && !(ar.cause() instanceof Refused)) {
+          if (ar.failed() && !(ar.cause() instanceof Refusal)) {
             log.warn("{} failed: {}", address, ar.cause().toString());
           }
         } else if (ar.succeeded()) {
@@ -134,49 +136,47 @@ public final class ApiVerticle extends VerticleBase {
     String service = required(req, "service");
     String room = room(required(req, "room"));
     String text = text(req);
-    Command cmd = new Command.ServiceSay(service, room, text, req.getBoolean("action", false),
-      answered && req.getBoolean("durable", true));
-    metrics.messageIn(NodeMetrics.Source.SERVICE);
-    if (!answered) {
-      bus.send(router, cmd);
-      return Future.succeededFuture();
-    }
-    return ask(cmd, answered && req.getBoolean("durable", true)).map(reply -> {
-      Reply.Accepted a = (Reply.Accepted) reply;
-      return new JsonObject().put("room", room).put("id", a.id()).put("seq", a.seq()).put("ts", a.ts());
-    });
+    boolean durable = answered && req.getBoolean("durable", true);
+    return speak(new Command.ServiceSay(service, room, text, req.getBoolean("action", false), durable), durable,
+      answered, a -> new JsonObject().put("room", room).put("id", a.id()).put("seq", a.seq()).put("ts", a.ts()));
   }
 
   private Future<JsonObject> tell(JsonObject req, boolean answered) {
     String service = required(req, "service");
     String to = required(req, "to");
     String text = text(req);
-    Command cmd = new Command.ServiceTell(service, to, text, req.getBoolean("action", false),
-      answered && req.getBoolean("durable", true));
+    boolean durable = answered && req.getBoolean("durable", true);
+    return speak(new Command.ServiceTell(service, to, text, req.getBoolean("action", false), durable), durable,
+      answered, a -> new JsonObject().put("to", to).put("id", a.id()).put("ts", a.ts()));
+  }
+
+  /**
+   * Passes a service's message to the router: answered as {@code answer} makes of its acceptance, or,
+   * when no one waits for an answer, sent without waiting for one.
+   */
+  private Future<JsonObject> speak(Command cmd, boolean durable, boolean answered,
+                                   Function<Reply.Accepted, JsonObject> answer) {
     metrics.messageIn(NodeMetrics.Source.SERVICE);
     if (!answered) {
       bus.send(router, cmd);
       return Future.succeededFuture();
     }
-    return ask(cmd, answered && req.getBoolean("durable", true)).map(reply -> {
-      Reply.Accepted a = (Reply.Accepted) reply;
-      return new JsonObject().put("to", to).put("id", a.id()).put("ts", a.ts());
-    });
+    return ask(cmd, durable).map(reply -> answer.apply((Reply.Accepted) reply));
   }
 
   private Future<JsonObject> history(JsonObject req, boolean answered) {
     String room = room(required(req, "room"));
     int limit = req.getInteger("limit", DEFAULT_HISTORY);
     if (limit < 1 || limit > maxHistory) {
-      throw new Refused(ErrorCode.BAD_REQUEST, "limit must be 1 to " + maxHistory + ", got " + limit);
+      throw new Refusal(ErrorCode.BAD_REQUEST, "limit must be 1 to " + maxHistory + ", got " + limit);
     }
     long afterSeq = req.getLong("afterSeq", -1L);
     long beforeSeq = req.getLong("beforeSeq", Long.MAX_VALUE);
     if (req.containsKey("afterSeq") && req.containsKey("beforeSeq")) {
-      throw new Refused(ErrorCode.BAD_REQUEST, "give afterSeq or beforeSeq, not both");
+      throw new Refusal(ErrorCode.BAD_REQUEST, "give afterSeq or beforeSeq, not both");
     }
     if (afterSeq < -1 || beforeSeq < 1) {
-      throw new Refused(ErrorCode.BAD_REQUEST, "afterSeq must be 0 or more, beforeSeq 1 or more");
+      throw new Refusal(ErrorCode.BAD_REQUEST, "afterSeq must be 0 or more, beforeSeq 1 or more");
     }
     Command cmd = new Command.RoomHistory(room, limit, afterSeq, beforeSeq, req.getBoolean("messagesOnly", false), false);
     return ask(cmd, false).map(reply -> {
@@ -213,9 +213,9 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Answers a failed request with the code the router gave, or says why it got no answer. */
   private static void fail(Message<Object> msg, String address, Throwable cause) {
-    if (cause instanceof Refused) {
-      Refused r = (Refused) cause;
-      msg.fail(r.code.code(), r.getMessage());
+    if (cause instanceof Refusal) {
+      Refusal r = (Refusal) cause;
+      msg.fail(r.code().code(), r.getMessage());
     } else if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       msg.fail(((ReplyException) cause).failureCode(), cause.getMessage());
     } else if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.NO_HANDLERS) {
@@ -229,7 +229,7 @@ public final class ApiVerticle extends VerticleBase {
   private static String required(JsonObject req, String field) {
     Object v = req.getValue(field);
     if (!(v instanceof String)) {
-      throw new Refused(ErrorCode.BAD_REQUEST, v == null ? "missing field: " + field : field + " must be a string");
+      throw new Refusal(ErrorCode.BAD_REQUEST, v == null ? "missing field: " + field : field + " must be a string");
     }
     return (String) v;
   }
@@ -237,7 +237,7 @@ public final class ApiVerticle extends VerticleBase {
   private static String room(String input) {
     String room = Names.room(input);
     if (room == null) {
-      throw new Refused(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(input));
+      throw new Refusal(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(input));
     }
     return room;
   }
@@ -245,21 +245,11 @@ public final class ApiVerticle extends VerticleBase {
   private String text(JsonObject req) {
     String text = Text.clean(required(req, "text"));
     if (text.isBlank()) {
-      throw new Refused(ErrorCode.BAD_REQUEST, "text is empty");
+      throw new Refusal(ErrorCode.BAD_REQUEST, "text is empty");
     }
     if (text.getBytes(StandardCharsets.UTF_8).length > maxTextBytes) {
-      throw new Refused(ErrorCode.TOO_LONG, "text too long (the limit is " + maxTextBytes + " bytes)");
+      throw new Refusal(ErrorCode.TOO_LONG, "text too long (the limit is " + maxTextBytes + " bytes)");
     }
     return text;
-  }
-
-  /** A request turned down before it reached the router. */
-  private static final class Refused extends RuntimeException {
-    final ErrorCode code;
-
-    Refused(ErrorCode code, String message) {
-      super(message, null, false, false);
-      this.code = code;
-    }
   }
 }

@@ -6,6 +6,7 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.PrivateMessage;
+import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.cluster.Membership;
@@ -363,7 +364,7 @@ public final class RoomRouterVerticle extends VerticleBase {
         msg.reply(reply);
       }
     } catch (Refusal r) {
-      refuse(cmd, msg, r.code, r.getMessage());
+      refuse(cmd, msg, r.code(), r.getMessage());
     } catch (RuntimeException e) {
       log.error("router failed on {}", cmd, e);
       if (msg.replyAddress() != null) {
@@ -760,7 +761,7 @@ public final class RoomRouterVerticle extends VerticleBase {
           refuse(op, msg, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
         }
       } catch (Refusal refusal) {
-        refuse(op, msg, refusal.code, refusal.getMessage());
+        refuse(op, msg, refusal.code(), refusal.getMessage());
       } finally {
         outbox.added();
       }
@@ -1138,7 +1139,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   /** Fails {@code msg} with what went wrong: a refusal as it is, anything else as an internal error. */
   private static void fail(Message<Command> msg, Throwable cause) {
     if (cause instanceof Refusal) {
-      msg.fail(((Refusal) cause).code.code(), cause.getMessage());
+      msg.fail(((Refusal) cause).code().code(), cause.getMessage());
     } else if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       msg.fail(((ReplyException) cause).failureCode(), cause.getMessage());
     } else {
@@ -1241,16 +1242,6 @@ public final class RoomRouterVerticle extends VerticleBase {
 
     long seq() {
       return seq;
-    }
-  }
-
-  /** A command the router turns down, with what to tell the user. */
-  private static final class Refusal extends RuntimeException {
-    final ErrorCode code;
-
-    Refusal(ErrorCode code, String message) {
-      super(message, null, false, false);
-      this.code = code;
     }
   }
 }
