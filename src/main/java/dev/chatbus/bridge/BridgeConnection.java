@@ -127,7 +127,7 @@ final class BridgeConnection {
     if (!authenticated) {
       if (frame == null || !tokenMatches(frame)) {
         refuse("access_denied", "this bridge needs the token (the \"token\" header) before anything else",
-          frame.getValue("replyAddress"));
+          frame == null ? null : frame.getValue("replyAddress"));
         close();
         return;
       }

@@ -279,6 +279,11 @@ class BridgeTest {
         assertThat(err.getString("message")).isEqualTo("access_denied");
         intruder.expectClosed();
       }
+      try (BridgeClient garbage = BridgeClient.connect(node.bridgePort())) {
+        garbage.raw(new byte[]{0, 0, 0, 2, '{', '{'});
+        assertThat(garbage.read().getString("message")).isEqualTo("access_denied");
+        garbage.expectClosed();
+      }
       try (BridgeClient wrong = BridgeClient.connect(node.bridgePort())) {
         wrong.request(Addresses.API_SAY, say("bot", "lobby", "hello"), new JsonObject().put("token", "guess"));
         wrong.expectClosed();
