@@ -62,19 +62,15 @@ public final class ApiVerticle extends VerticleBase {
   private EventBus bus;
 
   /**
-   * @param node         this node's name, whose router carries the requests out
-   * @param maxTextBytes the longest text a service may send, as for clients' lines
-   * @param maxHistory   the most events one history request returns
+   * @param node   this node's name, whose router carries the requests out
+   * @param config where the longest text (as for clients' lines) and the most events per history request
+   *               are set
    */
-  public ApiVerticle(String node, int maxTextBytes, int maxHistory, NodeMetrics metrics) {
-    this.router = Addresses.router(node);
-    this.maxTextBytes = maxTextBytes;
-    this.maxHistory = maxHistory;
-    this.metrics = metrics;
-  }
-
   public ApiVerticle(String node, ChatbusConfig config, NodeMetrics metrics) {
-    this(node, config.limits().maxLineBytes(), config.history().maxPerRequest(), metrics);
+    this.router = Addresses.router(node);
+    this.maxTextBytes = config.limits().maxLineBytes();
+    this.maxHistory = config.history().maxPerRequest();
+    this.metrics = metrics;
   }
 
   @Override

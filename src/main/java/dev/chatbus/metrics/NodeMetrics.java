@@ -79,7 +79,6 @@ public final class NodeMetrics {
     }
   }
 
-  private final MeterRegistry registry;
   private final boolean enabled;
   private final Map<Protocol, AtomicInteger> connections = new EnumMap<>(Protocol.class);
   private final Map<Source, Counter> messagesIn = new EnumMap<>(Source.class);
@@ -95,7 +94,6 @@ public final class NodeMetrics {
   private final AtomicLong oldestUnstored = new AtomicLong();
 
   private NodeMetrics(MeterRegistry registry, boolean enabled) {
-    this.registry = registry;
     this.enabled = enabled;
     for (Protocol p : Protocol.values()) {
       AtomicInteger n = new AtomicInteger();
@@ -149,10 +147,6 @@ public final class NodeMetrics {
     return enabled;
   }
 
-  public MeterRegistry meterRegistry() {
-    return registry;
-  }
-
   public void connected(Protocol p) {
     connections.get(p).incrementAndGet();
   }
@@ -189,11 +183,11 @@ public final class NodeMetrics {
 
   // ----- the store, as the persistence worker last saw it
 
-  /** The worker wrote {@code n} events, and now holds {@code buffered}, the oldest accepted at {@code oldestTs}. */
-  public void storeWrote(long n, long buffered, long oldestTs) {
+  /** The worker wrote {@code n} events: everything it held. */
+  public void storeWrote(long n) {
     stored.increment(n);
     storeUp = true;
-    storeState(buffered, oldestTs);
+    storeState(0, 0);
   }
 
   /** Writing failed; {@code buffered} events wait, the oldest accepted at {@code oldestTs}. */

@@ -183,7 +183,7 @@ public final class PersistenceVerticle extends VerticleBase {
     }
     retryDelay = config.retryFirst().toMillis();
     // Before anyone is told: whoever hears of a write after this sees the store up.
-    metrics.storeWrote(waitingEvents, 0, 0);
+    metrics.storeWrote(waitingEvents);
     for (Persist.Batch b : waiting) {
       for (RoomEvent e : b.events()) {
         written.add(e.room());
