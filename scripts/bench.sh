@@ -9,6 +9,8 @@
 #                                         one node against three clustered nodes, clients spread over them
 #   scripts/bench.sh --servers chatbus,chatbus-nometrics --workloads fanout1000,rooms
 #                                         one node with metrics on against the same with metrics.enabled=false
+#   scripts/bench.sh --servers chatbus,chatbus-embedded --workloads fanout1000,rooms
+#                                         nothing stored against the embedded store with replay on join
 #
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
 # sudo); a peer that cannot be installed is skipped with a warning. Results go to
@@ -96,6 +98,14 @@ start_server() {
       # The same node with metrics.enabled=false: what keeping metrics costs.
       "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.metrics.enabled=false \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-nometrics.log" 2>&1 &
+      pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
+    chatbus-embedded)
+      # The same node keeping everything in the embedded store, with the last 20 messages replayed on
+      # every join: what storing and replay cost on the hot path. Each workload starts with an empty store.
+      rm -rf "$run/chatbus-embedded"
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.persistence.store=embedded \
+        -Dchatbus.persistence.embedded.path="$run/chatbus-embedded/chatbus" -Dchatbus.history.replayOnJoin=20 \
+        -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-embedded.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
     ngircd)
       ngircd -n -f "$root/scripts/bench/peers/ngircd.conf" >"$run/ngircd.log" 2>&1 &
