@@ -272,6 +272,12 @@ public final class TcpServerVerticle extends VerticleBase {
         if (c.open() && allowLine(c)) {
           input(c, msg);
         }
+      } else if (msg == LineFraming.Signal.ENDLESS_LINE) {
+        // Not held behind a request like other input: nothing the client says after it can be read.
+        if (c.open()) {
+          node.metrics().dropped(NodeMetrics.Drop.TOO_LONG, 1);
+          connections.goodbye(c, Goodbye.ENDLESS_LINE, Goodbye.ENDLESS_LINE.roomReason());
+        }
       } else if (msg == LineFraming.Signal.INPUT_CLOSED) {
         input(c, msg);
       } else {

@@ -12,6 +12,7 @@ public enum Goodbye {
   IDLE_TIMEOUT("idle_timeout", "* idle timeout, bye", "idle timeout"),
   FLOODING("flooding", "! too many lines for too long, bye", "flooding"),
   TOO_SLOW("too_slow", "! too slow", "too slow"),
+  ENDLESS_LINE("endless_line", "! a line far over the limit, bye", "line too long"),
   SHUTTING_DOWN("shutting_down", "* server shutting down", "server shutting down"),
   SERVER_FULL("server_full", "! server full", "server full");
 

@@ -34,10 +34,34 @@ class LimitsTest {
       bob.expect("! line too long (the limit is 64 bytes); it was dropped");
       bob.send("x".repeat(64));
       alice.expect("bob: " + "x".repeat(64));
-      // A huge line is discarded as it arrives, and counts as one line.
-      bob.sendRaw(("z".repeat(4 << 20) + "\nafter the flood\n").getBytes(StandardCharsets.US_ASCII));
+      // A long line is discarded as it arrives, and counts as one line.
+      bob.sendRaw(("z".repeat(4000) + "\nafter the flood\n").getBytes(StandardCharsets.US_ASCII));
       bob.expect("! line too long (the limit is 64 bytes); it was dropped");
       alice.expect("bob: after the flood");
+    }
+  }
+
+  @Test
+  void aLineIsToldTooLongBeforeItEnds(Vertx vertx) {
+    int port = TestNode.start(vertx, limits(new JsonObject().put("maxLineBytes", 64))).port();
+    try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
+      alice.expect("* bob has joined #lobby");
+      bob.sendRaw("y".repeat(1000).getBytes(StandardCharsets.US_ASCII));
+      bob.expect("! line too long (the limit is 64 bytes); it was dropped");
+      bob.sendRaw("yyy\nstill here\n".getBytes(StandardCharsets.US_ASCII));
+      alice.expect("bob: still here");
+    }
+  }
+
+  @Test
+  void aLineThatNeverEndsEndsTheConnection(Vertx vertx) {
+    int port = TestNode.start(vertx, limits(new JsonObject().put("maxLineBytes", 64))).port();
+    try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
+      alice.expect("* bob has joined #lobby");
+      bob.sendRaw("y".repeat(64 * 64 + 1).getBytes(StandardCharsets.US_ASCII));
+      assertThat(bob.readUntilClosed()).containsExactly("! line too long (the limit is 64 bytes); it was dropped",
+        "! a line far over the limit, bye");
+      alice.expect("* bob has left #lobby (line too long)");
     }
   }
 

@@ -72,6 +72,32 @@ class LineFramingTest {
   }
 
   @Test
+  void aLineIsTooLongAsSoonAsItCrossesTheLimitBeforeItsEnd() {
+    assertThat(feed("1234567", "8\r")).isEmpty();
+    assertThat(feed("0")).containsExactly(LineFraming.Signal.LINE_TOO_LONG);
+    assertThat(feed("more of the same", "\nok\n")).containsExactly("ok");
+  }
+
+  @Test
+  void aLineAtTheLimitWithItsCarriageReturnStillPasses() {
+    assertThat(feed("12345678\r", "\n")).containsExactly("12345678");
+  }
+
+  @Test
+  void aLineRunningOnPastTheEndlessBoundIsSignalledOnce() {
+    int endless = 8 * LineFraming.ENDLESS_FACTOR;
+    assertThat(feed("x".repeat(endless - 1))).containsExactly(LineFraming.Signal.LINE_TOO_LONG);
+    assertThat(feed("x")).containsExactly(LineFraming.Signal.ENDLESS_LINE);
+    assertThat(feed("x".repeat(endless))).isEmpty();
+  }
+
+  @Test
+  void oneHugeReadIsBothTooLongAndEndless() {
+    assertThat(feed("x".repeat(8 * LineFraming.ENDLESS_FACTOR + 1)))
+      .containsExactly(LineFraming.Signal.LINE_TOO_LONG, LineFraming.Signal.ENDLESS_LINE);
+  }
+
+  @Test
   void linesBeforeAndAfterATooLongOneKeepTheirOrder() {
     assertThat(feed("a\n123456789\nb\n")).containsExactly("a", LineFraming.Signal.LINE_TOO_LONG, "b");
   }
