@@ -6,8 +6,9 @@ import java.util.Locale;
  * The rules for user names and room names, shared by every protocol and by the router.
  * <p>
  * User names are 1–32 ASCII letters, digits or {@code _-[]\^{}|}, not starting with a digit or
- * {@code -}, and unique ignoring ASCII case. Room names are 1–50 characters without spaces, commas or
- * control characters; a leading {@code #} is optional on input and rooms are compared in lower case.
+ * {@code -}, and unique ignoring ASCII case. Room names are 1–50 characters without spaces, commas,
+ * control characters or invisible formatting characters; a leading {@code #} is optional on input and
+ * rooms are compared in lower case.
  */
 public final class Names {
 
@@ -60,12 +61,28 @@ public final class Names {
         return "a room name cannot hold spaces, commas or control characters";
       }
     }
+    for (int i = 0; i < room.length(); ) {
+      int cp = room.codePointAt(i);
+      // Invisible characters (zero-width spaces, joiners, direction marks and overrides) would let two
+      // rooms look the same, or a name show something else than it is.
+      if (Character.getType(cp) == Character.FORMAT) {
+        return "a room name cannot hold invisible formatting characters such as U+" + hex(cp);
+      }
+      if (Character.getType(cp) == Character.SURROGATE) {
+        return "a room name cannot hold half of a surrogate pair (U+" + hex(cp) + ")";
+      }
+      i += Character.charCount(cp);
+    }
     return null;
   }
 
   /** The normalized form of a valid room name ({@code "#Rust"} becomes {@code "rust"}); null if it is not valid. */
   public static String room(String input) {
     return roomProblem(input) == null ? stripHash(input).toLowerCase(Locale.ROOT) : null;
+  }
+
+  private static String hex(int codePoint) {
+    return String.format("%04X", codePoint);
   }
 
   private static String stripHash(String input) {

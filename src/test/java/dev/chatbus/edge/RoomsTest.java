@@ -54,6 +54,19 @@ class RoomsTest {
   }
 
   @Test
+  void invisibleCharactersMakeNoRoomAndNoLineReadsBackwards() {
+    try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
+      alice.expect("* bob has joined #lobby");
+      bob.send("/join ops\u200B");
+      bob.expect("! invalid room: a room name cannot hold invisible formatting characters such as U+200B");
+      bob.send("/join ops\u202Etxt");
+      bob.expect("! invalid room: a room name cannot hold invisible formatting characters such as U+202E");
+      bob.send("see report\u202Efdp.exe");
+      alice.expect("bob: see reportfdp.exe");
+    }
+  }
+
+  @Test
   void leaveGoesBackToTheDefaultRoom() {
     try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
       alice.expect("* bob has joined #lobby");

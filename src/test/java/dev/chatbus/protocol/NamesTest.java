@@ -64,6 +64,15 @@ class NamesTest {
   }
 
   @Test
+  void roomsRejectInvisibleFormattingCharacters() {
+    assertThat(Names.roomProblem("ops\u202Etxt")).isEqualTo("a room name cannot hold invisible formatting characters such as U+202E");
+    assertThat(Names.roomProblem("ops\u200B")).isEqualTo("a room name cannot hold invisible formatting characters such as U+200B");
+    assertThat(Names.room("\uFEFFops")).isNull();
+    assertThat(Names.room("ops\u2066")).isNull();
+    assertThat(Names.roomProblem("ops\uD800")).isEqualTo("a room name cannot hold half of a surrogate pair (U+D800)");
+  }
+
+  @Test
   void roomsRejectEmptySpacesCommasAndControls() {
     String rule = "a room name cannot hold spaces, commas or control characters";
     assertThat(Names.roomProblem("")).isEqualTo("a room name needs at least one character");

@@ -26,4 +26,16 @@ class TextTest {
   void keepsReplacementCharactersAndEmoji() {
     assertThat(Text.clean("\uFFFD🌍")).isEqualTo("\uFFFD🌍");
   }
+
+  @Test
+  void dropsBidiOverridesEmbeddingsAndIsolates() {
+    assertThat(Text.clean("file\u202Etxt.exe")).isEqualTo("filetxt.exe");
+    assertThat(Text.clean("\u202Aa\u202Bb\u202Cc\u202Dd\u2066e\u2067f\u2068g\u2069")).isEqualTo("abcdefg");
+  }
+
+  @Test
+  void keepsJoinersThatEmojiNeed() {
+    String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+    assertThat(Text.clean(family)).isSameAs(family);
+  }
 }
