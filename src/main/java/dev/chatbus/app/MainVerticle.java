@@ -101,8 +101,7 @@ public final class MainVerticle extends VerticleBase {
     return stored
       .compose(id -> {
         persistDeployment = id;
-        return vertx.deployVerticle(new RoomRouterVerticle(cfg.nodeName(), cfg.rooms(), cfg.persistence(), nodeTag,
-          cfg.cluster().discoverEvery(), cfg.shutdownGrace()));
+        return vertx.deployVerticle(new RoomRouterVerticle(cfg.router(), nodeTag));
       })
       .compose(id -> {
         routerDeployment = id;

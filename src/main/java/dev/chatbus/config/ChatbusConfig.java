@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * @param nodeName      this node's name, unique in a cluster; empty means the host name
  * @param tcp           the client port
  * @param rooms         room policy
+ * @param naming        names kept from users: reserved ones, and those of services
  * @param limits        per-connection and per-node limits
  * @param history       what clients are shown of the past
  * @param persistence   where and how events are stored
@@ -27,9 +28,13 @@ import java.util.regex.Pattern;
  * @param http          the HTTP port: health, metrics, REST
  * @param metrics       whether Vert.x and Chatbus keep metrics (served on {@code /metrics})
  */
-public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits, History history,
+public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming, Limits limits, History history,
                             Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
                             Http http, boolean metrics) {
+
+  /** The names no user or service may take unless told otherwise: they would pass for the server or its staff. */
+  public static final List<String> RESERVED_NAMES = List.of("admin", "administrator", "chatbus", "moderator",
+    "operator", "root", "server", "service", "system");
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._-]{0,64}");
 
@@ -49,6 +54,39 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
    *                     they are neither sent to the members nor kept in its history
    */
   public record Rooms(String defaultRoom, int maxPerClient, int announceUpTo) {
+  }
+
+  /**
+   * Names kept from users. Both sets hold the names' keys ({@link Names#nameKey}).
+   *
+   * @param reserved names no user and no service may speak as
+   * @param services the names services speak under: no user may take one, and when there are any, services
+   *                 may use no other; when empty, a service may use any name no user holds
+   */
+  public record Naming(Set<String> reserved, Set<String> services) {
+    public Naming {
+      reserved = Set.copyOf(reserved);
+      services = Set.copyOf(services);
+    }
+
+    /** Why a user may not take {@code name}, or null if it may. */
+    public String userProblem(String name) {
+      String key = Names.nameKey(name);
+      if (reserved.contains(key)) {
+        return "the name " + name + " is reserved";
+      }
+      return services.contains(key) ? "the name " + name + " belongs to a service" : null;
+    }
+
+    /** Why a service may not speak as {@code name}, or null if it may. */
+    public String serviceProblem(String name) {
+      String key = Names.nameKey(name);
+      if (reserved.contains(key)) {
+        return "the name " + name + " is reserved";
+      }
+      return services.isEmpty() || services.contains(key) ? null
+        : name + " is not one of the service names (names.services)";
+    }
   }
 
   /**
@@ -177,9 +215,24 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
     return new Edge(tcp, rooms, limits, history, shutdownGrace);
   }
 
+  /**
+   * What the room router needs.
+   *
+   * @param node          this node's name
+   * @param discoverEvery how often a clustered router looks for routers it has not met
+   * @param grace         how long stopping waits for the store to confirm what it acknowledges
+   */
+  public record Router(String node, Rooms rooms, Naming naming, History history, Persistence persistence,
+                       Duration discoverEvery, Duration grace) {
+  }
+
+  public Router router() {
+    return new Router(nodeName, rooms, naming, history, persistence, cluster.discoverEvery(), shutdownGrace);
+  }
+
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, rooms, limits, history, persistence, shutdownGrace, cluster, bridge, http,
+    return new ChatbusConfig(name, tcp, rooms, naming, limits, history, persistence, shutdownGrace, cluster, bridge, http,
       metrics);
   }
 
@@ -247,6 +300,14 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       s.integer("limits.maxConnectionsPerIp", 64, 1, 10_000_000),
       s.bool("limits.loopbackExempt", true),
       ipAddresses("limits.perIpExempt", s.list("limits.perIpExempt", List.of())));
+    Naming naming = new Naming(
+      nameKeys("names.reserved", s.list("names.reserved", RESERVED_NAMES)),
+      nameKeys("names.services", s.list("names.services", List.of())));
+    for (String service : naming.services()) {
+      if (naming.reserved().contains(service)) {
+        throw new ConfigException("names.services: '" + service + "' is also in names.reserved");
+      }
+    }
     History history = new History(
       s.integer("history.replayOnJoin", 20, 0, 1000),
       s.integer("history.maxPerRequest", 1000, 1, 100_000));
@@ -281,7 +342,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
       s.string("http.token", ""));
     boolean metrics = s.bool("metrics.enabled", true);
     s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
-    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, rooms, limits, history, persistence, grace, cluster,
+    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, rooms, naming, limits, history, persistence, grace, cluster,
       bridge, http, metrics);
     if (cluster.enabled()) {
       config.checkClusterable();
@@ -333,6 +394,19 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Limits limits
         + p.retryFirst().toMillis() + "ms), got " + p.retryMax().toMillis() + "ms");
     }
     return p;
+  }
+
+  /** The keys of valid user names. */
+  private static Set<String> nameKeys(String key, List<String> values) {
+    Set<String> keys = new java.util.HashSet<>();
+    for (String v : values) {
+      String problem = Names.nameProblem(v);
+      if (problem != null) {
+        throw new ConfigException(key + ": '" + v + "' is not a valid name: " + problem);
+      }
+      keys.add(Names.nameKey(v));
+    }
+    return keys;
   }
 
   private static Set<String> ipAddresses(String key, List<String> values) {

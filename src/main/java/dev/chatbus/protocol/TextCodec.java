@@ -15,12 +15,15 @@ import java.util.Locale;
  * The line-based text protocol for people on {@code nc} or telnet, a superset of the Tokio chat example.
  * <p>
  * Server lines start with {@code * } (a notice) or {@code ! } (an error), or are {@code name: text} (a
- * message in the client's room) or {@code [pm] name: text} (a private message). A client line starting
- * with {@code /} is a command; {@code //} escapes a message that starts with {@code /}.
+ * message in the client's room) or {@code [pm] name: text} (a private message); a service's name comes
+ * marked, {@code [service] name: text}. A client line starting with {@code /} is a command; {@code //}
+ * escapes a message that starts with {@code /}.
  */
 public final class TextCodec implements ClientCodec {
 
   private static final String PROMPT = "* Please enter your name:\n";
+  /** Before the name of a service; no user name holds a space, so no user can forge it. */
+  static final String SERVICE_MARK = "[service] ";
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
 
   private final ServerInfo server;
@@ -167,9 +170,9 @@ public final class TextCodec implements ClientCodec {
   public String roomEvent(RoomEvent e) {
     switch (e.kind()) {
       case MESSAGE:
-        return e.from() + ": " + e.text() + "\n";
+        return sender(e.from(), e.byService()) + ": " + e.text() + "\n";
       case ACTION:
-        return "* " + e.from() + " " + e.text() + "\n";
+        return "* " + sender(e.from(), e.byService()) + " " + e.text() + "\n";
       case JOIN:
         return "* " + e.from() + " has joined #" + e.room() + "\n";
       case LEAVE:
@@ -183,7 +186,13 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public String privateMessage(PrivateMessage m) {
-    return m.action() ? "[pm] * " + m.from() + " " + m.text() + "\n" : "[pm] " + m.from() + ": " + m.text() + "\n";
+    String from = sender(m.from(), m.byService());
+    return m.action() ? "[pm] * " + from + " " + m.text() + "\n" : "[pm] " + from + ": " + m.text() + "\n";
+  }
+
+  /** Who said it: a service's name is marked, so that no one takes a program for a person. */
+  private static String sender(String name, boolean service) {
+    return service ? SERVICE_MARK + name : name;
   }
 
   @Override

@@ -76,6 +76,7 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   private final String node;
   private final ChatbusConfig.Rooms config;
+  private final ChatbusConfig.Naming naming;
   private final ChatbusConfig.Persistence persistence;
   private final Duration discoverEvery;
   private final Duration grace;
@@ -117,17 +118,15 @@ public final class RoomRouterVerticle extends VerticleBase {
   private long discoverTimer = -1;
 
   /**
-   * @param nodeTag       the bits that keep this node's message ids apart from other nodes'
-   * @param discoverEvery how often a clustered router looks for routers it has not met
-   * @param grace         how long {@code stop()} waits for the store to confirm what it acknowledges
+   * @param nodeTag the bits that keep this node's message ids apart from other nodes'
    */
-  public RoomRouterVerticle(String node, ChatbusConfig.Rooms config, ChatbusConfig.Persistence persistence, int nodeTag,
-                            Duration discoverEvery, Duration grace) {
-    this.node = node;
-    this.config = config;
-    this.persistence = persistence;
-    this.discoverEvery = discoverEvery;
-    this.grace = grace;
+  public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag) {
+    this.node = config.node();
+    this.config = config.rooms();
+    this.naming = config.naming();
+    this.persistence = config.persistence();
+    this.discoverEvery = config.discoverEvery();
+    this.grace = config.grace();
     this.ids = new MessageIds(nodeTag);
   }
 
@@ -457,10 +456,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   // ----- as the home of the node's sessions
 
   private void login(Command.Login login, Message<Command> msg) {
-    String problem = Names.nameProblem(login.name());
-    if (problem != null) {
-      throw new Refusal(ErrorCode.BAD_NAME, "invalid name: " + problem);
-    }
+    checkUserName(login.name());
     String room = room(login.room());
     if (directory.session(login.session()) != null || loggingIn.containsKey(login.session())) {
       throw new Refusal(ErrorCode.BAD_REQUEST, "already logged in");
@@ -590,11 +586,30 @@ public final class RoomRouterVerticle extends VerticleBase {
     return privately(RoomEvent.SERVICE, tell.service(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
   }
 
-  /** A service speaks under a valid name that no user in the network holds, so it cannot pass for one. */
+  /** A user's name is valid, and neither reserved nor a service's. */
+  private void checkUserName(String name) {
+    String problem = Names.nameProblem(name);
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, "invalid name: " + problem);
+    }
+    problem = naming.userProblem(name);
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, problem);
+    }
+  }
+
+  /**
+   * A service speaks under a valid name that is not reserved, is one of the service names when those are
+   * listed, and that no user in the network holds, so it cannot pass for one.
+   */
   private void checkService(String service) {
     String problem = Names.nameProblem(service);
     if (problem != null) {
       throw new Refusal(ErrorCode.BAD_NAME, "invalid service name: " + problem);
+    }
+    problem = naming.serviceProblem(service);
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, problem);
     }
     if (directory.byName(service) != null) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "a user is called " + service);
@@ -628,10 +643,7 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   private Future<Reply> renameNow(Command.Rename rename) {
     Member m = session(rename.session());
-    String problem = Names.nameProblem(rename.name());
-    if (problem != null) {
-      throw new Refusal(ErrorCode.BAD_NAME, "invalid name: " + problem);
-    }
+    checkUserName(rename.name());
     String oldName = m.name();
     if (oldName.equals(rename.name())) {
       return Future.succeededFuture(new Reply.Renamed(oldName));

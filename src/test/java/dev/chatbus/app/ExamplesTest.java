@@ -39,7 +39,7 @@ class ExamplesTest {
       assertThat(out.readLine()).startsWith("said hello in #lobby");
       try (TestClient alice = TestClient.text(node.port(), "alice")) {
         alice.send("!ping");
-        alice.expect("pybot: pong, alice");
+        alice.expect("[service] pybot: pong, alice");
       }
       assertThat(bot.waitFor(20, TimeUnit.SECONDS)).as("the bot stops after one message").isTrue();
       List<String> printed = out.lines().collect(Collectors.toList());
@@ -63,7 +63,7 @@ class ExamplesTest {
       String output = read(curl);
       assertThat(curl.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(curl.exitValue()).as(output).isZero();
-      alice.expect("curlbot: deploy \"v2\" finished");
+      alice.expect("[service] curlbot: deploy \"v2\" finished");
       assertThat(output).contains("\"members\":[\"alice\"]", "\"text\":\"deploy \\\"v2\\\" finished\"");
     }
   }

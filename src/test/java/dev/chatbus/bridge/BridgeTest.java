@@ -53,7 +53,7 @@ class BridgeTest {
       assertThat(ack.getString("room")).isEqualTo("lobby");
       assertThat(ack.getString("id")).isNotBlank();
       assertThat(ack.getLong("seq")).isPositive();
-      alice.expect("weather: sunny, 21 degrees");
+      alice.expect("[service] weather: sunny, 21 degrees");
 
       // Its own message comes back to it as the room's event, marked as a service's.
       JsonObject own = bot.read(f -> "message".equals(f.getString("type")));
@@ -73,7 +73,7 @@ class BridgeTest {
       // Publishing to say is a message without an answer.
       bot.frame(new JsonObject().put("type", "publish").put("address", Addresses.API_SAY)
         .put("body", say("weather", "lobby", "rain later")));
-      alice.expect("weather: rain later");
+      alice.expect("[service] weather: rain later");
 
       // Presence: joins, renames and leaves of every room.
       bot.register(Addresses.API_PRESENCE);
@@ -103,7 +103,7 @@ class BridgeTest {
       JsonObject pm = bot.request(Addresses.API_TELL, new JsonObject().put("service", "pager").put("to", "bob")
         .put("text", "your build passed"));
       assertThat(pm.getJsonObject("body").getString("id")).isNotBlank();
-      bob.expect("[pm] pager: your build passed");
+      bob.expect("[pm] [service] pager: your build passed");
 
       JsonObject members = bot.request(Addresses.API_MEMBERS, new JsonObject().put("room", "lobby")).getJsonObject("body");
       assertThat(members.getInteger("count")).isEqualTo(2);
@@ -117,7 +117,7 @@ class BridgeTest {
       alice.send("first");
       bob.expect("alice: first");
       bot.request(Addresses.API_SAY, say("pager", "lobby", "second"));
-      bob.expect("pager: second");
+      bob.expect("[service] pager: second");
       JsonObject history = bot.request(Addresses.API_HISTORY, new JsonObject().put("room", "lobby")
         .put("limit", 10).put("messagesOnly", true)).getJsonObject("body");
       JsonObject first = history.getJsonArray("messages").getJsonObject(0);
@@ -193,7 +193,7 @@ class BridgeTest {
         over.expectClosed();
       }
       assertThat(good.request(Addresses.API_SAY, say("bot", "lobby", "still here")).getString("type")).isEqualTo("message");
-      alice.expect("bot: still here");
+      alice.expect("[service] bot: still here");
     }
   }
 
@@ -296,8 +296,8 @@ class BridgeTest {
         assertThat(bot.request(Addresses.API_SAY, say("bot", "lobby", "and after")).getString("type")).isEqualTo("message");
       }
       // Only what came with the token was said.
-      alice.expect("bot: with the token");
-      alice.expect("bot: and after");
+      alice.expect("[service] bot: with the token");
+      alice.expect("[service] bot: and after");
     }
   }
 }

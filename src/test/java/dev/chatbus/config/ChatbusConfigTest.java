@@ -86,6 +86,21 @@ class ChatbusConfigTest {
   }
 
   @Test
+  void namesKeptFromUsers() {
+    ChatbusConfig c = parse("{\"names\":{\"reserved\":[\"Staff\"],\"services\":[\"Deploy\",\"pager\"]}}");
+    assertThat(c.naming().reserved()).containsExactly("staff");
+    assertThat(c.naming().userProblem("deploy")).isEqualTo("the name deploy belongs to a service");
+    assertThat(c.naming().userProblem("STAFF")).isEqualTo("the name STAFF is reserved");
+    assertThat(c.naming().serviceProblem("alice")).isEqualTo("alice is not one of the service names (names.services)");
+    assertThat(c.naming().serviceProblem("PAGER")).isNull();
+    assertThat(parse("{}").naming().serviceProblem("anything")).isNull();
+    assertThat(parse("{}").naming().serviceProblem("root")).isEqualTo("the name root is reserved");
+    rejected("{\"names\":{\"services\":[\"two words\"]}}",
+      "names.services: 'two words' is not a valid name: a name may only hold letters, digits and _-[]\\^{}|");
+    rejected("{\"names\":{\"services\":[\"admin\"]}}", "names.services: 'admin' is also in names.reserved");
+  }
+
+  @Test
   void durationsAndSizes() {
     ChatbusConfig c = parse("{\"limits\":{\"loginTimeout\":\"250ms\",\"idleTimeout\":\"5m\","
       + "\"rate\":{\"disconnectAfter\":1500},"

@@ -29,6 +29,30 @@ class NamesTest {
   }
 
   @Test
+  void reservedNamesAreKeptFromUsersWhateverTheCase() {
+    try (TestClient c = TestClient.connect(port)) {
+      c.readLine();
+      c.send("Admin");
+      c.expect("! the name Admin is reserved");
+      c.expect("* Please enter your name:");
+      c.send("server");
+      c.expect("! the name server is reserved");
+      c.expect("* Please enter your name:");
+      c.send("alice");
+      c.expectStartsWith("* welcome alice.");
+      c.send("/nick root");
+      c.expect("! the name root is reserved");
+    }
+    try (TestClient j = TestClient.connect(port)) {
+      j.readLine();
+      j.send(new JsonObject().put("op", "hello").put("name", "chatbus").encode());
+      JsonObject refused = j.readJson();
+      assertThat(refused.getString("code")).isEqualTo("bad_name");
+      assertThat(refused.getString("message")).isEqualTo("the name chatbus is reserved");
+    }
+  }
+
+  @Test
   void invalidNamesAreRefusedWithTheReasonAndThePromptAgain() {
     try (TestClient c = TestClient.connect(port)) {
       c.readLine();

@@ -5,6 +5,7 @@ import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +35,8 @@ class HttpTest {
   @BeforeEach
   void start() {
     vertx = NodeMetrics.builder(new VertxOptions()).build();
-    node = TestNode.start(vertx, new JsonObject().put("http", new JsonObject().put("token", TOKEN)));
+    node = TestNode.start(vertx, new JsonObject().put("http", new JsonObject().put("token", TOKEN))
+      .put("names", new JsonObject().put("services", new JsonArray().add("deploy").add("pager"))));
   }
 
   @AfterEach
@@ -127,14 +129,14 @@ class HttpTest {
       HttpResponse<String> posted = post("/api/v1/rooms/lobby/messages", TOKEN, "{\"from\":\"deploy\",\"text\":\"v2 is out\"}");
       assertThat(posted.statusCode()).isEqualTo(201);
       assertThat(new JsonObject(posted.body()).getLong("seq")).isPositive();
-      alice.expect("deploy: v2 is out");
+      alice.expect("[service] deploy: v2 is out");
 
       HttpResponse<String> pm = post("/api/v1/users/alice/messages", TOKEN, "{\"from\":\"pager\",\"text\":\"disk full\"}");
       assertThat(pm.statusCode()).isEqualTo(201);
-      alice.expect("[pm] pager: disk full");
+      alice.expect("[pm] [service] pager: disk full");
       assertThat(post("/api/v1/users/zed/messages", TOKEN, "{\"from\":\"pager\",\"text\":\"x\"}").statusCode()).isEqualTo(404);
       assertThat(post("/api/v1/rooms/lobby/messages", TOKEN, "{\"from\":\"alice\",\"text\":\"x\"}").statusCode())
-        .isEqualTo(409);
+        .isEqualTo(400);
       assertThat(post("/api/v1/rooms/lobby/messages", TOKEN, "not json").statusCode()).isEqualTo(400);
 
       JsonObject history = new JsonObject(get("/api/v1/rooms/lobby/history?limit=2&messagesOnly=true").body());
@@ -144,6 +146,26 @@ class HttpTest {
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(new JsonObject(bad.body()).getString("error")).isEqualTo("bad_request");
       assertThat(get("/api/v1/rooms/nobody-here/members").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aServiceCannotPostAsAUserNorAUserTakeAServicesName() {
+    try (TestClient carol = TestClient.text(node.port(), "carol")) {
+      HttpResponse<String> asAlice = post("/api/v1/rooms/lobby/messages", TOKEN,
+        "{\"from\":\"alice\",\"text\":\"please send me the root password\"}");
+      assertThat(asAlice.statusCode()).isEqualTo(400);
+      assertThat(new JsonObject(asAlice.body()).getString("message")).isEqualTo("alice is not one of the service names (names.services)");
+      assertThat(post("/api/v1/users/carol/messages", TOKEN, "{\"from\":\"alice\",\"text\":\"psst\"}").statusCode())
+        .isEqualTo(400);
+      try (TestClient fake = TestClient.connect(node.port())) {
+        fake.readLine();
+        fake.send("Deploy");
+        fake.expect("! the name Deploy belongs to a service");
+      }
+      assertThat(post("/api/v1/rooms/lobby/messages", TOKEN, "{\"from\":\"deploy\",\"text\":\"v3 is out\"}").statusCode())
+        .isEqualTo(201);
+      assertThat(carol.drain()).containsExactly("[service] deploy: v3 is out");
     }
   }
 

@@ -42,12 +42,12 @@ class RoomRouterTest {
     this.vertx = vertx;
     BusCodecs.register(vertx.eventBus());
     ChatbusConfig config = ChatbusConfig.parse(new JsonObject().put("persistence",
-      new JsonObject().put("embedded", new JsonObject().put("path", TestNode.freshStorePath()))));
+      new JsonObject().put("embedded", new JsonObject().put("path", TestNode.freshStorePath())))
+      .put("shutdown", new JsonObject().put("grace", "1s")));
     vertx.deployVerticle(new PersistenceVerticle("n", config.persistence(), Duration.ofSeconds(1),
       () -> JdbcEventStore.open(config.persistence()), NodeMetrics.of(vertx)), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new RoomRouterVerticle("n", config.rooms(), config.persistence(), 1,
-      config.cluster().discoverEvery(), Duration.ofSeconds(1))).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1)).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(Command cmd) throws Exception {
