@@ -181,7 +181,8 @@ public final class ApiVerticle extends VerticleBase {
       for (RoomEvent e : h.events()) {
         messages.add(JsonCodec.eventObject(e));
       }
-      return new JsonObject().put("room", h.room()).put("messages", messages).put("complete", h.complete());
+      JsonObject answer = new JsonObject().put("room", h.room()).put("messages", messages).put("complete", h.complete());
+      return h.more() == null ? answer : answer.put("more", JsonCodec.more(h.more()));
     });
   }
 

@@ -10,6 +10,7 @@ import dev.chatbus.edge.EdgeNode;
 import dev.chatbus.edge.TcpServerVerticle;
 import dev.chatbus.http.HttpServerVerticle;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.persist.HistoryReaderVerticle;
 import dev.chatbus.persist.JdbcEventStore;
 import dev.chatbus.persist.PersistenceVerticle;
 import dev.chatbus.protocol.ServerInfo;
@@ -34,12 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts one Chatbus node: loads the configuration, registers the bus codecs, then deploys in a chain
- * the persistence worker (the store open and up to date), the router (the rooms' sequence numbers
- * loaded) and the edge (one instance per configured event loop), so nothing accepts clients before what
+ * the persistence worker (the store open and up to date) and the history readers over the same store, the
+ * router, and the edge (one instance per configured event loop), so nothing accepts clients before what
  * it needs is up.
  * <p>
  * Shutting down runs the chain backwards: the edge first (goodbyes, drained queues), then the router (its
- * last batch handed to the worker), then the worker (everything written). Vert.x undeploys child
+ * last batch handed to the worker), the readers, then the worker (everything written, the store closed). Vert.x undeploys child
  * deployments all at once, so the order is kept by a close hook that runs when {@code vertx.close()}
  * begins (SIGTERM leads there too), before Vert.x undeploys anything.
  */
@@ -51,6 +52,7 @@ public final class MainVerticle extends VerticleBase {
   private final Closeable orderedShutdown = this::shutdownInOrder;
   private EdgeNode edgeNode;
   private String persistDeployment;
+  private String readersDeployment;
   private String routerDeployment;
   private String edgeDeployment;
   private String apiDeployment;
@@ -95,13 +97,10 @@ public final class MainVerticle extends VerticleBase {
     edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
       cfg.limits().loopbackExempt(), cfg.limits().perIpExempt()), nodeTag, metrics);
     AtomicInteger instance = new AtomicInteger();
-    Future<String> stored = cfg.persistence().store() == ChatbusConfig.Store.NONE ? Future.succeededFuture()
-      : vertx.deployVerticle(new PersistenceVerticle(cfg.nodeName(), cfg.persistence(), cfg.shutdownGrace(),
-        () -> JdbcEventStore.open(cfg.persistence()), metrics), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
-    return stored
+    return store(cfg, metrics)
       .compose(id -> {
         persistDeployment = id;
-        return vertx.deployVerticle(new RoomRouterVerticle(cfg.router(), nodeTag));
+        return vertx.deployVerticle(new RoomRouterVerticle(cfg.router(), nodeTag, metrics));
       })
       .compose(id -> {
         routerDeployment = id;
@@ -142,6 +141,28 @@ public final class MainVerticle extends VerticleBase {
           http != null ? "; HTTP on " + cfg.http().host() + ":" + http.port() : "",
           metrics.enabled() ? "" : "; metrics off");
       });
+  }
+
+  /**
+   * Opens the store and deploys the persistence worker over it, then the history readers; completes with
+   * the worker's deployment (null without a store).
+   */
+  private Future<String> store(ChatbusConfig cfg, NodeMetrics metrics) {
+    if (cfg.persistence().store() == ChatbusConfig.Store.NONE) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> JdbcEventStore.open(cfg.persistence()))
+      .compose(store -> vertx.deployVerticle(new PersistenceVerticle(cfg.nodeName(), cfg.persistence(), cfg.shutdownGrace(),
+          store, metrics), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+        .compose(writer -> {
+          AtomicInteger reader = new AtomicInteger();
+          return vertx.deployVerticle(() -> new HistoryReaderVerticle(cfg.nodeName(), reader.getAndIncrement(), store),
+              new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(cfg.persistence().readers()))
+            .map(id -> {
+              readersDeployment = id;
+              return writer;
+            });
+        }));
   }
 
   @Override
@@ -192,6 +213,10 @@ public final class MainVerticle extends VerticleBase {
       })
       .compose(v -> {
         routerDeployment = null;
+        return undeploy(readersDeployment, "history readers");
+      })
+      .compose(v -> {
+        readersDeployment = null;
         return undeploy(persistDeployment, "store");
       })
       .compose(v -> {

@@ -12,6 +12,7 @@ public final class Addresses {
   private static final String ROOM = "chat.room.";
   private static final String EDGE = "chat.edge.";
   private static final String PERSIST = "chat.persist.";
+  private static final String READ = "chat.read.";
   private static final String DELIVER = "chat.deliver.";
 
   /**
@@ -72,6 +73,11 @@ public final class Addresses {
   /** Where the persistence worker of {@code node} takes {@link Persist} messages from its router. */
   public static String persist(String node) {
     return PERSIST + node;
+  }
+
+  /** Where history reader {@code instance} of {@code node} takes {@link Persist.Query}s and {@link Persist.Look}s, locally. */
+  public static String reader(String node, int instance) {
+    return READ + node + "." + instance;
   }
 
   /** Where edge instance {@code instance} of {@code node} takes events for one of its sessions, such as private messages. */

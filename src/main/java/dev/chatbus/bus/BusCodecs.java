@@ -58,8 +58,10 @@ public final class BusCodecs {
     codec(Reply.Released.class, Reply.Released::read),
     codec(Persist.Batch.class, Persist.Batch::read),
     codec(Persist.Query.class, Persist.Query::read),
+    codec(Persist.Stored.class, Persist.Stored::read),
     codec(Persist.Claim.class, Persist.Claim::read),
     codec(Persist.Claimed.class, Persist.Claimed::read),
+    codec(Persist.Look.class, Persist.Look::read),
     codec(Persist.Sync.class, Persist.Sync::read));
 
   /** Registers every codec on {@code bus}; fails if they are already registered there. */

@@ -20,7 +20,8 @@ public enum ErrorCode {
   TOO_LONG(11, "too_long"),
   SHUTTING_DOWN(12, "shutting_down"),
   INTERNAL(13, "internal_error"),
-  NOT_STORED(14, "not_stored");
+  NOT_STORED(14, "not_stored"),
+  BUSY(15, "busy");
 
   private static final ErrorCode[] BY_CODE = new ErrorCode[16];
 

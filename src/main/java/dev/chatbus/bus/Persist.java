@@ -49,34 +49,58 @@ public sealed interface Persist extends Wire.Writable {
   }
 
   /**
-   * A history request, answered with {@link Reply.History}; fields as in {@link Command.History}.
-   * {@code lastSeq} is the room's latest sequence number, which the answer's completeness is judged by;
-   * -1 when the router does not number the room, for the store's.
+   * A read of a room's stored events, for a history answer, sent to one of the node's history readers and
+   * answered with {@link Stored}; fields as in {@link Command.History}.
    */
-  record Query(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly, long lastSeq)
-    implements Persist {
+  record Query(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly) implements Persist {
+    /** Whether the query reads forwards from {@code afterSeq}, rather than back from {@code beforeSeq}. */
+    public boolean forwards() {
+      return afterSeq >= 0;
+    }
+
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i32(limit).i64(afterSeq).i64(beforeSeq).bool(messagesOnly).i64(lastSeq);
+      out.str(room).i32(limit).i64(afterSeq).i64(beforeSeq).bool(messagesOnly);
     }
 
     public static Query read(Wire.Reader in) {
-      return new Query(in.str(), in.i32(), in.i64(), in.i64(), in.bool(), in.i64());
+      return new Query(in.str(), in.i32(), in.i64(), in.i64(), in.bool());
+    }
+  }
+
+  /**
+   * The answer to {@link Query}: the events stored, oldest first, with the first number the room still
+   * keeps (everything before it was pruned) and the latest number given out in it.
+   */
+  record Stored(List<RoomEvent> events, long firstSeq, long lastSeq) implements Persist {
+    public Stored {
+      events = List.copyOf(events);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      Wire.writeEvents(out, events);
+      out.i64(firstSeq).i64(lastSeq);
+    }
+
+    public static Stored read(Wire.Reader in) {
+      return new Stored(Wire.readEvents(in), in.i64(), in.i64());
     }
   }
 
   /**
    * Takes up the numbering of {@code room} for this node's router, in an epoch of at least {@code atLeast}:
-   * answered with {@link Claimed}, or failed when the store cannot be reached.
+   * answered with {@link Claimed}, or failed when the store cannot be reached. {@code run} names this run of
+   * the router, recorded with the epoch (see {@link Look}).
    */
-  record Claim(String room, long atLeast) implements Persist {
+  record Claim(String room, long atLeast, String run) implements Persist {
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i64(atLeast);
+      out.str(room).i64(atLeast).str(run);
     }
 
     public static Claim read(Wire.Reader in) {
-      return new Claim(in.str(), in.i64());
+      return new Claim(in.str(), in.i64(), in.str());
     }
   }
 
@@ -92,6 +116,22 @@ public sealed interface Persist extends Wire.Writable {
 
     public static Claimed read(Wire.Reader in) {
       return new Claimed(in.str(), in.i64(), in.i64());
+    }
+  }
+
+  /**
+   * Asks a history reader where a room's numbering stands in the store, to take up again a room its router
+   * set aside: answered with {@link Claimed} (the epoch and latest number) when {@code run} took up the
+   * room's current epoch, and with an epoch of 0 when it did not (then the room must be claimed anew).
+   */
+  record Look(String room, String run) implements Persist {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).str(run);
+    }
+
+    public static Look read(Wire.Reader in) {
+      return new Look(in.str(), in.str());
     }
   }
 

@@ -135,22 +135,44 @@ public sealed interface Reply extends Wire.Writable {
 
   /**
    * Stored events of {@code room}, oldest first; {@code complete} is false when some of what was asked
-   * for is no longer stored (pruned, or lost while the store was unavailable).
+   * for is no longer stored (pruned, or lost while the store was unavailable). {@code more} is null when
+   * the answer holds all that was asked for, and otherwise how to ask for the rest: an answer is bounded
+   * in bytes ({@code history.maxBytes}) as well as in events.
    */
-  record History(String room, List<RoomEvent> events, boolean complete) implements Reply {
+  record History(String room, List<RoomEvent> events, boolean complete, More more) implements Reply {
     public History {
       events = List.copyOf(events);
+    }
+
+    public History(String room, List<RoomEvent> events, boolean complete) {
+      this(room, events, complete, null);
     }
 
     @Override
     public void write(Wire.Writer out) {
       out.str(room);
       Wire.writeEvents(out, events);
-      out.bool(complete);
+      out.bool(complete).bool(more != null);
+      if (more != null) {
+        out.i64(more.afterSeq()).i64(more.beforeSeq()).i32(more.limit());
+      }
     }
 
     public static History read(Wire.Reader in) {
-      return new History(in.str(), Wire.readEvents(in), in.bool());
+      String room = in.str();
+      List<RoomEvent> events = Wire.readEvents(in);
+      boolean complete = in.bool();
+      return new History(room, events, complete, in.bool() ? new More(in.i64(), in.i64(), in.i32()) : null);
+    }
+  }
+
+  /**
+   * The rest of a history answer that was cut short: the events after {@code afterSeq} when it is not
+   * negative (reading forwards), else those before {@code beforeSeq}, up to {@code limit} more.
+   */
+  record More(long afterSeq, long beforeSeq, int limit) {
+    public boolean forwards() {
+      return afterSeq >= 0;
     }
   }
 

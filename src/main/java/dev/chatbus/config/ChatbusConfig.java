@@ -165,8 +165,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
   /**
    * @param replayOnJoin  how many earlier messages a client is shown when it enters a room; 0 shows none
    * @param maxPerRequest the most events one history request returns
+   * @param maxBytes      the most one history answer holds, roughly as JSON; the rest is left for a next page
+   * @param replayTimeout the longest a login or join waits for the room and its earlier messages: past it the
+   *                      client goes in without them, and is told
    */
-  public record History(int replayOnJoin, int maxPerRequest) {
+  public record History(int replayOnJoin, int maxPerRequest, long maxBytes, Duration replayTimeout) {
   }
 
   /** Which database holds the history. */
@@ -193,10 +196,13 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
    * @param retryFirst     the first wait before writing again after a failure, doubled each time
    * @param retryMax       the longest wait between attempts
    * @param retention      what the store forgets, and when
+   * @param readers        history readers: threads that read the store, each one read at a time
+   * @param maxWaitingReads reads that may wait for a reader, beyond which more are refused as busy
    */
   public record Persistence(Store store, String embeddedPath, String url, String user, String password, int poolSize,
                             Duration connectTimeout, int batchMaxEvents, Duration batchMaxDelay, int bufferMaxEvents,
-                            Duration retryFirst, Duration retryMax, Retention retention) {
+                            Duration retryFirst, Duration retryMax, Retention retention, int readers,
+                            int maxWaitingReads) {
   }
 
   /**
@@ -310,7 +316,13 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
     }
     History history = new History(
       s.integer("history.replayOnJoin", 20, 0, 1000),
-      s.integer("history.maxPerRequest", 1000, 1, 100_000));
+      s.integer("history.maxPerRequest", 1000, 1, 100_000),
+      s.bytes("history.maxBytes", Math.min(128 << 10, limits.slowConsumer().maxQueueBytes() / 2), 1 << 10, 64 << 20),
+      s.duration("history.replayTimeout", Duration.ofSeconds(2), Duration.ofMillis(1)));
+    if (history.maxBytes() > limits.slowConsumer().maxQueueBytes() / 2) {
+      throw new ConfigException("history.maxBytes: must be at most half of limits.slowConsumer.maxQueueBytes ("
+        + limits.slowConsumer().maxQueueBytes() / 2 + "), so that an answer never cuts its reader off, got " + history.maxBytes());
+    }
     Persistence persistence = persistence(s);
     Duration grace = s.duration("shutdown.grace", Duration.ofSeconds(10), Duration.ZERO);
     Cluster cluster = new Cluster(
@@ -388,7 +400,9 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
       s.integer("persistence.buffer.maxEvents", 100_000, 1, 100_000_000),
       s.duration("persistence.retry.first", Duration.ofMillis(100), Duration.ofMillis(1)),
       s.duration("persistence.retry.max", Duration.ofSeconds(5), Duration.ofMillis(1)),
-      retention);
+      retention,
+      s.integer("persistence.readers", 2, 1, 64),
+      s.integer("persistence.maxWaitingReads", 1000, 0, 1_000_000));
     if (p.retryMax().compareTo(p.retryFirst()) < 0) {
       throw new ConfigException("persistence.retry.max: must be at least persistence.retry.first ("
         + p.retryFirst().toMillis() + "ms), got " + p.retryMax().toMillis() + "ms");

@@ -50,8 +50,6 @@ final class Commands {
    */
   private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
   private static final DeliveryOptions PROMPT = new DeliveryOptions();
-  /** Entering a room does not wait longer than this for its earlier messages: they are a courtesy. */
-  private static final DeliveryOptions REPLAY = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(2).toMillis());
 
   private final EventBus bus;
   private final String router;
@@ -62,10 +60,15 @@ final class Commands {
   private final String defaultRoom;
   private final int maxRooms;
   private final ChatbusConfig.History history;
+  /** Entering a room does not wait longer than {@code history.replayTimeout} for its earlier messages. */
+  private final DeliveryOptions replay;
   private final Consumer<Connection> released;
 
   /** The outcome of entering a room: the join, and the messages shown before anything live. */
-  private record Entered(Reply.Joined joined, Reply.History earlier) {
+  private record Entered(Reply.Joined joined, Reply.History earlier, boolean unavailable) {
+    Entered(Reply.Joined joined, Reply.History earlier) {
+      this(joined, earlier, false);
+    }
   }
 
   /**
@@ -84,6 +87,7 @@ final class Commands {
     this.defaultRoom = config.defaultRoom();
     this.maxRooms = config.maxPerClient();
     this.history = history;
+    this.replay = new DeliveryOptions().setSendTimeout(history.replayTimeout().toMillis());
     this.released = released;
   }
 
@@ -112,6 +116,8 @@ final class Commands {
       leave(c, (ClientCommand.Leave) cmd);
     } else if (cmd instanceof ClientCommand.History) {
       history(c, (ClientCommand.History) cmd);
+    } else if (cmd instanceof ClientCommand.HistoryMore) {
+      historyMore(c, cmd.ref());
     } else if (cmd instanceof ClientCommand.Who) {
       who(c, (ClientCommand.Who) cmd);
     } else if (cmd instanceof ClientCommand.Rooms) {
@@ -268,25 +274,35 @@ final class Commands {
     });
   }
 
-  /** The messages shown on entering a room, up to the join itself; none when that is turned off or fails. */
+  /**
+   * The messages shown on entering a room, up to the join itself: none when that is turned off, and a
+   * word that they are not available when they cannot be had within {@code history.replayTimeout}, or the
+   * room's owner could not say where its join stands.
+   */
   private Future<Entered> earlier(Connection c, Reply.Joined joined) {
     if (history.replayOnJoin() == 0) {
       return Future.succeededFuture(new Entered(joined, null));
     }
+    if (joined.seq() < 0) {
+      return Future.succeededFuture(new Entered(joined, null, true));
+    }
     // Up to and including the joined seq: in a room too large to announce joins that is the room's last
     // event, not a join of the client's own (which, being no message, would not be shown anyway).
     Command.History ask = new Command.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq() + 1, true);
-    Future<Reply> answer = c.open() ? bus.<Reply>request(router, ask, REPLAY).map(Message::body) : Future.failedFuture("gone");
+    Future<Reply> answer = c.open() ? bus.<Reply>request(router, ask, replay).map(Message::body) : Future.failedFuture("gone");
     return answer
       .map(h -> new Entered(joined, (Reply.History) h))
       .recover(err -> {
         log.debug("conn {}: no earlier messages for #{}: {}", c, joined.room(), err.getMessage());
-        return Future.succeededFuture(new Entered(joined, null));
+        return Future.succeededFuture(new Entered(joined, null, true));
       });
   }
 
-  /** The earlier messages, for after the join's own answer. */
+  /** The earlier messages, for after the join's own answer, or the word that they are not available. */
   private static String earlierLines(Connection c, Entered entered) {
+    if (entered.unavailable()) {
+      return c.codec.historyUnavailable(entered.joined().room());
+    }
     return entered.earlier() == null ? "" : c.codec.history(entered.earlier(), true, null);
   }
 
@@ -323,8 +339,26 @@ final class Commands {
     boolean messagesOnly = c.codec == text;
     int limit = Math.min(history.maxPerRequest(),
       h.limit() > 0 ? h.limit() : messagesOnly ? DEFAULT_TEXT_HISTORY : DEFAULT_JSON_HISTORY);
-    call(c, new Command.History(c.id, room, limit, h.afterSeq(), h.beforeSeq(), messagesOnly), h.ref(),
-      r -> c.codec.history((Reply.History) r, false, h.ref()));
+    history(c, new Command.History(c.id, room, limit, h.afterSeq(), h.beforeSeq(), messagesOnly), h.ref());
+  }
+
+  private void history(Connection c, Command.History ask, Object ref) {
+    call(c, ask, ref, r -> {
+      Reply.History page = (Reply.History) r;
+      Reply.More more = page.more();
+      c.moreHistory = more == null ? null
+        : new Command.History(c.id, ask.room(), more.limit(), more.afterSeq(), more.beforeSeq(), ask.messagesOnly());
+      return c.codec.history(page, false, ref);
+    });
+  }
+
+  /** Asks for what did not fit in the client's last history answer. */
+  private void historyMore(Connection c, Object ref) {
+    if (c.moreHistory == null) {
+      reply(c, c.codec.error(ErrorCode.BAD_REQUEST, "there is no more to show: the last history answer was whole", ref));
+      return;
+    }
+    history(c, c.moreHistory, ref);
   }
 
   private void who(Connection c, ClientCommand.Who who) {

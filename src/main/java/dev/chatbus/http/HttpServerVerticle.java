@@ -210,6 +210,7 @@ public final class HttpServerVerticle extends VerticleBase {
         return 429;
       case SHUTTING_DOWN:
       case NOT_STORED:
+      case BUSY:
         return 503;
       case INTERNAL:
         return 500;

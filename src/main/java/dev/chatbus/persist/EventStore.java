@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where the history lives. Every method blocks: only the persistence worker calls them, one at a time.
+ * Where the history lives. Every method blocks: only the persistence worker (writes, claims, pruning) and
+ * the history readers (reads) call them, each on its own thread.
  * <p>
  * Writes are idempotent, so a batch whose commit went unconfirmed can be written again.
  */
@@ -22,30 +23,30 @@ public interface EventStore extends AutoCloseable {
   void write(List<Persist.Batch> batches, Map<String, Long> alsoNumbered) throws SQLException;
 
   /**
-   * Events of {@code room}, oldest first: the first {@code limit} after {@code afterSeq} when it is not
-   * negative, else the last {@code limit} before {@code beforeSeq}; only messages and actions when
-   * {@code messagesOnly}.
+   * Events of a room, oldest first: the first {@code limit} after {@code afterSeq} when the query reads
+   * forwards, else the last {@code limit} before {@code beforeSeq}; only messages and actions when
+   * {@code messagesOnly}. With them, the first number the room still keeps and the latest given out in it
+   * (1 and 0 for a room never seen). Costs the same whatever the room's size.
    */
-  List<RoomEvent> history(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly)
-    throws SQLException;
-
-  /** The smallest sequence number still stored for {@code room}, or {@link Long#MAX_VALUE} if none is. */
-  long firstSeq(String room) throws SQLException;
+  Persist.Stored history(Persist.Query query) throws SQLException;
 
   /**
-   * Takes up the numbering of {@code room}: raises its epoch by one, or to {@code atLeast} if that is
-   * higher, and returns the new epoch with the room's latest stored sequence number (seq 0 for a room never
-   * seen). Atomic across nodes sharing the store.
+   * Takes up the numbering of {@code room} for the router run {@code run}: raises its epoch by one, or to
+   * {@code atLeast} if that is higher, and returns the new epoch with the room's latest stored sequence
+   * number (seq 0 for a room never seen). Atomic across nodes sharing the store.
    */
-  Persist.Claimed claim(String room, long atLeast) throws SQLException;
+  Persist.Claimed claim(String room, long atLeast, String run) throws SQLException;
 
-  /** The latest sequence number stored (or given out unstored) in {@code room}; 0 if none. */
-  long lastSeq(String room) throws SQLException;
+  /**
+   * Where the numbering of {@code room} stands: its epoch, if {@code run} took up that epoch (0 if another
+   * run did since, or none ever did), and its latest number.
+   */
+  Persist.Claimed look(String room, String run) throws SQLException;
 
   /**
    * Removes the events of {@code rooms} beyond each one's newest {@code keepPerRoom} (0 keeps all), and
-   * every event and private message older than {@code olderThan} (epoch milliseconds; 0 keeps all).
-   * Returns how many rows went.
+   * every event and private message older than {@code olderThan} (epoch milliseconds; 0 keeps all), raising
+   * each room's first kept number past what went. Returns how many rows went.
    */
   long prune(Set<String> rooms, long keepPerRoom, long olderThan) throws SQLException;
 

@@ -56,13 +56,14 @@ public final class JdbcEventStore implements EventStore {
       // PostgreSQL mode, so that one schema and one set of statements serve both stores. WRITE_DELAY=0
       // writes every commit to the file at once; the sync after it (see write) puts it on the disk.
       hikari.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
-      hikari.setMaximumPoolSize(2);
+      // The writer's connection and one for its sync, and one per history reader.
+      hikari.setMaximumPoolSize(config.readers() + 2);
     } else {
       description = "PostgreSQL at " + config.url();
       hikari.setJdbcUrl(config.url());
       hikari.setUsername(config.user());
       hikari.setPassword(config.password());
-      hikari.setMaximumPoolSize(config.poolSize());
+      hikari.setMaximumPoolSize(Math.max(config.poolSize(), config.readers() + 1));
       hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
       // A server that stops answering (rather than refusing) must not hold the worker for minutes.
       hikari.addDataSourceProperty("socketTimeout", Long.toString(Math.max(10, 5 * config.connectTimeout().toSeconds())));
@@ -206,17 +207,53 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
+  /**
+   * Reads the room's state and its events in one snapshot, so that the first number kept and the events
+   * agree. Every query walks an index from where the answer starts, and never below the first number kept:
+   * the cost is that of the answer, whatever the room's size and whatever pruning left for the database
+   * to clean up. The ORDER BY names every column of the index it reads, so that H2 reads it in order too
+   * rather than sorting the room's whole history.
+   */
   @Override
-  public List<RoomEvent> history(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly)
-    throws SQLException {
-    boolean after = afterSeq >= 0;
-    String sql = "SELECT " + COLUMNS + " FROM room_event WHERE room = ? AND seq " + (after ? "> ?" : "< ?")
-      + (messagesOnly ? " AND chat = TRUE" : "") + " ORDER BY seq " + (after ? "ASC" : "DESC") + " LIMIT ?";
+  public Persist.Stored history(Persist.Query q) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      c.setAutoCommit(false);
+      try {
+        long first = 1;
+        long last = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq FROM room_state WHERE room = ?")) {
+          ps.setString(1, q.room());
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              first = rs.getLong(1);
+              last = rs.getLong(2);
+            }
+          }
+        }
+        List<RoomEvent> events = events(c, q, first);
+        c.commit();
+        return new Persist.Stored(events, first, last);
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private static List<RoomEvent> events(Connection c, Persist.Query q, long first) throws SQLException {
+    boolean after = q.forwards();
+    String chat = q.messagesOnly() ? " AND chat = TRUE" : "";
+    String order = q.messagesOnly() ? (after ? "room, chat, seq" : "room DESC, chat DESC, seq DESC")
+      : (after ? "room, seq" : "room DESC, seq DESC");
+    String sql = "SELECT " + COLUMNS + " FROM room_event WHERE room = ?" + chat + " AND seq > ? AND seq < ? ORDER BY "
+      + order + " LIMIT ?";
     List<RoomEvent> events = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, room);
-      ps.setLong(2, after ? afterSeq : beforeSeq);
-      ps.setInt(3, limit);
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, q.room());
+      ps.setLong(2, Math.max(after ? q.afterSeq() : 0, first - 1));
+      ps.setLong(3, after ? Long.MAX_VALUE : q.beforeSeq());
+      ps.setInt(4, q.limit());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           events.add(new RoomEvent(KINDS[rs.getShort(4)], rs.getString(1), rs.getLong(2), Long.toString(rs.getLong(3)),
@@ -232,20 +269,7 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public long firstSeq(String room) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM room_event WHERE room = ?")) {
-      ps.setString(1, room);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        long first = rs.getLong(1);
-        return rs.wasNull() ? Long.MAX_VALUE : first;
-      }
-    }
-  }
-
-  @Override
-  public Persist.Claimed claim(String room, long atLeast) throws SQLException {
+  public Persist.Claimed claim(String room, long atLeast, String run) throws SQLException {
     Persist.Claimed result = transaction(c -> {
       // The row first (two nodes claiming a new room at once both get here), then the row locked.
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_state (room, last_seq, epoch) VALUES (?, 0, 0) "
@@ -261,9 +285,10 @@ public final class JdbcEventStore implements EventStore {
           claimed = new Persist.Claimed(room, Math.max(rs.getLong(1) + 1, atLeast), rs.getLong(2));
         }
       }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE room_state SET epoch = ? WHERE room = ?")) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE room_state SET epoch = ?, claimed_by = ? WHERE room = ?")) {
         ps.setLong(1, claimed.epoch());
-        ps.setString(2, room);
+        ps.setString(2, run);
+        ps.setString(3, room);
         ps.executeUpdate();
       }
       return claimed;
@@ -273,45 +298,87 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public long lastSeq(String room) throws SQLException {
+  public Persist.Claimed look(String room, String run) throws SQLException {
     try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM room_state WHERE room = ?")) {
+         PreparedStatement ps = c.prepareStatement("SELECT epoch, last_seq, claimed_by FROM room_state WHERE room = ?")) {
       ps.setString(1, room);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0;
+        if (!rs.next()) {
+          return new Persist.Claimed(room, 0, 0);
+        }
+        return new Persist.Claimed(room, run.equals(rs.getString(3)) ? rs.getLong(1) : 0, rs.getLong(2));
       }
     }
   }
 
+  /**
+   * Prunes room by room, each in a transaction that deletes the events up to a number and raises the
+   * room's first kept number past it. By age, a room's cut is its newest event older than the limit, so
+   * that what is kept of a room is always one run of numbers.
+   */
   @Override
   public long prune(Set<String> rooms, long keepPerRoom, long olderThan) throws SQLException {
-    long removed = 0;
+    Map<String, Long> cuts = new HashMap<>();
     try (Connection c = dataSource.getConnection()) {
       if (keepPerRoom > 0 && !rooms.isEmpty()) {
-        try (PreparedStatement last = c.prepareStatement("SELECT last_seq FROM room_state WHERE room = ?");
-             PreparedStatement bySeq = c.prepareStatement("DELETE FROM room_event WHERE room = ? AND seq <= ?")) {
+        try (PreparedStatement last = c.prepareStatement("SELECT last_seq FROM room_state WHERE room = ?")) {
           for (String room : rooms) {
             last.setString(1, room);
             try (ResultSet rs = last.executeQuery()) {
               if (rs.next() && rs.getLong(1) > keepPerRoom) {
-                bySeq.setString(1, room);
-                bySeq.setLong(2, rs.getLong(1) - keepPerRoom);
-                removed += bySeq.executeUpdate();
+                cuts.put(room, rs.getLong(1) - keepPerRoom);
               }
             }
           }
         }
       }
       if (olderThan > 0) {
-        try (PreparedStatement events = c.prepareStatement("DELETE FROM room_event WHERE ts < ?");
-             PreparedStatement privates = c.prepareStatement("DELETE FROM private_message WHERE ts < ?")) {
-          events.setLong(1, olderThan);
-          privates.setLong(1, olderThan);
-          removed += events.executeUpdate() + privates.executeUpdate();
+        try (PreparedStatement old = c.prepareStatement("SELECT room, MAX(seq) FROM room_event WHERE ts < ? GROUP BY room")) {
+          old.setLong(1, olderThan);
+          try (ResultSet rs = old.executeQuery()) {
+            while (rs.next()) {
+              cuts.merge(rs.getString(1), rs.getLong(2), Math::max);
+            }
+          }
         }
       }
     }
+    long removed = 0;
+    for (Map.Entry<String, Long> cut : cuts.entrySet()) {
+      removed += transaction(c -> cut(c, cut.getKey(), cut.getValue()));
+    }
+    if (olderThan > 0) {
+      try (Connection c = dataSource.getConnection();
+           PreparedStatement privates = c.prepareStatement("DELETE FROM private_message WHERE ts < ?")) {
+        privates.setLong(1, olderThan);
+        removed += privates.executeUpdate();
+      }
+    }
     return removed;
+  }
+
+  /** Removes the events of {@code room} up to {@code upTo}, from the first kept on. */
+  private static long cut(Connection c, String room, long upTo) throws SQLException {
+    long first;
+    try (PreparedStatement ps = c.prepareStatement("SELECT first_seq FROM room_state WHERE room = ? FOR UPDATE")) {
+      ps.setString(1, room);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || rs.getLong(1) > upTo) {
+          return 0;
+        }
+        first = rs.getLong(1);
+      }
+    }
+    try (PreparedStatement raise = c.prepareStatement("UPDATE room_state SET first_seq = ? WHERE room = ?");
+         PreparedStatement delete = c.prepareStatement("DELETE FROM room_event WHERE room = ? AND seq >= ? AND seq <= ?")) {
+      raise.setLong(1, upTo + 1);
+      raise.setString(2, room);
+      raise.executeUpdate();
+      delete.setString(1, room);
+      delete.setLong(2, first);
+      delete.setLong(3, upTo);
+      return delete.executeUpdate();
+    }
   }
 
   @Override

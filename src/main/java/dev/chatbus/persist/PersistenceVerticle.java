@@ -4,7 +4,6 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.Command;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Persist;
-import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
@@ -21,29 +20,27 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * The persistence worker: the only place where Chatbus blocks. Deployed with
  * {@link io.vertx.core.ThreadingModel#WORKER}; one instance, so its handlers run one at a time and its
  * state needs no locks.
  * <p>
- * Consumes {@link Persist} messages from its node's router on {@link Addresses#persist}: batches to store,
- * history queries, and claims of rooms' numbering. Sends a {@link Command.Persisted}
- * to the router for every batch, once committed or when it had to be dropped.
+ * Consumes {@link Persist} messages from its node's router on {@link Addresses#persist}: batches to store
+ * and claims of rooms' numbering. Sends a {@link Command.Persisted} to the router for every batch, once
+ * committed or when it had to be dropped. History is read by the {@link HistoryReaderVerticle}s, on threads
+ * of their own, over the same store; the router adds what still waits here.
  * <p>
  * Batches that arrive while a write is under way are committed together in the next one. When the store
  * fails (PostgreSQL stopped, disk full), batches wait here, up to {@code bufferMaxEvents} events, and
  * writing is retried with a doubling delay; past the bound the oldest batches are dropped, counted and
- * reported. Meanwhile only the retries touch the store: history is answered from what waits here
- * (marked incomplete) and pruning pauses, so nothing queues behind a store that does not answer.
+ * reported. Meanwhile only the retries touch the store (and pruning pauses), so nothing queues behind a
+ * store that does not answer; the router reads no history while {@link NodeMetrics#storeUp()} is false.
  * Writing resumes by itself when the store is back. A periodic timer prunes the store to the retention
  * limits.
  * <p>
@@ -62,14 +59,13 @@ public final class PersistenceVerticle extends VerticleBase {
   private final String node;
   private final ChatbusConfig.Persistence config;
   private final Duration grace;
-  private final Supplier<EventStore> opener;
+  private final EventStore store;
   private final NodeMetrics metrics;
   private final ArrayDeque<Persist.Batch> waiting = new ArrayDeque<>();
   /** The highest number per room given to events that were dropped, until a write records it. */
   private final Map<String, Long> lost = new HashMap<>();
   /** Rooms written since the last pruning. */
   private final Set<String> written = new HashSet<>();
-  private EventStore store;
   private EventBus bus;
   private String router;
   private int waitingEvents;
@@ -83,20 +79,19 @@ public final class PersistenceVerticle extends VerticleBase {
   private long retentionTimer;
 
   /**
-   * @param opener opens the store; called on the worker thread at start
+   * @param store the store, open; the worker closes it when it stops
    */
-  public PersistenceVerticle(String node, ChatbusConfig.Persistence config, Duration grace, Supplier<EventStore> opener,
+  public PersistenceVerticle(String node, ChatbusConfig.Persistence config, Duration grace, EventStore store,
                              NodeMetrics metrics) {
     this.node = node;
     this.metrics = metrics;
     this.config = config;
     this.grace = grace;
-    this.opener = opener;
+    this.store = store;
   }
 
   @Override
   public Future<?> start() {
-    store = opener.get();
     log.info("history in {}", store);
     bus = vertx.eventBus();
     router = Addresses.router(node);
@@ -108,12 +103,10 @@ public final class PersistenceVerticle extends VerticleBase {
 
   private void onMessage(Message<Persist> msg) {
     Persist p = msg.body();
-    if (p instanceof Persist.Batch) {
-      take((Persist.Batch) p);
-    } else if (p instanceof Persist.Query) {
-      answer(msg, (Persist.Query) p);
-    } else if (p instanceof Persist.Claim) {
-      claim(msg, (Persist.Claim) p);
+    if (p instanceof Persist.Batch b) {
+      take(b);
+    } else if (p instanceof Persist.Claim c) {
+      claim(msg, c);
     } else if (p instanceof Persist.Sync) {
       msg.reply(p);
     } else {
@@ -206,102 +199,6 @@ public final class PersistenceVerticle extends VerticleBase {
       : !first.privates().isEmpty() ? first.privates().get(0).ts() : 0;
   }
 
-  private void answer(Message<Persist> msg, Persist.Query asked) {
-    if (failing) {
-      msg.reply(new Reply.History(asked.room(), merge(asked, List.of()), false));
-      return;
-    }
-    Persist.Query q = asked;
-    List<RoomEvent> stored;
-    long firstStored;
-    try {
-      if (q.lastSeq() < 0) {
-        q = new Persist.Query(q.room(), q.limit(), q.afterSeq(), q.beforeSeq(), q.messagesOnly(), store.lastSeq(q.room()));
-      }
-      stored = store.history(q.room(), q.limit(), q.afterSeq(), q.beforeSeq(), q.messagesOnly());
-      firstStored = store.firstSeq(q.room());
-    } catch (SQLException | RuntimeException e) {
-      // Without the store, the events still waiting here are all there is, and that is not the whole answer.
-      log.debug("history of {} from the buffer only: {}", q.room(), e.getMessage());
-      msg.reply(new Reply.History(q.room(), merge(q, List.of()), false));
-      return;
-    }
-    List<RoomEvent> events = merge(q, stored);
-    long first = Math.min(firstStored, firstWaiting(q.room()));
-    msg.reply(new Reply.History(q.room(), events, complete(q, events, first)));
-  }
-
-  /** The stored events and the waiting ones that match {@code q}, by sequence number, cut to the limit. */
-  private List<RoomEvent> merge(Persist.Query q, List<RoomEvent> stored) {
-    TreeMap<Long, RoomEvent> bySeq = new TreeMap<>();
-    for (RoomEvent e : stored) {
-      bySeq.put(e.seq(), e);
-    }
-    boolean after = q.afterSeq() >= 0;
-    for (Persist.Batch b : waiting) {
-      for (RoomEvent e : b.events()) {
-        if (e.room().equals(q.room()) && (!q.messagesOnly() || isMessage(e))
-          && (after ? e.seq() > q.afterSeq() : e.seq() < q.beforeSeq())) {
-          bySeq.put(e.seq(), e);
-        }
-      }
-    }
-    List<RoomEvent> events = new ArrayList<>(bySeq.values());
-    if (events.size() <= q.limit()) {
-      return events;
-    }
-    return after ? events.subList(0, q.limit()) : events.subList(events.size() - q.limit(), events.size());
-  }
-
-  /**
-   * Whether the answer holds everything that was asked for: nothing it needed has been pruned (the first
-   * sequence number still held is early enough) and, for full event lists, no number is missing.
-   */
-  static boolean complete(Persist.Query q, List<RoomEvent> events, long firstHeld) {
-    if (q.afterSeq() >= 0) {
-      if (q.afterSeq() >= q.lastSeq()) {
-        return true;
-      }
-      if (firstHeld > q.afterSeq() + 1) {
-        return false;
-      }
-      if (q.messagesOnly()) {
-        return true;
-      }
-      // Every number from afterSeq on, up to the limit or to the room's latest.
-      long reached = events.isEmpty() ? q.afterSeq() : events.get(events.size() - 1).seq();
-      return consecutive(events, q.afterSeq() + 1) && (events.size() == q.limit() || reached == q.lastSeq());
-    }
-    long before = Math.min(q.beforeSeq(), q.lastSeq() + 1);
-    if (before <= 1) {
-      return true;
-    }
-    long neededFrom = events.size() == q.limit() ? events.get(0).seq() : 1;
-    if (firstHeld > neededFrom) {
-      return false;
-    }
-    return q.messagesOnly() || (!events.isEmpty() && events.get(events.size() - 1).seq() == before - 1
-      && consecutive(events, events.get(0).seq()));
-  }
-
-  private static boolean consecutive(List<RoomEvent> events, long from) {
-    for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).seq() != from + i) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isMessage(RoomEvent e) {
-    return e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION;
-  }
-
-  private long firstWaiting(String room) {
-    return waiting.stream().flatMap(b -> b.events().stream()).filter(e -> e.room().equals(room))
-      .map(RoomEvent::seq).min(Comparator.naturalOrder()).orElse(Long.MAX_VALUE);
-  }
-
   /**
    * A new epoch of {@code room} for the router, numbering on from the latest number given out: stored,
    * waiting here, or given to events dropped unstored. Refused while the store is failing, since the epoch
@@ -314,7 +211,7 @@ public final class PersistenceVerticle extends VerticleBase {
       return;
     }
     try {
-      Persist.Claimed claimed = store.claim(room, c.atLeast());
+      Persist.Claimed claimed = store.claim(room, c.atLeast(), c.run());
       long last = Math.max(claimed.lastSeq(), lost.getOrDefault(room, 0L));
       for (Persist.Batch b : waiting) {
         for (RoomEvent e : b.events()) {

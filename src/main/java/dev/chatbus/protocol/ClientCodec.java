@@ -52,6 +52,9 @@ public interface ClientCodec {
    */
   String history(Reply.History page, boolean onJoin, Object ref);
 
+  /** On entering {@code room}: its earlier messages could not be read in time, so none are shown. */
+  String historyUnavailable(String room);
+
   String help(Object ref);
 
   String error(ErrorCode code, String message, Object ref);

@@ -53,6 +53,10 @@ public sealed interface ClientCommand {
   record History(String room, int limit, long afterSeq, long beforeSeq, Object ref) implements ClientCommand {
   }
 
+  /** The rest of the last history answer that was cut short (text clients: {@code /history more}). */
+  record HistoryMore(Object ref) implements ClientCommand {
+  }
+
   /** Check the connection. */
   record Ping(Object ref) implements ClientCommand {
   }

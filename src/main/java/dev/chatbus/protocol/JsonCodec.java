@@ -146,8 +146,25 @@ public final class JsonCodec implements ClientCodec {
     for (RoomEvent e : page.events()) {
       messages.add(eventObject(e));
     }
-    return line(withRef(event("history").put("room", page.room()).put("messages", messages)
-      .put("complete", page.complete()), ref));
+    JsonObject history = event("history").put("room", page.room()).put("messages", messages)
+      .put("complete", page.complete());
+    if (page.more() != null) {
+      history.put("more", more(page.more()));
+    }
+    return line(withRef(history, ref));
+  }
+
+  @Override
+  public String historyUnavailable(String room) {
+    return line(event("history").put("room", room).put("messages", new JsonArray()).put("complete", false)
+      .put("unavailable", true));
+  }
+
+  /** Where a history answer cut short goes on: the fields of the history request that asks for the rest. */
+  public static JsonObject more(Reply.More more) {
+    JsonObject o = more.forwards() ? new JsonObject().put("afterSeq", more.afterSeq())
+      : new JsonObject().put("beforeSeq", more.beforeSeq());
+    return o.put("limit", more.limit());
   }
 
   @Override

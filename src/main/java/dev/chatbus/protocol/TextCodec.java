@@ -147,6 +147,7 @@ public final class TextCodec implements ClientCodec {
       + "*   /rooms           list the rooms\n"
       + "*   /who [ROOM]      list who is in this room, or in ROOM\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
+      + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"
       + "*   /msg NAME TEXT   send TEXT to NAME only\n"
       + "*   /me TEXT         say TEXT as an action\n"
@@ -213,12 +214,24 @@ public final class TextCodec implements ClientCodec {
     for (RoomEvent e : events) {
       sb.append('[').append(CLOCK.format(Instant.ofEpochMilli(e.ts()))).append("] ").append(roomEvent(e));
     }
+    if (page.more() != null && !onJoin) {
+      sb.append("* ").append(page.more().forwards() ? "later" : "earlier")
+        .append(" messages did not fit in one answer: /history more shows them\n");
+    }
     return sb.toString();
+  }
+
+  @Override
+  public String historyUnavailable(String room) {
+    return "! the earlier messages of #" + room + " could not be read in time\n";
   }
 
   private static ClientCommand history(String rest) {
     if (rest.isEmpty()) {
       return new ClientCommand.History(null, 0, -1, Long.MAX_VALUE, null);
+    }
+    if (firstWord(rest).equalsIgnoreCase("more")) {
+      return new ClientCommand.HistoryMore(null);
     }
     try {
       int n = Integer.parseInt(firstWord(rest));
@@ -228,7 +241,7 @@ public final class TextCodec implements ClientCodec {
     } catch (NumberFormatException e) {
       // falls through to the usage
     }
-    return usage("/history [N], N a number above 0");
+    return usage("/history [N], N a number above 0, or /history more");
   }
 
   private static String others(Reply.Joined room) {

@@ -8,14 +8,18 @@ import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.persist.HistoryPage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +31,10 @@ import java.util.Map;
  * <p>
  * The router adds what one command produced (its events, its acknowledgement), then calls
  * {@link #added()}: a batch never separates an event from the acknowledgement that waits for it.
+ * <p>
+ * Until the worker confirms a batch (stored or dropped), its events are kept here by room, so that history
+ * answers, read from the store on other threads, still show what waits to be written, also while the
+ * store is away (up to the worker's buffer).
  * <p>
  * With no store configured, nothing is kept and acknowledgements are given at once.
  */
@@ -43,6 +51,13 @@ final class Outbox {
   private final int maxEvents;
   private final long maxDelay;
   private final Map<Long, List<Ack>> awaiting = new HashMap<>();
+  /** Batches sent and not yet answered, oldest first: the worker answers them in that order. */
+  private final ArrayDeque<Persist.Batch> inFlight = new ArrayDeque<>();
+  /** Each room's events not yet confirmed stored, oldest first; a room with none has no entry. */
+  private final Map<String, ArrayDeque<RoomEvent>> unstored = new HashMap<>();
+  /** The number of the last batch the worker stored, and of the last one it had to drop. */
+  private long lastStored;
+  private long lastDropped;
   private List<RoomEvent> events = new ArrayList<>();
   private List<PrivateMessage> privates = new ArrayList<>();
   private List<Ack> acks = new ArrayList<>();
@@ -68,7 +83,39 @@ final class Outbox {
   void add(RoomEvent e) {
     if (storing) {
       events.add(e);
+      unstored.computeIfAbsent(e.room(), r -> new ArrayDeque<>()).add(e);
     }
+  }
+
+  /**
+   * The events of {@code q}'s room that {@code q} asks for and that are not confirmed stored yet (gathering
+   * here, or sent to the worker), oldest first: at most {@code q.limit()}, from where the query starts.
+   */
+  List<RoomEvent> unstored(Persist.Query q) {
+    ArrayDeque<RoomEvent> waiting = unstored.get(q.room());
+    if (waiting == null) {
+      return List.of();
+    }
+    List<RoomEvent> matching = new ArrayList<>();
+    Iterator<RoomEvent> it = q.forwards() ? waiting.iterator() : waiting.descendingIterator();
+    while (it.hasNext() && matching.size() < q.limit()) {
+      RoomEvent e = it.next();
+      if (HistoryPage.matches(q, e)) {
+        matching.add(e);
+      }
+    }
+    if (!q.forwards()) {
+      Collections.reverse(matching);
+    }
+    return matching;
+  }
+
+  /**
+   * Whether everything {@code room} numbered is in the store: none of its events waits, and no number given
+   * out was dropped unstored without a later write having recorded it.
+   */
+  boolean settled(String room) {
+    return !unstored.containsKey(room) && lastStored >= lastDropped;
   }
 
   void add(PrivateMessage pm) {
@@ -111,7 +158,9 @@ final class Outbox {
       return;
     }
     long no = ++batches;
-    vertx.eventBus().send(worker, new Persist.Batch(no, node, events, privates));
+    Persist.Batch batch = new Persist.Batch(no, node, events, privates);
+    inFlight.add(batch);
+    vertx.eventBus().send(worker, batch);
     if (!acks.isEmpty()) {
       awaiting.put(no, acks);
       acks = new ArrayList<>();
@@ -120,8 +169,23 @@ final class Outbox {
     privates = new ArrayList<>();
   }
 
-  /** The worker's word on batch {@code batch}: release its acknowledgements. */
+  /** The worker's word on batch {@code batch}: its events are no longer waiting; release its acknowledgements. */
   void persisted(long batch, boolean stored) {
+    while (!inFlight.isEmpty() && inFlight.peek().no() <= batch) {
+      for (RoomEvent e : inFlight.poll().events()) {
+        ArrayDeque<RoomEvent> waiting = unstored.get(e.room());
+        waiting.poll();
+        if (waiting.isEmpty()) {
+          unstored.remove(e.room());
+        }
+      }
+    }
+    // A write after a drop records the dropped numbers too (see PersistenceVerticle).
+    if (stored) {
+      lastStored = batch;
+    } else {
+      lastDropped = batch;
+    }
     List<Ack> waiting = awaiting.remove(batch);
     if (waiting != null) {
       for (Ack a : waiting) {

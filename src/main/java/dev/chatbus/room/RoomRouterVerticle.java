@@ -13,6 +13,8 @@ import dev.chatbus.cluster.Membership;
 import dev.chatbus.cluster.NameRegistry;
 import dev.chatbus.cluster.Ring;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.Names;
 import io.vertx.core.Future;
@@ -78,6 +80,10 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final ChatbusConfig.Rooms config;
   private final ChatbusConfig.Naming naming;
   private final ChatbusConfig.Persistence persistence;
+  private final ChatbusConfig.History history;
+  private final NodeMetrics metrics;
+  /** This run of this router, recorded with the epochs it claims (see {@link #open}). */
+  private final String run;
   private final Duration discoverEvery;
   private final Duration grace;
   private final MessageIds ids;
@@ -112,6 +118,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   private long version;
   private EventBus bus;
   private Outbox outbox;
+  private Readers readers;
   private Membership membership;
   private NameRegistry names;
   private AsyncMap<String, String> routers;
@@ -120,11 +127,14 @@ public final class RoomRouterVerticle extends VerticleBase {
   /**
    * @param nodeTag the bits that keep this node's message ids apart from other nodes'
    */
-  public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag) {
+  public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, NodeMetrics metrics) {
     this.node = config.node();
     this.config = config.rooms();
     this.naming = config.naming();
     this.persistence = config.persistence();
+    this.history = config.history();
+    this.metrics = metrics;
+    this.run = node + "/" + Long.toHexString(System.currentTimeMillis()) + "." + Integer.toHexString(nodeTag);
     this.discoverEvery = config.discoverEvery();
     this.grace = config.grace();
     this.ids = new MessageIds(nodeTag);
@@ -134,6 +144,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     outbox = new Outbox(vertx, node, persistence);
+    readers = new Readers(bus, node, persistence.readers(), persistence.maxWaitingReads(), metrics::storeUp);
     membership = Membership.of(vertx);
     ring = Ring.of(node);
     clusterIds.put(node, membership.self());
@@ -965,19 +976,27 @@ public final class RoomRouterVerticle extends VerticleBase {
   }
 
   /**
-   * Asks the worker, after every event before this request, and answers with what it finds; {@code lastSeq}
-   * is the room's latest number, or -1 for the store's when this router does not number the room.
+   * Answers a history request from the store, read on a reader's thread, and from what waits to be written;
+   * {@code lastSeq} is the room's latest number, or -1 when this router does not number the room. Without
+   * the store (it fails, or does not answer), the answer holds what waits to be written, marked incomplete.
    */
   private void roomHistory(String room, long lastSeq, Command.RoomHistory h, Message<Command> msg) {
     if (!outbox.storing()) {
       msg.reply(new Reply.History(room, List.of(), lastSeq <= 0));
       return;
     }
-    outbox.flush();
-    bus.<Reply>request(Addresses.persist(node), new Persist.Query(room, h.limit(), h.afterSeq(), h.beforeSeq(),
-        h.messagesOnly(), lastSeq))
-      .onSuccess(answer -> msg.reply(answer.body()))
-      .onFailure(err -> msg.fail(ErrorCode.INTERNAL.code(), "the history is not available right now"));
+    Persist.Query q = new Persist.Query(room, h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly());
+    List<RoomEvent> unstored = outbox.unstored(q);
+    readers.read(q).onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof Refusal r && r.code() == ErrorCode.BUSY) {
+        fail(msg, r);
+        return;
+      }
+      if (ar.failed()) {
+        log.debug("history of #{} without the store: {}", room, ar.cause().getMessage());
+      }
+      msg.reply(HistoryPage.assemble(q, ar.succeeded() ? ar.result() : null, unstored, lastSeq, history.maxBytes()));
+    });
   }
 
   /**
@@ -1021,7 +1040,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       // edges would drop the new owner's events as stale.
       long atLeast = lastOwner == null ? 1 : lastOwner.epoch() + 1;
       Future<Persist.Claimed> claimed = outbox.storing()
-        ? bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room, atLeast)).map(answer -> (Persist.Claimed) answer.body())
+        ? bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room, atLeast, run)).map(answer -> (Persist.Claimed) answer.body())
         : Future.succeededFuture(new Persist.Claimed(room, Math.max(atLeast, System.currentTimeMillis()), 0));
       claimed.onComplete(c -> {
         opening.remove(room);

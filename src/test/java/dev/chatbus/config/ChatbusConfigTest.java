@@ -37,11 +37,11 @@ class ChatbusConfigTest {
     assertThat(l.loopbackExempt()).isTrue();
     assertThat(l.perIpExempt()).isEmpty();
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.history()).isEqualTo(new ChatbusConfig.History(20, 1000));
+    assertThat(c.history()).isEqualTo(new ChatbusConfig.History(20, 1000, 128 << 10, Duration.ofSeconds(2)));
     assertThat(c.persistence()).isEqualTo(new ChatbusConfig.Persistence(ChatbusConfig.Store.EMBEDDED, "data/chatbus",
       "jdbc:postgresql://127.0.0.1:5432/chatbus", "chatbus", "", 4, Duration.ofSeconds(2), 500, Duration.ofMillis(5),
       100_000, Duration.ofMillis(100), Duration.ofSeconds(5),
-      new ChatbusConfig.Retention(100_000, Duration.ofDays(30), Duration.ofMinutes(1))));
+      new ChatbusConfig.Retention(100_000, Duration.ofDays(30), Duration.ofMinutes(1)), 2, 1000));
   }
 
   @Test

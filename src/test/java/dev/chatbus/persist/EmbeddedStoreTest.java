@@ -34,8 +34,8 @@ class EmbeddedStoreTest extends EventStoreContract {
     store.write(List.of(batch(numbered("rust", 3))), java.util.Map.of());
     store.close();
     store = open();
-    assertThat(store.claim("rust", 0).lastSeq()).isEqualTo(3);
-    assertThat(store.history("rust", 10, 0, Long.MAX_VALUE, false)).hasSize(3);
+    assertThat(store.claim("rust", 0, RUN).lastSeq()).isEqualTo(3);
+    assertThat(history("rust", 10, 0, Long.MAX_VALUE, false)).hasSize(3);
   }
 
   @Test

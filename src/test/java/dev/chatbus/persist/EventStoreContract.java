@@ -51,6 +51,25 @@ abstract class EventStoreContract {
     return events;
   }
 
+  /** This test's run of a router, as claims record it. */
+  protected static final String RUN = "node-a/1";
+
+  protected List<RoomEvent> history(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly)
+    throws Exception {
+    return stored(room, limit, afterSeq, beforeSeq, messagesOnly).events();
+  }
+
+  protected Persist.Stored stored(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly)
+    throws Exception {
+    return store.history(new Persist.Query(room, limit, afterSeq, beforeSeq, messagesOnly));
+  }
+
+  /** The first number {@code room} keeps, and its latest. */
+  private long[] range(String room) throws Exception {
+    Persist.Stored s = stored(room, 1, -1, Long.MAX_VALUE, false);
+    return new long[]{s.firstSeq(), s.lastSeq()};
+  }
+
   private static List<Long> seqs(List<RoomEvent> events) {
     return events.stream().map(RoomEvent::seq).toList();
   }
@@ -58,24 +77,24 @@ abstract class EventStoreContract {
   @Test
   void afterASequenceNumberOldestFirst() throws Exception {
     store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))), Map.of());
-    assertThat(seqs(store.history("rust", 3, 4, Long.MAX_VALUE, false))).containsExactly(5L, 6L, 7L);
-    assertThat(seqs(store.history("rust", 100, 8, Long.MAX_VALUE, false))).containsExactly(9L, 10L);
-    assertThat(store.history("rust", 100, 10, Long.MAX_VALUE, false)).isEmpty();
+    assertThat(seqs(history("rust", 3, 4, Long.MAX_VALUE, false))).containsExactly(5L, 6L, 7L);
+    assertThat(seqs(history("rust", 100, 8, Long.MAX_VALUE, false))).containsExactly(9L, 10L);
+    assertThat(history("rust", 100, 10, Long.MAX_VALUE, false)).isEmpty();
   }
 
   @Test
   void beforeASequenceNumberTheNewestOldestFirst() throws Exception {
     store.write(List.of(batch(numbered("rust", 10))), Map.of());
-    assertThat(seqs(store.history("rust", 3, -1, 9, false))).containsExactly(6L, 7L, 8L);
-    assertThat(seqs(store.history("rust", 3, -1, Long.MAX_VALUE, false))).containsExactly(8L, 9L, 10L);
-    assertThat(seqs(store.history("rust", 100, -1, 3, false))).containsExactly(1L, 2L);
+    assertThat(seqs(history("rust", 3, -1, 9, false))).containsExactly(6L, 7L, 8L);
+    assertThat(seqs(history("rust", 3, -1, Long.MAX_VALUE, false))).containsExactly(8L, 9L, 10L);
+    assertThat(seqs(history("rust", 100, -1, 3, false))).containsExactly(1L, 2L);
   }
 
   @Test
   void messagesOnlyLeavesOutJoinsAndLeaves() throws Exception {
     store.write(List.of(batch(numbered("rust", 10))), Map.of());
-    assertThat(seqs(store.history("rust", 4, -1, Long.MAX_VALUE, true))).containsExactly(7L, 8L, 9L, 10L);
-    assertThat(seqs(store.history("rust", 100, 5, Long.MAX_VALUE, true))).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(seqs(history("rust", 4, -1, Long.MAX_VALUE, true))).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(seqs(history("rust", 100, 5, Long.MAX_VALUE, true))).containsExactly(7L, 8L, 9L, 10L);
   }
 
   @Test
@@ -85,7 +104,7 @@ abstract class EventStoreContract {
     RoomEvent rename = new RoomEvent(RoomEvent.Kind.RENAME, "café", 2, "252189310721671169", 1_795_816_217_127L, 42,
       "Bob[1]", "robert", 1);
     store.write(List.of(batch(List.of(leave, rename))), Map.of());
-    List<RoomEvent> back = store.history("café", 10, 0, Long.MAX_VALUE, false);
+    List<RoomEvent> back = history("café", 10, 0, Long.MAX_VALUE, false);
     assertThat(back).hasSize(2);
     // The session is live state, not history: it comes back as 0.
     assertThat(back.get(0)).isEqualTo(new RoomEvent(RoomEvent.Kind.LEAVE, "café", 1, "252189310721671168",
@@ -100,52 +119,76 @@ abstract class EventStoreContract {
       List.of(new PrivateMessage(1, "bob", 2, "alice", "psst", false, "77", 9)));
     store.write(List.of(b), Map.of());
     store.write(List.of(b), Map.of());
-    assertThat(seqs(store.history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(seqs(history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(1L, 2L, 3L, 4L, 5L);
   }
 
   @Test
   void aClaimNumbersOnFromTheLatestSequenceNumber() throws Exception {
-    assertThat(store.claim("new", 0)).isEqualTo(new Persist.Claimed("new", 1, 0));
+    assertThat(store.claim("new", 0, RUN)).isEqualTo(new Persist.Claimed("new", 1, 0));
     store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))), Map.of());
     store.write(List.of(batch(List.of(event("rust", 11, RoomEvent.Kind.MESSAGE, "late", 11)))), Map.of());
-    assertThat(store.claim("rust", 0)).isEqualTo(new Persist.Claimed("rust", 1, 11));
-    assertThat(store.claim("go", 0)).isEqualTo(new Persist.Claimed("go", 1, 3));
+    assertThat(store.claim("rust", 0, RUN)).isEqualTo(new Persist.Claimed("rust", 1, 11));
+    assertThat(store.claim("go", 0, RUN)).isEqualTo(new Persist.Claimed("go", 1, 3));
   }
 
   @Test
   void everyClaimStartsANewEpoch() throws Exception {
     store.write(List.of(batch(numbered("rust", 2))), Map.of());
-    assertThat(store.claim("rust", 0).epoch()).isEqualTo(1);
-    assertThat(store.claim("rust", 0).epoch()).isEqualTo(2);
-    assertThat(store.claim("rust", 0)).isEqualTo(new Persist.Claimed("rust", 3, 2));
-    assertThat(store.claim("rust", 10).epoch()).as("at least as high as asked").isEqualTo(10);
-    assertThat(store.claim("rust", 0).epoch()).isEqualTo(11);
-    assertThat(store.lastSeq("rust")).isEqualTo(2);
-    assertThat(store.lastSeq("never")).isZero();
+    assertThat(store.claim("rust", 0, RUN).epoch()).isEqualTo(1);
+    assertThat(store.claim("rust", 0, RUN).epoch()).isEqualTo(2);
+    assertThat(store.claim("rust", 0, RUN)).isEqualTo(new Persist.Claimed("rust", 3, 2));
+    assertThat(store.claim("rust", 10, RUN).epoch()).as("at least as high as asked").isEqualTo(10);
+    assertThat(store.claim("rust", 0, RUN).epoch()).isEqualTo(11);
+    assertThat(range("rust")[1]).isEqualTo(2);
+    assertThat(range("never")).containsExactly(1, 0);
   }
 
   @Test
   void pruningKeepsTheNewestPerRoomAndTheNumbering() throws Exception {
     store.write(List.of(batch(numbered("rust", 10)), batch(numbered("go", 3))), Map.of());
     assertThat(store.prune(Set.of("rust", "go"), 4, 0)).isEqualTo(6);
-    assertThat(seqs(store.history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(7L, 8L, 9L, 10L);
-    assertThat(store.firstSeq("rust")).isEqualTo(7);
-    assertThat(store.firstSeq("go")).isEqualTo(1);
-    assertThat(store.claim("rust", 0).lastSeq()).isEqualTo(10);
+    assertThat(seqs(history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(7L, 8L, 9L, 10L);
+    assertThat(range("rust")).containsExactly(7, 10);
+    assertThat(range("go")).containsExactly(1, 3);
+    assertThat(store.claim("rust", 0, RUN).lastSeq()).isEqualTo(10);
+    assertThat(store.prune(Set.of("rust"), 4, 0)).as("nothing more to go").isZero();
+    store.write(List.of(batch(List.of(event("rust", 11, RoomEvent.Kind.MESSAGE, "m11", 11)))), Map.of());
+    assertThat(store.prune(Set.of("rust"), 4, 0)).isEqualTo(1);
+    assertThat(range("rust")).containsExactly(8, 11);
+  }
+
+  @Test
+  void readsStartAtTheFirstNumberKept() throws Exception {
+    store.write(List.of(batch(numbered("rust", 10))), Map.of());
+    store.prune(Set.of("rust"), 3, 0);
+    assertThat(seqs(history("rust", 2, 0, Long.MAX_VALUE, false))).containsExactly(8L, 9L);
+    assertThat(seqs(history("rust", 100, -1, 9, true))).containsExactly(8L);
+    assertThat(history("rust", 100, -1, 8, false)).isEmpty();
+  }
+
+  @Test
+  void aRunThatClaimedARoomFindsItsEpochAgainAndNoOtherRunDoes() throws Exception {
+    assertThat(store.look("rust", RUN)).isEqualTo(new Persist.Claimed("rust", 0, 0));
+    long epoch = store.claim("rust", 0, RUN).epoch();
+    store.write(List.of(batch(numbered("rust", 4))), Map.of());
+    assertThat(store.look("rust", RUN)).isEqualTo(new Persist.Claimed("rust", epoch, 4));
+    assertThat(store.look("rust", "node-a/2").epoch()).as("a later run of the node").isZero();
+    store.claim("rust", 0, "node-b/1");
+    assertThat(store.look("rust", RUN).epoch()).as("another node took it up since").isZero();
   }
 
   @Test
   void numbersGivenToLostEventsAreNeverGivenAgain() throws Exception {
     store.write(List.of(batch(numbered("rust", 3))), Map.of("rust", 9L, "gone", 4L));
-    assertThat(store.claim("rust", 0).lastSeq()).isEqualTo(9);
-    assertThat(store.claim("gone", 0).lastSeq()).isEqualTo(4);
+    assertThat(store.claim("rust", 0, RUN).lastSeq()).isEqualTo(9);
+    assertThat(store.claim("gone", 0, RUN).lastSeq()).isEqualTo(4);
   }
 
   @Test
   void pruningByAge() throws Exception {
     store.write(List.of(batch(numbered("rust", 10))), Map.of());
     assertThat(store.prune(Set.of(), 0, 4)).isEqualTo(3);
-    assertThat(store.firstSeq("rust")).isEqualTo(4);
-    assertThat(store.firstSeq("nowhere")).isEqualTo(Long.MAX_VALUE);
+    assertThat(range("rust")).containsExactly(4, 10);
+    assertThat(range("nowhere")).containsExactly(1, 0);
   }
 }

@@ -16,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,11 +120,60 @@ abstract class HistoryContract {
       assertThat(bob.readLine()).matches(TIME + "alice: m4");
       assertThat(bob.readLine()).matches(TIME + "alice: m5");
       bob.send("/history x");
-      bob.expect("! usage: /history [N], N a number above 0");
+      bob.expect("! usage: /history [N], N a number above 0, or /history more");
       bob.send("/join quiet");
       bob.expect("* you are now in #quiet with no one else.");
       bob.send("/history");
       bob.expect("* no messages yet in #quiet");
+    }
+  }
+
+  @Test
+  void aLargeHistoryComesInPagesBoundedInBytesOnEverySurface(Vertx vertx) {
+    int port = start(vertx, freshStore(), new JsonObject()
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()))
+      .put("history", new JsonObject().put("maxBytes", "32KiB")));
+    String big = "x".repeat(1000);
+    try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
+      for (int i = 1; i <= 100; i++) {
+        alice.send(i + " " + big);
+      }
+      List<String> shown = new ArrayList<>();
+      int pages = 0;
+      alice.send("/history 100");
+      while (true) {
+        pages++;
+        Matcher header = Pattern.compile("\\* the last (\\d+) messages in #lobby \\(times in UTC\\):")
+          .matcher(alice.readUntil(l -> l.startsWith("* the last")));
+        assertThat(header.matches()).isTrue();
+        List<String> page = new ArrayList<>();
+        for (int i = Integer.parseInt(header.group(1)); i > 0; i--) {
+          page.add(alice.readLine());
+        }
+        shown.addAll(0, page);
+        if (shown.size() == 100) {
+          break;
+        }
+        alice.expect("* earlier messages did not fit in one answer: /history more shows them");
+        alice.send("/history more");
+      }
+      assertThat(pages).isGreaterThanOrEqualTo(3);
+      for (int i = 0; i < 100; i++) {
+        assertThat(shown.get(i)).matches(TIME + "alice: " + (i + 1) + " x+");
+      }
+      alice.send("/history more");
+      alice.expect("! there is no more to show: the last history answer was whole");
+    }
+    try (TestClient jay = TestClient.json(port, "jay")) {
+      jay.readJson("history");
+      jay.send(history("lobby", "all").put("limit", 1000));
+      JsonObject page = jay.readJson("history");
+      assertThat(page.getBoolean("complete")).isTrue();
+      JsonObject more = page.getJsonObject("more");
+      long firstShown = page.getJsonArray("messages").getJsonObject(0).getLong("seq");
+      assertThat(more.getLong("beforeSeq")).isEqualTo(firstShown);
+      assertThat(more.getInteger("limit")).isEqualTo(1000 - page.getJsonArray("messages").size());
+      assertThat(page.encode().length()).isLessThanOrEqualTo(32 << 10);
     }
   }
 
@@ -255,8 +306,16 @@ abstract class HistoryContract {
       int port = start(second, store, unlimited);
       try (TestClient jay = TestClient.json(port, "jay")) {
         jay.readJson("history");
-        jay.send(history("lobby", 1).put("afterSeq", 0).put("limit", 100_000));
-        Set<String> stored = new HashSet<>(texts(jay.readJson("history").getJsonArray("messages")));
+        Set<String> stored = new HashSet<>();
+        JsonObject page = new JsonObject().put("afterSeq", 0).put("limit", 100_000);
+        int pages = 0;
+        do {
+          jay.send(history("lobby", ++pages).mergeIn(page));
+          JsonObject answer = jay.readJson("history");
+          stored.addAll(texts(answer.getJsonArray("messages")));
+          page = answer.getJsonObject("more");
+        } while (page != null);
+        assertThat(pages).as("answers are bounded in bytes: the history comes in pages").isGreaterThan(1);
         assertThat(stored).containsAll(relayed);
       }
     } finally {

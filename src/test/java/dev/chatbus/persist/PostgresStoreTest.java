@@ -1,5 +1,6 @@
 package dev.chatbus.persist;
 
+import dev.chatbus.bus.Persist;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.support.Postgres;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +30,7 @@ class PostgresStoreTest extends EventStoreContract {
   void twoStoresOnOneSchemaSeeTheSameHistory() throws Exception {
     store.write(List.of(batch(numbered("rust", 3))), java.util.Map.of());
     try (EventStore second = JdbcEventStore.open(postgres(url))) {
-      assertThat(second.history("rust", 10, 0, Long.MAX_VALUE, false)).hasSize(3);
+      assertThat(second.history(new Persist.Query("rust", 10, 0, Long.MAX_VALUE, false)).events()).hasSize(3);
     }
   }
 

@@ -54,10 +54,14 @@ class StoreOutageTest {
   }
 
   private TestNode startNode(Vertx vertx, JsonObject persistence) {
+    return startNode(vertx, persistence, new JsonObject());
+  }
+
+  private TestNode startNode(Vertx vertx, JsonObject persistence, JsonObject more) {
     return TestNode.start(vertx, new JsonObject().put("persistence", Postgres.persistence(url)
       .put("connectTimeout", "250ms")
       .put("retry", new JsonObject().put("first", "20ms").put("max", "100ms"))
-      .mergeIn(persistence, true)));
+      .mergeIn(persistence, true)).mergeIn(more, true));
   }
 
   /** The node's readiness as {@code GET /health} answers it: the status code and the store's check. */
@@ -99,6 +103,42 @@ class StoreOutageTest {
         .contains("while the store is away");
       assertThat(health(node)).isEqualTo("200 UP");
     }
+  }
+
+  @Test
+  void historyReadOffTheWritersThreadStillShowsWhatWaitsToBeWritten(Vertx vertx) {
+    TestNode node = startNode(vertx, new JsonObject(), new JsonObject().put("history", new JsonObject().put("replayOnJoin", 20)));
+    try (TestClient jay = TestClient.json(node.port(), "jay")) {
+      jay.readJson("history");
+      jay.send(say("stored before", 1));
+      jay.readJson("ack");
+      proxy.cut();
+      jay.send(say("while the store is away", 2));
+      jay.send(history("h1"));
+      JsonObject during = jay.readJson("history");
+      assertThat(texts(during)).contains("while the store is away");
+      assertThat(during.getBoolean("complete")).as("what the store holds cannot be read").isFalse();
+      // A newcomer is shown it too, on entering the room.
+      try (TestClient bob = TestClient.text(node.port(), "bob")) {
+        bob.expect("* earlier in #lobby, older ones are no longer kept (times in UTC):");
+        assertThat(bob.readLine()).endsWith("jay: while the store is away");
+      }
+
+      proxy.restore();
+      assertThat(jay.readJson("ack").getInteger("ref")).isEqualTo(2);
+      jay.send(history("h2"));
+      JsonObject after = jay.readJson("history");
+      assertThat(texts(after)).containsSubsequence("stored before", "while the store is away");
+      assertThat(after.getBoolean("complete")).isTrue();
+    }
+  }
+
+  private static JsonObject history(String ref) {
+    return new JsonObject().put("op", "history").put("room", "lobby").put("ref", ref);
+  }
+
+  private static List<String> texts(JsonObject page) {
+    return page.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("text")).filter(t -> t != null).toList();
   }
 
   @Test

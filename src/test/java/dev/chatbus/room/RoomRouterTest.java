@@ -8,6 +8,8 @@ import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.persist.EventStore;
+import dev.chatbus.persist.HistoryReaderVerticle;
 import dev.chatbus.persist.JdbcEventStore;
 import dev.chatbus.persist.PersistenceVerticle;
 import dev.chatbus.support.TestNode;
@@ -42,12 +44,15 @@ class RoomRouterTest {
     this.vertx = vertx;
     BusCodecs.register(vertx.eventBus());
     ChatbusConfig config = ChatbusConfig.parse(new JsonObject().put("persistence",
-      new JsonObject().put("embedded", new JsonObject().put("path", TestNode.freshStorePath())))
+      new JsonObject().put("embedded", new JsonObject().put("path", TestNode.freshStorePath())).put("readers", 1))
       .put("shutdown", new JsonObject().put("grace", "1s")));
-    vertx.deployVerticle(new PersistenceVerticle("n", config.persistence(), Duration.ofSeconds(1),
-      () -> JdbcEventStore.open(config.persistence()), NodeMetrics.of(vertx)), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+    EventStore store = JdbcEventStore.open(config.persistence());
+    NodeMetrics metrics = NodeMetrics.of(vertx);
+    vertx.deployVerticle(new PersistenceVerticle("n", config.persistence(), Duration.ofSeconds(1), store, metrics),
+      new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new HistoryReaderVerticle("n", 0, store), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1, metrics)).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(Command cmd) throws Exception {
