@@ -11,6 +11,8 @@
 #                                         one node with metrics on against the same with metrics.enabled=false
 #   scripts/bench.sh --servers chatbus,chatbus-embedded --workloads fanout1000,rooms
 #                                         nothing stored against the embedded store with replay on join
+#   scripts/bench.sh --servers chatbus-embedded,chatbus-postgresql --workloads joins1k,joins100k,joins1m,joins1m-pruned
+#                                         how long entering a room takes against the size of its history
 #
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
 # sudo); a peer that cannot be installed is skipped with a warning. Results go to
@@ -103,9 +105,22 @@ start_server() {
       # The same node keeping everything in the embedded store, with the last 20 messages replayed on
       # every join: what storing and replay cost on the hot path. Each workload starts with an empty store.
       rm -rf "$run/chatbus-embedded"
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.persistence.store=embedded \
+      # shellcheck disable=SC2086
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} $server_opts -Dchatbus.persistence.store=embedded \
         -Dchatbus.persistence.embedded.path="$run/chatbus-embedded/chatbus" -Dchatbus.history.replayOnJoin=20 \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-embedded.log" 2>&1 &
+      pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
+    chatbus-postgresql)
+      # The same with PostgreSQL on 127.0.0.1:5432 (user postgres, trust authentication; CHATBUS_PG_URL and
+      # CHATBUS_PG_USER point elsewhere), in a database made afresh for each workload.
+      psql -h 127.0.0.1 -U "${CHATBUS_PG_USER:-postgres}" -d postgres -q -v ON_ERROR_STOP=1 \
+        -c 'DROP DATABASE IF EXISTS chatbus_bench' -c 'CREATE DATABASE chatbus_bench' >>"$run/psql.log" 2>&1 ||
+        { echo "warning: no PostgreSQL to make chatbus_bench in (see $run/psql.log)" >&2; return 1; }
+      # shellcheck disable=SC2086
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} $server_opts -Dchatbus.persistence.store=postgresql \
+        -Dchatbus.persistence.postgresql.url="${CHATBUS_PG_URL:-jdbc:postgresql://127.0.0.1:5432/chatbus_bench}" \
+        -Dchatbus.persistence.postgresql.user="${CHATBUS_PG_USER:-postgres}" -Dchatbus.history.replayOnJoin=20 \
+        -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-postgresql.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
     ngircd)
       ngircd -n -f "$root/scripts/bench/peers/ngircd.conf" >"$run/ngircd.log" 2>&1 &
@@ -186,7 +201,27 @@ workload_args() {
     latency100) echo "--scenario fanout --clients 100 --senders 10 --rate 1000" ;;
     latency1000) echo "--scenario fanout --clients 1000 --senders 10 --rate 100" ;;
     conns) echo "--scenario conns --clients $conns" ;;
+    joins1k*) echo "--scenario joins --clients 1000 --history 1000" ;;
+    joins100k*) echo "--scenario joins --clients 1000 --history 100000" ;;
+    joins1m*) echo "--scenario joins --clients 1000 --history 1000000" ;;
     *) echo "unknown workload $1" >&2; exit 2 ;;
+  esac
+}
+
+# What the stored servers are started with for a workload: the joins keep the whole history, or (with
+# -pruned) prune a room down to its last 1,000 events every second, as retention does to a busy room.
+workload_server_opts() {
+  case "$1" in
+    joins*-pruned) echo "-Dchatbus.persistence.retention.maxEventsPerRoom=1000 -Dchatbus.persistence.retention.interval=1s" ;;
+    joins*) echo "-Dchatbus.persistence.retention.maxEventsPerRoom=0" ;;
+    *) echo "" ;;
+  esac
+}
+
+workload_label() {
+  case "$1" in
+    *-pruned) echo "pruned" ;;
+    *) echo "" ;;
   esac
 }
 
@@ -199,8 +234,10 @@ install_peers
   command -v redis-server >/dev/null && echo "redis: $(redis-server --version | head -1)"
 } | tee "$run/machine.txt"
 
+server_opts=""
 for w in ${workloads//,/ }; do
   args=$(workload_args "$w")
+  server_opts=$(workload_server_opts "$w")
   for s in ${servers//,/ }; do
     case "$s" in
       ngircd | inspircd | redis) command -v "${s/redis/redis-server}" >/dev/null || continue ;;
@@ -209,7 +246,8 @@ for w in ${workloads//,/ }; do
     echo "== $w: $s"
     # shellcheck disable=SC2086
     "$java" -cp "$run/chatbus.jar" dev.chatbus.bench.Bench run --target "$s" --protocol "$protocol" --port "$port" \
-      --pid "$pid" --inflight "$inflight" --warmup "$warmup" --duration "$duration" --out "$results" $args || true
+      --pid "$pid" --inflight "$inflight" --warmup "$warmup" --duration "$duration" --label "$(workload_label "$w")" \
+      --out "$results" $args || true
     stop_server
   done
 done

@@ -28,10 +28,12 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * With several ports (the nodes of a cluster), clients are spread over them in turn, and the server CPU
- * and memory are the sums over the processes given. Scenarios: {@code fanout} (every client in one room, {@code senders} of them sending), {@code rooms}
- * (clients spread over {@code rooms} rooms) and {@code conns} ({@code clients} idle registered clients;
- * the server's memory per connection). Senders send as fast as a window of {@code window} messages not
- * yet received by everyone allows, or {@code rate} messages per second in all.
+ * and memory are the sums over the processes given. Scenarios: {@code fanout} (every client in one room,
+ * {@code senders} of them sending), {@code rooms} (clients spread over {@code rooms} rooms), {@code conns}
+ * ({@code clients} idle registered clients; the server's memory per connection) and {@code joins} (a room
+ * filled with {@code history} messages, then {@code clients} log in and enter it: how long entering takes).
+ * Senders send as fast as a window of {@code window} messages not yet received by everyone allows, or
+ * {@code rate} messages per second in all.
  */
 public final class Bench {
 
@@ -47,8 +49,8 @@ public final class Bench {
     // The JSON classes come with Vert.x logging; the load generator has nothing to log through it.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
     if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-      System.out.println("usage: Bench run --target NAME --protocol chatbus|irc|redis --port PORT[,PORT...] --scenario fanout|rooms|conns"
-        + " [--clients N] [--senders S] [--rooms M] [--rate MSGS_PER_S] [--window W] [--size BYTES]"
+      System.out.println("usage: Bench run --target NAME --protocol chatbus|irc|redis --port PORT[,PORT...] --scenario fanout|rooms|conns|joins"
+        + " [--clients N] [--senders S] [--rooms M] [--rate MSGS_PER_S] [--window W] [--size BYTES] [--history EVENTS]"
         + " [--warmup S] [--duration S] [--threads T] [--inflight R] [--pid PID[,PID...]] [--label TEXT] [--out FILE]\n"
         + "       Bench table FILE");
       return;
@@ -94,7 +96,7 @@ public final class Bench {
     String scenario = str("scenario", "fanout");
     Protocol protocol = Protocol.named(str("protocol", "chatbus"));
     int clients = integer("clients", 100);
-    int senders = scenario.equals("conns") ? 0 : integer("senders", 10);
+    int senders = scenario.equals("conns") || scenario.equals("joins") ? 0 : integer("senders", 10);
     int rooms = scenario.equals("rooms") ? integer("rooms", 50) : 1;
     double rate = Double.parseDouble(str("rate", "0"));
     long[] pids = Arrays.stream(str("pid", "0").split(",")).mapToLong(Long::parseLong).filter(p -> p > 0).toArray();
@@ -106,8 +108,11 @@ public final class Bench {
       }
       servers.add(server);
     }
-    if (scenario.equals("conns") && (pids.length > 1 || servers.size() > 1)) {
-      throw new IllegalArgumentException("conns measures one server: one --port, one --pid");
+    if ((scenario.equals("conns") || scenario.equals("joins")) && (pids.length > 1 || servers.size() > 1)) {
+      throw new IllegalArgumentException(scenario + " measures one server: one --port, one --pid");
+    }
+    if (scenario.equals("joins") && !protocol.name.equals("chatbus")) {
+      throw new IllegalArgumentException("joins measures Chatbus's replay on join: --protocol chatbus");
     }
     if (senders > clients && !protocol.separateSenders) {
       throw new IllegalArgumentException("more senders than clients");
@@ -137,6 +142,8 @@ public final class Bench {
     try {
       if (scenario.equals("conns")) {
         conns(work, loops, clients, pids.length == 0 ? 0 : pids[0], result);
+      } else if (scenario.equals("joins")) {
+        joins(work, loops, clients, integer("history", 1000), servers.get(0), result);
       } else {
         traffic(work, loops, clients, senders, rooms, pids, result);
       }
@@ -329,6 +336,38 @@ public final class Bench {
     result.put("held", held).put("disconnects", work.disconnects.get()).put("ok", held == k);
     if (held < k && work.firstProblem.get() != null) {
       result.put("problem", work.firstProblem.get());
+    }
+  }
+
+  /**
+   * How long entering a room takes against how much history it has: one client fills room {@code bench}
+   * with {@code history} messages (and waits until they are stored), then {@code k} clients log in and join
+   * it, each shown its last messages, and the time from each {@code /join} to its answer is measured.
+   */
+  private void joins(Workload work, List<IoLoop> loops, int k, int history, InetSocketAddress server, JsonObject result)
+    throws Exception {
+    result.put("history", history);
+    long started = System.nanoTime();
+    Filler.fill(server, "bench", history, work.payloadBytes);
+    result.put("fillSeconds", round2((System.nanoTime() - started) / 1e9));
+    List<Client> clients = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      clients.add(new Client(i, "j" + i, "bench", true, loops.get(i % loops.size())));
+    }
+    boolean all = connectAll(work, loops, clients, result);
+    for (IoLoop loop : loops) {
+      loop.stop();
+    }
+    Histogram joins = new Histogram(loops.get(0).joins.getHighestTrackableValue(), 3);
+    for (IoLoop loop : loops) {
+      joins.add(loop.joins);
+    }
+    result.put("joined", joins.getTotalCount())
+      .put("joinP50Ms", millis(joins.getValueAtPercentile(50)))
+      .put("joinP99Ms", millis(joins.getValueAtPercentile(99)))
+      .put("joinMaxMs", millis(joins.getMaxValue()));
+    if (all) {
+      result.put("ok", true);
     }
   }
 

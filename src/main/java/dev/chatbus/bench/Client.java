@@ -26,6 +26,8 @@ final class Client {
   byte[] partial;
   /** The last sequence number received from each sender of its room, by sender index; -1 before any. */
   long[] lastSeq;
+  /** When the client asked to enter its room (System.nanoTime). */
+  long joinSentAt;
   Sender sender;
 
   Client(int index, String name, String room, boolean receives, IoLoop loop) {

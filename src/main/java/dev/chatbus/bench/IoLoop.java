@@ -49,6 +49,8 @@ final class IoLoop implements Runnable {
 
   // Counted by this thread only; read once it has stopped.
   final Histogram latency = new Histogram(HIGHEST_MICROS, 3);
+  /** How long each of this loop's clients waited for its join to be answered, in microseconds. */
+  final Histogram joins = new Histogram(HIGHEST_MICROS, 3);
   long deliveries;
   long lost;
   long outOfOrder;
@@ -284,9 +286,11 @@ final class IoLoop implements Runnable {
         ready(c);
       } else {
         c.state = Client.State.JOINING;
+        c.joinSentAt = System.nanoTime();
         send(c, join);
       }
     } else if (c.state == Client.State.JOINING && p.joined(line)) {
+      joins.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - c.joinSentAt) / 1000));
       ready(c);
     } else if (p.refused(line)) {
       work.refused(c, line);

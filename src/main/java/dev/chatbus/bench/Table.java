@@ -26,8 +26,12 @@ final class Table {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, List<JsonObject>> e : byWorkload.entrySet()) {
       boolean conns = e.getValue().get(0).getString("scenario").equals("conns");
+      boolean joins = e.getValue().get(0).getString("scenario").equals("joins");
       sb.append("### ").append(e.getKey()).append("\n\n");
-      if (conns) {
+      if (joins) {
+        sb.append("| server | history | joined | joins/s | p50 ms | p99 ms | max ms | fill s | ok |\n");
+        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+      } else if (conns) {
         sb.append("| server | held | connects/s | memory/conn | heap/conn | native/conn | RSS/conn | ok |\n");
         sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
       } else {
@@ -38,7 +42,12 @@ final class Table {
       for (JsonObject r : e.getValue()) {
         String name = r.getString("target") + (r.getString("label", "").isEmpty() ? "" : " (" + r.getString("label") + ")");
         String ok = r.getBoolean("ok", false) ? "yes" : "NO: " + r.getString("problem", "lost, reordered or dropped");
-        if (conns) {
+        if (joins) {
+          sb.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s |%n", name,
+            r.getInteger("history", 0), r.getValue("joined", "-"), r.getValue("connectPerSec", "-"),
+            r.getValue("joinP50Ms", "-"), r.getValue("joinP99Ms", "-"), r.getValue("joinMaxMs", "-"),
+            r.getValue("fillSeconds", "-"), ok));
+        } else if (conns) {
           sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", name, r.getValue("held", "-"),
             r.getValue("connectPerSec", "-"), kb(r, "memPerConn"), kb(r, "heapPerConn"), kb(r, "nativePerConn"),
             kb(r, "rssPerConn"), ok));
@@ -58,6 +67,10 @@ final class Table {
     String scenario = r.getString("scenario");
     if (scenario.equals("conns")) {
       return "conns K=" + r.getInteger("clients") + " idle registered clients";
+    }
+    if (scenario.equals("joins")) {
+      return "joins: " + r.getInteger("clients") + " clients log in and enter a room of " + String.format(Locale.ROOT, "%,d",
+        r.getInteger("history")) + " messages";
     }
     double rate = r.getDouble("rate", 0.0);
     return scenario + " N=" + r.getInteger("clients") + (scenario.equals("rooms") ? " M=" + r.getInteger("rooms") : "")
