@@ -52,8 +52,13 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
    * @param maxPerClient how many rooms one JSON client may be in at once
    * @param announceUpTo the largest room in which joins, leaves and renames are announced; in a larger room
    *                     they are neither sent to the members nor kept in its history
+   * @param evictAfter   how long a room no one is in stays in its owner's memory after it was last used; it
+   *                     is taken up again from the store when next used
+   * @param maxCreatedPerMinute how many rooms no one was in one client may enter in a minute (at once, or
+   *                     spread out)
    */
-  public record Rooms(String defaultRoom, int maxPerClient, int announceUpTo) {
+  public record Rooms(String defaultRoom, int maxPerClient, int announceUpTo, Duration evictAfter,
+                      int maxCreatedPerMinute) {
   }
 
   /**
@@ -283,7 +288,9 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
       throw new ConfigException("rooms.default: " + Names.roomProblem(defaultRoom) + ", got '" + defaultRoom + "'");
     }
     Rooms rooms = new Rooms(normalizedRoom, s.integer("rooms.maxPerClient", 100, 1, 100_000),
-      s.integer("rooms.announceUpTo", 1000, 0, Integer.MAX_VALUE));
+      s.integer("rooms.announceUpTo", 1000, 0, Integer.MAX_VALUE),
+      s.duration("rooms.evictAfter", Duration.ofMinutes(1), Duration.ofMillis(1)),
+      s.integer("rooms.maxCreatedPerMinute", 30, 1, 1_000_000_000));
     Rate rate = new Rate(
       s.decimal("limits.rate.linesPerSecond", 20, 0.001),
       s.integer("limits.rate.burst", 40, 1, 1_000_000),

@@ -87,6 +87,7 @@ public final class NodeMetrics {
   private final Counter rateLimitHits;
   private final Counter stored;
   private final Timer loopDelay;
+  private final AtomicInteger roomsNumbered = new AtomicInteger();
   private volatile boolean storeUp = true;
   private final AtomicLong storeBuffered = new AtomicLong();
   private final AtomicLong storeDropped = new AtomicLong();
@@ -121,6 +122,9 @@ public final class NodeMetrics {
       .description("Events waiting to be written to the store").register(registry);
     Gauge.builder("chatbus.store.lag", this, NodeMetrics::storeLagSeconds).baseUnit("seconds")
       .description("Age of the oldest event not yet written to the store").register(registry);
+    Gauge.builder("chatbus.rooms.numbered", roomsNumbered, AtomicInteger::get)
+      .description("Rooms whose numbering this node holds in memory: in use, or used within rooms.evictAfter")
+      .register(registry);
     loopDelay = Timer.builder("chatbus.event.loop.delay")
       .description("How late a periodic timer on each event loop runs: time the loop was busy with other work")
       .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
@@ -174,6 +178,11 @@ public final class NodeMetrics {
   public void rateLimited() {
     rateLimitHits.increment();
     drops.get(Drop.RATE_LIMITED).increment();
+  }
+
+  /** How many rooms the router holds the numbering of now. */
+  public void roomsNumbered(int n) {
+    roomsNumbered.set(n);
   }
 
   /** One delay of an event loop, as seen by a periodic timer on it. */

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,16 @@ public final class RoomRouterVerticle extends VerticleBase {
   /** Requests to other routers, by router, to be failed if it goes before answering. */
   private final Map<String, Map<Long, Promise<Reply>>> passedOn = new HashMap<>();
   /** Rooms this router is taking up that another router, first in name order, takes up at the same time. */
-  private final Set<String> yielded = new java.util.HashSet<>();
+  private final Set<String> yielded = new HashSet<>();
+  /**
+   * Rooms this router handed to another since it started: their epoch in the store may still read as this
+   * run's while another numbers them (it took them up from the handover, the store being away), so they
+   * are claimed anew, never taken up again in that epoch.
+   */
+  private final Set<String> handedAway = new HashSet<>();
+  /** How many rooms no one was in each session may still enter; only sessions that entered such a room. */
+  private final Map<Long, RoomQuota> quotas = new HashMap<>();
+  private long evictTimer = -1;
   private long passedOnCount;
   /** The address of each node's deliveries, made once. */
   private final Map<String, String> deliverTo = new HashMap<>();
@@ -156,11 +166,14 @@ public final class RoomRouterVerticle extends VerticleBase {
           bus.<RoomEvent>consumer(Addresses.deliver(node), msg -> bus.publish(Addresses.room(msg.body().room()), msg.body(), LOCAL))
             .completion());
       });
+    long every = Math.max(10, Math.min(10_000, config.evictAfter().toMillis() / 4));
+    evictTimer = vertx.setPeriodic(every, id -> evictIdle());
     return vertx.isClustered() ? ready.compose(v -> joinNetwork()) : ready;
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(evictTimer);
     if (discoverTimer >= 0) {
       vertx.cancelTimer(discoverTimer);
     }
@@ -517,6 +530,15 @@ public final class RoomRouterVerticle extends VerticleBase {
     if (from == null && m.rooms().size() >= config.maxPerClient()) {
       throw new Refusal(ErrorCode.TOO_MANY_ROOMS, "you are in " + config.maxPerClient() + " rooms already");
     }
+    if (directory.count(room) == 0 && !room.equals(config.defaultRoom())) {
+      // A room no one is in costs its owner memory (until it is set aside) and the store a row for good:
+      // how many each client brings up is limited.
+      long now = System.currentTimeMillis();
+      if (!quotas.computeIfAbsent(m.session(), s -> new RoomQuota(config.maxCreatedPerMinute(), now)).tryTake(now)) {
+        throw new Refusal(ErrorCode.RATE_LIMITED, "you are opening new rooms too fast (at most "
+          + config.maxCreatedPerMinute() + " a minute); try again in a while");
+      }
+    }
     // In before out: a text client whose switch fails stays where it was.
     reply(msg, enterRoom(m, room, false).andThen(entered -> {
       Member now = directory.session(m.session());
@@ -729,6 +751,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       return;
     }
     directory.remove(node, ++version, m.session());
+    quotas.remove(m.session());
     tellOthers(new Command.Gone(node, version, m.session()));
     names.release(Names.nameKey(m.name()), membership.self(), m.session());
     for (String room : m.rooms()) {
@@ -1039,9 +1062,15 @@ public final class RoomRouterVerticle extends VerticleBase {
       // Without a store to count epochs, the time stands in: a room's epoch must never go back, or the
       // edges would drop the new owner's events as stale.
       long atLeast = lastOwner == null ? 1 : lastOwner.epoch() + 1;
-      Future<Persist.Claimed> claimed = outbox.storing()
-        ? bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room, atLeast, run)).map(answer -> (Persist.Claimed) answer.body())
-        : Future.succeededFuture(new Persist.Claimed(room, Math.max(atLeast, System.currentTimeMillis()), 0));
+      Future<Persist.Claimed> claimed;
+      if (!outbox.storing()) {
+        claimed = Future.succeededFuture(new Persist.Claimed(room, Math.max(atLeast, System.currentTimeMillis()), 0));
+      } else if (lastOwner == null && !handedAway.contains(room)) {
+        claimed = resume(room, atLeast);
+      } else {
+        handedAway.remove(room);
+        claimed = claim(room, atLeast);
+      }
       claimed.onComplete(c -> {
         opening.remove(room);
         long epoch;
@@ -1076,11 +1105,47 @@ public final class RoomRouterVerticle extends VerticleBase {
           lastOwner.nodes().stream().filter(ring::contains).forEach(r::alsoTo);
         }
         held.put(room, r);
+        metrics.roomsNumbered(held.size());
         log.debug("#{} numbered here from seq {} in epoch {}", room, seq, epoch);
         opened.complete(r);
       });
     });
     return opened.future();
+  }
+
+  /** A new epoch of {@code room}, from the store. */
+  private Future<Persist.Claimed> claim(String room, long atLeast) {
+    return bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room, atLeast, run))
+      .map(answer -> (Persist.Claimed) answer.body());
+  }
+
+  /**
+   * Takes {@code room} up again in the epoch this run claimed for it, when it is this run's: a room set
+   * aside for want of use goes on where it was. Any other room is claimed anew.
+   */
+  private Future<Persist.Claimed> resume(String room, long atLeast) {
+    return readers.look(room, run).transform(found -> {
+      if (found.succeeded() && found.result().epoch() > 0) {
+        log.debug("#{} taken up again in epoch {}", room, found.result().epoch());
+        return Future.succeededFuture(found.result());
+      }
+      return claim(room, atLeast);
+    });
+  }
+
+  /**
+   * Sets aside the rooms no one is in and no one has used for {@code rooms.evictAfter}: their numbering is
+   * in the store, and they are taken up from there when next used. Not while the store fails, nor while
+   * a room's events wait to be written, or the numbering would be lost.
+   */
+  private void evictIdle() {
+    if (leaving || (outbox.storing() && !metrics.storeUp())) {
+      metrics.roomsNumbered(held.size());
+      return;
+    }
+    long before = System.currentTimeMillis() - config.evictAfter().toMillis();
+    held.values().removeIf(r -> r.size() == 0 && r.lastUsed <= before && (!outbox.storing() || outbox.settled(r.name)));
+    metrics.roomsNumbered(held.size());
   }
 
   /** Keeps where the last owner of {@code room} got to, for the next attempt to take it up. */
@@ -1121,12 +1186,14 @@ public final class RoomRouterVerticle extends VerticleBase {
     if (r == null) {
       return new Reply.Released(handedOver.remove(room));
     }
+    handedAway.add(room);
     outbox.flush();
     return new Reply.Released(r.handover());
   }
 
   private RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String text) {
     long now = System.currentTimeMillis();
+    room.lastUsed = now;
     RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch);
     bus.publish(room.address, e, LOCAL);
     // Services get the room's events in JSON from the owner, wherever in the cluster they listen.
@@ -1209,6 +1276,8 @@ public final class RoomRouterVerticle extends VerticleBase {
     final String apiAddress;
     final long epoch;
     private long seq;
+    /** When the room was last used (epoch milliseconds): an event, or a member entering or leaving. */
+    long lastUsed = System.currentTimeMillis();
     /** Each member as its entering, renaming and leaving came here. */
     private final Map<Long, At> members = new HashMap<>();
     /** How many members each node has; a node the last owner sent to may be here with none. */
@@ -1223,6 +1292,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     }
 
     void enter(long session, String node, String memberName) {
+      lastUsed = System.currentTimeMillis();
       At was = members.put(session, new At(node, memberName));
       if (was == null) {
         nodes.merge(node, 1, Integer::sum);
@@ -1234,6 +1304,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     }
 
     void exit(long session) {
+      lastUsed = System.currentTimeMillis();
       At at = members.remove(session);
       if (at != null && nodes.merge(at.node(), -1, Integer::sum) <= 0) {
         nodes.remove(at.node());
