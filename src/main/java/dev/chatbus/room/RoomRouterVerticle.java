@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The room router of a node: the home of the node's sessions, and the one ordering point of the rooms
@@ -796,22 +797,72 @@ public final class RoomRouterVerticle extends VerticleBase {
       roomHistory(room, -1, (Command.RoomHistory) op, msg);
       return;
     }
+    BooleanSupplier answeredLate = answerLateIfSlow(op, msg);
     open(room).onComplete(ar -> {
+      Message<Command> waiting = answeredLate.getAsBoolean() ? null : msg;
       try {
         if (ar.succeeded()) {
-          apply(op, ar.result(), msg);
+          apply(op, ar.result(), waiting);
         } else if (!owner(room).equals(node)) {
           // The room has gone to another router meanwhile.
-          forward(owner(room), op, msg);
+          forward(owner(room), op, waiting);
         } else {
-          refuse(op, msg, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
+          refuse(op, waiting, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
         }
       } catch (Refusal refusal) {
-        refuse(op, msg, refusal.code(), refusal.getMessage());
+        refuse(op, waiting, refusal.code(), refusal.getMessage());
       } finally {
         outbox.added();
       }
     });
+  }
+
+  /**
+   * Sees that an {@link Command.Enter} waiting for its room to be taken up is answered within
+   * {@code history.replayTimeout}: past it, the client goes in at once ({@link #lateJoined}), and the join
+   * is carried out when the room is up. Returns whether that happened, stopping the clock.
+   */
+  private BooleanSupplier answerLateIfSlow(Command op, Message<Command> msg) {
+    if (!(op instanceof Command.Enter e) || msg == null || msg.replyAddress() == null) {
+      return () -> false;
+    }
+    boolean[] late = {false};
+    long timer = vertx.setTimer(history.replayTimeout().toMillis(), id -> {
+      late[0] = true;
+      msg.reply(lateJoined(e));
+    });
+    return () -> {
+      vertx.cancelTimer(timer);
+      return late[0];
+    };
+  }
+
+  /** {@link #answerLateIfSlow} for the home's own Enter: the answer, on time or late. */
+  private Future<Reply> enterWhenOpen(Command.Enter e, Future<OwnedRoom> opening) {
+    Promise<Reply> answer = Promise.promise();
+    long timer = vertx.setTimer(history.replayTimeout().toMillis(), id -> answer.tryComplete(lateJoined(e)));
+    opening.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        answer.tryComplete(answer(e, ar.result()));
+        outbox.added();
+      } else if (!answer.tryFail(ar.cause())) {
+        log.warn("#{} could not be taken up for {}, who went in without it: {}", e.room(), e.member().name(),
+          ar.cause().getMessage());
+      }
+    });
+    return answer.future();
+  }
+
+  /**
+   * The answer to an Enter whose room is not up yet: the members as the directory knows them, and seq -1,
+   * since the join has no number yet; everything the client gets from the room after it is live.
+   */
+  private Reply.Joined lateJoined(Command.Enter e) {
+    Member m = e.member();
+    boolean counted = directory.isIn(e.room(), m.session());
+    int count = directory.count(e.room()) + (counted ? 0 : 1);
+    return new Reply.Joined(e.room(), -1, count, names(e.room(), Reply.LIST_LIMIT, counted ? null : m.name()));
   }
 
   /** {@link #toOwner} for the home's own use of the answer. */
@@ -821,6 +872,9 @@ public final class RoomRouterVerticle extends VerticleBase {
       return requestTo(owner, op, PROMPT);
     }
     OwnedRoom r = held.get(room);
+    if (r == null && op instanceof Command.Enter e) {
+      return enterWhenOpen(e, open(room));
+    }
     Future<OwnedRoom> ready = r != null ? Future.succeededFuture(r) : open(room);
     return ready.map(owned -> {
       Reply reply = answer(op, owned);

@@ -133,6 +133,30 @@ class StoreOutageTest {
     }
   }
 
+  @Test
+  void aStoreThatStopsAnsweringHoldsNoLoginOrJoinPastTheReplayTimeout(Vertx vertx) {
+    TestNode node = startNode(vertx, new JsonObject(), new JsonObject()
+      .put("history", new JsonObject().put("replayOnJoin", 20).put("replayTimeout", "300ms")));
+    try (TestClient jay = TestClient.json(node.port(), "jay")) {
+      jay.readJson("history");
+      proxy.stall();
+      // A new room must be claimed in the store, which does not answer: jay goes in all the same.
+      jay.send(new JsonObject().put("op", "join").put("room", "new").put("ref", 1));
+      JsonObject joined = jay.readJson("joined");
+      assertThat(joined.getLong("seq")).as("the join has no number yet").isEqualTo(-1);
+      JsonObject earlier = jay.readJson("history");
+      assertThat(earlier.getBoolean("unavailable")).isTrue();
+      assertThat(earlier.getJsonArray("messages")).isEmpty();
+      // A newcomer to a room in use is not held by its earlier messages either.
+      try (TestClient bob = TestClient.text(node.port(), "bob")) {
+        bob.expect("! the earlier messages of #lobby could not be read in time");
+        jay.send(new JsonObject().put("op", "say").put("room", "new").put("text", "still here").put("ref", 2));
+        proxy.flow();
+        assertThat(jay.readJson("ack").getInteger("ref")).as("the room is taken up once the store answers").isEqualTo(2);
+      }
+    }
+  }
+
   private static JsonObject history(String ref) {
     return new JsonObject().put("op", "history").put("room", "lobby").put("ref", ref);
   }

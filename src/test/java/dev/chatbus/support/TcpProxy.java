@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP forwarder on loopback, to take a real server away from Chatbus and give it back: {@link #cut()}
- * breaks every connection and refuses new ones, {@link #restore()} accepts again on the same port.
+ * breaks every connection and refuses new ones, {@link #restore()} accepts again on the same port;
+ * {@link #stall()} keeps every connection open but forwards nothing (a server that stopped answering),
+ * {@link #flow()} forwards again, what was held first.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -20,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private boolean stalled;
 
   public TcpProxy(int targetPort) {
     this.targetPort = targetPort;
@@ -47,6 +50,23 @@ public final class TcpProxy implements AutoCloseable {
       closeQuietly(socket);
     }
     sockets.clear();
+  }
+
+  /** Holds every byte in both directions, on every connection, until {@link #flow()}. */
+  public synchronized void stall() {
+    stalled = true;
+  }
+
+  /** Forwards again what was held, and what comes. */
+  public synchronized void flow() {
+    stalled = false;
+    notifyAll();
+  }
+
+  private synchronized void awaitFlowing() throws InterruptedException {
+    while (stalled) {
+      wait();
+    }
   }
 
   /** Accepts connections again. */
@@ -89,10 +109,13 @@ public final class TcpProxy implements AutoCloseable {
       byte[] buf = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          awaitFlowing();
           out.write(buf, 0, n);
         }
       } catch (IOException e) {
         // one side went away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         closeQuietly(from);
         closeQuietly(to);
@@ -115,6 +138,7 @@ public final class TcpProxy implements AutoCloseable {
 
   @Override
   public void close() {
+    flow();
     cut();
   }
 }
