@@ -208,52 +208,41 @@ public final class JdbcEventStore implements EventStore {
   }
 
   /**
-   * Reads the room's state and its events in one snapshot, so that the first number kept and the events
-   * agree. Every query walks an index from where the answer starts, and never below the first number kept:
-   * the cost is that of the answer, whatever the room's size and whatever pruning left for the database
-   * to clean up. The ORDER BY names every column of the index it reads, so that H2 reads it in order too
-   * rather than sorting the room's whole history.
+   * Reads the events, then the room's first kept and latest numbers: read after the events, the first kept
+   * number is never older than what the events were read under, so a prune running meanwhile can make the
+   * answer look incomplete, never complete when it is not. Every query walks an index from where its answer
+   * starts, and never below the first number kept (the subquery): the cost is that of the answer, whatever
+   * the room's size and whatever pruning left for the database to clean up. The ORDER BY names every column
+   * of the index it reads, so that H2 reads it in order too rather than sorting the room's whole history.
    */
   @Override
   public Persist.Stored history(Persist.Query q) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      c.setAutoCommit(false);
-      try {
-        long first = 1;
-        long last = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq FROM room_state WHERE room = ?")) {
-          ps.setString(1, q.room());
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              first = rs.getLong(1);
-              last = rs.getLong(2);
-            }
-          }
+      List<RoomEvent> events = events(c, q);
+      try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq FROM room_state WHERE room = ?")) {
+        ps.setString(1, q.room());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? new Persist.Stored(events, rs.getLong(1), rs.getLong(2)) : new Persist.Stored(events, 1, 0);
         }
-        List<RoomEvent> events = events(c, q, first);
-        c.commit();
-        return new Persist.Stored(events, first, last);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
     }
   }
 
-  private static List<RoomEvent> events(Connection c, Persist.Query q, long first) throws SQLException {
+  private static List<RoomEvent> events(Connection c, Persist.Query q) throws SQLException {
     boolean after = q.forwards();
     String chat = q.messagesOnly() ? " AND chat = TRUE" : "";
     String order = q.messagesOnly() ? (after ? "room, chat, seq" : "room DESC, chat DESC, seq DESC")
       : (after ? "room, seq" : "room DESC, seq DESC");
-    String sql = "SELECT " + COLUMNS + " FROM room_event WHERE room = ?" + chat + " AND seq > ? AND seq < ? ORDER BY "
-      + order + " LIMIT ?";
+    String sql = "SELECT " + COLUMNS + " FROM room_event WHERE room = ?" + chat
+      + " AND seq >= COALESCE((SELECT first_seq FROM room_state WHERE room = ?), 1) AND seq > ? AND seq < ?"
+      + " ORDER BY " + order + " LIMIT ?";
     List<RoomEvent> events = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, q.room());
-      ps.setLong(2, Math.max(after ? q.afterSeq() : 0, first - 1));
-      ps.setLong(3, after ? Long.MAX_VALUE : q.beforeSeq());
-      ps.setInt(4, q.limit());
+      ps.setString(2, q.room());
+      ps.setLong(3, after ? q.afterSeq() : 0);
+      ps.setLong(4, after ? Long.MAX_VALUE : q.beforeSeq());
+      ps.setInt(5, q.limit());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           events.add(new RoomEvent(KINDS[rs.getShort(4)], rs.getString(1), rs.getLong(2), Long.toString(rs.getLong(3)),
