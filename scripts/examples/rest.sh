@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Chatbus's REST API with curl: the rooms, who is in one, posting into it as a service, and its latest
-# messages. Posting needs the node's http.token.
+# messages. Every call needs the node's http.token (reading alone also takes http.readToken).
 #
 #   CHATBUS_HTTP=http://127.0.0.1:8080 CHATBUS_TOKEN=s3cret scripts/examples/rest.sh lobby "deploy finished"
 set -euo pipefail
@@ -11,11 +11,12 @@ room=${1:-lobby}
 text=${2:-hello from curl}
 from=${CHATBUS_FROM:-curlbot}
 
+auth="Authorization: Bearer $token"
 echo "rooms:"
-curl -sS --fail-with-body "$base/api/v1/rooms"
+curl -sS --fail-with-body -H "$auth" "$base/api/v1/rooms"
 echo
 echo "members of #$room:"
-curl -sS "$base/api/v1/rooms/$room/members"
+curl -sS -H "$auth" "$base/api/v1/rooms/$room/members"
 echo
 echo "posting as $from:"
 # JSON strings: backslashes and double quotes escaped (text with newlines or other control characters
@@ -26,9 +27,9 @@ json_string() {
   printf '"%s"' "$s"
 }
 body="{\"from\": $(json_string "$from"), \"text\": $(json_string "$text")}"
-curl -sS --fail-with-body -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+curl -sS --fail-with-body -H "$auth" -H "Content-Type: application/json" \
   -d "$body" "$base/api/v1/rooms/$room/messages"
 echo
 echo "the last 5 messages of #$room:"
-curl -sS --fail-with-body "$base/api/v1/rooms/$room/history?limit=5&messagesOnly=true"
+curl -sS --fail-with-body -H "$auth" "$base/api/v1/rooms/$room/history?limit=5&messagesOnly=true"
 echo

@@ -120,7 +120,7 @@ public final class MainVerticle extends VerticleBase {
         if (!cfg.bridge().enabled()) {
           return Future.succeededFuture();
         }
-        bridge = new BridgeServerVerticle(cfg.bridge(), metrics);
+        bridge = new BridgeServerVerticle(cfg.bridge(), cfg.limits(), metrics);
         return vertx.deployVerticle(bridge);
       })
       .compose(id -> {
@@ -128,7 +128,7 @@ public final class MainVerticle extends VerticleBase {
         if (!cfg.http().enabled()) {
           return Future.succeededFuture();
         }
-        http = new HttpServerVerticle(cfg.http(), edgeNode, metrics, cfg.persistence().store() != ChatbusConfig.Store.NONE);
+        http = new HttpServerVerticle(cfg.http(), cfg.limits(), edgeNode, metrics, cfg.persistence().store() != ChatbusConfig.Store.NONE);
         return vertx.deployVerticle(http);
       })
       .onSuccess(id -> {

@@ -26,6 +26,7 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One bridge client: frames of a 4-byte big-endian length and that many bytes of UTF-8 JSON, each way, as
@@ -34,8 +35,9 @@ import java.util.Set;
  * What the stock bridge leaves open is bounded here: a frame longer than {@code bridge.maxFrameBytes} is
  * refused before it is read; a client with more than {@code bridge.maxQueueBytes} unwritten is
  * disconnected rather than buffered for; a client with {@link #MAX_IN_FLIGHT} requests unanswered is not
- * read from until some are answered; and with {@code bridge.token} set no frame is acted on before the
- * client has shown it. Every refusal is an {@code err} frame to this client alone.
+ * read from until some are answered; with {@code bridge.token} set no frame is acted on before the client
+ * has shown it; and a client that sends no valid first frame within {@code bridge.firstFrameTimeout} is
+ * closed. Every refusal is an {@code err} frame to this client alone.
  */
 final class BridgeConnection {
 
@@ -64,22 +66,33 @@ final class BridgeConnection {
   private final RecordParser parser;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
   private final String id;
+  private final Consumer<BridgeConnection> onGreeted;
+  private final long firstFrameTimer;
   private boolean expectingLength = true;
-  private boolean authenticated;
+  /** Whether the client has sent a valid first frame (showing the token, when one is set). */
+  private boolean greeted;
   private boolean closed;
   private int inFlight;
   /** Bytes handed to the socket and not yet written to the network. */
   private long queuedBytes;
 
-  /** @param onClosed called once the connection has closed, whoever closed it */
-  BridgeConnection(NetSocket socket, Vertx vertx, ChatbusConfig.Bridge config, NodeMetrics metrics, Runnable onClosed) {
+  /**
+   * @param onGreeted called once the client has sent a valid first frame
+   * @param onClosed  called once the connection has closed, whoever closed it
+   */
+  BridgeConnection(NetSocket socket, Vertx vertx, ChatbusConfig.Bridge config, NodeMetrics metrics,
+                   Consumer<BridgeConnection> onGreeted, Runnable onClosed) {
     this.socket = socket;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.config = config;
     this.metrics = metrics;
-    this.authenticated = config.token().isEmpty();
+    this.onGreeted = onGreeted;
     this.id = String.valueOf(socket.remoteAddress());
+    this.firstFrameTimer = vertx.setTimer(config.firstFrameTimeout().toMillis(), t -> {
+      refuse("timeout", "no valid first frame within " + config.firstFrameTimeout().toMillis() + " ms");
+      close();
+    });
     // The parser reads from the socket as a stream of its own, so pausing it stops frames already read too.
     this.parser = RecordParser.newFixed(4, socket);
     parser.handler(this::onRecord);
@@ -93,12 +106,22 @@ final class BridgeConnection {
     });
   }
 
+  /** Closes a client that has not sent a valid first frame, to make room for a newer one. */
+  void evict() {
+    refuse("server_full", "too many clients are connecting at once; this one waited longest for its first frame");
+    close();
+  }
+
   /** Frames come as a length, then a body of that length: the parser is told which to read next. */
   private void onRecord(Buffer record) {
     if (closed) {
       return;
     }
     if (expectingLength) {
+      if (record.length() < 4) {
+        // What the parser hands over when the client ends its connection within a frame's length.
+        return;
+      }
       long length = record.getUnsignedInt(0);
       if (length > config.maxFrameBytes()) {
         // The rest of the frame is not read: the connection cannot find the next frame, so it ends here.
@@ -124,14 +147,18 @@ final class BridgeConnection {
     } catch (DecodeException e) {
       frame = null;
     }
-    if (!authenticated) {
-      if (frame == null || !tokenMatches(frame)) {
+    if (!greeted) {
+      if (!config.token().isEmpty() && (frame == null || !tokenMatches(frame))) {
         refuse("access_denied", "this bridge needs the token (the \"token\" header) before anything else",
           frame == null ? null : frame.getValue("replyAddress"));
         close();
         return;
       }
-      authenticated = true;
+      if (frame != null) {
+        greeted = true;
+        vertx.cancelTimer(firstFrameTimer);
+        onGreeted.accept(this);
+      }
     }
     if (frame == null) {
       refuse("invalid_json", "a frame must be a JSON object in UTF-8");
@@ -324,6 +351,7 @@ final class BridgeConnection {
       return;
     }
     closed = true;
+    vertx.cancelTimer(firstFrameTimer);
     registrations.values().forEach(MessageConsumer::unregister);
     registrations.clear();
   }

@@ -1,15 +1,21 @@
 package dev.chatbus.bridge;
 
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.metrics.NodeMetrics;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,19 +32,29 @@ import java.util.concurrent.TimeUnit;
  * {@code chat.api.v1.presence}.
  * <p>
  * Runs on one event loop. A client that sends nothing for {@code bridge.idleTimeout} (pings count) is
- * disconnected; past {@code bridge.maxConnections}, new clients are told {@code server_full} and closed.
+ * disconnected; past {@code bridge.maxConnections} in all or {@code bridge.maxConnectionsPerIp} from one
+ * address, new clients are told {@code server_full} and closed. A new client has
+ * {@code bridge.firstFrameTimeout} to send a valid first frame, and at most {@code bridge.maxPending} wait
+ * for theirs at once: one more closes the one that has waited longest.
  * {@code stop()} closes the port and every bridge connection.
  */
 public final class BridgeServerVerticle extends VerticleBase {
 
   private final ChatbusConfig.Bridge config;
   private final NodeMetrics metrics;
+  private final ConnectionLimits limits;
+  /** Clients that have not sent a valid first frame yet, oldest first. */
+  private final Set<BridgeConnection> pending = new LinkedHashSet<>();
   private NetServer server;
-  private int open;
 
-  public BridgeServerVerticle(ChatbusConfig.Bridge config, NodeMetrics metrics) {
+  /**
+   * @param limits where the per-address exemptions of the client port are set, which apply here too
+   */
+  public BridgeServerVerticle(ChatbusConfig.Bridge config, ChatbusConfig.Limits limits, NodeMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
+    this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), limits.loopbackExempt(),
+      limits.perIpExempt());
   }
 
   @Override
@@ -49,22 +65,38 @@ public final class BridgeServerVerticle extends VerticleBase {
       .setTcpNoDelay(true)
       .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()))
       .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-    server.connectHandler(socket -> {
-      if (open >= config.maxConnections()) {
-        byte[] err = new JsonObject().put("type", "err").put("message", "server_full")
-          .put("detail", "this bridge has " + open + " clients, its limit").encode().getBytes(StandardCharsets.UTF_8);
-        socket.write(Buffer.buffer().appendInt(err.length).appendBytes(err));
-        socket.close();
-        return;
-      }
-      open++;
-      metrics.connected(NodeMetrics.Protocol.BRIDGE);
-      new BridgeConnection(socket, vertx, config, metrics, () -> {
-        open--;
-        metrics.disconnected(NodeMetrics.Protocol.BRIDGE);
-      });
-    });
+    server.connectHandler(this::onConnect);
     return server.listen();
+  }
+
+  /**
+   * A new client: refused past the limits; otherwise pending until its first valid frame. Past
+   * {@code bridge.maxPending} pending clients the oldest is closed, so that clients that never show the
+   * token hold no room a client that does would need.
+   */
+  private void onConnect(NetSocket socket) {
+    InetAddress address = NetUtil.createInetAddressFromIpAddressString(socket.remoteAddress().hostAddress());
+    if (address == null || !limits.tryAcquire(address)) {
+      byte[] err = new JsonObject().put("type", "err").put("message", "server_full")
+        .put("detail", "this bridge has as many clients as it takes, in all or from this address").encode()
+        .getBytes(StandardCharsets.UTF_8);
+      socket.write(Buffer.buffer().appendInt(err.length).appendBytes(err));
+      socket.close();
+      return;
+    }
+    metrics.connected(NodeMetrics.Protocol.BRIDGE);
+    BridgeConnection[] created = new BridgeConnection[1];
+    created[0] = new BridgeConnection(socket, vertx, config, metrics, pending::remove, () -> {
+      pending.remove(created[0]);
+      limits.release(address);
+      metrics.disconnected(NodeMetrics.Protocol.BRIDGE);
+    });
+    pending.add(created[0]);
+    if (pending.size() > config.maxPending()) {
+      BridgeConnection oldest = pending.iterator().next();
+      pending.remove(oldest);
+      oldest.evict();
+    }
   }
 
   @Override

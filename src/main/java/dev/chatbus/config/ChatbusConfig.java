@@ -109,27 +109,43 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
   }
 
   /**
-   * @param enabled       whether the bridge listens
-   * @param host          the address to listen on
-   * @param port          the port; 0 picks a free one
-   * @param maxFrameBytes the largest frame a bridge client may send; a longer one closes its connection
-   * @param maxQueueBytes bytes queued for a bridge client beyond which it is disconnected
-   * @param idleTimeout   how long a bridge client may send nothing (not even a ping) before it is disconnected
+   * @param enabled        whether the bridge listens
+   * @param host           the address to listen on
+   * @param port           the port; 0 picks a free one
+   * @param maxFrameBytes  the largest frame a bridge client may send; a longer one closes its connection
+   * @param maxQueueBytes  bytes queued for a bridge client beyond which it is disconnected
+   * @param idleTimeout    how long a bridge client may send nothing (not even a ping) before it is disconnected
    * @param maxConnections open bridge connections, beyond which new ones are refused
-   * @param token         the secret every client shows (in the {@code token} header) before its first frame
-   *                      is accepted; empty for none
+   * @param maxConnectionsPerIp open bridge connections per remote address (exempt as for the client port)
+   * @param firstFrameTimeout how long a new client has to send its first valid frame (with the token, when
+   *                       one is set)
+   * @param maxPending     clients that have not sent a valid first frame yet; when one more comes, the
+   *                       oldest of them is closed
+   * @param token          the secret every client shows (in the {@code token} header) before its first frame
+   *                       is accepted; empty for none, which only a bridge on a loopback address may have
    */
   public record Bridge(boolean enabled, String host, int port, int maxFrameBytes, long maxQueueBytes,
-                       Duration idleTimeout, int maxConnections, String token) {
+                       Duration idleTimeout, int maxConnections, int maxConnectionsPerIp, Duration firstFrameTimeout,
+                       int maxPending, String token) {
   }
 
   /**
-   * @param enabled whether the HTTP port listens
-   * @param host    the address to listen on
-   * @param port    the port; 0 picks a free one
-   * @param token   the bearer token that posting over REST needs; empty turns posting off
+   * @param enabled             whether the HTTP port listens
+   * @param host                the address to listen on
+   * @param port                the port; 0 picks a free one
+   * @param token               the bearer token the REST API needs, to read and to post; empty turns it off
+   * @param readToken           a bearer token that reads only (rooms, members, history); empty for none
+   * @param maxConnections      open HTTP connections, beyond which new ones are closed at once
+   * @param maxConnectionsPerIp open HTTP connections per remote address (exempt as for the client port)
+   * @param headerTimeout       how long a connection may take to send a request's headers
+   * @param idleTimeout         how long a connection may go without reading or writing anything
+   * @param readsPerSecond      REST reads per second per remote address
+   * @param readBurst           REST reads one remote address may make at once
+   * @param sendBufferBytes     the socket send buffer per HTTP connection; 0 leaves it to the operating system
    */
-  public record Http(boolean enabled, String host, int port, String token) {
+  public record Http(boolean enabled, String host, int port, String token, String readToken, int maxConnections,
+                     int maxConnectionsPerIp, Duration headerTimeout, Duration idleTimeout, double readsPerSecond,
+                     int readBurst, int sendBufferBytes) {
   }
 
   /**
@@ -353,12 +369,30 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
       s.bytes("bridge.maxQueueBytes", 1 << 20, 1 << 10, 1L << 30),
       s.duration("bridge.idleTimeout", Duration.ofSeconds(300), Duration.ofMillis(1)),
       s.integer("bridge.maxConnections", 1000, 1, 1_000_000),
+      s.integer("bridge.maxConnectionsPerIp", 64, 1, 1_000_000),
+      s.duration("bridge.firstFrameTimeout", Duration.ofSeconds(5), Duration.ofMillis(1)),
+      s.integer("bridge.maxPending", 16, 1, 1_000_000),
       s.string("bridge.token", ""));
+    if (bridge.enabled() && bridge.token().isEmpty() && !isLoopback(bridge.host())) {
+      throw new ConfigException("bridge.token: the bridge listens on " + bridge.host() + ", beyond this machine, where "
+        + "anyone who reaches it could speak as any service; set a token, or bridge.host to 127.0.0.1");
+    }
     Http http = new Http(
       s.bool("http.enabled", true),
       s.string("http.host", "0.0.0.0"),
       s.integer("http.port", 8080, 0, 65535),
-      s.string("http.token", ""));
+      s.string("http.token", ""),
+      s.string("http.readToken", ""),
+      s.integer("http.maxConnections", 1000, 1, 1_000_000),
+      s.integer("http.maxConnectionsPerIp", 64, 1, 1_000_000),
+      s.duration("http.headerTimeout", Duration.ofSeconds(10), Duration.ofMillis(1)),
+      s.duration("http.idleTimeout", Duration.ofSeconds(60), Duration.ofMillis(1)),
+      s.decimal("http.readsPerSecond", 10, 0.001),
+      s.integer("http.readBurst", 20, 1, 1_000_000),
+      (int) s.bytes("http.sendBufferBytes", 0, 0, 64 << 20));
+    if (!http.readToken().isEmpty() && http.readToken().equals(http.token())) {
+      throw new ConfigException("http.readToken: must differ from http.token, which reads as well");
+    }
     boolean metrics = s.bool("metrics.enabled", true);
     s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
     ChatbusConfig config = new ChatbusConfig(nodeName, tcp, rooms, naming, limits, history, persistence, grace, cluster,
@@ -428,6 +462,15 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
       keys.add(Names.nameKey(v));
     }
     return keys;
+  }
+
+  /** Whether {@code host} names this machine only: a loopback address, or {@code localhost}. */
+  private static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    java.net.InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
+    return address != null && address.isLoopbackAddress();
   }
 
   private static Set<String> ipAddresses(String key, List<String> values) {

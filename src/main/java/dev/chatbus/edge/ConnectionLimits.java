@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Open-connection counts for the whole node, shared by its edge instances (each on its own event loop),
- * so it only uses lock-free counters.
+ * Open-connection counts of one port, in all and per remote address: those of the client port are shared
+ * by the node's edge instances (each on its own event loop), so it only uses lock-free counters.
  */
 public final class ConnectionLimits {
 
@@ -39,7 +39,7 @@ public final class ConnectionLimits {
   }
 
   /** Counts a new connection from {@code address}; false if it would exceed a limit (and nothing was counted). */
-  boolean tryAcquire(InetAddress address) {
+  public boolean tryAcquire(InetAddress address) {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
       return false;
@@ -63,7 +63,7 @@ public final class ConnectionLimits {
   }
 
   /** Forgets a connection counted by {@link #tryAcquire}. */
-  void release(InetAddress address) {
+  public void release(InetAddress address) {
     open.decrementAndGet();
     if (!isExempt(address)) {
       perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);

@@ -4,18 +4,22 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.edge.EdgeNode;
 import dev.chatbus.metrics.NodeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
@@ -25,19 +29,38 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP port, for operators and dashboards: {@code /health} (readiness) and {@code /health/live}
  * (liveness), {@code /metrics} in Prometheus format, and a small REST API under {@code /api/v1} over the
- * public event-bus API of this node: rooms, members, history, and (with the bearer token of
- * {@code http.token}) posting into a room or to a user.
+ * public event-bus API of this node: with the bearer token of {@code http.token}, reading rooms, members
+ * and history and posting into a room or to a user; with that of {@code http.readToken}, reading only.
  * <p>
- * Runs on one event loop and holds no state; {@code stop()} closes the port.
+ * The port is open to all addresses (browsers and Prometheus need it), so every connection is bounded:
+ * {@code http.maxConnections} in all and {@code http.maxConnectionsPerIp} per address (more are closed
+ * at once), {@code http.headerTimeout} to send each request's headers (from connecting, or from the last
+ * answer), {@code http.idleTimeout} without reading or writing (so a client that stops reading is closed
+ * while its answer waits), and {@code http.readsPerSecond} REST reads per address. What waits for a client
+ * that does not read is one answer or two: Vert.x takes a pipelined request only once the connection is
+ * writable again, and a history answer is bounded in bytes by the API.
+ * <p>
+ * Runs on one event loop; its state (the open connections and the read rates) is touched only there.
+ * {@code stop()} closes the port.
  */
 public final class HttpServerVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpServerVerticle.class);
 
   /** The API on this node answers: requests do not cross the cluster for nothing. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -45,21 +68,47 @@ public final class HttpServerVerticle extends VerticleBase {
   private static final DeliveryOptions POSTING = new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000);
   private static final long BODY_LIMIT = 64 << 10;
 
+  /** How often the read rates of addresses that stopped reading are forgotten. */
+  private static final long FORGET_EVERY_MS = 10_000;
+
+  /** One open connection: when its next request's headers are due. */
+  private static final class Open {
+    final InetAddress address;
+    long headerTimer = -1;
+    /** Requests begun on it: an answer's end re-arms the header timeout only if no later one began. */
+    long requests;
+
+    Open(InetAddress address) {
+      this.address = address;
+    }
+  }
+
   private final ChatbusConfig.Http config;
   private final EdgeNode edge;
   private final NodeMetrics metrics;
   private final boolean store;
+  private final ConnectionLimits limits;
+  private final ReadRate reads;
+  private final Map<HttpConnection, Open> open = new HashMap<>();
   private HttpServer server;
+  private long forgetTimer;
 
   /**
-   * @param edge  the node's edge, to tell whether it is shutting down
-   * @param store whether the node keeps a history, whose store is then part of its readiness
+   * @param limits where the per-address exemptions of the client port are set, which apply here too
+   * @param edge   the node's edge, to tell whether it is shutting down
+   * @param store  whether the node keeps a history, whose store is then part of its readiness
    */
-  public HttpServerVerticle(ChatbusConfig.Http config, EdgeNode edge, NodeMetrics metrics, boolean store) {
+  public HttpServerVerticle(ChatbusConfig.Http config, ChatbusConfig.Limits limits, EdgeNode edge, NodeMetrics metrics,
+                            boolean store) {
     this.config = config;
     this.edge = edge;
     this.metrics = metrics;
     this.store = store;
+    this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), limits.loopbackExempt(),
+      limits.perIpExempt());
+    Set<InetAddress> exempt = new HashSet<>();
+    limits.perIpExempt().forEach(ip -> exempt.add(NetUtil.createInetAddressFromIpAddressString(ip)));
+    this.reads = new ReadRate(config.readsPerSecond(), config.readBurst(), limits.loopbackExempt(), exempt);
   }
 
   @Override
@@ -77,6 +126,7 @@ public final class HttpServerVerticle extends VerticleBase {
     } else {
       router.get("/metrics").handler(ctx -> error(ctx, 404, "metrics_off", "this node runs with metrics.enabled=false"));
     }
+    router.get("/api/v1/*").handler(this::authorizeRead);
     router.get("/api/v1/rooms").handler(ctx -> ask(ctx, Addresses.API_ROOMS, new JsonObject(), 200));
     router.get("/api/v1/rooms/:room/members").handler(ctx ->
       ask(ctx, Addresses.API_MEMBERS, new JsonObject().put("room", ctx.pathParam("room")), 200));
@@ -87,13 +137,71 @@ public final class HttpServerVerticle extends VerticleBase {
     router.post("/api/v1/rooms/:room/messages").handler(ctx -> post(ctx, Addresses.API_SAY, "room"));
     router.post("/api/v1/users/:name/messages").handler(ctx -> post(ctx, Addresses.API_TELL, "to"));
     router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-    return server.requestHandler(router).listen();
+    // HTTP/1.1 only: without cleartext HTTP/2, whose detection waits for a request's first bytes, a
+    // connection is known (counted, and its header timeout started) as soon as it is accepted.
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+      .setHttp2ClearTextEnabled(false)
+      .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()))
+      .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    if (config.sendBufferBytes() > 0) {
+      options.setSendBufferSize(config.sendBufferBytes());
+    }
+    server = vertx.createHttpServer(options);
+    forgetTimer = vertx.setPeriodic(FORGET_EVERY_MS, id -> reads.forgetIdle(System.currentTimeMillis()));
+    return server.connectionHandler(this::onConnection)
+      .requestHandler(req -> {
+        admit(req);
+        router.handle(req);
+      })
+      .listen();
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(forgetTimer);
     return server.close();
+  }
+
+  /** A new connection: counted, or closed at once past the limits; its first headers are due. */
+  private void onConnection(HttpConnection conn) {
+    InetAddress address = NetUtil.createInetAddressFromIpAddressString(conn.remoteAddress().hostAddress());
+    if (address == null || !limits.tryAcquire(address)) {
+      log.debug("HTTP connection from {} refused: too many", conn.remoteAddress());
+      conn.close();
+      return;
+    }
+    Open o = new Open(address);
+    open.put(conn, o);
+    awaitHeaders(conn, o);
+    conn.closeHandler(v -> {
+      open.remove(conn);
+      vertx.cancelTimer(o.headerTimer);
+      limits.release(address);
+    });
+  }
+
+  /** Closes {@code conn} unless its next request's headers are in within {@code http.headerTimeout}. */
+  private void awaitHeaders(HttpConnection conn, Open o) {
+    o.headerTimer = vertx.setTimer(config.headerTimeout().toMillis(), id -> {
+      log.debug("HTTP connection from {} closed: no request within {}", conn.remoteAddress(), config.headerTimeout());
+      conn.close();
+    });
+  }
+
+  /** A request's headers are in: the header timeout stops until its answer has ended. */
+  private void admit(HttpServerRequest req) {
+    HttpConnection conn = req.connection();
+    Open o = open.get(conn);
+    if (o == null) {
+      return;
+    }
+    vertx.cancelTimer(o.headerTimer);
+    long request = ++o.requests;
+    req.response().endHandler(v -> {
+      if (o.requests == request && open.containsKey(conn)) {
+        awaitHeaders(conn, o);
+      }
+    });
   }
 
   /** The port HTTP listens on, once started. */
@@ -142,19 +250,47 @@ public final class HttpServerVerticle extends VerticleBase {
     ask(ctx, Addresses.API_HISTORY, req, 200);
   }
 
+  /** Posting needs {@code http.token}. */
   private void authorize(RoutingContext ctx) {
     if (config.token().isEmpty()) {
-      error(ctx, 403, "posting_off", "posting over HTTP is off: set http.token to turn it on");
-      return;
+      error(ctx, 403, "api_off", "the REST API is off: set http.token to turn it on");
+    } else if (!bearer(ctx, config.token())) {
+      unauthorized(ctx, "posting needs the header Authorization: Bearer <http.token>");
+    } else {
+      ctx.next();
     }
+  }
+
+  /** Reading needs {@code http.token} or {@code http.readToken}, and is held to the address's read rate. */
+  private void authorizeRead(RoutingContext ctx) {
+    if (config.token().isEmpty() && config.readToken().isEmpty()) {
+      error(ctx, 403, "api_off", "the REST API is off: set http.token (or http.readToken, to read only) to turn it on");
+    } else if (!bearer(ctx, config.token()) && !bearer(ctx, config.readToken())) {
+      unauthorized(ctx, "reading needs the header Authorization: Bearer <http.token or http.readToken>");
+    } else if (!withinReadRate(ctx)) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+      error(ctx, 429, ErrorCode.RATE_LIMITED.wireName(), "more than " + config.readsPerSecond()
+        + " reads a second from this address; try again shortly");
+    } else {
+      ctx.next();
+    }
+  }
+
+  private boolean withinReadRate(RoutingContext ctx) {
+    Open o = open.get(ctx.request().connection());
+    return o == null || reads.tryTake(o.address, System.currentTimeMillis());
+  }
+
+  /** Whether the request shows {@code token} as its bearer token (compared in constant time); never for an empty one. */
+  private static boolean bearer(RoutingContext ctx, String token) {
     String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String expected = "Bearer " + config.token();
-    if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      error(ctx, 401, "unauthorized", "posting needs the header Authorization: Bearer <http.token>");
-      return;
-    }
-    ctx.next();
+    return !token.isEmpty() && auth != null && MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
+      ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void unauthorized(RoutingContext ctx, String message) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    error(ctx, 401, "unauthorized", message);
   }
 
   /** Posts the body's {@code from} and {@code text} to the room or user named in the path. */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -298,6 +299,42 @@ class BridgeTest {
       // Only what came with the token was said.
       alice.expect("[service] bot: with the token");
       alice.expect("[service] bot: and after");
+    }
+  }
+
+  @Test
+  void clientsThatNeverShowTheTokenCannotKeepOutOneThatDoes(Vertx vertx) throws Exception {
+    TestNode node = TestNode.start(vertx, new JsonObject().put("bridge", new JsonObject().put("token", "s3cret")
+      .put("maxConnections", 50).put("maxPending", 8).put("firstFrameTimeout", "60s")));
+    List<Socket> idle = new ArrayList<>();
+    try (TestClient alice = TestClient.text(node.port(), "alice")) {
+      for (int i = 0; i < 100; i++) {
+        Socket s = new Socket("127.0.0.1", node.bridgePort());
+        s.getOutputStream().write(0);
+        idle.add(s);
+      }
+      // While the node still takes the hundred in, the bot may be turned away; then it tries again.
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        try (BridgeClient bot = BridgeClient.connect(node.bridgePort())) {
+          JsonObject ok = bot.request(Addresses.API_SAY, say("bot", "lobby", "let in"), new JsonObject().put("token", "s3cret"));
+          assertThat(ok.getString("type")).as(ok.encode()).isEqualTo("message");
+        }
+      });
+      alice.expect("[service] bot: let in");
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientThatSendsNoFirstFrameInTimeIsClosed(Vertx vertx) {
+    TestNode node = TestNode.start(vertx, new JsonObject().put("bridge", new JsonObject().put("firstFrameTimeout", "200ms")));
+    try (BridgeClient silent = BridgeClient.connect(node.bridgePort())) {
+      JsonObject err = silent.read();
+      assertThat(err.getString("message")).isEqualTo("timeout");
+      silent.expectClosed();
     }
   }
 }

@@ -101,6 +101,15 @@ class ChatbusConfigTest {
   }
 
   @Test
+  void aBridgeBeyondLoopbackNeedsAToken() {
+    rejected("{\"bridge\":{\"host\":\"0.0.0.0\"}}", "bridge.token: the bridge listens on 0.0.0.0, beyond this "
+      + "machine, where anyone who reaches it could speak as any service; set a token, or bridge.host to 127.0.0.1");
+    assertThat(parse("{\"bridge\":{\"host\":\"0.0.0.0\",\"token\":\"s3cret\"}}").bridge().host()).isEqualTo("0.0.0.0");
+    assertThat(parse("{\"bridge\":{\"host\":\"::1\"}}").bridge().host()).isEqualTo("::1");
+    assertThat(parse("{\"bridge\":{\"host\":\"0.0.0.0\",\"enabled\":false}}").bridge().enabled()).isFalse();
+  }
+
+  @Test
   void durationsAndSizes() {
     ChatbusConfig c = parse("{\"limits\":{\"loginTimeout\":\"250ms\",\"idleTimeout\":\"5m\","
       + "\"rate\":{\"disconnectAfter\":1500},"
@@ -182,8 +191,9 @@ class ChatbusConfigTest {
   void integrationPortsHaveDefaultsAndChecks() {
     ChatbusConfig c = parse("{}");
     assertThat(c.bridge()).isEqualTo(new ChatbusConfig.Bridge(true, "127.0.0.1", 7001, 64 << 10, 1 << 20,
-      Duration.ofSeconds(300), 1000, ""));
-    assertThat(c.http()).isEqualTo(new ChatbusConfig.Http(true, "0.0.0.0", 8080, ""));
+      Duration.ofSeconds(300), 1000, 64, Duration.ofSeconds(5), 16, ""));
+    assertThat(c.http()).isEqualTo(new ChatbusConfig.Http(true, "0.0.0.0", 8080, "", "", 1000, 64,
+      Duration.ofSeconds(10), Duration.ofSeconds(60), 10, 20, 0));
     assertThat(c.metrics()).isTrue();
     ChatbusConfig env = ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_BRIDGE_TOKEN", "s3cret")
       .put("chatbus.metrics.enabled", "false").put("CHATBUS_HTTP_PORT", "9090"));

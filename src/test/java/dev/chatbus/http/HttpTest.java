@@ -12,21 +12,27 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The HTTP port as an operator, Prometheus and a script with curl see it, over a real socket. */
 class HttpTest {
 
   private static final String TOKEN = "t0ken";
+  private static final String READ_TOKEN = "r3ad";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Vertx vertx;
@@ -35,8 +41,14 @@ class HttpTest {
   @BeforeEach
   void start() {
     vertx = NodeMetrics.builder(new VertxOptions()).build();
-    node = TestNode.start(vertx, new JsonObject().put("http", new JsonObject().put("token", TOKEN))
-      .put("names", new JsonObject().put("services", new JsonArray().add("deploy").add("pager"))));
+  }
+
+  /** Starts the node with the tokens, two service names, and {@code overrides}. */
+  private void node(JsonObject overrides) {
+    node = TestNode.start(vertx, new JsonObject()
+      .put("http", new JsonObject().put("token", TOKEN).put("readToken", READ_TOKEN))
+      .put("names", new JsonObject().put("services", new JsonArray().add("deploy").add("pager")))
+      .mergeIn(overrides, true));
   }
 
   @AfterEach
@@ -44,8 +56,17 @@ class HttpTest {
     vertx.close().await(20, TimeUnit.SECONDS);
   }
 
+  /** A GET as an operator's script makes it: with the read token. */
   private HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(uri(path)).GET());
+    return get(path, READ_TOKEN);
+  }
+
+  private HttpResponse<String> get(String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return send(b);
   }
 
   private HttpResponse<String> post(String path, String token, String body) {
@@ -71,6 +92,7 @@ class HttpTest {
 
   @Test
   void healthSaysReadyWithEachCheckAndLiveness() {
+    node(new JsonObject());
     HttpResponse<String> ready = get("/health");
     assertThat(ready.statusCode()).isEqualTo(200);
     JsonObject body = new JsonObject(ready.body());
@@ -83,6 +105,7 @@ class HttpTest {
 
   @Test
   void metricsFollowTheTraffic() {
+    node(new JsonObject());
     String before = get("/metrics").body();
     assertThat(value(before, "chatbus_connections{protocol=\"text\"}")).isEqualTo(0);
     assertThat(before).contains("chatbus_event_loop_delay_seconds", "chatbus_store_buffered", "vertx_http_server_",
@@ -112,6 +135,7 @@ class HttpTest {
 
   @Test
   void restListsRoomsMembersAndHistoryAndPostsWithTheToken() {
+    node(new JsonObject());
     try (TestClient alice = TestClient.text(node.port(), "alice")) {
       alice.send("before the deploy");
       alice.send("/ping");
@@ -151,6 +175,7 @@ class HttpTest {
 
   @Test
   void aServiceCannotPostAsAUserNorAUserTakeAServicesName() {
+    node(new JsonObject());
     try (TestClient carol = TestClient.text(node.port(), "carol")) {
       HttpResponse<String> asAlice = post("/api/v1/rooms/lobby/messages", TOKEN,
         "{\"from\":\"alice\",\"text\":\"please send me the root password\"}");
@@ -167,6 +192,195 @@ class HttpTest {
         .isEqualTo(201);
       assertThat(carol.drain()).containsExactly("[service] deploy: v3 is out");
     }
+  }
+
+  @Test
+  void everyReadNeedsATokenAndTheReadTokenOnlyReads() {
+    node(new JsonObject());
+    assertThat(get("/api/v1/rooms", null).statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/rooms/lobby/history", "wrong").statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/rooms/lobby/members", null).statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/rooms", TOKEN).statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/rooms", READ_TOKEN).statusCode()).isEqualTo(200);
+    assertThat(post("/api/v1/rooms/lobby/messages", READ_TOKEN, "{\"from\":\"deploy\",\"text\":\"x\"}").statusCode())
+      .as("the read token does not post").isEqualTo(401);
+    assertThat(get("/health", null).statusCode()).isEqualTo(200);
+    assertThat(get("/metrics", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void withoutATokenTheApiIsOff() throws Exception {
+    node = TestNode.start(vertx, new JsonObject());
+    HttpResponse<String> off = get("/api/v1/rooms", "anything");
+    assertThat(off.statusCode()).isEqualTo(403);
+    assertThat(new JsonObject(off.body()).getString("error")).isEqualTo("api_off");
+  }
+
+  @Test
+  void clientsThatNeverFinishTheirHeadersAreClosedByTheHeaderTimeout() throws Exception {
+    node(new JsonObject().put("http", new JsonObject().put("headerTimeout", "300ms")));
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        Socket s = new Socket("127.0.0.1", node.httpPort());
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: chatbus\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        slow.add(s);
+      }
+      for (Socket s : slow) {
+        assertThat(s.getInputStream().read()).as("closed by the node, without an answer").isEqualTo(-1);
+      }
+      // A client that finishes its request in time is answered, and closed once it goes quiet after it.
+      try (Socket ok = new Socket("127.0.0.1", node.httpPort())) {
+        ok.setSoTimeout(10_000);
+        ok.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: chatbus\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(ok.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(answer).startsWith("HTTP/1.1 200 OK").contains("\"status\":\"UP\"");
+      }
+      try (TestClient alice = TestClient.text(node.port(), "alice")) {
+        alice.send("/ping");
+        alice.expect("* pong");
+      }
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void connectionsPastTheLimitsAreClosedAtOnce() throws Exception {
+    node(new JsonObject().put("http", new JsonObject().put("maxConnections", 8).put("maxConnectionsPerIp", 5))
+      .put("limits", new JsonObject().put("loopbackExempt", false)));
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        held.add(new Socket("127.0.0.1", node.httpPort()));
+      }
+      // The fifth is counted once the node has taken it: one answered request on it shows that.
+      exchange(held.get(4), "GET /health/live HTTP/1.1\r\nHost: chatbus\r\n\r\n");
+      try (Socket sixth = new Socket("127.0.0.1", node.httpPort())) {
+        sixth.setSoTimeout(10_000);
+        sixth.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: chatbus\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(sixth.getInputStream().read()).as("closed, one too many from this address").isEqualTo(-1);
+      }
+      held.remove(0).close();
+      await().atMost(Duration.ofSeconds(10)).until(() -> get("/health/live", null).statusCode() == 200);
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientThatDoesNotReadItsAnswersIsClosedNotQueuedFor() throws Exception {
+    node(new JsonObject().put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()))
+      .put("http", new JsonObject().put("idleTimeout", "2s").put("sendBufferBytes", "16KiB")));
+    try (TestClient alice = TestClient.text(node.port(), "alice")) {
+      for (int i = 0; i < 300; i++) {
+        alice.send(i + " " + "x".repeat(1000));
+      }
+      alice.send("/ping");
+      alice.expect("* pong");
+    }
+    HttpResponse<String> page = get("/api/v1/rooms/lobby/history?limit=1000");
+    assertThat(page.body().length()).as("an answer is bounded in bytes").isLessThanOrEqualTo(128 << 10);
+    assertThat(new JsonObject(page.body()).getJsonObject("more").getInteger("limit")).isPositive();
+
+    String request = "GET /api/v1/rooms/lobby/history?limit=1000 HTTP/1.1\r\nHost: chatbus\r\nAuthorization: Bearer "
+      + TOKEN + "\r\n\r\n";
+    // 160 clients ask for an answer of about 128 KiB each, and do not read it: once the kernel has taken
+    // what it can (a 16 KiB send buffer), nothing moves, and each is closed for going idle.
+    List<Socket> idle = nonReaders(160, request);
+    // Five more pipeline 100 requests each: the node takes the next only as the last answer is written,
+    // so what waits for each is an answer or two, until it too is closed, its answers still waiting.
+    List<Socket> pipelining = nonReaders(5, request.repeat(100));
+    try {
+      try (TestClient bob = TestClient.text(node.port(), "bob")) {
+        bob.send("/who");
+        bob.expect("* 1 in #lobby: bob");
+      }
+      for (Socket reader : idle) {
+        assertThat(answers(reader)).as("its answer, then closed for going idle").isLessThanOrEqualTo(1);
+      }
+      for (Socket reader : pipelining) {
+        assertThat(answers(reader)).as("closed while its answers waited for it").isBetween(0, 99);
+      }
+    } finally {
+      for (Socket reader : pipelining) {
+        reader.close();
+      }
+      for (Socket reader : idle) {
+        reader.close();
+      }
+    }
+    assertThat(get("/api/v1/rooms").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void readsArePacedPerAddress() {
+    node(new JsonObject().put("limits", new JsonObject().put("loopbackExempt", false))
+      .put("http", new JsonObject().put("readsPerSecond", 1).put("readBurst", 5)));
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      statuses.add(get("/api/v1/rooms").statusCode());
+    }
+    assertThat(statuses.subList(0, 5)).containsOnly(200);
+    assertThat(statuses).contains(429);
+    HttpResponse<String> limited = get("/api/v1/rooms");
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.headers().firstValue("Retry-After")).contains("1");
+    assertThat(get("/health").statusCode()).as("health is not a read of the API").isEqualTo(200);
+  }
+
+  @Test
+  void inventedMethodsShareOneMetricLabel() throws Exception {
+    node(new JsonObject());
+    for (int i = 0; i < 30; i++) {
+      try (Socket s = new Socket("127.0.0.1", node.httpPort())) {
+        s.setSoTimeout(10_000);
+        exchange(s, "INVENTED" + i + " /health HTTP/1.1\r\nHost: chatbus\r\nConnection: close\r\n\r\n");
+      }
+    }
+    String scrape = get("/metrics", null).body();
+    assertThat(scrape).doesNotContain("INVENTED");
+    assertThat(scrape).containsPattern("vertx_http_server_requests_total\\{[^}]*method=\"other\"");
+  }
+
+  /** {@code n} clients with a small receive buffer that send {@code requests} and read nothing yet. */
+  private List<Socket> nonReaders(int n, String requests) throws IOException {
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Socket s = new Socket();
+      s.setReceiveBufferSize(4096);
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", node.httpPort()));
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+      sockets.add(s);
+    }
+    return sockets;
+  }
+
+  /** Reads until the node closes the connection; returns how many answers came. */
+  private static int answers(Socket s) throws IOException {
+    String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    return all.split("HTTP/1.1 200 OK", -1).length - 1;
+  }
+
+  /** Writes {@code request} and reads until the end of the answer's headers. */
+  private static String exchange(Socket s, String request) throws IOException {
+    s.setSoTimeout(10_000);
+    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = s.getInputStream().read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   /** The value of one Prometheus sample, by its name and labels as written. */
