@@ -151,17 +151,24 @@ public final class MainVerticle extends VerticleBase {
     if (cfg.persistence().store() == ChatbusConfig.Store.NONE) {
       return Future.succeededFuture();
     }
+    // The writer and the readers each have threads of their own, so that neither waits for a thread the
+    // other (or anything else blocking) holds.
     return vertx.executeBlocking(() -> JdbcEventStore.open(cfg.persistence()))
       .compose(store -> vertx.deployVerticle(new PersistenceVerticle(cfg.nodeName(), cfg.persistence(), cfg.shutdownGrace(),
-          store, metrics), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+          store, metrics), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+          .setWorkerPoolName("chatbus-store").setWorkerPoolSize(1))
+        .onFailure(err -> store.close())
         .compose(writer -> {
           AtomicInteger reader = new AtomicInteger();
           return vertx.deployVerticle(() -> new HistoryReaderVerticle(cfg.nodeName(), reader.getAndIncrement(), store),
-              new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(cfg.persistence().readers()))
+              new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(cfg.persistence().readers())
+                .setWorkerPoolName("chatbus-readers").setWorkerPoolSize(cfg.persistence().readers()))
             .map(id -> {
               readersDeployment = id;
               return writer;
-            });
+            })
+            // Without readers the node does not start: the writer goes too, closing the store.
+            .recover(err -> vertx.undeploy(writer).transform(v -> Future.failedFuture(err)));
         }));
   }
 

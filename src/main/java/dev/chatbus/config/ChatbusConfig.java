@@ -32,6 +32,9 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
                             Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
                             Http http, boolean metrics) {
 
+  /** The longest {@code history.replayTimeout}: well within the 30 s a client's request waits for the router. */
+  private static final Duration MAX_REPLAY_TIMEOUT = Duration.ofSeconds(20);
+
   /** The names no user or service may take unless told otherwise: they would pass for the server or its staff. */
   public static final List<String> RESERVED_NAMES = List.of("admin", "administrator", "chatbus", "moderator",
     "operator", "root", "server", "service", "system");
@@ -246,15 +249,17 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
    * What the room router needs.
    *
    * @param node          this node's name
+   * @param limits        where the addresses spared the per-address limits are set, which the room quota
+   *                      spares too
    * @param discoverEvery how often a clustered router looks for routers it has not met
    * @param grace         how long stopping waits for the store to confirm what it acknowledges
    */
   public record Router(String node, Rooms rooms, Naming naming, History history, Persistence persistence,
-                       Duration discoverEvery, Duration grace) {
+                       Limits limits, Duration discoverEvery, Duration grace) {
   }
 
   public Router router() {
-    return new Router(nodeName, rooms, naming, history, persistence, cluster.discoverEvery(), shutdownGrace);
+    return new Router(nodeName, rooms, naming, history, persistence, limits, cluster.discoverEvery(), shutdownGrace);
   }
 
   /** This configuration with the node name filled in, when it was left empty. */
@@ -340,8 +345,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
     History history = new History(
       s.integer("history.replayOnJoin", 20, 0, 1000),
       s.integer("history.maxPerRequest", 1000, 1, 100_000),
-      s.bytes("history.maxBytes", Math.min(128 << 10, limits.slowConsumer().maxQueueBytes() / 2), 1 << 10, 64 << 20),
+      s.bytes("history.maxBytes", Math.min(128 << 10, limits.slowConsumer().maxQueueBytes() / 2), 512, 64 << 20),
       s.duration("history.replayTimeout", Duration.ofSeconds(2), Duration.ofMillis(1)));
+    if (history.replayTimeout().compareTo(MAX_REPLAY_TIMEOUT) > 0) {
+      throw new ConfigException("history.replayTimeout: must be at most " + MAX_REPLAY_TIMEOUT.toSeconds()
+        + "s, below what a client's requests wait for the node, got " + history.replayTimeout().toMillis() + "ms");
+    }
     if (history.maxBytes() > limits.slowConsumer().maxQueueBytes() / 2) {
       throw new ConfigException("history.maxBytes: must be at most half of limits.slowConsumer.maxQueueBytes ("
         + limits.slowConsumer().maxQueueBytes() / 2 + "), so that an answer never cuts its reader off, got " + history.maxBytes());

@@ -60,8 +60,6 @@ final class Commands {
   private final String defaultRoom;
   private final int maxRooms;
   private final ChatbusConfig.History history;
-  /** Entering a room does not wait longer than {@code history.replayTimeout} for its earlier messages. */
-  private final DeliveryOptions replay;
   private final Consumer<Connection> released;
 
   /** The outcome of entering a room: the join, and the messages shown before anything live. */
@@ -87,7 +85,6 @@ final class Commands {
     this.defaultRoom = config.defaultRoom();
     this.maxRooms = config.maxPerClient();
     this.history = history;
-    this.replay = new DeliveryOptions().setSendTimeout(history.replayTimeout().toMillis());
     this.released = released;
   }
 
@@ -142,10 +139,11 @@ final class Commands {
     c.state = Connection.State.LOGGING_IN;
     c.registered = true;
     LocalRooms.Room room = rooms.enter(defaultRoom, c);
+    long asked = System.nanoTime();
     Future<Reply.LoggedIn> login = room.ready()
       .compose(v -> ask(c, new Command.Login(c.id, hello.name(), edge, c.remote, defaultRoom)))
       .map(r -> (Reply.LoggedIn) r);
-    Future<Entered> entered = login.compose(in -> earlier(c, in.joined()));
+    Future<Entered> entered = login.compose(in -> earlier(c, in.joined(), asked));
     send(c, entered, true, ar -> {
       if (!c.open()) {
         leaveEntering(c, defaultRoom);
@@ -250,6 +248,7 @@ final class Commands {
   /** Enters {@code room}, leaving {@code from} in the same router step when it is not null. */
   private void enter(Connection c, String room, String from, Object ref) {
     LocalRooms.Room r = rooms.enter(room, c);
+    long asked = System.nanoTime();
     Future<Entered> entered = r.ready()
       .compose(v -> ask(c, new Command.Join(c.id, room, from)))
       .compose(joined -> {
@@ -258,7 +257,7 @@ final class Commands {
           rooms.remove(c, from);
           c.rooms.remove(from);
         }
-        return earlier(c, (Reply.Joined) joined);
+        return earlier(c, (Reply.Joined) joined, asked);
       });
     send(c, entered, true, ar -> {
       if (!c.open()) {
@@ -276,20 +275,23 @@ final class Commands {
 
   /**
    * The messages shown on entering a room, up to the join itself: none when that is turned off, and a
-   * word that they are not available when they cannot be had within {@code history.replayTimeout}, or the
-   * room's owner could not say where its join stands.
+   * word that they are not available when they cannot be had within {@code history.replayTimeout} of
+   * {@code asked} (when the join was asked for, in nanoseconds), or the room's owner could not say where
+   * its join stands.
    */
-  private Future<Entered> earlier(Connection c, Reply.Joined joined) {
+  private Future<Entered> earlier(Connection c, Reply.Joined joined, long asked) {
     if (history.replayOnJoin() == 0) {
       return Future.succeededFuture(new Entered(joined, null));
     }
-    if (joined.seq() < 0) {
+    long left = history.replayTimeout().toMillis() - (System.nanoTime() - asked) / 1_000_000;
+    if (joined.seq() < 0 || left <= 0) {
       return Future.succeededFuture(new Entered(joined, null, true));
     }
     // Up to and including the joined seq: in a room too large to announce joins that is the room's last
     // event, not a join of the client's own (which, being no message, would not be shown anyway).
     Command.History ask = new Command.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq() + 1, true);
-    Future<Reply> answer = c.open() ? bus.<Reply>request(router, ask, replay).map(Message::body) : Future.failedFuture("gone");
+    Future<Reply> answer = c.open() ? bus.<Reply>request(router, ask, new DeliveryOptions().setSendTimeout(left))
+      .map(Message::body) : Future.failedFuture("gone");
     return answer
       .map(h -> new Entered(joined, (Reply.History) h))
       .recover(err -> {

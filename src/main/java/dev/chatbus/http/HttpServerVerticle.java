@@ -12,7 +12,6 @@ import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpConnection;
@@ -64,8 +63,6 @@ public final class HttpServerVerticle extends VerticleBase {
 
   /** The API on this node answers: requests do not cross the cluster for nothing. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  /** A post is answered once stored, which takes longer while the store is slow. */
-  private static final DeliveryOptions POSTING = new DeliveryOptions().setLocalOnly(true).setSendTimeout(60_000);
   private static final long BODY_LIMIT = 64 << 10;
 
   /** How often the read rates of addresses that stopped reading are forgotten. */
@@ -89,6 +86,11 @@ public final class HttpServerVerticle extends VerticleBase {
   private final boolean store;
   private final ConnectionLimits limits;
   private final ReadRate reads;
+  /**
+   * A post is answered once stored, which takes longer while the store is slow: up to a minute, and
+   * within the idle timeout, which would close a connection waiting longer than that.
+   */
+  private final DeliveryOptions posting;
   private final Map<HttpConnection, Open> open = new HashMap<>();
   private HttpServer server;
   private long forgetTimer;
@@ -109,6 +111,8 @@ public final class HttpServerVerticle extends VerticleBase {
     Set<InetAddress> exempt = new HashSet<>();
     limits.perIpExempt().forEach(ip -> exempt.add(NetUtil.createInetAddressFromIpAddressString(ip)));
     this.reads = new ReadRate(config.readsPerSecond(), config.readBurst(), limits.loopbackExempt(), exempt);
+    this.posting = new DeliveryOptions().setLocalOnly(true)
+      .setSendTimeout(Math.max(1, Math.min(60_000, config.idleTimeout().toMillis() - 1_000)));
   }
 
   @Override
@@ -253,7 +257,7 @@ public final class HttpServerVerticle extends VerticleBase {
   /** Posting needs {@code http.token}. */
   private void authorize(RoutingContext ctx) {
     if (config.token().isEmpty()) {
-      error(ctx, 403, "api_off", "the REST API is off: set http.token to turn it on");
+      error(ctx, 403, "api_off", "posting over the REST API is off: set http.token to turn it on");
     } else if (!bearer(ctx, config.token())) {
       unauthorized(ctx, "posting needs the header Authorization: Bearer <http.token>");
     } else {
@@ -311,7 +315,7 @@ public final class HttpServerVerticle extends VerticleBase {
     if (body.containsKey("action")) {
       req.put("action", body.getValue("action"));
     }
-    ask(ctx, address, req, 201, POSTING);
+    ask(ctx, address, req, 201, posting);
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject req, int status) {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -258,6 +259,8 @@ public final class NodeMetrics {
     registry.config().meterFilter(MeterFilter.replaceTagValues("method", m -> HTTP_METHODS.contains(m) ? m : "other"));
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setEnabled(true)
+      // Vert.x keeps backends by this name: a name of its own keeps the registry this instance's.
+      .setRegistryName("chatbus-" + UUID.randomUUID())
       .setJvmMetricsEnabled(true)
       .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
       .addLabels(Label.HTTP_ROUTE)

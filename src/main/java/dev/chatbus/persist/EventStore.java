@@ -1,7 +1,6 @@
 package dev.chatbus.persist;
 
 import dev.chatbus.bus.Persist;
-import dev.chatbus.bus.RoomEvent;
 
 import java.sql.SQLException;
 import java.util.List;

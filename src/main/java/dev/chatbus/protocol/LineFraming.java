@@ -110,8 +110,8 @@ public final class LineFraming {
       int n = in.readableBytes();
       if (n > 0 && !discarding) {
         int end = in.getByte(in.readerIndex() + n - 1) == '\r' ? n - 1 : n;
-        out.add(in.readRetainedSlice(end));
-        in.skipBytes(n - end);
+        out.add(end > max ? Signal.LINE_TOO_LONG : in.readRetainedSlice(end));
+        in.skipBytes(n - (end > max ? 0 : end));
       }
       in.skipBytes(in.readableBytes());
       scanned = 0;

@@ -1,5 +1,6 @@
 package dev.chatbus.protocol;
 
+import java.text.Normalizer;
 import java.util.Locale;
 
 /**
@@ -63,9 +64,9 @@ public final class Names {
     }
     for (int i = 0; i < room.length(); ) {
       int cp = room.codePointAt(i);
-      // Invisible characters (zero-width spaces, joiners, direction marks and overrides) would let two
-      // rooms look the same, or a name show something else than it is.
-      if (Character.getType(cp) == Character.FORMAT) {
+      // Invisible characters (zero-width spaces, joiners, direction marks and overrides, fillers, variation
+      // selectors) would let two rooms look the same, or a name show something else than it is.
+      if (isInvisible(cp)) {
         return "a room name cannot hold invisible formatting characters such as U+" + hex(cp);
       }
       if (Character.getType(cp) == Character.SURROGATE) {
@@ -76,17 +77,36 @@ public final class Names {
     return null;
   }
 
-  /** The normalized form of a valid room name ({@code "#Rust"} becomes {@code "rust"}); null if it is not valid. */
+  /**
+   * The normalized form of a valid room name ({@code "#Rust"} becomes {@code "rust"}, and accents written
+   * as separate marks are composed, NFC, so that a name that looks the same is the same); null if it is
+   * not valid.
+   */
   public static String room(String input) {
     return roomProblem(input) == null ? stripHash(input).toLowerCase(Locale.ROOT) : null;
+  }
+
+  /**
+   * A character that shows nothing: Unicode's format characters (zero-width spaces and joiners, direction
+   * marks, overrides and isolates) and the other default-ignorable ones (fillers, variation selectors, the
+   * combining grapheme joiner, tag characters), and the blank braille pattern.
+   */
+  private static boolean isInvisible(int cp) {
+    return Character.getType(cp) == Character.FORMAT
+      || cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F)
+      || cp == 0x2800 || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFFA0
+      || (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
   }
 
   private static String hex(int codePoint) {
     return String.format("%04X", codePoint);
   }
 
+  /** The name without its optional {@code #}, in Unicode's composed form (NFC). */
   private static String stripHash(String input) {
-    return input != null && input.startsWith("#") ? input.substring(1) : input;
+    String name = input != null && input.startsWith("#") ? input.substring(1) : input;
+    return name == null || Normalizer.isNormalized(name, Normalizer.Form.NFC) ? name
+      : Normalizer.normalize(name, Normalizer.Form.NFC);
   }
 
   private static boolean isLetter(char c) {

@@ -19,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +53,7 @@ final class Outbox {
   /** Batches sent and not yet answered, oldest first: the worker answers them in that order. */
   private final ArrayDeque<Persist.Batch> inFlight = new ArrayDeque<>();
   /** Each room's events not yet confirmed stored, oldest first; a room with none has no entry. */
-  private final Map<String, ArrayDeque<RoomEvent>> unstored = new HashMap<>();
+  private final Map<String, Waiting> unstored = new HashMap<>();
   /** The number of the last batch the worker stored, and of the last one it had to drop. */
   private long lastStored;
   private long lastDropped;
@@ -83,7 +82,7 @@ final class Outbox {
   void add(RoomEvent e) {
     if (storing) {
       events.add(e);
-      unstored.computeIfAbsent(e.room(), r -> new ArrayDeque<>()).add(e);
+      unstored.computeIfAbsent(e.room(), r -> new Waiting()).add(e);
     }
   }
 
@@ -92,22 +91,8 @@ final class Outbox {
    * here, or sent to the worker), oldest first: at most {@code q.limit()}, from where the query starts.
    */
   List<RoomEvent> unstored(Persist.Query q) {
-    ArrayDeque<RoomEvent> waiting = unstored.get(q.room());
-    if (waiting == null) {
-      return List.of();
-    }
-    List<RoomEvent> matching = new ArrayList<>();
-    Iterator<RoomEvent> it = q.forwards() ? waiting.iterator() : waiting.descendingIterator();
-    while (it.hasNext() && matching.size() < q.limit()) {
-      RoomEvent e = it.next();
-      if (HistoryPage.matches(q, e)) {
-        matching.add(e);
-      }
-    }
-    if (!q.forwards()) {
-      Collections.reverse(matching);
-    }
-    return matching;
+    Waiting waiting = unstored.get(q.room());
+    return waiting == null ? List.of() : waiting.matching(q);
   }
 
   /**
@@ -148,6 +133,67 @@ final class Outbox {
     }
   }
 
+  /**
+   * One room's events waiting to be confirmed stored, oldest first: in the order numbered, so that a query
+   * finds where it starts by binary search, however many wait (up to the worker's buffer in an outage).
+   */
+  private static final class Waiting {
+    private final ArrayList<RoomEvent> events = new ArrayList<>();
+    private int head;
+
+    void add(RoomEvent e) {
+      events.add(e);
+    }
+
+    void poll() {
+      events.set(head++, null);
+      // Drop what was polled once it is half the list, so the list stays at most twice what waits.
+      if (head > 16 && head * 2 >= events.size()) {
+        events.subList(0, head).clear();
+        head = 0;
+      }
+    }
+
+    boolean isEmpty() {
+      return head == events.size();
+    }
+
+    /** The events {@code q} asks for, at most {@code q.limit()}, oldest first. */
+    List<RoomEvent> matching(Persist.Query q) {
+      List<RoomEvent> found = new ArrayList<>();
+      if (q.forwards()) {
+        for (int i = firstAbove(q.afterSeq()); i < events.size() && found.size() < q.limit(); i++) {
+          if (HistoryPage.matches(q, events.get(i))) {
+            found.add(events.get(i));
+          }
+        }
+        return found;
+      }
+      for (int i = firstAbove(q.beforeSeq() - 1) - 1; i >= head && found.size() < q.limit(); i--) {
+        if (HistoryPage.matches(q, events.get(i))) {
+          found.add(events.get(i));
+        }
+      }
+      Collections.reverse(found);
+      return found;
+    }
+
+    /** The index of the first waiting event numbered above {@code seq}. */
+    private int firstAbove(long seq) {
+      int lo = head;
+      int hi = events.size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (events.get(mid).seq() <= seq) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+  }
+
   /** Sends what has gathered as one batch now. */
   void flush() {
     if (timer >= 0) {
@@ -173,7 +219,7 @@ final class Outbox {
   void persisted(long batch, boolean stored) {
     while (!inFlight.isEmpty() && inFlight.peek().no() <= batch) {
       for (RoomEvent e : inFlight.poll().events()) {
-        ArrayDeque<RoomEvent> waiting = unstored.get(e.room());
+        Waiting waiting = unstored.get(e.room());
         waiting.poll();
         if (waiting.isEmpty()) {
           unstored.remove(e.room());

@@ -1,8 +1,8 @@
 package dev.chatbus.room;
 
 /**
- * How many rooms no one was in one session may still enter: {@code perMinute} at once, refilled at
- * {@code perMinute} a minute. Refilled when asked, so it costs no timer. Times are milliseconds.
+ * How many rooms no one was in the clients of one address may still enter: {@code perMinute} at once,
+ * refilled at {@code perMinute} a minute. Refilled when asked, so it costs no timer. Times are milliseconds.
  */
 final class RoomQuota {
 
@@ -18,7 +18,12 @@ final class RoomQuota {
     this.refilledAt = now;
   }
 
-  /** Counts one more room; false, counting nothing, if the session has made too many lately. */
+  /** Whether the quota has filled up again by {@code now}: then it need not be kept. */
+  boolean full(long now) {
+    return left + (now - refilledAt) * perMilli >= most;
+  }
+
+  /** Counts one more room; false, counting nothing, if the address has brought up too many lately. */
   boolean tryTake(long now) {
     left = Math.min(most, left + (now - refilledAt) * perMilli);
     refilledAt = now;

@@ -17,6 +17,7 @@ import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.Names;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -30,6 +31,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,7 +59,9 @@ import java.util.function.BooleanSupplier;
  *   the room's events their ids, epoch and sequence numbers, publishes them on {@link Addresses#room}
  *   and hands them to its persistence worker ({@link Outbox}): every member on every node sees one
  *   order. Before numbering a room it takes the numbering up ({@link Command.Release} to every other
- *   router, and a {@link Persist.Claim} of a new epoch in the store).</li>
+ *   router, and a {@link Persist.Claim} of a new epoch in the store, or, for a room it set aside itself
+ *   for want of use, a {@link Persist.Look} at where the store says it got to in its epoch). A room no
+ *   one is in and no one has used for {@code rooms.evictAfter} leaves its memory.</li>
  * </ul>
  * A router joining the network says {@link Command.Hello} to the others, which answer with their
  * sessions. When a node leaves (a {@link Command.Bye}, or Hazelcast finds it dead), its rooms move to
@@ -77,6 +81,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   /** How long a command passed on to the wrong router waits before it is routed again. */
   private static final long RETRY_MILLIS = 200;
+  /** How long a join answered late waits before its room is tried again, when it could not be taken up. */
+  private static final long RETRY_ENTER_MILLIS = 1_000;
 
   private final String node;
   private final ChatbusConfig.Rooms config;
@@ -109,13 +115,21 @@ public final class RoomRouterVerticle extends VerticleBase {
   /** Rooms this router is taking up that another router, first in name order, takes up at the same time. */
   private final Set<String> yielded = new HashSet<>();
   /**
-   * Rooms this router handed to another since it started: their epoch in the store may still read as this
-   * run's while another numbers them (it took them up from the handover, the store being away), so they
-   * are claimed anew, never taken up again in that epoch.
+   * Rooms this router handed to another while writing to the store failed: the other may number them from
+   * the handover without recording a new epoch, so the store may still show this run's epoch for them;
+   * they are claimed anew, never taken up again in that epoch. (With the store up, the other's claim
+   * records its own epoch.)
    */
   private final Set<String> handedAway = new HashSet<>();
-  /** How many rooms no one was in each session may still enter; only sessions that entered such a room. */
-  private final Map<Long, RoomQuota> quotas = new HashMap<>();
+  /**
+   * How many rooms no one was in the clients of each address may still enter, by address: kept per address
+   * so that reconnecting does not start afresh; forgotten once full again.
+   */
+  private final Map<String, RoomQuota> quotas = new HashMap<>();
+  /** The address each of this node's sessions connected from, for its room quota. */
+  private final Map<Long, String> addresses = new HashMap<>();
+  private final boolean loopbackExempt;
+  private final Set<InetAddress> exempt = new HashSet<>();
   private long evictTimer = -1;
   private long passedOnCount;
   /** The address of each node's deliveries, made once. */
@@ -145,6 +159,8 @@ public final class RoomRouterVerticle extends VerticleBase {
     this.persistence = config.persistence();
     this.history = config.history();
     this.metrics = metrics;
+    this.loopbackExempt = config.limits().loopbackExempt();
+    config.limits().perIpExempt().forEach(ip -> exempt.add(NetUtil.createInetAddressFromIpAddressString(ip)));
     this.run = node + "/" + Long.toHexString(System.currentTimeMillis()) + "." + Integer.toHexString(nodeTag);
     this.discoverEvery = config.discoverEvery();
     this.grace = config.grace();
@@ -507,6 +523,7 @@ public final class RoomRouterVerticle extends VerticleBase {
         msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
       } else {
         Member m = new Member(session, login.name(), node, login.edge(), List.of());
+        addresses.put(session, address(login.remote()));
         publish(m);
         enterRoom(m, room, false).onComplete(joined -> {
           if (joined.succeeded()) {
@@ -532,13 +549,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       throw new Refusal(ErrorCode.TOO_MANY_ROOMS, "you are in " + config.maxPerClient() + " rooms already");
     }
     if (directory.count(room) == 0 && !room.equals(config.defaultRoom())) {
-      // A room no one is in costs its owner memory (until it is set aside) and the store a row for good:
-      // how many each client brings up is limited.
-      long now = System.currentTimeMillis();
-      if (!quotas.computeIfAbsent(m.session(), s -> new RoomQuota(config.maxCreatedPerMinute(), now)).tryTake(now)) {
-        throw new Refusal(ErrorCode.RATE_LIMITED, "you are opening new rooms too fast (at most "
-          + config.maxCreatedPerMinute() + " a minute); try again in a while");
-      }
+      checkQuota(m.session());
     }
     // In before out: a text client whose switch fails stays where it was.
     reply(msg, enterRoom(m, room, false).andThen(entered -> {
@@ -618,6 +629,30 @@ public final class RoomRouterVerticle extends VerticleBase {
   private Reply serviceTell(Command.ServiceTell tell, Message<Command> msg) {
     checkService(tell.service());
     return privately(RoomEvent.SERVICE, tell.service(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
+  }
+
+  /**
+   * A room no one is in costs its owner memory (until it is set aside) and the store a row for good: how
+   * many the clients of one address bring up is limited, except for the addresses the per-address limits
+   * spare.
+   */
+  private void checkQuota(long session) {
+    String ip = addresses.get(session);
+    InetAddress address = ip == null ? null : NetUtil.createInetAddressFromIpAddressString(ip);
+    if (address == null || (loopbackExempt && address.isLoopbackAddress()) || exempt.contains(address)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (!quotas.computeIfAbsent(ip, a -> new RoomQuota(config.maxCreatedPerMinute(), now)).tryTake(now)) {
+      throw new Refusal(ErrorCode.RATE_LIMITED, "you are opening new rooms too fast (at most "
+        + config.maxCreatedPerMinute() + " a minute from your address); try again in a while");
+    }
+  }
+
+  /** The IP address of a session's {@code ip:port}. */
+  private static String address(String remote) {
+    int colon = remote.lastIndexOf(':');
+    return colon < 0 ? remote : remote.substring(0, colon);
   }
 
   /** A user's name is valid, and neither reserved nor a service's. */
@@ -752,7 +787,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       return;
     }
     directory.remove(node, ++version, m.session());
-    quotas.remove(m.session());
+    addresses.remove(m.session());
     tellOthers(new Command.Gone(node, version, m.session()));
     names.release(Names.nameKey(m.name()), membership.self(), m.session());
     for (String room : m.rooms()) {
@@ -806,7 +841,14 @@ public final class RoomRouterVerticle extends VerticleBase {
         } else if (!owner(room).equals(node)) {
           // The room has gone to another router meanwhile.
           forward(owner(room), op, waiting);
+        } else if (op instanceof Command.Enter e && waiting == null) {
+          // Its client went in, answered late: the join is carried out once the room can be taken up.
+          retryEnter(e);
         } else {
+          if (waiting == null || waiting.replyAddress() == null) {
+            log.warn("#{} cannot be opened, so {} is dropped: {}", room, op.getClass().getSimpleName(),
+              ar.cause().getMessage());
+          }
           refuse(op, waiting, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
         }
       } catch (Refusal refusal) {
@@ -847,11 +889,24 @@ public final class RoomRouterVerticle extends VerticleBase {
         answer.tryComplete(answer(e, ar.result()));
         outbox.added();
       } else if (!answer.tryFail(ar.cause())) {
-        log.warn("#{} could not be taken up for {}, who went in without it: {}", e.room(), e.member().name(),
-          ar.cause().getMessage());
+        retryEnter(e);
       }
     });
     return answer.future();
+  }
+
+  /**
+   * An Enter answered late whose room could not be taken up: its client is in the room all the same, so
+   * it is carried out (and the join announced) once the room can be, while the client is still there.
+   */
+  private void retryEnter(Command.Enter e) {
+    log.debug("#{} could not be taken up for {}, who went in without it; trying again", e.room(), e.member().name());
+    vertx.setTimer(RETRY_ENTER_MILLIS, id -> {
+      if (!leaving && directory.isIn(e.room(), e.member().session())) {
+        toOwner(e.room(), forwarded(e, false), false, null);
+        outbox.added();
+      }
+    });
   }
 
   /**
@@ -1197,9 +1252,11 @@ public final class RoomRouterVerticle extends VerticleBase {
       metrics.roomsNumbered(held.size());
       return;
     }
-    long before = System.currentTimeMillis() - config.evictAfter().toMillis();
+    long now = System.currentTimeMillis();
+    long before = now - config.evictAfter().toMillis();
     held.values().removeIf(r -> r.size() == 0 && r.lastUsed <= before && (!outbox.storing() || outbox.settled(r.name)));
     metrics.roomsNumbered(held.size());
+    quotas.values().removeIf(q -> q.full(now));
   }
 
   /** Keeps where the last owner of {@code room} got to, for the next attempt to take it up. */
@@ -1240,7 +1297,9 @@ public final class RoomRouterVerticle extends VerticleBase {
     if (r == null) {
       return new Reply.Released(handedOver.remove(room));
     }
-    handedAway.add(room);
+    if (outbox.storing() && !metrics.storeUp()) {
+      handedAway.add(room);
+    }
     outbox.flush();
     return new Reply.Released(r.handover());
   }

@@ -110,6 +110,13 @@ class LineFramingTest {
   }
 
   @Test
+  void aLastLineOneOverTheLimitIsTooLongAtTheEndOfInput() {
+    assertThat(feed("123456789")).isEmpty();
+    channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+    assertThat(read()).containsExactly(LineFraming.Signal.LINE_TOO_LONG, LineFraming.Signal.INPUT_CLOSED);
+  }
+
+  @Test
   void endOfInputWithNothingPending() {
     assertThat(feed("a\n")).containsExactly("a");
     channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);

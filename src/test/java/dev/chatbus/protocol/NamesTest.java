@@ -70,6 +70,16 @@ class NamesTest {
     assertThat(Names.room("\uFEFFops")).isNull();
     assertThat(Names.room("ops\u2066")).isNull();
     assertThat(Names.roomProblem("ops\uD800")).isEqualTo("a room name cannot hold half of a surrogate pair (U+D800)");
+    for (String blank : new String[]{"\u3164", "\u115F", "\uFFA0", "\u2800", "\u034F", "\uFE0F", "\uDB40\uDC41"}) {
+      assertThat(Names.room("ops" + blank)).as("U+%04X", blank.codePointAt(0)).isNull();
+    }
+  }
+
+  @Test
+  void roomsThatLookTheSameAreTheSame() {
+    // e with a combining acute accent is é.
+    assertThat(Names.room("cafe\u0301")).isEqualTo("café");
+    assertThat(Names.room("#Cafe\u0301")).isEqualTo(Names.room("café"));
   }
 
   @Test

@@ -139,9 +139,11 @@ class RoomMemoryTest {
   }
 
   @Test
-  void aClientMayBringUpOnlySoManyNewRoomsAMinute() {
-    start(new JsonObject().put("rooms", new JsonObject().put("maxCreatedPerMinute", 3)));
+  void theClientsOfAnAddressMayBringUpOnlySoManyNewRoomsAMinute() {
+    start(new JsonObject().put("rooms", new JsonObject().put("maxCreatedPerMinute", 4))
+      .put("limits", new JsonObject().put("loopbackExempt", false)));
     try (TestClient jay = TestClient.json(node.port(), "jay"); TestClient alice = TestClient.text(node.port(), "alice")) {
+      // One of the address's four.
       alice.send("/join busy");
       alice.expectStartsWith("* you are now in #busy");
       for (int i = 1; i <= 3; i++) {
@@ -151,9 +153,14 @@ class RoomMemoryTest {
       jay.send(op("join", "new4", 4));
       JsonObject refused = jay.readJson("error");
       assertThat(refused.getString("code")).isEqualTo("rate_limited");
-      assertThat(refused.getString("message")).isEqualTo("you are opening new rooms too fast (at most 3 a minute); try again in a while");
+      assertThat(refused.getString("message"))
+        .isEqualTo("you are opening new rooms too fast (at most 4 a minute from your address); try again in a while");
       jay.send(op("join", "busy", 5));
       assertThat(jay.readJson("joined").getString("room")).as("a room someone is in is no new room").isEqualTo("busy");
+    }
+    try (TestClient again = TestClient.json(node.port(), "jay2")) {
+      again.send(op("join", "new5", 1));
+      assertThat(again.readJson("error").getString("code")).as("reconnecting does not start afresh").isEqualTo("rate_limited");
     }
   }
 }
