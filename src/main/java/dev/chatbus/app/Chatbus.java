@@ -19,24 +19,29 @@ import sun.misc.Signal;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.Arrays;
-import java.util.stream.Stream;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The {@code chatbus} command: the Vert.x launcher with Chatbus's main verticle.
  * <p>
- * Takes the launcher's options ({@code -conf FILE|JSON}, {@code -cluster}, {@code -instances N} for the
- * number of edge instances, {@code -options} for Vert.x). SIGTERM and SIGINT shut the node down
- * gracefully and exit with status 0.
+ * Takes the launcher's options ({@code -conf FILE|JSON}, {@code -cluster} (or {@code -c},
+ * {@code --cluster}), {@code -instances N} for the number of edge instances, {@code -options} for
+ * Vert.x), and {@code --version}. SIGTERM and SIGINT shut the node down gracefully and exit with status 0.
  */
 public final class Chatbus implements VertxApplicationHooks {
 
   private static final String LOGBACK_PROPERTY = "logback.configurationFile";
   private static final Path LOGBACK_FILE = Path.of("conf", "logback.xml");
 
-  /** The cluster settings, when the node joins a cluster. */
+  /** The launcher's ways of saying that the node joins a cluster. */
+  private static final List<String> CLUSTER_FLAGS = List.of("-c", "-cluster", "--cluster");
+  private static final List<String> VERSION_FLAGS = List.of("--version", "-version", "-V");
+
+  /** The cluster settings, used if the launcher clusters. */
   private final ChatbusConfig.Cluster cluster;
   private final boolean metrics;
 
@@ -46,16 +51,18 @@ public final class Chatbus implements VertxApplicationHooks {
   }
 
   public static void main(String[] args) {
+    if (Arrays.stream(args).anyMatch(VERSION_FLAGS::contains)) {
+      System.out.println("chatbus " + version());
+      return;
+    }
     if (System.getProperty(LOGBACK_PROPERTY) == null && Files.isRegularFile(LOGBACK_FILE)) {
       System.setProperty(LOGBACK_PROPERTY, LOGBACK_FILE.toString());
     }
-    // Whether to cluster is known before Vert.x starts: from -cluster, or from the cluster.enabled setting.
+    // The cluster.enabled setting is known before Vert.x starts, and says what -cluster would.
     ChatbusConfig config;
-    boolean clustered;
     try {
       config = ConfigLoader.loadNow(deploymentConfig(args));
-      clustered = Arrays.asList(args).contains("-cluster") || config.cluster().enabled();
-      if (clustered) {
+      if (config.cluster().enabled()) {
         config.checkClusterable();
       }
     } catch (ConfigException e) {
@@ -63,7 +70,7 @@ public final class Chatbus implements VertxApplicationHooks {
       System.exit(1);
       return;
     }
-    if (clustered && !Arrays.asList(args).contains("-cluster")) {
+    if (config.cluster().enabled() && Arrays.stream(args).noneMatch(CLUSTER_FLAGS::contains)) {
       args = Stream.concat(Stream.of("-cluster"), Arrays.stream(args)).toArray(String[]::new);
     }
     // A signal ends the JVM with status 128+n unless handled; exiting from the handler runs the
@@ -71,7 +78,15 @@ public final class Chatbus implements VertxApplicationHooks {
     Signal.handle(new Signal("TERM"), sig -> System.exit(0));
     Signal.handle(new Signal("INT"), sig -> System.exit(0));
     // The launcher is created only now, so that its logger starts after the logback setting above.
-    new VertxApplication(args, new Chatbus(clustered ? config.cluster() : null, config.metrics())).launch();
+    new VertxApplication(args, new Chatbus(config.cluster(), config.metrics())).launch();
+  }
+
+  private static String version() {
+    try {
+      return MainVerticle.readVersion();
+    } catch (IOException e) {
+      return "(unknown: " + e.getMessage() + ")";
+    }
   }
 
   /** The launcher's {@code -conf} (a JSON object or a file), or null. */
@@ -91,13 +106,14 @@ public final class Chatbus implements VertxApplicationHooks {
   }
 
   /**
-   * Vert.x with metrics (unless {@code metrics.enabled} is false) and, for a clustered node, Hazelcast with
-   * {@code conf/cluster.xml} and the cluster settings.
+   * Vert.x with metrics (unless {@code metrics.enabled} is false) and Chatbus's Hazelcast set-up
+   * ({@code conf/cluster.xml} and the cluster settings), which the launcher uses when it clusters, however
+   * it was told to, and ignores when it does not.
    */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
     VertxBuilder builder = metrics ? NodeMetrics.builder(options) : Vertx.builder().with(options);
-    return cluster == null ? builder : builder.withClusterManager(HazelcastSetup.clusterManager(cluster));
+    return builder.withClusterManager(HazelcastSetup.onJoin(cluster));
   }
 
   @Override

@@ -247,7 +247,8 @@ public final class MainVerticle extends VerticleBase {
     });
   }
 
-  private static String readVersion() throws IOException {
+  /** Chatbus's version, as the build wrote it into the jar; {@code dev} when run from unbuilt classes. */
+  static String readVersion() throws IOException {
     try (InputStream in = MainVerticle.class.getResourceAsStream("/chatbus.properties")) {
       Properties p = new Properties();
       if (in != null) {

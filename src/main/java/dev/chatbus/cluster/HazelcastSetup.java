@@ -32,6 +32,20 @@ public final class HazelcastSetup {
   }
 
   /**
+   * A cluster manager for {@code cluster} that reads its configuration only when the node joins: for the
+   * launcher, which clusters whenever it is told to ({@code -c}, {@code -cluster}, {@code --cluster}), and
+   * builds a node that is not clustered without touching it.
+   */
+  public static HazelcastClusterManager onJoin(ChatbusConfig.Cluster cluster) {
+    return new HazelcastClusterManager() {
+      @Override
+      public Config loadConfig() {
+        return config(cluster);
+      }
+    };
+  }
+
+  /**
    * Reads the file and applies the settings.
    *
    * @throws ConfigException when the file is missing or invalid

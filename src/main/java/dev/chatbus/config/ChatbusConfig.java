@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +32,13 @@ import java.util.regex.Pattern;
 public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming, Limits limits, History history,
                             Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
                             Http http, boolean metrics) {
+
+  /**
+   * The system properties and environment variables Chatbus reads that are not settings: where the
+   * configuration file is, where the cluster's Hazelcast file is, and whether to use the native transport.
+   */
+  public static final Set<String> NOT_SETTINGS = Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV,
+    "chatbus.cluster.config", "chatbus.nativeTransport");
 
   /** The longest {@code history.replayTimeout}: well within the 30 s a client's request waits for the router. */
   private static final Duration MAX_REPLAY_TIMEOUT = Duration.ofSeconds(20);
@@ -285,14 +293,20 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
     return parse(settings, new JsonObject());
   }
 
+  /** Like {@link #parse(JsonObject, JsonObject, Consumer)}, keeping no warning. */
+  public static ChatbusConfig parse(JsonObject settings, JsonObject overrides) {
+    return parse(settings, overrides, warning -> { });
+  }
+
   /**
    * Reads and validates every setting.
    *
    * @param settings  the nested JSON settings: the configuration file with the deployment config over it
    * @param overrides environment variables and system properties, flat
+   * @param warn      told of each environment variable that looks like a setting and is not (ignored)
    * @throws ConfigException naming the first key that is invalid or unknown
    */
-  public static ChatbusConfig parse(JsonObject settings, JsonObject overrides) {
+  public static ChatbusConfig parse(JsonObject settings, JsonObject overrides, Consumer<String> warn) {
     Settings s = new Settings(settings, overrides);
     String nodeName = s.string("node.name", "");
     if (!NODE_NAME.matcher(nodeName).matches()) {
@@ -403,7 +417,9 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
       throw new ConfigException("http.readToken: must differ from http.token, which reads as well");
     }
     boolean metrics = s.bool("metrics.enabled", true);
-    s.rejectUnknown(Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV));
+    for (String variable : s.rejectUnknown(NOT_SETTINGS)) {
+      warn.accept(variable + ": not a Chatbus setting; ignored");
+    }
     ChatbusConfig config = new ChatbusConfig(nodeName, tcp, rooms, naming, limits, history, persistence, grace, cluster,
       bridge, http, metrics);
     if (cluster.enabled()) {

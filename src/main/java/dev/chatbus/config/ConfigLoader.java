@@ -6,6 +6,8 @@ import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -18,9 +20,13 @@ import java.nio.file.Path;
  * Layers, each overriding the one before: the file {@code conf/config.json} (or the file named by the
  * system property {@code chatbus.config} / the environment variable {@code CHATBUS_CONFIG}); the
  * deployment config (the launcher's {@code -conf}); environment variables {@code CHATBUS_*}; system
- * properties {@code chatbus.*}.
+ * properties {@code chatbus.*}. An unknown system property {@code chatbus.*} stops the node; an unknown
+ * environment variable {@code CHATBUS_*} is warned of and ignored, since the scripts that start a node
+ * use the prefix too.
  */
 public final class ConfigLoader {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
   static final String PATH_PROPERTY = "chatbus.config";
   static final String PATH_ENV = "CHATBUS_CONFIG";
@@ -42,7 +48,7 @@ public final class ConfigLoader {
       new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)),
       new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("raw-data", true).put("cache", false)));
     return Future.all(settings, overrides)
-      .map(v -> ChatbusConfig.parse(settings.result(), overrides.result()))
+      .map(v -> ChatbusConfig.parse(settings.result(), overrides.result(), log::warn))
       .compose(config -> config.nodeName().isEmpty()
         ? vertx.executeBlocking(ConfigLoader::hostName).map(config::withNodeName)
         : Future.succeededFuture(config));
@@ -50,7 +56,7 @@ public final class ConfigLoader {
 
   /**
    * The same layers read at once, without Vert.x: for the launcher, which must know before Vert.x starts
-   * whether the node joins a cluster.
+   * whether the node joins a cluster. What {@link #load} warns of is not warned of here too.
    *
    * @param deploymentConfig the launcher's {@code -conf}, or null
    * @throws ConfigException naming the key when a value is invalid, or the file when it cannot be read

@@ -160,22 +160,32 @@ final class Settings {
 
   /**
    * Fails on a key that no read asked for: any key of the JSON settings, or a {@code chatbus.*} system
-   * property or {@code CHATBUS_*} environment variable, so that a typo never silently falls back to a
-   * default.
+   * property, so that a typo never silently falls back to a default. An unknown {@code CHATBUS_*}
+   * environment variable does not stop the node, since scripts that start it share the prefix for their
+   * own variables (the database a script sets up, the Java it runs): it is returned, for a warning.
+   *
+   * @param alsoAllowed properties and variables that are not settings but are read elsewhere
+   * @return the environment variables that look like settings and are not, in name order
    */
-  void rejectUnknown(Set<String> alsoAllowedOverrides) {
+  List<String> rejectUnknown(Set<String> alsoAllowed) {
     checkNested(null, settings);
-    Set<String> known = new HashSet<>(alsoAllowedOverrides);
+    Set<String> known = new HashSet<>(alsoAllowed);
     for (String key : read) {
       known.add(SYS_PREFIX + key);
       known.add(envName(key));
     }
+    List<String> ignored = new ArrayList<>();
     for (Map.Entry<String, Object> e : overrides) {
       String k = e.getKey();
-      if ((k.startsWith(SYS_PREFIX) || k.startsWith(ENV_PREFIX)) && !known.contains(k)) {
+      if (k.startsWith(SYS_PREFIX) && !known.contains(k)) {
         throw new ConfigException(k + ": not a Chatbus setting");
       }
+      if (k.startsWith(ENV_PREFIX) && !known.contains(k)) {
+        ignored.add(k);
+      }
     }
+    ignored.sort(null);
+    return ignored;
   }
 
   private void checkNested(String path, JsonObject o) {

@@ -3,9 +3,13 @@ package dev.chatbus.app;
 import dev.chatbus.support.ChatbusProcess;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +89,56 @@ class ProcessTest {
       assertThat(node.process().exitValue()).isNotZero();
       node.awaitOutput("persistence.store: the nodes of a cluster share one history, so a cluster needs postgresql "
         + "(or none), got embedded");
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void theScriptsVariablesAndChatbusOwnPropertiesDoNotStopANode() throws Exception {
+    int port = ChatbusProcess.freePort();
+    JsonObject conf = ChatbusProcess.onPort(port, new JsonObject().put("persistence", new JsonObject().put("store", "none")));
+    ChatbusProcess node = ChatbusProcess.start(
+      List.of("-Dchatbus.nativeTransport=false", "-Dchatbus.cluster.config=conf/cluster.xml"),
+      List.of("-conf", conf.encode()),
+      Map.of("CHATBUS_PG_URL", "jdbc:postgresql://db.example.org/chatbus", "CHATBUS_JAVA", "/opt/jdk/bin/java"));
+    try {
+      node.awaitOutput("CHATBUS_JAVA: not a Chatbus setting; ignored");
+      node.awaitOutput("listening on 127.0.0.1:" + port + " with 1 edge instances (NIO transport)");
+      try (TestClient alice = TestClient.text(port, "alice")) {
+        alice.send("/ping");
+        alice.expect("* pong");
+      }
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void versionPrintsTheVersion() throws Exception {
+    ChatbusProcess version = ChatbusProcess.start(List.of(), List.of("--version"), Map.of());
+    try {
+      assertThat(version.process().waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+      assertThat(version.process().exitValue()).isZero();
+      version.awaitOutput("chatbus 0.1.0-SNAPSHOT");
+    } finally {
+      version.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void theLaunchersShortClusterFlagClustersWithChatbusSettings() throws Exception {
+    int port = ChatbusProcess.freePort();
+    String name = "chatbus-flag-" + UUID.randomUUID();
+    JsonObject conf = ChatbusProcess.onPort(port, new JsonObject()
+      .put("persistence", new JsonObject().put("store", "none"))
+      .put("cluster", new JsonObject().put("name", name).put("members", new JsonArray().add("127.0.0.1"))
+        .put("interface", "127.0.0.1").put("port", 5801)));
+    ChatbusProcess node = ChatbusProcess.start(List.of(), List.of("-c", "-conf", conf.encode()), Map.of());
+    try {
+      // Hazelcast names its cluster at the start of its lines: Chatbus's name, not Vert.x's default "dev".
+      node.awaitOutput("[" + name + "]");
+      node.awaitOutput("transport, clustered)");
     } finally {
       node.process().destroyForcibly();
     }

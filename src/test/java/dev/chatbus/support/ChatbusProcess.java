@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,23 +38,36 @@ public final class ChatbusProcess {
 
   /** Starts {@code chatbus -conf CONF}. */
   public static ChatbusProcess start(JsonObject conf) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-      Chatbus.class.getName(), "-conf", conf.encode()));
+    return start(List.of(), List.of("-conf", conf.encode()), Map.of());
+  }
+
+  /** Starts {@code java JVM_ARGS chatbus ARGS} with {@code env} added to this process's environment. */
+  public static ChatbusProcess start(List<String> jvmArgs, List<String> args, Map<String, String> env) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Chatbus.class.getName()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     return new ChatbusProcess(pb.start());
   }
 
-  /** Starts a node on {@code port} with {@code conf} and waits until it listens. */
-  public static ChatbusProcess listening(int port, JsonObject conf) throws Exception {
-    JsonObject full = new JsonObject()
+  /** The settings of a node on loopback at {@code port}, with {@code conf} over them, for {@code -conf}. */
+  public static JsonObject onPort(int port, JsonObject conf) {
+    return new JsonObject()
       .put("node", new JsonObject().put("name", "proc"))
       .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 1))
       .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("shutdown", new JsonObject().put("grace", "2s"))
       .mergeIn(conf, true);
-    ChatbusProcess p = start(full);
+  }
+
+  /** Starts a node on {@code port} with {@code conf} and waits until it listens. */
+  public static ChatbusProcess listening(int port, JsonObject conf) throws Exception {
+    ChatbusProcess p = start(onPort(port, conf));
     try {
       p.awaitOutput("listening on 127.0.0.1:" + port);
     } catch (AssertionError | InterruptedException e) {
