@@ -1,5 +1,6 @@
 package dev.chatbus.cluster;
 
+import com.hazelcast.config.ClasspathXmlConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.InterfacesConfig;
@@ -15,13 +16,17 @@ import java.nio.file.Path;
 
 /**
  * The Hazelcast configuration of a clustered node: {@code conf/cluster.xml} (or the file named by the
- * system property {@code chatbus.cluster.config}), with the {@code cluster.*} settings of Chatbus's own
- * configuration applied over it.
+ * system property {@code chatbus.cluster.config}; without either, the copy the jar carries), with the
+ * {@code cluster.*} settings of Chatbus's own configuration applied over it.
  */
 public final class HazelcastSetup {
 
   /** Where the Hazelcast configuration is read from, unless the system property says otherwise. */
   public static final Path DEFAULT_FILE = Path.of("conf", "cluster.xml");
+  /** The system property that names another file. */
+  public static final String FILE_PROPERTY = "chatbus.cluster.config";
+  /** The copy of {@code conf/cluster.xml} in the jar, read when there is no {@code conf/cluster.xml}. */
+  private static final String BUILT_IN = "chatbus/cluster.xml";
 
   private HazelcastSetup() {
   }
@@ -51,9 +56,11 @@ public final class HazelcastSetup {
    * @throws ConfigException when the file is missing or invalid
    */
   public static Config config(ChatbusConfig.Cluster cluster) {
-    Path file = Path.of(System.getProperty("chatbus.cluster.config", DEFAULT_FILE.toString()));
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException("cluster: " + file + " is missing; a clustered node reads its Hazelcast settings there");
+    String named = System.getProperty(FILE_PROPERTY);
+    Path file = Path.of(named != null ? named : DEFAULT_FILE.toString());
+    if (named != null && !Files.isRegularFile(file)) {
+      throw new ConfigException("cluster: " + file + " (" + FILE_PROPERTY + ") is missing; a clustered node reads its "
+        + "Hazelcast settings there");
     }
     // Before the file is read: Hazelcast logs its first lines before it has seen the file's logging type.
     if (System.getProperty("hazelcast.logging.type") == null) {
@@ -61,7 +68,7 @@ public final class HazelcastSetup {
     }
     Config config;
     try {
-      config = new FileSystemXmlConfig(file.toFile());
+      config = Files.isRegularFile(file) ? new FileSystemXmlConfig(file.toFile()) : new ClasspathXmlConfig(BUILT_IN);
     } catch (FileNotFoundException | RuntimeException e) {
       throw new ConfigException("cluster: " + file + " cannot be read: " + e.getMessage());
     }

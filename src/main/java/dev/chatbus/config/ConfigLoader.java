@@ -38,12 +38,20 @@ public final class ConfigLoader {
   /** Reads every layer; fails with a {@link ConfigException} naming the key when a value is invalid. */
   public static Future<ChatbusConfig> load(Vertx vertx, JsonObject deploymentConfig) {
     String path = System.getProperty(PATH_PROPERTY, System.getenv(PATH_ENV));
+    // The default file is read only when it is there: a node started without one has the defaults.
+    Future<Boolean> withFile = path != null ? Future.succeededFuture(true) : vertx.fileSystem().exists(DEFAULT_PATH);
+    return withFile.compose(file -> load(vertx, deploymentConfig, file ? (path != null ? path : DEFAULT_PATH) : null));
+  }
+
+  private static Future<ChatbusConfig> load(Vertx vertx, JsonObject deploymentConfig, String file) {
+    JsonObject deployment = deploymentConfig == null ? new JsonObject() : deploymentConfig;
     // Two retrievals, because the JSON layers are checked key by key while the environment and the
     // system properties hold much besides Chatbus's settings.
-    Future<JsonObject> settings = retrieve(vertx,
-      new ConfigStoreOptions().setType("file").setFormat("json").setOptional(path == null)
-        .setConfig(new JsonObject().put("path", path == null ? DEFAULT_PATH : path)),
-      new ConfigStoreOptions().setType("json").setConfig(deploymentConfig == null ? new JsonObject() : deploymentConfig));
+    Future<JsonObject> settings = file == null
+      ? retrieve(vertx, new ConfigStoreOptions().setType("json").setConfig(deployment))
+      : retrieve(vertx,
+        new ConfigStoreOptions().setType("file").setFormat("json").setConfig(new JsonObject().put("path", file)),
+        new ConfigStoreOptions().setType("json").setConfig(deployment));
     Future<JsonObject> overrides = retrieve(vertx,
       new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true)),
       new ConfigStoreOptions().setType("sys").setConfig(new JsonObject().put("raw-data", true).put("cache", false)));

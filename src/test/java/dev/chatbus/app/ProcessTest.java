@@ -6,7 +6,9 @@ import dev.chatbus.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -127,18 +129,38 @@ class ProcessTest {
   }
 
   @Test
-  void theLaunchersShortClusterFlagClustersWithChatbusSettings() throws Exception {
+  void theLaunchersShortClusterFlagClustersWithChatbusSettingsEvenWithoutConf(@TempDir Path dir) throws Exception {
     int port = ChatbusProcess.freePort();
     String name = "chatbus-flag-" + UUID.randomUUID();
     JsonObject conf = ChatbusProcess.onPort(port, new JsonObject()
       .put("persistence", new JsonObject().put("store", "none"))
       .put("cluster", new JsonObject().put("name", name).put("members", new JsonArray().add("127.0.0.1"))
         .put("interface", "127.0.0.1").put("port", 5801)));
-    ChatbusProcess node = ChatbusProcess.start(List.of(), List.of("-c", "-conf", conf.encode()), Map.of());
+    ChatbusProcess node = ChatbusProcess.startIn(dir, List.of("-c", "-conf", conf.encode()));
     try {
-      // Hazelcast names its cluster at the start of its lines: Chatbus's name, not Vert.x's default "dev".
+      // Hazelcast names its cluster at the start of its lines: Chatbus's name, not Vert.x's default "dev",
+      // with the Hazelcast settings the jar carries, there being no conf/cluster.xml.
       node.awaitOutput("[" + name + "]");
       node.awaitOutput("transport, clustered)");
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void aNodeStartedInAnEmptyFolderLogsAtInfoWithTheDefaultsItCarries(@TempDir Path dir) throws Exception {
+    int port = ChatbusProcess.freePort();
+    JsonObject conf = ChatbusProcess.onPort(port, new JsonObject());
+    ChatbusProcess node = ChatbusProcess.startIn(dir, List.of("-conf", conf.encode()));
+    try {
+      node.awaitOutput("listening on 127.0.0.1:" + port);
+      try (TestClient alice = TestClient.text(port, "alice")) {
+        alice.send("kept in the folder's own store");
+        alice.send("/ping");
+        alice.expect("* pong");
+      }
+      assertThat(node.lines()).as("no debug lines, no stack trace").noneMatch(l -> l.contains(" DEBUG ") || l.startsWith("\tat "));
+      assertThat(dir.resolve("data").resolve("chatbus.mv.db")).exists();
     } finally {
       node.process().destroyForcibly();
     }

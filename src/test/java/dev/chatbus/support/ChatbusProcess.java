@@ -4,28 +4,36 @@ import dev.chatbus.app.Chatbus;
 import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** A Chatbus JVM started from the test classpath with the {@code chatbus} command, its output collected line by line. */
 public final class ChatbusProcess {
 
   private final Process process;
   private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
+  /** Every line so far, whether waited for or not. */
+  private final List<String> all = new CopyOnWriteArrayList<>();
 
   private ChatbusProcess(Process process) {
     this.process = process;
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
+          all.add(line);
           output.add(line);
         }
       } catch (IOException e) {
@@ -43,15 +51,39 @@ public final class ChatbusProcess {
 
   /** Starts {@code java JVM_ARGS chatbus ARGS} with {@code env} added to this process's environment. */
   public static ChatbusProcess start(List<String> jvmArgs, List<String> args, Map<String, String> env) throws IOException {
+    return start(null, System.getProperty("java.class.path"), jvmArgs, args, env);
+  }
+
+  /**
+   * Starts {@code chatbus ARGS} in {@code dir} as it runs from its jar: on the main classpath only, without
+   * the tests' classes and resources (their logging set-up among them).
+   */
+  public static ChatbusProcess startIn(Path dir, List<String> args) throws IOException {
+    String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+      .filter(entry -> !entry.endsWith("test-classes"))
+      .collect(Collectors.joining(File.pathSeparator));
+    return start(dir, classpath, List.of(), args, Map.of());
+  }
+
+  private static ChatbusProcess start(Path dir, String classpath, List<String> jvmArgs, List<String> args,
+                                      Map<String, String> env) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmArgs);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Chatbus.class.getName()));
+    command.addAll(List.of("-cp", classpath, Chatbus.class.getName()));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command);
+    if (dir != null) {
+      pb.directory(dir.toFile());
+    }
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
     return new ChatbusProcess(pb.start());
+  }
+
+  /** Every line the process has written so far. */
+  public List<String> lines() {
+    return List.copyOf(all);
   }
 
   /** The settings of a node on loopback at {@code port}, with {@code conf} over them, for {@code -conf}. */
