@@ -5,6 +5,7 @@ import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,14 +24,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The example clients in {@code scripts/examples/} against a real node: the Python bridge bot (standard
  * library only) and the curl script for the REST API, each talking with a person on a text connection.
- * They need {@code python3} and {@code curl}, which {@code .ci/run} installs where they are missing.
+ * They need {@code python3} and {@code curl}, which {@code .ci/run} installs where they are missing;
+ * elsewhere, a test whose program is missing is skipped, saying which.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ExamplesTest {
 
+  /** Skips the test, saying why, unless {@code program} runs on this machine. */
+  private static void needs(String program) {
+    boolean found;
+    try {
+      Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true).start();
+      p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+      found = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      found = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      found = false;
+    }
+    Assumptions.assumeTrue(found, program + " is not installed here: this example needs it (.ci/run installs it)");
+  }
+
   @Test
   void thePythonBotAnswersSomeoneOnNc(Vertx vertx) throws Exception {
+    needs("python3");
     TestNode node = TestNode.start(vertx);
     Process bot = new ProcessBuilder("python3", "scripts/examples/bridge_bot.py", "--port", Integer.toString(node.bridgePort()),
       "--room", "lobby", "--name", "pybot", "--count", "1").redirectErrorStream(true).start();
@@ -52,6 +71,8 @@ class ExamplesTest {
 
   @Test
   void theCurlScriptPostsAndReadsHistory(Vertx vertx) throws Exception {
+    needs("curl");
+    needs("bash");
     TestNode node = TestNode.start(vertx, new JsonObject().put("http", new JsonObject().put("token", "s3cret")));
     try (TestClient alice = TestClient.text(node.port(), "alice")) {
       ProcessBuilder pb = new ProcessBuilder("bash", "scripts/examples/rest.sh", "lobby", "deploy \"v2\" finished")
