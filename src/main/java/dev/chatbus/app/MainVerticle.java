@@ -95,7 +95,7 @@ public final class MainVerticle extends VerticleBase {
     ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
     NodeMetrics metrics = NodeMetrics.of(vertx);
     edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
-      cfg.limits().loopbackExempt(), cfg.limits().perIpExempt()), nodeTag, metrics);
+      cfg.limits().spared()), nodeTag, metrics);
     AtomicInteger instance = new AtomicInteger();
     return store(cfg, metrics)
       .compose(id -> {

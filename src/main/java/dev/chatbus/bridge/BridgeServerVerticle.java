@@ -53,8 +53,7 @@ public final class BridgeServerVerticle extends VerticleBase {
   public BridgeServerVerticle(ChatbusConfig.Bridge config, ChatbusConfig.Limits limits, NodeMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), limits.loopbackExempt(),
-      limits.perIpExempt());
+    this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), limits.spared());
   }
 
   @Override

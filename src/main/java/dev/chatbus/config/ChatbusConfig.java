@@ -192,6 +192,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
     public Limits {
       perIpExempt = Set.copyOf(perIpExempt);
     }
+
+    /** The addresses these limits, and every other per-address limit, spare. */
+    public Spared spared() {
+      return new Spared(loopbackExempt, perIpExempt);
+    }
   }
 
   /**

@@ -1,10 +1,8 @@
 package dev.chatbus.edge;
 
-import io.netty.util.NetUtil;
+import dev.chatbus.config.Spared;
 
 import java.net.InetAddress;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,26 +14,17 @@ public final class ConnectionLimits {
 
   private final int maxConnections;
   private final int maxPerAddress;
-  private final boolean loopbackExempt;
-  private final Set<InetAddress> exempt = new HashSet<>();
+  private final Spared spared;
   private final AtomicInteger open = new AtomicInteger();
   private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
   /**
-   * @param loopbackExempt whether the per-address limit spares loopback addresses
-   * @param exempt         IP literals (such as {@code 10.0.0.5}) that the per-address limit does not apply to
+   * @param spared the addresses the per-address limit does not apply to
    */
-  public ConnectionLimits(int maxConnections, int maxPerAddress, boolean loopbackExempt, Set<String> exempt) {
+  public ConnectionLimits(int maxConnections, int maxPerAddress, Spared spared) {
     this.maxConnections = maxConnections;
     this.maxPerAddress = maxPerAddress;
-    this.loopbackExempt = loopbackExempt;
-    for (String ip : exempt) {
-      InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
-      if (address == null) {
-        throw new IllegalArgumentException("not an IP address: " + ip);
-      }
-      this.exempt.add(address);
-    }
+    this.spared = spared;
   }
 
   /** Counts a new connection from {@code address}; false if it would exceed a limit (and nothing was counted). */
@@ -44,7 +33,7 @@ public final class ConnectionLimits {
       open.decrementAndGet();
       return false;
     }
-    if (isExempt(address)) {
+    if (spared.spares(address)) {
       return true;
     }
     boolean[] admitted = {false};
@@ -65,12 +54,8 @@ public final class ConnectionLimits {
   /** Forgets a connection counted by {@link #tryAcquire}. */
   public void release(InetAddress address) {
     open.decrementAndGet();
-    if (!isExempt(address)) {
+    if (!spared.spares(address)) {
       perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
-  }
-
-  private boolean isExempt(InetAddress address) {
-    return (loopbackExempt && address.isLoopbackAddress()) || exempt.contains(address);
   }
 }

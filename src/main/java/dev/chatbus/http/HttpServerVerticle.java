@@ -35,9 +35,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -106,11 +104,8 @@ public final class HttpServerVerticle extends VerticleBase {
     this.edge = edge;
     this.metrics = metrics;
     this.store = store;
-    this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), limits.loopbackExempt(),
-      limits.perIpExempt());
-    Set<InetAddress> exempt = new HashSet<>();
-    limits.perIpExempt().forEach(ip -> exempt.add(NetUtil.createInetAddressFromIpAddressString(ip)));
-    this.reads = new ReadRate(config.readsPerSecond(), config.readBurst(), limits.loopbackExempt(), exempt);
+    this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), limits.spared());
+    this.reads = new ReadRate(config.readsPerSecond(), config.readBurst(), limits.spared());
     this.posting = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(Math.max(1, Math.min(60_000, config.idleTimeout().toMillis() - 1_000)));
   }

@@ -1,9 +1,10 @@
 package dev.chatbus.http;
 
+import dev.chatbus.config.Spared;
+
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * How many REST reads each remote address may still make: {@code burst} at once, refilled at
@@ -19,20 +20,18 @@ final class ReadRate {
 
   private final double perMilli;
   private final int burst;
-  private final boolean loopbackExempt;
-  private final Set<InetAddress> exempt;
+  private final Spared spared;
   private final Map<InetAddress, Bucket> buckets = new HashMap<>();
 
-  ReadRate(double perSecond, int burst, boolean loopbackExempt, Set<InetAddress> exempt) {
+  ReadRate(double perSecond, int burst, Spared spared) {
     this.perMilli = perSecond / 1000;
     this.burst = burst;
-    this.loopbackExempt = loopbackExempt;
-    this.exempt = Set.copyOf(exempt);
+    this.spared = spared;
   }
 
   /** Counts one read from {@code address}; false if it is over its rate and the read is refused. */
   boolean tryTake(InetAddress address, long now) {
-    if ((loopbackExempt && address.isLoopbackAddress()) || exempt.contains(address)) {
+    if (spared.spares(address)) {
       return true;
     }
     Bucket b = buckets.computeIfAbsent(address, a -> {

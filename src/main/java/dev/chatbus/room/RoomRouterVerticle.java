@@ -17,7 +17,6 @@ import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.Names;
-import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -31,7 +30,6 @@ import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The room router of a node: the home of the node's sessions, and the one ordering point of the rooms
@@ -121,15 +120,8 @@ public final class RoomRouterVerticle extends VerticleBase {
    * records its own epoch.)
    */
   private final Set<String> handedAway = new HashSet<>();
-  /**
-   * How many rooms no one was in the clients of each address may still enter, by address: kept per address
-   * so that reconnecting does not start afresh; forgotten once full again.
-   */
-  private final Map<String, RoomQuota> quotas = new HashMap<>();
-  /** The address each of this node's sessions connected from, for its room quota. */
-  private final Map<Long, String> addresses = new HashMap<>();
-  private final boolean loopbackExempt;
-  private final Set<InetAddress> exempt = new HashSet<>();
+  /** How many rooms no one was in the clients of each address may still bring up. */
+  private final RoomQuotas quotas;
   private long evictTimer = -1;
   private long passedOnCount;
   /** The address of each node's deliveries, made once. */
@@ -159,8 +151,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     this.persistence = config.persistence();
     this.history = config.history();
     this.metrics = metrics;
-    this.loopbackExempt = config.limits().loopbackExempt();
-    config.limits().perIpExempt().forEach(ip -> exempt.add(NetUtil.createInetAddressFromIpAddressString(ip)));
+    this.quotas = new RoomQuotas(config.rooms().maxCreatedPerMinute(), config.limits().spared());
     this.run = node + "/" + Long.toHexString(System.currentTimeMillis()) + "." + Integer.toHexString(nodeTag);
     this.discoverEvery = config.discoverEvery();
     this.grace = config.grace();
@@ -523,7 +514,7 @@ public final class RoomRouterVerticle extends VerticleBase {
         msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
       } else {
         Member m = new Member(session, login.name(), node, login.edge(), List.of());
-        addresses.put(session, address(login.remote()));
+        quotas.loggedIn(session, login.remote());
         publish(m);
         enterRoom(m, room, false).onComplete(joined -> {
           if (joined.succeeded()) {
@@ -549,7 +540,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       throw new Refusal(ErrorCode.TOO_MANY_ROOMS, "you are in " + config.maxPerClient() + " rooms already");
     }
     if (directory.count(room) == 0 && !room.equals(config.defaultRoom())) {
-      checkQuota(m.session());
+      quotas.take(m.session(), System.currentTimeMillis());
     }
     // In before out: a text client whose switch fails stays where it was.
     reply(msg, enterRoom(m, room, false).andThen(entered -> {
@@ -629,30 +620,6 @@ public final class RoomRouterVerticle extends VerticleBase {
   private Reply serviceTell(Command.ServiceTell tell, Message<Command> msg) {
     checkService(tell.service());
     return privately(RoomEvent.SERVICE, tell.service(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
-  }
-
-  /**
-   * A room no one is in costs its owner memory (until it is set aside) and the store a row for good: how
-   * many the clients of one address bring up is limited, except for the addresses the per-address limits
-   * spare.
-   */
-  private void checkQuota(long session) {
-    String ip = addresses.get(session);
-    InetAddress address = ip == null ? null : NetUtil.createInetAddressFromIpAddressString(ip);
-    if (address == null || (loopbackExempt && address.isLoopbackAddress()) || exempt.contains(address)) {
-      return;
-    }
-    long now = System.currentTimeMillis();
-    if (!quotas.computeIfAbsent(ip, a -> new RoomQuota(config.maxCreatedPerMinute(), now)).tryTake(now)) {
-      throw new Refusal(ErrorCode.RATE_LIMITED, "you are opening new rooms too fast (at most "
-        + config.maxCreatedPerMinute() + " a minute from your address); try again in a while");
-    }
-  }
-
-  /** The IP address of a session's {@code ip:port}. */
-  private static String address(String remote) {
-    int colon = remote.lastIndexOf(':');
-    return colon < 0 ? remote : remote.substring(0, colon);
   }
 
   /** A user's name is valid, and neither reserved nor a service's. */
@@ -787,7 +754,7 @@ public final class RoomRouterVerticle extends VerticleBase {
       return;
     }
     directory.remove(node, ++version, m.session());
-    addresses.remove(m.session());
+    quotas.gone(m.session());
     tellOthers(new Command.Gone(node, version, m.session()));
     names.release(Names.nameKey(m.name()), membership.self(), m.session());
     for (String room : m.rooms()) {
@@ -868,10 +835,18 @@ public final class RoomRouterVerticle extends VerticleBase {
     if (!(op instanceof Command.Enter e) || msg == null || msg.replyAddress() == null) {
       return () -> false;
     }
+    return answerLate(e, msg::reply);
+  }
+
+  /**
+   * Gives {@code answer} {@link #lateJoined} once {@code history.replayTimeout} has passed; returns whether
+   * it has, stopping the clock.
+   */
+  private BooleanSupplier answerLate(Command.Enter e, Consumer<Reply> answer) {
     boolean[] late = {false};
     long timer = vertx.setTimer(history.replayTimeout().toMillis(), id -> {
       late[0] = true;
-      msg.reply(lateJoined(e));
+      answer.accept(lateJoined(e));
     });
     return () -> {
       vertx.cancelTimer(timer);
@@ -882,14 +857,19 @@ public final class RoomRouterVerticle extends VerticleBase {
   /** {@link #answerLateIfSlow} for the home's own Enter: the answer, on time or late. */
   private Future<Reply> enterWhenOpen(Command.Enter e, Future<OwnedRoom> opening) {
     Promise<Reply> answer = Promise.promise();
-    long timer = vertx.setTimer(history.replayTimeout().toMillis(), id -> answer.tryComplete(lateJoined(e)));
+    BooleanSupplier answeredLate = answerLate(e, answer::complete);
     opening.onComplete(ar -> {
-      vertx.cancelTimer(timer);
+      boolean late = answeredLate.getAsBoolean();
       if (ar.succeeded()) {
-        answer.tryComplete(answer(e, ar.result()));
+        Reply joined = answer(e, ar.result());
         outbox.added();
-      } else if (!answer.tryFail(ar.cause())) {
+        if (!late) {
+          answer.complete(joined);
+        }
+      } else if (late) {
         retryEnter(e);
+      } else {
+        answer.fail(ar.cause());
       }
     });
     return answer.future();
@@ -1256,7 +1236,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     long before = now - config.evictAfter().toMillis();
     held.values().removeIf(r -> r.size() == 0 && r.lastUsed <= before && (!outbox.storing() || outbox.settled(r.name)));
     metrics.roomsNumbered(held.size());
-    quotas.values().removeIf(q -> q.full(now));
+    quotas.forgetFull(now);
   }
 
   /** Keeps where the last owner of {@code room} got to, for the next attempt to take it up. */
