@@ -39,9 +39,8 @@ class StoreOutageTest {
 
   @BeforeEach
   void proxy() {
-    proxy = new TcpProxy(5432);
-    String direct = Postgres.URL;
-    url = Postgres.freshSchemaUrl(direct.replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port()));
+    proxy = new TcpProxy(Postgres.port());
+    url = Postgres.freshSchemaUrl(Postgres.urlThrough(proxy.port()));
   }
 
   @AfterEach
