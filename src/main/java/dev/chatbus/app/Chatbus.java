@@ -31,11 +31,17 @@ import java.util.stream.Stream;
  * Takes the launcher's options ({@code -conf FILE|JSON}, {@code -cluster} (or {@code -c},
  * {@code --cluster}), {@code -instances N} for the number of edge instances, {@code -options} for
  * Vert.x), and {@code --version}. SIGTERM and SIGINT shut the node down gracefully and exit with status 0.
+ * {@code CHATBUS_LOG_FORMAT} or {@code -Dchatbus.log.format} ({@code text}, the default, or {@code json}) says
+ * how it logs.
  */
 public final class Chatbus implements VertxApplicationHooks {
 
   private static final String LOGBACK_PROPERTY = "logback.configurationFile";
   private static final Path LOGBACK_FILE = Path.of("conf", "logback.xml");
+  /** How the node logs ({@code text} or {@code json}): read by {@code logback.xml}, chosen before anything is logged. */
+  public static final String LOG_FORMAT_PROPERTY = "chatbus.log.format";
+  public static final String LOG_FORMAT_ENV = "CHATBUS_LOG_FORMAT";
+  private static final List<String> LOG_FORMATS = List.of("text", "json");
 
   /** The launcher's ways of saying that the node joins a cluster. */
   private static final List<String> CLUSTER_FLAGS = List.of("-c", "-cluster", "--cluster");
@@ -58,6 +64,14 @@ public final class Chatbus implements VertxApplicationHooks {
     if (System.getProperty(LOGBACK_PROPERTY) == null && Files.isRegularFile(LOGBACK_FILE)) {
       System.setProperty(LOGBACK_PROPERTY, LOGBACK_FILE.toString());
     }
+    String logFormat = System.getProperty(LOG_FORMAT_PROPERTY, System.getenv().getOrDefault(LOG_FORMAT_ENV, "text"));
+    if (!LOG_FORMATS.contains(logFormat)) {
+      System.err.println("chatbus: " + LOG_FORMAT_ENV + " (or -D" + LOG_FORMAT_PROPERTY + "): expected text or json, got '"
+        + logFormat + "'");
+      System.exit(1);
+      return;
+    }
+    System.setProperty(LOG_FORMAT_PROPERTY, logFormat);
     // The cluster.enabled setting is known before Vert.x starts, and says what -cluster would.
     ChatbusConfig config;
     try {

@@ -35,10 +35,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
 
   /**
    * The system properties and environment variables Chatbus reads that are not settings: where the
-   * configuration file is, where the cluster's Hazelcast file is, and whether to use the native transport.
+   * configuration file is, where the cluster's Hazelcast file is, whether to use the native transport, and
+   * how to log (read before logging starts, by the {@code chatbus} command).
    */
   public static final Set<String> NOT_SETTINGS = Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV,
-    "chatbus.cluster.config", "chatbus.nativeTransport");
+    "chatbus.cluster.config", "chatbus.nativeTransport", "chatbus.log.format", "CHATBUS_LOG_FORMAT");
 
   /** The longest {@code history.replayTimeout}: well within the 30 s a client's request waits for the router. */
   private static final Duration MAX_REPLAY_TIMEOUT = Duration.ofSeconds(20);

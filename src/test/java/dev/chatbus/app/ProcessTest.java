@@ -84,6 +84,18 @@ class ProcessTest {
   }
 
   @Test
+  void anUnknownLogFormatStopsStartUpNamingTheChoices() throws Exception {
+    ChatbusProcess node = ChatbusProcess.start(List.of(), List.of(), Map.of("CHATBUS_LOG_FORMAT", "xml"));
+    try {
+      assertThat(node.process().waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+      assertThat(node.process().exitValue()).isNotZero();
+      node.awaitOutput("chatbus: CHATBUS_LOG_FORMAT (or -Dchatbus.log.format): expected text or json, got 'xml'");
+    } finally {
+      node.process().destroyForcibly();
+    }
+  }
+
+  @Test
   void aClusterOfNodesWithEmbeddedStoresIsRefused() throws Exception {
     ChatbusProcess node = ChatbusProcess.start(new JsonObject().put("cluster", new JsonObject().put("enabled", true)));
     try {

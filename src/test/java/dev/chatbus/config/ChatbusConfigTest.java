@@ -190,7 +190,8 @@ class ChatbusConfigTest {
   @Test
   void thePropertiesChatbusReadsBesidesItsSettingsAreAccepted() {
     JsonObject props = new JsonObject().put("chatbus.config", "conf/config.json").put("chatbus.cluster.config", "my.xml")
-      .put("chatbus.nativeTransport", "false").put("CHATBUS_CONFIG", "conf/config.json");
+      .put("chatbus.nativeTransport", "false").put("CHATBUS_CONFIG", "conf/config.json")
+      .put("chatbus.log.format", "json").put("CHATBUS_LOG_FORMAT", "json");
     List<String> warnings = new ArrayList<>();
     assertThat(ChatbusConfig.parse(new JsonObject(), props, warnings::add).tcp().port()).isEqualTo(7000);
     assertThat(warnings).isEmpty();

@@ -72,6 +72,14 @@ public final class ChatbusProcess {
     command.addAll(jvmArgs);
     command.addAll(List.of("-cp", classpath, Chatbus.class.getName()));
     command.addAll(args);
+    return exec(command, dir, env);
+  }
+
+  /**
+   * Starts {@code command} (a distribution's {@code bin/chatbus}, say) in {@code dir}, or here if null, with
+   * {@code env} added to this process's environment.
+   */
+  public static ChatbusProcess exec(List<String> command, Path dir, Map<String, String> env) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
     if (dir != null) {
       pb.directory(dir.toFile());
