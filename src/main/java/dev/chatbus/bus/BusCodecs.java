@@ -34,7 +34,6 @@ public final class BusCodecs {
     codec(Command.ListRooms.class, Command.ListRooms::read),
     codec(Command.Disconnect.class, Command.Disconnect::read),
     codec(Command.History.class, Command.History::read),
-    codec(Command.Persisted.class, Command.Persisted::read),
     codec(Command.Hello.class, Command.Hello::read),
     codec(Command.Update.class, Command.Update::read),
     codec(Command.Gone.class, Command.Gone::read),

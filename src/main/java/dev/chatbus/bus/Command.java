@@ -130,18 +130,6 @@ public sealed interface Command extends Wire.Writable {
     }
   }
 
-  /** From the persistence worker: batch {@code batch} is stored, or ({@code stored} false) was dropped. */
-  record Persisted(long batch, boolean stored) implements Command {
-    @Override
-    public void write(Wire.Writer out) {
-      out.i64(batch).bool(stored);
-    }
-
-    public static Persisted read(Wire.Reader in) {
-      return new Persisted(in.i64(), in.bool());
-    }
-  }
-
   /** Change the session's name. Replies {@link Reply.Renamed}; fails with {@code BAD_NAME} or {@code NAME_TAKEN}. */
   record Rename(long session, String name) implements Command {
     @Override

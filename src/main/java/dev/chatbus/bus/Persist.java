@@ -10,8 +10,9 @@ import java.util.List;
 public sealed interface Persist extends Wire.Writable {
 
   /**
-   * Events to store, numbered by the router; the worker answers each number with a
-   * {@link Command.Persisted} sent to the router, once the batch is committed or when it had to be dropped.
+   * Events to store, numbered by the router, as a request without a timeout: the worker answers it (with no
+   * body) once the batch is committed, or fails it with {@link ErrorCode#NOT_STORED} when it had to be
+   * dropped; batches are answered in the order sent.
    *
    * @param node the node whose router accepted the events
    */

@@ -1,7 +1,6 @@
 package dev.chatbus.persist;
 
 import dev.chatbus.bus.Addresses;
-import dev.chatbus.bus.Command;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.RoomEvent;
@@ -19,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,8 +29,8 @@ import java.util.Set;
  * state needs no locks.
  * <p>
  * Consumes {@link Persist} messages from its node's router on {@link Addresses#persist}: batches to store
- * and claims of rooms' numbering. Sends a {@link Command.Persisted} to the router for every batch, once
- * committed or when it had to be dropped. History is read by the {@link HistoryReaderVerticle}s, on threads
+ * and claims of rooms' numbering. Answers every batch once it is committed, or fails it with
+ * {@link ErrorCode#NOT_STORED} when it had to be dropped; in the order the batches came. History is read by the {@link HistoryReaderVerticle}s, on threads
  * of their own, over the same store; the router adds what still waits here.
  * <p>
  * Batches that arrive while a write is under way are committed together in the next one. When the store
@@ -60,13 +58,13 @@ public final class PersistenceVerticle extends VerticleBase {
   private final Duration grace;
   private final EventStore store;
   private final NodeMetrics metrics;
-  private final ArrayDeque<Persist.Batch> waiting = new ArrayDeque<>();
+  /** The batches to write, oldest first, each with the request to answer once it is written or dropped. */
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   /** The highest number per room given to events that were dropped, until a write records it. */
   private final Map<String, Long> lost = new HashMap<>();
   /** Rooms written since the last pruning. */
   private final Set<String> written = new HashSet<>();
   private EventBus bus;
-  private String router;
   private int waitingEvents;
   private long droppedEvents;
   /** Events dropped since the store last wrote, for one warning per outage rather than one per batch. */
@@ -93,7 +91,6 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> start() {
     log.info("history in {}", store);
     bus = vertx.eventBus();
-    router = Addresses.router(node);
     retryDelay = config.retryFirst().toMillis();
     MessageConsumer<Persist> consumer = bus.consumer(Addresses.persist(node), this::onMessage);
     retentionTimer = vertx.setPeriodic(config.retention().interval().toMillis(), id -> prune());
@@ -103,7 +100,7 @@ public final class PersistenceVerticle extends VerticleBase {
   private void onMessage(Message<Persist> msg) {
     Persist p = msg.body();
     if (p instanceof Persist.Batch b) {
-      take(b);
+      take(b, msg);
     } else if (p instanceof Persist.Claim c) {
       claim(msg, c);
     } else if (p instanceof Persist.Sync) {
@@ -113,18 +110,23 @@ public final class PersistenceVerticle extends VerticleBase {
     }
   }
 
-  private void take(Persist.Batch batch) {
-    waiting.add(batch);
+  /** A batch waiting to be written, and its sender waiting for the word on it. */
+  private record Waiting(Persist.Batch batch, Message<Persist> request) {
+  }
+
+  private void take(Persist.Batch batch, Message<Persist> request) {
+    waiting.add(new Waiting(batch, request));
     waitingEvents += batch.size();
     while (waitingEvents > config.bufferMaxEvents() && !waiting.isEmpty()) {
-      Persist.Batch oldest = waiting.poll();
+      Waiting dropped = waiting.poll();
+      Persist.Batch oldest = dropped.batch();
       waitingEvents -= oldest.size();
       droppedEvents += oldest.size();
       metrics.storeDropped(oldest.size());
       for (RoomEvent e : oldest.events()) {
         lost.merge(e.room(), e.seq(), Math::max);
       }
-      bus.send(router, new Command.Persisted(oldest.no(), false));
+      dropped.request().fail(ErrorCode.NOT_STORED.code(), "batch " + oldest.no() + " was dropped: " + store + " is unavailable");
       if (droppedInOutage == 0) {
         log.warn("store buffer full ({} events): dropping the oldest unwritten events until {} is back",
           config.bufferMaxEvents(), store);
@@ -151,7 +153,7 @@ public final class PersistenceVerticle extends VerticleBase {
       return true;
     }
     try {
-      store.write(new ArrayList<>(waiting), lost);
+      store.write(waiting.stream().map(Waiting::batch).toList(), lost);
     } catch (SQLException | RuntimeException e) {
       if (!failing) {
         log.warn("{} failed: {}; keeping up to {} events and trying again", store, e.getMessage(), config.bufferMaxEvents());
@@ -176,11 +178,11 @@ public final class PersistenceVerticle extends VerticleBase {
     retryDelay = config.retryFirst().toMillis();
     // Before anyone is told: whoever hears of a write after this sees the store up.
     metrics.storeWrote(waitingEvents);
-    for (Persist.Batch b : waiting) {
-      for (RoomEvent e : b.events()) {
+    for (Waiting w : waiting) {
+      for (RoomEvent e : w.batch().events()) {
         written.add(e.room());
       }
-      bus.send(router, new Command.Persisted(b.no(), true));
+      w.request().reply(null);
     }
     waiting.clear();
     waitingEvents = 0;
@@ -190,10 +192,11 @@ public final class PersistenceVerticle extends VerticleBase {
 
   /** When the oldest event waiting to be written was accepted, or 0 when none waits. */
   private long oldestTs() {
-    Persist.Batch first = waiting.peek();
-    if (first == null) {
+    Waiting oldest = waiting.peek();
+    if (oldest == null) {
       return 0;
     }
+    Persist.Batch first = oldest.batch();
     return !first.events().isEmpty() ? first.events().get(0).ts()
       : !first.privates().isEmpty() ? first.privates().get(0).ts() : 0;
   }
@@ -212,8 +215,8 @@ public final class PersistenceVerticle extends VerticleBase {
     try {
       Persist.Claimed claimed = store.claim(room, c.atLeast(), c.run());
       long last = Math.max(claimed.lastSeq(), lost.getOrDefault(room, 0L));
-      for (Persist.Batch b : waiting) {
-        for (RoomEvent e : b.events()) {
+      for (Waiting w : waiting) {
+        for (RoomEvent e : w.batch().events()) {
           if (e.room().equals(room)) {
             last = Math.max(last, e.seq());
           }

@@ -1,7 +1,6 @@
 package dev.chatbus.room;
 
 import dev.chatbus.bus.Addresses;
-import dev.chatbus.bus.Command;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.PrivateMessage;
@@ -12,6 +11,7 @@ import dev.chatbus.persist.HistoryPage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 
 import java.time.Duration;
@@ -31,7 +31,9 @@ import java.util.Map;
  * The router adds what one command produced (its events, its acknowledgement), then calls
  * {@link #added()}: a batch never separates an event from the acknowledgement that waits for it.
  * <p>
- * Until the worker confirms a batch (stored or dropped), its events are kept here by room, so that history
+ * Each batch is a request to the worker, answered once it is committed, or failed with
+ * {@link ErrorCode#NOT_STORED} if the worker had to drop it; however long the store is away, so it has
+ * no timeout. Until the answer comes, a batch's events are kept here by room, so that history
  * answers, read from the store on other threads, still show what waits to be written, also while the
  * store is away (up to the worker's buffer).
  * <p>
@@ -39,8 +41,11 @@ import java.util.Map;
  */
 final class Outbox {
 
+  /** A batch waits for the store as long as it is away: the worker answers it once written or dropped. */
+  private static final DeliveryOptions UNTIL_ANSWERED = new DeliveryOptions().setSendTimeout(Long.MAX_VALUE);
+
   /** A reply held back until the message it acknowledges is stored. */
-  private record Ack(Message<Command> request, Reply.Accepted reply) {
+  private record Ack(Message<?> request, Reply.Accepted reply) {
   }
 
   private final Vertx vertx;
@@ -110,7 +115,7 @@ final class Outbox {
   }
 
   /** Answers {@code request} with {@code reply} once the events added with it are stored, or with NOT_STORED. */
-  void ackWhenStored(Message<Command> request, Reply.Accepted reply) {
+  void ackWhenStored(Message<?> request, Reply.Accepted reply) {
     if (storing) {
       acks.add(new Ack(request, reply));
     } else {
@@ -206,7 +211,7 @@ final class Outbox {
     long no = ++batches;
     Persist.Batch batch = new Persist.Batch(no, node, events, privates);
     inFlight.add(batch);
-    vertx.eventBus().send(worker, batch);
+    vertx.eventBus().request(worker, batch, UNTIL_ANSWERED).onComplete(ar -> persisted(no, ar.succeeded()));
     if (!acks.isEmpty()) {
       awaiting.put(no, acks);
       acks = new ArrayList<>();
@@ -216,7 +221,7 @@ final class Outbox {
   }
 
   /** The worker's word on batch {@code batch}: its events are no longer waiting; release its acknowledgements. */
-  void persisted(long batch, boolean stored) {
+  private void persisted(long batch, boolean stored) {
     while (!inFlight.isEmpty() && inFlight.peek().no() <= batch) {
       for (RoomEvent e : inFlight.poll().events()) {
         Waiting waiting = unstored.get(e.room());

@@ -436,9 +436,6 @@ public final class RoomRouterVerticle extends VerticleBase {
       serviceSay((Command.ServiceSay) cmd, msg);
     } else if (cmd instanceof Command.ServiceTell) {
       return serviceTell((Command.ServiceTell) cmd, msg);
-    } else if (cmd instanceof Command.Persisted) {
-      Command.Persisted p = (Command.Persisted) cmd;
-      outbox.persisted(p.batch(), p.stored());
     } else if (cmd instanceof Command.Update) {
       Command.Update u = (Command.Update) cmd;
       onUpdate(u.node(), u.version(), () -> directory.put(u.node(), u.version(), u.member()));

@@ -25,7 +25,6 @@ class BusCodecsTest {
     new Command.ServiceSay("weather", "lobby", "sunny", false, true),
     new Command.ServiceTell("weather", "bob", "rain at 5", true, false),
     new Command.History(7, "rust", 20, -1, Long.MAX_VALUE, true),
-    new Command.Persisted(9, false),
     new Command.Rename(7, "alicia"),
     new Command.Who("rust"),
     new Command.ListRooms(),

@@ -1,0 +1,181 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.BusCodecs;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.config.ChatbusConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The outbox on a real event bus, with the test as its persistence worker: batches are requests that the
+ * worker answers once written or fails once dropped, and acknowledgements and unstored events follow them.
+ */
+@ExtendWith(VertxExtension.class)
+class OutboxTest {
+
+  private static final String ACKS = "test.acks";
+
+  private Vertx vertx;
+  /** The outbox's own context, as the router's would be. */
+  private Context context;
+  private Outbox outbox;
+  /** What reached the worker's address, answered by the test. */
+  private final BlockingQueue<Message<Persist>> worker = new LinkedBlockingQueue<>();
+  private long seq;
+
+  @BeforeEach
+  void setUp(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    BusCodecs.register(vertx.eventBus());
+    vertx.eventBus().<Persist>consumer(Addresses.persist("n"), msg -> {
+      if (msg.body() instanceof Persist.Sync) {
+        msg.reply(msg.body());
+      } else {
+        worker.add(msg);
+      }
+    }).completion().await(10, TimeUnit.SECONDS);
+    context = vertx.getOrCreateContext();
+    start(new JsonObject().put("maxEvents", 100).put("maxDelay", "0ms"));
+    // A client's request whose answer the outbox holds until its event is stored.
+    on(() -> vertx.eventBus().<String>consumer(ACKS, msg -> {
+      RoomEvent e = event("rust");
+      outbox.add(e);
+      outbox.ackWhenStored(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()));
+      outbox.added();
+    }).completion()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private void start(JsonObject batch) throws Exception {
+    ChatbusConfig.Persistence config = ChatbusConfig.parse(new JsonObject()
+      .put("persistence", new JsonObject().put("store", "postgresql").put("batch", batch))).persistence();
+    outbox = on(() -> new Outbox(vertx, "n", config));
+  }
+
+  private <T> T on(Supplier<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        result.complete(action.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  private RoomEvent event(String room) {
+    long s = ++seq;
+    return new RoomEvent(RoomEvent.Kind.MESSAGE, room, s, "id" + s, 1_000 + s, 1, "alice", "line " + s, 1);
+  }
+
+  private Future<Object> say() {
+    return vertx.eventBus().request(ACKS, "say").map(Message::body);
+  }
+
+  private Message<Persist> nextBatch() throws InterruptedException {
+    Message<Persist> batch = worker.poll(10, TimeUnit.SECONDS);
+    assertThat(batch).as("a batch").isNotNull();
+    return batch;
+  }
+
+  private List<RoomEvent> unstored(String room) throws Exception {
+    return on(() -> outbox.unstored(new Persist.Query(room, 100, -1, Long.MAX_VALUE, false)));
+  }
+
+  @Test
+  void anAcknowledgementWaitsUntilItsBatchIsAnsweredStored() throws Exception {
+    Future<Object> ack = say();
+    Message<Persist> batch = nextBatch();
+    assertThat(((Persist.Batch) batch.body()).events()).extracting(RoomEvent::text).containsExactly("line 1");
+    assertThat(unstored("rust")).extracting(RoomEvent::seq).containsExactly(1L);
+    assertThat(on(() -> outbox.settled("rust"))).isFalse();
+    assertThat(ack.isComplete()).isFalse();
+
+    batch.reply(null);
+    Reply.Accepted accepted = (Reply.Accepted) ack.await(10, TimeUnit.SECONDS);
+    assertThat(accepted.seq()).isEqualTo(1);
+    assertThat(unstored("rust")).isEmpty();
+    assertThat(on(() -> outbox.settled("rust"))).isTrue();
+  }
+
+  @Test
+  void aBatchTheWorkerDroppedFailsItsAcknowledgementsNotStoredAndLeavesItsRoomUnsettled() throws Exception {
+    Future<Object> lost = say();
+    nextBatch().fail(ErrorCode.NOT_STORED.code(), "dropped");
+    assertThatThrownBy(() -> lost.await(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ReplyException.class,
+      e -> assertThat(e.failureCode()).isEqualTo(ErrorCode.NOT_STORED.code()));
+    assertThat(unstored("rust")).isEmpty();
+    // A dropped number is in the store only once a later write has recorded it.
+    assertThat(on(() -> outbox.settled("rust"))).isFalse();
+
+    Future<Object> kept = say();
+    nextBatch().reply(null);
+    kept.await(10, TimeUnit.SECONDS);
+    assertThat(on(() -> outbox.settled("rust"))).isTrue();
+  }
+
+  @Test
+  void batchesAreAnsweredInOrderAndEachReleasesOnlyItsOwn() throws Exception {
+    Future<Object> first = say();
+    Message<Persist> one = nextBatch();
+    Future<Object> second = say();
+    Message<Persist> two = nextBatch();
+    assertThat(unstored("rust")).extracting(RoomEvent::seq).containsExactly(1L, 2L);
+
+    one.reply(null);
+    first.await(10, TimeUnit.SECONDS);
+    assertThat(unstored("rust")).extracting(RoomEvent::seq).containsExactly(2L);
+    assertThat(second.isComplete()).isFalse();
+    two.reply(null);
+    second.await(10, TimeUnit.SECONDS);
+    assertThat(unstored("rust")).isEmpty();
+  }
+
+  @Test
+  void eventsGatherIntoOneBatchUntilItIsFull() throws Exception {
+    start(new JsonObject().put("maxEvents", 3).put("maxDelay", "1h"));
+    on(() -> {
+      for (int i = 0; i < 3; i++) {
+        outbox.add(event(i == 1 ? "go" : "rust"));
+        outbox.added();
+      }
+      return null;
+    });
+    Persist.Batch batch = (Persist.Batch) nextBatch().body();
+    assertThat(batch.events()).extracting(RoomEvent::seq).containsExactly(1L, 2L, 3L);
+    assertThat(unstored("go")).extracting(RoomEvent::seq).containsExactly(2L);
+  }
+
+  @Test
+  void drainingAnswersWhatTheStoreDidNotTakeWithinTheGraceNotStored() throws Exception {
+    Future<Object> ack = say();
+    nextBatch();
+    Future<Void> drained = on(() -> outbox.drain(Duration.ofMillis(50)));
+    drained.await(10, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> ack.await(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(ReplyException.class,
+      e -> assertThat(e.failureCode()).isEqualTo(ErrorCode.NOT_STORED.code()));
+  }
+}
