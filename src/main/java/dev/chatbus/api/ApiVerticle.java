@@ -1,11 +1,13 @@
 package dev.chatbus.api;
 
 import dev.chatbus.bus.Addresses;
-import dev.chatbus.bus.Command;
+import dev.chatbus.bus.SessionCommand;
+import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.RouterMessage;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.JsonCodec;
@@ -133,7 +135,7 @@ public final class ApiVerticle extends VerticleBase {
     String room = room(required(req, "room"));
     String text = text(req);
     boolean durable = answered && req.getBoolean("durable", true);
-    return speak(new Command.ServiceSay(service, room, text, req.getBoolean("action", false), durable), durable,
+    return speak(new SessionCommand.ServiceSay(service, room, text, req.getBoolean("action", false), durable), durable,
       answered, a -> new JsonObject().put("room", room).put("id", a.id()).put("seq", a.seq()).put("ts", a.ts()));
   }
 
@@ -142,7 +144,7 @@ public final class ApiVerticle extends VerticleBase {
     String to = required(req, "to");
     String text = text(req);
     boolean durable = answered && req.getBoolean("durable", true);
-    return speak(new Command.ServiceTell(service, to, text, req.getBoolean("action", false), durable), durable,
+    return speak(new SessionCommand.ServiceTell(service, to, text, req.getBoolean("action", false), durable), durable,
       answered, a -> new JsonObject().put("to", to).put("id", a.id()).put("ts", a.ts()));
   }
 
@@ -150,7 +152,7 @@ public final class ApiVerticle extends VerticleBase {
    * Passes a service's message to the router: answered as {@code answer} makes of its acceptance, or,
    * when no one waits for an answer, sent without waiting for one.
    */
-  private Future<JsonObject> speak(Command cmd, boolean durable, boolean answered,
+  private Future<JsonObject> speak(RouterMessage cmd, boolean durable, boolean answered,
                                    Function<Reply.Accepted, JsonObject> answer) {
     metrics.messageIn(NodeMetrics.Source.SERVICE);
     if (!answered) {
@@ -174,7 +176,7 @@ public final class ApiVerticle extends VerticleBase {
     if (afterSeq < -1 || beforeSeq < 1) {
       throw new Refusal(ErrorCode.BAD_REQUEST, "afterSeq must be 0 or more, beforeSeq 1 or more");
     }
-    Command cmd = new Command.RoomHistory(room, limit, afterSeq, beforeSeq, req.getBoolean("messagesOnly", false), false);
+    RouterMessage cmd = new RoomCommand.RoomHistory(room, limit, afterSeq, beforeSeq, req.getBoolean("messagesOnly", false), false);
     return ask(cmd, false).map(reply -> {
       Reply.History h = (Reply.History) reply;
       JsonArray messages = new JsonArray();
@@ -188,14 +190,14 @@ public final class ApiVerticle extends VerticleBase {
 
   private Future<JsonObject> members(JsonObject req, boolean answered) {
     String room = room(required(req, "room"));
-    return ask(new Command.Who(room), false).map(reply -> {
+    return ask(new SessionCommand.Who(room), false).map(reply -> {
       Reply.Members m = (Reply.Members) reply;
       return new JsonObject().put("room", m.room()).put("count", m.count()).put("members", new JsonArray(m.names()));
     });
   }
 
   private Future<JsonObject> rooms(JsonObject req, boolean answered) {
-    return ask(new Command.ListRooms(), false).map(reply -> {
+    return ask(new SessionCommand.ListRooms(), false).map(reply -> {
       JsonArray rooms = new JsonArray();
       for (Reply.RoomInfo r : ((Reply.RoomList) reply).rooms()) {
         rooms.add(new JsonObject().put("room", r.name()).put("members", r.members()));
@@ -204,7 +206,7 @@ public final class ApiVerticle extends VerticleBase {
     });
   }
 
-  private Future<Reply> ask(Command cmd, boolean durable) {
+  private Future<Reply> ask(RouterMessage cmd, boolean durable) {
     return bus.<Reply>request(router, cmd, durable ? DURABLE : PROMPT).map(Message::body);
   }
 

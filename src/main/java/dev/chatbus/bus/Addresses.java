@@ -37,7 +37,7 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Where the room router of {@code node} takes {@link Command}s (request/reply). */
+  /** Where the room router of {@code node} takes {@link RouterMessage}s: session commands, room commands and what routers tell each other. */
   public static String router(String node) {
     return ROUTER + node;
   }

@@ -1,5 +1,8 @@
 package dev.chatbus.bus;
 
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
 /**
  * The closed set of errors a client or service can be told about.
  * <p>
@@ -53,5 +56,20 @@ public enum ErrorCode {
   public static ErrorCode ofCode(int code) {
     ErrorCode c = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     return c != null ? c : INTERNAL;
+  }
+
+  /**
+   * The error a request was turned down with: a {@link Refusal}'s, or the failure code its recipient
+   * failed the reply with; null when it was not turned down but went wrong otherwise (no answer in time,
+   * no one to answer, a bug), which the asker reports in its own words.
+   */
+  public static ErrorCode ofRefusal(Throwable cause) {
+    if (cause instanceof Refusal r) {
+      return r.code();
+    }
+    if (cause instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return ofCode(e.failureCode());
+    }
+    return null;
   }
 }

@@ -51,7 +51,7 @@ public sealed interface Persist extends Wire.Writable {
 
   /**
    * A read of a room's stored events, for a history answer, sent to one of the node's history readers and
-   * answered with {@link Stored}; fields as in {@link Command.History}.
+   * answered with {@link Stored}; fields as in {@link SessionCommand.History}.
    */
   record Query(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly) implements Persist {
     /** Whether the query reads forwards from {@code afterSeq}, rather than back from {@code beforeSeq}. */

@@ -3,7 +3,7 @@ package dev.chatbus.bus;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The router's successful answer to a {@link Command}. */
+/** The router's successful answer to a {@link RouterMessage}. */
 public sealed interface Reply extends Wire.Writable {
 
   /** The most names a reply lists; bigger rooms give their size and the first names in join order. */
@@ -197,7 +197,7 @@ public sealed interface Reply extends Wire.Writable {
    * Where a router that gave up numbering a room got to ({@code last}), or null if it was not numbering
    * the room and knew of no one who had.
    */
-  record Released(Command.Handover last) implements Reply {
+  record Released(PeerMessage.Handover last) implements Reply {
     @Override
     public void write(Wire.Writer out) {
       out.bool(last != null);
@@ -207,7 +207,7 @@ public sealed interface Reply extends Wire.Writable {
     }
 
     public static Released read(Wire.Reader in) {
-      return new Released(in.bool() ? Command.Handover.read(in) : null);
+      return new Released(in.bool() ? PeerMessage.Handover.read(in) : null);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.chatbus.edge;
 
-import dev.chatbus.bus.Command;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
@@ -118,7 +118,7 @@ final class Commands {
     } else if (cmd instanceof ClientCommand.Who) {
       who(c, (ClientCommand.Who) cmd);
     } else if (cmd instanceof ClientCommand.Rooms) {
-      call(c, new Command.ListRooms(), cmd.ref(), r -> c.codec.rooms((Reply.RoomList) r, cmd.ref()));
+      call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec.rooms((Reply.RoomList) r, cmd.ref()));
     } else if (cmd instanceof ClientCommand.Nick) {
       nick(c, (ClientCommand.Nick) cmd);
     } else if (cmd instanceof ClientCommand.Help) {
@@ -141,7 +141,7 @@ final class Commands {
     LocalRooms.Room room = rooms.enter(defaultRoom, c);
     long asked = System.nanoTime();
     Future<Reply.LoggedIn> login = room.ready()
-      .compose(v -> ask(c, new Command.Login(c.id, hello.name(), edge, c.remote, defaultRoom)))
+      .compose(v -> ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, defaultRoom)))
       .map(r -> (Reply.LoggedIn) r);
     Future<Entered> entered = login.compose(in -> earlier(c, in.joined(), asked));
     send(c, entered, true, ar -> {
@@ -159,7 +159,7 @@ final class Commands {
         c.state = Connection.State.GREETED;
         if (!refused(ar.cause())) {
           // No answer does not mean no login: make sure the router forgets the session before a retry.
-          bus.send(router, new Command.Disconnect(c.id, "login failed"));
+          bus.send(router, new SessionCommand.Disconnect(c.id, "login failed"));
         }
         c.registered = false;
         reply(c, c.codec.loginRejected(errorCode(ar.cause()), errorMessage(ar.cause()), hello.ref()));
@@ -183,10 +183,10 @@ final class Commands {
     if (c.codec == text) {
       // Text clients see no answer to what they say, so nothing waits for one: the router sends a refusal
       // (a race with leaving the room) to this instance's address. This is the hot path.
-      bus.send(router, new Command.Say(c.id, room, say.text(), say.action(), false));
+      bus.send(router, new SessionCommand.Say(c.id, room, say.text(), say.action(), false));
       return;
     }
-    call(c, new Command.Say(c.id, room, say.text(), say.action(), true), true, say.ref(),
+    call(c, new SessionCommand.Say(c.id, room, say.text(), say.action(), true), true, say.ref(),
       r -> c.codec.accepted((Reply.Accepted) r, say.ref()));
   }
 
@@ -196,7 +196,7 @@ final class Commands {
       return;
     }
     boolean durable = c.codec != text;
-    call(c, new Command.Tell(c.id, msg.to(), msg.text(), msg.action(), durable), durable, msg.ref(),
+    call(c, new SessionCommand.Tell(c.id, msg.to(), msg.text(), msg.action(), durable), durable, msg.ref(),
       r -> c.codec.accepted((Reply.Accepted) r, msg.ref()));
   }
 
@@ -212,7 +212,7 @@ final class Commands {
       }
     } else if (c.rooms.contains(room)) {
       // Already in: the same answer again, without replaying what the client has seen.
-      call(c, new Command.Join(c.id, room, null), join.ref(), r -> c.codec.joined((Reply.Joined) r, join.ref()));
+      call(c, new SessionCommand.Join(c.id, room, null), join.ref(), r -> c.codec.joined((Reply.Joined) r, join.ref()));
     } else if (c.rooms.size() >= maxRooms) {
       reply(c, c.codec.error(ErrorCode.TOO_MANY_ROOMS, "you are in " + maxRooms + " rooms already", join.ref()));
     } else {
@@ -242,7 +242,7 @@ final class Commands {
     // Out of the local fan-out now: the router's answer can only confirm it.
     rooms.remove(c, room);
     c.rooms.remove(room);
-    call(c, new Command.Leave(c.id, room), leave.ref(), r -> c.codec.left(room, leave.ref()));
+    call(c, new SessionCommand.Leave(c.id, room), leave.ref(), r -> c.codec.left(room, leave.ref()));
   }
 
   /** Enters {@code room}, leaving {@code from} in the same router step when it is not null. */
@@ -250,7 +250,7 @@ final class Commands {
     LocalRooms.Room r = rooms.enter(room, c);
     long asked = System.nanoTime();
     Future<Entered> entered = r.ready()
-      .compose(v -> ask(c, new Command.Join(c.id, room, from)))
+      .compose(v -> ask(c, new SessionCommand.Join(c.id, room, from)))
       .compose(joined -> {
         // The router has taken the client out of the room it left: so does the fan-out, right away.
         if (from != null) {
@@ -289,7 +289,7 @@ final class Commands {
     }
     // Up to and including the joined seq: in a room too large to announce joins that is the room's last
     // event, not a join of the client's own (which, being no message, would not be shown anyway).
-    Command.History ask = new Command.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq() + 1, true);
+    SessionCommand.History ask = new SessionCommand.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq() + 1, true);
     Future<Reply> answer = c.open() ? bus.<Reply>request(router, ask, new DeliveryOptions().setSendTimeout(left))
       .map(Message::body) : Future.failedFuture("gone");
     return answer
@@ -341,15 +341,15 @@ final class Commands {
     boolean messagesOnly = c.codec == text;
     int limit = Math.min(history.maxPerRequest(),
       h.limit() > 0 ? h.limit() : messagesOnly ? DEFAULT_TEXT_HISTORY : DEFAULT_JSON_HISTORY);
-    history(c, new Command.History(c.id, room, limit, h.afterSeq(), h.beforeSeq(), messagesOnly), h.ref());
+    history(c, new SessionCommand.History(c.id, room, limit, h.afterSeq(), h.beforeSeq(), messagesOnly), h.ref());
   }
 
-  private void history(Connection c, Command.History ask, Object ref) {
+  private void history(Connection c, SessionCommand.History ask, Object ref) {
     call(c, ask, ref, r -> {
       Reply.History page = (Reply.History) r;
       Reply.More more = page.more();
       c.moreHistory = more == null ? null
-        : new Command.History(c.id, ask.room(), more.limit(), more.afterSeq(), more.beforeSeq(), ask.messagesOnly());
+        : new SessionCommand.History(c.id, ask.room(), more.limit(), more.afterSeq(), more.beforeSeq(), ask.messagesOnly());
       return c.codec.history(page, false, ref);
     });
   }
@@ -369,7 +369,7 @@ final class Commands {
       reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(who.room()), who.ref()));
       return;
     }
-    call(c, new Command.Who(room), who.ref(), r -> c.codec.members((Reply.Members) r, who.ref()));
+    call(c, new SessionCommand.Who(room), who.ref(), r -> c.codec.members((Reply.Members) r, who.ref()));
   }
 
   private void nick(Connection c, ClientCommand.Nick nick) {
@@ -378,18 +378,18 @@ final class Commands {
       reply(c, c.codec.error(ErrorCode.BAD_NAME, "invalid name: " + problem, nick.ref()));
       return;
     }
-    call(c, new Command.Rename(c.id, nick.name()), nick.ref(), r -> {
+    call(c, new SessionCommand.Rename(c.id, nick.name()), nick.ref(), r -> {
       c.name = ((Reply.Renamed) r).name();
       return c.codec.renamed(c.name, nick.ref());
     });
   }
 
-  private void call(Connection c, Command cmd, Object ref, Function<Reply, String> render) {
+  private void call(Connection c, SessionCommand cmd, Object ref, Function<Reply, String> render) {
     call(c, cmd, false, ref, render);
   }
 
   /** Asks the router; answers the client with {@code render} of the reply, or with the error. */
-  private void call(Connection c, Command cmd, boolean durable, Object ref, Function<Reply, String> render) {
+  private void call(Connection c, SessionCommand cmd, boolean durable, Object ref, Function<Reply, String> render) {
     Future<Reply> answer = c.open() ? bus.<Reply>request(router, cmd, durable ? DURABLE : PROMPT).map(Message::body)
       : Future.failedFuture("gone");
     send(c, answer, false, ar -> {
@@ -400,7 +400,7 @@ final class Commands {
   }
 
   /** Sends {@code cmd} to the router, unless the client has gone by then. */
-  private Future<Reply> ask(Connection c, Command cmd) {
+  private Future<Reply> ask(Connection c, SessionCommand cmd) {
     return c.open() ? bus.<Reply>request(router, cmd).map(Message::body) : Future.failedFuture("gone");
   }
 

@@ -1,6 +1,6 @@
 package dev.chatbus.edge;
 
-import dev.chatbus.bus.Command;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
@@ -93,7 +93,7 @@ final class Connection {
   /** Events of the room being entered, kept until what came before them has been written; null if none. */
   private ArrayList<RoomEvent> kept;
   /** What did not fit in the last history answer, for {@code /history more}; null when it was whole. */
-  Command.History moreHistory;
+  SessionCommand.History moreHistory;
   long closingSince;
   String leaveReason;
   Throwable failure;

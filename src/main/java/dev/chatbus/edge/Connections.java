@@ -1,6 +1,6 @@
 package dev.chatbus.edge;
 
-import dev.chatbus.bus.Command;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.ClientCodec;
@@ -192,7 +192,7 @@ final class Connections {
     c.rooms.clear();
     if (c.registered) {
       c.registered = false;
-      bus.send(router, new Command.Disconnect(c.id, reason));
+      bus.send(router, new SessionCommand.Disconnect(c.id, reason));
     }
   }
 }

@@ -52,7 +52,7 @@ import java.util.List;
  * <p>
  * Consumes: {@link dev.chatbus.bus.RoomEvent}s on {@link Addresses#room} for the rooms its clients are
  * in, and {@link PrivateMessage}s and {@link Reply.Refused}s on its own {@link Addresses#edge} address. Sends
- * {@link dev.chatbus.bus.Command}s to the node's router.
+ * {@link dev.chatbus.bus.SessionCommand}s to the node's router.
  * <p>
  * Per connection it frames lines (with a hard maximum), detects the protocol from the first line,
  * applies the rate limit, and writes without flushing, flushing once per event-loop turn. One periodic

@@ -16,19 +16,19 @@ class BusCodecsTest {
     new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", 12, "252189310721671168", 1_795_816_217_126L, 0x13d3_01_0000000001L, "alice", "hello, wörld 🌍", 1),
     new RoomEvent(RoomEvent.Kind.LEAVE, "rust", 13, "252189310721671169", 1L, 2L, "alice", null, 1),
     new PrivateMessage(1, "alice", 2, "bob", "psst", true, "99", 3),
-    new Command.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby"),
-    new Command.Join(7, "rust", "lobby"),
-    new Command.Join(7, "rust", null),
-    new Command.Leave(7, "rust"),
-    new Command.Say(7, "rust", "hi", false, true),
-    new Command.Tell(7, "bob", "hi", true, false),
-    new Command.ServiceSay("weather", "lobby", "sunny", false, true),
-    new Command.ServiceTell("weather", "bob", "rain at 5", true, false),
-    new Command.History(7, "rust", 20, -1, Long.MAX_VALUE, true),
-    new Command.Rename(7, "alicia"),
-    new Command.Who("rust"),
-    new Command.ListRooms(),
-    new Command.Disconnect(7, "connection closed"),
+    new SessionCommand.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby"),
+    new SessionCommand.Join(7, "rust", "lobby"),
+    new SessionCommand.Join(7, "rust", null),
+    new SessionCommand.Leave(7, "rust"),
+    new SessionCommand.Say(7, "rust", "hi", false, true),
+    new SessionCommand.Tell(7, "bob", "hi", true, false),
+    new SessionCommand.ServiceSay("weather", "lobby", "sunny", false, true),
+    new SessionCommand.ServiceTell("weather", "bob", "rain at 5", true, false),
+    new SessionCommand.History(7, "rust", 20, -1, Long.MAX_VALUE, true),
+    new SessionCommand.Rename(7, "alicia"),
+    new SessionCommand.Who("rust"),
+    new SessionCommand.ListRooms(),
+    new SessionCommand.Disconnect(7, "connection closed"),
     new Reply.LoggedIn("alice", new Reply.Joined("lobby", 4, 2, List.of("bob", "alice"))),
     new Reply.Joined("rust", 1, 5000, List.of()),
     new Reply.Left("rust"),
@@ -46,19 +46,19 @@ class BusCodecsTest {
     new Persist.Claim("rust", 7, "n/1"),
     new Persist.Claimed("rust", 3, 100_500),
     new Persist.Look("rust", "n/1"),
-    new Command.Hello(new Reply.Directory("node-b", "c0ffee", 12,
+    new PeerMessage.Hello(new Reply.Directory("node-b", "c0ffee", 12,
       List.of(new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of("lobby", "rust"))))),
-    new Command.Update("node-b", 13, new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of())),
-    new Command.Gone("node-b", 14, 7),
-    new Command.Bye("node-b", List.of(new Command.Handover("rust", 3, 99, List.of("node-a", "node-b")))),
-    new Command.Release("rust", "node-c"),
-    new Command.Enter("rust", new Member(7, "alice", "node-b", "chat.edge.node-b.1", List.of("lobby")), false, true),
-    new Command.Exit("rust", 7, "alice", null, false),
-    new Command.Post("rust", 7, "alice", "hi", true, false, true),
-    new Command.RenameIn("rust", 7, "alice", "alicia", false),
-    new Command.RoomHistory("rust", 20, 4, Long.MAX_VALUE, false, true),
+    new PeerMessage.Update("node-b", 13, new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of())),
+    new PeerMessage.Gone("node-b", 14, 7),
+    new PeerMessage.Bye("node-b", List.of(new PeerMessage.Handover("rust", 3, 99, List.of("node-a", "node-b")))),
+    new PeerMessage.Release("rust", "node-c"),
+    new RoomCommand.Enter("rust", new Member(7, "alice", "node-b", "chat.edge.node-b.1", List.of("lobby")), false, true),
+    new RoomCommand.Exit("rust", 7, "alice", null, false),
+    new RoomCommand.Post("rust", 7, "alice", "hi", true, false, true),
+    new RoomCommand.RenameIn("rust", 7, "alice", "alicia", false),
+    new RoomCommand.RoomHistory("rust", 20, 4, Long.MAX_VALUE, false, true),
     new Reply.Directory("node-a", "beef", 3, List.of()),
-    new Reply.Released(new Command.Handover("rust", 4, 77, List.of("node-a", "node-c"))),
+    new Reply.Released(new PeerMessage.Handover("rust", 4, 77, List.of("node-a", "node-c"))),
     new Reply.Released(null),
     new Persist.Sync());
 
@@ -82,7 +82,9 @@ class BusCodecsTest {
   @Test
   void everyCommandAndReplyHasACodecWithAStableName() {
     List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class));
-    types.addAll(List.of(Command.class.getPermittedSubclasses()));
+    for (Class<?> protocol : RouterMessage.class.getPermittedSubclasses()) {
+      types.addAll(List.of(protocol.getPermittedSubclasses()));
+    }
     types.addAll(List.of(Reply.class.getPermittedSubclasses()));
     types.addAll(List.of(Persist.class.getPermittedSubclasses()));
     for (Class<?> type : types) {
@@ -91,7 +93,7 @@ class BusCodecsTest {
       assertThat(codec.name()).isEqualTo(BusCodecs.codecName(type));
       assertThat(codec.systemCodecID()).isEqualTo((byte) -1);
     }
-    assertThat(BusCodecs.codecName(Command.Login.class)).isEqualTo("chatbus.Command.Login");
+    assertThat(BusCodecs.codecName(SessionCommand.Login.class)).isEqualTo("chatbus.SessionCommand.Login");
     assertThat(BusCodecs.codecName(RoomEvent.class)).isEqualTo("chatbus.RoomEvent");
     assertThat(EXAMPLES.stream().map(Object::getClass).distinct().count()).isEqualTo(types.size());
   }

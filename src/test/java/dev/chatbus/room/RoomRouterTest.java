@@ -2,7 +2,7 @@ package dev.chatbus.room;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
-import dev.chatbus.bus.Command;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
@@ -55,7 +55,7 @@ class RoomRouterTest {
     vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1, metrics)).await(10, TimeUnit.SECONDS);
   }
 
-  private Reply ask(Command cmd) throws Exception {
+  private Reply ask(SessionCommand cmd) throws Exception {
     return vertx.eventBus().<Reply>request(ROUTER, cmd).await(10, TimeUnit.SECONDS).body();
   }
 
@@ -72,7 +72,7 @@ class RoomRouterTest {
   }
 
   private Reply.LoggedIn login(long session, String name) throws Exception {
-    return (Reply.LoggedIn) ask(new Command.Login(session, name, "edge", "test", "lobby"));
+    return (Reply.LoggedIn) ask(new SessionCommand.Login(session, name, "edge", "test", "lobby"));
   }
 
   @Test
@@ -81,8 +81,8 @@ class RoomRouterTest {
     vertx.eventBus().<Reply.Refused>consumer("edge", m -> refusals.add(m.body())).completion().await(10, TimeUnit.SECONDS);
     BlockingQueue<RoomEvent> lobby = watch("lobby");
     login(1, "alice");
-    vertx.eventBus().send(ROUTER, new Command.Say(1, "rust", "not there", false, false));
-    vertx.eventBus().send(ROUTER, new Command.Say(1, "lobby", "here", false, false));
+    vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "rust", "not there", false, false));
+    vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "lobby", "here", false, false));
     Reply.Refused refused = refusals.poll(10, TimeUnit.SECONDS);
     assertThat(refused).isEqualTo(new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(), "you are not in #rust"));
     assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
@@ -93,15 +93,15 @@ class RoomRouterTest {
   void aRoomThatEmptiesKeepsCountingFromWhereItWas() throws Exception {
     BlockingQueue<RoomEvent> rust = watch("rust");
     login(1, "alice");
-    Reply.Joined first = (Reply.Joined) ask(new Command.Join(1, "rust", null));
-    ask(new Command.Say(1, "rust", "hello", false, false));
-    ask(new Command.Leave(1, "rust"));
+    Reply.Joined first = (Reply.Joined) ask(new SessionCommand.Join(1, "rust", null));
+    ask(new SessionCommand.Say(1, "rust", "hello", false, false));
+    ask(new SessionCommand.Leave(1, "rust"));
     assertThat(List.of(next(rust).seq(), next(rust).seq(), next(rust).seq())).containsExactly(first.seq(), first.seq() + 1, first.seq() + 2);
-    ask(new Command.Who("lobby"));
-    assertThatThrownBy(() -> ask(new Command.Who("rust"))).isInstanceOf(ReplyException.class)
+    ask(new SessionCommand.Who("lobby"));
+    assertThatThrownBy(() -> ask(new SessionCommand.Who("rust"))).isInstanceOf(ReplyException.class)
       .extracting(e -> ((ReplyException) e).failureCode()).isEqualTo(ErrorCode.NO_SUCH_ROOM.code());
 
-    Reply.Joined again = (Reply.Joined) ask(new Command.Join(1, "rust", null));
+    Reply.Joined again = (Reply.Joined) ask(new SessionCommand.Join(1, "rust", null));
     assertThat(again.seq()).isEqualTo(first.seq() + 3);
     assertThat(next(rust).seq()).isEqualTo(first.seq() + 3);
   }
@@ -115,7 +115,7 @@ class RoomRouterTest {
     }
     assertThat(last.joined().count()).isEqualTo(n);
     assertThat(last.joined().members()).hasSize(Reply.LIST_LIMIT).startsWith("u0", "u1");
-    Reply.Members who = (Reply.Members) ask(new Command.Who("#LOBBY"));
+    Reply.Members who = (Reply.Members) ask(new SessionCommand.Who("#LOBBY"));
     assertThat(who.count()).isEqualTo(n);
     assertThat(who.names()).hasSize(Reply.LIST_LIMIT);
   }
@@ -125,10 +125,10 @@ class RoomRouterTest {
     BlockingQueue<RoomEvent> lobby = watch("lobby");
     BlockingQueue<RoomEvent> go = watch("go");
     login(1, "alice");
-    ask(new Command.Join(1, "go", null));
+    ask(new SessionCommand.Join(1, "go", null));
     assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
     assertThat(next(go).kind()).isEqualTo(RoomEvent.Kind.JOIN);
-    vertx.eventBus().send(ROUTER, new Command.Disconnect(1, "connection lost"));
+    vertx.eventBus().send(ROUTER, new SessionCommand.Disconnect(1, "connection lost"));
     RoomEvent leftLobby = next(lobby);
     RoomEvent leftGo = next(go);
     assertThat(List.of(leftLobby.kind(), leftGo.kind())).containsOnly(RoomEvent.Kind.LEAVE);
@@ -139,8 +139,8 @@ class RoomRouterTest {
   @Test
   void aDisconnectForAnUnknownSessionChangesNothing() throws Exception {
     login(1, "alice");
-    vertx.eventBus().send(ROUTER, new Command.Disconnect(99, "never logged in"));
-    assertThat(((Reply.Members) ask(new Command.Who("lobby"))).names()).containsExactly("alice");
+    vertx.eventBus().send(ROUTER, new SessionCommand.Disconnect(99, "never logged in"));
+    assertThat(((Reply.Members) ask(new SessionCommand.Who("lobby"))).names()).containsExactly("alice");
   }
 
   @Test
@@ -150,9 +150,9 @@ class RoomRouterTest {
     login(2, "bob");
     next(lobby);
     next(lobby);
-    assertThatThrownBy(() -> ask(new Command.Rename(2, "ALICE"))).isInstanceOf(ReplyException.class)
+    assertThatThrownBy(() -> ask(new SessionCommand.Rename(2, "ALICE"))).isInstanceOf(ReplyException.class)
       .extracting(e -> ((ReplyException) e).failureCode()).isEqualTo(ErrorCode.NAME_TAKEN.code());
-    assertThat(((Reply.Renamed) ask(new Command.Rename(1, "Alicia"))).name()).isEqualTo("Alicia");
+    assertThat(((Reply.Renamed) ask(new SessionCommand.Rename(1, "Alicia"))).name()).isEqualTo("Alicia");
     RoomEvent rename = next(lobby);
     assertThat(rename.from()).isEqualTo("alice");
     assertThat(rename.text()).isEqualTo("Alicia");

@@ -1,0 +1,115 @@
+package dev.chatbus.bus;
+
+import java.util.List;
+
+/**
+ * What the routers of a network tell each other ({@link Addresses#router}): that one is up
+ * ({@link Hello}, answered with its own sessions), the changes of their sessions ({@link Update},
+ * {@link Gone}), that one is stopping and where it got to in its rooms ({@link Bye}), and that one takes a
+ * room's numbering up ({@link Release}, answered with where the last owner got to).
+ */
+public sealed interface PeerMessage extends RouterMessage {
+
+  /**
+   * A router is ready: its node, cluster node id and sessions, as in the {@link Reply.Directory} it is
+   * answered with by the router asked.
+   */
+  record Hello(Reply.Directory sender) implements PeerMessage {
+    @Override
+    public void write(Wire.Writer out) {
+      sender.write(out);
+    }
+
+    public static Hello read(Wire.Reader in) {
+      return new Hello(Reply.Directory.read(in));
+    }
+  }
+
+  /** A session held by {@code node} is new or has changed: the {@code version}th change of its directory. */
+  record Update(String node, long version, Member member) implements PeerMessage {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(node).i64(version);
+      member.write(out);
+    }
+
+    public static Update read(Wire.Reader in) {
+      return new Update(in.str(), in.i64(), Member.read(in));
+    }
+  }
+
+  /** A session held by {@code node} has ended: the {@code version}th change of its directory. */
+  record Gone(String node, long version, long session) implements PeerMessage {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(node).i64(version).i64(session);
+    }
+
+    public static Gone read(Wire.Reader in) {
+      return new Gone(in.str(), in.i64(), in.i64());
+    }
+  }
+
+  /**
+   * The router of {@code node} is stopping: it numbers no room from now on, and {@code rooms} are where it
+   * got to in each room it numbered, for their next owners to go on from.
+   */
+  record Bye(String node, List<Handover> rooms) implements PeerMessage {
+    public Bye {
+      rooms = List.copyOf(rooms);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(node).i32(rooms.size());
+      for (Handover h : rooms) {
+        h.write(out);
+      }
+    }
+
+    public static Bye read(Wire.Reader in) {
+      String node = in.str();
+      int n = in.i32();
+      List<Handover> rooms = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        rooms.add(Handover.read(in));
+      }
+      return new Bye(node, rooms);
+    }
+  }
+
+  /** Where the numbering of {@code room} got to: its {@code epoch}, latest {@code seq}, and the {@code nodes} with members. */
+  record Handover(String room, long epoch, long seq, List<String> nodes) {
+    public Handover {
+      nodes = List.copyOf(nodes);
+    }
+
+    void write(Wire.Writer out) {
+      out.str(room).i64(epoch).i64(seq).strs(nodes);
+    }
+
+    static Handover read(Wire.Reader in) {
+      return new Handover(in.str(), in.i64(), in.i64(), in.strs());
+    }
+
+    /** Of two accounts of where a room got to, the later one. */
+    public static Handover later(Handover a, Handover b) {
+      return a.epoch > b.epoch || (a.epoch == b.epoch && a.seq >= b.seq) ? a : b;
+    }
+  }
+
+  /**
+   * The router of {@code node} takes up the numbering of {@code room}: whoever numbered it stops, and
+   * replies where it got to ({@link Reply.Released}).
+   */
+  record Release(String room, String node) implements PeerMessage {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).str(node);
+    }
+
+    public static Release read(Wire.Reader in) {
+      return new Release(in.str(), in.str());
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.chatbus.bus;
+
+/**
+ * What is done to a room, at its owner: the one router of the network that numbers the room's events
+ * ({@code Ring}). A session's home sends each to the owner's router ({@link Addresses#router}); a router
+ * that finds it is not the owner after all passes it on once, marked {@link #forwarded}.
+ */
+public sealed interface RoomCommand extends RouterMessage {
+
+  /** The room, by its normalized name. */
+  String room();
+
+  /** Whether a router has passed this on already, having found it was not the room's owner. */
+  boolean forwarded();
+
+  /** This command, marked as passed on ({@code passed}) or not. */
+  RoomCommand asForwarded(boolean passed);
+
+  /**
+   * {@code member} enters {@code room} (announced when the room is small enough); with {@code again}, it is
+   * in already and only wants the answer. Replies {@link Reply.Joined}.
+   */
+  record Enter(String room, Member member, boolean again, boolean forwarded) implements RoomCommand {
+    @Override
+    public Enter asForwarded(boolean passed) {
+      return new Enter(room, member, again, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room);
+      member.write(out);
+      out.bool(again).bool(forwarded);
+    }
+
+    public static Enter read(Wire.Reader in) {
+      return new Enter(in.str(), Member.read(in), in.bool(), in.bool());
+    }
+  }
+
+  /** The session {@code session}, called {@code name}, leaves {@code room} for {@code reason} (or none). Replies {@link Reply.Left}. */
+  record Exit(String room, long session, String name, String reason, boolean forwarded) implements RoomCommand {
+    @Override
+    public Exit asForwarded(boolean passed) {
+      return new Exit(room, session, name, reason, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(reason).bool(forwarded);
+    }
+
+    public static Exit read(Wire.Reader in) {
+      return new Exit(in.str(), in.i64(), in.str(), in.str(), in.bool());
+    }
+  }
+
+  /**
+   * A member's message to {@code room}, already checked by its home router. Replies {@link Reply.Accepted}
+   * as {@link SessionCommand.Say} does.
+   */
+  record Post(String room, long session, String name, String text, boolean action, boolean durable,
+              boolean forwarded) implements RoomCommand {
+    @Override
+    public Post asForwarded(boolean passed) {
+      return new Post(room, session, name, text, action, durable, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(text).bool(action).bool(durable).bool(forwarded);
+    }
+
+    public static Post read(Wire.Reader in) {
+      return new Post(in.str(), in.i64(), in.str(), in.str(), in.bool(), in.bool(), in.bool());
+    }
+  }
+
+  /** A member of {@code room} changed its name: announced there when the room is small enough. No reply. */
+  record RenameIn(String room, long session, String oldName, String newName, boolean forwarded) implements RoomCommand {
+    @Override
+    public RenameIn asForwarded(boolean passed) {
+      return new RenameIn(room, session, oldName, newName, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(oldName).str(newName).bool(forwarded);
+    }
+
+    public static RenameIn read(Wire.Reader in) {
+      return new RenameIn(in.str(), in.i64(), in.str(), in.str(), in.bool());
+    }
+  }
+
+  /** {@link SessionCommand.History}, as the home router passes it to the room's owner. Replies {@link Reply.History}. */
+  record RoomHistory(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly, boolean forwarded)
+    implements RoomCommand {
+    @Override
+    public RoomHistory asForwarded(boolean passed) {
+      return new RoomHistory(room, limit, afterSeq, beforeSeq, messagesOnly, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i32(limit).i64(afterSeq).i64(beforeSeq).bool(messagesOnly).bool(forwarded);
+    }
+
+    public static RoomHistory read(Wire.Reader in) {
+      return new RoomHistory(in.str(), in.i32(), in.i64(), in.i64(), in.bool(), in.bool());
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.chatbus.bus;
+
+/**
+ * What the edges and the API ask of a session's home, the router of the node the session is on
+ * ({@link Addresses#router}): log in, join, leave, say, tell, rename, ask who is where, read history,
+ * disconnect, and speak as a service. Sent as requests, except a {@link Disconnect} and a text client's
+ * {@link Say}; answered with a {@link Reply}, or failed with an {@link ErrorCode} number and a message meant
+ * for the user. Commands from one sender are handled in the order sent.
+ * <p>
+ * A session is named by a number its edge assigned before logging in (see {@code SessionIds}), so that
+ * a {@link Disconnect} can follow a {@link Login} still in flight.
+ */
+public sealed interface SessionCommand extends RouterMessage {
+
+  /**
+   * Register {@code name} for {@code session}, reachable at edge address {@code edge}, and enter
+   * {@code room}. Replies {@link Reply.LoggedIn}; fails with {@code BAD_NAME} or {@code NAME_TAKEN}.
+   */
+  record Login(long session, String name, String edge, String remote, String room) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(name).str(edge).str(remote).str(room);
+    }
+
+    public static Login read(Wire.Reader in) {
+      return new Login(in.i64(), in.str(), in.str(), in.str(), in.str());
+    }
+  }
+
+  /**
+   * Enter {@code room} and, when {@code leave} is not null, leave that room in the same step (text clients
+   * switch rooms this way). Replies {@link Reply.Joined}; joining a room twice is not an error.
+   */
+  record Join(long session, String room, String leave) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).str(leave);
+    }
+
+    public static Join read(Wire.Reader in) {
+      return new Join(in.i64(), in.str(), in.str());
+    }
+  }
+
+  /** Leave {@code room}. Replies {@link Reply.Left}; fails with {@code NOT_IN_ROOM}. */
+  record Leave(long session, String room) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room);
+    }
+
+    public static Leave read(Wire.Reader in) {
+      return new Leave(in.i64(), in.str());
+    }
+  }
+
+  /**
+   * Say {@code text} in {@code room} ({@code action} for {@code /me}). Replies {@link Reply.Accepted} at
+   * once, or with {@code durable} only once the message is stored (failing with {@code NOT_STORED} if the
+   * store could not take it).
+   */
+  record Say(long session, String room, String text, boolean action, boolean durable) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).str(text).bool(action).bool(durable);
+    }
+
+    public static Say read(Wire.Reader in) {
+      return new Say(in.i64(), in.str(), in.str(), in.bool(), in.bool());
+    }
+  }
+
+  /**
+   * Send {@code text} privately to the user named {@code to}. Replies {@link Reply.Accepted} as
+   * {@link Say} does; fails with {@code NO_SUCH_USER}.
+   */
+  record Tell(long session, String to, String text, boolean action, boolean durable) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(to).str(text).bool(action).bool(durable);
+    }
+
+    public static Tell read(Wire.Reader in) {
+      return new Tell(in.i64(), in.str(), in.str(), in.bool(), in.bool());
+    }
+  }
+
+  /**
+   * A service's message to {@code room}, under the name {@code service}, which no user may hold at the time.
+   * The service need not be a member. Replies {@link Reply.Accepted} as {@link Say} does.
+   */
+  record ServiceSay(String service, String room, String text, boolean action, boolean durable) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(service).str(room).str(text).bool(action).bool(durable);
+    }
+
+    public static ServiceSay read(Wire.Reader in) {
+      return new ServiceSay(in.str(), in.str(), in.str(), in.bool(), in.bool());
+    }
+  }
+
+  /** A service's private message to the user named {@code to}. Replies and fails as {@link Tell} does. */
+  record ServiceTell(String service, String to, String text, boolean action, boolean durable) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(service).str(to).str(text).bool(action).bool(durable);
+    }
+
+    public static ServiceTell read(Wire.Reader in) {
+      return new ServiceTell(in.str(), in.str(), in.str(), in.bool(), in.bool());
+    }
+  }
+
+  /**
+   * The stored events of {@code room}: those after {@code afterSeq} (when it is not negative), else the
+   * last {@code limit} before {@code beforeSeq} ({@link Long#MAX_VALUE} for the newest); only messages
+   * and actions when {@code messagesOnly}. Replies {@link Reply.History}.
+   */
+  record History(long session, String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly)
+    implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).i32(limit).i64(afterSeq).i64(beforeSeq).bool(messagesOnly);
+    }
+
+    public static History read(Wire.Reader in) {
+      return new History(in.i64(), in.str(), in.i32(), in.i64(), in.i64(), in.bool());
+    }
+  }
+
+  /** Change the session's name. Replies {@link Reply.Renamed}; fails with {@code BAD_NAME} or {@code NAME_TAKEN}. */
+  record Rename(long session, String name) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(name);
+    }
+
+    public static Rename read(Wire.Reader in) {
+      return new Rename(in.i64(), in.str());
+    }
+  }
+
+  /** List the members of {@code room}. Replies {@link Reply.Members}; fails with {@code NO_SUCH_ROOM}. */
+  record Who(String room) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room);
+    }
+
+    public static Who read(Wire.Reader in) {
+      return new Who(in.str());
+    }
+  }
+
+  /** List the rooms that have members. Replies {@link Reply.RoomList}. */
+  record ListRooms() implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+    }
+
+    public static ListRooms read(Wire.Reader in) {
+      return new ListRooms();
+    }
+  }
+
+  /**
+   * The session is gone (quit, closed, timed out, ...): leave every room with {@code reason} and free the
+   * name. Sent without waiting for a reply; a session the router does not know is ignored.
+   */
+  record Disconnect(long session, String reason) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(reason);
+    }
+
+    public static Disconnect read(Wire.Reader in) {
+      return new Disconnect(in.i64(), in.str());
+    }
+  }
+}

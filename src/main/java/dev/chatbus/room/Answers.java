@@ -1,0 +1,75 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomCommand;
+import dev.chatbus.bus.RouterMessage;
+import dev.chatbus.bus.SessionCommand;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the router answers what it is asked: with a {@link Reply}, with a failure carrying the
+ * {@link ErrorCode} of what went wrong, or, for a message sent without waiting for an answer, with a
+ * {@link Reply.Refused} to the sender's edge.
+ */
+final class Answers {
+
+  private static final Logger log = LoggerFactory.getLogger(Answers.class);
+
+  private final EventBus bus;
+  private final Directory directory;
+
+  Answers(EventBus bus, Directory directory) {
+    this.bus = bus;
+    this.directory = directory;
+  }
+
+  /** Whether anyone waits for an answer to {@code msg}. */
+  static boolean expected(Message<?> msg) {
+    return msg != null && msg.replyAddress() != null;
+  }
+
+  /** Answers {@code msg} with what {@code answer} comes to. */
+  static void reply(Message<?> msg, Future<? extends Reply> answer) {
+    answer.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        fail(msg, ar.cause());
+      }
+    });
+  }
+
+  /** Fails {@code msg} with what went wrong: a refusal as it is, anything else as an internal error. */
+  static void fail(Message<?> msg, Throwable cause) {
+    ErrorCode code = ErrorCode.ofRefusal(cause);
+    if (code != null) {
+      msg.fail(code.code(), cause.getMessage());
+    } else {
+      log.warn("a room command failed: {}", cause.toString());
+      msg.fail(ErrorCode.INTERNAL.code(), "the server could not answer in time; try again");
+    }
+  }
+
+  /**
+   * Turns {@code m} down: as the answer to {@code msg} when it is a request, else as a {@link Reply.Refused}
+   * to the sender's edge (a session the router does not know has gone anyway).
+   */
+  void refuse(RouterMessage m, Message<?> msg, ErrorCode code, String message) {
+    if (expected(msg)) {
+      msg.fail(code.code(), message);
+      return;
+    }
+    long session = m instanceof SessionCommand.Say say ? say.session()
+      : m instanceof RoomCommand.Post post ? post.session() : -1;
+    Member sender = directory.session(session);
+    if (sender != null) {
+      bus.send(sender.edge(), new Reply.Refused(sender.session(), code.code(), message));
+    }
+  }
+}

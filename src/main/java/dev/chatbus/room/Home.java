@@ -1,0 +1,380 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
+import dev.chatbus.bus.PrivateMessage;
+import dev.chatbus.bus.Refusal;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomCommand;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.SessionCommand;
+import dev.chatbus.cluster.Membership;
+import dev.chatbus.cluster.NameRegistry;
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.protocol.Names;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The home of this node's sessions: carries out what the edges and the API ask ({@link SessionCommand}).
+ * It registers names (in the cluster's {@link NameRegistry} when clustered), keeps each session's rooms in
+ * the {@link Directory} and tells the other routers of each change ({@link Peers#changed}), sends private
+ * messages to the recipient's edge, and passes what concerns a room to the room's owner ({@link Owner}). It
+ * answers {@code who} and {@code rooms} from the directory of the whole network.
+ */
+final class Home {
+
+  private static final Logger log = LoggerFactory.getLogger(Home.class);
+
+  private final String node;
+  private final EventBus bus;
+  private final Membership membership;
+  private final NameRegistry registry;
+  private final Directory directory;
+  private final Peers peers;
+  private final Owner owner;
+  private final Outbox outbox;
+  private final MessageIds ids;
+  private final RoomQuotas quotas;
+  private final ChatbusConfig.Rooms rooms;
+  private final ChatbusConfig.Naming naming;
+  /** The last rename of each session still under way, for the next to wait for. */
+  private final Map<Long, Future<Reply>> renaming = new HashMap<>();
+  /** Sessions whose login waits for the name registry. */
+  private final Map<Long, String> loggingIn = new HashMap<>();
+
+  Home(String node, EventBus bus, Membership membership, NameRegistry registry, Directory directory, Peers peers,
+       Owner owner, Outbox outbox, MessageIds ids, RoomQuotas quotas, ChatbusConfig.Rooms rooms, ChatbusConfig.Naming naming) {
+    this.node = node;
+    this.bus = bus;
+    this.membership = membership;
+    this.registry = registry;
+    this.directory = directory;
+    this.peers = peers;
+    this.owner = owner;
+    this.outbox = outbox;
+    this.ids = ids;
+    this.quotas = quotas;
+    this.rooms = rooms;
+    this.naming = naming;
+  }
+
+  /** Carries out {@code c}; returns the reply, or null when there is none or it comes later. */
+  Reply handle(SessionCommand c, Message<?> msg) {
+    if (c instanceof SessionCommand.Say say) {
+      say(say, msg);
+    } else if (c instanceof SessionCommand.Tell tell) {
+      Member s = session(tell.session());
+      return privately(s.session(), s.name(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
+    } else if (c instanceof SessionCommand.ServiceSay say) {
+      serviceSay(say, msg);
+    } else if (c instanceof SessionCommand.ServiceTell tell) {
+      checkService(tell.service());
+      return privately(RoomEvent.SERVICE, tell.service(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
+    } else if (c instanceof SessionCommand.History h) {
+      session(h.session());
+      String room = room(h.room());
+      owner.run(new RoomCommand.RoomHistory(room, h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), false), msg);
+    } else if (c instanceof SessionCommand.Login login) {
+      login(login, msg);
+    } else if (c instanceof SessionCommand.Join join) {
+      join(join, msg);
+    } else if (c instanceof SessionCommand.Leave leave) {
+      leave(leave, msg);
+    } else if (c instanceof SessionCommand.Rename rename) {
+      rename(rename, msg);
+    } else if (c instanceof SessionCommand.Who who) {
+      return who(who);
+    } else if (c instanceof SessionCommand.ListRooms) {
+      return listRooms();
+    } else if (c instanceof SessionCommand.Disconnect d) {
+      disconnect(d);
+    } else {
+      throw new IllegalArgumentException("unknown session command " + c);
+    }
+    return null;
+  }
+
+  private void login(SessionCommand.Login login, Message<?> msg) {
+    checkUserName(login.name());
+    String room = room(login.room());
+    if (directory.session(login.session()) != null || loggingIn.containsKey(login.session())) {
+      throw new Refusal(ErrorCode.BAD_REQUEST, "already logged in");
+    }
+    String key = Names.nameKey(login.name());
+    if (heldHere(login.name())) {
+      throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + login.name() + " is taken");
+    }
+    long session = login.session();
+    loggingIn.put(session, login.name());
+    registry.claim(key, membership.self(), session).onComplete(claimed -> {
+      boolean wanted = loggingIn.remove(session) != null;
+      if (claimed.failed()) {
+        log.warn("the name registry failed: {}", claimed.cause().getMessage());
+        msg.fail(ErrorCode.INTERNAL.code(), "the names cannot be checked right now; try again");
+      } else if (!claimed.result() || heldHere(login.name())) {
+        if (claimed.result()) {
+          registry.release(key, membership.self(), session);
+        }
+        msg.fail(ErrorCode.NAME_TAKEN.code(), "the name " + login.name() + " is taken");
+      } else if (!wanted) {
+        registry.release(key, membership.self(), session);
+        msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
+      } else {
+        Member m = new Member(session, login.name(), node, login.edge(), List.of());
+        quotas.loggedIn(session, login.remote());
+        peers.changed(m);
+        enterRoom(m, room, false).onComplete(joined -> {
+          if (joined.succeeded()) {
+            msg.reply(new Reply.LoggedIn(m.name(), joined.result()));
+          } else {
+            disconnect(new SessionCommand.Disconnect(session, "login failed"));
+            Answers.fail(msg, joined.cause());
+          }
+        });
+      }
+    });
+  }
+
+  private void join(SessionCommand.Join join, Message<?> msg) {
+    Member m = session(join.session());
+    String room = room(join.room());
+    if (m.rooms().contains(room)) {
+      Answers.reply(msg, enterRoom(m, room, true));
+      return;
+    }
+    String from = join.leave() == null ? null : room(join.leave());
+    if (from == null && m.rooms().size() >= rooms.maxPerClient()) {
+      throw new Refusal(ErrorCode.TOO_MANY_ROOMS, "you are in " + rooms.maxPerClient() + " rooms already");
+    }
+    if (directory.count(room) == 0 && !room.equals(rooms.defaultRoom())) {
+      quotas.take(m.session(), System.currentTimeMillis());
+    }
+    // In before out: a text client whose switch fails stays where it was.
+    Answers.reply(msg, enterRoom(m, room, false).andThen(entered -> {
+      Member now = directory.session(m.session());
+      if (entered.succeeded() && from != null && now != null && now.rooms().contains(from)) {
+        exitRoom(now, from, null).onFailure(err -> log.warn("leaving #{} failed: {}", from, err.getMessage()));
+      }
+    }));
+  }
+
+  private void leave(SessionCommand.Leave leave, Message<?> msg) {
+    Member m = session(leave.session());
+    String room = room(leave.room());
+    if (!m.rooms().contains(room)) {
+      throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + room);
+    }
+    Answers.reply(msg, exitRoom(m, room, null).map(v -> new Reply.Left(room)));
+  }
+
+  /** Enters {@code room} at its owner, and (unless {@code again}) counts the session in once it has. */
+  private Future<Reply.Joined> enterRoom(Member m, String room, boolean again) {
+    return owner.ask(new RoomCommand.Enter(room, m, again, false)).map(r -> {
+      Reply.Joined joined = (Reply.Joined) r;
+      Member now = directory.session(m.session());
+      if (now == null) {
+        // Gone while entering: the owner has counted it in, so it is counted out again.
+        owner.run(new RoomCommand.Exit(room, m.session(), m.name(), null, false), null);
+        throw new Refusal(ErrorCode.NOT_LOGGED_IN, "the session has ended");
+      }
+      if (!again) {
+        peers.changed(now.in(room, true));
+      }
+      return joined;
+    }).andThen(ar -> outbox.added());
+  }
+
+  /** Counts the session out of {@code room} here and everywhere, then has the owner announce it. */
+  private Future<Reply> exitRoom(Member m, String room, String reason) {
+    peers.changed(m.in(room, false));
+    return owner.ask(new RoomCommand.Exit(room, m.session(), m.name(), reason, false));
+  }
+
+  private void say(SessionCommand.Say say, Message<?> msg) {
+    Member m = session(say.session());
+    if (!m.rooms().contains(say.room())) {
+      throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + say.room());
+    }
+    owner.run(new RoomCommand.Post(say.room(), m.session(), m.name(), say.text(), say.action(), say.durable(), false), msg);
+  }
+
+  private Reply privately(long fromSession, String from, String toName, String text, boolean action, boolean durable,
+                          Message<?> msg) {
+    Member to = directory.byName(toName);
+    if (to == null) {
+      throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + toName);
+    }
+    long now = System.currentTimeMillis();
+    PrivateMessage pm = new PrivateMessage(to.session(), to.name(), fromSession, from, text, action, ids.next(now), now);
+    bus.send(to.edge(), pm);
+    outbox.add(pm);
+    return owner.acknowledge(msg, new Reply.Accepted(pm.id(), 0, now), durable);
+  }
+
+  private void serviceSay(SessionCommand.ServiceSay say, Message<?> msg) {
+    String room = room(say.room());
+    checkService(say.service());
+    owner.run(new RoomCommand.Post(room, RoomEvent.SERVICE, say.service(), say.text(), say.action(), say.durable(), false),
+      msg);
+  }
+
+  /** A user's name is valid, and neither reserved nor a service's. */
+  private void checkUserName(String name) {
+    String problem = Names.nameProblem(name);
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, "invalid name: " + problem);
+    }
+    problem = naming.userProblem(name);
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, problem);
+    }
+  }
+
+  /**
+   * A service speaks under a valid name that is not reserved, is one of the service names when those are
+   * listed, and that no user in the network holds, so it cannot pass for one.
+   */
+  private void checkService(String service) {
+    String problem = Names.nameProblem(service);
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, "invalid service name: " + problem);
+    }
+    problem = naming.serviceProblem(service);
+    if (problem != null) {
+      throw new Refusal(ErrorCode.BAD_NAME, problem);
+    }
+    if (directory.byName(service) != null) {
+      throw new Refusal(ErrorCode.NAME_TAKEN, "a user is called " + service);
+    }
+  }
+
+  /** Renames one after another per session: each is checked against the name the one before left. */
+  private void rename(SessionCommand.Rename rename, Message<?> msg) {
+    long session = rename.session();
+    Future<?> before = renaming.getOrDefault(session, Future.succeededFuture());
+    Future<Reply> done = before.transform(v -> {
+      try {
+        return renameNow(rename);
+      } catch (Refusal r) {
+        return Future.failedFuture(r);
+      }
+    });
+    renaming.put(session, done);
+    Answers.reply(msg, done.andThen(ar -> {
+      if (renaming.get(session) == done) {
+        renaming.remove(session);
+      }
+    }));
+  }
+
+  private Future<Reply> renameNow(SessionCommand.Rename rename) {
+    Member m = session(rename.session());
+    checkUserName(rename.name());
+    String oldName = m.name();
+    if (oldName.equals(rename.name())) {
+      return Future.succeededFuture(new Reply.Renamed(oldName));
+    }
+    String key = Names.nameKey(rename.name());
+    String oldKey = Names.nameKey(oldName);
+    Member holder = directory.byName(rename.name());
+    if (holder != null && holder.session() != m.session() && holder.node().equals(node)) {
+      throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
+    }
+    return registry.claim(key, membership.self(), m.session())
+      .recover(err -> Future.failedFuture(new Refusal(ErrorCode.INTERNAL, "the names cannot be checked right now; try again")))
+      .compose(claimed -> {
+        Member now = directory.session(m.session());
+        Member other = directory.byName(rename.name());
+        if (!claimed || (other != null && other.session() != m.session() && other.node().equals(node))) {
+          if (claimed) {
+            registry.release(key, membership.self(), m.session());
+          }
+          throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
+        }
+        if (now == null) {
+          registry.release(key, membership.self(), m.session());
+          throw new Refusal(ErrorCode.NOT_LOGGED_IN, "the session has ended");
+        }
+        peers.changed(now.named(rename.name()));
+        for (String room : now.rooms()) {
+          owner.run(new RoomCommand.RenameIn(room, now.session(), now.name(), rename.name(), false), null);
+        }
+        outbox.added();
+        // The old name is free once the answer comes: someone may take it at once.
+        Future<Void> freed = key.equals(oldKey) ? Future.succeededFuture() : registry.release(oldKey, membership.self(), m.session());
+        return freed.<Reply>map(v -> new Reply.Renamed(rename.name()))
+          .otherwise(err -> {
+            log.warn("the name {} may stay taken: {}", oldName, err.getMessage());
+            return new Reply.Renamed(rename.name());
+          });
+      });
+  }
+
+  /**
+   * Whether a session of this node holds {@code name}. Only the registry knows for certain who holds a
+   * name in the network: the directory may not have heard yet of another node's latest rename or logout.
+   */
+  private boolean heldHere(String name) {
+    Member holder = directory.byName(name);
+    return holder != null && holder.node().equals(node);
+  }
+
+  private Reply who(SessionCommand.Who who) {
+    String room = room(who.room());
+    int count = directory.count(room);
+    if (count == 0) {
+      throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no one is in #" + room);
+    }
+    return new Reply.Members(room, count, owner.memberNames(room, Reply.LIST_LIMIT, null));
+  }
+
+  private Reply listRooms() {
+    List<Reply.RoomInfo> list = new ArrayList<>();
+    directory.roomSizes().forEach((room, size) -> list.add(new Reply.RoomInfo(room, size)));
+    list.sort(Comparator.comparing(Reply.RoomInfo::name));
+    return new Reply.RoomList(list);
+  }
+
+  private void disconnect(SessionCommand.Disconnect d) {
+    if (loggingIn.remove(d.session()) != null) {
+      return;
+    }
+    Member m = directory.session(d.session());
+    if (m == null || !m.node().equals(node)) {
+      return;
+    }
+    peers.ended(m.session());
+    quotas.gone(m.session());
+    registry.release(Names.nameKey(m.name()), membership.self(), m.session());
+    for (String room : m.rooms()) {
+      owner.run(new RoomCommand.Exit(room, m.session(), m.name(), d.reason(), false), null);
+    }
+  }
+
+  /** One of this node's sessions. */
+  private Member session(long id) {
+    Member m = directory.session(id);
+    if (m == null || !m.node().equals(node)) {
+      throw new Refusal(ErrorCode.NOT_LOGGED_IN, "log in first");
+    }
+    return m;
+  }
+
+  private static String room(String input) {
+    String room = Names.room(input);
+    if (room == null) {
+      throw new Refusal(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(input));
+    }
+    return room;
+  }
+}

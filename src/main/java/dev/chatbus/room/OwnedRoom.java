@@ -1,0 +1,97 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.PeerMessage;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A room this router numbers, as its owner knows it: its epoch and latest sequence number, when it was
+ * last used, and where its members are (their nodes, for delivery, and their names, for the leaves a
+ * departed node's members are owed). Touched only on the router's context.
+ */
+final class OwnedRoom {
+  /** Where a member is, and what it is called. */
+  record At(String node, String name) {
+  }
+
+  final String name;
+  /** Where the room's events are published on each node. */
+  final String address;
+  /** Where the room's events are published in JSON for services. */
+  final String apiAddress;
+  final long epoch;
+  private long seq;
+  /** When the room was last used (epoch milliseconds): an event, or a member entering or leaving. */
+  long lastUsed = System.currentTimeMillis();
+  /** Each member as its entering, renaming and leaving came here. */
+  private final Map<Long, At> members = new HashMap<>();
+  /** How many members each node has; a node the last owner sent to may be here with none. */
+  final Map<String, Integer> nodes = new HashMap<>();
+
+  OwnedRoom(String name, long epoch, long seq) {
+    this.name = name;
+    this.address = Addresses.room(name);
+    this.apiAddress = Addresses.apiRoom(name);
+    this.epoch = epoch;
+    this.seq = seq;
+  }
+
+  void enter(long session, String node, String memberName) {
+    lastUsed = System.currentTimeMillis();
+    At was = members.put(session, new At(node, memberName));
+    if (was == null) {
+      nodes.merge(node, 1, Integer::sum);
+    }
+  }
+
+  void rename(long session, String newName) {
+    members.computeIfPresent(session, (s, at) -> new At(at.node(), newName));
+  }
+
+  void exit(long session) {
+    lastUsed = System.currentTimeMillis();
+    At at = members.remove(session);
+    if (at != null && nodes.merge(at.node(), -1, Integer::sum) <= 0) {
+      nodes.remove(at.node());
+    }
+  }
+
+  void alsoTo(String node) {
+    nodes.putIfAbsent(node, 0);
+  }
+
+  int size() {
+    return members.size();
+  }
+
+  /** Forgets {@code node} and its members; returns their names by session. */
+  Map<Long, String> dropNode(String node) {
+    nodes.remove(node);
+    Map<Long, String> dropped = new LinkedHashMap<>();
+    members.entrySet().removeIf(e -> {
+      if (e.getValue().node().equals(node)) {
+        dropped.put(e.getKey(), e.getValue().name());
+        return true;
+      }
+      return false;
+    });
+    return dropped;
+  }
+
+  /** Where the room's numbering has got to, for its next owner. */
+  PeerMessage.Handover handover() {
+    return new PeerMessage.Handover(name, epoch, seq, new ArrayList<>(nodes.keySet()));
+  }
+
+  long nextSeq() {
+    return ++seq;
+  }
+
+  long seq() {
+    return seq;
+  }
+}

@@ -1,0 +1,399 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.Refusal;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomCommand;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.persist.HistoryPage;
+import dev.chatbus.protocol.JsonCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The owner of rooms: carries out each {@link RoomCommand} (enter, exit, post, rename in, history) at the
+ * one router of the network that numbers the room, here or at the owner's router. As the owner it gives
+ * the room's events their ids, epoch and sequence numbers, publishes them on {@link Addresses#room} (and
+ * sends them to every other node with members there), hands them to the {@link Outbox}, and holds a
+ * durable acknowledgement until its event is stored. A join whose room takes long to take up is answered
+ * late, after {@code history.replayTimeout}, and carried out once the room is up.
+ */
+final class Owner {
+
+  private static final Logger log = LoggerFactory.getLogger(Owner.class);
+  /** A durable acknowledgement waits for the store, so a forwarded one waits as long as the edge does. */
+  private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
+  private static final DeliveryOptions PROMPT = new DeliveryOptions();
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** How long a command passed on to the wrong router waits before it is routed again. */
+  private static final long RETRY_MILLIS = 200;
+  /** How long a join answered late waits before its room is tried again, when it could not be taken up. */
+  private static final long RETRY_ENTER_MILLIS = 1_000;
+
+  private final String node;
+  private final Vertx vertx;
+  private final EventBus bus;
+  private final Peers peers;
+  private final PassedOn passedOn;
+  private final TakeOver takeOver;
+  private final Directory directory;
+  private final Outbox outbox;
+  private final Readers readers;
+  private final MessageIds ids;
+  private final Answers answers;
+  private final int announceUpTo;
+  private final ChatbusConfig.History history;
+
+  Owner(String node, Vertx vertx, Peers peers, PassedOn passedOn, TakeOver takeOver, Directory directory, Outbox outbox,
+        Readers readers, MessageIds ids, Answers answers, int announceUpTo, ChatbusConfig.History history) {
+    this.node = node;
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
+    this.peers = peers;
+    this.passedOn = passedOn;
+    this.takeOver = takeOver;
+    this.directory = directory;
+    this.outbox = outbox;
+    this.readers = readers;
+    this.ids = ids;
+    this.answers = answers;
+    this.announceUpTo = announceUpTo;
+    this.history = history;
+  }
+
+  /**
+   * Runs {@code op} at the room's owner: here when this router owns the room (or {@code op} was passed on
+   * to it already), else at the owner's router, answering {@code msg} (if any) with its answer.
+   */
+  void run(RoomCommand op, Message<?> msg) {
+    String room = op.room();
+    String owner = peers.owner(room);
+    OwnedRoom r = takeOver.held(room);
+    if (!owner.equals(node)) {
+      if (!op.forwarded() || peers.leaving()) {
+        forward(owner, op, msg);
+        return;
+      }
+      if (r == null) {
+        // Passed on here by a router that sees another network than this one: the two agree soon. What no
+        // one waits for an answer to is tried again, as if it came from this node's own clients.
+        if (!Answers.expected(msg)) {
+          vertx.setTimer(RETRY_MILLIS, id -> {
+            run(op.asForwarded(false), null);
+            outbox.added();
+          });
+        } else {
+          answers.refuse(op, msg, ErrorCode.INTERNAL, "the network is changing; try again");
+        }
+        return;
+      }
+    }
+    if (r != null) {
+      apply(op, r, msg);
+      return;
+    }
+    if (op instanceof RoomCommand.RoomHistory h && !takeOver.opening(room)) {
+      // Reading a room's history does not take its numbering up.
+      roomHistory(room, -1, h, msg);
+      return;
+    }
+    BooleanSupplier answeredLate = op instanceof RoomCommand.Enter e && Answers.expected(msg)
+      ? answerLate(e, msg::reply) : () -> false;
+    takeOver.open(room).onComplete(ar -> {
+      Message<?> waiting = answeredLate.getAsBoolean() ? null : msg;
+      try {
+        if (ar.succeeded()) {
+          apply(op, ar.result(), waiting);
+        } else if (!peers.owns(room)) {
+          // The room has gone to another router meanwhile.
+          forward(peers.owner(room), op, waiting);
+        } else if (op instanceof RoomCommand.Enter e && waiting == null) {
+          // Its client went in, answered late: the join is carried out once the room can be taken up.
+          retryEnter(e);
+        } else {
+          if (!Answers.expected(waiting)) {
+            log.warn("#{} cannot be opened, so {} is dropped: {}", room, op.getClass().getSimpleName(),
+              ar.cause().getMessage());
+          }
+          answers.refuse(op, waiting, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
+        }
+      } catch (Refusal refusal) {
+        answers.refuse(op, waiting, refusal.code(), refusal.getMessage());
+      } finally {
+        outbox.added();
+      }
+    });
+  }
+
+  /**
+   * {@link #run} for the home's own use of the answer. An {@link RoomCommand.Enter} whose room is not up
+   * yet is answered within {@code history.replayTimeout}, late if need be.
+   */
+  Future<Reply> ask(RoomCommand op) {
+    String owner = peers.owner(op.room());
+    if (!owner.equals(node)) {
+      return passedOn.request(owner, op, PROMPT);
+    }
+    OwnedRoom r = takeOver.held(op.room());
+    if (r == null && op instanceof RoomCommand.Enter e) {
+      return enterWhenOpen(e, takeOver.open(op.room()));
+    }
+    Future<OwnedRoom> ready = r != null ? Future.succeededFuture(r) : takeOver.open(op.room());
+    return ready.map(owned -> {
+      Reply reply = answer(op, owned);
+      outbox.added();
+      return reply;
+    });
+  }
+
+  /**
+   * Gives {@code answer} {@link #lateJoined} once {@code history.replayTimeout} has passed; returns whether
+   * it has, stopping the clock.
+   */
+  private BooleanSupplier answerLate(RoomCommand.Enter e, Consumer<Reply> answer) {
+    boolean[] late = {false};
+    long timer = vertx.setTimer(history.replayTimeout().toMillis(), id -> {
+      late[0] = true;
+      answer.accept(lateJoined(e));
+    });
+    return () -> {
+      vertx.cancelTimer(timer);
+      return late[0];
+    };
+  }
+
+  /** The home's own Enter of a room being taken up: the answer, on time or late. */
+  private Future<Reply> enterWhenOpen(RoomCommand.Enter e, Future<OwnedRoom> opening) {
+    Promise<Reply> answer = Promise.promise();
+    BooleanSupplier answeredLate = answerLate(e, answer::complete);
+    opening.onComplete(ar -> {
+      boolean late = answeredLate.getAsBoolean();
+      if (ar.succeeded()) {
+        Reply joined = answer(e, ar.result());
+        outbox.added();
+        if (!late) {
+          answer.complete(joined);
+        }
+      } else if (late) {
+        retryEnter(e);
+      } else {
+        answer.fail(ar.cause());
+      }
+    });
+    return answer.future();
+  }
+
+  /**
+   * An Enter answered late whose room could not be taken up: its client is in the room all the same, so
+   * it is carried out (and the join announced) once the room can be, while the client is still there.
+   */
+  private void retryEnter(RoomCommand.Enter e) {
+    log.debug("#{} could not be taken up for {}, who went in without it; trying again", e.room(), e.member().name());
+    vertx.setTimer(RETRY_ENTER_MILLIS, id -> {
+      if (!peers.leaving() && directory.isIn(e.room(), e.member().session())) {
+        run(e.asForwarded(false), null);
+        outbox.added();
+      }
+    });
+  }
+
+  /**
+   * The answer to an Enter whose room is not up yet: the members as the directory knows them, and seq -1,
+   * since the join has no number yet; everything the client gets from the room after it is live.
+   */
+  private Reply.Joined lateJoined(RoomCommand.Enter e) {
+    Member m = e.member();
+    boolean counted = directory.isIn(e.room(), m.session());
+    int count = directory.count(e.room()) + (counted ? 0 : 1);
+    return new Reply.Joined(e.room(), -1, count, memberNames(e.room(), Reply.LIST_LIMIT, counted ? null : m.name()));
+  }
+
+  private void forward(String owner, RoomCommand op, Message<?> msg) {
+    RoomCommand passed = op.asForwarded(true);
+    if (!Answers.expected(msg)) {
+      bus.send(Addresses.router(owner), passed);
+      return;
+    }
+    boolean durable = op instanceof RoomCommand.Post p && p.durable();
+    Answers.reply(msg, passedOn.request(owner, passed, durable ? DURABLE : PROMPT));
+  }
+
+  /** Carries out a room command as the room's owner, answering {@code msg} when there is one. */
+  private void apply(RoomCommand op, OwnedRoom r, Message<?> msg) {
+    if (op instanceof RoomCommand.Post p) {
+      RoomEvent e = publish(r, p.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, p.session(), p.name(), p.text());
+      if (Answers.expected(msg)) {
+        Reply reply = acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), p.durable());
+        if (reply != null) {
+          msg.reply(reply);
+        }
+      }
+    } else if (op instanceof RoomCommand.RoomHistory h) {
+      roomHistory(r.name, r.seq(), h, msg);
+    } else {
+      Reply reply = answer(op, r);
+      if (reply != null && Answers.expected(msg)) {
+        msg.reply(reply);
+      }
+    }
+  }
+
+  /** The room commands whose answer is known at once. */
+  private Reply answer(RoomCommand op, OwnedRoom r) {
+    if (op instanceof RoomCommand.Enter e) {
+      return enter(e, r);
+    } else if (op instanceof RoomCommand.Exit e) {
+      if (announced(r.name, e.session())) {
+        publish(r, RoomEvent.Kind.LEAVE, e.session(), e.name(), e.reason());
+      }
+      r.exit(e.session());
+      return new Reply.Left(r.name);
+    } else if (op instanceof RoomCommand.RenameIn rn) {
+      r.rename(rn.session(), rn.newName());
+      if (announced(r.name, rn.session())) {
+        publish(r, RoomEvent.Kind.RENAME, rn.session(), rn.oldName(), rn.newName());
+      }
+      return null;
+    }
+    throw new IllegalArgumentException("not answered at once: " + op);
+  }
+
+  private Reply.Joined enter(RoomCommand.Enter e, OwnedRoom r) {
+    Member m = e.member();
+    // From now on the room's events go to the member's node too, including its own join.
+    r.enter(m.session(), m.node(), m.name());
+    boolean counted = directory.isIn(r.name, m.session());
+    int count = directory.count(r.name) + (counted ? 0 : 1);
+    long seq = r.seq();
+    if (!e.again() && count <= announceUpTo) {
+      seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), null).seq();
+    }
+    return new Reply.Joined(r.name, seq, count, memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()));
+  }
+
+  /**
+   * True if joins, leaves and renames in {@code room}, counting {@code session} whether or not it is still
+   * counted in, are room events. In a larger room they would be most of the traffic, and everyone logging
+   * in at once would cost the square of the room's size; its members ask {@code who} instead.
+   */
+  private boolean announced(String room, long session) {
+    return directory.count(room) + (directory.isIn(room, session) ? 0 : 1) <= announceUpTo;
+  }
+
+  /** The names of the first {@code limit} members of {@code room} in the order they entered, and {@code plus}. */
+  List<String> memberNames(String room, int limit, String plus) {
+    List<String> list = new ArrayList<>();
+    for (Member m : directory.members(room)) {
+      if (list.size() == limit) {
+        break;
+      }
+      list.add(m.name());
+    }
+    if (plus != null && list.size() < limit) {
+      list.add(plus);
+    }
+    return list;
+  }
+
+  /**
+   * Answers a history request from the store, read on a reader's thread, and from what waits to be written;
+   * {@code lastSeq} is the room's latest number, or -1 when this router does not number the room. Without
+   * the store (it fails, or does not answer), the answer holds what waits to be written, marked incomplete.
+   */
+  private void roomHistory(String room, long lastSeq, RoomCommand.RoomHistory h, Message<?> msg) {
+    if (!outbox.storing()) {
+      msg.reply(new Reply.History(room, List.of(), lastSeq <= 0));
+      return;
+    }
+    Persist.Query q = new Persist.Query(room, h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly());
+    List<RoomEvent> unstored = outbox.unstored(q);
+    readers.read(q).onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof Refusal r && r.code() == ErrorCode.BUSY) {
+        Answers.fail(msg, r);
+        return;
+      }
+      if (ar.failed()) {
+        log.debug("history of #{} without the store: {}", room, ar.cause().getMessage());
+      }
+      msg.reply(HistoryPage.assemble(q, ar.succeeded() ? ar.result() : null, unstored, lastSeq, history.maxBytes()));
+    });
+  }
+
+  /** Numbers, publishes and keeps one event of {@code room}. */
+  RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String text) {
+    long now = System.currentTimeMillis();
+    room.lastUsed = now;
+    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch);
+    bus.publish(room.address, e, LOCAL);
+    // Services get the room's events in JSON from the owner, wherever in the cluster they listen.
+    JsonObject json = JsonCodec.eventObject(e);
+    bus.publish(room.apiAddress, json);
+    if (kind == RoomEvent.Kind.JOIN || kind == RoomEvent.Kind.LEAVE || kind == RoomEvent.Kind.RENAME) {
+      bus.publish(Addresses.API_PRESENCE, json);
+    }
+    if (peers.others()) {
+      for (String n : room.nodes.keySet()) {
+        if (!n.equals(node)) {
+          bus.send(peers.deliverTo(n), e);
+        }
+      }
+    }
+    outbox.add(e);
+    return e;
+  }
+
+  /** The reply now, or (durable) null, the reply coming once what it acknowledges is stored. */
+  Reply acknowledge(Message<?> msg, Reply.Accepted accepted, boolean durable) {
+    if (!durable) {
+      return accepted;
+    }
+    outbox.ackWhenStored(msg, accepted);
+    return null;
+  }
+
+  /**
+   * The router of {@code other} has gone with its users ({@code members}): they leave every room, announced
+   * by the rooms' owners, this router for the rooms it owns.
+   */
+  void nodeGone(String other, List<Member> members, String reason) {
+    // First the members this router counted in its own rooms, then any the directory knew of besides.
+    Map<String, Set<Long>> announced = new HashMap<>();
+    for (OwnedRoom r : takeOver.held()) {
+      int before = r.size();
+      Map<Long, String> dropped = r.dropNode(other);
+      announced.put(r.name, dropped.keySet());
+      // A room this router still numbers but no longer owns is announced by its owner when taken up.
+      if (before <= announceUpTo && peers.owns(r.name)) {
+        dropped.forEach((session, name) -> publish(r, RoomEvent.Kind.LEAVE, session, name, reason));
+      }
+    }
+    for (Member m : members) {
+      for (String room : m.rooms()) {
+        if (!peers.leaving() && peers.owns(room) && !announced.getOrDefault(room, Set.of()).contains(m.session())) {
+          run(new RoomCommand.Exit(room, m.session(), m.name(), reason, true), null);
+        }
+      }
+    }
+    outbox.added();
+  }
+}

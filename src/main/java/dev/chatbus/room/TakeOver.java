@@ -1,0 +1,268 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
+import dev.chatbus.bus.PeerMessage;
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.Refusal;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.metrics.NodeMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The rooms this router numbers, and how their numbering changes hands. Before numbering a room the router
+ * takes it up ({@link #open}): every other router stops numbering it and says where it got to
+ * ({@link PeerMessage.Release}), then the store records a new epoch ({@link Persist.Claim}), or, for a
+ * room this run set aside itself for want of use, says where it got to in its epoch ({@link Persist.Look}).
+ * Asked by another router, it gives a room up with where it got to ({@link #release}); stopping, it hands
+ * them all over ({@link #handAllOver}); and it sets aside the rooms no one has used for
+ * {@code rooms.evictAfter} ({@link #evictIdle}).
+ */
+final class TakeOver {
+
+  private static final Logger log = LoggerFactory.getLogger(TakeOver.class);
+
+  private final String node;
+  /** This run of this router, recorded with the epochs it claims. */
+  private final String run;
+  private final EventBus bus;
+  private final Peers peers;
+  private final Directory directory;
+  private final Outbox outbox;
+  private final Readers readers;
+  private final NodeMetrics metrics;
+  private final Duration evictAfter;
+  /** The rooms this router numbers. */
+  private final Map<String, OwnedRoom> held = new HashMap<>();
+  /** Rooms whose numbering is being taken up, with the commands waiting for it. */
+  private final Map<String, Future<OwnedRoom>> opening = new HashMap<>();
+  /** Where stopped routers got to in the rooms they numbered, for whoever takes each up next. */
+  private final Map<String, PeerMessage.Handover> handedOver = new HashMap<>();
+  /** Rooms this router is taking up that another router, first in name order, takes up at the same time. */
+  private final Set<String> yielded = new HashSet<>();
+  /**
+   * Rooms this router handed to another while writing to the store failed: the other may number them from
+   * the handover without recording a new epoch, so the store may still show this run's epoch for them;
+   * they are claimed anew, never taken up again in that epoch. (With the store up, the other's claim
+   * records its own epoch.)
+   */
+  private final Set<String> handedAway = new HashSet<>();
+
+  TakeOver(String node, String run, EventBus bus, Peers peers, Directory directory, Outbox outbox, Readers readers,
+           NodeMetrics metrics, Duration evictAfter) {
+    this.node = node;
+    this.run = run;
+    this.bus = bus;
+    this.peers = peers;
+    this.directory = directory;
+    this.outbox = outbox;
+    this.readers = readers;
+    this.metrics = metrics;
+    this.evictAfter = evictAfter;
+  }
+
+  /** The room, if this router numbers it. */
+  OwnedRoom held(String room) {
+    return held.get(room);
+  }
+
+  /** Every room this router numbers. */
+  Collection<OwnedRoom> held() {
+    return held.values();
+  }
+
+  /** Whether {@code room} is being taken up. */
+  boolean opening(String room) {
+    return opening.containsKey(room);
+  }
+
+  /**
+   * Takes up the numbering of {@code room}: every other router stops numbering it and says where it got to,
+   * then the store gives a new epoch. The commands that wait for it run in the order they came. If a
+   * router that is alive does not answer, the room is not taken up (it may still be numbering it); if only
+   * the store fails, the numbering goes on from where the last owner got to, when it said so.
+   */
+  Future<OwnedRoom> open(String room) {
+    Future<OwnedRoom> pending = opening.get(room);
+    if (pending != null) {
+      return pending;
+    }
+    Promise<OwnedRoom> opened = Promise.promise();
+    opening.put(room, opened.future());
+    List<Future<Reply.Released>> asked = new ArrayList<>();
+    for (String other : peers.otherNodes()) {
+      asked.add(bus.<Reply>request(Addresses.router(other), new PeerMessage.Release(room, node), Peers.PEER)
+        .map(answer -> (Reply.Released) answer.body())
+        .recover(err -> peers.gone(other, err) ? Future.succeededFuture(new Reply.Released(null))
+          : Future.failedFuture(other + " did not say whether it numbers #" + room + ": " + err.getMessage())));
+    }
+    Future.join(asked).onComplete(all -> {
+      PeerMessage.Handover last = handedOver.remove(room);
+      for (Future<Reply.Released> f : asked) {
+        PeerMessage.Handover was = f.succeeded() ? f.result().last() : null;
+        if (was != null) {
+          last = last == null ? was : PeerMessage.Handover.later(last, was);
+        }
+      }
+      PeerMessage.Handover lastOwner = last;
+      if (all.failed()) {
+        keep(room, lastOwner);
+        opening.remove(room);
+        opened.fail(all.cause());
+        return;
+      }
+      // Without a store to count epochs, the time stands in: a room's epoch must never go back, or the
+      // edges would drop the new owner's events as stale.
+      long atLeast = lastOwner == null ? 1 : lastOwner.epoch() + 1;
+      Future<Persist.Claimed> claimed;
+      if (!outbox.storing()) {
+        claimed = Future.succeededFuture(new Persist.Claimed(room, Math.max(atLeast, System.currentTimeMillis()), 0));
+      } else if (lastOwner == null && !handedAway.contains(room)) {
+        claimed = resume(room, atLeast);
+      } else {
+        handedAway.remove(room);
+        claimed = claim(room, atLeast);
+      }
+      claimed.onComplete(c -> {
+        opening.remove(room);
+        long epoch;
+        long seq;
+        if (c.succeeded()) {
+          epoch = c.result().epoch();
+          seq = Math.max(c.result().lastSeq(), lastOwner == null ? 0 : lastOwner.seq());
+        } else if (lastOwner != null) {
+          log.warn("#{}: the store did not record its new epoch ({}); numbering goes on from the last owner's {}",
+            room, c.cause().getMessage(), lastOwner.seq());
+          epoch = atLeast;
+          seq = lastOwner.seq();
+        } else {
+          log.warn("#{} cannot be opened: {}", room, c.cause().getMessage());
+          opened.fail(c.cause());
+          return;
+        }
+        if (yielded.remove(room) || (peers.leaving() && peers.others())) {
+          // Another router took the room up meanwhile (or this one is stopping): where the numbering got
+          // to stays here for whoever asks, and the waiting commands go where the room is now.
+          keep(room, new PeerMessage.Handover(room, epoch, seq, lastOwner == null ? List.of() : lastOwner.nodes()));
+          opened.fail(new Refusal(ErrorCode.INTERNAL, "#" + room + " moved to another node; try again"));
+          return;
+        }
+        OwnedRoom r = new OwnedRoom(room, epoch, seq);
+        // The members as the directory knows them, and the nodes the last owner sent to, in case it knew
+        // of members whose news is still on its way here.
+        for (Member m : directory.members(room)) {
+          r.enter(m.session(), m.node(), m.name());
+        }
+        if (lastOwner != null) {
+          lastOwner.nodes().stream().filter(peers::knows).forEach(r::alsoTo);
+        }
+        held.put(room, r);
+        metrics.roomsNumbered(held.size());
+        log.debug("#{} numbered here from seq {} in epoch {}", room, seq, epoch);
+        opened.complete(r);
+      });
+    });
+    return opened.future();
+  }
+
+  /** A new epoch of {@code room}, from the store. */
+  private Future<Persist.Claimed> claim(String room, long atLeast) {
+    return bus.<Persist>request(Addresses.persist(node), new Persist.Claim(room, atLeast, run))
+      .map(answer -> (Persist.Claimed) answer.body());
+  }
+
+  /**
+   * Takes {@code room} up again in the epoch this run claimed for it, when it is this run's: a room set
+   * aside for want of use goes on where it was. Any other room is claimed anew.
+   */
+  private Future<Persist.Claimed> resume(String room, long atLeast) {
+    return readers.look(room, run).transform(found -> {
+      if (found.succeeded() && found.result().epoch() > 0) {
+        log.debug("#{} taken up again in epoch {}", room, found.result().epoch());
+        return Future.succeededFuture(found.result());
+      }
+      return claim(room, atLeast);
+    });
+  }
+
+  /**
+   * Sets aside the rooms no one is in and no one has used for {@code rooms.evictAfter}: their numbering is
+   * in the store, and they are taken up from there when next used. Not while the store fails, nor while
+   * a room's events wait to be written, or the numbering would be lost.
+   */
+  void evictIdle(long now) {
+    if (!peers.leaving() && (!outbox.storing() || metrics.storeUp())) {
+      long before = now - evictAfter.toMillis();
+      held.values().removeIf(r -> r.size() == 0 && r.lastUsed <= before && (!outbox.storing() || outbox.settled(r.name)));
+    }
+    metrics.roomsNumbered(held.size());
+  }
+
+  /** Keeps where the last owner of {@code room} got to, for the next attempt to take it up. */
+  void keep(String room, PeerMessage.Handover lastOwner) {
+    if (lastOwner != null) {
+      handedOver.merge(room, lastOwner, PeerMessage.Handover::later);
+    }
+  }
+
+  /** Keeps where a stopping router got to in each of its rooms. */
+  void keepAll(List<PeerMessage.Handover> rooms) {
+    for (PeerMessage.Handover h : rooms) {
+      keep(h.room(), h);
+    }
+  }
+
+  /** Stops numbering every room, for a router that is stopping; returns where each got to. */
+  List<PeerMessage.Handover> handAllOver() {
+    List<PeerMessage.Handover> rooms = new ArrayList<>();
+    held.values().forEach(r -> rooms.add(r.handover()));
+    held.clear();
+    return rooms;
+  }
+
+  /** Another router takes up {@code room}: stop numbering it, and say where it got to. */
+  void release(PeerMessage.Release release, Message<?> msg) {
+    if (!peers.knows(release.node())) {
+      peers.hello(release.node());
+    }
+    String room = release.room();
+    Future<OwnedRoom> pending = opening.get(room);
+    if (pending != null) {
+      if (node.compareTo(release.node()) < 0) {
+        // Both take the room up at once: the first in name order keeps it, and answers once it has it.
+        pending.onComplete(ar -> msg.reply(released(room)));
+        return;
+      }
+      yielded.add(room);
+    }
+    msg.reply(released(room));
+  }
+
+  /** Stops numbering {@code room} and says where it got to (or where its last owner did, if known here). */
+  private Reply.Released released(String room) {
+    OwnedRoom r = held.remove(room);
+    if (r == null) {
+      return new Reply.Released(handedOver.remove(room));
+    }
+    if (outbox.storing() && !metrics.storeUp()) {
+      handedAway.add(room);
+    }
+    outbox.flush();
+    return new Reply.Released(r.handover());
+  }
+}
