@@ -15,19 +15,15 @@ import dev.chatbus.protocol.Names;
 import dev.chatbus.protocol.Text;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -51,9 +47,6 @@ public final class ApiVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
 
-  /** A durable message is answered once stored, which during a store outage may take long. */
-  private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
-  private static final DeliveryOptions PROMPT = new DeliveryOptions();
   private static final int DEFAULT_HISTORY = 50;
 
   private final String router;
@@ -207,18 +200,16 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private Future<Reply> ask(RouterMessage cmd, boolean durable) {
-    return bus.<Reply>request(router, cmd, durable ? DURABLE : PROMPT).map(Message::body);
+    return bus.<Reply>request(router, cmd, Addresses.toRouter(durable)).map(Message::body);
   }
 
   /** Answers a failed request with the code the router gave, or says why it got no answer. */
   private static void fail(Message<Object> msg, String address, Throwable cause) {
-    if (cause instanceof Refusal) {
-      Refusal r = (Refusal) cause;
-      msg.fail(r.code().code(), r.getMessage());
-    } else if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      msg.fail(((ReplyException) cause).failureCode(), cause.getMessage());
-    } else if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.NO_HANDLERS) {
-      msg.fail(ErrorCode.SHUTTING_DOWN.code(), "this node is shutting down; try again");
+    ErrorCode code = ErrorCode.of(cause);
+    if (ErrorCode.ofRefusal(cause) != null) {
+      msg.fail(code.code(), cause.getMessage());
+    } else if (code == ErrorCode.SHUTTING_DOWN) {
+      msg.fail(code.code(), "this node is shutting down; try again");
     } else {
       log.warn("{} failed: {}", address, cause.toString());
       msg.fail(ErrorCode.INTERNAL.code(), "the server could not answer in time; try again");

@@ -11,8 +11,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -224,24 +222,11 @@ final class BridgeConnection {
           .put("body", ar.result().body()));
       } else {
         write(new JsonObject().put("type", "err").put("address", replyAddress).put("sourceAddress", address)
-          .put("failureCode", failureCode(ar.cause()).code()).put("message", ar.cause().getMessage()));
+          .put("failureCode", ErrorCode.of(ar.cause()).code()).put("message", ar.cause().getMessage()));
       }
     });
   }
 
-  /** The API's error code, or the one that says why no answer came. */
-  private static ErrorCode failureCode(Throwable cause) {
-    if (cause instanceof ReplyException) {
-      ReplyException e = (ReplyException) cause;
-      if (e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-        return ErrorCode.ofCode(e.failureCode());
-      }
-      if (e.failureType() == ReplyFailure.NO_HANDLERS) {
-        return ErrorCode.SHUTTING_DOWN;
-      }
-    }
-    return ErrorCode.INTERNAL;
-  }
 
   private void register(String address) {
     if (!Addresses.isApiRoom(address) && !Addresses.API_PRESENCE.equals(address)) {

@@ -1,5 +1,9 @@
 package dev.chatbus.bus;
 
+import io.vertx.core.eventbus.DeliveryOptions;
+
+import java.time.Duration;
+
 /**
  * Every event-bus address Chatbus uses, in one place.
  * <p>
@@ -34,12 +38,27 @@ public final class Addresses {
   public static final String API_PRESENCE = API + "presence";
   private static final String API_ROOM = API + "room.";
 
+  /**
+   * A durable message's answer waits for the store, which may be away for a while: the router answers every
+   * such request in the end (stored, or not_stored), so this only guards against a lost router.
+   */
+  private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
+  private static final DeliveryOptions PROMPT = new DeliveryOptions();
+
   private Addresses() {
   }
 
   /** Where the room router of {@code node} takes {@link RouterMessage}s: session commands, room commands and what routers tell each other. */
   public static String router(String node) {
     return ROUTER + node;
+  }
+
+  /**
+   * How long a request to a router waits for its answer: for a {@code durable} message, until it is stored
+   * (up to an hour, as the store may be away); for anything else, the event bus's default 30 s.
+   */
+  public static DeliveryOptions toRouter(boolean durable) {
+    return durable ? DURABLE : PROMPT;
   }
 
   /**

@@ -72,4 +72,17 @@ public enum ErrorCode {
     }
     return null;
   }
+
+  /**
+   * What a client or service is told when its request failed: the code it was turned down with
+   * ({@link #ofRefusal}); {@link #SHUTTING_DOWN} when no one was there to take it, which happens only while
+   * a node stops; {@link #INTERNAL} otherwise (no answer in time, a bug).
+   */
+  public static ErrorCode of(Throwable cause) {
+    ErrorCode refused = ofRefusal(cause);
+    if (refused != null) {
+      return refused;
+    }
+    return cause instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS ? SHUTTING_DOWN : INTERNAL;
+  }
 }

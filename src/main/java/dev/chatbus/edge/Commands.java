@@ -1,5 +1,6 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
@@ -15,13 +16,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -44,13 +42,6 @@ final class Commands {
   private static final int DEFAULT_TEXT_HISTORY = 20;
   /** JSON {@code history} without a limit. */
   private static final int DEFAULT_JSON_HISTORY = 50;
-  /**
-   * A durable acknowledgement waits for the store, which may be away for a while: the router answers
-   * every such request in the end (stored, or not_stored), so this only guards against a lost router.
-   */
-  private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
-  private static final DeliveryOptions PROMPT = new DeliveryOptions();
-
   private final EventBus bus;
   private final String router;
   private final String edge;
@@ -390,7 +381,7 @@ final class Commands {
 
   /** Asks the router; answers the client with {@code render} of the reply, or with the error. */
   private void call(Connection c, SessionCommand cmd, boolean durable, Object ref, Function<Reply, String> render) {
-    Future<Reply> answer = c.open() ? bus.<Reply>request(router, cmd, durable ? DURABLE : PROMPT).map(Message::body)
+    Future<Reply> answer = c.open() ? bus.<Reply>request(router, cmd, Addresses.toRouter(durable)).map(Message::body)
       : Future.failedFuture("gone");
     send(c, answer, false, ar -> {
       if (c.open()) {
@@ -436,11 +427,11 @@ final class Commands {
 
   /** Whether the router turned the request down (rather than not answering it). */
   private static boolean refused(Throwable t) {
-    return t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.RECIPIENT_FAILURE;
+    return ErrorCode.ofRefusal(t) != null;
   }
 
   private static ErrorCode errorCode(Throwable t) {
-    return refused(t) ? ErrorCode.ofCode(((ReplyException) t).failureCode()) : ErrorCode.INTERNAL;
+    return ErrorCode.of(t);
   }
 
   private static String errorMessage(Throwable t) {

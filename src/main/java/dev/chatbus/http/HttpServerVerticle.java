@@ -12,8 +12,6 @@ import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -319,13 +317,12 @@ public final class HttpServerVerticle extends VerticleBase {
 
   private void ask(RoutingContext ctx, String address, JsonObject req, int status, DeliveryOptions options) {
     vertx.eventBus().<JsonObject>request(address, req, options).onComplete(ar -> {
-      ReplyFailure failure = ar.cause() instanceof ReplyException ? ((ReplyException) ar.cause()).failureType() : null;
+      ErrorCode code = ar.succeeded() ? null : ErrorCode.of(ar.cause());
       if (ar.succeeded()) {
         json(ctx, status, ar.result().body());
-      } else if (failure == ReplyFailure.RECIPIENT_FAILURE) {
-        ErrorCode code = ErrorCode.ofCode(((ReplyException) ar.cause()).failureCode());
+      } else if (ErrorCode.ofRefusal(ar.cause()) != null) {
         error(ctx, status(code), code.wireName(), ar.cause().getMessage());
-      } else if (failure == ReplyFailure.NO_HANDLERS) {
+      } else if (code == ErrorCode.SHUTTING_DOWN) {
         error(ctx, 503, ErrorCode.SHUTTING_DOWN.wireName(), "this node is shutting down");
       } else {
         error(ctx, 504, ErrorCode.INTERNAL.wireName(), "no answer in time (" + ar.cause().getMessage()

@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +40,6 @@ import java.util.function.Consumer;
 final class Owner {
 
   private static final Logger log = LoggerFactory.getLogger(Owner.class);
-  /** A durable acknowledgement waits for the store, so a forwarded one waits as long as the edge does. */
-  private static final DeliveryOptions DURABLE = new DeliveryOptions().setSendTimeout(Duration.ofHours(1).toMillis());
-  private static final DeliveryOptions PROMPT = new DeliveryOptions();
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   /** How long a command passed on to the wrong router waits before it is routed again. */
   private static final long RETRY_MILLIS = 200;
@@ -152,7 +148,7 @@ final class Owner {
   Future<Reply> ask(RoomCommand op) {
     String owner = peers.owner(op.room());
     if (!owner.equals(node)) {
-      return passedOn.request(owner, op, PROMPT);
+      return passedOn.request(owner, op, Addresses.toRouter(false));
     }
     OwnedRoom r = takeOver.held(op.room());
     if (r == null && op instanceof RoomCommand.Enter e) {
@@ -235,7 +231,7 @@ final class Owner {
       return;
     }
     boolean durable = op instanceof RoomCommand.Post p && p.durable();
-    Answers.reply(msg, passedOn.request(owner, passed, durable ? DURABLE : PROMPT));
+    Answers.reply(msg, passedOn.request(owner, passed, Addresses.toRouter(durable)));
   }
 
   /** Carries out a room command as the room's owner, answering {@code msg} when there is one. */

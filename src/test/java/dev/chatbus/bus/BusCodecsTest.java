@@ -2,6 +2,8 @@ package dev.chatbus.bus;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -96,6 +98,17 @@ class BusCodecsTest {
     assertThat(BusCodecs.codecName(SessionCommand.Login.class)).isEqualTo("chatbus.SessionCommand.Login");
     assertThat(BusCodecs.codecName(RoomEvent.class)).isEqualTo("chatbus.RoomEvent");
     assertThat(EXAMPLES.stream().map(Object::getClass).distinct().count()).isEqualTo(types.size());
+  }
+
+  @Test
+  void whatAFailedRequestIsCalledDependsOnWhyItFailed() {
+    assertThat(ErrorCode.of(new Refusal(ErrorCode.NAME_TAKEN, "taken"))).isEqualTo(ErrorCode.NAME_TAKEN);
+    assertThat(ErrorCode.of(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, ErrorCode.BUSY.code(), "busy")))
+      .isEqualTo(ErrorCode.BUSY);
+    assertThat(ErrorCode.of(new ReplyException(ReplyFailure.NO_HANDLERS, "none"))).isEqualTo(ErrorCode.SHUTTING_DOWN);
+    assertThat(ErrorCode.of(new ReplyException(ReplyFailure.TIMEOUT, "late"))).isEqualTo(ErrorCode.INTERNAL);
+    assertThat(ErrorCode.ofRefusal(new ReplyException(ReplyFailure.NO_HANDLERS, "none"))).isNull();
+    assertThat(ErrorCode.ofRefusal(new IllegalStateException("bug"))).isNull();
   }
 
   @Test

@@ -1,0 +1,216 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.BusCodecs;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.PeerMessage;
+import dev.chatbus.bus.Persist;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.cluster.Membership;
+import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Taking rooms up and giving them away, on a real event bus, with the test as the store: its worker
+ * (claims of new epochs) and its reader (looks at where this run got to in a room it set aside).
+ */
+@ExtendWith(VertxExtension.class)
+class TakeOverTest {
+
+  private static final String RUN = "n/run";
+  private static final String RELEASES = "test.releases";
+
+  private Vertx vertx;
+  private Context context;
+  private TakeOver takeOver;
+  private Directory directory;
+  private final BlockingQueue<Message<Persist>> claims = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Message<Persist>> looks = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void setUp(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    BusCodecs.register(vertx.eventBus());
+    vertx.eventBus().<Persist>consumer(Addresses.persist("n"), claims::add).completion().await(10, TimeUnit.SECONDS);
+    vertx.eventBus().<Persist>consumer(Addresses.reader("n", 0), looks::add).completion().await(10, TimeUnit.SECONDS);
+    context = vertx.getOrCreateContext();
+    takeOver = take("postgresql");
+    on(() -> vertx.eventBus().<PeerMessage.Release>consumer(RELEASES, msg -> takeOver.release(msg.body(), msg)).completion())
+      .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private TakeOver take(String store) throws Exception {
+    ChatbusConfig.Persistence config = ChatbusConfig.parse(new JsonObject()
+      .put("persistence", new JsonObject().put("store", store))).persistence();
+    return on(() -> {
+      directory = new Directory();
+      Membership membership = Membership.of(vertx);
+      PassedOn passedOn = new PassedOn(vertx);
+      Peers peers = new Peers("n", vertx, context, membership, directory, passedOn, Duration.ofSeconds(1));
+      Outbox outbox = new Outbox(vertx, "n", config);
+      Readers readers = new Readers(vertx.eventBus(), "n", 1, 10, () -> true);
+      return new TakeOver("n", RUN, vertx.eventBus(), peers, directory, outbox, readers, NodeMetrics.of(vertx),
+        Duration.ofMillis(1));
+    });
+  }
+
+  private <T> T on(Supplier<T> action) throws Exception {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        result.complete(action.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  private static <T extends Persist> T next(BlockingQueue<Message<Persist>> queue, Class<T> type) throws InterruptedException {
+    Message<Persist> msg = queue.poll(10, TimeUnit.SECONDS);
+    assertThat(msg).as("a " + type.getSimpleName()).isNotNull();
+    assertThat(msg.body()).isInstanceOf(type);
+    return type.cast(msg.body());
+  }
+
+  /** Answers the next look: this run has not numbered {@code room} before. */
+  private void lookFindsNothing() throws InterruptedException {
+    Message<Persist> look = looks.poll(10, TimeUnit.SECONDS);
+    assertThat(look).isNotNull();
+    Persist.Look l = (Persist.Look) look.body();
+    assertThat(l.run()).isEqualTo(RUN);
+    look.reply(new Persist.Claimed(l.room(), 0, 0));
+  }
+
+  @Test
+  void aRoomIsTakenUpInANewEpochGoingOnFromWhereTheStoreSaysItGotTo() throws Exception {
+    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
+    lookFindsNothing();
+    Message<Persist> claim = claims.poll(10, TimeUnit.SECONDS);
+    assertThat(claim.body()).isEqualTo(new Persist.Claim("rust", 1, RUN));
+    claim.reply(new Persist.Claimed("rust", 7, 41));
+    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    assertThat(room.epoch).isEqualTo(7);
+    assertThat(room.seq()).isEqualTo(41);
+    assertThat(on(() -> takeOver.held("rust"))).isSameAs(room);
+  }
+
+  @Test
+  void aRoomThisRunSetAsideGoesOnInItsOwnEpochWithoutANewClaim() throws Exception {
+    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
+    Message<Persist> look = looks.poll(10, TimeUnit.SECONDS);
+    look.reply(new Persist.Claimed("rust", 3, 12));
+    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    assertThat(room.epoch).isEqualTo(3);
+    assertThat(room.seq()).isEqualTo(12);
+    assertThat(claims).isEmpty();
+  }
+
+  @Test
+  void everyCommandWaitingForARoomWaitsForTheSameTakeOver() throws Exception {
+    Future<OwnedRoom> first = on(() -> takeOver.open("rust"));
+    Future<OwnedRoom> second = on(() -> takeOver.open("rust"));
+    assertThat(second).isSameAs(first);
+    assertThat(on(() -> takeOver.opening("rust"))).isTrue();
+    lookFindsNothing();
+    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 1, 0));
+    first.await(10, TimeUnit.SECONDS);
+    assertThat(on(() -> takeOver.opening("rust"))).isFalse();
+    assertThat(claims).isEmpty();
+  }
+
+  @Test
+  void whereAStoppedRouterGotToIsGoneOnFromInTheNextEpoch() throws Exception {
+    on(() -> {
+      takeOver.keepAll(List.of(new PeerMessage.Handover("rust", 5, 30, List.of())));
+      return null;
+    });
+    on(() -> takeOver.open("rust"));
+    // A room someone handed over is claimed anew: no look at this run's own epochs.
+    assertThat(next(claims, Persist.Claim.class).atLeast()).isEqualTo(6);
+    assertThat(looks).isEmpty();
+  }
+
+  @Test
+  void whenTheStoreCannotRecordTheEpochTheNumberingGoesOnFromTheLastOwner() throws Exception {
+    on(() -> {
+      takeOver.keep("rust", new PeerMessage.Handover("rust", 5, 30, List.of()));
+      return null;
+    });
+    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
+    claims.poll(10, TimeUnit.SECONDS).fail(ErrorCode.INTERNAL.code(), "the store is unavailable");
+    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    assertThat(room.epoch).isEqualTo(6);
+    assertThat(room.seq()).isEqualTo(30);
+  }
+
+  @Test
+  void withoutALastOwnerAFailedClaimLeavesTheRoomNotTakenUp() throws Exception {
+    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
+    lookFindsNothing();
+    claims.poll(10, TimeUnit.SECONDS).fail(ErrorCode.INTERNAL.code(), "the store is unavailable");
+    assertThatThrownBy(() -> opened.await(10, TimeUnit.SECONDS)).hasMessageContaining("the store is unavailable");
+    assertThat(on(() -> takeOver.held("rust"))).isNull();
+  }
+
+  @Test
+  void aReleasedRoomIsGivenUpWithWhereItGotTo() throws Exception {
+    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
+    lookFindsNothing();
+    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 2, 9));
+    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    on(() -> {
+      room.enter(1, "m", "alice");
+      room.nextSeq();
+      return null;
+    });
+    Reply.Released released = (Reply.Released) vertx.eventBus()
+      .request(RELEASES, new PeerMessage.Release("rust", "m")).await(10, TimeUnit.SECONDS).body();
+    assertThat(released.last()).isEqualTo(new PeerMessage.Handover("rust", 2, 10, List.of("m")));
+    assertThat(on(() -> takeOver.held("rust"))).isNull();
+    // Asked again, it has nothing to give.
+    released = (Reply.Released) vertx.eventBus().request(RELEASES, new PeerMessage.Release("rust", "m"))
+      .await(10, TimeUnit.SECONDS).body();
+    assertThat(released.last()).isNull();
+  }
+
+  @Test
+  void roomsNoOneUsesAreSetAsideAndEveryRoomIsHandedOverOnStopping() throws Exception {
+    takeOver = take("none");
+    OwnedRoom empty = on(() -> takeOver.open("empty")).await(10, TimeUnit.SECONDS);
+    OwnedRoom used = on(() -> takeOver.open("used")).await(10, TimeUnit.SECONDS);
+    on(() -> {
+      used.enter(1, "n", "alice");
+      takeOver.evictIdle(System.currentTimeMillis() + 1_000);
+      return null;
+    });
+    assertThat(on(() -> takeOver.held("empty"))).isNull();
+    assertThat(on(() -> takeOver.held("used"))).isSameAs(used);
+    // Without a store, the time stands in for the epoch, which never goes back.
+    assertThat(empty.epoch).isGreaterThan(1_000_000_000_000L);
+
+    List<PeerMessage.Handover> handed = on(() -> takeOver.handAllOver());
+    assertThat(handed).containsExactly(new PeerMessage.Handover("used", used.epoch, 0, List.of("n")));
+    assertThat(on(() -> takeOver.held())).isEmpty();
+  }
+}
