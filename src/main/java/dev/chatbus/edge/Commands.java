@@ -82,17 +82,17 @@ final class Commands {
   void execute(Connection c, ClientCommand cmd) {
     if (cmd instanceof ClientCommand.Invalid) {
       ClientCommand.Invalid i = (ClientCommand.Invalid) cmd;
-      reply(c, c.loggedIn() ? c.codec.error(i.code(), i.message(), i.ref()) : c.codec.loginRejected(i.code(), i.message(), i.ref()));
+      reply(c, c.loggedIn() ? c.codec().error(i.code(), i.message(), i.ref()) : c.codec().loginRejected(i.code(), i.message(), i.ref()));
     } else if (cmd instanceof ClientCommand.Quit) {
       String reason = ((ClientCommand.Quit) cmd).reason();
       connections.goodbye(c, Goodbye.QUIT, reason == null ? "quit" : "quit: " + reason);
     } else if (cmd instanceof ClientCommand.Ping) {
-      reply(c, c.codec.pong(cmd.ref()));
+      reply(c, c.codec().pong(cmd.ref()));
     } else if (!c.loggedIn()) {
       if (cmd instanceof ClientCommand.Hello) {
         login(c, (ClientCommand.Hello) cmd);
       } else {
-        reply(c, c.codec.error(ErrorCode.NOT_LOGGED_IN, "log in first", cmd.ref()));
+        reply(c, c.codec().error(ErrorCode.NOT_LOGGED_IN, "log in first", cmd.ref()));
       }
     } else if (cmd instanceof ClientCommand.Say) {
       say(c, (ClientCommand.Say) cmd);
@@ -109,13 +109,13 @@ final class Commands {
     } else if (cmd instanceof ClientCommand.Who) {
       who(c, (ClientCommand.Who) cmd);
     } else if (cmd instanceof ClientCommand.Rooms) {
-      call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec.rooms((Reply.RoomList) r, cmd.ref()));
+      call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
     } else if (cmd instanceof ClientCommand.Nick) {
       nick(c, (ClientCommand.Nick) cmd);
     } else if (cmd instanceof ClientCommand.Help) {
-      reply(c, c.codec.help(cmd.ref()));
+      reply(c, c.codec().help(cmd.ref()));
     } else if (cmd instanceof ClientCommand.Hello) {
-      reply(c, c.codec.error(ErrorCode.BAD_REQUEST, "you are already logged in as " + c.name, cmd.ref()));
+      reply(c, c.codec().error(ErrorCode.BAD_REQUEST, "you are already logged in as " + c.name(), cmd.ref()));
     } else {
       throw new IllegalArgumentException("unhandled command " + cmd);
     }
@@ -124,11 +124,10 @@ final class Commands {
   private void login(Connection c, ClientCommand.Hello hello) {
     String problem = Names.nameProblem(hello.name());
     if (problem != null) {
-      reply(c, c.codec.loginRejected(ErrorCode.BAD_NAME, "invalid name: " + problem, hello.ref()));
+      reply(c, c.codec().loginRejected(ErrorCode.BAD_NAME, "invalid name: " + problem, hello.ref()));
       return;
     }
-    c.state = Connection.State.LOGGING_IN;
-    c.registered = true;
+    c.loggingIn();
     LocalRooms.Room room = rooms.enter(defaultRoom, c);
     long asked = System.nanoTime();
     Future<Reply.LoggedIn> login = room.ready()
@@ -139,21 +138,18 @@ final class Commands {
       if (!c.open()) {
         leaveEntering(c, defaultRoom);
       } else if (ar.succeeded()) {
-        c.state = Connection.State.READY;
-        c.name = login.result().name();
-        c.rooms.add(defaultRoom);
-        reply(c, c.codec.welcome(c.name, ar.result().joined(), hello.ref()) + earlierLines(c, ar.result()));
+        c.loggedIn(login.result().name(), defaultRoom);
+        reply(c, c.codec().welcome(c.name(), ar.result().joined(), hello.ref()) + earlierLines(c, ar.result()));
         catchUp(c, ar.result());
-        log.debug("conn {} logged in as {}", c, c.name);
+        log.debug("conn {} logged in as {}", c, c.name());
       } else {
         leaveEntering(c, defaultRoom);
-        c.state = Connection.State.GREETED;
         if (!refused(ar.cause())) {
           // No answer does not mean no login: make sure the router forgets the session before a retry.
           bus.send(router, new SessionCommand.Disconnect(c.id, "login failed"));
         }
-        c.registered = false;
-        reply(c, c.codec.loginRejected(errorCode(ar.cause()), errorMessage(ar.cause()), hello.ref()));
+        c.loginFailed();
+        reply(c, c.codec().loginRejected(errorCode(ar.cause()), errorMessage(ar.cause()), hello.ref()));
       }
     });
   }
@@ -162,60 +158,60 @@ final class Commands {
     if (say.text().isBlank()) {
       return;
     }
-    String room = c.codec == text ? c.currentRoom() : Names.room(say.room());
+    String room = c.codec() == text ? c.currentRoom() : Names.room(say.room());
     if (room == null) {
-      reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(say.room()), say.ref()));
+      reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(say.room()), say.ref()));
       return;
     }
-    if (!c.rooms.contains(room)) {
-      reply(c, c.codec.error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, say.ref()));
+    if (!c.rooms().contains(room)) {
+      reply(c, c.codec().error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, say.ref()));
       return;
     }
-    if (c.codec == text) {
+    if (c.codec() == text) {
       // Text clients see no answer to what they say, so nothing waits for one: the router sends a refusal
       // (a race with leaving the room) to this instance's address. This is the hot path.
       bus.send(router, new SessionCommand.Say(c.id, room, say.text(), say.action(), false));
       return;
     }
     call(c, new SessionCommand.Say(c.id, room, say.text(), say.action(), true), true, say.ref(),
-      r -> c.codec.accepted((Reply.Accepted) r, say.ref()));
+      r -> c.codec().accepted((Reply.Accepted) r, say.ref()));
   }
 
   private void msg(Connection c, ClientCommand.Msg msg) {
     if (Names.nameProblem(msg.to()) != null) {
-      reply(c, c.codec.error(ErrorCode.NO_SUCH_USER, "no such user: " + msg.to(), msg.ref()));
+      reply(c, c.codec().error(ErrorCode.NO_SUCH_USER, "no such user: " + msg.to(), msg.ref()));
       return;
     }
-    boolean durable = c.codec != text;
+    boolean durable = c.codec() != text;
     call(c, new SessionCommand.Tell(c.id, msg.to(), msg.text(), msg.action(), durable), durable, msg.ref(),
-      r -> c.codec.accepted((Reply.Accepted) r, msg.ref()));
+      r -> c.codec().accepted((Reply.Accepted) r, msg.ref()));
   }
 
   private void join(Connection c, ClientCommand.Join join) {
     String room = Names.room(join.room());
     if (room == null) {
-      reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(join.room()), join.ref()));
-    } else if (c.codec == text) {
+      reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(join.room()), join.ref()));
+    } else if (c.codec() == text) {
       if (room.equals(c.currentRoom())) {
-        reply(c, c.codec.error(ErrorCode.BAD_REQUEST, "you are already in #" + room, join.ref()));
+        reply(c, c.codec().error(ErrorCode.BAD_REQUEST, "you are already in #" + room, join.ref()));
       } else {
         enter(c, room, c.currentRoom(), join.ref());
       }
-    } else if (c.rooms.contains(room)) {
+    } else if (c.rooms().contains(room)) {
       // Already in: the same answer again, without replaying what the client has seen.
-      call(c, new SessionCommand.Join(c.id, room, null), join.ref(), r -> c.codec.joined((Reply.Joined) r, join.ref()));
-    } else if (c.rooms.size() >= maxRooms) {
-      reply(c, c.codec.error(ErrorCode.TOO_MANY_ROOMS, "you are in " + maxRooms + " rooms already", join.ref()));
+      call(c, new SessionCommand.Join(c.id, room, null), join.ref(), r -> c.codec().joined((Reply.Joined) r, join.ref()));
+    } else if (c.rooms().size() >= maxRooms) {
+      reply(c, c.codec().error(ErrorCode.TOO_MANY_ROOMS, "you are in " + maxRooms + " rooms already", join.ref()));
     } else {
       enter(c, room, null, join.ref());
     }
   }
 
   private void leave(Connection c, ClientCommand.Leave leave) {
-    if (c.codec == text) {
+    if (c.codec() == text) {
       String current = c.currentRoom();
       if (defaultRoom.equals(current)) {
-        reply(c, c.codec.error(ErrorCode.BAD_REQUEST, "you are in #" + defaultRoom + ", the room everyone starts in; /quit leaves the server", leave.ref()));
+        reply(c, c.codec().error(ErrorCode.BAD_REQUEST, "you are in #" + defaultRoom + ", the room everyone starts in; /quit leaves the server", leave.ref()));
       } else {
         enter(c, defaultRoom, current, leave.ref());
       }
@@ -223,17 +219,17 @@ final class Commands {
     }
     String room = Names.room(leave.room());
     if (room == null) {
-      reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(leave.room()), leave.ref()));
+      reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(leave.room()), leave.ref()));
       return;
     }
-    if (!c.rooms.contains(room)) {
-      reply(c, c.codec.error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, leave.ref()));
+    if (!c.rooms().contains(room)) {
+      reply(c, c.codec().error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, leave.ref()));
       return;
     }
     // Out of the local fan-out now: the router's answer can only confirm it.
     rooms.remove(c, room);
-    c.rooms.remove(room);
-    call(c, new SessionCommand.Leave(c.id, room), leave.ref(), r -> c.codec.left(room, leave.ref()));
+    c.leftRoom(room);
+    call(c, new SessionCommand.Leave(c.id, room), leave.ref(), r -> c.codec().left(room, leave.ref()));
   }
 
   /** Enters {@code room}, leaving {@code from} in the same router step when it is not null. */
@@ -246,7 +242,7 @@ final class Commands {
         // The router has taken the client out of the room it left: so does the fan-out, right away.
         if (from != null) {
           rooms.remove(c, from);
-          c.rooms.remove(from);
+          c.leftRoom(from);
         }
         return earlier(c, (Reply.Joined) joined, asked);
       });
@@ -255,10 +251,10 @@ final class Commands {
         leaveEntering(c, room);
       } else if (ar.failed()) {
         leaveEntering(c, room);
-        reply(c, c.codec.error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
+        reply(c, c.codec().error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
       } else {
-        c.rooms.add(room);
-        reply(c, c.codec.joined(ar.result().joined(), ref) + earlierLines(c, ar.result()));
+        c.enteredRoom(room);
+        reply(c, c.codec().joined(ar.result().joined(), ref) + earlierLines(c, ar.result()));
         catchUp(c, ar.result());
       }
     });
@@ -294,9 +290,9 @@ final class Commands {
   /** The earlier messages, for after the join's own answer, or the word that they are not available. */
   private static String earlierLines(Connection c, Entered entered) {
     if (entered.unavailable()) {
-      return c.codec.historyUnavailable(entered.joined().room());
+      return c.codec().historyUnavailable(entered.joined().room());
     }
-    return entered.earlier() == null ? "" : c.codec.history(entered.earlier(), true, null);
+    return entered.earlier() == null ? "" : c.codec().history(entered.earlier(), true, null);
   }
 
   /**
@@ -307,7 +303,7 @@ final class Commands {
     long now = System.nanoTime();
     for (RoomEvent e : c.joined()) {
       if (e.seq() > entered.joined().seq() && e.senderSession() != c.id) {
-        if (c.deliver(c.codec.roomEvent(e).getBytes(StandardCharsets.UTF_8), now) == Connection.Delivery.OVERFLOW) {
+        if (c.deliver(c.codec().roomEvent(e).getBytes(StandardCharsets.UTF_8), now) == Connection.Delivery.OVERFLOW) {
           connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
           return;
         }
@@ -318,7 +314,7 @@ final class Commands {
   /** The client did not make it into {@code room}: it is no member, and nothing kept for it is shown. */
   private void leaveEntering(Connection c, String room) {
     c.joined();
-    if (!c.rooms.contains(room)) {
+    if (!c.rooms().contains(room)) {
       rooms.remove(c, room);
     }
   }
@@ -326,10 +322,10 @@ final class Commands {
   private void history(Connection c, ClientCommand.History h) {
     String room = h.room() == null ? c.currentRoom() : Names.room(h.room());
     if (room == null) {
-      reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(h.room()), h.ref()));
+      reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(h.room()), h.ref()));
       return;
     }
-    boolean messagesOnly = c.codec == text;
+    boolean messagesOnly = c.codec() == text;
     int limit = Math.min(history.maxPerRequest(),
       h.limit() > 0 ? h.limit() : messagesOnly ? DEFAULT_TEXT_HISTORY : DEFAULT_JSON_HISTORY);
     history(c, new SessionCommand.History(c.id, room, limit, h.afterSeq(), h.beforeSeq(), messagesOnly), h.ref());
@@ -339,39 +335,39 @@ final class Commands {
     call(c, ask, ref, r -> {
       Reply.History page = (Reply.History) r;
       Reply.More more = page.more();
-      c.moreHistory = more == null ? null
-        : new SessionCommand.History(c.id, ask.room(), more.limit(), more.afterSeq(), more.beforeSeq(), ask.messagesOnly());
-      return c.codec.history(page, false, ref);
+      c.moreHistory(more == null ? null
+        : new SessionCommand.History(c.id, ask.room(), more.limit(), more.afterSeq(), more.beforeSeq(), ask.messagesOnly()));
+      return c.codec().history(page, false, ref);
     });
   }
 
   /** Asks for what did not fit in the client's last history answer. */
   private void historyMore(Connection c, Object ref) {
-    if (c.moreHistory == null) {
-      reply(c, c.codec.error(ErrorCode.BAD_REQUEST, "there is no more to show: the last history answer was whole", ref));
+    if (c.moreHistory() == null) {
+      reply(c, c.codec().error(ErrorCode.BAD_REQUEST, "there is no more to show: the last history answer was whole", ref));
       return;
     }
-    history(c, c.moreHistory, ref);
+    history(c, c.moreHistory(), ref);
   }
 
   private void who(Connection c, ClientCommand.Who who) {
     String room = who.room() == null ? c.currentRoom() : Names.room(who.room());
     if (room == null) {
-      reply(c, c.codec.error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(who.room()), who.ref()));
+      reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(who.room()), who.ref()));
       return;
     }
-    call(c, new SessionCommand.Who(room), who.ref(), r -> c.codec.members((Reply.Members) r, who.ref()));
+    call(c, new SessionCommand.Who(room), who.ref(), r -> c.codec().members((Reply.Members) r, who.ref()));
   }
 
   private void nick(Connection c, ClientCommand.Nick nick) {
     String problem = Names.nameProblem(nick.name());
     if (problem != null) {
-      reply(c, c.codec.error(ErrorCode.BAD_NAME, "invalid name: " + problem, nick.ref()));
+      reply(c, c.codec().error(ErrorCode.BAD_NAME, "invalid name: " + problem, nick.ref()));
       return;
     }
     call(c, new SessionCommand.Rename(c.id, nick.name()), nick.ref(), r -> {
-      c.name = ((Reply.Renamed) r).name();
-      return c.codec.renamed(c.name, nick.ref());
+      c.renamed(((Reply.Renamed) r).name());
+      return c.codec().renamed(c.name(), nick.ref());
     });
   }
 
@@ -385,7 +381,7 @@ final class Commands {
       : Future.failedFuture("gone");
     send(c, answer, false, ar -> {
       if (c.open()) {
-        reply(c, ar.succeeded() ? render.apply(ar.result()) : c.codec.error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
+        reply(c, ar.succeeded() ? render.apply(ar.result()) : c.codec().error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
       }
     });
   }
@@ -401,12 +397,9 @@ final class Commands {
    * this connection only.
    */
   private <T> void send(Connection c, Future<T> work, boolean holds, Handler<AsyncResult<T>> then) {
-    c.inFlight++;
-    if (holds) {
-      c.holding = true;
-    }
+    c.asking(holds);
     work.onComplete(ar -> {
-      c.inFlight--;
+      c.answered();
       try {
         then.handle(ar);
       } catch (RuntimeException e) {

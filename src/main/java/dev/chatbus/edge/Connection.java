@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -72,31 +73,32 @@ final class Connection {
   private final ChatbusConfig.SlowConsumer slow;
   private final int flushAt;
 
-  State state = State.GREETED;
+  private State state = State.GREETED;
   /** The client's protocol, known from its first line; null before. */
-  ClientCodec codec;
+  private ClientCodec codec;
   /** True once a login was sent to the router, until the router is told the session is gone. */
-  boolean registered;
-  String name;
+  private boolean registered;
+  private String name;
   /** The rooms the client is in; a text client's only room is its current one. */
-  final ArrayList<String> rooms = new ArrayList<>(1);
-  long lastActive;
+  private final ArrayList<String> rooms = new ArrayList<>(1);
+  private final List<String> roomsView = Collections.unmodifiableList(rooms);
+  private long lastActive;
   /** Router requests not yet answered, so that a half-closed client still gets its answers. */
-  int inFlight;
-  boolean inputClosed;
+  private int inFlight;
+  private boolean inputClosed;
   /** True while a request decides how the client's next lines are read (a login, a join). */
-  boolean holding;
+  private boolean holding;
   /** Input that arrived while holding, already counted against the rate limit; null when there is none. */
   private ArrayDeque<Object> held;
   /** The room being entered (the instance {@link LocalRooms} names it by), or null. */
-  String joining;
+  private String joining;
   /** Events of the room being entered, kept until what came before them has been written; null if none. */
   private ArrayList<RoomEvent> kept;
   /** What did not fit in the last history answer, for {@code /history more}; null when it was whole. */
-  SessionCommand.History moreHistory;
-  long closingSince;
-  String leaveReason;
-  Throwable failure;
+  private SessionCommand.History moreHistory;
+  private long closingSince;
+  private String leaveReason;
+  private Throwable failure;
 
   private boolean dirty;
   /** What was sent this turn and not yet handed to the channel; null when there is none. */
@@ -109,9 +111,9 @@ final class Connection {
   private boolean behind;
   private long behindSince;
   private long dropped;
-  long linesIn;
-  long deliveries;
-  long droppedTotal;
+  private long linesIn;
+  private long deliveries;
+  private long droppedTotal;
 
   Connection(long id, Channel channel, InetSocketAddress remote, long now, FlushBatcher flusher,
              ChatbusConfig.Limits limits) {
@@ -127,12 +129,178 @@ final class Connection {
     this.flushAt = (int) Math.min(64 << 10, Math.max(1 << 10, slow.queueBytes() / 4));
   }
 
+  // ----- the session: its states and what moves it from one to the next
+
   boolean loggedIn() {
     return state == State.READY;
   }
 
   boolean open() {
     return state != State.CLOSING && state != State.CLOSED;
+  }
+
+  boolean closed() {
+    return state == State.CLOSED;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** The client's first line says which protocol it speaks, for the rest of the connection. */
+  void speaks(ClientCodec codec) {
+    this.codec = codec;
+  }
+
+  /** A login is sent to the router: from now on the router must be told when the session ends. */
+  void loggingIn() {
+    state = State.LOGGING_IN;
+    registered = true;
+  }
+
+  /** The router let the client in as {@code name}, into {@code room}. */
+  void loggedIn(String name, String room) {
+    state = State.READY;
+    this.name = name;
+    rooms.add(room);
+  }
+
+  /** The login was turned down, or not answered: the client may try again; the router has forgotten it. */
+  void loginFailed() {
+    state = State.GREETED;
+    registered = false;
+  }
+
+  void renamed(String name) {
+    this.name = name;
+  }
+
+  void enteredRoom(String room) {
+    rooms.add(room);
+  }
+
+  void leftRoom(String room) {
+    rooms.remove(room);
+  }
+
+  /**
+   * The client is leaving, for {@code reason}: its last lines are flushed before the socket closes. Returns
+   * the rooms it was in, which it is in no longer.
+   */
+  List<String> closing(String reason, long now) {
+    state = State.CLOSING;
+    closingSince = now;
+    leaveReason = reason;
+    List<String> was = new ArrayList<>(rooms);
+    rooms.clear();
+    return was;
+  }
+
+  /** Whether the router still holds the session and must be told it has ended; it is told now. */
+  boolean unregister() {
+    boolean was = registered;
+    registered = false;
+    return was;
+  }
+
+  /** The socket has closed. */
+  void socketClosed() {
+    state = State.CLOSED;
+  }
+
+  /** The connection failed (a reset, say): it was lost rather than closed. */
+  void failed(Throwable cause) {
+    failure = cause;
+  }
+
+  boolean lost() {
+    return failure != null;
+  }
+
+  // ----- input: lines, requests waiting for answers, and input held meanwhile
+
+  /** A line came in at {@code now}: the client is active. */
+  void lineIn(long now) {
+    lastActive = now;
+    linesIn++;
+  }
+
+  /** A request goes to the router on the client's behalf; with {@code holds}, its next lines wait for the answer. */
+  void asking(boolean holds) {
+    inFlight++;
+    if (holds) {
+      holding = true;
+    }
+  }
+
+  /** A request's answer has come. */
+  void answered() {
+    inFlight--;
+  }
+
+  /** The client has closed its side: it reads answers still, and sends nothing more. */
+  void inputEnded() {
+    inputClosed = true;
+  }
+
+  /** Whether the client has closed its side and every answer it waited for has come. */
+  boolean inputDone() {
+    return inputClosed && inFlight == 0;
+  }
+
+  boolean holding() {
+    return holding;
+  }
+
+  /** The request that held the client's input is answered. */
+  void stopHolding() {
+    holding = false;
+  }
+
+  void moreHistory(SessionCommand.History more) {
+    moreHistory = more;
+  }
+
+  /** What did not fit in the last history answer, as the request for it; null when it was whole. */
+  SessionCommand.History moreHistory() {
+    return moreHistory;
+  }
+
+  ClientCodec codec() {
+    return codec;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The rooms the client is in, in the order it entered them; a text client's only room is its current one. */
+  List<String> rooms() {
+    return roomsView;
+  }
+
+  long lastActive() {
+    return lastActive;
+  }
+
+  long closingSince() {
+    return closingSince;
+  }
+
+  String leaveReason() {
+    return leaveReason;
+  }
+
+  long linesIn() {
+    return linesIn;
+  }
+
+  long deliveries() {
+    return deliveries;
+  }
+
+  long droppedTotal() {
+    return droppedTotal;
   }
 
   /**
@@ -159,6 +327,11 @@ final class Connection {
       held = null;
       channel.config().setAutoRead(true);
     }
+  }
+
+  /** Whether the client is entering {@code room}, the instance {@link LocalRooms} names it by. */
+  boolean isJoining(String room) {
+    return joining == room;
   }
 
   /** The client is entering {@code room}: its events are kept, not written, until {@link #joined()}. */

@@ -68,7 +68,7 @@ final class Connections {
 
   /** The codec to speak to {@code c} in. */
   ClientCodec codec(Connection c) {
-    return c.codec != null ? c.codec : fallbackCodec;
+    return c.codec() != null ? c.codec() : fallbackCodec;
   }
 
   /** Queues an answer for {@code c}, disconnecting it if that overflows its queue. */
@@ -93,7 +93,7 @@ final class Connections {
 
   /** A half-closed client has no answers coming any more: close its side too. */
   void checkInputDone(Connection c) {
-    if (c.inputClosed && c.inFlight == 0 && c.open()) {
+    if (c.inputDone() && c.open()) {
       leave(c, "connection closed");
       c.close();
     }
@@ -101,13 +101,13 @@ final class Connections {
 
   /** The socket of {@code c} closed, whoever closed it. */
   void closed(Connection c) {
-    if (c.state == Connection.State.CLOSED) {
+    if (c.closed()) {
       return;
     }
     if (c.open()) {
-      leave(c, c.failure != null ? "connection lost" : "connection closed");
+      leave(c, c.lost() ? "connection lost" : "connection closed");
     }
-    c.state = Connection.State.CLOSED;
+    c.socketClosed();
     c.discard();
     byId.remove(c.id);
     limits.release(c.address);
@@ -115,8 +115,8 @@ final class Connections {
       allClosed.tryComplete();
     }
     long lived = (System.nanoTime() - c.openedAt) / 1_000_000;
-    log.info("conn {} closed: {}; {} {}, {} ms, {} lines in, {} delivered, {} dropped", c, c.leaveReason,
-      c.remote, c.name == null ? "(no name)" : c.name, lived, c.linesIn, c.deliveries, c.droppedTotal);
+    log.info("conn {} closed: {}; {} {}, {} ms, {} lines in, {} delivered, {} dropped", c, c.leaveReason(),
+      c.remote, c.name() == null ? "(no name)" : c.name(), lived, c.linesIn(), c.deliveries(), c.droppedTotal());
   }
 
   /**
@@ -125,7 +125,7 @@ final class Connections {
    */
   void sweep(long now) {
     for (Connection c : byId.values()) {
-      switch (c.state) {
+      switch (c.state()) {
         case GREETED:
         case LOGGING_IN:
           if (now - c.openedAt >= loginTimeout) {
@@ -133,14 +133,14 @@ final class Connections {
           }
           break;
         case READY:
-          if (now - c.lastActive >= idleTimeout) {
+          if (now - c.lastActive() >= idleTimeout) {
             sweepActions.add(() -> goodbye(c, Goodbye.IDLE_TIMEOUT, Goodbye.IDLE_TIMEOUT.roomReason()));
           } else if (!c.checkBehind(now)) {
             sweepActions.add(() -> goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
           }
           break;
         case CLOSING:
-          if (now - c.closingSince >= closeLinger) {
+          if (now - c.closingSince() >= closeLinger) {
             sweepActions.add(() -> c.channel.close());
           }
           break;
@@ -183,15 +183,10 @@ final class Connections {
   }
 
   private void leave(Connection c, String reason) {
-    c.state = Connection.State.CLOSING;
-    c.closingSince = System.nanoTime();
-    c.leaveReason = reason;
-    for (String room : c.rooms) {
+    for (String room : c.closing(reason, System.nanoTime())) {
       rooms.remove(c, room);
     }
-    c.rooms.clear();
-    if (c.registered) {
-      c.registered = false;
+    if (c.unregister()) {
       bus.send(router, new SessionCommand.Disconnect(c.id, reason));
     }
   }

@@ -121,10 +121,10 @@ final class LocalRooms {
     int dropped = 0;
     try {
       for (Connection c : r.members) {
-        if (c.joining == r.name) {
+        if (c.isJoining(r.name)) {
           c.keep(event, now);
         } else if (c.id != event.senderSession()) {
-          Connection.Delivery d = c.deliver(renderings.get(c.codec, event), now);
+          Connection.Delivery d = c.deliver(renderings.get(c.codec(), event), now);
           if (d == Connection.Delivery.SENT) {
             sent++;
           } else if (d == Connection.Delivery.DROPPED) {

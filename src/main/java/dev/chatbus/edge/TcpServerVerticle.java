@@ -238,7 +238,7 @@ public final class TcpServerVerticle extends VerticleBase {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      c.failure = cause;
+      c.failed(cause);
       log.debug("conn {} failed: {}", c, cause.toString());
       ctx.close();
     }
@@ -246,7 +246,7 @@ public final class TcpServerVerticle extends VerticleBase {
     @Override
     public void handle(Object msg) {
       if (msg == CLOSED) {
-        if (c.codec != null && c.state != Connection.State.CLOSED) {
+        if (c.codec() != null && !c.closed()) {
           node.metrics().disconnected(protocol(c));
         }
         connections.closed(c);
@@ -291,7 +291,7 @@ public final class TcpServerVerticle extends VerticleBase {
 
   /** Handles a line or signal now, or keeps it while a request decides how it is to be read. */
   private void input(Connection c, Object in) {
-    if (c.holding) {
+    if (c.holding()) {
       c.hold(in);
     } else {
       handle(c, in);
@@ -306,18 +306,18 @@ public final class TcpServerVerticle extends VerticleBase {
       connections.reply(c, connections.codec(c).error(ErrorCode.TOO_LONG,
         "line too long (the limit is " + config.limits().maxLineBytes() + " bytes); it was dropped", null));
     } else if (in == LineFraming.Signal.INPUT_CLOSED) {
-      c.inputClosed = true;
+      c.inputEnded();
       connections.checkInputDone(c);
     }
   }
 
   /** The request that held {@code c}'s input has been answered: handle what arrived meanwhile, in order. */
   private void released(Connection c) {
-    c.holding = false;
-    for (Object in = c.nextHeld(); in != null && c.open(); in = c.holding ? null : c.nextHeld()) {
+    c.stopHolding();
+    for (Object in = c.nextHeld(); in != null && c.open(); in = c.holding() ? null : c.nextHeld()) {
       handle(c, in);
     }
-    if (!c.holding) {
+    if (!c.holding()) {
       c.resumeReading();
     }
   }
@@ -325,8 +325,7 @@ public final class TcpServerVerticle extends VerticleBase {
   /** Counts a line against the rate limit; false if the line must be dropped. */
   private boolean allowLine(Connection c) {
     long now = System.nanoTime();
-    c.lastActive = now;
-    c.linesIn++;
+    c.lineIn(now);
     if (c.bucket.tryTake(now)) {
       return true;
     }
@@ -341,13 +340,13 @@ public final class TcpServerVerticle extends VerticleBase {
   }
 
   private void onLine(Connection c, String line) {
-    if (c.codec == null) {
-      c.codec = line.startsWith("{") ? jsonCodec : textCodec;
+    if (c.codec() == null) {
+      c.speaks(line.startsWith("{") ? jsonCodec : textCodec);
       node.metrics().connected(protocol(c));
     }
-    ClientCommand cmd = c.codec.parse(line, c.loggedIn());
+    ClientCommand cmd = c.codec().parse(line, c.loggedIn());
     if (cmd instanceof ClientCommand.Say || cmd instanceof ClientCommand.Msg) {
-      node.metrics().messageIn(c.codec == jsonCodec ? NodeMetrics.Source.JSON : NodeMetrics.Source.TEXT);
+      node.metrics().messageIn(c.codec() == jsonCodec ? NodeMetrics.Source.JSON : NodeMetrics.Source.TEXT);
     }
     commands.execute(c, cmd);
   }
@@ -360,18 +359,18 @@ public final class TcpServerVerticle extends VerticleBase {
     } else if (body instanceof Reply.Refused) {
       Reply.Refused refused = (Reply.Refused) body;
       Connection c = connections.get(refused.session());
-      if (c != null && c.open() && c.codec != null) {
-        connections.reply(c, c.codec.error(ErrorCode.ofCode(refused.code()), refused.message(), null));
+      if (c != null && c.open() && c.codec() != null) {
+        connections.reply(c, c.codec().error(ErrorCode.ofCode(refused.code()), refused.message(), null));
       }
     }
   }
 
   private void onPrivateMessage(PrivateMessage pm) {
     Connection c = connections.get(pm.toSession());
-    if (c == null || c.codec == null) {
+    if (c == null || c.codec() == null) {
       return;
     }
-    byte[] rendered = c.codec.privateMessage(pm).getBytes(StandardCharsets.UTF_8);
+    byte[] rendered = c.codec().privateMessage(pm).getBytes(StandardCharsets.UTF_8);
     Connection.Delivery d = c.deliver(rendered, System.nanoTime());
     if (d == Connection.Delivery.SENT) {
       node.metrics().delivered(1);
@@ -384,7 +383,7 @@ public final class TcpServerVerticle extends VerticleBase {
   }
 
   private NodeMetrics.Protocol protocol(Connection c) {
-    return c.codec == jsonCodec ? NodeMetrics.Protocol.JSON : NodeMetrics.Protocol.TEXT;
+    return c.codec() == jsonCodec ? NodeMetrics.Protocol.JSON : NodeMetrics.Protocol.TEXT;
   }
 
   /** A quarter of the shortest timeout, between 5 ms and 1 s: timeouts fire at most 25% late. */
