@@ -6,11 +6,11 @@ import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.config.ConfigException;
 import dev.chatbus.config.ConfigLoader;
 import dev.chatbus.metrics.NodeMetrics;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.Deployable;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
@@ -20,8 +20,11 @@ import sun.misc.Signal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -47,13 +50,20 @@ public final class Chatbus implements VertxApplicationHooks {
   private static final List<String> CLUSTER_FLAGS = List.of("-c", "-cluster", "--cluster");
   private static final List<String> VERSION_FLAGS = List.of("--version", "-version", "-V");
 
+  /** How long a shutdown may take before Vert.x is closed anyway: the edge's, the router's and the store's grace. */
+  private final Duration shutdownWait;
   /** The cluster settings, used if the launcher clusters. */
   private final ChatbusConfig.Cluster cluster;
   private final boolean metrics;
+  /** Built before Vert.x, handed to the node. */
+  private NodeMetrics nodeMetrics;
+  private ClusterManager clusterManager;
+  private volatile MainVerticle main;
 
-  private Chatbus(ChatbusConfig.Cluster cluster, boolean metrics) {
-    this.cluster = cluster;
-    this.metrics = metrics;
+  private Chatbus(ChatbusConfig config) {
+    this.cluster = config.cluster();
+    this.metrics = config.metrics();
+    this.shutdownWait = config.shutdownGrace().multipliedBy(3).plusSeconds(30);
   }
 
   public static void main(String[] args) {
@@ -92,7 +102,7 @@ public final class Chatbus implements VertxApplicationHooks {
     Signal.handle(new Signal("TERM"), sig -> System.exit(0));
     Signal.handle(new Signal("INT"), sig -> System.exit(0));
     // The launcher is created only now, so that its logger starts after the logback setting above.
-    new VertxApplication(args, new Chatbus(config.cluster(), config.metrics())).launch();
+    new VertxApplication(args, new Chatbus(config)).launch();
   }
 
   private static String version() {
@@ -126,13 +136,33 @@ public final class Chatbus implements VertxApplicationHooks {
    */
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    VertxBuilder builder = metrics ? NodeMetrics.builder(options) : Vertx.builder().with(options);
-    return builder.withClusterManager(HazelcastSetup.onJoin(cluster));
+    nodeMetrics = metrics ? NodeMetrics.create() : NodeMetrics.disabled();
+    clusterManager = HazelcastSetup.onJoin(cluster);
+    return nodeMetrics.vertxBuilder(options).withClusterManager(clusterManager);
   }
 
   @Override
   public Supplier<? extends Deployable> verticleSupplier() {
-    return MainVerticle::new;
+    return () -> main = new MainVerticle(nodeMetrics, clusterManager);
+  }
+
+  /**
+   * SIGTERM, SIGINT, or a start that failed: the node shuts down in order (clients told, queues drained,
+   * everything accepted written) before Vert.x closes, which would stop its parts all at once. The launcher
+   * closes Vert.x from a thread of its own, which waits here.
+   */
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    MainVerticle node = main;
+    if (node == null) {
+      return;
+    }
+    try {
+      node.shutdown().await(shutdownWait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LoggerFactory.getLogger(Chatbus.class).warn("the shutdown took longer than {} s; stopping anyway",
+        shutdownWait.toSeconds());
+    }
   }
 
   /**

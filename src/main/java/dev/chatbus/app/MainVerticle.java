@@ -3,6 +3,7 @@ package dev.chatbus.app;
 import dev.chatbus.api.ApiVerticle;
 import dev.chatbus.bridge.BridgeServerVerticle;
 import dev.chatbus.bus.BusCodecs;
+import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.config.ConfigLoader;
 import dev.chatbus.edge.ConnectionLimits;
@@ -15,13 +16,11 @@ import dev.chatbus.persist.JdbcEventStore;
 import dev.chatbus.persist.PersistenceVerticle;
 import dev.chatbus.protocol.ServerInfo;
 import dev.chatbus.room.RoomRouterVerticle;
-import io.vertx.core.Closeable;
-import io.vertx.core.Completable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,16 +39,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it needs is up.
  * <p>
  * Shutting down runs the chain backwards: the edge first (goodbyes, drained queues), then the router (its
- * last batch handed to the worker), the readers, then the worker (everything written, the store closed). Vert.x undeploys child
- * deployments all at once, so the order is kept by a close hook that runs when {@code vertx.close()}
- * begins (SIGTERM leads there too), before Vert.x undeploys anything.
+ * last batch handed to the worker), the readers, then the worker (everything written, the store closed).
+ * Vert.x undeploys child deployments all at once, so whoever stops the node calls {@link #shutdown()}
+ * before closing Vert.x: the {@code chatbus} command does so on SIGTERM and SIGINT, before Vert.x stops.
  */
 public final class MainVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
 
   private final List<TcpServerVerticle> edges = new CopyOnWriteArrayList<>();
-  private final Closeable orderedShutdown = this::shutdownInOrder;
+  private final NodeMetrics metrics;
+  /** The cluster manager Vert.x was built with, or null when it was built without one. */
+  private final ClusterManager clusterManager;
+  /** The ordered shutdown, once begun. */
+  private Future<Void> shutdown;
   private EdgeNode edgeNode;
   private String persistDeployment;
   private String readersDeployment;
@@ -61,6 +64,16 @@ public final class MainVerticle extends VerticleBase {
   private String bridgeDeployment;
   private HttpServerVerticle http;
   private String httpDeployment;
+
+  /**
+   * @param metrics        the node's metrics, which Vert.x's own were built to go to
+   *                       ({@link NodeMetrics#vertxBuilder})
+   * @param clusterManager the cluster manager Vert.x was built with, or null when it was built without one
+   */
+  public MainVerticle(NodeMetrics metrics, ClusterManager clusterManager) {
+    this.metrics = metrics;
+    this.clusterManager = clusterManager;
+  }
 
   @Override
   public Future<?> start() {
@@ -93,14 +106,14 @@ public final class MainVerticle extends VerticleBase {
 
   private Future<?> deploy(ChatbusConfig cfg, String version, int nodeTag) {
     ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
-    NodeMetrics metrics = NodeMetrics.of(vertx);
+    Membership membership = Membership.of(vertx, clusterManager);
     edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
       cfg.limits().spared()), nodeTag, metrics);
     AtomicInteger instance = new AtomicInteger();
     return store(cfg, metrics)
       .compose(id -> {
         persistDeployment = id;
-        return vertx.deployVerticle(new RoomRouterVerticle(cfg.router(), nodeTag, metrics));
+        return vertx.deployVerticle(new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics));
       })
       .compose(id -> {
         routerDeployment = id;
@@ -128,12 +141,12 @@ public final class MainVerticle extends VerticleBase {
         if (!cfg.http().enabled()) {
           return Future.succeededFuture();
         }
-        http = new HttpServerVerticle(cfg.http(), cfg.limits(), edgeNode, metrics, cfg.persistence().store() != ChatbusConfig.Store.NONE);
+        http = new HttpServerVerticle(cfg.http(), cfg.limits(), edgeNode, metrics, membership,
+          cfg.persistence().store() != ChatbusConfig.Store.NONE);
         return vertx.deployVerticle(http);
       })
       .onSuccess(id -> {
         httpDeployment = id;
-        ((VertxInternal) vertx).addCloseHook(orderedShutdown);
         log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport{}){}{}{}", version,
           cfg.nodeName(), cfg.tcp().host(), port(), cfg.tcp().instances(),
           vertx.isNativeTransportEnabled() ? "native" : "NIO", vertx.isClustered() ? ", clustered" : "",
@@ -174,8 +187,20 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    ((VertxInternal) vertx).removeCloseHook(orderedShutdown);
-    return undeployInOrder().andThen(ar -> BusCodecs.unregister(vertx.eventBus()));
+    return shutdown().andThen(ar -> BusCodecs.unregister(vertx.eventBus()));
+  }
+
+  /**
+   * Shuts the node down in order, as SIGTERM does: clients told and their queues drained, the router's
+   * rooms handed over and its last batch written, the store closed. Call it before closing Vert.x, which
+   * would stop the node's parts all at once; calling it again gives the same future.
+   */
+  public synchronized Future<Void> shutdown() {
+    if (shutdown == null) {
+      log.info("shutting down: telling clients, then draining");
+      shutdown = undeployInOrder().andThen(ar -> log.info("shut down"));
+    }
+    return shutdown;
   }
 
   /** The client port, once started. */
@@ -191,14 +216,6 @@ public final class MainVerticle extends VerticleBase {
   /** The HTTP port, once started (-1 when it is turned off). */
   public int httpPort() {
     return http != null ? http.port() : -1;
-  }
-
-  private void shutdownInOrder(Completable<Void> done) {
-    log.info("shutting down: telling clients, then draining");
-    undeployInOrder().onComplete(ar -> {
-      log.info("shut down");
-      done.succeed();
-    });
   }
 
   private Future<Void> undeployInOrder() {

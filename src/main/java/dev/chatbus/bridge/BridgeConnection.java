@@ -325,7 +325,8 @@ final class BridgeConnection {
   /**
    * Closes the connection without waiting for queued frames: a close that waits for them never ends if the
    * client does not read. The channel is closed from below Vert.x's connection handler, whose own close
-   * would flush first.
+   * would flush first. This is the bridge's one use of Vert.x internals: a {@code NetSocket} has no public
+   * way to close without flushing.
    */
   private void abort() {
     ((NetSocketInternal) socket).channelHandlerContext().close();

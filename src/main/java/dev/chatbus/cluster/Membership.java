@@ -3,7 +3,6 @@ package dev.chatbus.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
@@ -23,8 +22,11 @@ public interface Membership {
   /** Calls {@code handler}, on a cluster manager thread, whenever a node has left: {@link #alive} tells which. */
   void onLeft(Runnable handler);
 
-  /** The membership of {@code vertx}'s cluster, or of a cluster of one when it is not clustered. */
-  static Membership of(Vertx vertx) {
+  /**
+   * The membership of {@code vertx}'s cluster, as {@code manager} (the cluster manager {@code vertx} was
+   * built with) sees it; or of a cluster of one when {@code vertx} is not clustered.
+   */
+  static Membership of(Vertx vertx, ClusterManager manager) {
     if (!vertx.isClustered()) {
       return new Membership() {
         @Override
@@ -42,7 +44,9 @@ public interface Membership {
         }
       };
     }
-    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    if (manager == null) {
+      throw new IllegalArgumentException("a clustered node needs the cluster manager it was built with");
+    }
     return new Membership() {
       @Override
       public String self() {

@@ -32,8 +32,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.spi.transport.Transport;
 import org.slf4j.Logger;
@@ -106,8 +104,7 @@ public final class TcpServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ChatbusConfig.Limits lim = config.limits();
-    ContextInternal ctx = (ContextInternal) context;
-    EventLoop loop = ctx.nettyEventLoop();
+    EventLoop loop = VertxInternals.eventLoop(context);
     textCodec = new TextCodec(server);
     jsonCodec = new JsonCodec(server);
     String router = Addresses.router(server.node());
@@ -142,7 +139,7 @@ public final class TcpServerVerticle extends VerticleBase {
     if (config.tcp().sendBufferBytes() > 0) {
       options.setSendBufferSize(config.tcp().sendBufferBytes());
     }
-    Transport transport = ((VertxInternal) vertx).transport();
+    Transport transport = VertxInternals.transport(vertx);
     ServerBootstrap bootstrap = new ServerBootstrap()
       .group(loop, loop)
       .channelFactory(transport.serverChannelFactory(false))
@@ -150,7 +147,7 @@ public final class TcpServerVerticle extends VerticleBase {
       .childHandler(new ChannelInitializer<>() {
         @Override
         protected void initChannel(Channel ch) {
-          ctx.emit(ch, TcpServerVerticle.this::onConnect);
+          VertxInternals.emit(context, ch, TcpServerVerticle.this::onConnect);
         }
       });
     transport.configure(options, false, bootstrap);
@@ -162,8 +159,9 @@ public final class TcpServerVerticle extends VerticleBase {
   }
 
   private Future<Integer> bind(ServerBootstrap bootstrap, int port) {
-    Promise<Integer> bound = ((ContextInternal) context).promise();
-    bootstrap.bind(config.tcp().host(), port).addListener((ChannelFuture f) -> {
+    Promise<Integer> bound = Promise.promise();
+    // Netty answers on the event loop, but outside the verticle's context: what follows runs on it.
+    bootstrap.bind(config.tcp().host(), port).addListener((ChannelFuture f) -> context.runOnContext(v -> {
       if (f.isSuccess()) {
         serverChannel = f.channel();
         bound.complete(((InetSocketAddress) serverChannel.localAddress()).getPort());
@@ -171,7 +169,7 @@ public final class TcpServerVerticle extends VerticleBase {
         bound.fail(new IllegalStateException("cannot listen on " + config.tcp().host() + ":" + port + ": "
           + f.cause().getMessage(), f.cause()));
       }
-    });
+    }));
     return bound.future();
   }
 
@@ -228,12 +226,12 @@ public final class TcpServerVerticle extends VerticleBase {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ((ContextInternal) context).emit(msg, this);
+      VertxInternals.emit(context, msg, this);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      ((ContextInternal) context).emit(CLOSED, this);
+      VertxInternals.emit(context, CLOSED, this);
     }
 
     @Override

@@ -79,6 +79,7 @@ public final class HttpServerVerticle extends VerticleBase {
   private final ChatbusConfig.Http config;
   private final EdgeNode edge;
   private final NodeMetrics metrics;
+  private final Membership membership;
   private final boolean store;
   private final ConnectionLimits limits;
   private final ReadRate reads;
@@ -97,8 +98,9 @@ public final class HttpServerVerticle extends VerticleBase {
    * @param store  whether the node keeps a history, whose store is then part of its readiness
    */
   public HttpServerVerticle(ChatbusConfig.Http config, ChatbusConfig.Limits limits, EdgeNode edge, NodeMetrics metrics,
-                            boolean store) {
+                            Membership membership, boolean store) {
     this.config = config;
+    this.membership = membership;
     this.edge = edge;
     this.metrics = metrics;
     this.store = store;
@@ -117,7 +119,7 @@ public final class HttpServerVerticle extends VerticleBase {
       CheckResult result = ar.succeeded() ? ar.result() : CheckResult.from("chatbus", ar.cause());
       json(ctx, CheckResult.isUp(result) ? 200 : 503, result.toJson());
     }));
-    PrometheusMeterRegistry registry = NodeMetrics.registry(vertx);
+    PrometheusMeterRegistry registry = metrics.registry();
     if (registry != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     } else {
@@ -219,7 +221,6 @@ public final class HttpServerVerticle extends VerticleBase {
       });
     }
     if (vertx.isClustered()) {
-      Membership membership = Membership.of(vertx);
       checks.register("cluster", p -> p.complete(membership.alive(membership.self())
         ? Status.OK(new JsonObject().put("node", membership.self()))
         : Status.KO(new JsonObject().put("reason", "not a member of the cluster"))));

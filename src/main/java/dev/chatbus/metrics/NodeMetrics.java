@@ -13,11 +13,9 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MetricsService;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
-import io.vertx.micrometer.impl.MetricsServiceImpl;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -87,6 +85,8 @@ public final class NodeMetrics {
     "TRACE", "PATCH");
 
   private final boolean enabled;
+  /** Where Vert.x's meters and Chatbus's are kept; null when metrics are off. */
+  private final PrometheusMeterRegistry registry;
   private final Map<Protocol, AtomicInteger> connections = new EnumMap<>(Protocol.class);
   private final Map<Source, Counter> messagesIn = new EnumMap<>(Source.class);
   private final Map<Drop, Counter> drops = new EnumMap<>(Drop.class);
@@ -101,56 +101,65 @@ public final class NodeMetrics {
   /** When the oldest event the store has not written yet was accepted (epoch ms), or 0. */
   private final AtomicLong oldestUnstored = new AtomicLong();
 
-  private NodeMetrics(MeterRegistry registry, boolean enabled) {
-    this.enabled = enabled;
+  private NodeMetrics(PrometheusMeterRegistry prometheus) {
+    this.enabled = prometheus != null;
+    this.registry = prometheus;
+    MeterRegistry meters = prometheus != null ? prometheus : new CompositeMeterRegistry();
     for (Protocol p : Protocol.values()) {
       AtomicInteger n = new AtomicInteger();
       connections.put(p, n);
       Gauge.builder("chatbus.connections", n, AtomicInteger::get).description("Open client connections")
-        .tag("protocol", p.label()).register(registry);
+        .tag("protocol", p.label()).register(meters);
     }
     for (Source s : Source.values()) {
       messagesIn.put(s, Counter.builder("chatbus.messages.in").description("Messages accepted from clients and services")
-        .tag("source", s.label()).register(registry));
+        .tag("source", s.label()).register(meters));
     }
     for (Drop d : Drop.values()) {
       drops.put(d, Counter.builder("chatbus.drops").description("Deliveries, lines, events or clients dropped, by reason")
-        .tag("reason", d.label()).register(registry));
+        .tag("reason", d.label()).register(meters));
     }
     deliveries = Counter.builder("chatbus.deliveries").description("Room events and private messages queued to clients")
-      .register(registry);
+      .register(meters);
     rateLimitHits = Counter.builder("chatbus.rate.limit.hits").description("Lines refused by a client's rate limit")
-      .register(registry);
+      .register(meters);
     stored = Counter.builder("chatbus.store.written").description("Events and private messages written to the store")
-      .register(registry);
+      .register(meters);
     Gauge.builder("chatbus.store.up", this, m -> m.storeUp ? 1 : 0)
-      .description("1 while the store takes writes, 0 while writing to it fails").register(registry);
+      .description("1 while the store takes writes, 0 while writing to it fails").register(meters);
     Gauge.builder("chatbus.store.buffered", storeBuffered, AtomicLong::get)
-      .description("Events waiting to be written to the store").register(registry);
+      .description("Events waiting to be written to the store").register(meters);
     Gauge.builder("chatbus.store.lag", this, NodeMetrics::storeLagSeconds).baseUnit("seconds")
-      .description("Age of the oldest event not yet written to the store").register(registry);
+      .description("Age of the oldest event not yet written to the store").register(meters);
     Gauge.builder("chatbus.rooms.numbered", roomsNumbered, AtomicInteger::get)
       .description("Rooms whose numbering this node holds in memory: in use, or used within rooms.evictAfter")
-      .register(registry);
+      .register(meters);
     loopDelay = Timer.builder("chatbus.event.loop.delay")
       .description("How late a periodic timer on each event loop runs: time the loop was busy with other work")
-      .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
+      .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(meters);
   }
 
   /**
-   * The metrics of the node running in {@code vertx}: registered in the registry Vert.x's own metrics use,
-   * or doing nothing when Vert.x was started without metrics.
+   * Metrics kept in a Prometheus registry of this node's own, which {@link #vertxBuilder} has Vert.x's own
+   * meters go to as well. One registry per node, so that nodes sharing a JVM (in tests) keep their figures
+   * apart.
    */
-  public static NodeMetrics of(Vertx vertx) {
-    MeterRegistry registry = registry(vertx);
-    return registry != null ? new NodeMetrics(registry, true) : new NodeMetrics(new CompositeMeterRegistry(), false);
+  public static NodeMetrics create() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x labels HTTP requests with their method, whatever word a client sends: one new series per
+    // invented method, for good. Every method HTTP does not define is counted as "other".
+    registry.config().meterFilter(MeterFilter.replaceTagValues("method", m -> HTTP_METHODS.contains(m) ? m : "other"));
+    return new NodeMetrics(registry);
   }
 
-  /** The Prometheus registry of Vert.x's metrics in {@code vertx}, or null when it has none. */
-  public static PrometheusMeterRegistry registry(Vertx vertx) {
-    // The registry is not part of the module's public interface; its service implementation hands it out.
-    MeterRegistry r = ((MetricsServiceImpl) MetricsService.create(vertx)).getRegistry();
-    return r instanceof PrometheusMeterRegistry ? (PrometheusMeterRegistry) r : null;
+  /** Metrics that keep nothing, for a node with {@code metrics.enabled} false. */
+  public static NodeMetrics disabled() {
+    return new NodeMetrics(null);
+  }
+
+  /** The registry {@code /metrics} serves, or null when metrics are off. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /** Whether the meters are kept (the node runs with metrics on). */
@@ -244,19 +253,17 @@ public final class NodeMetrics {
   }
 
   /**
-   * A Vert.x builder with metrics on: Vert.x's own (TCP, HTTP, pools, JVM) in a Prometheus registry of
-   * this instance's own, which {@link #of} then adds Chatbus's meters to.
+   * A Vert.x builder whose own metrics (TCP, HTTP, pools, JVM) go to this node's registry; without metrics,
+   * a plain one.
    * <p>
    * Vert.x's event-bus metrics are left out: they look up (and for a received message, register) a meter
    * per message, and every chat message crosses the event bus two or three times. They cost a fifth of
    * the delivery rate in the rooms benchmark; Chatbus's own counters say what they would.
    */
-  public static VertxBuilder builder(VertxOptions options) {
-    // One registry per Vert.x instance, so that nodes sharing a JVM (in tests) keep their figures apart.
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // Vert.x labels HTTP requests with their method, whatever word a client sends: one new series per
-    // invented method, for good. Every method HTTP does not define is counted as "other".
-    registry.config().meterFilter(MeterFilter.replaceTagValues("method", m -> HTTP_METHODS.contains(m) ? m : "other"));
+  public VertxBuilder vertxBuilder(VertxOptions options) {
+    if (registry == null) {
+      return Vertx.builder().with(options);
+    }
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setEnabled(true)
       // Vert.x keeps backends by this name: a name of its own keeps the registry this instance's.

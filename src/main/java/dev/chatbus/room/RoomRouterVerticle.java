@@ -50,6 +50,7 @@ public final class RoomRouterVerticle extends VerticleBase {
   /** This run of this router, recorded with the epochs it claims (see {@link TakeOver}). */
   private final String run;
   private final MessageIds ids;
+  private final Membership membership;
   /** How many rooms no one was in the clients of each address may still bring up. */
   private final RoomQuotas quotas;
   private Outbox outbox;
@@ -64,13 +65,14 @@ public final class RoomRouterVerticle extends VerticleBase {
   /**
    * @param nodeTag the bits that keep this node's message ids apart from other nodes'
    */
-  public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, NodeMetrics metrics) {
+  public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, Membership membership, NodeMetrics metrics) {
     this.node = config.node();
     this.config = config;
     this.metrics = metrics;
     this.quotas = new RoomQuotas(config.rooms().maxCreatedPerMinute(), config.limits().spared());
     this.run = node + "/" + Long.toHexString(System.currentTimeMillis()) + "." + Integer.toHexString(nodeTag);
     this.ids = new MessageIds(nodeTag);
+    this.membership = membership;
   }
 
   @Override
@@ -78,7 +80,6 @@ public final class RoomRouterVerticle extends VerticleBase {
     EventBus bus = vertx.eventBus();
     ChatbusConfig.Persistence persistence = config.persistence();
     Directory directory = new Directory();
-    Membership membership = Membership.of(vertx);
     Readers readers = new Readers(bus, node, persistence.readers(), persistence.maxWaitingReads(), metrics::storeUp);
     outbox = new Outbox(vertx, node, persistence);
     passedOn = new PassedOn(vertx);

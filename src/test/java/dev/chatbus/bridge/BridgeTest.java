@@ -200,9 +200,10 @@ class BridgeTest {
 
   @Test
   void aBridgeClientThatDoesNotReadIsDisconnectedAndOthersGetEverything() throws Exception {
-    Vertx metered = NodeMetrics.builder(new VertxOptions()).build();
+    NodeMetrics metrics = NodeMetrics.create();
+    Vertx metered = metrics.vertxBuilder(new VertxOptions()).build();
     try {
-      TestNode node = TestNode.start(metered, new JsonObject()
+      TestNode node = TestNode.start(metered, metrics, null, new JsonObject()
         .put("bridge", new JsonObject().put("maxQueueBytes", "64KiB"))
         .put("persistence", new JsonObject().put("store", "none")));
       int messages = 3000;

@@ -1,6 +1,7 @@
 package dev.chatbus.edge;
 
 import dev.chatbus.app.MainVerticle;
+import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.DeploymentOptions;
@@ -24,7 +25,7 @@ class ListenTest {
     Vertx other = Vertx.vertx();
     try {
       JsonObject config = TestNode.baseConfig().mergeIn(new JsonObject().put("tcp", new JsonObject().put("port", port)), true);
-      assertThatThrownBy(() -> other.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config))
+      assertThatThrownBy(() -> other.deployVerticle(new MainVerticle(NodeMetrics.disabled(), null), new DeploymentOptions().setConfig(config))
         .await(30, TimeUnit.SECONDS))
         .hasStackTraceContaining("cannot listen on 127.0.0.1:" + port);
       try (TestClient alice = TestClient.text(port, "alice")) {

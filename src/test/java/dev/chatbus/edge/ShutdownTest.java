@@ -21,13 +21,14 @@ class ShutdownTest {
 
   @Test
   void everyClientGetsTheGoodbye(Vertx vertx) throws Exception {
-    int port = TestNode.start(vertx).port();
+    TestNode node = TestNode.start(vertx);
+    int port = node.port();
     try (TestClient alice = TestClient.text(port, "alice");
          TestClient jay = TestClient.json(port, "jay");
          TestClient early = TestClient.connect(port)) {
       early.readLine();
       alice.expect("* jay has joined #lobby");
-      Future<Void> closed = vertx.close();
+      Future<Void> closed = node.stop();
 
       List<String> aliceLines = alice.readUntilClosed();
       assertThat(aliceLines).last().isEqualTo("* server shutting down");
@@ -41,8 +42,9 @@ class ShutdownTest {
 
   @Test
   void linesQueuedBeforeTheShutdownAreDeliveredFirst(Vertx vertx) throws Exception {
-    int port = TestNode.start(vertx, new JsonObject().put("limits", new JsonObject()
-      .put("rate", TestNode.unlimitedRate()))).port();
+    TestNode node = TestNode.start(vertx, new JsonObject().put("limits", new JsonObject()
+      .put("rate", TestNode.unlimitedRate())));
+    int port = node.port();
     try (TestClient alice = TestClient.text(port, "alice"); TestClient bob = TestClient.text(port, "bob")) {
       StringBuilder lines = new StringBuilder();
       for (int i = 0; i < 500; i++) {
@@ -52,7 +54,7 @@ class ShutdownTest {
       // A round trip through the router: all 500 have been routed to bob, who has not read any yet.
       alice.send("/who");
       alice.readUntil(l -> l.startsWith("* 2 in #lobby"));
-      Future<Void> closed = vertx.close();
+      Future<Void> closed = node.stop();
 
       List<String> got = bob.readUntilClosed();
       assertThat(got).hasSize(501);
@@ -66,19 +68,20 @@ class ShutdownTest {
 
   @Test
   void aClientThatNeverReadsDoesNotHoldTheShutdownPastTheGrace(Vertx vertx) throws Exception {
-    int port = TestNode.start(vertx, new JsonObject()
+    TestNode node = TestNode.start(vertx, new JsonObject()
       .put("shutdown", new JsonObject().put("grace", "300ms"))
       .put("tcp", new JsonObject().put("sendBufferBytes", 4096))
       .put("limits", new JsonObject()
         .put("rate", TestNode.unlimitedRate())
-        .put("slowConsumer", new JsonObject().put("maxTime", "60s")))).port();
+        .put("slowConsumer", new JsonObject().put("maxTime", "60s"))));
+    int port = node.port();
     try (TestClient stalled = TestClient.text(port, "stalled", 4096); TestClient talker = TestClient.text(port, "talker")) {
       talker.sendRaw(("x".repeat(200) + "\n").repeat(2000).getBytes(StandardCharsets.US_ASCII));
       talker.send("/who");
       talker.readUntil(l -> l.startsWith("* 2 in #lobby"));
 
       long start = System.nanoTime();
-      vertx.close().await(10, TimeUnit.SECONDS);
+      node.stop().await(10, TimeUnit.SECONDS);
       assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).as("bounded by the grace period, not by the client").isLessThan(5);
       List<String> got = stalled.readUntilClosed();
       assertThat(got).doesNotContain("* server shutting down");

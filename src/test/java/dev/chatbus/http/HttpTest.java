@@ -35,17 +35,19 @@ class HttpTest {
   private static final String READ_TOKEN = "r3ad";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private NodeMetrics metrics;
   private Vertx vertx;
   private TestNode node;
 
   @BeforeEach
   void start() {
-    vertx = NodeMetrics.builder(new VertxOptions()).build();
+    metrics = NodeMetrics.create();
+    vertx = metrics.vertxBuilder(new VertxOptions()).build();
   }
 
   /** Starts the node with the tokens, two service names, and {@code overrides}. */
   private void node(JsonObject overrides) {
-    node = TestNode.start(vertx, new JsonObject()
+    node = TestNode.start(vertx, metrics, null, new JsonObject()
       .put("http", new JsonObject().put("token", TOKEN).put("readToken", READ_TOKEN))
       .put("names", new JsonObject().put("services", new JsonArray().add("deploy").add("pager")))
       .mergeIn(overrides, true));
@@ -210,7 +212,7 @@ class HttpTest {
 
   @Test
   void withoutATokenTheApiIsOff() throws Exception {
-    node = TestNode.start(vertx, new JsonObject());
+    node = TestNode.start(vertx, metrics, null, new JsonObject());
     HttpResponse<String> off = get("/api/v1/rooms", "anything");
     assertThat(off.statusCode()).isEqualTo(403);
     assertThat(new JsonObject(off.body()).getString("error")).isEqualTo("api_off");

@@ -28,15 +28,16 @@ class EmbeddedPostgresTest {
     for (String text : List.of("first", "second")) {
       Vertx vertx = Vertx.vertx();
       try {
-        int port = TestNode.start(vertx, new JsonObject().put("persistence", persistence.copy())
-          .put("history", new JsonObject().put("replayOnJoin", 20))).port();
-        try (TestClient jay = TestClient.json(port, "jay")) {
+        TestNode node = TestNode.start(vertx, new JsonObject().put("persistence", persistence.copy())
+          .put("history", new JsonObject().put("replayOnJoin", 20)));
+        try (TestClient jay = TestClient.json(node.port(), "jay")) {
           assertThat(jay.readJson("history").getJsonArray("messages").stream().map(JsonObject.class::cast)
             .filter(m -> "message".equals(m.getString("type"))).map(m -> m.getString("text"))).containsExactlyElementsOf(said);
           jay.send(new JsonObject().put("op", "say").put("room", "lobby").put("text", text).put("ref", 1));
           jay.readJson("ack");
           said.add(text);
         }
+        node.stop().await(30, TimeUnit.SECONDS);
       } finally {
         vertx.close().await(30, TimeUnit.SECONDS);
       }

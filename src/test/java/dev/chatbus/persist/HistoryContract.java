@@ -32,8 +32,12 @@ abstract class HistoryContract {
   protected abstract JsonObject freshStore();
 
   private static int start(Vertx vertx, JsonObject store, JsonObject more) {
+    return node(vertx, store, more).port();
+  }
+
+  private static TestNode node(Vertx vertx, JsonObject store, JsonObject more) {
     return TestNode.start(vertx, new JsonObject().put("persistence", store.copy())
-      .put("history", new JsonObject().put("replayOnJoin", 20)).mergeIn(more, true)).port();
+      .put("history", new JsonObject().put("replayOnJoin", 20)).mergeIn(more, true));
   }
 
   private static JsonObject history(String room, Object ref) {
@@ -254,12 +258,13 @@ abstract class HistoryContract {
     long before;
     Vertx first = Vertx.vertx();
     try {
-      int port = start(first, store, new JsonObject());
-      try (TestClient jay = TestClient.json(port, "jay")) {
+      TestNode node = node(first, store, new JsonObject());
+      try (TestClient jay = TestClient.json(node.port(), "jay")) {
         jay.readJson("history");
         jay.send(new JsonObject().put("op", "say").put("room", "lobby").put("text", "before").put("ref", 1));
         before = jay.readJson("ack").getLong("seq");
       }
+      node.stop().await(30, TimeUnit.SECONDS);
     } finally {
       first.close().await(30, TimeUnit.SECONDS);
     }
@@ -286,11 +291,12 @@ abstract class HistoryContract {
     Set<String> relayed = new HashSet<>();
     Vertx first = Vertx.vertx();
     try {
-      int port = start(first, store, unlimited);
-      try (TestClient talker = TestClient.text(port, "talker"); TestClient listener = TestClient.text(port, "listener")) {
+      TestNode node = node(first, store, unlimited);
+      try (TestClient talker = TestClient.text(node.port(), "talker");
+           TestClient listener = TestClient.text(node.port(), "listener")) {
         talker.sendRaw("burst\n".repeat(1).concat(numberedLines(3000)).getBytes(StandardCharsets.US_ASCII));
         assertThat(listener.readLine()).isEqualTo("talker: burst");
-        io.vertx.core.Future<Void> closed = first.close();
+        io.vertx.core.Future<Void> closed = node.stop();
         for (String line : listener.readUntilClosed()) {
           if (line.startsWith("talker: ")) {
             relayed.add(line.substring("talker: ".length()));

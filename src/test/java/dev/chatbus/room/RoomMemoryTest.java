@@ -35,8 +35,9 @@ class RoomMemoryTest {
   private TestNode node;
 
   private void start(JsonObject overrides) {
-    vertx = NodeMetrics.builder(new VertxOptions()).build();
-    node = TestNode.start(vertx, new JsonObject()
+    NodeMetrics metrics = NodeMetrics.create();
+    vertx = metrics.vertxBuilder(new VertxOptions()).build();
+    node = TestNode.start(vertx, metrics, null, new JsonObject()
       .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()))
       .mergeIn(overrides, true));
   }

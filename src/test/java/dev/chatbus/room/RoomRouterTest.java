@@ -6,6 +6,7 @@ import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.persist.EventStore;
@@ -47,12 +48,12 @@ class RoomRouterTest {
       new JsonObject().put("embedded", new JsonObject().put("path", TestNode.freshStorePath())).put("readers", 1))
       .put("shutdown", new JsonObject().put("grace", "1s")));
     EventStore store = JdbcEventStore.open(config.persistence());
-    NodeMetrics metrics = NodeMetrics.of(vertx);
+    NodeMetrics metrics = NodeMetrics.disabled();
     vertx.deployVerticle(new PersistenceVerticle("n", config.persistence(), Duration.ofSeconds(1), store, metrics),
       new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new HistoryReaderVerticle("n", 0, store), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1, metrics)).await(10, TimeUnit.SECONDS);
+    vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1, Membership.of(vertx, null), metrics)).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(SessionCommand cmd) throws Exception {

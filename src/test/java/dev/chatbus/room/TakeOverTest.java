@@ -64,12 +64,12 @@ class TakeOverTest {
       .put("persistence", new JsonObject().put("store", store))).persistence();
     return on(() -> {
       directory = new Directory();
-      Membership membership = Membership.of(vertx);
+      Membership membership = Membership.of(vertx, null);
       PassedOn passedOn = new PassedOn(vertx);
       Peers peers = new Peers("n", vertx, context, membership, directory, passedOn, Duration.ofSeconds(1));
       Outbox outbox = new Outbox(vertx, "n", config);
       Readers readers = new Readers(vertx.eventBus(), "n", 1, 10, () -> true);
-      return new TakeOver("n", RUN, vertx.eventBus(), peers, directory, outbox, readers, NodeMetrics.of(vertx),
+      return new TakeOver("n", RUN, vertx.eventBus(), peers, directory, outbox, readers, NodeMetrics.disabled(),
         Duration.ofMillis(1));
     });
   }

@@ -2,6 +2,7 @@ package dev.chatbus.support;
 
 import com.hazelcast.config.Config;
 import dev.chatbus.cluster.HazelcastSetup;
+import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.config.ChatbusConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -42,18 +43,19 @@ public final class TestCluster implements AutoCloseable {
     ChatbusConfig.Cluster cluster = ChatbusConfig.parse(new JsonObject().put("cluster", settings())
       .put("persistence", new JsonObject().put("store", "none"))).cluster();
     Vertx vertx;
+    HazelcastClusterManager manager;
     try {
       Config hazelcast = HazelcastSetup.config(cluster);
       // Tests start nodes one after another on loopback: no need to wait for others before joining.
       hazelcast.setProperty("hazelcast.wait.seconds.before.join", "0");
       hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().setConnectionTimeoutSeconds(1);
-      vertx = Vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
-        .await(60, TimeUnit.SECONDS);
+      manager = new HazelcastClusterManager(hazelcast);
+      vertx = Vertx.builder().withClusterManager(manager).buildClustered().await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("node " + node + " did not join the cluster", e);
     }
     vertxes.put(node, vertx);
-    TestNode started = TestNode.start(vertx, config);
+    TestNode started = TestNode.start(vertx, NodeMetrics.disabled(), manager, config);
     nodes.put(node, started);
     return started;
   }
@@ -68,10 +70,10 @@ public final class TestCluster implements AutoCloseable {
 
   /** Stops {@code node} gracefully, as SIGTERM would, and waits until it has left the cluster. */
   public void stop(String node) {
-    Vertx vertx = vertxes.remove(node);
-    nodes.remove(node);
+    vertxes.remove(node);
+    TestNode stopped = nodes.remove(node);
     try {
-      vertx.close().await(60, TimeUnit.SECONDS);
+      stopped.stop().await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("node " + node + " did not stop", e);
     }

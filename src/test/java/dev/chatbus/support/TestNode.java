@@ -1,8 +1,11 @@
 package dev.chatbus.support;
 
 import dev.chatbus.app.MainVerticle;
+import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -16,9 +19,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TestNode {
 
+  private final Vertx vertx;
   private final MainVerticle main;
 
-  private TestNode(MainVerticle main) {
+  private TestNode(Vertx vertx, MainVerticle main) {
+    this.vertx = vertx;
     this.main = main;
   }
 
@@ -49,14 +54,27 @@ public final class TestNode {
 
   /** Starts a node with {@link #baseConfig()} deep-merged with {@code overrides}, and waits until it is up. */
   public static TestNode start(Vertx vertx, JsonObject overrides) {
-    MainVerticle main = new MainVerticle();
+    return start(vertx, NodeMetrics.disabled(), null, overrides);
+  }
+
+  /**
+   * Like {@link #start(Vertx, JsonObject)}, for a Vert.x built with {@code metrics} (see
+   * {@link NodeMetrics#vertxBuilder}) and, when clustered, with {@code clusterManager}.
+   */
+  public static TestNode start(Vertx vertx, NodeMetrics metrics, ClusterManager clusterManager, JsonObject overrides) {
+    MainVerticle main = new MainVerticle(metrics, clusterManager);
     JsonObject config = baseConfig().mergeIn(overrides, true);
     try {
       vertx.deployVerticle(main, new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       throw new AssertionError("the node did not start within 30s", e);
     }
-    return new TestNode(main);
+    return new TestNode(vertx, main);
+  }
+
+  /** Stops the node as SIGTERM does (clients told, queues drained, everything written), then closes its Vert.x. */
+  public Future<Void> stop() {
+    return main.shutdown().transform(ar -> vertx.close());
   }
 
   public static TestNode start(Vertx vertx) {
