@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class IoLoop implements Runnable {
 
-  /** The marker that starts every benchmark message: {@code ~~b SENDER SEQ NANOS padding}. */
-  private static final byte[] MARK = "~~b ".getBytes(StandardCharsets.US_ASCII);
+  /** The last stamp read from a delivered message. */
+  private final Stamp received = new Stamp();
   private static final long HIGHEST_MICROS = TimeUnit.SECONDS.toMicros(120);
 
   private final Workload work;
@@ -231,13 +231,13 @@ final class IoLoop implements Runnable {
     int start = 0;
     for (int i = 0; i < limit; i++) {
       byte x = b[i];
-      if (x == '~' && c.state == Client.State.READY && i + MARK.length < limit && b[i + 1] == '~' && b[i + 2] == 'b'
+      if (x == '~' && c.state == Client.State.READY && i + Stamp.MARK.length < limit && b[i + 1] == '~' && b[i + 2] == 'b'
         && b[i + 3] == ' ') {
         // A benchmark message: its payload has a known length, so its line ending need not be looked for.
         int end = i + work.payloadBytes;
         int next = end < limit && b[end] == '\r' ? end + 1 : end;
         if (next < limit && b[next] == '\n') {
-          delivered(c, i + MARK.length, end);
+          delivered(c, i + Stamp.MARK.length, end);
           start = next + 1;
           i = next;
           continue;
@@ -262,9 +262,9 @@ final class IoLoop implements Runnable {
 
   private void line(Client c, int start, int end) throws IOException {
     if (c.state == Client.State.READY) {
-      int mark = indexOfMark(start, end);
+      int mark = Stamp.indexOf(buf, start, end);
       if (mark >= 0) {
-        delivered(c, mark + MARK.length, end);
+        delivered(c, mark + Stamp.MARK.length, end);
         return;
       }
       if (end > start && work.protocol.mayNeedAnswer(buf[start])) {
@@ -307,22 +307,13 @@ final class IoLoop implements Runnable {
     return new String(buf, start, end - start, StandardCharsets.UTF_8);
   }
 
-  private int indexOfMark(int start, int end) {
-    for (int i = start; i + MARK.length <= end; i++) {
-      if (buf[i] == '~' && buf[i + 1] == '~' && buf[i + 2] == 'b' && buf[i + 3] == ' ') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   /** A benchmark message reached {@code c}: {@code SENDER SEQ NANOS ...} starts at {@code pos}. */
   private void delivered(Client c, int pos, int end) {
     long now = System.nanoTime();
-    parsePos = pos;
-    int s = (int) number(end);
-    long seq = number(end);
-    long sentAt = number(end);
+    received.read(buf, pos, end);
+    int s = received.sender;
+    long seq = received.seq;
+    long sentAt = received.sentAt;
     Sender sender = work.senders[s];
     long last = c.lastSeq[s];
     if (seq <= last) {
@@ -345,20 +336,6 @@ final class IoLoop implements Runnable {
       receipts[slot] = 0;
       sender.received(seq);
     }
-  }
-
-  private int parsePos;
-
-  /** The decimal number at {@link #parsePos}, which moves past it and the space after it. */
-  private long number(int end) {
-    long v = 0;
-    int pos = parsePos;
-    while (pos < end && buf[pos] != ' ') {
-      v = v * 10 + (buf[pos] - '0');
-      pos++;
-    }
-    parsePos = pos + 1;
-    return v;
   }
 
   /** Sends what {@code s} may send now: up to its window, or what its schedule says is due. */
@@ -394,42 +371,12 @@ final class IoLoop implements Runnable {
     long seq = s.sent;
     long stamp = System.nanoTime();
     for (long k = 0; k < n && out.remaining() >= each; k++) {
-      int len = payload(s.index, seq++, stamp);
+      int len = Stamp.write(payload, work.payloadBytes, s.index, seq++, stamp);
       work.protocol.message(out, s.room, payload, len);
     }
     s.sent = seq;
     out.flip();
     write(c, out);
-  }
-
-  /** Writes {@code ~~b SENDER SEQ NANOS} and padding up to the payload size into {@link #payload}. */
-  private int payload(int sender, long seq, long nanos) {
-    int p = 0;
-    for (byte b : MARK) {
-      payload[p++] = b;
-    }
-    p = digits(sender, p);
-    payload[p++] = ' ';
-    p = digits(seq, p);
-    payload[p++] = ' ';
-    p = digits(nanos, p);
-    payload[p++] = ' ';
-    while (p < work.payloadBytes) {
-      payload[p++] = 'x';
-    }
-    return p;
-  }
-
-  private int digits(long v, int p) {
-    int n = 1;
-    for (long x = v; x >= 10; x /= 10) {
-      n++;
-    }
-    for (int i = p + n - 1; i >= p; i--) {
-      payload[i] = (byte) ('0' + v % 10);
-      v /= 10;
-    }
-    return p + n;
   }
 
   private void send(Client c, String text) throws IOException {

@@ -1,6 +1,5 @@
 package dev.chatbus.edge;
 
-import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
@@ -10,9 +9,7 @@ import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.ClientCommand;
 import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.protocol.Names;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -21,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Carries out what clients ask for, the same way whatever protocol they speak: checks what can be
@@ -51,7 +47,7 @@ final class Commands {
   private final String defaultRoom;
   private final int maxRooms;
   private final ChatbusConfig.History history;
-  private final Consumer<Connection> released;
+  private final RouterRequests requests;
 
   /** The outcome of entering a room: the join, and the messages shown before anything live. */
   private record Entered(Reply.Joined joined, Reply.History earlier, boolean unavailable) {
@@ -76,7 +72,7 @@ final class Commands {
     this.defaultRoom = config.defaultRoom();
     this.maxRooms = config.maxPerClient();
     this.history = history;
-    this.released = released;
+    this.requests = new RouterRequests(bus, router, connections, released);
   }
 
   void execute(Connection c, ClientCommand cmd) {
@@ -109,7 +105,7 @@ final class Commands {
     } else if (cmd instanceof ClientCommand.Who) {
       who(c, (ClientCommand.Who) cmd);
     } else if (cmd instanceof ClientCommand.Rooms) {
-      call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
+      requests.call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
     } else if (cmd instanceof ClientCommand.Nick) {
       nick(c, (ClientCommand.Nick) cmd);
     } else if (cmd instanceof ClientCommand.Help) {
@@ -131,10 +127,10 @@ final class Commands {
     LocalRooms.Room room = rooms.enter(defaultRoom, c);
     long asked = System.nanoTime();
     Future<Reply.LoggedIn> login = room.ready()
-      .compose(v -> ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, defaultRoom)))
+      .compose(v -> requests.ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, defaultRoom)))
       .map(r -> (Reply.LoggedIn) r);
     Future<Entered> entered = login.compose(in -> earlier(c, in.joined(), asked));
-    send(c, entered, true, ar -> {
+    requests.send(c, entered, true, ar -> {
       if (!c.open()) {
         leaveEntering(c, defaultRoom);
       } else if (ar.succeeded()) {
@@ -144,12 +140,12 @@ final class Commands {
         log.debug("conn {} logged in as {}", c, c.name());
       } else {
         leaveEntering(c, defaultRoom);
-        if (!refused(ar.cause())) {
+        if (!RouterRequests.refused(ar.cause())) {
           // No answer does not mean no login: make sure the router forgets the session before a retry.
           bus.send(router, new SessionCommand.Disconnect(c.id, "login failed"));
         }
         c.loginFailed();
-        reply(c, c.codec().loginRejected(errorCode(ar.cause()), errorMessage(ar.cause()), hello.ref()));
+        reply(c, c.codec().loginRejected(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), hello.ref()));
       }
     });
   }
@@ -173,7 +169,7 @@ final class Commands {
       bus.send(router, new SessionCommand.Say(c.id, room, say.text(), say.action(), false));
       return;
     }
-    call(c, new SessionCommand.Say(c.id, room, say.text(), say.action(), true), true, say.ref(),
+    requests.call(c, new SessionCommand.Say(c.id, room, say.text(), say.action(), true), true, say.ref(),
       r -> c.codec().accepted((Reply.Accepted) r, say.ref()));
   }
 
@@ -183,7 +179,7 @@ final class Commands {
       return;
     }
     boolean durable = c.codec() != text;
-    call(c, new SessionCommand.Tell(c.id, msg.to(), msg.text(), msg.action(), durable), durable, msg.ref(),
+    requests.call(c, new SessionCommand.Tell(c.id, msg.to(), msg.text(), msg.action(), durable), durable, msg.ref(),
       r -> c.codec().accepted((Reply.Accepted) r, msg.ref()));
   }
 
@@ -199,7 +195,7 @@ final class Commands {
       }
     } else if (c.rooms().contains(room)) {
       // Already in: the same answer again, without replaying what the client has seen.
-      call(c, new SessionCommand.Join(c.id, room, null), join.ref(), r -> c.codec().joined((Reply.Joined) r, join.ref()));
+      requests.call(c, new SessionCommand.Join(c.id, room, null), join.ref(), r -> c.codec().joined((Reply.Joined) r, join.ref()));
     } else if (c.rooms().size() >= maxRooms) {
       reply(c, c.codec().error(ErrorCode.TOO_MANY_ROOMS, "you are in " + maxRooms + " rooms already", join.ref()));
     } else {
@@ -229,7 +225,7 @@ final class Commands {
     // Out of the local fan-out now: the router's answer can only confirm it.
     rooms.remove(c, room);
     c.leftRoom(room);
-    call(c, new SessionCommand.Leave(c.id, room), leave.ref(), r -> c.codec().left(room, leave.ref()));
+    requests.call(c, new SessionCommand.Leave(c.id, room), leave.ref(), r -> c.codec().left(room, leave.ref()));
   }
 
   /** Enters {@code room}, leaving {@code from} in the same router step when it is not null. */
@@ -237,7 +233,7 @@ final class Commands {
     LocalRooms.Room r = rooms.enter(room, c);
     long asked = System.nanoTime();
     Future<Entered> entered = r.ready()
-      .compose(v -> ask(c, new SessionCommand.Join(c.id, room, from)))
+      .compose(v -> requests.ask(c, new SessionCommand.Join(c.id, room, from)))
       .compose(joined -> {
         // The router has taken the client out of the room it left: so does the fan-out, right away.
         if (from != null) {
@@ -246,12 +242,12 @@ final class Commands {
         }
         return earlier(c, (Reply.Joined) joined, asked);
       });
-    send(c, entered, true, ar -> {
+    requests.send(c, entered, true, ar -> {
       if (!c.open()) {
         leaveEntering(c, room);
       } else if (ar.failed()) {
         leaveEntering(c, room);
-        reply(c, c.codec().error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
+        reply(c, c.codec().error(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), ref));
       } else {
         c.enteredRoom(room);
         reply(c, c.codec().joined(ar.result().joined(), ref) + earlierLines(c, ar.result()));
@@ -332,7 +328,7 @@ final class Commands {
   }
 
   private void history(Connection c, SessionCommand.History ask, Object ref) {
-    call(c, ask, ref, r -> {
+    requests.call(c, ask, ref, r -> {
       Reply.History page = (Reply.History) r;
       Reply.More more = page.more();
       c.moreHistory(more == null ? null
@@ -356,7 +352,7 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(who.room()), who.ref()));
       return;
     }
-    call(c, new SessionCommand.Who(room), who.ref(), r -> c.codec().members((Reply.Members) r, who.ref()));
+    requests.call(c, new SessionCommand.Who(room), who.ref(), r -> c.codec().members((Reply.Members) r, who.ref()));
   }
 
   private void nick(Connection c, ClientCommand.Nick nick) {
@@ -365,73 +361,13 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.BAD_NAME, "invalid name: " + problem, nick.ref()));
       return;
     }
-    call(c, new SessionCommand.Rename(c.id, nick.name()), nick.ref(), r -> {
+    requests.call(c, new SessionCommand.Rename(c.id, nick.name()), nick.ref(), r -> {
       c.renamed(((Reply.Renamed) r).name());
       return c.codec().renamed(c.name(), nick.ref());
     });
   }
 
-  private void call(Connection c, SessionCommand cmd, Object ref, Function<Reply, String> render) {
-    call(c, cmd, false, ref, render);
-  }
-
-  /** Asks the router; answers the client with {@code render} of the reply, or with the error. */
-  private void call(Connection c, SessionCommand cmd, boolean durable, Object ref, Function<Reply, String> render) {
-    Future<Reply> answer = c.open() ? bus.<Reply>request(router, cmd, Addresses.toRouter(durable)).map(Message::body)
-      : Future.failedFuture("gone");
-    send(c, answer, false, ar -> {
-      if (c.open()) {
-        reply(c, ar.succeeded() ? render.apply(ar.result()) : c.codec().error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
-      }
-    });
-  }
-
-  /** Sends {@code cmd} to the router, unless the client has gone by then. */
-  private Future<Reply> ask(Connection c, SessionCommand cmd) {
-    return c.open() ? bus.<Reply>request(router, cmd).map(Message::body) : Future.failedFuture("gone");
-  }
-
-  /**
-   * Hands the outcome of {@code work} (requests to the router on {@code c}'s behalf) to {@code then}. With
-   * {@code holds}, the client's next lines wait until then has run. A failure inside {@code then} ends
-   * this connection only.
-   */
-  private <T> void send(Connection c, Future<T> work, boolean holds, Handler<AsyncResult<T>> then) {
-    c.asking(holds);
-    work.onComplete(ar -> {
-      c.answered();
-      try {
-        then.handle(ar);
-      } catch (RuntimeException e) {
-        log.error("conn {} failed handling an answer", c, e);
-        c.channel.close();
-      } finally {
-        if (holds) {
-          released.accept(c);
-        }
-        connections.checkInputDone(c);
-      }
-    });
-  }
-
   private void reply(Connection c, String lines) {
     connections.reply(c, lines);
-  }
-
-  /** Whether the router turned the request down (rather than not answering it). */
-  private static boolean refused(Throwable t) {
-    return ErrorCode.ofRefusal(t) != null;
-  }
-
-  private static ErrorCode errorCode(Throwable t) {
-    return ErrorCode.of(t);
-  }
-
-  private static String errorMessage(Throwable t) {
-    if (refused(t)) {
-      return t.getMessage();
-    }
-    log.warn("router request failed: {}", t.toString());
-    return "the server could not answer in time; try again";
   }
 }

@@ -4,36 +4,22 @@ import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOutboundBuffer;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * One client connection: its session state and its write queue. Touched only on its edge instance's
+ * One client connection: its session state, the transitions between its states, what it holds while a
+ * request decides how its next lines are read, and the events kept while it enters a room. What is sent
+ * to it goes through the write queue it extends ({@link ClientQueue}). Touched only on its edge instance's
  * event loop.
- * <p>
- * What is sent to a client during one event-loop turn is copied into one buffer, its batch, which the
- * {@link FlushBatcher} hands to the channel and flushes at the end of the turn (or sooner, once a quarter
- * of {@code queueBytes}, at most 64 KiB, is waiting, so that a burst arriving in one turn cannot look like
- * a slow reader). A delivery thus costs a copy of a few dozen bytes, not a channel write, and a turn costs
- * one system call per client. The queue of unsent bytes is the batch plus the channel's own outbound
- * buffer, and the slow-consumer policy is measured on it: past {@code queueBytes} deliveries are dropped
- * and counted, past {@code maxQueueBytes} (or {@code maxTime} over {@code queueBytes}) the client is
- * disconnected.
  */
-final class Connection {
+final class Connection extends ClientQueue {
 
   enum State {
     /** Connected, greeted, no name yet. */
@@ -48,30 +34,14 @@ final class Connection {
     CLOSED
   }
 
-  /**
-   * What became of a delivery: sent; dropped for the slow-consumer bound (and {@code OVERFLOW}: the client
-   * must go); or not for this client any more (logging out, closing).
-   */
-  enum Delivery {
-    SENT, DROPPED, OVERFLOW, GONE
-  }
-
   /** The most events kept for a client while it enters a room. */
   static final int MAX_KEPT = 10_000;
-  /** The least capacity of a batch for a client that keeps up: a few lines; it grows as a burst needs. */
-  private static final int BATCH_START = 512;
-  /** The first capacity of a batch for a client that is behind: about one line. */
-  private static final int SMALL_BATCH = 128;
 
   final long id;
-  final Channel channel;
   final InetAddress address;
   final String remote;
   final long openedAt;
   final TokenBucket bucket;
-  private final FlushBatcher flusher;
-  private final ChatbusConfig.SlowConsumer slow;
-  private final int flushAt;
 
   private State state = State.GREETED;
   /** The client's protocol, known from its first line; null before. */
@@ -99,34 +69,27 @@ final class Connection {
   private long closingSince;
   private String leaveReason;
   private Throwable failure;
-
-  private boolean dirty;
-  /** What was sent this turn and not yet handed to the channel; null when there is none. */
-  private ByteBuf batch;
-  /** The channel's queue when the batch was started. */
-  private long channelPendingAtBatch;
-  /** The size of the last batch: the next one starts that large, so a busy client's batch rarely grows. */
-  private int lastBatchBytes;
-  /** True from the first dropped delivery until the client has caught up again. */
-  private boolean behind;
-  private long behindSince;
-  private long dropped;
   private long linesIn;
-  private long deliveries;
-  private long droppedTotal;
 
   Connection(long id, Channel channel, InetSocketAddress remote, long now, FlushBatcher flusher,
              ChatbusConfig.Limits limits) {
+    super(channel, flusher, limits.slowConsumer());
     this.id = id;
-    this.channel = channel;
     this.address = remote.getAddress();
     this.remote = remote.getAddress().getHostAddress() + ":" + remote.getPort();
     this.openedAt = now;
     this.lastActive = now;
     this.bucket = new TokenBucket(limits.rate(), now);
-    this.flusher = flusher;
-    this.slow = limits.slowConsumer();
-    this.flushAt = (int) Math.min(64 << 10, Math.max(1 << 10, slow.queueBytes() / 4));
+  }
+
+  @Override
+  boolean ready() {
+    return state == State.READY;
+  }
+
+  @Override
+  String droppedNotice(long n) {
+    return codec == null ? null : codec.dropped(n);
   }
 
   // ----- the session: its states and what moves it from one to the next
@@ -295,13 +258,6 @@ final class Connection {
     return linesIn;
   }
 
-  long deliveries() {
-    return deliveries;
-  }
-
-  long droppedTotal() {
-    return droppedTotal;
-  }
 
   /**
    * Keeps {@code input} (a line, or a framing signal) until the request being waited for is answered,
@@ -351,12 +307,7 @@ final class Connection {
     if (kept.size() < MAX_KEPT) {
       kept.add(event);
     } else {
-      if (!behind) {
-        behind = true;
-        behindSince = now;
-      }
-      dropped++;
-      droppedTotal++;
+      missed(now);
     }
   }
 
@@ -371,143 +322,6 @@ final class Connection {
   /** The client's one room if it speaks text, or its first room; null if it is in none. */
   String currentRoom() {
     return rooms.isEmpty() ? null : rooms.get(0);
-  }
-
-  /**
-   * Queues lines that must not be dropped (answers, errors, goodbyes). Returns false if that takes the
-   * queue past its hard bound, in which case the caller disconnects the client.
-   */
-  boolean send(String lines) {
-    if (lines.isEmpty() || !channel.isActive()) {
-      return true;
-    }
-    batch(ByteBufUtil.utf8Bytes(lines)).writeCharSequence(lines, StandardCharsets.UTF_8);
-    written();
-    return queuedBytes() <= slow.maxQueueBytes();
-  }
-
-  /**
-   * Queues a delivery (the same bytes may go to many recipients), unless the client is too far behind, in
-   * which case it is dropped and counted. {@code OVERFLOW} means the client must be disconnected.
-   */
-  Delivery deliver(byte[] rendered, long now) {
-    if (state != State.READY) {
-      return Delivery.GONE;
-    }
-    long queued = queuedBytes();
-    if (queued >= slow.queueBytes()) {
-      if (!behind) {
-        behind = true;
-        behindSince = now;
-      }
-      dropped++;
-      droppedTotal++;
-      boolean overflow = queued >= slow.maxQueueBytes() || now - behindSince >= slow.maxTime().toNanos();
-      return overflow ? Delivery.OVERFLOW : Delivery.DROPPED;
-    }
-    if (behind) {
-      caughtUp();
-    }
-    if (batch == null && !channel.isActive()) {
-      return Delivery.GONE;
-    }
-    batch(rendered.length).writeBytes(rendered);
-    deliveries++;
-    written();
-    return Delivery.SENT;
-  }
-
-  /**
-   * Checks a client that fell behind: tells it what it missed once it has caught up. Returns false if it
-   * has been behind for longer than allowed.
-   */
-  boolean checkBehind(long now) {
-    if (!behind) {
-      return true;
-    }
-    if (queuedBytes() < slow.queueBytes()) {
-      caughtUp();
-      return true;
-    }
-    return now - behindSince < slow.maxTime().toNanos();
-  }
-
-  private void caughtUp() {
-    behind = false;
-    if (dropped > 0 && codec != null) {
-      long n = dropped;
-      dropped = 0;
-      send(codec.dropped(n));
-    }
-  }
-
-  /** Bytes sent to this client and not yet taken by its socket: its batch and the channel's queue. */
-  long queuedBytes() {
-    return batch == null ? channelPending() : channelPendingAtBatch + batch.readableBytes();
-  }
-
-  private long channelPending() {
-    ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
-  }
-
-  /** This turn's batch, with room for at least {@code bytes} more. */
-  private ByteBuf batch(int bytes) {
-    if (batch == null) {
-      // Nothing is written to the channel while a batch is being filled, so its queue can only shrink.
-      channelPendingAtBatch = channelPending();
-      // A client that keeps up gets a batch as large as its last one: it is written at once and freed.
-      // One that is behind gets a small one, since its batches wait in its queue, whose bound counts
-      // their bytes, not their capacity.
-      int start = channelPendingAtBatch == 0 ? Math.max(BATCH_START, lastBatchBytes) : SMALL_BATCH;
-      batch = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(start, bytes));
-    } else {
-      batch.ensureWritable(bytes);
-    }
-    return batch;
-  }
-
-  private void written() {
-    if (batch.readableBytes() >= flushAt) {
-      writeBatch();
-    }
-    if (!dirty) {
-      dirty = true;
-      flusher.add(this);
-    }
-  }
-
-  private void writeBatch() {
-    ByteBuf b = batch;
-    batch = null;
-    lastBatchBytes = Math.min(b.readableBytes(), flushAt);
-    channel.writeAndFlush(b, channel.voidPromise());
-  }
-
-  /** Hands this turn's batch to the channel and flushes it; called by the {@link FlushBatcher} at the end of the turn. */
-  void flush() {
-    dirty = false;
-    if (batch != null) {
-      writeBatch();
-    }
-  }
-
-  /**
-   * Closes the connection once everything sent to it so far has been written; a client that does not
-   * read it is closed by the sweep after a while (see {@link Connections#sweep}).
-   */
-  void close() {
-    ByteBuf last = batch == null ? Unpooled.EMPTY_BUFFER : batch;
-    batch = null;
-    channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  /** The socket has closed: drops what could not be sent. */
-  void discard() {
-    if (batch != null) {
-      batch.release();
-      batch = null;
-    }
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 final class FlushBatcher implements Runnable {
 
   private final EventLoop loop;
-  private final ArrayList<Connection> dirty = new ArrayList<>();
+  private final ArrayList<ClientQueue> dirty = new ArrayList<>();
   private boolean scheduled;
 
   FlushBatcher(EventLoop loop) {
@@ -23,7 +23,7 @@ final class FlushBatcher implements Runnable {
   }
 
   /** Flushes {@code connection} at the end of this turn; the caller makes sure each is added once per turn. */
-  void add(Connection connection) {
+  void add(ClientQueue connection) {
     dirty.add(connection);
     if (!scheduled) {
       scheduled = true;
