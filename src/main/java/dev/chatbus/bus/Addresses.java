@@ -48,7 +48,10 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Where the room router of {@code node} takes {@link RouterMessage}s: session commands, room commands and what routers tell each other. */
+  /**
+   * Where the room router of {@code node} takes {@link RouterMessage}s: session commands, room commands and
+   * what routers tell each other.
+   */
   public static String router(String node) {
     return ROUTER + node;
   }

@@ -128,7 +128,8 @@ final class Settings {
       if (!m.matches()) {
         throw new ConfigException(key + ": expected a size such as 4096, 256KiB or 1MiB, got '" + v + "'");
       }
-      int shift = m.group(2) == null ? 0 : m.group(2).equals("KiB") ? 10 : m.group(2).equals("MiB") ? 20 : m.group(2).equals("GiB") ? 30 : 0;
+      String unit = m.group(2) == null ? "" : m.group(2);
+      int shift = unit.equals("KiB") ? 10 : unit.equals("MiB") ? 20 : unit.equals("GiB") ? 30 : 0;
       n = Long.parseLong(m.group(1)) << shift;
     }
     if (n < min || n > max) {

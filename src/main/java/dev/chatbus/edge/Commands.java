@@ -76,38 +76,37 @@ final class Commands {
   }
 
   void execute(Connection c, ClientCommand cmd) {
-    if (cmd instanceof ClientCommand.Invalid) {
-      ClientCommand.Invalid i = (ClientCommand.Invalid) cmd;
-      reply(c, c.loggedIn() ? c.codec().error(i.code(), i.message(), i.ref()) : c.codec().loginRejected(i.code(), i.message(), i.ref()));
-    } else if (cmd instanceof ClientCommand.Quit) {
-      String reason = ((ClientCommand.Quit) cmd).reason();
-      connections.goodbye(c, Goodbye.QUIT, reason == null ? "quit" : "quit: " + reason);
+    if (cmd instanceof ClientCommand.Invalid i) {
+      reply(c, c.loggedIn() ? c.codec().error(i.code(), i.message(), i.ref())
+        : c.codec().loginRejected(i.code(), i.message(), i.ref()));
+    } else if (cmd instanceof ClientCommand.Quit quit) {
+      connections.goodbye(c, Goodbye.QUIT, quit.reason() == null ? "quit" : "quit: " + quit.reason());
     } else if (cmd instanceof ClientCommand.Ping) {
       reply(c, c.codec().pong(cmd.ref()));
     } else if (!c.loggedIn()) {
-      if (cmd instanceof ClientCommand.Hello) {
-        login(c, (ClientCommand.Hello) cmd);
+      if (cmd instanceof ClientCommand.Hello hello) {
+        login(c, hello);
       } else {
         reply(c, c.codec().error(ErrorCode.NOT_LOGGED_IN, "log in first", cmd.ref()));
       }
-    } else if (cmd instanceof ClientCommand.Say) {
-      say(c, (ClientCommand.Say) cmd);
-    } else if (cmd instanceof ClientCommand.Msg) {
-      msg(c, (ClientCommand.Msg) cmd);
-    } else if (cmd instanceof ClientCommand.Join) {
-      join(c, (ClientCommand.Join) cmd);
-    } else if (cmd instanceof ClientCommand.Leave) {
-      leave(c, (ClientCommand.Leave) cmd);
-    } else if (cmd instanceof ClientCommand.History) {
-      history(c, (ClientCommand.History) cmd);
+    } else if (cmd instanceof ClientCommand.Say say) {
+      say(c, say);
+    } else if (cmd instanceof ClientCommand.Msg msg) {
+      msg(c, msg);
+    } else if (cmd instanceof ClientCommand.Join join) {
+      join(c, join);
+    } else if (cmd instanceof ClientCommand.Leave leave) {
+      leave(c, leave);
+    } else if (cmd instanceof ClientCommand.History history) {
+      history(c, history);
     } else if (cmd instanceof ClientCommand.HistoryMore) {
       historyMore(c, cmd.ref());
-    } else if (cmd instanceof ClientCommand.Who) {
-      who(c, (ClientCommand.Who) cmd);
+    } else if (cmd instanceof ClientCommand.Who who) {
+      who(c, who);
     } else if (cmd instanceof ClientCommand.Rooms) {
       requests.call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
-    } else if (cmd instanceof ClientCommand.Nick) {
-      nick(c, (ClientCommand.Nick) cmd);
+    } else if (cmd instanceof ClientCommand.Nick nick) {
+      nick(c, nick);
     } else if (cmd instanceof ClientCommand.Help) {
       reply(c, c.codec().help(cmd.ref()));
     } else if (cmd instanceof ClientCommand.Hello) {
@@ -207,7 +206,8 @@ final class Commands {
     if (c.codec() == text) {
       String current = c.currentRoom();
       if (defaultRoom.equals(current)) {
-        reply(c, c.codec().error(ErrorCode.BAD_REQUEST, "you are in #" + defaultRoom + ", the room everyone starts in; /quit leaves the server", leave.ref()));
+        reply(c, c.codec().error(ErrorCode.BAD_REQUEST,
+          "you are in #" + defaultRoom + ", the room everyone starts in; /quit leaves the server", leave.ref()));
       } else {
         enter(c, defaultRoom, current, leave.ref());
       }

@@ -50,7 +50,8 @@ final class RouterRequests {
       : Future.failedFuture("gone");
     send(c, answer, false, ar -> {
       if (c.open()) {
-        connections.reply(c, ar.succeeded() ? render.apply(ar.result()) : c.codec().error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
+        connections.reply(c, ar.succeeded() ? render.apply(ar.result())
+          : c.codec().error(errorCode(ar.cause()), errorMessage(ar.cause()), ref));
       }
     });
   }

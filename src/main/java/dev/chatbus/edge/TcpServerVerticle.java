@@ -297,8 +297,8 @@ public final class TcpServerVerticle extends VerticleBase {
   }
 
   private void handle(Connection c, Object in) {
-    if (in instanceof String) {
-      onLine(c, (String) in);
+    if (in instanceof String line) {
+      onLine(c, line);
     } else if (in == LineFraming.Signal.LINE_TOO_LONG) {
       node.metrics().dropped(NodeMetrics.Drop.TOO_LONG, 1);
       connections.reply(c, connections.codec(c).error(ErrorCode.TOO_LONG,
@@ -352,10 +352,9 @@ public final class TcpServerVerticle extends VerticleBase {
   /** What the router sends to this instance: private messages, and refusals of fire-and-forget commands. */
   private void onDirect(Message<Object> msg) {
     Object body = msg.body();
-    if (body instanceof PrivateMessage) {
-      onPrivateMessage((PrivateMessage) body);
-    } else if (body instanceof Reply.Refused) {
-      Reply.Refused refused = (Reply.Refused) body;
+    if (body instanceof PrivateMessage pm) {
+      onPrivateMessage(pm);
+    } else if (body instanceof Reply.Refused refused) {
       Connection c = connections.get(refused.session());
       if (c != null && c.open() && c.codec() != null) {
         connections.reply(c, c.codec().error(ErrorCode.ofCode(refused.code()), refused.message(), null));

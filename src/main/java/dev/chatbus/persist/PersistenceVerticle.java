@@ -30,8 +30,9 @@ import java.util.Set;
  * <p>
  * Consumes {@link Persist} messages from its node's router on {@link Addresses#persist}: batches to store
  * and claims of rooms' numbering. Answers every batch once it is committed, or fails it with
- * {@link ErrorCode#NOT_STORED} when it had to be dropped; in the order the batches came. History is read by the {@link HistoryReaderVerticle}s, on threads
- * of their own, over the same store; the router adds what still waits here.
+ * {@link ErrorCode#NOT_STORED} when it had to be dropped; in the order the batches came. History is read
+ * by the {@link HistoryReaderVerticle}s, on threads of their own, over the same store; the router adds
+ * what still waits here.
  * <p>
  * Batches that arrive while a write is under way are committed together in the next one. When the store
  * fails (PostgreSQL stopped, disk full), batches wait here, up to {@code bufferMaxEvents} events, and
