@@ -1,13 +1,13 @@
 package dev.chatbus.api;
 
 import dev.chatbus.bus.Addresses;
-import dev.chatbus.bus.SessionCommand;
-import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.RouterMessage;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.JsonCodec;

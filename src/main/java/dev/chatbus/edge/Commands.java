@@ -1,9 +1,9 @@
 package dev.chatbus.edge;
 
-import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.ClientCommand;

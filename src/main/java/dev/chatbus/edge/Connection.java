@@ -1,7 +1,7 @@
 package dev.chatbus.edge;
 
-import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import io.netty.channel.Channel;

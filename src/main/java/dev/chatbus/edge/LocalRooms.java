@@ -2,9 +2,9 @@ package dev.chatbus.edge;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.Goodbye;
-import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;

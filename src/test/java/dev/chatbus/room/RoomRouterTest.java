@@ -2,10 +2,10 @@ package dev.chatbus.room;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
-import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;

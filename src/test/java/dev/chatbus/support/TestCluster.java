@@ -2,8 +2,8 @@ package dev.chatbus.support;
 
 import com.hazelcast.config.Config;
 import dev.chatbus.cluster.HazelcastSetup;
-import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
