@@ -7,6 +7,7 @@ import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.support.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -75,15 +75,7 @@ class OutboxTest {
   }
 
   private <T> T on(Supplier<T> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result.get(10, TimeUnit.SECONDS);
+    return OnContext.call(context, action);
   }
 
   private RoomEvent event(String room) {

@@ -9,6 +9,7 @@ import dev.chatbus.bus.Reply;
 import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.support.OnContext;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -75,15 +75,7 @@ class TakeOverTest {
   }
 
   private <T> T on(Supplier<T> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result.get(10, TimeUnit.SECONDS);
+    return OnContext.call(context, action);
   }
 
   private static <T extends Persist> T next(BlockingQueue<Message<Persist>> queue, Class<T> type) throws InterruptedException {
