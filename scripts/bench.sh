@@ -140,7 +140,7 @@ start_server() {
       # the load generator spreads the clients over them and sums their CPU and memory.
       local pids=() i
       for i in 1 2 3; do
-        "$java" ${JAVA_OPTS:-} -Dchatbus.node.name=bench-$i -Dchatbus.tcp.port=$((6680 + i)) \
+        "$java" ${JAVA_OPTS:-} -Dchatbus.node.name=bench-$i -Dchatbus.tcp.port=$((6680 + i)) -Dchatbus.irc.port=$((6690 + i)) \
           -Dchatbus.cluster.enabled=true -Dchatbus.cluster.name=chatbus-bench-$$ -Dchatbus.cluster.interface=127.0.0.1 \
           -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/cluster3-$i.log" 2>&1 &
         pids+=($!)

@@ -3,9 +3,9 @@
 # sharing one PostgreSQL history, and prints how to connect to each. Ctrl-C (or SIGTERM) stops every
 # node gracefully and waits for it.
 #
-#   scripts/cluster.sh            three nodes: clients on ports 7000, 7010, 7020, the event-bus bridge
-#                                 on 7001, 7011, 7021, HTTP on 8080, 8081, 8082
-#   NODES=5 scripts/cluster.sh    five nodes, on 7000-7040, 7001-7041 and 8080-8084
+#   scripts/cluster.sh            three nodes: clients on ports 7000, 7010, 7020, IRC on 6667, 6668, 6669,
+#                                 the event-bus bridge on 7001, 7011, 7021, HTTP on 8080, 8081, 8082
+#   NODES=5 scripts/cluster.sh    five nodes, on 7000-7040, 6667-6671, 7001-7041 and 8080-8084
 #
 # PostgreSQL: CHATBUS_PG_URL (default jdbc:postgresql://127.0.0.1:5432/chatbus_cluster, created with psql
 # if it is missing), CHATBUS_PG_USER (postgres), CHATBUS_PG_PASSWORD (empty). Logs go to
@@ -57,11 +57,13 @@ for i in $(seq 1 "$nodes"); do
   name=node-$(printf "\\x$(printf %x $((96 + i)))")
   port=$((7000 + 10 * (i - 1)))
   bridge_port=$((port + 1))
+  irc_port=$((6667 + i - 1))
   http_port=$((8080 + i - 1))
   log=target/cluster/$name.log
   conf=$(cat <<JSON
 {"node": {"name": "$name"},
  "tcp": {"port": $port},
+ "irc": {"port": $irc_port},
  "bridge": {"port": $bridge_port},
  "http": {"port": $http_port},
  "cluster": {"enabled": true, "name": "$cluster_name", "members": ["127.0.0.1"], "interface": "127.0.0.1"},
@@ -83,7 +85,7 @@ JSON
     sleep 0.5
   done
   grep -q "listening on" "$log" || { echo "$name did not start within 60 s; see $log" >&2; stop_all; }
-  echo "$name is up: nc 127.0.0.1 $port   bridge 127.0.0.1:$bridge_port   http://127.0.0.1:$http_port/health   (log: $log)"
+  echo "$name is up: nc 127.0.0.1 $port   irc 127.0.0.1:$irc_port   bridge 127.0.0.1:$bridge_port   http://127.0.0.1:$http_port/health   (log: $log)"
 done
 
 echo

@@ -147,9 +147,10 @@ public final class MainVerticle extends VerticleBase {
       })
       .onSuccess(id -> {
         httpDeployment = id;
-        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport{}){}{}{}", version,
+        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport{}){}{}{}{}", version,
           cfg.nodeName(), cfg.tcp().host(), port(), cfg.tcp().instances(),
           vertx.isNativeTransportEnabled() ? "native" : "NIO", vertx.isClustered() ? ", clustered" : "",
+          cfg.irc().enabled() ? "; IRC on " + cfg.irc().host() + ":" + ircPort() : "",
           bridge != null ? "; bridge on " + cfg.bridge().host() + ":" + bridge.port() : "",
           http != null ? "; HTTP on " + cfg.http().host() + ":" + http.port() : "",
           metrics.enabled() ? "" : "; metrics off");
@@ -206,6 +207,11 @@ public final class MainVerticle extends VerticleBase {
   /** The client port, once started. */
   public int port() {
     return edges.get(0).port();
+  }
+
+  /** The IRC port, once started (-1 when it is turned off). */
+  public int ircPort() {
+    return edges.get(0).ircPort();
   }
 
   /** The bridge's port, once started (-1 when it is turned off). */

@@ -12,8 +12,12 @@ import java.util.List;
  * @param node    the home node's name
  * @param edge    the address of the edge instance that holds the connection (private messages go there)
  * @param rooms   the rooms the user is in, in the order entered
+ * @param user    the user part of the user's IRC mask: {@code ~} and what an IRC client gave in USER, or the
+ *                protocol a client of another kind speaks ({@code text}, {@code json})
+ * @param realname what an IRC client gave as its real name; the protocol's name for others
  */
-public record Member(long session, String name, String node, String edge, List<String> rooms) implements Wire.Writable {
+public record Member(long session, String name, String node, String edge, List<String> rooms, String user,
+                     String realname) implements Wire.Writable {
 
   public Member {
     rooms = List.copyOf(rooms);
@@ -26,21 +30,29 @@ public record Member(long session, String name, String node, String edge, List<S
     if (in) {
       now.add(room);
     }
-    return new Member(session, name, node, edge, now);
+    return new Member(session, name, node, edge, now, user, realname);
   }
 
   /** This member renamed. */
   public Member named(String newName) {
-    return new Member(session, newName, node, edge, rooms);
+    return new Member(session, newName, node, edge, rooms, user, realname);
+  }
+
+  /**
+   * {@code user@host} of the user's IRC mask ({@code name!user@host}): the host is the node the user is on,
+   * so that no one's address is shown to everyone.
+   */
+  public String origin() {
+    return user + "@" + node;
   }
 
   @Override
   public void write(Wire.Writer out) {
-    out.i64(session).str(name).str(node).str(edge).strs(rooms);
+    out.i64(session).str(name).str(node).str(edge).strs(rooms).str(user).str(realname);
   }
 
   public static Member read(Wire.Reader in) {
-    return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs());
+    return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs(), in.str(), in.str());
   }
 
   static void writeAll(Wire.Writer out, List<Member> members) {

@@ -9,16 +9,18 @@ public sealed interface Reply extends Wire.Writable {
   /** The most names a reply lists; bigger rooms give their size and the first names in join order. */
   int LIST_LIMIT = 1000;
 
-  /** The session is registered under {@code name} and has entered a room. */
+  /** The session is registered under {@code name} and has entered a room ({@code joined}), unless it asked for none (null). */
   record LoggedIn(String name, Joined joined) implements Reply {
     @Override
     public void write(Wire.Writer out) {
-      out.str(name);
-      joined.write(out);
+      out.str(name).bool(joined != null);
+      if (joined != null) {
+        joined.write(out);
+      }
     }
 
     public static LoggedIn read(Wire.Reader in) {
-      return new LoggedIn(in.str(), Joined.read(in));
+      return new LoggedIn(in.str(), in.bool() ? Joined.read(in) : null);
     }
   }
 
@@ -208,6 +210,17 @@ public sealed interface Reply extends Wire.Writable {
 
     public static Released read(Wire.Reader in) {
       return new Released(in.bool() ? PeerMessage.Handover.read(in) : null);
+    }
+  }
+
+  /** What came before a {@link SessionCommand.Sync} has been handled. */
+  record Synced() implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+    }
+
+    public static Synced read(Wire.Reader in) {
+      return new Synced();
     }
   }
 

@@ -38,58 +38,65 @@ public sealed interface RoomCommand extends RouterMessage {
     }
   }
 
-  /** The session {@code session}, called {@code name}, leaves {@code room} for {@code reason} (or none). Replies {@link Reply.Left}. */
-  record Exit(String room, long session, String name, String reason, boolean forwarded) implements RoomCommand {
+  /**
+   * The session {@code session}, called {@code name} ({@code origin}, see {@link Member#origin}), leaves
+   * {@code room} for {@code reason} (or none); with {@code quit}, it is leaving the server. Replies
+   * {@link Reply.Left}.
+   */
+  record Exit(String room, long session, String name, String origin, String reason, boolean quit, boolean forwarded)
+    implements RoomCommand {
     @Override
     public Exit asForwarded(boolean passed) {
-      return new Exit(room, session, name, reason, passed);
+      return new Exit(room, session, name, origin, reason, quit, passed);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i64(session).str(name).str(reason).bool(forwarded);
+      out.str(room).i64(session).str(name).str(origin).str(reason).bool(quit).bool(forwarded);
     }
 
     public static Exit read(Wire.Reader in) {
-      return new Exit(in.str(), in.i64(), in.str(), in.str(), in.bool());
+      return new Exit(in.str(), in.i64(), in.str(), in.str(), in.str(), in.bool(), in.bool());
     }
   }
 
   /**
-   * A member's message to {@code room}, already checked by its home router. Replies {@link Reply.Accepted}
-   * as {@link SessionCommand.Say} does.
+   * A member's message ({@code kind} a message, an action or a notice) to {@code room}, already checked by its
+   * home router. Replies {@link Reply.Accepted} as {@link SessionCommand.Say} does.
    */
-  record Post(String room, long session, String name, String text, boolean action, boolean durable,
+  record Post(String room, long session, String name, String origin, String text, RoomEvent.Kind kind, boolean durable,
               boolean forwarded) implements RoomCommand {
     @Override
     public Post asForwarded(boolean passed) {
-      return new Post(room, session, name, text, action, durable, passed);
+      return new Post(room, session, name, origin, text, kind, durable, passed);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i64(session).str(name).str(text).bool(action).bool(durable).bool(forwarded);
+      out.str(room).i64(session).str(name).str(origin).str(text).u8(kind.ordinal()).bool(durable).bool(forwarded);
     }
 
     public static Post read(Wire.Reader in) {
-      return new Post(in.str(), in.i64(), in.str(), in.str(), in.bool(), in.bool(), in.bool());
+      return new Post(in.str(), in.i64(), in.str(), in.str(), in.str(), RoomEvent.Kind.ofOrdinal(in.u8()), in.bool(),
+        in.bool());
     }
   }
 
   /** A member of {@code room} changed its name: announced there when the room is small enough. No reply. */
-  record RenameIn(String room, long session, String oldName, String newName, boolean forwarded) implements RoomCommand {
+  record RenameIn(String room, long session, String oldName, String newName, String origin, boolean forwarded)
+    implements RoomCommand {
     @Override
     public RenameIn asForwarded(boolean passed) {
-      return new RenameIn(room, session, oldName, newName, passed);
+      return new RenameIn(room, session, oldName, newName, origin, passed);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i64(session).str(oldName).str(newName).bool(forwarded);
+      out.str(room).i64(session).str(oldName).str(newName).str(origin).bool(forwarded);
     }
 
     public static RenameIn read(Wire.Reader in) {
-      return new RenameIn(in.str(), in.i64(), in.str(), in.str(), in.bool());
+      return new RenameIn(in.str(), in.i64(), in.str(), in.str(), in.str(), in.bool());
     }
   }
 

@@ -18,9 +18,11 @@ package dev.chatbus.bus;
  *                      node took it over, or its node restarted). Within an epoch the seqs are consecutive;
  *                      across a new epoch they continue from what the store holds, so a seq seen live in an
  *                      earlier epoch but never stored may stand for another event in the new one.
+ * @param origin        {@code user@host} of the sender as IRC shows it ({@link Member#origin}); null for an
+ *                      event read from the store, which does not keep it
  */
 public record RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from,
-                        String text, long epoch) implements Wire.Writable {
+                        String text, long epoch, String origin) implements Wire.Writable {
 
   /**
    * The sender "session" of a service's messages. A session number's counter part is never 0, so neither
@@ -30,14 +32,25 @@ public record RoomEvent(Kind kind, String room, long seq, String id, long ts, lo
   /** The sender session of an event read from the store, which does not keep sessions. */
   public static final long NO_SESSION = 0;
 
+  /** An event without its sender's origin, as the store keeps it. */
+  public RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from, String text,
+                   long epoch) {
+    this(kind, room, seq, id, ts, senderSession, from, text, epoch, null);
+  }
+
   /** Whether a service, rather than a user, sent this. */
   public boolean byService() {
     return senderSession == SERVICE;
   }
 
-  /** The kinds of room events. The ordinal is the wire form: append only. */
+  /**
+   * The kinds of room events. The ordinal is the wire form and the stored one: append only. A {@code LEAVE}
+   * is a member leaving the room; a {@code QUIT} one leaving the server (its text is why), which IRC shows
+   * once for all the rooms it shared with the quitter. A {@code NOTICE} is a message that asks for no
+   * answer (IRC's NOTICE: bots speak so, and no program answers it).
+   */
   public enum Kind {
-    MESSAGE, ACTION, JOIN, LEAVE, RENAME;
+    MESSAGE, ACTION, JOIN, LEAVE, RENAME, QUIT, NOTICE;
 
     private static final Kind[] VALUES = values();
 
@@ -46,12 +59,24 @@ public record RoomEvent(Kind kind, String room, long seq, String id, long ts, lo
     }
   }
 
+  /** Whether this is something said (a message, an action or a notice), not a join, leave or rename. */
+  public boolean chat() {
+    return kind == Kind.MESSAGE || kind == Kind.ACTION || kind == Kind.NOTICE;
+  }
+
+  /** Whether this is a member going: leaving the room, or the server. */
+  public boolean departure() {
+    return kind == Kind.LEAVE || kind == Kind.QUIT;
+  }
+
   @Override
   public void write(Wire.Writer out) {
-    out.u8(kind.ordinal()).str(room).i64(seq).str(id).i64(ts).i64(senderSession).str(from).str(text).i64(epoch);
+    out.u8(kind.ordinal()).str(room).i64(seq).str(id).i64(ts).i64(senderSession).str(from).str(text).i64(epoch)
+      .str(origin);
   }
 
   public static RoomEvent read(Wire.Reader in) {
-    return new RoomEvent(Kind.ofOrdinal(in.u8()), in.str(), in.i64(), in.str(), in.i64(), in.i64(), in.str(), in.str(), in.i64());
+    return new RoomEvent(Kind.ofOrdinal(in.u8()), in.str(), in.i64(), in.str(), in.i64(), in.i64(), in.str(), in.str(),
+      in.i64(), in.str());
   }
 }

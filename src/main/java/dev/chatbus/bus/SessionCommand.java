@@ -14,16 +14,19 @@ public sealed interface SessionCommand extends RouterMessage {
 
   /**
    * Register {@code name} for {@code session}, reachable at edge address {@code edge}, and enter
-   * {@code room}. Replies {@link Reply.LoggedIn}; fails with {@code BAD_NAME} or {@code NAME_TAKEN}.
+   * {@code room} (none when null: IRC clients join their channels themselves). {@code user} and
+   * {@code realname} are what {@link Member} keeps of them. Replies {@link Reply.LoggedIn}; fails with
+   * {@code BAD_NAME} or {@code NAME_TAKEN}.
    */
-  record Login(long session, String name, String edge, String remote, String room) implements SessionCommand {
+  record Login(long session, String name, String edge, String remote, String room, String user, String realname)
+    implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(name).str(edge).str(remote).str(room);
+      out.i64(session).str(name).str(edge).str(remote).str(room).str(user).str(realname);
     }
 
     public static Login read(Wire.Reader in) {
-      return new Login(in.i64(), in.str(), in.str(), in.str(), in.str());
+      return new Login(in.i64(), in.str(), in.str(), in.str(), in.str(), in.str(), in.str());
     }
   }
 
@@ -42,46 +45,46 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
-  /** Leave {@code room}. Replies {@link Reply.Left}; fails with {@code NOT_IN_ROOM}. */
-  record Leave(long session, String room) implements SessionCommand {
+  /** Leave {@code room}, saying {@code reason} (or nothing). Replies {@link Reply.Left}; fails with {@code NOT_IN_ROOM}. */
+  record Leave(long session, String room, String reason) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(room);
+      out.i64(session).str(room).str(reason);
     }
 
     public static Leave read(Wire.Reader in) {
-      return new Leave(in.i64(), in.str());
+      return new Leave(in.i64(), in.str(), in.str());
     }
   }
 
   /**
-   * Say {@code text} in {@code room} ({@code action} for {@code /me}). Replies {@link Reply.Accepted} at
-   * once, or with {@code durable} only once the message is stored (failing with {@code NOT_STORED} if the
-   * store could not take it).
+   * Say {@code text} in {@code room}, as a message, an action ({@code /me}) or a notice ({@code kind}).
+   * Replies {@link Reply.Accepted} at once, or with {@code durable} only once the message is stored (failing
+   * with {@code NOT_STORED} if the store could not take it).
    */
-  record Say(long session, String room, String text, boolean action, boolean durable) implements SessionCommand {
+  record Say(long session, String room, String text, RoomEvent.Kind kind, boolean durable) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(room).str(text).bool(action).bool(durable);
+      out.i64(session).str(room).str(text).u8(kind.ordinal()).bool(durable);
     }
 
     public static Say read(Wire.Reader in) {
-      return new Say(in.i64(), in.str(), in.str(), in.bool(), in.bool());
+      return new Say(in.i64(), in.str(), in.str(), RoomEvent.Kind.ofOrdinal(in.u8()), in.bool());
     }
   }
 
   /**
-   * Send {@code text} privately to the user named {@code to}. Replies {@link Reply.Accepted} as
-   * {@link Say} does; fails with {@code NO_SUCH_USER}.
+   * Send {@code text} privately to the user named {@code to}, as {@link Say} says it. Replies
+   * {@link Reply.Accepted} as {@link Say} does; fails with {@code NO_SUCH_USER}.
    */
-  record Tell(long session, String to, String text, boolean action, boolean durable) implements SessionCommand {
+  record Tell(long session, String to, String text, RoomEvent.Kind kind, boolean durable) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(to).str(text).bool(action).bool(durable);
+      out.i64(session).str(to).str(text).u8(kind.ordinal()).bool(durable);
     }
 
     public static Tell read(Wire.Reader in) {
-      return new Tell(in.i64(), in.str(), in.str(), in.bool(), in.bool());
+      return new Tell(in.i64(), in.str(), in.str(), RoomEvent.Kind.ofOrdinal(in.u8()), in.bool());
     }
   }
 
@@ -161,6 +164,22 @@ public sealed interface SessionCommand extends RouterMessage {
 
     public static ListRooms read(Wire.Reader in) {
       return new ListRooms();
+    }
+  }
+
+  /**
+   * Answers once the router has handled every command sent before it from the same edge, and has sent on
+   * the room events they made: an IRC client's {@code PONG} comes after what its {@code PING} followed.
+   * Replies {@link Reply.Synced}.
+   */
+  record Sync(long session) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session);
+    }
+
+    public static Sync read(Wire.Reader in) {
+      return new Sync(in.i64());
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  *
  * @param nodeName      this node's name, unique in a cluster; empty means the host name
  * @param tcp           the client port
+ * @param irc           the IRC port
  * @param rooms         room policy
  * @param naming        names kept from users: reserved ones, and those of services
  * @param limits        per-connection and per-node limits
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * @param http          the HTTP port: health, metrics, REST
  * @param metrics       whether Vert.x and Chatbus keep metrics (served on {@code /metrics})
  */
-public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming, Limits limits, History history,
+public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Naming naming, Limits limits, History history,
                             Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
                             Http http, boolean metrics) {
 
@@ -52,6 +53,21 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
    * @param sendBufferBytes the socket send buffer per client; 0 leaves it to the operating system
    */
   public record Tcp(String host, int port, int instances, int sendBufferBytes) {
+  }
+
+  /**
+   * @param enabled    whether the IRC port listens
+   * @param host       the address to listen on
+   * @param port       the port; 0 picks a free one
+   * @param serverName the name the server gives itself to IRC clients; empty means the node's name
+   * @param network    the network's name IRC clients are told
+   * @param password   the server password IRC clients must give ({@code PASS}); empty for none
+   * @param motd       the message of the day, its lines separated by new lines; empty for none
+   * @param pingAfter  how long an IRC client may be silent before it is sent a PING; silent as long again
+   *                   after that, it is disconnected
+   */
+  public record Irc(boolean enabled, String host, int port, String serverName, String network, String password,
+                    String motd, Duration pingAfter) {
   }
 
   /**
@@ -247,11 +263,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
   }
 
   /** What the edge verticle needs. */
-  public record Edge(Tcp tcp, Rooms rooms, Limits limits, History history, Duration shutdownGrace) {
+  public record Edge(Tcp tcp, Irc irc, Rooms rooms, Limits limits, History history, Duration shutdownGrace) {
   }
 
   public Edge edge() {
-    return new Edge(tcp, rooms, limits, history, shutdownGrace);
+    return new Edge(tcp, irc, rooms, limits, history, shutdownGrace);
   }
 
   /**
@@ -273,7 +289,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Rooms rooms, Naming naming
 
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, rooms, naming, limits, history, persistence, shutdownGrace, cluster, bridge, http,
+    return new ChatbusConfig(name, tcp, irc, rooms, naming, limits, history, persistence, shutdownGrace, cluster, bridge, http,
       metrics);
   }
 

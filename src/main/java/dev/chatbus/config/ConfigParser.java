@@ -4,6 +4,7 @@ import dev.chatbus.config.ChatbusConfig.Bridge;
 import dev.chatbus.config.ChatbusConfig.Cluster;
 import dev.chatbus.config.ChatbusConfig.History;
 import dev.chatbus.config.ChatbusConfig.Http;
+import dev.chatbus.config.ChatbusConfig.Irc;
 import dev.chatbus.config.ChatbusConfig.Limits;
 import dev.chatbus.config.ChatbusConfig.Naming;
 import dev.chatbus.config.ChatbusConfig.Persistence;
@@ -35,6 +36,8 @@ final class ConfigParser {
   private static final Duration MAX_REPLAY_TIMEOUT = Duration.ofSeconds(20);
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._-]{0,64}");
+  /** An IRC server or network name: one word, which IRC clients take as a host name. */
+  private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9._-]{0,63}");
 
   private ConfigParser() {
   }
@@ -51,6 +54,21 @@ final class ConfigParser {
       s.integer("tcp.port", 7000, 0, 65535),
       resolveInstances(s.integer("tcp.instances", 0, 0, 256)),
       (int) s.bytes("tcp.sendBufferBytes", 0, 0, 64 << 20));
+    Irc irc = new Irc(
+      s.bool("irc.enabled", true),
+      s.string("irc.host", "0.0.0.0"),
+      s.integer("irc.port", 6667, 0, 65535),
+      s.string("irc.serverName", ""),
+      s.string("irc.network", "Chatbus"),
+      s.string("irc.password", ""),
+      s.string("irc.motd", ""),
+      s.duration("irc.pingAfter", Duration.ofSeconds(120), Duration.ofMillis(1)));
+    if (!SERVER_NAME.matcher(irc.serverName()).matches()) {
+      throw new ConfigException("irc.serverName: at most 63 letters, digits, '.', '_' or '-', got '" + irc.serverName() + "'");
+    }
+    if (!SERVER_NAME.matcher(irc.network()).matches() || irc.network().isEmpty()) {
+      throw new ConfigException("irc.network: 1 to 63 letters, digits, '.', '_' or '-', got '" + irc.network() + "'");
+    }
     String defaultRoom = s.string("rooms.default", "lobby");
     String normalizedRoom = Names.room(defaultRoom);
     if (normalizedRoom == null) {
@@ -154,7 +172,7 @@ final class ConfigParser {
     for (String variable : s.rejectUnknown(ChatbusConfig.NOT_SETTINGS)) {
       warn.accept(variable + ": not a Chatbus setting; ignored");
     }
-    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, rooms, naming, limits, history, persistence, grace, cluster,
+    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, rooms, naming, limits, history, persistence, grace, cluster,
       bridge, http, metrics);
     if (cluster.enabled()) {
       config.checkClusterable();

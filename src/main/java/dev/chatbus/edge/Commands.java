@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +44,6 @@ final class Commands {
   private final String edge;
   private final LocalRooms rooms;
   private final Connections connections;
-  private final ClientCodec text;
   private final String defaultRoom;
   private final int maxRooms;
   private final ChatbusConfig.History history;
@@ -58,17 +58,15 @@ final class Commands {
 
   /**
    * @param edge     the address of this edge instance, where the router sends a session's private messages
-   * @param text     the codec of text clients, who are always in exactly one room
    * @param released called once a request that held the client's input has been answered
    */
-  Commands(EventBus bus, String router, String edge, LocalRooms rooms, Connections connections, ClientCodec text,
+  Commands(EventBus bus, String router, String edge, LocalRooms rooms, Connections connections,
            ChatbusConfig.Rooms config, ChatbusConfig.History history, Consumer<Connection> released) {
     this.bus = bus;
     this.router = router;
     this.edge = edge;
     this.rooms = rooms;
     this.connections = connections;
-    this.text = text;
     this.defaultRoom = config.defaultRoom();
     this.maxRooms = config.maxPerClient();
     this.history = history;
@@ -76,13 +74,31 @@ final class Commands {
   }
 
   void execute(Connection c, ClientCommand cmd) {
-    if (cmd instanceof ClientCommand.Invalid i) {
+    if (cmd instanceof ClientCommand.Answer a) {
+      reply(c, a.lines());
+    } else if (cmd instanceof ClientCommand.Several several) {
+      List<ClientCommand> all = several.commands();
+      for (int i = 0; i < all.size() && c.open(); i++) {
+        execute(c, all.get(i));
+        if (c.holding() && i + 1 < all.size()) {
+          // The rest waits for the answer, as the client's next lines do: one room is entered at a time.
+          c.holdFirst(all.subList(i + 1, all.size()));
+          return;
+        }
+      }
+    } else if (cmd instanceof ClientCommand.Close close) {
+      connections.goodbye(c, close.why(), close.why().roomReason());
+    } else if (cmd instanceof ClientCommand.Invalid i) {
       reply(c, c.loggedIn() ? c.codec().error(i.code(), i.message(), i.ref())
         : c.codec().loginRejected(i.code(), i.message(), i.ref()));
     } else if (cmd instanceof ClientCommand.Quit quit) {
       connections.goodbye(c, Goodbye.QUIT, quit.reason() == null ? "quit" : "quit: " + quit.reason());
     } else if (cmd instanceof ClientCommand.Ping) {
-      reply(c, c.codec().pong(cmd.ref()));
+      if (c.codec().inOrder() && c.loggedIn()) {
+        requests.call(c, new SessionCommand.Sync(c.id), cmd.ref(), r -> c.codec().pong(cmd.ref()));
+      } else {
+        reply(c, c.codec().pong(cmd.ref()));
+      }
     } else if (!c.loggedIn()) {
       if (cmd instanceof ClientCommand.Hello hello) {
         login(c, hello);
@@ -97,6 +113,10 @@ final class Commands {
       join(c, join);
     } else if (cmd instanceof ClientCommand.Leave leave) {
       leave(c, leave);
+    } else if (cmd instanceof ClientCommand.LeaveAll all) {
+      for (String room : List.copyOf(c.rooms())) {
+        leave(c, new ClientCommand.Leave(room, null, all.ref()));
+      }
     } else if (cmd instanceof ClientCommand.History history) {
       history(c, history);
     } else if (cmd instanceof ClientCommand.HistoryMore) {
@@ -123,22 +143,29 @@ final class Commands {
       return;
     }
     c.loggingIn();
-    LocalRooms.Room room = rooms.enter(defaultRoom, c);
+    String first = c.codec().entersDefaultRoom() ? defaultRoom : null;
+    Future<Void> ready = first == null ? Future.succeededFuture() : rooms.enter(first, c).ready();
     long asked = System.nanoTime();
-    Future<Reply.LoggedIn> login = room.ready()
-      .compose(v -> requests.ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, defaultRoom)))
+    Future<Reply.LoggedIn> login = ready
+      .compose(v -> requests.ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, first, hello.user(),
+        hello.realname())))
       .map(r -> (Reply.LoggedIn) r);
-    Future<Entered> entered = login.compose(in -> earlier(c, in.joined(), asked));
+    Future<Entered> entered = login.compose(in -> in.joined() == null ? Future.succeededFuture(null)
+      : earlier(c, in.joined(), asked));
     requests.send(c, entered, true, ar -> {
       if (!c.open()) {
-        leaveEntering(c, defaultRoom);
+        leaveEntering(c, first);
       } else if (ar.succeeded()) {
-        c.loggedIn(login.result().name(), defaultRoom);
-        reply(c, c.codec().welcome(c.name(), ar.result().joined(), hello.ref()) + earlierLines(c, ar.result()));
-        catchUp(c, ar.result());
+        c.loggedIn(login.result().name(), first);
+        Entered in = ar.result();
+        reply(c, c.codec().welcome(c.name(), in == null ? null : in.joined(), hello.ref())
+          + (in == null ? "" : earlierLines(c, in)));
+        if (in != null) {
+          catchUp(c, in);
+        }
         log.debug("conn {} logged in as {}", c, c.name());
       } else {
-        leaveEntering(c, defaultRoom);
+        leaveEntering(c, first);
         if (!RouterRequests.refused(ar.cause())) {
           // No answer does not mean no login: make sure the router forgets the session before a retry.
           bus.send(router, new SessionCommand.Disconnect(c.id, "login failed"));
@@ -153,7 +180,7 @@ final class Commands {
     if (say.text().isBlank()) {
       return;
     }
-    String room = c.codec() == text ? c.currentRoom() : Names.room(say.room());
+    String room = c.codec().oneRoom() ? c.currentRoom() : Names.room(say.room());
     if (room == null) {
       reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(say.room()), say.ref()));
       return;
@@ -162,13 +189,13 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, say.ref()));
       return;
     }
-    if (c.codec() == text) {
-      // Text clients see no answer to what they say, so nothing waits for one: the router sends a refusal
-      // (a race with leaving the room) to this instance's address. This is the hot path.
-      bus.send(router, new SessionCommand.Say(c.id, room, say.text(), say.action(), false));
+    if (!c.codec().acks()) {
+      // Text and IRC clients see no answer to what they say, so nothing waits for one: the router sends a
+      // refusal (a race with leaving the room) to this instance's address. This is the hot path.
+      bus.send(router, new SessionCommand.Say(c.id, room, say.text(), say.kind(), false));
       return;
     }
-    requests.call(c, new SessionCommand.Say(c.id, room, say.text(), say.action(), true), true, say.ref(),
+    requests.call(c, new SessionCommand.Say(c.id, room, say.text(), say.kind(), true), true, say.ref(),
       r -> c.codec().accepted((Reply.Accepted) r, say.ref()));
   }
 
@@ -177,8 +204,8 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.NO_SUCH_USER, "no such user: " + msg.to(), msg.ref()));
       return;
     }
-    boolean durable = c.codec() != text;
-    requests.call(c, new SessionCommand.Tell(c.id, msg.to(), msg.text(), msg.action(), durable), durable, msg.ref(),
+    boolean durable = c.codec().acks();
+    requests.call(c, new SessionCommand.Tell(c.id, msg.to(), msg.text(), msg.kind(), durable), durable, msg.ref(),
       r -> c.codec().accepted((Reply.Accepted) r, msg.ref()));
   }
 
@@ -186,15 +213,17 @@ final class Commands {
     String room = Names.room(join.room());
     if (room == null) {
       reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(join.room()), join.ref()));
-    } else if (c.codec() == text) {
+    } else if (c.codec().oneRoom()) {
       if (room.equals(c.currentRoom())) {
         reply(c, c.codec().error(ErrorCode.BAD_REQUEST, "you are already in #" + room, join.ref()));
       } else {
         enter(c, room, c.currentRoom(), join.ref());
       }
     } else if (c.rooms().contains(room)) {
-      // Already in: the same answer again, without replaying what the client has seen.
-      requests.call(c, new SessionCommand.Join(c.id, room, null), join.ref(), r -> c.codec().joined((Reply.Joined) r, join.ref()));
+      // Already in: the same answer again, without replaying what the client has seen, or (IRC) nothing.
+      if (c.codec().rejoins()) {
+        requests.call(c, new SessionCommand.Join(c.id, room, null), join.ref(), r -> c.codec().joined((Reply.Joined) r, join.ref()));
+      }
     } else if (c.rooms().size() >= maxRooms) {
       reply(c, c.codec().error(ErrorCode.TOO_MANY_ROOMS, "you are in " + maxRooms + " rooms already", join.ref()));
     } else {
@@ -203,7 +232,7 @@ final class Commands {
   }
 
   private void leave(Connection c, ClientCommand.Leave leave) {
-    if (c.codec() == text) {
+    if (c.codec().oneRoom()) {
       String current = c.currentRoom();
       if (defaultRoom.equals(current)) {
         reply(c, c.codec().error(ErrorCode.BAD_REQUEST,
@@ -225,7 +254,8 @@ final class Commands {
     // Out of the local fan-out now: the router's answer can only confirm it.
     rooms.remove(c, room);
     c.leftRoom(room);
-    requests.call(c, new SessionCommand.Leave(c.id, room), leave.ref(), r -> c.codec().left(room, leave.ref()));
+    requests.call(c, new SessionCommand.Leave(c.id, room, leave.reason()), leave.ref(),
+      r -> c.codec().left(room, leave.reason(), leave.ref()));
   }
 
   /** Enters {@code room}, leaving {@code from} in the same router step when it is not null. */
@@ -298,7 +328,7 @@ final class Commands {
   private void catchUp(Connection c, Entered entered) {
     long now = System.nanoTime();
     for (RoomEvent e : c.joined()) {
-      if (e.seq() > entered.joined().seq() && e.senderSession() != c.id) {
+      if (e.seq() > entered.joined().seq() && e.senderSession() != c.id && c.codec().shows(e)) {
         if (c.deliver(c.codec().roomEvent(e).getBytes(StandardCharsets.UTF_8), now) == Connection.Delivery.OVERFLOW) {
           connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
           return;
@@ -310,7 +340,7 @@ final class Commands {
   /** The client did not make it into {@code room}: it is no member, and nothing kept for it is shown. */
   private void leaveEntering(Connection c, String room) {
     c.joined();
-    if (!c.rooms().contains(room)) {
+    if (room != null && !c.rooms().contains(room)) {
       rooms.remove(c, room);
     }
   }
@@ -321,7 +351,7 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(h.room()), h.ref()));
       return;
     }
-    boolean messagesOnly = c.codec() == text;
+    boolean messagesOnly = c.codec().messagesOnly();
     int limit = Math.min(history.maxPerRequest(),
       h.limit() > 0 ? h.limit() : messagesOnly ? DEFAULT_TEXT_HISTORY : DEFAULT_JSON_HISTORY);
     history(c, new SessionCommand.History(c.id, room, limit, h.afterSeq(), h.beforeSeq(), messagesOnly), h.ref());

@@ -53,12 +53,17 @@ final class Connection extends ClientQueue {
   private final ArrayList<String> rooms = new ArrayList<>(1);
   private final List<String> roomsView = Collections.unmodifiableList(rooms);
   private long lastActive;
+  /** Whether the client has been sent its codec's keep-alive since its last line. */
+  private boolean pinged;
   /** Router requests not yet answered, so that a half-closed client still gets its answers. */
   private int inFlight;
   private boolean inputClosed;
-  /** True while a request decides how the client's next lines are read (a login, a join). */
-  private boolean holding;
-  /** Input that arrived while holding, already counted against the rate limit; null when there is none. */
+  /** Requests under way that decide how the client's next lines are read (a login, a join); its input waits meanwhile. */
+  private int holding;
+  /**
+   * Input that arrived while holding (lines and framing signals, already counted against the rate limit),
+   * and the rest of a line's commands; null when there is none.
+   */
   private ArrayDeque<Object> held;
   /** The room being entered (the instance {@link LocalRooms} names it by), or null. */
   private String joining;
@@ -121,11 +126,13 @@ final class Connection extends ClientQueue {
     registered = true;
   }
 
-  /** The router let the client in as {@code name}, into {@code room}. */
+  /** The router let the client in as {@code name}, into {@code room} (none when null). */
   void loggedIn(String name, String room) {
     state = State.READY;
     this.name = name;
-    rooms.add(room);
+    if (room != null) {
+      rooms.add(room);
+    }
   }
 
   /** The login was turned down, or not answered: the client may try again; the router has forgotten it. */
@@ -185,6 +192,7 @@ final class Connection extends ClientQueue {
   /** A line came in at {@code now}: the client is active. */
   void lineIn(long now) {
     lastActive = now;
+    pinged = false;
     linesIn++;
   }
 
@@ -192,7 +200,7 @@ final class Connection extends ClientQueue {
   void asking(boolean holds) {
     inFlight++;
     if (holds) {
-      holding = true;
+      holding++;
     }
   }
 
@@ -212,12 +220,12 @@ final class Connection extends ClientQueue {
   }
 
   boolean holding() {
-    return holding;
+    return holding > 0;
   }
 
-  /** The request that held the client's input is answered. */
+  /** A request that held the client's input is answered. */
   void stopHolding() {
-    holding = false;
+    holding--;
   }
 
   void moreHistory(SessionCommand.History more) {
@@ -246,6 +254,15 @@ final class Connection extends ClientQueue {
     return lastActive;
   }
 
+  boolean pinged() {
+    return pinged;
+  }
+
+  /** The client has been sent its keep-alive, having been silent a while. */
+  void ping() {
+    pinged = true;
+  }
+
   long closingSince() {
     return closingSince;
   }
@@ -270,6 +287,20 @@ final class Connection extends ClientQueue {
       channel.config().setAutoRead(false);
     }
     held.add(input);
+  }
+
+  /**
+   * Keeps {@code commands}, what is left of one line that asks for several things, ahead of the input held
+   * already: they are carried out first once the request being waited for is answered.
+   */
+  void holdFirst(List<?> commands) {
+    if (held == null) {
+      held = new ArrayDeque<>(4);
+      channel.config().setAutoRead(false);
+    }
+    for (int i = commands.size() - 1; i >= 0; i--) {
+      held.addFirst(commands.get(i));
+    }
   }
 
   /** The oldest held input, or null. */

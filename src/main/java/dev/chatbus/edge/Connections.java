@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,16 +37,19 @@ final class Connections {
   private final ClientCodec fallbackCodec;
   private final long loginTimeout;
   private final long idleTimeout;
+  private final long pingAfter;
   private final long closeLinger;
   private Promise<Void> allClosed;
 
-  /**
-   * @param fallbackCodec how to speak to a client whose protocol is not known yet
-   */
   private final NodeMetrics metrics;
 
+  /**
+   * @param fallbackCodec how to speak to a client whose protocol is not known yet
+   * @param pingAfter     how long a client whose protocol has a keep-alive may be silent before it is sent
+   *                      one; silent as long again, it is disconnected
+   */
   Connections(EventBus bus, String router, LocalRooms rooms, ConnectionLimits limits, ClientCodec fallbackCodec,
-              ChatbusConfig.Limits config, NodeMetrics metrics) {
+              ChatbusConfig.Limits config, Duration pingAfter, NodeMetrics metrics) {
     this.bus = bus;
     this.metrics = metrics;
     this.router = router;
@@ -54,6 +58,7 @@ final class Connections {
     this.fallbackCodec = fallbackCodec;
     this.loginTimeout = config.loginTimeout().toNanos();
     this.idleTimeout = config.idleTimeout().toNanos();
+    this.pingAfter = pingAfter.toNanos();
     // A client that does not read its last lines is a slow consumer: it gets as long as one.
     this.closeLinger = config.slowConsumer().maxTime().toNanos();
   }
@@ -133,7 +138,14 @@ final class Connections {
           }
           break;
         case READY:
-          if (now - c.lastActive() >= idleTimeout) {
+          String keepAlive = c.codec().keepAlive();
+          long silent = now - c.lastActive();
+          if (keepAlive != null && silent >= 2 * pingAfter && c.pinged()) {
+            sweepActions.add(() -> goodbye(c, Goodbye.PING_TIMEOUT, Goodbye.PING_TIMEOUT.roomReason()));
+          } else if (keepAlive != null && silent >= pingAfter && !c.pinged()) {
+            c.ping();
+            sweepActions.add(() -> reply(c, keepAlive));
+          } else if (silent >= idleTimeout) {
             sweepActions.add(() -> goodbye(c, Goodbye.IDLE_TIMEOUT, Goodbye.IDLE_TIMEOUT.roomReason()));
           } else if (!c.checkBehind(now)) {
             sweepActions.add(() -> goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));

@@ -8,6 +8,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -19,9 +24,11 @@ public final class EdgeNode {
   private final ConnectionLimits limits;
   private final int tag;
   private final NodeMetrics metrics;
+  /** When the node started, as IRC clients are told it. */
+  private final String startedAt = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
   private volatile boolean stopping;
-  /** The port the first instance listens on, which the others then listen on too. */
-  private Future<Integer> sharedPort;
+  /** The port the first instance listens on, which the others then listen on too, by listener. */
+  private final Map<String, Future<Integer>> sharedPorts = new HashMap<>();
 
   /**
    * @param tag 16 bits that tell this node's session ids from other nodes'
@@ -33,25 +40,28 @@ public final class EdgeNode {
   }
 
   /**
-   * Binds one instance with {@code bind}: the first to the configured port (a free one if that is 0), the
-   * others, once it has, to the same port. The instances bind with SO_REUSEPORT, which would also let a
-   * second node started by mistake on the same port share its clients silently: so the first makes sure
-   * that nothing listens there yet.
+   * Binds one instance's {@code listener} (the client port, the IRC port) with {@code bind}: the first to the
+   * configured port (a free one if that is 0), the others, once it has, to the same port. The instances bind
+   * with SO_REUSEPORT, which would also let a second node started by mistake on the same port share its
+   * clients silently: so the first makes sure that nothing listens there yet.
    */
-  synchronized Future<Integer> listen(String host, int configured, Function<Integer, Future<Integer>> bind) {
-    if (sharedPort == null) {
-      try {
-        if (configured != 0) {
-          checkFree(host, configured);
-        }
-        sharedPort = bind.apply(configured);
-      } catch (IOException e) {
-        sharedPort = Future.failedFuture(new IllegalStateException(
-          "cannot listen on " + host + ":" + configured + ": " + e.getMessage(), e));
-      }
-      return sharedPort;
+  synchronized Future<Integer> listen(String listener, String host, int configured,
+                                      Function<Integer, Future<Integer>> bind) {
+    Future<Integer> shared = sharedPorts.get(listener);
+    if (shared != null) {
+      return shared.compose(bind);
     }
-    return sharedPort.compose(bind);
+    try {
+      if (configured != 0) {
+        checkFree(host, configured);
+      }
+      shared = bind.apply(configured);
+    } catch (IOException e) {
+      shared = Future.failedFuture(new IllegalStateException(
+        "cannot listen on " + host + ":" + configured + ": " + e.getMessage(), e));
+    }
+    sharedPorts.put(listener, shared);
+    return shared;
   }
 
   /** Fails if a socket already listens on {@code host:port} (Linux refuses a second bind, SO_REUSEADDR or not). */
@@ -61,6 +71,10 @@ public final class EdgeNode {
       probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       probe.bind(new InetSocketAddress(host, port));
     }
+  }
+
+  String startedAt() {
+    return startedAt;
   }
 
   ConnectionLimits limits() {

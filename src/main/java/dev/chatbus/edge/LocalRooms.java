@@ -4,6 +4,7 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.ClientCodec;
+import dev.chatbus.protocol.EventRenderer;
 import dev.chatbus.protocol.Goodbye;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -62,13 +63,13 @@ final class LocalRooms {
   private final List<Connection> overflowed = new ArrayList<>();
 
   /**
-   * @param codecs     every protocol spoken on this instance
+   * @param renderers  every way room events are rendered on this instance ({@link ClientCodec#events})
    * @param onOverflow called, after a fan-out, with each client that fell too far behind to stay
    */
-  LocalRooms(EventBus bus, List<ClientCodec> codecs, EdgeNode node, Consumer<Connection> onOverflow) {
+  LocalRooms(EventBus bus, List<EventRenderer> renderers, EdgeNode node, Consumer<Connection> onOverflow) {
     this.bus = bus;
     this.node = node;
-    this.renderings = new Renderings(codecs);
+    this.renderings = new Renderings(renderers);
     this.onOverflow = onOverflow;
   }
 
@@ -107,7 +108,7 @@ final class LocalRooms {
   }
 
   private void fanOut(Room r, RoomEvent event) {
-    if (node.stopping() && event.kind() == RoomEvent.Kind.LEAVE && SHUTDOWN_LEAVE.equals(event.text())) {
+    if (node.stopping() && event.kind() == RoomEvent.Kind.QUIT && SHUTDOWN_LEAVE.equals(event.text())) {
       return;
     }
     // While the owner of a room changes, the old one may still publish an event after the new one's first:
@@ -123,8 +124,8 @@ final class LocalRooms {
       for (Connection c : r.members) {
         if (c.isJoining(r.name)) {
           c.keep(event, now);
-        } else if (c.id != event.senderSession()) {
-          Connection.Delivery d = c.deliver(renderings.get(c.codec(), event), now);
+        } else if (c.id != event.senderSession() && c.codec().shows(event)) {
+          Connection.Delivery d = c.deliver(renderings.get(c.codec().events(), event), now);
           if (d == Connection.Delivery.SENT) {
             sent++;
           } else if (d == Connection.Delivery.DROPPED) {
@@ -149,26 +150,26 @@ final class LocalRooms {
     }
   }
 
-  /** The current event rendered at most once per protocol. */
+  /** The current event rendered at most once per renderer. */
   private static final class Renderings {
-    private final ClientCodec[] codecs;
+    private final EventRenderer[] renderers;
     private final byte[][] rendered;
 
-    Renderings(List<ClientCodec> codecs) {
-      this.codecs = codecs.toArray(new ClientCodec[0]);
-      this.rendered = new byte[this.codecs.length][];
+    Renderings(List<EventRenderer> renderers) {
+      this.renderers = renderers.toArray(new EventRenderer[0]);
+      this.rendered = new byte[this.renderers.length][];
     }
 
-    byte[] get(ClientCodec codec, RoomEvent e) {
-      for (int i = 0; i < codecs.length; i++) {
-        if (codecs[i] == codec) {
+    byte[] get(EventRenderer renderer, RoomEvent e) {
+      for (int i = 0; i < renderers.length; i++) {
+        if (renderers[i] == renderer) {
           if (rendered[i] == null) {
-            rendered[i] = codec.roomEvent(e).getBytes(StandardCharsets.UTF_8);
+            rendered[i] = renderer.roomEvent(e).getBytes(StandardCharsets.UTF_8);
           }
           return rendered[i];
         }
       }
-      throw new IllegalStateException("no rendering for " + codec);
+      throw new IllegalStateException("no rendering for " + renderer);
     }
 
     void release() {

@@ -63,10 +63,12 @@ final class RouterRequests {
 
   /**
    * Hands the outcome of {@code work} (requests to the router on {@code c}'s behalf) to {@code then}. With
-   * {@code holds}, the client's next lines wait until then has run. A failure inside {@code then} ends
+   * {@code holding}, or for a client whose commands are carried out in order, the client's next lines wait
+   * until then has run. A failure inside {@code then} ends
    * this connection only.
    */
-  <T> void send(Connection c, Future<T> work, boolean holds, Handler<AsyncResult<T>> then) {
+  <T> void send(Connection c, Future<T> work, boolean holding, Handler<AsyncResult<T>> then) {
+    boolean holds = holding || (c.codec() != null && c.codec().inOrder());
     c.asking(holds);
     work.onComplete(ar -> {
       c.answered();

@@ -9,6 +9,10 @@ import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.ClientCommand;
 import dev.chatbus.protocol.Goodbye;
+import dev.chatbus.protocol.IrcCodec;
+import dev.chatbus.protocol.IrcEvents;
+import dev.chatbus.protocol.IrcLine;
+import dev.chatbus.protocol.IrcServer;
 import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.LineFraming;
 import dev.chatbus.protocol.ServerInfo;
@@ -44,9 +48,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The edge: owns client sockets on the text/JSON port. Deployed with one instance per event loop, all
- * listening on the same port; each instance serves the connections Vert.x hands it and touches them only
- * on its own event loop.
+ * The edge: owns client sockets on the text/JSON port and on the IRC port. Deployed with one instance per
+ * event loop, all listening on the same ports; each instance serves the connections it accepts and touches
+ * them only on its own event loop. Whatever their protocol, its clients share its rooms' fan-out.
  * <p>
  * Consumes: {@link dev.chatbus.bus.RoomEvent}s on {@link Addresses#room} for the rooms its clients are
  * in, and {@link PrivateMessage}s and {@link Reply.Refused}s on its own {@link Addresses#edge} address. Sends
@@ -76,8 +80,11 @@ public final class TcpServerVerticle extends VerticleBase {
   private static final Object CLOSED = new Object();
 
   private Channel serverChannel;
+  private Channel ircChannel;
   private ClientCodec textCodec;
   private ClientCodec jsonCodec;
+  private IrcServer ircServer;
+  private IrcEvents ircEvents;
   private FlushBatcher flusher;
   private Connections connections;
   private Commands commands;
@@ -107,18 +114,25 @@ public final class TcpServerVerticle extends VerticleBase {
     EventLoop loop = VertxInternals.eventLoop(context);
     textCodec = new TextCodec(server);
     jsonCodec = new JsonCodec(server);
+    ChatbusConfig.Irc irc = config.irc();
+    ircServer = new IrcServer(irc.serverName().isEmpty() ? server.node() : irc.serverName(), irc.network(),
+      server.software().replace(' ', '-'), node.startedAt(), server.node(), irc.password(),
+      irc.motd().isEmpty() ? List.of() : List.of(irc.motd().split("\r?\n")), config.rooms().maxPerClient());
+    ircEvents = new IrcEvents();
     String router = Addresses.router(server.node());
     String self = Addresses.edge(server.node(), instance);
     flusher = new FlushBatcher(loop);
-    LocalRooms rooms = new LocalRooms(vertx.eventBus(), List.of(textCodec, jsonCodec),
+    LocalRooms rooms = new LocalRooms(vertx.eventBus(), List.of(textCodec, jsonCodec, ircEvents),
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
-    connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, node.metrics());
-    commands = new Commands(vertx.eventBus(), router, self, rooms, connections, textCodec, config.rooms(),
-      config.history(), this::released);
+    connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, irc.pingAfter(),
+      node.metrics());
+    commands = new Commands(vertx.eventBus(), router, self, rooms, connections, config.rooms(), config.history(),
+      this::released);
     disconnectAfter = lim.rate().disconnectAfter().toNanos();
 
     MessageConsumer<Object> direct = vertx.eventBus().consumer(self, this::onDirect);
-    sweepTimer = vertx.setPeriodic(sweepInterval(lim).toMillis(), id -> connections.sweep(System.nanoTime()));
+    sweepTimer = vertx.setPeriodic(sweepInterval(lim, irc.pingAfter()).toMillis(),
+      id -> connections.sweep(System.nanoTime()));
     // How late a timer on this event loop runs is how long other work kept the loop busy.
     probeDue = System.nanoTime() + PROBE_NANOS;
     probeTimer = vertx.setPeriodic(PROBE_NANOS / 1_000_000, id -> {
@@ -139,6 +153,23 @@ public final class TcpServerVerticle extends VerticleBase {
     if (config.tcp().sendBufferBytes() > 0) {
       options.setSendBufferSize(config.tcp().sendBufferBytes());
     }
+    ServerBootstrap clients = bootstrap(loop, options, ch -> onConnect(ch, false));
+    ServerBootstrap ircClients = bootstrap(loop, options, ch -> onConnect(ch, true));
+    String host = config.tcp().host();
+    return direct.completion()
+      .compose(v -> node.listen("tcp", host, config.tcp().port(), port -> bind(clients, host, port).map(ch -> {
+        serverChannel = ch;
+        return localPort(ch);
+      })))
+      .compose(v -> !irc.enabled() ? Future.succeededFuture()
+        : node.listen("irc", irc.host(), irc.port(), port -> bind(ircClients, irc.host(), port).map(ch -> {
+          ircChannel = ch;
+          return localPort(ch);
+        })));
+  }
+
+  /** A server channel on this instance's event loop whose connections {@code onConnect} takes, on its context. */
+  private ServerBootstrap bootstrap(EventLoop loop, NetServerOptions options, Handler<Channel> onConnect) {
     Transport transport = VertxInternals.transport(vertx);
     ServerBootstrap bootstrap = new ServerBootstrap()
       .group(loop, loop)
@@ -147,7 +178,7 @@ public final class TcpServerVerticle extends VerticleBase {
       .childHandler(new ChannelInitializer<>() {
         @Override
         protected void initChannel(Channel ch) {
-          VertxInternals.emit(context, ch, TcpServerVerticle.this::onConnect);
+          VertxInternals.emit(context, ch, onConnect);
         }
       });
     transport.configure(options, false, bootstrap);
@@ -155,18 +186,17 @@ public final class TcpServerVerticle extends VerticleBase {
       // Vert.x sets SO_REUSEPORT on native transports only; the JDK supports it too on Linux and macOS.
       bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
     }
-    return direct.completion().compose(v -> node.listen(config.tcp().host(), config.tcp().port(), port -> bind(bootstrap, port)));
+    return bootstrap;
   }
 
-  private Future<Integer> bind(ServerBootstrap bootstrap, int port) {
-    Promise<Integer> bound = Promise.promise();
+  private Future<Channel> bind(ServerBootstrap bootstrap, String host, int port) {
+    Promise<Channel> bound = Promise.promise();
     // Netty answers on the event loop, but outside the verticle's context: what follows runs on it.
-    bootstrap.bind(config.tcp().host(), port).addListener((ChannelFuture f) -> context.runOnContext(v -> {
+    bootstrap.bind(host, port).addListener((ChannelFuture f) -> context.runOnContext(v -> {
       if (f.isSuccess()) {
-        serverChannel = f.channel();
-        bound.complete(((InetSocketAddress) serverChannel.localAddress()).getPort());
+        bound.complete(f.channel());
       } else {
-        bound.fail(new IllegalStateException("cannot listen on " + config.tcp().host() + ":" + port + ": "
+        bound.fail(new IllegalStateException("cannot listen on " + host + ":" + port + ": "
           + f.cause().getMessage(), f.cause()));
       }
     }));
@@ -181,6 +211,9 @@ public final class TcpServerVerticle extends VerticleBase {
     if (serverChannel != null) {
       serverChannel.close();
     }
+    if (ircChannel != null) {
+      ircChannel.close();
+    }
     // Every client is told goodbye and closed once that is sent. The edge is stopped when every socket has
     // closed (and the router has been told), or once the grace period is over and the rest have been
     // closed without waiting.
@@ -191,26 +224,43 @@ public final class TcpServerVerticle extends VerticleBase {
 
   /** The port clients connect to (useful when configured as 0). */
   public int port() {
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    return localPort(serverChannel);
   }
 
-  private void onConnect(Channel ch) {
+  /** The port IRC clients connect to; -1 when IRC is off. */
+  public int ircPort() {
+    return ircChannel == null ? -1 : localPort(ircChannel);
+  }
+
+  private static int localPort(Channel ch) {
+    return ((InetSocketAddress) ch.localAddress()).getPort();
+  }
+
+  /** A client connected, on the IRC port when {@code irc}. */
+  private void onConnect(Channel ch, boolean irc) {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+    ClientCodec codec = irc ? new IrcCodec(ircServer, ircEvents) : null;
     if (stopping || !node.limits().tryAcquire(remote.getAddress())) {
       log.info("conn refused: {} ({})", remote, stopping ? "shutting down" : "server full");
       Goodbye why = stopping ? Goodbye.SHUTTING_DOWN : Goodbye.SERVER_FULL;
-      ch.writeAndFlush(Unpooled.copiedBuffer(textCodec.goodbye(why), StandardCharsets.UTF_8))
+      ch.writeAndFlush(Unpooled.copiedBuffer((irc ? codec : textCodec).goodbye(why), StandardCharsets.UTF_8))
         .addListener(ChannelFutureListener.CLOSE);
       return;
     }
     long now = System.nanoTime();
     Connection c = new Connection(sessionBase | ++sessionCounter, ch, remote, now, flusher, config.limits());
     // The handler first: once the connection is counted, its close must be seen.
-    LineFraming.install(ch.pipeline(), config.limits().maxLineBytes());
+    LineFraming.install(ch.pipeline(), irc ? IrcLine.MAX_LINE_BYTES : config.limits().maxLineBytes());
     ch.pipeline().addLast(new ConnectionHandler(c));
     connections.add(c);
-    log.info("conn {} open: {}", c, c.remote);
-    connections.reply(c, ClientCodec.greeting(server));
+    log.info("conn {} open: {}{}", c, c.remote, irc ? " (IRC)" : "");
+    if (irc) {
+      // An IRC client speaks first; it is greeted once registered.
+      c.speaks(codec);
+      node.metrics().connected(NodeMetrics.Protocol.IRC);
+    } else {
+      connections.reply(c, ClientCodec.greeting(server));
+    }
   }
 
   /**
@@ -299,10 +349,12 @@ public final class TcpServerVerticle extends VerticleBase {
   private void handle(Connection c, Object in) {
     if (in instanceof String line) {
       onLine(c, line);
+    } else if (in instanceof ClientCommand rest) {
+      commands.execute(c, rest);
     } else if (in == LineFraming.Signal.LINE_TOO_LONG) {
       node.metrics().dropped(NodeMetrics.Drop.TOO_LONG, 1);
       connections.reply(c, connections.codec(c).error(ErrorCode.TOO_LONG,
-        "line too long (the limit is " + config.limits().maxLineBytes() + " bytes); it was dropped", null));
+        "line too long (the limit is " + maxLineBytes(c) + " bytes); it was dropped", null));
     } else if (in == LineFraming.Signal.INPUT_CLOSED) {
       c.inputEnded();
       connections.checkInputDone(c);
@@ -344,9 +396,15 @@ public final class TcpServerVerticle extends VerticleBase {
     }
     ClientCommand cmd = c.codec().parse(line, c.loggedIn());
     if (cmd instanceof ClientCommand.Say || cmd instanceof ClientCommand.Msg) {
-      node.metrics().messageIn(c.codec() == jsonCodec ? NodeMetrics.Source.JSON : NodeMetrics.Source.TEXT);
+      node.metrics().messageIn(c.codec() == jsonCodec ? NodeMetrics.Source.JSON
+        : c.codec() == textCodec ? NodeMetrics.Source.TEXT : NodeMetrics.Source.IRC);
     }
     commands.execute(c, cmd);
+  }
+
+  /** The longest line {@code c} may send. */
+  private int maxLineBytes(Connection c) {
+    return c.codec() instanceof IrcCodec ? IrcLine.MAX_LINE_BYTES : config.limits().maxLineBytes();
   }
 
   /** What the router sends to this instance: private messages, and refusals of fire-and-forget commands. */
@@ -380,12 +438,13 @@ public final class TcpServerVerticle extends VerticleBase {
   }
 
   private NodeMetrics.Protocol protocol(Connection c) {
-    return c.codec() == jsonCodec ? NodeMetrics.Protocol.JSON : NodeMetrics.Protocol.TEXT;
+    return c.codec() == jsonCodec ? NodeMetrics.Protocol.JSON
+      : c.codec() == textCodec ? NodeMetrics.Protocol.TEXT : NodeMetrics.Protocol.IRC;
   }
 
   /** A quarter of the shortest timeout, between 5 ms and 1 s: timeouts fire at most 25% late. */
-  static Duration sweepInterval(ChatbusConfig.Limits limits) {
-    long shortest = Math.min(limits.loginTimeout().toMillis(),
+  static Duration sweepInterval(ChatbusConfig.Limits limits, Duration pingAfter) {
+    long shortest = Math.min(Math.min(limits.loginTimeout().toMillis(), pingAfter.toMillis()),
       Math.min(limits.idleTimeout().toMillis(), limits.slowConsumer().maxTime().toMillis()));
     return Duration.ofMillis(Math.max(5, Math.min(1000, shortest / 4)));
   }

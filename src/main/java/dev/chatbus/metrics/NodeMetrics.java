@@ -42,7 +42,7 @@ public final class NodeMetrics {
 
   /** How clients are connected. */
   public enum Protocol {
-    TEXT, JSON, BRIDGE;
+    TEXT, JSON, BRIDGE, IRC;
 
     String label() {
       return name().toLowerCase();
@@ -51,7 +51,7 @@ public final class NodeMetrics {
 
   /** Where a message came from. */
   public enum Source {
-    TEXT, JSON, SERVICE;
+    TEXT, JSON, SERVICE, IRC;
 
     String label() {
       return name().toLowerCase();

@@ -156,6 +156,6 @@ public final class HistoryPage {
   }
 
   private static boolean isMessage(RoomEvent e) {
-    return e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION;
+    return e.chat();
   }
 }

@@ -147,7 +147,7 @@ public final class JdbcEventStore implements EventStore {
           ps.setLong(8, e.epoch());
           ps.setBoolean(9, e.byService());
           ps.setString(10, b.node());
-          ps.setBoolean(11, e.kind() == RoomEvent.Kind.MESSAGE || e.kind() == RoomEvent.Kind.ACTION);
+          ps.setBoolean(11, e.chat());
           ps.addBatch();
           rows++;
         }

@@ -12,7 +12,7 @@ import dev.chatbus.bus.RoomEvent;
  * Every rendering is zero or more complete lines, each ending in {@code \n}; an empty string means the
  * protocol says nothing in that case.
  */
-public interface ClientCodec {
+public interface ClientCodec extends EventRenderer {
 
   /** The first line every connection receives, before its protocol is known. */
   static String greeting(ServerInfo server) {
@@ -29,12 +29,13 @@ public interface ClientCodec {
   /** A login attempt failed; the client may try again. */
   String loginRejected(ErrorCode code, String message, Object ref);
 
-  /** The client is logged in as {@code name} and has entered its first room. */
+  /** The client is logged in as {@code name} and has entered its first room ({@code room}, null when none). */
   String welcome(String name, Reply.Joined room, Object ref);
 
   String joined(Reply.Joined joined, Object ref);
 
-  String left(String room, Object ref);
+  /** The client left {@code room}, saying {@code reason} (maybe null). */
+  String left(String room, String reason, Object ref);
 
   String accepted(Reply.Accepted accepted, Object ref);
 
@@ -62,10 +63,67 @@ public interface ClientCodec {
   /** The last line before the server closes the connection. */
   String goodbye(Goodbye reason);
 
-  String roomEvent(RoomEvent event);
-
   String privateMessage(PrivateMessage message);
 
   /** {@code count} deliveries were dropped while the client was not reading; it is reading again. */
   String dropped(long count);
+
+  /**
+   * The codec that renders room events for this client: the same object for every client that reads them
+   * alike, so that a fan-out renders each event once per such codec. A codec made per connection returns a
+   * shared one.
+   */
+  default EventRenderer events() {
+    return this;
+  }
+
+  /**
+   * Whether the client is shown {@code event}, someone else's: false for what it has been shown already in
+   * another form (IRC shows a quit, or a rename, once for every room shared with the user).
+   */
+  default boolean shows(RoomEvent event) {
+    return true;
+  }
+
+  /** Whether the client is in one room at a time, switching rooms as it joins (text clients). */
+  default boolean oneRoom() {
+    return false;
+  }
+
+  /** Whether the client enters the default room on logging in (IRC clients join their channels themselves). */
+  default boolean entersDefaultRoom() {
+    return true;
+  }
+
+  /**
+   * Whether what the client says is answered, once stored ({@code ack}); if not, it is sent to the router
+   * without waiting, and a refusal comes back on its own.
+   */
+  default boolean acks() {
+    return false;
+  }
+
+  /** Whether joining a room the client is in answers {@link #joined} again (else it is ignored). */
+  default boolean rejoins() {
+    return false;
+  }
+
+  /** Whether the client's history requests are for messages only, without joins, leaves and renames. */
+  default boolean messagesOnly() {
+    return false;
+  }
+
+  /**
+   * Whether the client's commands are carried out one after the other, each answered before the next is
+   * read, and a ping answered only after what the commands before it sent to rooms (IRC clients and their
+   * tests count on it).
+   */
+  default boolean inOrder() {
+    return false;
+  }
+
+  /** What is sent to a client that has been silent a while, to see whether it is still there; null for nothing. */
+  default String keepAlive() {
+    return null;
+  }
 }

@@ -1,6 +1,9 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.RoomEvent;
+
+import java.util.List;
 
 /**
  * What a client asked for, whatever protocol it speaks. Codecs turn lines into these; the edge carries
@@ -13,24 +16,31 @@ public sealed interface ClientCommand {
 
   Object ref();
 
-  /** Log in as {@code name}. */
-  record Hello(String name, Object ref) implements ClientCommand {
+  /**
+   * Log in as {@code name}; {@code user} and {@code realname} are what IRC shows of the user
+   * ({@link dev.chatbus.bus.Member}).
+   */
+  record Hello(String name, String user, String realname, Object ref) implements ClientCommand {
   }
 
   /** Enter {@code room}; a text client leaves its current room at the same time. */
   record Join(String room, Object ref) implements ClientCommand {
   }
 
-  /** Leave {@code room}; a text client goes back to the default room. */
-  record Leave(String room, Object ref) implements ClientCommand {
+  /** Leave {@code room} saying {@code reason} (or nothing, when null); a text client goes back to the default room. */
+  record Leave(String room, String reason, Object ref) implements ClientCommand {
   }
 
-  /** Say {@code text} in {@code room}, as an action ({@code /me}) when {@code action}. */
-  record Say(String room, String text, boolean action, Object ref) implements ClientCommand {
+  /** Leave every room (IRC's {@code JOIN 0}). */
+  record LeaveAll(Object ref) implements ClientCommand {
   }
 
-  /** Send {@code text} privately to {@code to}. */
-  record Msg(String to, String text, boolean action, Object ref) implements ClientCommand {
+  /** Say {@code text} in {@code room}, as a message, an action ({@code /me}) or a notice ({@code kind}). */
+  record Say(String room, String text, RoomEvent.Kind kind, Object ref) implements ClientCommand {
+  }
+
+  /** Send {@code text} privately to {@code to}, as {@link Say} says it. */
+  record Msg(String to, String text, RoomEvent.Kind kind, Object ref) implements ClientCommand {
   }
 
   /** Change name to {@code name}. */
@@ -71,5 +81,33 @@ public sealed interface ClientCommand {
 
   /** A line that could not be understood; the client is told {@code message}. */
   record Invalid(ErrorCode code, String message, Object ref) implements ClientCommand {
+  }
+
+  /** One line that asks for several things (IRC's {@code JOIN #a,#b}), carried out in order. */
+  record Several(List<ClientCommand> commands) implements ClientCommand {
+    public Several {
+      commands = List.copyOf(commands);
+    }
+
+    @Override
+    public Object ref() {
+      return null;
+    }
+  }
+
+  /** Something the codec answers on its own ({@code lines}, maybe none), such as IRC's capability negotiation. */
+  record Answer(String lines) implements ClientCommand {
+    @Override
+    public Object ref() {
+      return null;
+    }
+  }
+
+  /** The client is disconnected for {@code why} (a wrong server password). */
+  record Close(Goodbye why) implements ClientCommand {
+    @Override
+    public Object ref() {
+      return null;
+    }
   }
 }

@@ -14,7 +14,9 @@ public enum Goodbye {
   TOO_SLOW("too_slow", "! too slow", "too slow"),
   ENDLESS_LINE("endless_line", "! a line far over the limit, bye", "line too long"),
   SHUTTING_DOWN("shutting_down", "* server shutting down", "server shutting down"),
-  SERVER_FULL("server_full", "! server full", "server full");
+  SERVER_FULL("server_full", "! server full", "server full"),
+  PING_TIMEOUT("ping_timeout", "! ping timeout", "ping timeout"),
+  BAD_PASSWORD("bad_password", "! wrong password", "wrong password");
 
   private final String wireName;
   private final String textLine;

@@ -35,15 +35,15 @@ public final class JsonCodec implements ClientCodec {
       String op = required(o, "op");
       switch (op) {
         case "hello":
-          return new ClientCommand.Hello(required(o, "name"), ref);
+          return new ClientCommand.Hello(required(o, "name"), "json", "Chatbus JSON client", ref);
         case "join":
           return new ClientCommand.Join(required(o, "room"), ref);
         case "leave":
-          return new ClientCommand.Leave(required(o, "room"), ref);
+          return new ClientCommand.Leave(required(o, "room"), reason(o), ref);
         case "say":
-          return new ClientCommand.Say(required(o, "room"), text(o), o.getBoolean("action", false), ref);
+          return new ClientCommand.Say(required(o, "room"), text(o), kind(o), ref);
         case "msg":
-          return new ClientCommand.Msg(required(o, "to"), text(o), o.getBoolean("action", false), ref);
+          return new ClientCommand.Msg(required(o, "to"), text(o), kind(o), ref);
         case "nick":
           return new ClientCommand.Nick(required(o, "name"), ref);
         case "who":
@@ -54,11 +54,8 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Rooms(ref);
         case "ping":
           return new ClientCommand.Ping(ref);
-        case "quit": {
-          String reason = o.getString("reason");
-          reason = reason == null ? null : Text.clean(reason);
-          return new ClientCommand.Quit(reason == null || reason.isBlank() ? null : reason, ref);
-        }
+        case "quit":
+          return new ClientCommand.Quit(reason(o), ref);
         default:
           return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST, "unknown op: " + op, ref);
       }
@@ -67,6 +64,31 @@ public final class JsonCodec implements ClientCodec {
     } catch (ClassCastException e) {
       return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST, "a field has the wrong type", ref);
     }
+  }
+
+  /** The optional {@code reason}, cleaned; null when there is none. */
+  private static String reason(JsonObject o) {
+    String reason = o.getString("reason");
+    reason = reason == null ? null : Text.clean(reason);
+    return reason == null || reason.isBlank() ? null : reason;
+  }
+
+  /** How a message is said: {@code "action":true} for {@code /me}, {@code "notice":true} for a notice. */
+  private static RoomEvent.Kind kind(JsonObject o) {
+    if (o.getBoolean("action", false)) {
+      return RoomEvent.Kind.ACTION;
+    }
+    return o.getBoolean("notice", false) ? RoomEvent.Kind.NOTICE : RoomEvent.Kind.MESSAGE;
+  }
+
+  @Override
+  public boolean acks() {
+    return true;
+  }
+
+  @Override
+  public boolean rejoins() {
+    return true;
   }
 
   @Override
@@ -87,7 +109,7 @@ public final class JsonCodec implements ClientCodec {
   }
 
   @Override
-  public String left(String room, Object ref) {
+  public String left(String room, String reason, Object ref) {
     return line(withRef(event("left").put("room", room), ref));
   }
 
@@ -181,15 +203,19 @@ public final class JsonCodec implements ClientCodec {
     switch (e.kind()) {
       case MESSAGE:
       case ACTION:
+      case NOTICE:
         o = event("message").put("room", e.room()).put("from", e.from()).put("text", e.text());
         if (e.kind() == RoomEvent.Kind.ACTION) {
           o.put("action", true);
+        } else if (e.kind() == RoomEvent.Kind.NOTICE) {
+          o.put("notice", true);
         }
         break;
       case JOIN:
         o = event("join").put("room", e.room()).put("name", e.from());
         break;
       case LEAVE:
+      case QUIT:
         o = event("leave").put("room", e.room()).put("name", e.from());
         if (e.text() != null) {
           o.put("reason", e.text());
@@ -212,6 +238,8 @@ public final class JsonCodec implements ClientCodec {
     JsonObject o = event("private").put("from", m.from()).put("text", m.text());
     if (m.action()) {
       o.put("action", true);
+    } else if (m.kind() == RoomEvent.Kind.NOTICE) {
+      o.put("notice", true);
     }
     if (m.byService()) {
       o.put("service", true);

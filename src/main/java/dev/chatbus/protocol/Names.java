@@ -1,20 +1,23 @@
 package dev.chatbus.protocol;
 
 import java.text.Normalizer;
-import java.util.Locale;
 
 /**
  * The rules for user names and room names, shared by every protocol and by the router.
  * <p>
  * User names are 1–32 ASCII letters, digits or {@code _-[]\^{}|}, not starting with a digit or
- * {@code -}, and unique ignoring ASCII case. Room names are 1–50 characters without spaces, commas,
- * control characters or invisible formatting characters; a leading {@code #} is optional on input and
- * rooms are compared in lower case.
+ * {@code -}, and unique ignoring ASCII case. Room names are 1–63 bytes of UTF-8 without spaces, commas,
+ * control characters or invisible formatting characters; a leading {@code #} is optional on input, and
+ * rooms are compared ignoring ASCII case, as names are. These are the rules IRC clients are told of
+ * (ISUPPORT {@code CASEMAPPING=ascii}, {@code NICKLEN}, {@code CHANNELLEN}, the {@code #} counted).
  */
 public final class Names {
 
   public static final int MAX_NAME_LENGTH = 32;
-  public static final int MAX_ROOM_LENGTH = 50;
+  /** The most bytes of a room's name, in UTF-8, with its {@code #}: IRC's {@code CHANNELLEN}. */
+  public static final int MAX_CHANNEL_BYTES = 64;
+  /** The most bytes of a room's name, in UTF-8, without its {@code #}. */
+  public static final int MAX_ROOM_BYTES = MAX_CHANNEL_BYTES - 1;
 
   private static final String NAME_SPECIALS = "_-[]\\^{}|";
 
@@ -44,7 +47,7 @@ public final class Names {
 
   /** The key under which {@code name} is unique: its ASCII lower case. */
   public static String nameKey(String name) {
-    return name.toLowerCase(Locale.ROOT);
+    return asciiLowerCase(name);
   }
 
   /** Why {@code input} is not a valid room name, or null if it is. */
@@ -53,8 +56,8 @@ public final class Names {
     if (room == null || room.isEmpty()) {
       return "a room name needs at least one character";
     }
-    if (room.codePointCount(0, room.length()) > MAX_ROOM_LENGTH) {
-      return "a room name has at most " + MAX_ROOM_LENGTH + " characters";
+    if (IrcLine.utf8Length(room) > MAX_ROOM_BYTES) {
+      return "a room name has at most " + MAX_ROOM_BYTES + " bytes in UTF-8 (as many letters of the English alphabet)";
     }
     for (int i = 0; i < room.length(); i++) {
       char c = room.charAt(i);
@@ -78,12 +81,29 @@ public final class Names {
   }
 
   /**
-   * The normalized form of a valid room name ({@code "#Rust"} becomes {@code "rust"}, and accents written
-   * as separate marks are composed, NFC, so that a name that looks the same is the same); null if it is
-   * not valid.
+   * The normalized form of a valid room name ({@code "#Rust"} becomes {@code "rust"}: ASCII letters in lower
+   * case, and accents written as separate marks composed, NFC, so that a name that looks the same is the
+   * same); null if it is not valid.
    */
   public static String room(String input) {
-    return roomProblem(input) == null ? stripHash(input).toLowerCase(Locale.ROOT) : null;
+    return roomProblem(input) == null ? asciiLowerCase(stripHash(input)) : null;
+  }
+
+  /** {@code s} with the ASCII letters A to Z in lower case, and nothing else changed. */
+  static String asciiLowerCase(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        char[] chars = s.toCharArray();
+        for (int j = i; j < chars.length; j++) {
+          if (chars[j] >= 'A' && chars[j] <= 'Z') {
+            chars[j] = (char) (chars[j] + ('a' - 'A'));
+          }
+        }
+        return new String(chars);
+      }
+    }
+    return s;
   }
 
   /**

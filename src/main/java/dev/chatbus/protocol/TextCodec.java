@@ -35,11 +35,12 @@ public final class TextCodec implements ClientCodec {
   @Override
   public ClientCommand parse(String line, boolean loggedIn) {
     if (line.startsWith("//")) {
-      return loggedIn ? new ClientCommand.Say(null, Text.clean(line.substring(1)), false, null) : notLoggedIn();
+      return loggedIn ? new ClientCommand.Say(null, Text.clean(line.substring(1)), RoomEvent.Kind.MESSAGE, null)
+        : notLoggedIn();
     }
     if (!line.startsWith("/")) {
-      return loggedIn ? new ClientCommand.Say(null, Text.clean(line), false, null)
-        : new ClientCommand.Hello(line.strip(), null);
+      return loggedIn ? new ClientCommand.Say(null, Text.clean(line), RoomEvent.Kind.MESSAGE, null)
+        : new ClientCommand.Hello(line.strip(), "text", "Chatbus text client", null);
     }
     int space = line.indexOf(' ');
     String verb = (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
@@ -52,7 +53,7 @@ public final class TextCodec implements ClientCodec {
         return rest.isEmpty() ? usage("/join ROOM") : new ClientCommand.Join(firstWord(rest), null);
       case "leave":
       case "part":
-        return new ClientCommand.Leave(null, null);
+        return new ClientCommand.Leave(null, null, null);
       case "rooms":
       case "list":
         return new ClientCommand.Rooms(null);
@@ -66,11 +67,11 @@ public final class TextCodec implements ClientCodec {
         int gap = rest.indexOf(' ');
         String text = gap < 0 ? "" : Text.clean(rest.substring(gap + 1));
         return text.isBlank() ? usage("/msg NAME TEXT")
-          : new ClientCommand.Msg(rest.substring(0, gap), text, false, null);
+          : new ClientCommand.Msg(rest.substring(0, gap), text, RoomEvent.Kind.MESSAGE, null);
       }
       case "me": {
         String text = Text.clean(rest);
-        return text.isBlank() ? usage("/me TEXT") : new ClientCommand.Say(null, text, true, null);
+        return text.isBlank() ? usage("/me TEXT") : new ClientCommand.Say(null, text, RoomEvent.Kind.ACTION, null);
       }
       case "history":
         return history(rest);
@@ -84,6 +85,16 @@ public final class TextCodec implements ClientCodec {
         return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST,
           "unknown command /" + verb + "; /help lists the commands", null);
     }
+  }
+
+  @Override
+  public boolean oneRoom() {
+    return true;
+  }
+
+  @Override
+  public boolean messagesOnly() {
+    return true;
   }
 
   @Override
@@ -102,7 +113,7 @@ public final class TextCodec implements ClientCodec {
   }
 
   @Override
-  public String left(String room, Object ref) {
+  public String left(String room, String reason, Object ref) {
     return "* you left #" + room + "\n";
   }
 
@@ -171,12 +182,14 @@ public final class TextCodec implements ClientCodec {
   public String roomEvent(RoomEvent e) {
     switch (e.kind()) {
       case MESSAGE:
+      case NOTICE:
         return sender(e.from(), e.byService()) + ": " + e.text() + "\n";
       case ACTION:
         return "* " + sender(e.from(), e.byService()) + " " + e.text() + "\n";
       case JOIN:
         return "* " + e.from() + " has joined #" + e.room() + "\n";
       case LEAVE:
+      case QUIT:
         return "* " + e.from() + " has left #" + e.room() + (e.text() == null ? "" : " (" + e.text() + ")") + "\n";
       case RENAME:
         return "* " + e.from() + " is now known as " + e.text() + "\n";

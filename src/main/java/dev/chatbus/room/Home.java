@@ -74,12 +74,13 @@ final class Home {
       say(say, msg);
     } else if (c instanceof SessionCommand.Tell tell) {
       Member s = session(tell.session());
-      return privately(s.session(), s.name(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
+      return privately(s.session(), s.name(), s.origin(), tell.to(), tell.text(), tell.kind(), tell.durable(), msg);
     } else if (c instanceof SessionCommand.ServiceSay say) {
       serviceSay(say, msg);
     } else if (c instanceof SessionCommand.ServiceTell tell) {
       checkService(tell.service());
-      return privately(RoomEvent.SERVICE, tell.service(), tell.to(), tell.text(), tell.action(), tell.durable(), msg);
+      return privately(RoomEvent.SERVICE, tell.service(), serviceOrigin(), tell.to(), tell.text(),
+        tell.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, tell.durable(), msg);
     } else if (c instanceof SessionCommand.History h) {
       session(h.session());
       String room = room(h.room());
@@ -96,6 +97,8 @@ final class Home {
       return who(who);
     } else if (c instanceof SessionCommand.ListRooms) {
       return listRooms();
+    } else if (c instanceof SessionCommand.Sync) {
+      return new Reply.Synced();
     } else if (c instanceof SessionCommand.Disconnect d) {
       disconnect(d);
     } else {
@@ -106,7 +109,7 @@ final class Home {
 
   private void login(SessionCommand.Login login, Message<?> msg) {
     checkUserName(login.name());
-    String room = room(login.room());
+    String room = login.room() == null ? null : room(login.room());
     if (directory.session(login.session()) != null || loggingIn.containsKey(login.session())) {
       throw new Refusal(ErrorCode.BAD_REQUEST, "already logged in");
     }
@@ -130,9 +133,13 @@ final class Home {
         registry.release(key, membership.self(), session);
         msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
       } else {
-        Member m = new Member(session, login.name(), node, login.edge(), List.of());
+        Member m = new Member(session, login.name(), node, login.edge(), List.of(), login.user(), login.realname());
         quotas.loggedIn(session, login.remote());
         peers.changed(m);
+        if (room == null) {
+          msg.reply(new Reply.LoggedIn(m.name(), null));
+          return;
+        }
         enterRoom(m, room, false).onComplete(joined -> {
           if (joined.succeeded()) {
             msg.reply(new Reply.LoggedIn(m.name(), joined.result()));
@@ -174,7 +181,7 @@ final class Home {
     if (!m.rooms().contains(room)) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + room);
     }
-    Answers.reply(msg, exitRoom(m, room, null).map(v -> new Reply.Left(room)));
+    Answers.reply(msg, exitRoom(m, room, leave.reason()).map(v -> new Reply.Left(room)));
   }
 
   /** Enters {@code room} at its owner, and (unless {@code again}) counts the session in once it has. */
@@ -184,7 +191,7 @@ final class Home {
       Member now = directory.session(m.session());
       if (now == null) {
         // Gone while entering: the owner has counted it in, so it is counted out again.
-        owner.run(new RoomCommand.Exit(room, m.session(), m.name(), null, false), null);
+        owner.run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), null, false, false), null);
         throw new Refusal(ErrorCode.NOT_LOGGED_IN, "the session has ended");
       }
       if (!again) {
@@ -197,7 +204,7 @@ final class Home {
   /** Counts the session out of {@code room} here and everywhere, then has the owner announce it. */
   private Future<Reply> exitRoom(Member m, String room, String reason) {
     peers.changed(m.in(room, false));
-    return owner.ask(new RoomCommand.Exit(room, m.session(), m.name(), reason, false));
+    return owner.ask(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), reason, false, false));
   }
 
   private void say(SessionCommand.Say say, Message<?> msg) {
@@ -205,17 +212,18 @@ final class Home {
     if (!m.rooms().contains(say.room())) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + say.room());
     }
-    owner.run(new RoomCommand.Post(say.room(), m.session(), m.name(), say.text(), say.action(), say.durable(), false), msg);
+    owner.run(new RoomCommand.Post(say.room(), m.session(), m.name(), m.origin(), say.text(), say.kind(), say.durable(), false),
+      msg);
   }
 
-  private Reply privately(long fromSession, String from, String toName, String text, boolean action, boolean durable,
-                          Message<?> msg) {
+  private Reply privately(long fromSession, String from, String origin, String toName, String text, RoomEvent.Kind kind,
+                          boolean durable, Message<?> msg) {
     Member to = directory.byName(toName);
     if (to == null) {
       throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + toName);
     }
     long now = System.currentTimeMillis();
-    PrivateMessage pm = new PrivateMessage(to.session(), to.name(), fromSession, from, text, action, ids.next(now), now);
+    PrivateMessage pm = new PrivateMessage(to.session(), to.name(), fromSession, from, origin, text, kind, ids.next(now), now);
     bus.send(to.edge(), pm);
     outbox.add(pm);
     return owner.acknowledge(msg, new Reply.Accepted(pm.id(), 0, now), durable);
@@ -224,8 +232,13 @@ final class Home {
   private void serviceSay(SessionCommand.ServiceSay say, Message<?> msg) {
     String room = room(say.room());
     checkService(say.service());
-    owner.run(new RoomCommand.Post(room, RoomEvent.SERVICE, say.service(), say.text(), say.action(), say.durable(), false),
-      msg);
+    owner.run(new RoomCommand.Post(room, RoomEvent.SERVICE, say.service(), serviceOrigin(), say.text(),
+      say.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, say.durable(), false), msg);
+  }
+
+  /** A service's {@code user@host}, as IRC shows it: it speaks through this node's API. */
+  private String serviceOrigin() {
+    return "service@" + node;
   }
 
   /** A user's name is valid, and neither reserved nor a service's. */
@@ -307,7 +320,7 @@ final class Home {
         }
         peers.changed(now.named(rename.name()));
         for (String room : now.rooms()) {
-          owner.run(new RoomCommand.RenameIn(room, now.session(), now.name(), rename.name(), false), null);
+          owner.run(new RoomCommand.RenameIn(room, now.session(), now.name(), rename.name(), now.origin(), false), null);
         }
         outbox.added();
         // The old name is free once the answer comes: someone may take it at once.
@@ -357,7 +370,7 @@ final class Home {
     quotas.gone(m.session());
     registry.release(Names.nameKey(m.name()), membership.self(), m.session());
     for (String room : m.rooms()) {
-      owner.run(new RoomCommand.Exit(room, m.session(), m.name(), d.reason(), false), null);
+      owner.run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), d.reason(), true, false), null);
     }
   }
 

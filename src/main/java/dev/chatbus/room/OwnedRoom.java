@@ -14,8 +14,8 @@ import java.util.Map;
  * departed node's members are owed). Touched only on the router's context.
  */
 final class OwnedRoom {
-  /** Where a member is, and what it is called. */
-  record At(String node, String name) {
+  /** Where a member is, what it is called, and its {@code user@host} ({@link dev.chatbus.bus.Member#origin}). */
+  record At(String node, String name, String origin) {
   }
 
   final String name;
@@ -40,16 +40,16 @@ final class OwnedRoom {
     this.seq = seq;
   }
 
-  void enter(long session, String node, String memberName) {
+  void enter(long session, String node, String memberName, String origin) {
     lastUsed = System.currentTimeMillis();
-    At was = members.put(session, new At(node, memberName));
+    At was = members.put(session, new At(node, memberName, origin));
     if (was == null) {
       nodes.merge(node, 1, Integer::sum);
     }
   }
 
   void rename(long session, String newName) {
-    members.computeIfPresent(session, (s, at) -> new At(at.node(), newName));
+    members.computeIfPresent(session, (s, at) -> new At(at.node(), newName, at.origin()));
   }
 
   void exit(long session) {
@@ -68,13 +68,13 @@ final class OwnedRoom {
     return members.size();
   }
 
-  /** Forgets {@code node} and its members; returns their names by session. */
-  Map<Long, String> dropNode(String node) {
+  /** Forgets {@code node} and its members; returns them by session. */
+  Map<Long, At> dropNode(String node) {
     nodes.remove(node);
-    Map<Long, String> dropped = new LinkedHashMap<>();
+    Map<Long, At> dropped = new LinkedHashMap<>();
     members.entrySet().removeIf(e -> {
       if (e.getValue().node().equals(node)) {
-        dropped.put(e.getKey(), e.getValue().name());
+        dropped.put(e.getKey(), e.getValue());
         return true;
       }
       return false;

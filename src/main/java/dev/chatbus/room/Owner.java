@@ -237,7 +237,7 @@ final class Owner {
   /** Carries out a room command as the room's owner, answering {@code msg} when there is one. */
   private void apply(RoomCommand op, OwnedRoom r, Message<?> msg) {
     if (op instanceof RoomCommand.Post p) {
-      RoomEvent e = publish(r, p.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, p.session(), p.name(), p.text());
+      RoomEvent e = publish(r, p.kind(), p.session(), p.name(), p.origin(), p.text());
       if (Answers.expected(msg)) {
         Reply reply = acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), p.durable());
         if (reply != null) {
@@ -260,14 +260,14 @@ final class Owner {
       return enter(e, r);
     } else if (op instanceof RoomCommand.Exit e) {
       if (announced(r.name, e.session())) {
-        publish(r, RoomEvent.Kind.LEAVE, e.session(), e.name(), e.reason());
+        publish(r, e.quit() ? RoomEvent.Kind.QUIT : RoomEvent.Kind.LEAVE, e.session(), e.name(), e.origin(), e.reason());
       }
       r.exit(e.session());
       return new Reply.Left(r.name);
     } else if (op instanceof RoomCommand.RenameIn rn) {
       r.rename(rn.session(), rn.newName());
       if (announced(r.name, rn.session())) {
-        publish(r, RoomEvent.Kind.RENAME, rn.session(), rn.oldName(), rn.newName());
+        publish(r, RoomEvent.Kind.RENAME, rn.session(), rn.oldName(), rn.origin(), rn.newName());
       }
       return null;
     }
@@ -277,12 +277,12 @@ final class Owner {
   private Reply.Joined enter(RoomCommand.Enter e, OwnedRoom r) {
     Member m = e.member();
     // From now on the room's events go to the member's node too, including its own join.
-    r.enter(m.session(), m.node(), m.name());
+    r.enter(m.session(), m.node(), m.name(), m.origin());
     boolean counted = directory.isIn(r.name, m.session());
     int count = directory.count(r.name) + (counted ? 0 : 1);
     long seq = r.seq();
     if (!e.again() && count <= announceUpTo) {
-      seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), null).seq();
+      seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), m.origin(), null).seq();
     }
     return new Reply.Joined(r.name, seq, count, memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()));
   }
@@ -336,15 +336,15 @@ final class Owner {
   }
 
   /** Numbers, publishes and keeps one event of {@code room}. */
-  RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String text) {
+  RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String origin, String text) {
     long now = System.currentTimeMillis();
     room.lastUsed = now;
-    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch);
+    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch, origin);
     bus.publish(room.address, e, LOCAL);
     // Services get the room's events in JSON from the owner, wherever in the cluster they listen.
     JsonObject json = JsonCodec.eventObject(e);
     bus.publish(room.apiAddress, json);
-    if (kind == RoomEvent.Kind.JOIN || kind == RoomEvent.Kind.LEAVE || kind == RoomEvent.Kind.RENAME) {
+    if (!e.chat()) {
       bus.publish(Addresses.API_PRESENCE, json);
     }
     if (peers.others()) {
@@ -376,17 +376,17 @@ final class Owner {
     Map<String, Set<Long>> announced = new HashMap<>();
     for (OwnedRoom r : takeOver.held()) {
       int before = r.size();
-      Map<Long, String> dropped = r.dropNode(other);
+      Map<Long, OwnedRoom.At> dropped = r.dropNode(other);
       announced.put(r.name, dropped.keySet());
       // A room this router still numbers but no longer owns is announced by its owner when taken up.
       if (before <= announceUpTo && peers.owns(r.name)) {
-        dropped.forEach((session, name) -> publish(r, RoomEvent.Kind.LEAVE, session, name, reason));
+        dropped.forEach((session, at) -> publish(r, RoomEvent.Kind.QUIT, session, at.name(), at.origin(), reason));
       }
     }
     for (Member m : members) {
       for (String room : m.rooms()) {
         if (!peers.leaving() && peers.owns(room) && !announced.getOrDefault(room, Set.of()).contains(m.session())) {
-          run(new RoomCommand.Exit(room, m.session(), m.name(), reason, true), null);
+          run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), reason, true, true), null);
         }
       }
     }

@@ -166,7 +166,7 @@ final class TakeOver {
         // The members as the directory knows them, and the nodes the last owner sent to, in case it knew
         // of members whose news is still on its way here.
         for (Member m : directory.members(room)) {
-          r.enter(m.session(), m.node(), m.name());
+          r.enter(m.session(), m.node(), m.name(), m.origin());
         }
         if (lastOwner != null) {
           lastOwner.nodes().stream().filter(peers::knows).forEach(r::alsoTo);

@@ -230,6 +230,19 @@ class ChatbusConfigTest {
   }
 
   @Test
+  void theIrcPortHasDefaultsAndChecks() {
+    assertThat(parse("{}").irc()).isEqualTo(new ChatbusConfig.Irc(true, "0.0.0.0", 6667, "", "Chatbus", "", "",
+      Duration.ofSeconds(120)));
+    ChatbusConfig env = ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_IRC_SERVER_NAME", "irc.example.org")
+      .put("chatbus.irc.pingAfter", "30s"));
+    assertThat(env.irc().serverName()).isEqualTo("irc.example.org");
+    assertThat(env.irc().pingAfter()).isEqualTo(Duration.ofSeconds(30));
+    rejected("{\"irc\":{\"serverName\":\"my server\"}}",
+      "irc.serverName: at most 63 letters, digits, '.', '_' or '-', got 'my server'");
+    rejected("{\"irc\":{\"network\":\"\"}}", "irc.network: 1 to 63 letters, digits, '.', '_' or '-', got ''");
+  }
+
+  @Test
   void listsFromJsonArrays() {
     ChatbusConfig c = ChatbusConfig.parse(new JsonObject().put("limits",
       new JsonObject().put("perIpExempt", new JsonArray().add("::1"))));

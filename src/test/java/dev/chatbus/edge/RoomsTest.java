@@ -108,8 +108,8 @@ class RoomsTest {
       alice.expect("! no one is in #nowhere");
       alice.send("/join bad,room");
       alice.expect("! invalid room: a room name cannot hold spaces, commas or control characters");
-      alice.send("/join " + "x".repeat(51));
-      alice.expect("! invalid room: a room name has at most 50 characters");
+      alice.send("/join " + "x".repeat(64));
+      alice.expect("! invalid room: a room name has at most 63 bytes in UTF-8 (as many letters of the English alphabet)");
       bob.send("/leave");
       bob.expect("* you are now in #lobby with 1 other.");
       alice.send("/rooms");

@@ -116,7 +116,7 @@ abstract class EventStoreContract {
   @Test
   void writingABatchAgainChangesNothing() throws Exception {
     Persist.Batch b = new Persist.Batch(1, "node-a", numbered("rust", 5),
-      List.of(new PrivateMessage(1, "bob", 2, "alice", "psst", false, "77", 9)));
+      List.of(new PrivateMessage(1, "bob", 2, "alice", "text@n", "psst", RoomEvent.Kind.MESSAGE, "77", 9)));
     store.write(List.of(b), Map.of());
     store.write(List.of(b), Map.of());
     assertThat(seqs(history("rust", 100, 0, Long.MAX_VALUE, false))).containsExactly(1L, 2L, 3L, 4L, 5L);

@@ -26,12 +26,12 @@ class JsonCodecTest {
 
   @Test
   void ops() {
-    assertThat(parse("{\"op\":\"hello\",\"name\":\"jay\",\"ref\":1}")).isEqualTo(new ClientCommand.Hello("jay", 1));
+    assertThat(parse("{\"op\":\"hello\",\"name\":\"jay\",\"ref\":1}")).isEqualTo(new ClientCommand.Hello("jay", "json", "Chatbus JSON client", 1));
     assertThat(parse("{\"op\":\"join\",\"room\":\"rust\"}")).isEqualTo(new ClientCommand.Join("rust", null));
-    assertThat(parse("{\"op\":\"leave\",\"room\":\"rust\"}")).isEqualTo(new ClientCommand.Leave("rust", null));
-    assertThat(parse("{\"op\":\"say\",\"room\":\"r\",\"text\":\"hi\"}")).isEqualTo(new ClientCommand.Say("r", "hi", false, null));
-    assertThat(parse("{\"op\":\"say\",\"room\":\"r\",\"text\":\"waves\",\"action\":true}")).isEqualTo(new ClientCommand.Say("r", "waves", true, null));
-    assertThat(parse("{\"op\":\"msg\",\"to\":\"bob\",\"text\":\"psst\"}")).isEqualTo(new ClientCommand.Msg("bob", "psst", false, null));
+    assertThat(parse("{\"op\":\"leave\",\"room\":\"rust\"}")).isEqualTo(new ClientCommand.Leave("rust", null, null));
+    assertThat(parse("{\"op\":\"say\",\"room\":\"r\",\"text\":\"hi\"}")).isEqualTo(new ClientCommand.Say("r", "hi", RoomEvent.Kind.MESSAGE, null));
+    assertThat(parse("{\"op\":\"say\",\"room\":\"r\",\"text\":\"waves\",\"action\":true}")).isEqualTo(new ClientCommand.Say("r", "waves", RoomEvent.Kind.ACTION, null));
+    assertThat(parse("{\"op\":\"msg\",\"to\":\"bob\",\"text\":\"psst\"}")).isEqualTo(new ClientCommand.Msg("bob", "psst", RoomEvent.Kind.MESSAGE, null));
     assertThat(parse("{\"op\":\"nick\",\"name\":\"kay\"}")).isEqualTo(new ClientCommand.Nick("kay", null));
     assertThat(parse("{\"op\":\"who\",\"room\":\"r\"}")).isEqualTo(new ClientCommand.Who("r", null));
     assertThat(parse("{\"op\":\"rooms\"}")).isEqualTo(new ClientCommand.Rooms(null));
@@ -47,7 +47,7 @@ class JsonCodecTest {
 
   @Test
   void textIsCleaned() {
-    assertThat(parse("{\"op\":\"say\",\"room\":\"r\",\"text\":\"a\\u001bb\"}")).isEqualTo(new ClientCommand.Say("r", "ab", false, null));
+    assertThat(parse("{\"op\":\"say\",\"room\":\"r\",\"text\":\"a\\u001bb\"}")).isEqualTo(new ClientCommand.Say("r", "ab", RoomEvent.Kind.MESSAGE, null));
   }
 
   @Test
@@ -104,7 +104,7 @@ class JsonCodecTest {
     assertThat(json(codec.goodbye(Goodbye.IDLE_TIMEOUT)))
       .isEqualTo(new JsonObject().put("type", "bye").put("reason", "idle_timeout").put("message", "idle timeout, bye"));
     assertThat(json(codec.dropped(12))).isEqualTo(new JsonObject().put("type", "dropped").put("count", 12));
-    assertThat(json(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "psst", false, "9", 5))))
+    assertThat(json(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "json@n", "psst", RoomEvent.Kind.MESSAGE, "9", 5))))
       .isEqualTo(new JsonObject().put("type", "private").put("from", "bob").put("text", "psst").put("id", "9").put("ts", 5));
     assertThat(json(codec.pong(new JsonObject().put("k", 1))).getJsonObject("ref")).isEqualTo(new JsonObject().put("k", 1));
   }

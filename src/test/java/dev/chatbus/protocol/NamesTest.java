@@ -56,11 +56,23 @@ class NamesTest {
   }
 
   @Test
-  void roomLengthCountsCharactersNotBytes() {
-    assertThat(Names.room("é".repeat(50))).isEqualTo("é".repeat(50));
-    assertThat(Names.room("🌍".repeat(50))).isNotNull();
-    assertThat(Names.roomProblem("x".repeat(51))).isEqualTo("a room name has at most 50 characters");
-    assertThat(Names.roomProblem("#" + "x".repeat(50))).isNull();
+  void roomLengthCountsBytesAsIrcsChannelLenDoesWithTheHash() {
+    assertThat(Names.room("x".repeat(63))).isEqualTo("x".repeat(63));
+    assertThat(Names.room("#" + "x".repeat(63))).isEqualTo("x".repeat(63));
+    assertThat(Names.roomProblem("x".repeat(64)))
+      .isEqualTo("a room name has at most 63 bytes in UTF-8 (as many letters of the English alphabet)");
+    assertThat(Names.room("é".repeat(31) + "x")).isNotNull();
+    assertThat(Names.room("é".repeat(32))).isNull();
+    assertThat(Names.room("🌍".repeat(15))).isNotNull();
+    assertThat(Names.room("🌍".repeat(16))).isNull();
+  }
+
+  @Test
+  void roomsFoldAsciiCaseOnlyAsCasemappingAsciiSays() {
+    assertThat(Names.room("#RUST-Lang")).isEqualTo("rust-lang");
+    assertThat(Names.room("#Été")).isEqualTo("Été");
+    assertThat(Names.room("#Été")).isNotEqualTo(Names.room("#été"));
+    assertThat(Names.nameKey("Alice[]")).isEqualTo("alice[]");
   }
 
   @Test

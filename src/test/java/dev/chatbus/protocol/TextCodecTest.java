@@ -26,7 +26,7 @@ class TextCodecTest {
 
   @Test
   void beforeLoginALineIsAName() {
-    assertThat(codec.parse("  alice  ", false)).isEqualTo(new ClientCommand.Hello("alice", null));
+    assertThat(codec.parse("  alice  ", false)).isEqualTo(new ClientCommand.Hello("alice", "text", "Chatbus text client", null));
     assertThat(codec.parse("/quit", false)).isEqualTo(new ClientCommand.Quit(null, null));
     assertThat(codec.parse("/who", false)).isInstanceOf(ClientCommand.Invalid.class);
     assertThat(codec.parse("//x", false)).isInstanceOf(ClientCommand.Invalid.class);
@@ -34,29 +34,29 @@ class TextCodecTest {
 
   @Test
   void plainLinesAreSaidInTheCurrentRoom() {
-    assertThat(parse("hello")).isEqualTo(new ClientCommand.Say(null, "hello", false, null));
-    assertThat(parse("a\u0007b")).isEqualTo(new ClientCommand.Say(null, "ab", false, null));
+    assertThat(parse("hello")).isEqualTo(new ClientCommand.Say(null, "hello", RoomEvent.Kind.MESSAGE, null));
+    assertThat(parse("a\u0007b")).isEqualTo(new ClientCommand.Say(null, "ab", RoomEvent.Kind.MESSAGE, null));
   }
 
   @Test
   void doubleSlashEscapesALeadingSlash() {
-    assertThat(parse("//me is not a command")).isEqualTo(new ClientCommand.Say(null, "/me is not a command", false, null));
+    assertThat(parse("//me is not a command")).isEqualTo(new ClientCommand.Say(null, "/me is not a command", RoomEvent.Kind.MESSAGE, null));
   }
 
   @Test
   void commands() {
     assertThat(parse("/join #rust")).isEqualTo(new ClientCommand.Join("#rust", null));
     assertThat(parse("/join rust extra words")).isEqualTo(new ClientCommand.Join("rust", null));
-    assertThat(parse("/leave")).isEqualTo(new ClientCommand.Leave(null, null));
-    assertThat(parse("/part")).isEqualTo(new ClientCommand.Leave(null, null));
+    assertThat(parse("/leave")).isEqualTo(new ClientCommand.Leave(null, null, null));
+    assertThat(parse("/part")).isEqualTo(new ClientCommand.Leave(null, null, null));
     assertThat(parse("/rooms")).isEqualTo(new ClientCommand.Rooms(null));
     assertThat(parse("/list")).isEqualTo(new ClientCommand.Rooms(null));
     assertThat(parse("/who")).isEqualTo(new ClientCommand.Who(null, null));
     assertThat(parse("/who #go")).isEqualTo(new ClientCommand.Who("#go", null));
     assertThat(parse("/nick bob")).isEqualTo(new ClientCommand.Nick("bob", null));
-    assertThat(parse("/msg bob hi  there")).isEqualTo(new ClientCommand.Msg("bob", "hi  there", false, null));
-    assertThat(parse("/tell bob hi")).isEqualTo(new ClientCommand.Msg("bob", "hi", false, null));
-    assertThat(parse("/me waves")).isEqualTo(new ClientCommand.Say(null, "waves", true, null));
+    assertThat(parse("/msg bob hi  there")).isEqualTo(new ClientCommand.Msg("bob", "hi  there", RoomEvent.Kind.MESSAGE, null));
+    assertThat(parse("/tell bob hi")).isEqualTo(new ClientCommand.Msg("bob", "hi", RoomEvent.Kind.MESSAGE, null));
+    assertThat(parse("/me waves")).isEqualTo(new ClientCommand.Say(null, "waves", RoomEvent.Kind.ACTION, null));
     assertThat(parse("/ping")).isEqualTo(new ClientCommand.Ping(null));
     assertThat(parse("/help")).isEqualTo(new ClientCommand.Help(null));
     assertThat(parse("/quit")).isEqualTo(new ClientCommand.Quit(null, null));
@@ -115,8 +115,8 @@ class TextCodecTest {
 
   @Test
   void privateMessages() {
-    assertThat(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "psst", false, "9", 0))).isEqualTo("[pm] bob: psst\n");
-    assertThat(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "winks", true, "9", 0))).isEqualTo("[pm] * bob winks\n");
+    assertThat(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "text@n", "psst", RoomEvent.Kind.MESSAGE, "9", 0))).isEqualTo("[pm] bob: psst\n");
+    assertThat(codec.privateMessage(new PrivateMessage(1, "al", 2, "bob", "text@n", "winks", RoomEvent.Kind.ACTION, "9", 0))).isEqualTo("[pm] * bob winks\n");
   }
 
   private static RoomEvent event(RoomEvent.Kind kind, String text) {

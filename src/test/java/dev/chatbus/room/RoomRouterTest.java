@@ -73,7 +73,7 @@ class RoomRouterTest {
   }
 
   private Reply.LoggedIn login(long session, String name) throws Exception {
-    return (Reply.LoggedIn) ask(new SessionCommand.Login(session, name, "edge", "test", "lobby"));
+    return (Reply.LoggedIn) ask(new SessionCommand.Login(session, name, "edge", "test", "lobby", "text", name));
   }
 
   @Test
@@ -82,8 +82,8 @@ class RoomRouterTest {
     vertx.eventBus().<Reply.Refused>consumer("edge", m -> refusals.add(m.body())).completion().await(10, TimeUnit.SECONDS);
     BlockingQueue<RoomEvent> lobby = watch("lobby");
     login(1, "alice");
-    vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "rust", "not there", false, false));
-    vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "lobby", "here", false, false));
+    vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "rust", "not there", RoomEvent.Kind.MESSAGE, false));
+    vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "lobby", "here", RoomEvent.Kind.MESSAGE, false));
     Reply.Refused refused = refusals.poll(10, TimeUnit.SECONDS);
     assertThat(refused).isEqualTo(new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(), "you are not in #rust"));
     assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
@@ -95,8 +95,8 @@ class RoomRouterTest {
     BlockingQueue<RoomEvent> rust = watch("rust");
     login(1, "alice");
     Reply.Joined first = (Reply.Joined) ask(new SessionCommand.Join(1, "rust", null));
-    ask(new SessionCommand.Say(1, "rust", "hello", false, false));
-    ask(new SessionCommand.Leave(1, "rust"));
+    ask(new SessionCommand.Say(1, "rust", "hello", RoomEvent.Kind.MESSAGE, false));
+    ask(new SessionCommand.Leave(1, "rust", null));
     assertThat(List.of(next(rust).seq(), next(rust).seq(), next(rust).seq())).containsExactly(first.seq(), first.seq() + 1, first.seq() + 2);
     ask(new SessionCommand.Who("lobby"));
     assertThatThrownBy(() -> ask(new SessionCommand.Who("rust"))).isInstanceOf(ReplyException.class)
@@ -132,7 +132,7 @@ class RoomRouterTest {
     vertx.eventBus().send(ROUTER, new SessionCommand.Disconnect(1, "connection lost"));
     RoomEvent leftLobby = next(lobby);
     RoomEvent leftGo = next(go);
-    assertThat(List.of(leftLobby.kind(), leftGo.kind())).containsOnly(RoomEvent.Kind.LEAVE);
+    assertThat(List.of(leftLobby.kind(), leftGo.kind())).as("leaving the server").containsOnly(RoomEvent.Kind.QUIT);
     assertThat(List.of(leftLobby.text(), leftGo.text())).containsOnly("connection lost");
     assertThat(login(2, "ALICE").name()).isEqualTo("ALICE");
   }

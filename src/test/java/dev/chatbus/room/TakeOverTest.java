@@ -172,7 +172,7 @@ class TakeOverTest {
     claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 2, 9));
     OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
     on(() -> {
-      room.enter(1, "m", "alice");
+      room.enter(1, "m", "alice", "text@m");
       room.nextSeq();
       return null;
     });
@@ -192,7 +192,7 @@ class TakeOverTest {
     OwnedRoom empty = on(() -> takeOver.open("empty")).await(10, TimeUnit.SECONDS);
     OwnedRoom used = on(() -> takeOver.open("used")).await(10, TimeUnit.SECONDS);
     on(() -> {
-      used.enter(1, "n", "alice");
+      used.enter(1, "n", "alice", "text@n");
       takeOver.evictIdle(System.currentTimeMillis() + 1_000);
       return null;
     });

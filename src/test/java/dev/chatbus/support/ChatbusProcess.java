@@ -99,6 +99,7 @@ public final class ChatbusProcess {
     return new JsonObject()
       .put("node", new JsonObject().put("name", "proc"))
       .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", port).put("instances", 1))
+      .put("irc", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("shutdown", new JsonObject().put("grace", "2s"))

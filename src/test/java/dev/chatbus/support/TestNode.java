@@ -36,6 +36,7 @@ public final class TestNode {
     return new JsonObject()
       .put("node", new JsonObject().put("name", "test"))
       .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
+      .put("irc", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("serverName", "irc.test"))
       .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("persistence", new JsonObject().put("embedded", new JsonObject().put("path", freshStorePath())))
@@ -87,6 +88,10 @@ public final class TestNode {
 
   public int port() {
     return main.port();
+  }
+
+  public int ircPort() {
+    return main.ircPort();
   }
 
   public int bridgePort() {

@@ -1,0 +1,89 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.bus.RoomEvent;
+
+/**
+ * Room events as IRC shows them, shared by every IRC client: a message is a {@code PRIVMSG} (a notice a
+ * {@code NOTICE}, an action a CTCP {@code ACTION}) to {@code #room} from {@code name!user@host}; a join is
+ * a {@code JOIN}, a leave a {@code PART}, a quit a {@code QUIT}, a rename a {@code NICK}.
+ * <p>
+ * What other protocols allow in one line (4 KiB) may be longer than an IRC line (512 bytes with its
+ * source): such a message is split over as many lines as it needs, between characters, at a space where
+ * there is one near the end, so that nothing is cut.
+ */
+public final class IrcEvents implements EventRenderer {
+
+  static final String CRLF = "\r\n";
+  /** The most bytes of a line before its CR LF. */
+  private static final int MAX_LINE = IrcLine.MAX_BODY_BYTES;
+  private static final char CTCP = '\u0001';
+  private static final String ACTION = CTCP + "ACTION ";
+
+  @Override
+  public String roomEvent(RoomEvent e) {
+    String source = source(e.from(), e.origin());
+    String channel = "#" + e.room();
+    return switch (e.kind()) {
+      case MESSAGE -> said(source, "PRIVMSG", channel, e.text(), false);
+      case ACTION -> said(source, "PRIVMSG", channel, e.text(), true);
+      case NOTICE -> said(source, "NOTICE", channel, e.text(), false);
+      case JOIN -> source + " JOIN " + channel + CRLF;
+      case LEAVE -> source + " PART " + channel + (e.text() == null ? "" : " :" + e.text()) + CRLF;
+      case QUIT -> source + " QUIT :" + (e.text() == null ? "" : e.text()) + CRLF;
+      case RENAME -> source + " NICK :" + e.text() + CRLF;
+    };
+  }
+
+  /** {@code :name!user@host}, the source of a user's lines; {@code origin} is {@code user@host}, or null when not known. */
+  static String source(String name, String origin) {
+    return ":" + name + "!" + (origin == null ? "*@*" : origin);
+  }
+
+  /**
+   * {@code text} sent by {@code source} as {@code command} to {@code target}, as an action when {@code action},
+   * over as many lines as it takes.
+   */
+  static String said(String source, String command, String target, String text, boolean action) {
+    String head = source + " " + command + " " + target + " :";
+    String open = action ? ACTION : "";
+    String close = action ? String.valueOf(CTCP) : "";
+    int room = MAX_LINE - IrcLine.utf8Length(head) - open.length() - close.length();
+    if (IrcLine.utf8Length(text) <= room) {
+      return head + open + text + close + CRLF;
+    }
+    StringBuilder sb = new StringBuilder(text.length() + 4 * (head.length() + 12));
+    int i = 0;
+    while (i < text.length()) {
+      int end = cut(text, i, Math.max(room, 1));
+      sb.append(head).append(open).append(text, i, end).append(close).append(CRLF);
+      i = end;
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Where a line holding at most {@code bytes} bytes of {@code text} from {@code from} ends: after the last
+   * space in its last quarter when there is one, else after the last whole character that fits.
+   */
+  static int cut(String text, int from, int bytes) {
+    int used = 0;
+    int i = from;
+    while (i < text.length()) {
+      int cp = text.codePointAt(i);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (used + size > bytes) {
+        break;
+      }
+      used += size;
+      i += Character.charCount(cp);
+    }
+    if (i == text.length()) {
+      return i;
+    }
+    if (i == from) {
+      return from + Character.charCount(text.codePointAt(from));
+    }
+    int space = text.lastIndexOf(' ', i - 1);
+    return space > from && space >= i - (i - from) / 4 ? space + 1 : i;
+  }
+}
