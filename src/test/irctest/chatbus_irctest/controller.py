@@ -1,0 +1,66 @@
+"""The irctest controller for Chatbus: starts one Chatbus node per test, with its IRC port where irctest
+asks, named My.Little.Server, keeping nothing (persistence.store none) and serving no other port.
+
+The node runs from the jar CHATBUS_JAR points at (scripts/irctest.sh builds it), with the java on
+CHATBUS_JAVA or the PATH.
+"""
+
+import json
+import os
+import shutil
+from typing import Optional, Set
+
+from irctest.basecontrollers import BaseServerController, DirectoryBasedController
+from irctest.runner import NotImplementedByController
+
+
+class ChatbusController(BaseServerController, DirectoryBasedController):
+    software_name = "Chatbus"
+    supported_sasl_mechanisms: Set[str] = set()
+    supports_sts = False
+
+    def run(
+        self,
+        hostname: str,
+        port: int,
+        *,
+        password: Optional[str],
+        ssl: bool,
+        run_services: bool,
+        faketime: Optional[str],
+        websocket_hostname: Optional[str],
+        websocket_port: Optional[int],
+    ) -> None:
+        if ssl:
+            raise NotImplementedByController("TLS")
+        if run_services:
+            raise NotImplementedByController("Services")
+        if websocket_hostname is not None or websocket_port is not None:
+            raise NotImplementedByController("Websocket")
+        assert self.proc is None
+        self.hostname = hostname
+        self.port = port
+        self.create_config()
+        assert self.directory
+        settings = {
+            "node": {"name": "chatbus-irctest"},
+            # One edge instance: every client's lines are read on one event loop, in the order they arrive,
+            # so that what one client says reaches the router before another's next PING.
+            "tcp": {"host": "127.0.0.1", "port": 0, "instances": 1},
+            "irc": {"host": hostname, "port": port, "serverName": "My.Little.Server",
+                    "password": password or ""},
+            "persistence": {"store": "none"},
+            "bridge": {"enabled": False},
+            "http": {"enabled": False},
+            "limits": {"rate": {"linesPerSecond": 1000, "burst": 1000}},
+            "shutdown": {"grace": "1s"},
+        }
+        conf = self.directory / "chatbus.json"
+        conf.write_text(json.dumps(settings))
+        jar = os.environ.get("CHATBUS_JAR", "target/chatbus.jar")
+        java = os.environ.get("CHATBUS_JAVA") or shutil.which("java") or "java"
+        self.proc = self.execute([java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar, "-conf", str(conf)])
+
+
+def get_irctest_controller_class():
+    return ChatbusController
