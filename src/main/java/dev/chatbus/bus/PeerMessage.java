@@ -78,18 +78,22 @@ public sealed interface PeerMessage extends RouterMessage {
     }
   }
 
-  /** Where the numbering of {@code room} got to: its {@code epoch}, latest {@code seq}, and the {@code nodes} with members. */
-  record Handover(String room, long epoch, long seq, List<String> nodes) {
+  /**
+   * Where the numbering of {@code room} got to: its {@code epoch}, latest {@code seq}, and the {@code nodes}
+   * with members; and its {@code topic} (null when it has none).
+   */
+  record Handover(String room, long epoch, long seq, List<String> nodes, Topic topic) {
     public Handover {
       nodes = List.copyOf(nodes);
     }
 
     void write(Wire.Writer out) {
       out.str(room).i64(epoch).i64(seq).strs(nodes);
+      Topic.write(out, topic);
     }
 
     static Handover read(Wire.Reader in) {
-      return new Handover(in.str(), in.i64(), in.i64(), in.strs());
+      return new Handover(in.str(), in.i64(), in.i64(), in.strs(), Topic.read(in));
     }
 
     /** Of two accounts of where a room got to, the later one. */

@@ -107,16 +107,22 @@ public sealed interface Persist extends Wire.Writable {
 
   /**
    * The answer to {@link Claim}: the room's new {@code epoch} and the latest sequence number given out in it
-   * that the store knows of (stored, waiting to be, or given to events that could not be stored).
+   * that the store knows of (stored, waiting to be, or given to events that could not be stored), and its
+   * stored {@code topic} (null when none was ever set).
    */
-  record Claimed(String room, long epoch, long lastSeq) implements Persist {
+  record Claimed(String room, long epoch, long lastSeq, Topic topic) implements Persist {
+    public Claimed(String room, long epoch, long lastSeq) {
+      this(room, epoch, lastSeq, null);
+    }
+
     @Override
     public void write(Wire.Writer out) {
       out.str(room).i64(epoch).i64(lastSeq);
+      Topic.write(out, topic);
     }
 
     public static Claimed read(Wire.Reader in) {
-      return new Claimed(in.str(), in.i64(), in.i64());
+      return new Claimed(in.str(), in.i64(), in.i64(), Topic.read(in));
     }
   }
 

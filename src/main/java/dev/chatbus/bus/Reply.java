@@ -27,9 +27,9 @@ public sealed interface Reply extends Wire.Writable {
   /**
    * The session is in {@code room}, which has {@code count} members (the session included), the first
    * {@link #LIST_LIMIT} of them in {@code members}; {@code seq} is the sequence number of the session's
-   * join event (events after it are live).
+   * join event (events after it are live); {@code topic} is the room's (null when it has none).
    */
-  record Joined(String room, long seq, int count, List<String> members) implements Reply {
+  record Joined(String room, long seq, int count, List<String> members, Topic topic) implements Reply {
     public Joined {
       members = List.copyOf(members);
     }
@@ -37,10 +37,24 @@ public sealed interface Reply extends Wire.Writable {
     @Override
     public void write(Wire.Writer out) {
       out.str(room).i64(seq).i32(count).strs(members);
+      Topic.write(out, topic);
     }
 
     public static Joined read(Wire.Reader in) {
-      return new Joined(in.str(), in.i64(), in.i32(), in.strs());
+      return new Joined(in.str(), in.i64(), in.i32(), in.strs(), Topic.read(in));
+    }
+  }
+
+  /** The topic of {@code room} (null when it has none), asked for, or just set. */
+  record TopicIs(String room, Topic topic) implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room);
+      Topic.write(out, topic);
+    }
+
+    public static TopicIs read(Wire.Reader in) {
+      return new TopicIs(in.str(), Topic.read(in));
     }
   }
 

@@ -100,6 +100,27 @@ public sealed interface RoomCommand extends RouterMessage {
     }
   }
 
+  /**
+   * {@link SessionCommand.RoomTopic}, as the home router of {@code session} (called {@code name},
+   * {@code origin}) passes it to the room's owner. Replies {@link Reply.TopicIs}.
+   */
+  record SetTopic(String room, long session, String name, String origin, String text, boolean forwarded)
+    implements RoomCommand {
+    @Override
+    public SetTopic asForwarded(boolean passed) {
+      return new SetTopic(room, session, name, origin, text, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(origin).str(text).bool(forwarded);
+    }
+
+    public static SetTopic read(Wire.Reader in) {
+      return new SetTopic(in.str(), in.i64(), in.str(), in.str(), in.str(), in.bool());
+    }
+  }
+
   /** {@link SessionCommand.History}, as the home router passes it to the room's owner. Replies {@link Reply.History}. */
   record RoomHistory(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly, boolean forwarded)
     implements RoomCommand {

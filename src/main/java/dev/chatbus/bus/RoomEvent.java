@@ -12,8 +12,9 @@ package dev.chatbus.bus;
  * @param senderSession the session that caused it, which is not sent its own event; {@link #SERVICE} for a
  *                      service's message
  * @param from          the name of that session's user
- * @param text          the message text for {@code MESSAGE}/{@code ACTION}, the new name for {@code RENAME},
- *                      the reason (or null) for {@code LEAVE}, null for {@code JOIN}
+ * @param text          the message text for {@code MESSAGE}/{@code ACTION}/{@code NOTICE}, the new name for
+ *                      {@code RENAME}, the reason (or null) for {@code LEAVE}/{@code QUIT}, the topic for
+ *                      {@code TOPIC}, null for {@code JOIN}
  * @param epoch         the room's epoch: it goes up each time the room gets a new ordering point (another
  *                      node took it over, or its node restarted). Within an epoch the seqs are consecutive;
  *                      across a new epoch they continue from what the store holds, so a seq seen live in an
@@ -47,10 +48,11 @@ public record RoomEvent(Kind kind, String room, long seq, String id, long ts, lo
    * The kinds of room events. The ordinal is the wire form and the stored one: append only. A {@code LEAVE}
    * is a member leaving the room; a {@code QUIT} one leaving the server (its text is why), which IRC shows
    * once for all the rooms it shared with the quitter. A {@code NOTICE} is a message that asks for no
-   * answer (IRC's NOTICE: bots speak so, and no program answers it).
+   * answer (IRC's NOTICE: bots speak so, and no program answers it). A {@code TOPIC} is the room's topic
+   * set (its text the topic, empty when cleared).
    */
   public enum Kind {
-    MESSAGE, ACTION, JOIN, LEAVE, RENAME, QUIT, NOTICE;
+    MESSAGE, ACTION, JOIN, LEAVE, RENAME, QUIT, NOTICE, TOPIC;
 
     private static final Kind[] VALUES = values();
 

@@ -144,6 +144,21 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
+  /**
+   * Set the topic of {@code room} to {@code text} (empty clears it), or, when it is null, ask what it is.
+   * Replies {@link Reply.TopicIs}; fails with {@code NO_SUCH_ROOM}, or, setting it, {@code NOT_IN_ROOM}.
+   */
+  record RoomTopic(long session, String room, String text) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).str(text);
+    }
+
+    public static RoomTopic read(Wire.Reader in) {
+      return new RoomTopic(in.i64(), in.str(), in.str());
+    }
+  }
+
   /** List the members of {@code room}. Replies {@link Reply.Members}; fails with {@code NO_SUCH_ROOM}. */
   record Who(String room) implements SessionCommand {
     @Override

@@ -123,6 +123,8 @@ final class Commands {
       historyMore(c, cmd.ref());
     } else if (cmd instanceof ClientCommand.Who who) {
       who(c, who);
+    } else if (cmd instanceof ClientCommand.Topic topic) {
+      topic(c, topic);
     } else if (cmd instanceof ClientCommand.Rooms) {
       requests.call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
     } else if (cmd instanceof ClientCommand.Nick nick) {
@@ -383,6 +385,16 @@ final class Commands {
       return;
     }
     requests.call(c, new SessionCommand.Who(room), who.ref(), r -> c.codec().members((Reply.Members) r, who.ref()));
+  }
+
+  private void topic(Connection c, ClientCommand.Topic t) {
+    String room = t.room() == null ? c.currentRoom() : Names.room(t.room());
+    if (room == null) {
+      reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(t.room()), t.ref()));
+      return;
+    }
+    requests.call(c, new SessionCommand.RoomTopic(c.id, room, t.text()), t.ref(),
+      r -> c.codec().topic((Reply.TopicIs) r, t.text() != null, t.ref()));
   }
 
   private void nick(Connection c, ClientCommand.Nick nick) {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import org.flywaydb.core.Flyway;
 
@@ -92,6 +93,7 @@ public final class JdbcEventStore implements EventStore {
       insertEvents(c, batches);
       insertPrivates(c, batches);
       advanceRooms(c, batches, alsoNumbered);
+      keepTopics(c, batches);
       return null;
     });
     sync();
@@ -207,6 +209,39 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
+  /** Records each room's latest topic in the batches, unless a later one is recorded already. */
+  private static void keepTopics(Connection c, List<Persist.Batch> batches) throws SQLException {
+    Map<String, RoomEvent> latest = new LinkedHashMap<>();
+    for (Persist.Batch b : batches) {
+      for (RoomEvent e : b.events()) {
+        if (e.kind() == RoomEvent.Kind.TOPIC) {
+          latest.merge(e.room(), e, (x, y) -> y.seq() > x.seq() ? y : x);
+        }
+      }
+    }
+    if (latest.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+      "UPDATE room_state SET topic = ?, topic_by = ?, topic_at = ? WHERE room = ? AND topic_at <= ?")) {
+      for (RoomEvent e : latest.values()) {
+        ps.setString(1, e.text());
+        ps.setString(2, e.from());
+        ps.setLong(3, e.ts());
+        ps.setString(4, e.room());
+        ps.setLong(5, e.ts());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** The topic in the current row of {@code rs}, from its columns {@code from} (text, by, at); null if none. */
+  private static Topic topic(ResultSet rs, int from) throws SQLException {
+    String text = rs.getString(from);
+    return text == null ? null : new Topic(text, rs.getString(from + 1), rs.getLong(from + 2));
+  }
+
   /**
    * Reads the events, then the room's first kept and latest numbers: read after the events, the first kept
    * number is never older than what the events were read under, so a prune running meanwhile can make the
@@ -267,11 +302,12 @@ public final class JdbcEventStore implements EventStore {
         ps.executeUpdate();
       }
       Persist.Claimed claimed;
-      try (PreparedStatement ps = c.prepareStatement("SELECT epoch, last_seq FROM room_state WHERE room = ? FOR UPDATE")) {
+      try (PreparedStatement ps = c.prepareStatement(
+        "SELECT epoch, last_seq, topic, topic_by, topic_at FROM room_state WHERE room = ? FOR UPDATE")) {
         ps.setString(1, room);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          claimed = new Persist.Claimed(room, Math.max(rs.getLong(1) + 1, atLeast), rs.getLong(2));
+          claimed = new Persist.Claimed(room, Math.max(rs.getLong(1) + 1, atLeast), rs.getLong(2), topic(rs, 3));
         }
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE room_state SET epoch = ?, claimed_by = ? WHERE room = ?")) {
@@ -289,13 +325,14 @@ public final class JdbcEventStore implements EventStore {
   @Override
   public Persist.Claimed look(String room, String run) throws SQLException {
     try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("SELECT epoch, last_seq, claimed_by FROM room_state WHERE room = ?")) {
+         PreparedStatement ps = c.prepareStatement(
+           "SELECT epoch, last_seq, claimed_by, topic, topic_by, topic_at FROM room_state WHERE room = ?")) {
       ps.setString(1, room);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return new Persist.Claimed(room, 0, 0);
         }
-        return new Persist.Claimed(room, run.equals(rs.getString(3)) ? rs.getLong(1) : 0, rs.getLong(2));
+        return new Persist.Claimed(room, run.equals(rs.getString(3)) ? rs.getLong(1) : 0, rs.getLong(2), topic(rs, 4));
       }
     }
   }

@@ -223,7 +223,7 @@ public final class PersistenceVerticle extends VerticleBase {
           }
         }
       }
-      msg.reply(new Persist.Claimed(room, claimed.epoch(), last));
+      msg.reply(new Persist.Claimed(room, claimed.epoch(), last, claimed.topic()));
     } catch (SQLException | RuntimeException e) {
       msg.fail(ErrorCode.INTERNAL.code(), store + " cannot be written: " + e.getMessage());
     }

@@ -43,6 +43,9 @@ public interface ClientCodec extends EventRenderer {
 
   String members(Reply.Members members, Object ref);
 
+  /** A room's topic: asked for, or (when {@code set}) just set by the client. */
+  String topic(Reply.TopicIs topic, boolean set, Object ref);
+
   String rooms(Reply.RoomList rooms, Object ref);
 
   String pong(Object ref);

@@ -47,6 +47,10 @@ public sealed interface ClientCommand {
   record Nick(String name, Object ref) implements ClientCommand {
   }
 
+  /** Set the topic of {@code room} (null: the text client's room) to {@code text}, or ask it when that is null. */
+  record Topic(String room, String text, Object ref) implements ClientCommand {
+  }
+
   /** List the members of {@code room}. */
   record Who(String room, Object ref) implements ClientCommand {
   }

@@ -4,6 +4,7 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.Topic;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -174,6 +175,12 @@ public final class IrcCodec implements ClientCodec {
         return say(line, cmd.equals("NOTICE"));
       case "NAMES":
         return names(line);
+      case "TOPIC":
+        if (line.size() < 1 || line.param(0).isEmpty()) {
+          return needMore("TOPIC");
+        }
+        return isChannel(line.param(0)) ? new ClientCommand.Topic(line.param(0), line.param(1), new Ref("TOPIC", line.param(0)))
+          : answer(numeric("403", line.param(0) + " :No such channel"));
       case "LIST":
         return new ClientCommand.Rooms(new Ref("LIST", null));
       case "MOTD":
@@ -327,7 +334,7 @@ public final class IrcCodec implements ClientCodec {
     return List.of(
       "CASEMAPPING=ascii CHANTYPES=# CHANLIMIT=#:" + server.maxRooms() + " CHANNELLEN=" + Names.MAX_CHANNEL_BYTES
         + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX= CHANMODES=,,,n",
-      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:10 MAXTARGETS=4 UTF8ONLY");
+      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:10 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
   }
 
   private String motd() {
@@ -345,7 +352,22 @@ public final class IrcCodec implements ClientCodec {
   public String joined(Reply.Joined joined, Object ref) {
     String channel = "#" + joined.room();
     return IrcEvents.source(me(), origin()) + " JOIN " + channel + CRLF
+      + (Topic.shown(joined.topic()) ? topicIs(channel, joined.topic()) : "")
       + names(channel, joined.members());
+  }
+
+  @Override
+  public String topic(Reply.TopicIs t, boolean set, Object ref) {
+    String channel = "#" + t.room();
+    if (set) {
+      return IrcEvents.source(me(), origin()) + " TOPIC " + channel + " :" + (t.topic() == null ? "" : t.topic().text()) + CRLF;
+    }
+    return Topic.shown(t.topic()) ? topicIs(channel, t.topic()) : numeric("331", channel + " :No topic is set");
+  }
+
+  /** {@code 332} and {@code 333}: the topic, who set it and when. */
+  private String topicIs(String channel, Topic topic) {
+    return numeric("332", channel + " :" + topic.text()) + numeric("333", channel + " " + topic.by() + " " + topic.at() / 1000);
   }
 
   @Override
@@ -418,7 +440,7 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String help(Object ref) {
-    return notice(me(), "Chatbus speaks JOIN, PART, PRIVMSG, NOTICE, NICK, NAMES, LIST, MOTD, PING and QUIT");
+    return notice(me(), "Chatbus speaks JOIN, PART, PRIVMSG, NOTICE, NICK, NAMES, TOPIC, LIST, MOTD, PING and QUIT");
   }
 
   @Override

@@ -31,6 +31,7 @@ public final class IrcEvents implements EventRenderer {
       case LEAVE -> source + " PART " + channel + (e.text() == null ? "" : " :" + e.text()) + CRLF;
       case QUIT -> source + " QUIT :" + (e.text() == null ? "" : e.text()) + CRLF;
       case RENAME -> source + " NICK :" + e.text() + CRLF;
+      case TOPIC -> source + " TOPIC " + channel + " :" + e.text() + CRLF;
     };
   }
 
@@ -66,6 +67,11 @@ public final class IrcEvents implements EventRenderer {
    * space in its last quarter when there is one, else after the last whole character that fits.
    */
   static int cut(String text, int from, int bytes) {
+    return cut(text, from, bytes, true);
+  }
+
+  /** {@link #cut(String, int, int)}, at a space only {@code atSpace}. */
+  static int cut(String text, int from, int bytes, boolean atSpace) {
     int used = 0;
     int i = from;
     while (i < text.length()) {
@@ -83,7 +89,7 @@ public final class IrcEvents implements EventRenderer {
     if (i == from) {
       return from + Character.charCount(text.codePointAt(from));
     }
-    int space = text.lastIndexOf(' ', i - 1);
+    int space = atSpace ? text.lastIndexOf(' ', i - 1) : -1;
     return space > from && space >= i - (i - from) / 4 ? space + 1 : i;
   }
 }

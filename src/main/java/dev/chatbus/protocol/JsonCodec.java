@@ -4,6 +4,7 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.Topic;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,6 +49,10 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Nick(required(o, "name"), ref);
         case "who":
           return new ClientCommand.Who(required(o, "room"), ref);
+        case "topic": {
+          String topic = o.getString("topic");
+          return new ClientCommand.Topic(required(o, "room"), topic, ref);
+        }
         case "history":
           return history(o, ref);
         case "rooms":
@@ -104,8 +109,25 @@ public final class JsonCodec implements ClientCodec {
 
   @Override
   public String joined(Reply.Joined joined, Object ref) {
-    return line(withRef(event("joined").put("room", joined.room()).put("seq", joined.seq())
-      .put("count", joined.count()).put("members", new JsonArray(joined.members())), ref));
+    JsonObject o = event("joined").put("room", joined.room()).put("seq", joined.seq())
+      .put("count", joined.count()).put("members", new JsonArray(joined.members()));
+    if (Topic.shown(joined.topic())) {
+      o.put("topic", topicObject(joined.topic()));
+    }
+    return line(withRef(o, ref));
+  }
+
+  @Override
+  public String topic(Reply.TopicIs t, boolean set, Object ref) {
+    JsonObject o = event("topic").put("room", t.room());
+    if (Topic.shown(t.topic())) {
+      o.put("topic", topicObject(t.topic()));
+    }
+    return line(withRef(o, ref));
+  }
+
+  private static JsonObject topicObject(Topic t) {
+    return new JsonObject().put("text", t.text()).put("by", t.by()).put("ts", t.at());
   }
 
   @Override
@@ -223,6 +245,9 @@ public final class JsonCodec implements ClientCodec {
         break;
       case RENAME:
         o = event("rename").put("room", e.room()).put("from", e.from()).put("to", e.text());
+        break;
+      case TOPIC:
+        o = event("topic_set").put("room", e.room()).put("from", e.from()).put("text", e.text());
         break;
       default:
         throw new IllegalArgumentException("unknown event kind " + e.kind());

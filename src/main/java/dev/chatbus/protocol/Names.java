@@ -16,6 +16,8 @@ public final class Names {
   public static final int MAX_NAME_LENGTH = 32;
   /** The most bytes of a room's name, in UTF-8, with its {@code #}: IRC's {@code CHANNELLEN}. */
   public static final int MAX_CHANNEL_BYTES = 64;
+  /** The most bytes of a topic, in UTF-8: IRC's {@code TOPICLEN}. */
+  public static final int MAX_TOPIC_BYTES = 390;
   /** The most bytes of a room's name, in UTF-8, without its {@code #}. */
   public static final int MAX_ROOM_BYTES = MAX_CHANNEL_BYTES - 1;
 
@@ -48,6 +50,15 @@ public final class Names {
   /** The key under which {@code name} is unique: its ASCII lower case. */
   public static String nameKey(String name) {
     return asciiLowerCase(name);
+  }
+
+  /**
+   * {@code text} as a room's topic: cleaned as anything said is ({@link Text#clean}), without the blanks
+   * around it, and cut (between characters) to {@link #MAX_TOPIC_BYTES}.
+   */
+  public static String topic(String text) {
+    String t = Text.clean(text).strip();
+    return IrcLine.utf8Length(t) <= MAX_TOPIC_BYTES ? t : t.substring(0, IrcEvents.cut(t, 0, MAX_TOPIC_BYTES, false));
   }
 
   /** Why {@code input} is not a valid room name, or null if it is. */

@@ -4,6 +4,7 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.Topic;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -25,6 +26,7 @@ public final class TextCodec implements ClientCodec {
   /** Before the name of a service; no user name holds a space, so no user can forge it. */
   static final String SERVICE_MARK = "[service] ";
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
   private final ServerInfo server;
 
@@ -62,6 +64,8 @@ public final class TextCodec implements ClientCodec {
         return new ClientCommand.Who(rest.isEmpty() ? null : firstWord(rest), null);
       case "nick":
         return rest.isEmpty() ? usage("/nick NAME") : new ClientCommand.Nick(firstWord(rest), null);
+      case "topic":
+        return new ClientCommand.Topic(null, rest.isEmpty() ? null : rest, null);
       case "msg":
       case "tell": {
         int gap = rest.indexOf(' ');
@@ -104,12 +108,32 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public String welcome(String name, Reply.Joined room, Object ref) {
-    return "* welcome " + name + ". You are in #" + room.room() + " with " + others(room) + ". /help lists the commands.\n";
+    return "* welcome " + name + ". You are in #" + room.room() + " with " + others(room) + ". /help lists the commands.\n"
+      + topicLine(room.topic());
   }
 
   @Override
   public String joined(Reply.Joined joined, Object ref) {
-    return "* you are now in #" + joined.room() + " with " + others(joined) + ".\n";
+    return "* you are now in #" + joined.room() + " with " + others(joined) + ".\n" + topicLine(joined.topic());
+  }
+
+  /** The topic shown on entering a room: none when it has none. */
+  private static String topicLine(Topic topic) {
+    return Topic.shown(topic) ? "* topic: " + topic.text() + " (set by " + topic.by() + ")\n" : "";
+  }
+
+  @Override
+  public String topic(Reply.TopicIs t, boolean set, Object ref) {
+    String room = "#" + t.room();
+    if (set) {
+      return Topic.shown(t.topic()) ? "* you set the topic of " + room + ": " + t.topic().text() + "\n"
+        : "* you cleared the topic of " + room + "\n";
+    }
+    if (!Topic.shown(t.topic())) {
+      return "* " + room + " has no topic\n";
+    }
+    return "* the topic of " + room + ": " + t.topic().text() + " (set by " + t.topic().by() + " on "
+      + DAY.format(Instant.ofEpochMilli(t.topic().at())) + " UTC)\n";
   }
 
   @Override
@@ -157,6 +181,7 @@ public final class TextCodec implements ClientCodec {
       + "*   /leave           go back to #" + server.defaultRoom() + "\n"
       + "*   /rooms           list the rooms\n"
       + "*   /who [ROOM]      list who is in this room, or in ROOM\n"
+      + "*   /topic [TEXT]    show this room's topic, or set it to TEXT\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"
@@ -193,6 +218,9 @@ public final class TextCodec implements ClientCodec {
         return "* " + e.from() + " has left #" + e.room() + (e.text() == null ? "" : " (" + e.text() + ")") + "\n";
       case RENAME:
         return "* " + e.from() + " is now known as " + e.text() + "\n";
+      case TOPIC:
+        return e.text().isEmpty() ? "* " + e.from() + " cleared the topic of #" + e.room() + "\n"
+          : "* " + e.from() + " set the topic of #" + e.room() + ": " + e.text() + "\n";
       default:
         throw new IllegalArgumentException("unknown event kind " + e.kind());
     }

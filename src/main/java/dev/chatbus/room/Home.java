@@ -97,6 +97,8 @@ final class Home {
       return who(who);
     } else if (c instanceof SessionCommand.ListRooms) {
       return listRooms();
+    } else if (c instanceof SessionCommand.RoomTopic t) {
+      topic(t, msg);
     } else if (c instanceof SessionCommand.Sync) {
       return new Reply.Synced();
     } else if (c instanceof SessionCommand.Disconnect d) {
@@ -340,6 +342,16 @@ final class Home {
   private boolean heldHere(String name) {
     Member holder = directory.byName(name);
     return holder != null && holder.node().equals(node);
+  }
+
+  private void topic(SessionCommand.RoomTopic t, Message<?> msg) {
+    Member m = session(t.session());
+    String room = room(t.room());
+    if (directory.count(room) == 0) {
+      throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no one is in #" + room);
+    }
+    String text = t.text() == null ? null : Names.topic(t.text());
+    owner.run(new RoomCommand.SetTopic(room, m.session(), m.name(), m.origin(), text, false), msg);
   }
 
   private Reply who(SessionCommand.Who who) {

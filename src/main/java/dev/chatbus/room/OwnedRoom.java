@@ -2,6 +2,7 @@ package dev.chatbus.room;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.PeerMessage;
+import dev.chatbus.bus.Topic;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,8 @@ final class OwnedRoom {
   final String apiAddress;
   final long epoch;
   private long seq;
+  /** The room's topic; null when it has none. */
+  Topic topic;
   /** When the room was last used (epoch milliseconds): an event, or a member entering or leaving. */
   long lastUsed = System.currentTimeMillis();
   /** Each member as its entering, renaming and leaving came here. */
@@ -32,8 +35,9 @@ final class OwnedRoom {
   /** How many members each node has; a node the last owner sent to may be here with none. */
   final Map<String, Integer> nodes = new HashMap<>();
 
-  OwnedRoom(String name, long epoch, long seq) {
+  OwnedRoom(String name, long epoch, long seq, Topic topic) {
     this.name = name;
+    this.topic = topic;
     this.address = Addresses.room(name);
     this.apiAddress = Addresses.apiRoom(name);
     this.epoch = epoch;
@@ -64,6 +68,11 @@ final class OwnedRoom {
     nodes.putIfAbsent(node, 0);
   }
 
+  /** Whether {@code session} is counted in. */
+  boolean has(long session) {
+    return members.containsKey(session);
+  }
+
   int size() {
     return members.size();
   }
@@ -84,7 +93,7 @@ final class OwnedRoom {
 
   /** Where the room's numbering has got to, for its next owner. */
   PeerMessage.Handover handover() {
-    return new PeerMessage.Handover(name, epoch, seq, new ArrayList<>(nodes.keySet()));
+    return new PeerMessage.Handover(name, epoch, seq, new ArrayList<>(nodes.keySet()), topic);
   }
 
   long nextSeq() {

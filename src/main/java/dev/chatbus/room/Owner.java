@@ -8,6 +8,7 @@ import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
@@ -221,7 +222,7 @@ final class Owner {
     Member m = e.member();
     boolean counted = directory.isIn(e.room(), m.session());
     int count = directory.count(e.room()) + (counted ? 0 : 1);
-    return new Reply.Joined(e.room(), -1, count, memberNames(e.room(), Reply.LIST_LIMIT, counted ? null : m.name()));
+    return new Reply.Joined(e.room(), -1, count, memberNames(e.room(), Reply.LIST_LIMIT, counted ? null : m.name()), null);
   }
 
   private void forward(String owner, RoomCommand op, Message<?> msg) {
@@ -264,6 +265,8 @@ final class Owner {
       }
       r.exit(e.session());
       return new Reply.Left(r.name);
+    } else if (op instanceof RoomCommand.SetTopic t) {
+      return topic(t, r);
     } else if (op instanceof RoomCommand.RenameIn rn) {
       r.rename(rn.session(), rn.newName());
       if (announced(r.name, rn.session())) {
@@ -272,6 +275,19 @@ final class Owner {
       return null;
     }
     throw new IllegalArgumentException("not answered at once: " + op);
+  }
+
+  /** Answers what the topic is, or sets it (announced in the room) if the asker is in the room. */
+  private Reply topic(RoomCommand.SetTopic t, OwnedRoom r) {
+    if (t.text() == null) {
+      return new Reply.TopicIs(r.name, r.topic);
+    }
+    if (!r.has(t.session())) {
+      throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
+    }
+    RoomEvent e = publish(r, RoomEvent.Kind.TOPIC, t.session(), t.name(), t.origin(), t.text());
+    r.topic = new Topic(t.text(), t.name(), e.ts());
+    return new Reply.TopicIs(r.name, r.topic);
   }
 
   private Reply.Joined enter(RoomCommand.Enter e, OwnedRoom r) {
@@ -284,7 +300,7 @@ final class Owner {
     if (!e.again() && count <= announceUpTo) {
       seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), m.origin(), null).seq();
     }
-    return new Reply.Joined(r.name, seq, count, memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()));
+    return new Reply.Joined(r.name, seq, count, memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()), r.topic);
   }
 
   /**
@@ -344,7 +360,7 @@ final class Owner {
     // Services get the room's events in JSON from the owner, wherever in the cluster they listen.
     JsonObject json = JsonCodec.eventObject(e);
     bus.publish(room.apiAddress, json);
-    if (!e.chat()) {
+    if (kind == RoomEvent.Kind.JOIN || kind == RoomEvent.Kind.RENAME || e.departure()) {
       bus.publish(Addresses.API_PRESENCE, json);
     }
     if (peers.others()) {

@@ -7,7 +7,9 @@ import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.Topic;
 import dev.chatbus.metrics.NodeMetrics;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.EventBus;
@@ -91,6 +93,11 @@ final class TakeOver {
     return opening.containsKey(room);
   }
 
+  /** The later of the topics the last owner and the store know of. */
+  private static Topic topic(PeerMessage.Handover lastOwner, AsyncResult<Persist.Claimed> claimed) {
+    return Topic.later(lastOwner == null ? null : lastOwner.topic(), claimed.succeeded() ? claimed.result().topic() : null);
+  }
+
   /**
    * Takes up the numbering of {@code room}: every other router stops numbering it and says where it got to,
    * then the store gives a new epoch. The commands that wait for it run in the order they came. If a
@@ -158,11 +165,12 @@ final class TakeOver {
         if (yielded.remove(room) || (peers.leaving() && peers.others())) {
           // Another router took the room up meanwhile (or this one is stopping): where the numbering got
           // to stays here for whoever asks, and the waiting commands go where the room is now.
-          keep(room, new PeerMessage.Handover(room, epoch, seq, lastOwner == null ? List.of() : lastOwner.nodes()));
+          keep(room, new PeerMessage.Handover(room, epoch, seq, lastOwner == null ? List.of() : lastOwner.nodes(),
+            topic(lastOwner, c)));
           opened.fail(new Refusal(ErrorCode.INTERNAL, "#" + room + " moved to another node; try again"));
           return;
         }
-        OwnedRoom r = new OwnedRoom(room, epoch, seq);
+        OwnedRoom r = new OwnedRoom(room, epoch, seq, topic(lastOwner, c));
         // The members as the directory knows them, and the nodes the last owner sent to, in case it knew
         // of members whose news is still on its way here.
         for (Member m : directory.members(room)) {

@@ -253,6 +253,45 @@ abstract class HistoryContract {
   }
 
   @Test
+  void aTopicOutlivesTheRoomsMembersAndTheNode() throws Exception {
+    JsonObject store = freshStore();
+    Vertx first = Vertx.vertx();
+    try {
+      TestNode node = node(first, store, new JsonObject());
+      try (TestClient jay = TestClient.json(node.port(), "jay")) {
+        jay.readJson("history");
+        jay.send(new JsonObject().put("op", "join").put("room", "rust").put("ref", 1));
+        assertThat(jay.readJson("joined").containsKey("topic")).isFalse();
+        jay.send(new JsonObject().put("op", "topic").put("room", "rust").put("topic", "all about Rust").put("ref", 2));
+        assertThat(jay.readJson("topic").getJsonObject("topic").getString("text")).isEqualTo("all about Rust");
+      }
+      node.stop().await(30, TimeUnit.SECONDS);
+    } finally {
+      first.close().await(30, TimeUnit.SECONDS);
+    }
+    Vertx second = Vertx.vertx();
+    try {
+      int port = start(second, store, new JsonObject());
+      try (TestClient kim = TestClient.json(port, "kim")) {
+        kim.readJson("history");
+        kim.send(new JsonObject().put("op", "join").put("room", "rust").put("ref", 1));
+        JsonObject topic = kim.readJson("joined").getJsonObject("topic");
+        assertThat(topic.getString("text")).isEqualTo("all about Rust");
+        assertThat(topic.getString("by")).isEqualTo("jay");
+        kim.send(new JsonObject().put("op", "history").put("room", "rust").put("ref", 2));
+        JsonObject history = kim.readJson("history");
+        while (!Integer.valueOf(2).equals(history.getInteger("ref"))) {
+          history = kim.readJson("history");
+        }
+        assertThat(history.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("type")))
+          .as("the change is in the room's history").contains("topic_set");
+      }
+    } finally {
+      second.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void numberingAndHistoryContinueAcrossARestart() throws Exception {
     JsonObject store = freshStore();
     long before;

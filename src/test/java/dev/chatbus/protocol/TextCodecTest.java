@@ -80,11 +80,11 @@ class TextCodecTest {
 
   @Test
   void welcomeCountsTheOthers() {
-    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 1, List.of("alice")), null))
+    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 1, List.of("alice"), null), null))
       .isEqualTo("* welcome alice. You are in #lobby with no one else. /help lists the commands.\n");
-    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 2, List.of("bob", "alice")), null))
+    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 2, List.of("bob", "alice"), null), null))
       .isEqualTo("* welcome alice. You are in #lobby with 1 other. /help lists the commands.\n");
-    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 3, List.of("bob", "carol", "alice")), null))
+    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 3, List.of("bob", "carol", "alice"), null), null))
       .isEqualTo("* welcome alice. You are in #lobby with 2 others. /help lists the commands.\n");
   }
 
