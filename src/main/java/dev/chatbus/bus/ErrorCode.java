@@ -24,9 +24,11 @@ public enum ErrorCode {
   SHUTTING_DOWN(12, "shutting_down"),
   INTERNAL(13, "internal_error"),
   NOT_STORED(14, "not_stored"),
-  BUSY(15, "busy");
+  BUSY(15, "busy"),
+  NOT_OPERATOR(16, "not_operator"),
+  NOT_A_MEMBER(17, "not_a_member");
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[16];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[18];
 
   static {
     for (ErrorCode c : values()) {

@@ -27,21 +27,29 @@ public sealed interface Reply extends Wire.Writable {
   /**
    * The session is in {@code room}, which has {@code count} members (the session included), the first
    * {@link #LIST_LIMIT} of them in {@code members}; {@code seq} is the sequence number of the session's
-   * join event (events after it are live); {@code topic} is the room's (null when it has none).
+   * join event (events after it are live); {@code topic} is the room's (null when it has none), and
+   * {@code operators} the names of its operators among {@code members}.
    */
-  record Joined(String room, long seq, int count, List<String> members, Topic topic) implements Reply {
+  record Joined(String room, long seq, int count, List<String> members, Topic topic, List<String> operators)
+    implements Reply {
     public Joined {
       members = List.copyOf(members);
+      operators = List.copyOf(operators);
+    }
+
+    public Joined(String room, long seq, int count, List<String> members, Topic topic) {
+      this(room, seq, count, members, topic, List.of());
     }
 
     @Override
     public void write(Wire.Writer out) {
       out.str(room).i64(seq).i32(count).strs(members);
       Topic.write(out, topic);
+      out.strs(operators);
     }
 
     public static Joined read(Wire.Reader in) {
-      return new Joined(in.str(), in.i64(), in.i32(), in.strs(), Topic.read(in));
+      return new Joined(in.str(), in.i64(), in.i32(), in.strs(), Topic.read(in), in.strs());
     }
   }
 
@@ -109,19 +117,38 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
-  /** {@code room} has {@code count} members; {@code names} are the first {@link #LIST_LIMIT}, in the order they joined. */
-  record Members(String room, int count, List<String> names) implements Reply {
+  /**
+   * {@code room} has {@code count} members; {@code names} are the first {@link #LIST_LIMIT}, in the order they
+   * joined, and {@code operators} the names of the room's operators among them.
+   */
+  record Members(String room, int count, List<String> names, List<String> operators) implements Reply {
     public Members {
       names = List.copyOf(names);
+      operators = List.copyOf(operators);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i32(count).strs(names);
+      out.str(room).i32(count).strs(names).strs(operators);
     }
 
     public static Members read(Wire.Reader in) {
-      return new Members(in.str(), in.i32(), in.strs());
+      return new Members(in.str(), in.i32(), in.strs(), in.strs());
+    }
+  }
+
+  /**
+   * The modes of {@code room} as IRC writes them ({@code +nt}), and when the room was taken up by its
+   * owner, in epoch milliseconds.
+   */
+  record Modes(String room, String modes, long since) implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).str(modes).i64(since);
+    }
+
+    public static Modes read(Wire.Reader in) {
+      return new Modes(in.str(), in.str(), in.i64());
     }
   }
 
@@ -227,14 +254,14 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
-  /** What came before a {@link SessionCommand.Sync} has been handled. */
-  record Synced() implements Reply {
+  /** Done, with nothing more to say: what came before a {@link SessionCommand.Sync} has been handled. */
+  record Done() implements Reply {
     @Override
     public void write(Wire.Writer out) {
     }
 
-    public static Synced read(Wire.Reader in) {
-      return new Synced();
+    public static Done read(Wire.Reader in) {
+      return new Done();
     }
   }
 

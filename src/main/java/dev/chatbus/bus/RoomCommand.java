@@ -121,6 +121,45 @@ public sealed interface RoomCommand extends RouterMessage {
     }
   }
 
+  /**
+   * {@link SessionCommand.Moderate}, as the home router of {@code session} (called {@code name},
+   * {@code origin}) passes it to the room's owner.
+   */
+  record Moderate(String room, long session, String name, String origin, Moderation action, String target,
+                  String reason, boolean forwarded) implements RoomCommand {
+    @Override
+    public Moderate asForwarded(boolean passed) {
+      return new Moderate(room, session, name, origin, action, target, reason, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(origin).u8(action.ordinal()).str(target).str(reason).bool(forwarded);
+    }
+
+    public static Moderate read(Wire.Reader in) {
+      return new Moderate(in.str(), in.i64(), in.str(), in.str(), Moderation.ofOrdinal(in.u8()), in.str(), in.str(),
+        in.bool());
+    }
+  }
+
+  /** The members of {@code room} with its operators ({@link Reply.Members}), or its modes ({@code modes}: {@link Reply.Modes}). */
+  record Describe(String room, boolean modes, boolean forwarded) implements RoomCommand {
+    @Override
+    public Describe asForwarded(boolean passed) {
+      return new Describe(room, modes, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).bool(modes).bool(forwarded);
+    }
+
+    public static Describe read(Wire.Reader in) {
+      return new Describe(in.str(), in.bool(), in.bool());
+    }
+  }
+
   /** {@link SessionCommand.History}, as the home router passes it to the room's owner. Replies {@link Reply.History}. */
   record RoomHistory(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly, boolean forwarded)
     implements RoomCommand {

@@ -21,9 +21,13 @@ package dev.chatbus.bus;
  *                      earlier epoch but never stored may stand for another event in the new one.
  * @param origin        {@code user@host} of the sender as IRC shows it ({@link Member#origin}); null for an
  *                      event read from the store, which does not keep it
+ * @param target        whom a {@code KICK} put out, whom a {@code MODE} acted on (null when it acted on the
+ *                      room)
+ * @param targetSession the session of that member; 0 when there is none, or read from the store
  */
 public record RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from,
-                        String text, long epoch, String origin) implements Wire.Writable {
+                        String text, long epoch, String origin, String target, long targetSession)
+  implements Wire.Writable {
 
   /**
    * The sender "session" of a service's messages. A session number's counter part is never 0, so neither
@@ -36,7 +40,13 @@ public record RoomEvent(Kind kind, String room, long seq, String id, long ts, lo
   /** An event without its sender's origin, as the store keeps it. */
   public RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from, String text,
                    long epoch) {
-    this(kind, room, seq, id, ts, senderSession, from, text, epoch, null);
+    this(kind, room, seq, id, ts, senderSession, from, text, epoch, null, null, 0);
+  }
+
+  /** An event that acts on no member. */
+  public RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from, String text,
+                   long epoch, String origin) {
+    this(kind, room, seq, id, ts, senderSession, from, text, epoch, origin, null, 0);
   }
 
   /** Whether a service, rather than a user, sent this. */
@@ -49,10 +59,12 @@ public record RoomEvent(Kind kind, String room, long seq, String id, long ts, lo
    * is a member leaving the room; a {@code QUIT} one leaving the server (its text is why), which IRC shows
    * once for all the rooms it shared with the quitter. A {@code NOTICE} is a message that asks for no
    * answer (IRC's NOTICE: bots speak so, and no program answers it). A {@code TOPIC} is the room's topic
-   * set (its text the topic, empty when cleared).
+   * set (its text the topic, empty when cleared). A {@code MODE} is an operator's change to the room or to a
+   * member (its text the IRC mode change, {@code +o} or {@code -t}, its target the member); a {@code KICK}
+   * an operator putting a member out (its text the reason, its target the member).
    */
   public enum Kind {
-    MESSAGE, ACTION, JOIN, LEAVE, RENAME, QUIT, NOTICE, TOPIC;
+    MESSAGE, ACTION, JOIN, LEAVE, RENAME, QUIT, NOTICE, TOPIC, MODE, KICK;
 
     private static final Kind[] VALUES = values();
 
@@ -66,19 +78,19 @@ public record RoomEvent(Kind kind, String room, long seq, String id, long ts, lo
     return kind == Kind.MESSAGE || kind == Kind.ACTION || kind == Kind.NOTICE;
   }
 
-  /** Whether this is a member going: leaving the room, or the server. */
+  /** Whether this is a member going: leaving the room, or the server, or put out of the room. */
   public boolean departure() {
-    return kind == Kind.LEAVE || kind == Kind.QUIT;
+    return kind == Kind.LEAVE || kind == Kind.QUIT || kind == Kind.KICK;
   }
 
   @Override
   public void write(Wire.Writer out) {
     out.u8(kind.ordinal()).str(room).i64(seq).str(id).i64(ts).i64(senderSession).str(from).str(text).i64(epoch)
-      .str(origin);
+      .str(origin).str(target).i64(targetSession);
   }
 
   public static RoomEvent read(Wire.Reader in) {
     return new RoomEvent(Kind.ofOrdinal(in.u8()), in.str(), in.i64(), in.str(), in.i64(), in.i64(), in.str(), in.str(),
-      in.i64(), in.str());
+      in.i64(), in.str(), in.str(), in.i64());
   }
 }

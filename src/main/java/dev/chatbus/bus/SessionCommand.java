@@ -159,6 +159,50 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
+  /**
+   * As an operator of {@code room}, do {@code action} to the member named {@code target} (null for what
+   * acts on the room), with {@code reason} (a kick's; null for the operator's name). Replies
+   * {@link Reply.Accepted} with the number of the event it made; fails with {@code NO_SUCH_ROOM},
+   * {@code NOT_IN_ROOM}, {@code NOT_OPERATOR}, {@code NO_SUCH_USER} or {@code NOT_A_MEMBER}.
+   */
+  record Moderate(long session, String room, Moderation action, String target, String reason) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).u8(action.ordinal()).str(target).str(reason);
+    }
+
+    public static Moderate read(Wire.Reader in) {
+      return new Moderate(in.i64(), in.str(), Moderation.ofOrdinal(in.u8()), in.str(), in.str());
+    }
+  }
+
+  /** The modes of {@code room}. Replies {@link Reply.Modes}; fails with {@code NO_SUCH_ROOM}. */
+  record Modes(String room) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room);
+    }
+
+    public static Modes read(Wire.Reader in) {
+      return new Modes(in.str());
+    }
+  }
+
+  /**
+   * Sent by the owner of {@code room} to the home of {@code session}: an operator put the session out of
+   * the room. No reply.
+   */
+  record Removed(long session, String room) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room);
+    }
+
+    public static Removed read(Wire.Reader in) {
+      return new Removed(in.i64(), in.str());
+    }
+  }
+
   /** List the members of {@code room}. Replies {@link Reply.Members}; fails with {@code NO_SUCH_ROOM}. */
   record Who(String room) implements SessionCommand {
     @Override
@@ -185,7 +229,7 @@ public sealed interface SessionCommand extends RouterMessage {
   /**
    * Answers once the router has handled every command sent before it from the same edge, and has sent on
    * the room events they made: an IRC client's {@code PONG} comes after what its {@code PING} followed.
-   * Replies {@link Reply.Synced}.
+   * Replies {@link Reply.Done}.
    */
   record Sync(long session) implements SessionCommand {
     @Override

@@ -79,9 +79,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
    *                     is taken up again from the store when next used
    * @param maxCreatedPerMinute how many rooms no one was in one client may enter in a minute (at once, or
    *                     spread out)
+   * @param defaultRoomOperators whether the default room has operators as every other room does (the first
+   *                     to enter it when no one is in it); without, no one moderates it
    */
   public record Rooms(String defaultRoom, int maxPerClient, int announceUpTo, Duration evictAfter,
-                      int maxCreatedPerMinute) {
+                      int maxCreatedPerMinute, boolean defaultRoomOperators) {
   }
 
   /**

@@ -77,7 +77,8 @@ final class ConfigParser {
     Rooms rooms = new Rooms(normalizedRoom, s.integer("rooms.maxPerClient", 100, 1, 100_000),
       s.integer("rooms.announceUpTo", 1000, 0, Integer.MAX_VALUE),
       s.duration("rooms.evictAfter", Duration.ofMinutes(1), Duration.ofMillis(1)),
-      s.integer("rooms.maxCreatedPerMinute", 30, 1, 1_000_000_000));
+      s.integer("rooms.maxCreatedPerMinute", 30, 1, 1_000_000_000),
+      s.bool("rooms.defaultRoomOperators", false));
     Rate rate = new Rate(
       s.decimal("limits.rate.linesPerSecond", 20, 0.001),
       s.integer("limits.rate.burst", 40, 1, 1_000_000),

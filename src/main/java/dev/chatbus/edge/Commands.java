@@ -2,21 +2,13 @@ package dev.chatbus.edge;
 
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
-import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
-import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.ClientCommand;
 import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.protocol.Names;
-import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -26,35 +18,23 @@ import java.util.function.Consumer;
  * <p>
  * Requests from one connection reach the router in the order the client sent them. While a request
  * decides how the client's next lines are read (a login, a join), those lines wait until the answer
- * has been handled.
- * <p>
- * Entering a room shows the room's last messages first: the client becomes a member before the router
- * hears of the join, the room's events are kept for it meanwhile, and once the join and the earlier
- * messages are known they are written in order: the welcome, the earlier messages, then the events kept.
+ * has been handled. Logging in and entering rooms are {@link Entering}'s.
  */
 final class Commands {
 
-  private static final Logger log = LoggerFactory.getLogger(Commands.class);
   /** Text clients' {@code /history} without a number. */
   private static final int DEFAULT_TEXT_HISTORY = 20;
   /** JSON {@code history} without a limit. */
   private static final int DEFAULT_JSON_HISTORY = 50;
   private final EventBus bus;
   private final String router;
-  private final String edge;
   private final LocalRooms rooms;
   private final Connections connections;
   private final String defaultRoom;
   private final int maxRooms;
   private final ChatbusConfig.History history;
   private final RouterRequests requests;
-
-  /** The outcome of entering a room: the join, and the messages shown before anything live. */
-  private record Entered(Reply.Joined joined, Reply.History earlier, boolean unavailable) {
-    Entered(Reply.Joined joined, Reply.History earlier) {
-      this(joined, earlier, false);
-    }
-  }
+  private final Entering entering;
 
   /**
    * @param edge     the address of this edge instance, where the router sends a session's private messages
@@ -64,13 +44,13 @@ final class Commands {
            ChatbusConfig.Rooms config, ChatbusConfig.History history, Consumer<Connection> released) {
     this.bus = bus;
     this.router = router;
-    this.edge = edge;
     this.rooms = rooms;
     this.connections = connections;
     this.defaultRoom = config.defaultRoom();
     this.maxRooms = config.maxPerClient();
     this.history = history;
     this.requests = new RouterRequests(bus, router, connections, released);
+    this.entering = new Entering(bus, router, edge, rooms, connections, requests, config.defaultRoom(), history);
   }
 
   void execute(Connection c, ClientCommand cmd) {
@@ -101,7 +81,7 @@ final class Commands {
       }
     } else if (!c.loggedIn()) {
       if (cmd instanceof ClientCommand.Hello hello) {
-        login(c, hello);
+        entering.login(c, hello);
       } else {
         reply(c, c.codec().error(ErrorCode.NOT_LOGGED_IN, "log in first", cmd.ref()));
       }
@@ -125,6 +105,13 @@ final class Commands {
       who(c, who);
     } else if (cmd instanceof ClientCommand.Topic topic) {
       topic(c, topic);
+    } else if (cmd instanceof ClientCommand.Moderate mod) {
+      moderate(c, mod);
+    } else if (cmd instanceof ClientCommand.Modes modes) {
+      String room = room(c, modes.room(), modes.ref());
+      if (room != null) {
+        requests.call(c, new SessionCommand.Modes(room), modes.ref(), r -> c.codec().modes((Reply.Modes) r, modes.ref()));
+      }
     } else if (cmd instanceof ClientCommand.Rooms) {
       requests.call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
     } else if (cmd instanceof ClientCommand.Nick nick) {
@@ -138,53 +125,12 @@ final class Commands {
     }
   }
 
-  private void login(Connection c, ClientCommand.Hello hello) {
-    String problem = Names.nameProblem(hello.name());
-    if (problem != null) {
-      reply(c, c.codec().loginRejected(ErrorCode.BAD_NAME, "invalid name: " + problem, hello.ref()));
-      return;
-    }
-    c.loggingIn();
-    String first = c.codec().entersDefaultRoom() ? defaultRoom : null;
-    Future<Void> ready = first == null ? Future.succeededFuture() : rooms.enter(first, c).ready();
-    long asked = System.nanoTime();
-    Future<Reply.LoggedIn> login = ready
-      .compose(v -> requests.ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, first, hello.user(),
-        hello.realname())))
-      .map(r -> (Reply.LoggedIn) r);
-    Future<Entered> entered = login.compose(in -> in.joined() == null ? Future.succeededFuture(null)
-      : earlier(c, in.joined(), asked));
-    requests.send(c, entered, true, ar -> {
-      if (!c.open()) {
-        leaveEntering(c, first);
-      } else if (ar.succeeded()) {
-        c.loggedIn(login.result().name(), first);
-        Entered in = ar.result();
-        reply(c, c.codec().welcome(c.name(), in == null ? null : in.joined(), hello.ref())
-          + (in == null ? "" : earlierLines(c, in)));
-        if (in != null) {
-          catchUp(c, in);
-        }
-        log.debug("conn {} logged in as {}", c, c.name());
-      } else {
-        leaveEntering(c, first);
-        if (!RouterRequests.refused(ar.cause())) {
-          // No answer does not mean no login: make sure the router forgets the session before a retry.
-          bus.send(router, new SessionCommand.Disconnect(c.id, "login failed"));
-        }
-        c.loginFailed();
-        reply(c, c.codec().loginRejected(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), hello.ref()));
-      }
-    });
-  }
-
   private void say(Connection c, ClientCommand.Say say) {
     if (say.text().isBlank()) {
       return;
     }
-    String room = c.codec().oneRoom() ? c.currentRoom() : Names.room(say.room());
+    String room = room(c, c.codec().oneRoom() ? null : say.room(), say.ref());
     if (room == null) {
-      reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(say.room()), say.ref()));
       return;
     }
     if (!c.rooms().contains(room)) {
@@ -219,7 +165,7 @@ final class Commands {
       if (room.equals(c.currentRoom())) {
         reply(c, c.codec().error(ErrorCode.BAD_REQUEST, "you are already in #" + room, join.ref()));
       } else {
-        enter(c, room, c.currentRoom(), join.ref());
+        entering.enter(c, room, c.currentRoom(), join.ref());
       }
     } else if (c.rooms().contains(room)) {
       // Already in: the same answer again, without replaying what the client has seen, or (IRC) nothing.
@@ -229,7 +175,7 @@ final class Commands {
     } else if (c.rooms().size() >= maxRooms) {
       reply(c, c.codec().error(ErrorCode.TOO_MANY_ROOMS, "you are in " + maxRooms + " rooms already", join.ref()));
     } else {
-      enter(c, room, null, join.ref());
+      entering.enter(c, room, null, join.ref());
     }
   }
 
@@ -240,7 +186,7 @@ final class Commands {
         reply(c, c.codec().error(ErrorCode.BAD_REQUEST,
           "you are in #" + defaultRoom + ", the room everyone starts in; /quit leaves the server", leave.ref()));
       } else {
-        enter(c, defaultRoom, current, leave.ref());
+        entering.enter(c, defaultRoom, current, leave.ref());
       }
       return;
     }
@@ -258,93 +204,6 @@ final class Commands {
     c.leftRoom(room);
     requests.call(c, new SessionCommand.Leave(c.id, room, leave.reason()), leave.ref(),
       r -> c.codec().left(room, leave.reason(), leave.ref()));
-  }
-
-  /** Enters {@code room}, leaving {@code from} in the same router step when it is not null. */
-  private void enter(Connection c, String room, String from, Object ref) {
-    LocalRooms.Room r = rooms.enter(room, c);
-    long asked = System.nanoTime();
-    Future<Entered> entered = r.ready()
-      .compose(v -> requests.ask(c, new SessionCommand.Join(c.id, room, from)))
-      .compose(joined -> {
-        // The router has taken the client out of the room it left: so does the fan-out, right away.
-        if (from != null) {
-          rooms.remove(c, from);
-          c.leftRoom(from);
-        }
-        return earlier(c, (Reply.Joined) joined, asked);
-      });
-    requests.send(c, entered, true, ar -> {
-      if (!c.open()) {
-        leaveEntering(c, room);
-      } else if (ar.failed()) {
-        leaveEntering(c, room);
-        reply(c, c.codec().error(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), ref));
-      } else {
-        c.enteredRoom(room);
-        reply(c, c.codec().joined(ar.result().joined(), ref) + earlierLines(c, ar.result()));
-        catchUp(c, ar.result());
-      }
-    });
-  }
-
-  /**
-   * The messages shown on entering a room, up to the join itself: none when that is turned off, and a
-   * word that they are not available when they cannot be had within {@code history.replayTimeout} of
-   * {@code asked} (when the join was asked for, in nanoseconds), or the room's owner could not say where
-   * its join stands.
-   */
-  private Future<Entered> earlier(Connection c, Reply.Joined joined, long asked) {
-    if (history.replayOnJoin() == 0) {
-      return Future.succeededFuture(new Entered(joined, null));
-    }
-    long left = history.replayTimeout().toMillis() - (System.nanoTime() - asked) / 1_000_000;
-    if (joined.seq() < 0 || left <= 0) {
-      return Future.succeededFuture(new Entered(joined, null, true));
-    }
-    // Up to and including the joined seq: in a room too large to announce joins that is the room's last
-    // event, not a join of the client's own (which, being no message, would not be shown anyway).
-    SessionCommand.History ask = new SessionCommand.History(c.id, joined.room(), history.replayOnJoin(), -1, joined.seq() + 1, true);
-    Future<Reply> answer = c.open() ? bus.<Reply>request(router, ask, new DeliveryOptions().setSendTimeout(left))
-      .map(Message::body) : Future.failedFuture("gone");
-    return answer
-      .map(h -> new Entered(joined, (Reply.History) h))
-      .recover(err -> {
-        log.debug("conn {}: no earlier messages for #{}: {}", c, joined.room(), err.getMessage());
-        return Future.succeededFuture(new Entered(joined, null, true));
-      });
-  }
-
-  /** The earlier messages, for after the join's own answer, or the word that they are not available. */
-  private static String earlierLines(Connection c, Entered entered) {
-    if (entered.unavailable()) {
-      return c.codec().historyUnavailable(entered.joined().room());
-    }
-    return entered.earlier() == null ? "" : c.codec().history(entered.earlier(), true, null);
-  }
-
-  /**
-   * Writes the room's events kept while entering that came after the join, as live deliveries (so the
-   * slow-consumer bounds apply), and makes the client a plain member.
-   */
-  private void catchUp(Connection c, Entered entered) {
-    long now = System.nanoTime();
-    for (RoomEvent e : c.joined()) {
-      if (e.seq() > entered.joined().seq() && e.senderSession() != c.id && c.codec().shows(e)) {
-        if (c.deliver(c.codec().roomEvent(e).getBytes(StandardCharsets.UTF_8), now) == Connection.Delivery.OVERFLOW) {
-          connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
-          return;
-        }
-      }
-    }
-  }
-
-  /** The client did not make it into {@code room}: it is no member, and nothing kept for it is shown. */
-  private void leaveEntering(Connection c, String room) {
-    c.joined();
-    if (room != null && !c.rooms().contains(room)) {
-      rooms.remove(c, room);
-    }
   }
 
   private void history(Connection c, ClientCommand.History h) {
@@ -388,13 +247,42 @@ final class Commands {
   }
 
   private void topic(Connection c, ClientCommand.Topic t) {
-    String room = t.room() == null ? c.currentRoom() : Names.room(t.room());
-    if (room == null) {
-      reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(t.room()), t.ref()));
-      return;
+    String room = room(c, t.room(), t.ref());
+    if (room != null) {
+      requests.call(c, new SessionCommand.RoomTopic(c.id, room, t.text()), t.ref(),
+        r -> c.codec().topic((Reply.TopicIs) r, t.text() != null, t.ref()));
     }
-    requests.call(c, new SessionCommand.RoomTopic(c.id, room, t.text()), t.ref(),
-      r -> c.codec().topic((Reply.TopicIs) r, t.text() != null, t.ref()));
+  }
+
+  /**
+   * An operator put {@code c} out of {@code room}: a text client, who is always in a room, goes back to the
+   * default one (unless that is where it was put out of).
+   */
+  void kicked(Connection c, String room) {
+    if (c.open() && c.loggedIn() && c.codec().oneRoom() && c.rooms().isEmpty() && !room.equals(defaultRoom)) {
+      entering.enter(c, defaultRoom, null, null);
+    }
+  }
+
+  private void moderate(Connection c, ClientCommand.Moderate m) {
+    String room = room(c, m.room(), m.ref());
+    if (room != null) {
+      requests.call(c, new SessionCommand.Moderate(c.id, room, m.action(), m.target(), m.reason()), m.ref(),
+        r -> c.codec().moderated(room, m.action(), m.target(), m.reason(), (Reply.Accepted) r, m.ref()));
+    }
+  }
+
+  /**
+   * The normalized name of the room {@code input} names, or the client's own room when it is null (text
+   * clients); null, the client told why, when there is none.
+   */
+  private String room(Connection c, String input, Object ref) {
+    String room = input == null ? c.currentRoom() : Names.room(input);
+    if (room == null) {
+      reply(c, c.codec().error(ErrorCode.BAD_ROOM, input == null ? "you are in no room; /join one"
+        : "invalid room: " + Names.roomProblem(input), ref));
+    }
+    return room;
   }
 
   private void nick(Connection c, ClientCommand.Nick nick) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -60,17 +61,21 @@ final class LocalRooms {
   private final Map<String, Room> rooms = new HashMap<>();
   private final Renderings renderings;
   private final Consumer<Connection> onOverflow;
+  private final BiConsumer<Connection, String> onKicked;
   private final List<Connection> overflowed = new ArrayList<>();
 
   /**
    * @param renderers  every way room events are rendered on this instance ({@link ClientCodec#events})
    * @param onOverflow called, after a fan-out, with each client that fell too far behind to stay
+   * @param onKicked   called with a client an operator put out of a room, once it is out and has been told
    */
-  LocalRooms(EventBus bus, List<EventRenderer> renderers, EdgeNode node, Consumer<Connection> onOverflow) {
+  LocalRooms(EventBus bus, List<EventRenderer> renderers, EdgeNode node, Consumer<Connection> onOverflow,
+             BiConsumer<Connection, String> onKicked) {
     this.bus = bus;
     this.node = node;
     this.renderings = new Renderings(renderers);
     this.onOverflow = onOverflow;
+    this.onKicked = onKicked;
   }
 
   /**
@@ -141,12 +146,27 @@ final class LocalRooms {
       node.metrics().delivered(sent);
       node.metrics().dropped(NodeMetrics.Drop.SLOW_CONSUMER, dropped);
     }
+    if (event.kind() == RoomEvent.Kind.KICK) {
+      kicked(r, event.targetSession());
+    }
     // Disconnecting changes room membership, so it waits until the loop is done.
     if (!overflowed.isEmpty()) {
       for (Connection c : overflowed) {
         onOverflow.accept(c);
       }
       overflowed.clear();
+    }
+  }
+
+  /** The member {@code session}, if it is here, was put out of {@code r} (and has been told, as everyone there). */
+  private void kicked(Room r, long session) {
+    for (Connection c : r.members) {
+      if (c.id == session) {
+        remove(c, r.name);
+        c.leftRoom(r.name);
+        onKicked.accept(c, r.name);
+        return;
+      }
     }
   }
 

@@ -17,32 +17,24 @@ import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.LineFraming;
 import dev.chatbus.protocol.ServerInfo;
 import dev.chatbus.protocol.TextCodec;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.spi.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -123,7 +115,7 @@ public final class TcpServerVerticle extends VerticleBase {
     String self = Addresses.edge(server.node(), instance);
     flusher = new FlushBatcher(loop);
     LocalRooms rooms = new LocalRooms(vertx.eventBus(), List.of(textCodec, jsonCodec, ircEvents),
-      node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()));
+      node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()), (c, room) -> commands.kicked(c, room));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, irc.pingAfter(),
       node.metrics());
     commands = new Commands(vertx.eventBus(), router, self, rooms, connections, config.rooms(), config.history(),
@@ -153,54 +145,19 @@ public final class TcpServerVerticle extends VerticleBase {
     if (config.tcp().sendBufferBytes() > 0) {
       options.setSendBufferSize(config.tcp().sendBufferBytes());
     }
-    ServerBootstrap clients = bootstrap(loop, options, ch -> onConnect(ch, false));
-    ServerBootstrap ircClients = bootstrap(loop, options, ch -> onConnect(ch, true));
+    Listener clients = new Listener(vertx, context, loop, options, ch -> onConnect(ch, false));
+    Listener ircClients = new Listener(vertx, context, loop, options, ch -> onConnect(ch, true));
     String host = config.tcp().host();
     return direct.completion()
-      .compose(v -> node.listen("tcp", host, config.tcp().port(), port -> bind(clients, host, port).map(ch -> {
+      .compose(v -> node.listen("tcp", host, config.tcp().port(), port -> clients.bind(host, port).map(ch -> {
         serverChannel = ch;
         return localPort(ch);
       })))
       .compose(v -> !irc.enabled() ? Future.succeededFuture()
-        : node.listen("irc", irc.host(), irc.port(), port -> bind(ircClients, irc.host(), port).map(ch -> {
+        : node.listen("irc", irc.host(), irc.port(), port -> ircClients.bind(irc.host(), port).map(ch -> {
           ircChannel = ch;
           return localPort(ch);
         })));
-  }
-
-  /** A server channel on this instance's event loop whose connections {@code onConnect} takes, on its context. */
-  private ServerBootstrap bootstrap(EventLoop loop, NetServerOptions options, Handler<Channel> onConnect) {
-    Transport transport = VertxInternals.transport(vertx);
-    ServerBootstrap bootstrap = new ServerBootstrap()
-      .group(loop, loop)
-      .channelFactory(transport.serverChannelFactory(false))
-      .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-      .childHandler(new ChannelInitializer<>() {
-        @Override
-        protected void initChannel(Channel ch) {
-          VertxInternals.emit(context, ch, onConnect);
-        }
-      });
-    transport.configure(options, false, bootstrap);
-    if (!vertx.isNativeTransportEnabled()) {
-      // Vert.x sets SO_REUSEPORT on native transports only; the JDK supports it too on Linux and macOS.
-      bootstrap.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
-    }
-    return bootstrap;
-  }
-
-  private Future<Channel> bind(ServerBootstrap bootstrap, String host, int port) {
-    Promise<Channel> bound = Promise.promise();
-    // Netty answers on the event loop, but outside the verticle's context: what follows runs on it.
-    bootstrap.bind(host, port).addListener((ChannelFuture f) -> context.runOnContext(v -> {
-      if (f.isSuccess()) {
-        bound.complete(f.channel());
-      } else {
-        bound.fail(new IllegalStateException("cannot listen on " + host + ":" + port + ": "
-          + f.cause().getMessage(), f.cause()));
-      }
-    }));
-    return bound.future();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
@@ -42,6 +43,15 @@ public interface ClientCodec extends EventRenderer {
   String renamed(String name, Object ref);
 
   String members(Reply.Members members, Object ref);
+
+  /**
+   * The client, an operator of {@code room}, did {@code action} (to {@code target}, with {@code reason}); the
+   * room was told by the event {@code done} numbers.
+   */
+  String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref);
+
+  /** A room's modes. */
+  String modes(Reply.Modes modes, Object ref);
 
   /** A room's topic: asked for, or (when {@code set}) just set by the client. */
   String topic(Reply.TopicIs topic, boolean set, Object ref);

@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.RoomEvent;
 
 import java.util.List;
@@ -49,6 +50,14 @@ public sealed interface ClientCommand {
 
   /** Set the topic of {@code room} (null: the text client's room) to {@code text}, or ask it when that is null. */
   record Topic(String room, String text, Object ref) implements ClientCommand {
+  }
+
+  /** As an operator of {@code room}, do {@code action} to {@code target} (null: to the room), with {@code reason}. */
+  record Moderate(String room, Moderation action, String target, String reason, Object ref) implements ClientCommand {
+  }
+
+  /** The modes of {@code room}. */
+  record Modes(String room, Object ref) implements ClientCommand {
   }
 
   /** List the members of {@code room}. */

@@ -1,15 +1,14 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.Topic;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import static dev.chatbus.protocol.IrcEvents.CRLF;
@@ -26,28 +25,29 @@ import static dev.chatbus.protocol.IrcEvents.CRLF;
  */
 public final class IrcCodec implements ClientCodec {
 
-  /** The CTCP request IRC clients send {@code /me} as. */
-  private static final String ACTION_START = "\u0001ACTION ";
   /** How many quits and renames of others are remembered, to show each once. */
   private static final int REMEMBERED = 256;
 
-  /** What an answer is to, for the numerics an error becomes: the command, and the channel or nick it named. */
-  public record Ref(String command, String target) {
+  /**
+   * What an answer is to, for the numerics an error becomes: the command, the channel or nick it named, and
+   * the channel a command on a member is about (or null).
+   */
+  public record Ref(String command, String target, String channel) {
+    Ref(String command, String target) {
+      this(command, target, null);
+    }
   }
 
   private final IrcServer server;
   private final IrcEvents events;
   /** The nick the client has, or asked for while registering; null before {@code NICK}. */
   private String nick;
-  private String user;
-  private String realname;
-  private String password;
-  /** True from {@code CAP LS} or {@code CAP REQ} before registration until {@code CAP END}. */
-  private boolean negotiating;
-  /** True once a login went to the server: registration is over, or under way. */
-  private boolean registering;
+  /** User mode {@code +i}: the client asked not to be listed to those who share no channel with it. */
+  private boolean invisible;
   private final Map<Long, Boolean> quitsShown = remembered();
   private final Map<Long, String> renamesShown = remembered();
+  private final IrcRegistration registration = new IrcRegistration(this);
+  private final IrcRequests requests = new IrcRequests(this);
 
   public IrcCodec(IrcServer server, IrcEvents events) {
     this.server = server;
@@ -100,7 +100,7 @@ public final class IrcCodec implements ClientCodec {
     String cmd = line.command();
     switch (cmd) {
       case "CAP":
-        return cap(line, loggedIn);
+        return registration.cap(line, loggedIn);
       case "PING":
         return line.size() == 0 || line.param(0).isEmpty() ? answer(numeric("409", ":No origin specified"))
           : new ClientCommand.Ping(line.param(0));
@@ -111,193 +111,27 @@ public final class IrcCodec implements ClientCodec {
       default:
         break;
     }
-    return loggedIn ? registered(line) : registering(line);
+    return loggedIn ? requests.parse(line) : registration.parse(line);
   }
 
-  private ClientCommand registering(IrcLine line) {
-    switch (line.command()) {
-      case "PASS":
-        if (line.size() < 1) {
-          return needMore("PASS");
-        }
-        password = line.param(0);
-        return new ClientCommand.Answer("");
-      case "NICK":
-        if (line.size() < 1 || line.param(0).isEmpty()) {
-          return answer(numeric("431", ":No nickname given"));
-        }
-        nick = line.param(0);
-        return registered();
-      case "USER":
-        if (line.size() < 4 || line.param(0).isEmpty() || line.param(3).isEmpty()) {
-          return needMore("USER");
-        }
-        if (user != null) {
-          return answer(numeric("462", ":You may not reregister"));
-        }
-        user = "~" + ident(line.param(0));
-        realname = Text.clean(line.param(3));
-        return registered();
-      default:
-        return answer(numeric("451", ":You have not registered"));
+  /** The client's own modes: asked for, or changed ({@code +i}, invisible, is the one there is). */
+  ClientCommand userMode(String changes) {
+    if (changes == null || changes.isEmpty()) {
+      return answer(numeric("221", invisible ? "+i" : "+"));
     }
-  }
-
-  /** Registration is complete once the client has a nick and a user, and is not negotiating capabilities. */
-  private ClientCommand registered() {
-    if (nick == null || user == null || negotiating || registering) {
-      return new ClientCommand.Answer("");
-    }
-    if (!server.password().isEmpty() && !server.password().equals(password)) {
-      return new ClientCommand.Close(Goodbye.BAD_PASSWORD);
-    }
-    registering = true;
-    return new ClientCommand.Hello(nick, user, realname, new Ref("NICK", nick));
-  }
-
-  private ClientCommand registered(IrcLine line) {
-    String cmd = line.command();
-    switch (cmd) {
-      case "PASS":
-      case "USER":
-        return answer(numeric("462", ":You may not reregister"));
-      case "NICK":
-        if (line.size() < 1 || line.param(0).isEmpty()) {
-          return answer(numeric("431", ":No nickname given"));
-        }
-        return new ClientCommand.Nick(line.param(0), new Ref("NICK", line.param(0)));
-      case "JOIN":
-        return join(line);
-      case "PART":
-        return part(line);
-      case "PRIVMSG":
-      case "NOTICE":
-        return say(line, cmd.equals("NOTICE"));
-      case "NAMES":
-        return names(line);
-      case "TOPIC":
-        if (line.size() < 1 || line.param(0).isEmpty()) {
-          return needMore("TOPIC");
-        }
-        return isChannel(line.param(0)) ? new ClientCommand.Topic(line.param(0), line.param(1), new Ref("TOPIC", line.param(0)))
-          : answer(numeric("403", line.param(0) + " :No such channel"));
-      case "LIST":
-        return new ClientCommand.Rooms(new Ref("LIST", null));
-      case "MOTD":
-        return answer(motd());
-      default:
-        return answer(numeric("421", cmd + " :Unknown command"));
-    }
-  }
-
-  private ClientCommand cap(IrcLine line, boolean loggedIn) {
-    String sub = line.size() == 0 ? "" : line.param(0).toUpperCase(Locale.ROOT);
-    String me = nick == null ? "*" : nick;
-    switch (sub) {
-      case "LS":
-        if (!loggedIn) {
-          negotiating = true;
-        }
-        return answer(":" + server.name() + " CAP " + me + " LS :" + CRLF);
-      case "LIST":
-        return answer(":" + server.name() + " CAP " + me + " LIST :" + CRLF);
-      case "REQ":
-        if (!loggedIn) {
-          negotiating = true;
-        }
-        // No capability is offered yet, so every request is refused, whole.
-        return answer(":" + server.name() + " CAP " + me + " NAK :" + (line.size() > 1 ? line.param(1) : "") + CRLF);
-      case "END":
-        if (loggedIn || !negotiating) {
-          return new ClientCommand.Answer("");
-        }
-        negotiating = false;
-        return registered();
-      default:
-        return answer(numeric("410", (line.size() == 0 ? "*" : line.param(0)) + " :Invalid CAP command"));
-    }
-  }
-
-  private ClientCommand join(IrcLine line) {
-    if (line.size() < 1 || line.param(0).isEmpty()) {
-      return needMore("JOIN");
-    }
-    if (line.param(0).equals("0")) {
-      return new ClientCommand.LeaveAll(new Ref("PART", null));
-    }
-    List<ClientCommand> joins = new ArrayList<>();
-    for (String channel : line.param(0).split(",")) {
-      if (channel.isEmpty()) {
-        continue;
-      }
-      joins.add(isChannel(channel) ? new ClientCommand.Join(channel, new Ref("JOIN", channel))
-        : answer(numeric("403", channel + " :No such channel")));
-    }
-    return several(joins);
-  }
-
-  private ClientCommand part(IrcLine line) {
-    if (line.size() < 1 || line.param(0).isEmpty()) {
-      return needMore("PART");
-    }
-    String reason = reason(line.param(1));
-    List<ClientCommand> parts = new ArrayList<>();
-    for (String channel : line.param(0).split(",")) {
-      if (!channel.isEmpty()) {
-        parts.add(isChannel(channel) ? new ClientCommand.Leave(channel, reason, new Ref("PART", channel))
-          : answer(numeric("403", channel + " :No such channel")));
+    boolean adding = true;
+    StringBuilder applied = new StringBuilder();
+    for (char c : changes.toCharArray()) {
+      if (c == '+' || c == '-') {
+        adding = c == '+';
+      } else if (c != 'i') {
+        return answer(numeric("501", ":Unknown MODE flag"));
+      } else if (invisible != adding) {
+        invisible = adding;
+        applied.append(adding ? "+i" : "-i");
       }
     }
-    return several(parts);
-  }
-
-  private ClientCommand say(IrcLine line, boolean notice) {
-    String cmd = notice ? "NOTICE" : "PRIVMSG";
-    if (line.size() < 1 || line.param(0).isEmpty()) {
-      return notice ? new ClientCommand.Answer("") : answer(numeric("411", ":No recipient given (" + cmd + ")"));
-    }
-    if (line.size() < 2 || line.param(1).isEmpty()) {
-      return notice ? new ClientCommand.Answer("") : answer(numeric("412", ":No text to send"));
-    }
-    String text = line.param(1);
-    RoomEvent.Kind kind = notice ? RoomEvent.Kind.NOTICE : RoomEvent.Kind.MESSAGE;
-    if (text.startsWith(ACTION_START) || text.equals("\u0001ACTION\u0001")) {
-      kind = RoomEvent.Kind.ACTION;
-      text = text.substring(Math.min(text.length(), ACTION_START.length()));
-      text = text.endsWith("\u0001") ? text.substring(0, text.length() - 1) : text;
-    } else if (text.startsWith("\u0001")) {
-      // Other CTCP requests (VERSION, PING, DCC, ...) ask things of another's client, which Chatbus does not relay.
-      return notice ? new ClientCommand.Answer("")
-        : answer(":" + server.name() + " NOTICE " + me() + " :CTCP requests are not relayed here" + CRLF);
-    }
-    text = Text.clean(text);
-    if (text.isBlank()) {
-      return notice ? new ClientCommand.Answer("") : answer(numeric("412", ":No text to send"));
-    }
-    List<ClientCommand> sends = new ArrayList<>();
-    for (String target : line.param(0).split(",")) {
-      if (target.isEmpty()) {
-        continue;
-      }
-      Ref ref = new Ref(cmd, target);
-      sends.add(isChannel(target) ? new ClientCommand.Say(target, text, kind, ref)
-        : new ClientCommand.Msg(target, text, kind, ref));
-    }
-    return several(sends);
-  }
-
-  private ClientCommand names(IrcLine line) {
-    if (line.size() < 1 || line.param(0).isEmpty()) {
-      return answer(numeric("366", "* :End of /NAMES list"));
-    }
-    List<ClientCommand> asks = new ArrayList<>();
-    for (String channel : line.param(0).split(",")) {
-      if (!channel.isEmpty()) {
-        asks.add(isChannel(channel) ? new ClientCommand.Who(channel, new Ref("NAMES", channel))
-          : answer(numeric("366", channel + " :End of /NAMES list")));
-      }
-    }
-    return several(asks);
+    return answer(applied.length() == 0 ? "" : IrcEvents.source(me(), origin()) + " MODE " + me() + " :" + applied + CRLF);
   }
 
   // ----- what the client is told
@@ -307,7 +141,7 @@ public final class IrcCodec implements ClientCodec {
     String asked = nick;
     // The client picks another nick and registration goes on.
     nick = null;
-    registering = false;
+    registration.rejected();
     return switch (code) {
       case NAME_TAKEN -> line("433", "* " + asked + " :Nickname is already in use");
       case BAD_NAME -> line("432", "* " + asked + " :Erroneous nickname: " + message);
@@ -322,7 +156,7 @@ public final class IrcCodec implements ClientCodec {
       .append(numeric("001", ":Welcome to the " + server.network() + " IRC network, " + name + "!" + origin()))
       .append(numeric("002", ":Your host is " + server.name() + ", running version " + server.version()))
       .append(numeric("003", ":This server was created " + server.created()))
-      .append(numeric("004", server.name() + " " + server.version() + " i n"));
+      .append(numeric("004", server.name() + " " + server.version() + " i not"));
     for (String tokens : isupport()) {
       sb.append(numeric("005", tokens + " :are supported by this server"));
     }
@@ -333,11 +167,11 @@ public final class IrcCodec implements ClientCodec {
   private List<String> isupport() {
     return List.of(
       "CASEMAPPING=ascii CHANTYPES=# CHANLIMIT=#:" + server.maxRooms() + " CHANNELLEN=" + Names.MAX_CHANNEL_BYTES
-        + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX= CHANMODES=,,,n",
-      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:10 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
+        + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX=(o)@ CHANMODES=,,,nt",
+      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:10,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
   }
 
-  private String motd() {
+  String motd() {
     if (server.motd().isEmpty()) {
       return numeric("422", ":MOTD File is missing");
     }
@@ -353,7 +187,7 @@ public final class IrcCodec implements ClientCodec {
     String channel = "#" + joined.room();
     return IrcEvents.source(me(), origin()) + " JOIN " + channel + CRLF
       + (Topic.shown(joined.topic()) ? topicIs(channel, joined.topic()) : "")
-      + names(channel, joined.members());
+      + names(channel, joined.members(), joined.operators());
   }
 
   @Override
@@ -389,11 +223,25 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String members(Reply.Members members, Object ref) {
-    return names("#" + members.room(), members.names());
+    return names("#" + members.room(), members.names(), members.operators());
   }
 
-  /** {@code 353} lines as long as they may be, then {@code 366}. */
-  private String names(String channel, List<String> members) {
+  @Override
+  public String modes(Reply.Modes modes, Object ref) {
+    String channel = "#" + modes.room();
+    return numeric("324", channel + " " + modes.modes()) + numeric("329", channel + " " + modes.since() / 1000);
+  }
+
+  @Override
+  public String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref) {
+    String source = IrcEvents.source(me(), origin());
+    return action == Moderation.KICK
+      ? source + " KICK #" + room + " " + target + " :" + (reason == null ? me() : reason) + CRLF
+      : source + " MODE #" + room + " " + action.mode() + (target == null ? "" : " " + target) + CRLF;
+  }
+
+  /** {@code 353} lines as long as they may be, then {@code 366}; operators are marked {@code @}. */
+  private String names(String channel, List<String> members, List<String> operators) {
     String head = ":" + server.name() + " 353 " + me() + " = " + channel + " :";
     StringBuilder sb = new StringBuilder(head.length() + 16 * members.size() + 64);
     StringBuilder names = new StringBuilder();
@@ -404,6 +252,9 @@ public final class IrcCodec implements ClientCodec {
       }
       if (names.length() > 0) {
         names.append(' ');
+      }
+      if (operators.contains(name)) {
+        names.append('@');
       }
       names.append(name);
     }
@@ -451,7 +302,10 @@ public final class IrcCodec implements ClientCodec {
       return "";
     }
     String target = to.target() == null ? "*" : to.target();
+    String channel = to.channel() == null ? target : to.channel();
     return switch (code) {
+      case NOT_OPERATOR -> numeric("482", channel + " :You're not channel operator");
+      case NOT_A_MEMBER -> numeric("441", target + " " + channel + " :They aren't on that channel");
       case NAME_TAKEN -> numeric("433", target + " :Nickname is already in use");
       case BAD_NAME -> numeric("432", target + " :Erroneous nickname: " + message);
       case NO_SUCH_USER -> numeric("401", target + " :No such nick/channel");
@@ -459,9 +313,9 @@ public final class IrcCodec implements ClientCodec {
       case NOT_LOGGED_IN -> numeric("451", ":You have not registered");
       case TOO_LONG -> numeric("417", ":Input line was too long");
       case BAD_ROOM, NO_SUCH_ROOM -> to.command().equals("NAMES") ? numeric("366", target + " :End of /NAMES list")
-        : numeric("403", target + " :No such channel");
+        : numeric("403", channel + " :No such channel");
       case NOT_IN_ROOM -> to.command().equals("PRIVMSG") ? numeric("404", target + " :Cannot send to channel")
-        : numeric("442", target + " :You're not on that channel");
+        : numeric("442", channel + " :You're not on that channel");
       default -> notice(me(), message);
     };
   }
@@ -491,18 +345,36 @@ public final class IrcCodec implements ClientCodec {
 
   // ----- helpers
 
+  IrcServer server() {
+    return server;
+  }
+
+  /** The nick the client asked for while registering, or has; null before {@code NICK}. */
+  String nick() {
+    return nick;
+  }
+
+  void nick(String asked) {
+    nick = asked;
+  }
+
+  /** The server's name, the source of its numerics. */
+  String serverName() {
+    return server.name();
+  }
+
   /** The client's nick, or {@code *} before it has one. */
-  private String me() {
+  String me() {
     return nick == null ? "*" : nick;
   }
 
   /** The client's own {@code user@host}. */
-  private String origin() {
-    return (user == null ? "*" : user) + "@" + server.node();
+  String origin() {
+    return (registration.user() == null ? "*" : registration.user()) + "@" + server.node();
   }
 
   /** A numeric reply to the client: {@code :server NNN nick rest}. */
-  private String numeric(String code, String rest) {
+  String numeric(String code, String rest) {
     return line(code, me() + " " + rest);
   }
 
@@ -514,35 +386,23 @@ public final class IrcCodec implements ClientCodec {
     return ":" + server.name() + " NOTICE " + to + " :" + text + CRLF;
   }
 
-  private ClientCommand needMore(String command) {
+  ClientCommand needMore(String command) {
     return answer(numeric("461", command + " :Not enough parameters"));
   }
 
-  private static ClientCommand answer(String lines) {
+  static ClientCommand answer(String lines) {
     return new ClientCommand.Answer(lines);
   }
 
-  private static ClientCommand several(List<ClientCommand> commands) {
+  static ClientCommand several(List<ClientCommand> commands) {
     return commands.size() == 1 ? commands.get(0) : new ClientCommand.Several(commands);
   }
 
-  private static boolean isChannel(String target) {
+  static boolean isChannel(String target) {
     return target.startsWith("#");
   }
 
-  /** The user name an IRC client gave, as the user part of its mask: at most 10 characters a mask may hold. */
-  private static String ident(String given) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < given.length() && sb.length() < 10; i++) {
-      char c = given.charAt(i);
-      if (c > ' ' && c < 0x7f && c != '@' && c != '!' && c != '*' && c != '?') {
-        sb.append(c);
-      }
-    }
-    return sb.length() == 0 ? "user" : sb.toString();
-  }
-
-  private static String reason(String given) {
+  static String reason(String given) {
     if (given == null) {
       return null;
     }

@@ -32,6 +32,8 @@ public final class IrcEvents implements EventRenderer {
       case QUIT -> source + " QUIT :" + (e.text() == null ? "" : e.text()) + CRLF;
       case RENAME -> source + " NICK :" + e.text() + CRLF;
       case TOPIC -> source + " TOPIC " + channel + " :" + e.text() + CRLF;
+      case MODE -> source + " MODE " + channel + " " + e.text() + (e.target() == null ? "" : " " + e.target()) + CRLF;
+      case KICK -> source + " KICK " + channel + " " + e.target() + " :" + e.text() + CRLF;
     };
   }
 

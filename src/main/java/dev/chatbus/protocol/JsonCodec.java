@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
@@ -49,6 +50,14 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Nick(required(o, "name"), ref);
         case "who":
           return new ClientCommand.Who(required(o, "room"), ref);
+        case "op":
+          return new ClientCommand.Moderate(required(o, "room"), Moderation.OP, required(o, "name"), null, ref);
+        case "deop":
+          return new ClientCommand.Moderate(required(o, "room"), Moderation.DEOP, required(o, "name"), null, ref);
+        case "kick":
+          return new ClientCommand.Moderate(required(o, "room"), Moderation.KICK, required(o, "name"), reason(o), ref);
+        case "modes":
+          return new ClientCommand.Modes(required(o, "room"), ref);
         case "topic": {
           String topic = o.getString("topic");
           return new ClientCommand.Topic(required(o, "room"), topic, ref);
@@ -110,11 +119,17 @@ public final class JsonCodec implements ClientCodec {
   @Override
   public String joined(Reply.Joined joined, Object ref) {
     JsonObject o = event("joined").put("room", joined.room()).put("seq", joined.seq())
-      .put("count", joined.count()).put("members", new JsonArray(joined.members()));
+      .put("count", joined.count()).put("members", new JsonArray(joined.members()))
+      .put("operators", new JsonArray(joined.operators()));
     if (Topic.shown(joined.topic())) {
       o.put("topic", topicObject(joined.topic()));
     }
     return line(withRef(o, ref));
+  }
+
+  @Override
+  public String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref) {
+    return accepted(done, ref);
   }
 
   @Override
@@ -152,7 +167,12 @@ public final class JsonCodec implements ClientCodec {
   @Override
   public String members(Reply.Members members, Object ref) {
     return line(withRef(event("who").put("room", members.room()).put("count", members.count())
-      .put("members", new JsonArray(members.names())), ref));
+      .put("members", new JsonArray(members.names())).put("operators", new JsonArray(members.operators())), ref));
+  }
+
+  @Override
+  public String modes(Reply.Modes modes, Object ref) {
+    return line(withRef(event("modes").put("room", modes.room()).put("modes", modes.modes()).put("since", modes.since()), ref));
   }
 
   @Override
@@ -248,6 +268,15 @@ public final class JsonCodec implements ClientCodec {
         break;
       case TOPIC:
         o = event("topic_set").put("room", e.room()).put("from", e.from()).put("text", e.text());
+        break;
+      case MODE:
+        o = event("mode").put("room", e.room()).put("from", e.from()).put("mode", e.text());
+        if (e.target() != null) {
+          o.put("name", e.target());
+        }
+        break;
+      case KICK:
+        o = event("kick").put("room", e.room()).put("from", e.from()).put("name", e.target()).put("reason", e.text());
         break;
       default:
         throw new IllegalArgumentException("unknown event kind " + e.kind());

@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
@@ -9,6 +10,7 @@ import dev.chatbus.bus.Topic;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -66,6 +68,19 @@ public final class TextCodec implements ClientCodec {
         return rest.isEmpty() ? usage("/nick NAME") : new ClientCommand.Nick(firstWord(rest), null);
       case "topic":
         return new ClientCommand.Topic(null, rest.isEmpty() ? null : rest, null);
+      case "op":
+        return rest.isEmpty() ? usage("/op NAME") : new ClientCommand.Moderate(null, Moderation.OP, firstWord(rest), null, null);
+      case "deop":
+        return rest.isEmpty() ? usage("/deop NAME")
+          : new ClientCommand.Moderate(null, Moderation.DEOP, firstWord(rest), null, null);
+      case "kick": {
+        if (rest.isEmpty()) {
+          return usage("/kick NAME [REASON]");
+        }
+        int gap = rest.indexOf(' ');
+        return new ClientCommand.Moderate(null, Moderation.KICK, firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)),
+          null);
+      }
       case "msg":
       case "tell": {
         int gap = rest.indexOf(' ');
@@ -154,8 +169,17 @@ public final class TextCodec implements ClientCodec {
   @Override
   public String members(Reply.Members members, Object ref) {
     int more = members.count() - members.names().size();
-    return "* " + members.count() + " in #" + members.room() + ": " + String.join(", ", members.names())
+    List<String> shown = new ArrayList<>(members.names().size());
+    for (String name : members.names()) {
+      shown.add(members.operators().contains(name) ? "@" + name : name);
+    }
+    return "* " + members.count() + " in #" + members.room() + ": " + String.join(", ", shown)
       + (more > 0 ? " and " + more + " more" : "") + "\n";
+  }
+
+  @Override
+  public String modes(Reply.Modes modes, Object ref) {
+    return "* #" + modes.room() + " has modes " + modes.modes() + "\n";
   }
 
   @Override
@@ -182,6 +206,9 @@ public final class TextCodec implements ClientCodec {
       + "*   /rooms           list the rooms\n"
       + "*   /who [ROOM]      list who is in this room, or in ROOM\n"
       + "*   /topic [TEXT]    show this room's topic, or set it to TEXT\n"
+      + "*   /op NAME         make NAME an operator of this room (operators only)\n"
+      + "*   /deop NAME       take NAME's operator status (operators only)\n"
+      + "*   /kick NAME [WHY] put NAME out of this room (operators only)\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"
@@ -221,6 +248,10 @@ public final class TextCodec implements ClientCodec {
       case TOPIC:
         return e.text().isEmpty() ? "* " + e.from() + " cleared the topic of #" + e.room() + "\n"
           : "* " + e.from() + " set the topic of #" + e.room() + ": " + e.text() + "\n";
+      case MODE:
+        return "* " + e.from() + " " + modeChange(e.text(), e.target(), e.room()) + "\n";
+      case KICK:
+        return "* " + e.from() + " put " + e.target() + " out of #" + e.room() + " (" + e.text() + ")\n";
       default:
         throw new IllegalArgumentException("unknown event kind " + e.kind());
     }
@@ -230,6 +261,23 @@ public final class TextCodec implements ClientCodec {
   public String privateMessage(PrivateMessage m) {
     String from = sender(m.from(), m.byService());
     return m.action() ? "[pm] * " + from + " " + m.text() + "\n" : "[pm] " + from + ": " + m.text() + "\n";
+  }
+
+  /** What a mode change did, after the name of who made it. */
+  private static String modeChange(String mode, String target, String room) {
+    return switch (mode) {
+      case "+o" -> "made " + target + " an operator of #" + room;
+      case "-o" -> "took operator status from " + target + " in #" + room;
+      case "+t" -> "let only operators set the topic of #" + room;
+      case "-t" -> "let everyone in #" + room + " set its topic";
+      default -> "set mode " + mode + (target == null ? "" : " " + target) + " in #" + room;
+    };
+  }
+
+  @Override
+  public String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref) {
+    return action == Moderation.KICK ? "* you put " + target + " out of #" + room + "\n"
+      : "* you " + modeChange(action.mode(), target, room) + "\n";
   }
 
   /** Who said it: a service's name is marked, so that no one takes a program for a person. */

@@ -28,8 +28,9 @@ import java.util.Map;
  * The home of this node's sessions: carries out what the edges and the API ask ({@link SessionCommand}).
  * It registers names (in the cluster's {@link NameRegistry} when clustered), keeps each session's rooms in
  * the {@link Directory} and tells the other routers of each change ({@link Peers#changed}), sends private
- * messages to the recipient's edge, and passes what concerns a room to the room's owner ({@link Owner}). It
- * answers {@code who} and {@code rooms} from the directory of the whole network.
+ * messages to the recipient's edge, and passes what concerns a room to the room's owner ({@link Owner}),
+ * {@code who} included (the owner knows the room's operators). It answers {@code rooms} from the directory
+ * of the whole network.
  */
 final class Home {
 
@@ -94,13 +95,24 @@ final class Home {
     } else if (c instanceof SessionCommand.Rename rename) {
       rename(rename, msg);
     } else if (c instanceof SessionCommand.Who who) {
-      return who(who);
+      owner.run(new RoomCommand.Describe(existing(who.room()), false, false), msg);
     } else if (c instanceof SessionCommand.ListRooms) {
       return listRooms();
     } else if (c instanceof SessionCommand.RoomTopic t) {
       topic(t, msg);
+    } else if (c instanceof SessionCommand.Moderate mod) {
+      Member m = session(mod.session());
+      owner.run(new RoomCommand.Moderate(existing(mod.room()), m.session(), m.name(), m.origin(), mod.action(),
+        mod.target(), mod.reason(), false), msg);
+    } else if (c instanceof SessionCommand.Modes modes) {
+      owner.run(new RoomCommand.Describe(existing(modes.room()), true, false), msg);
+    } else if (c instanceof SessionCommand.Removed removed) {
+      Member m = directory.session(removed.session());
+      if (m != null && m.node().equals(node) && m.rooms().contains(removed.room())) {
+        peers.changed(m.in(removed.room(), false));
+      }
     } else if (c instanceof SessionCommand.Sync) {
-      return new Reply.Synced();
+      return new Reply.Done();
     } else if (c instanceof SessionCommand.Disconnect d) {
       disconnect(d);
     } else {
@@ -346,21 +358,18 @@ final class Home {
 
   private void topic(SessionCommand.RoomTopic t, Message<?> msg) {
     Member m = session(t.session());
-    String room = room(t.room());
-    if (directory.count(room) == 0) {
-      throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no one is in #" + room);
-    }
+    String room = existing(t.room());
     String text = t.text() == null ? null : Names.topic(t.text());
     owner.run(new RoomCommand.SetTopic(room, m.session(), m.name(), m.origin(), text, false), msg);
   }
 
-  private Reply who(SessionCommand.Who who) {
-    String room = room(who.room());
-    int count = directory.count(room);
-    if (count == 0) {
+  /** The normalized name of a room someone is in. */
+  private String existing(String input) {
+    String room = room(input);
+    if (directory.count(room) == 0) {
       throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no one is in #" + room);
     }
-    return new Reply.Members(room, count, owner.memberNames(room, Reply.LIST_LIMIT, null));
+    return room;
   }
 
   private Reply listRooms() {

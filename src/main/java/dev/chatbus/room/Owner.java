@@ -8,7 +8,6 @@ import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
-import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
@@ -60,9 +59,10 @@ final class Owner {
   private final Answers answers;
   private final int announceUpTo;
   private final ChatbusConfig.History history;
+  private final Operators operators;
 
   Owner(String node, Vertx vertx, Peers peers, PassedOn passedOn, TakeOver takeOver, Directory directory, Outbox outbox,
-        Readers readers, MessageIds ids, Answers answers, int announceUpTo, ChatbusConfig.History history) {
+        Readers readers, MessageIds ids, Answers answers, ChatbusConfig.Rooms rooms, ChatbusConfig.History history) {
     this.node = node;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
@@ -74,8 +74,9 @@ final class Owner {
     this.readers = readers;
     this.ids = ids;
     this.answers = answers;
-    this.announceUpTo = announceUpTo;
+    this.announceUpTo = rooms.announceUpTo();
     this.history = history;
+    this.operators = new Operators(this, bus, directory, rooms);
   }
 
   /**
@@ -266,7 +267,12 @@ final class Owner {
       r.exit(e.session());
       return new Reply.Left(r.name);
     } else if (op instanceof RoomCommand.SetTopic t) {
-      return topic(t, r);
+      return operators.topic(t, r);
+    } else if (op instanceof RoomCommand.Moderate m) {
+      return operators.moderate(m, r);
+    } else if (op instanceof RoomCommand.Describe d) {
+      return d.modes() ? new Reply.Modes(r.name, r.modes(), r.since)
+        : new Reply.Members(r.name, directory.count(r.name), memberNames(r.name, Reply.LIST_LIMIT, null), r.operatorNames());
     } else if (op instanceof RoomCommand.RenameIn rn) {
       r.rename(rn.session(), rn.newName());
       if (announced(r.name, rn.session())) {
@@ -277,30 +283,22 @@ final class Owner {
     throw new IllegalArgumentException("not answered at once: " + op);
   }
 
-  /** Answers what the topic is, or sets it (announced in the room) if the asker is in the room. */
-  private Reply topic(RoomCommand.SetTopic t, OwnedRoom r) {
-    if (t.text() == null) {
-      return new Reply.TopicIs(r.name, r.topic);
-    }
-    if (!r.has(t.session())) {
-      throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
-    }
-    RoomEvent e = publish(r, RoomEvent.Kind.TOPIC, t.session(), t.name(), t.origin(), t.text());
-    r.topic = new Topic(t.text(), t.name(), e.ts());
-    return new Reply.TopicIs(r.name, r.topic);
-  }
-
   private Reply.Joined enter(RoomCommand.Enter e, OwnedRoom r) {
     Member m = e.member();
+    boolean first = r.size() == 0;
     // From now on the room's events go to the member's node too, including its own join.
     r.enter(m.session(), m.node(), m.name(), m.origin());
+    if (first && !e.again() && operators.hasOperators(r.name)) {
+      r.operators.add(m.session());
+    }
     boolean counted = directory.isIn(r.name, m.session());
     int count = directory.count(r.name) + (counted ? 0 : 1);
     long seq = r.seq();
     if (!e.again() && count <= announceUpTo) {
       seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), m.origin(), null).seq();
     }
-    return new Reply.Joined(r.name, seq, count, memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()), r.topic);
+    return new Reply.Joined(r.name, seq, count, memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()), r.topic,
+      r.operatorNames());
   }
 
   /**
@@ -353,9 +351,16 @@ final class Owner {
 
   /** Numbers, publishes and keeps one event of {@code room}. */
   RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String origin, String text) {
+    return publish(room, kind, session, from, origin, text, null, 0);
+  }
+
+  /** {@link #publish}, for an event that acts on the member {@code target} ({@code targetSession}). */
+  RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String origin, String text,
+                    String target, long targetSession) {
     long now = System.currentTimeMillis();
     room.lastUsed = now;
-    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch, origin);
+    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch, origin,
+      target, targetSession);
     bus.publish(room.address, e, LOCAL);
     // Services get the room's events in JSON from the owner, wherever in the cluster they listen.
     JsonObject json = JsonCodec.eventObject(e);

@@ -87,7 +87,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     peers = new Peers(node, vertx, context, membership, directory, passedOn, config.discoverEvery());
     takeOver = new TakeOver(node, run, bus, peers, directory, outbox, readers, metrics, config.rooms().evictAfter());
     owner = new Owner(node, vertx, peers, passedOn, takeOver, directory, outbox, readers, ids, answers,
-      config.rooms().announceUpTo(), config.history());
+      config.rooms(), config.history());
     peers.onChanges(new Peers.Changes() {
       @Override
       public void left(String other, List<Member> members, String reason) {

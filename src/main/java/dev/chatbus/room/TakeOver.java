@@ -166,7 +166,8 @@ final class TakeOver {
           // Another router took the room up meanwhile (or this one is stopping): where the numbering got
           // to stays here for whoever asks, and the waiting commands go where the room is now.
           keep(room, new PeerMessage.Handover(room, epoch, seq, lastOwner == null ? List.of() : lastOwner.nodes(),
-            topic(lastOwner, c)));
+            topic(lastOwner, c), lastOwner == null ? List.of() : lastOwner.operators(),
+            lastOwner == null || lastOwner.topicLocked()));
           opened.fail(new Refusal(ErrorCode.INTERNAL, "#" + room + " moved to another node; try again"));
           return;
         }
@@ -178,6 +179,9 @@ final class TakeOver {
         }
         if (lastOwner != null) {
           lastOwner.nodes().stream().filter(peers::knows).forEach(r::alsoTo);
+          // The room's operators and modes come with it, for the members still in it.
+          r.topicLocked = lastOwner.topicLocked();
+          lastOwner.operators().stream().filter(r::has).forEach(r.operators::add);
         }
         held.put(room, r);
         metrics.roomsNumbered(held.size());

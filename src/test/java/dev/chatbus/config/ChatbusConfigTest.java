@@ -27,7 +27,7 @@ class ChatbusConfigTest {
     ChatbusConfig c = parse("{}");
     assertThat(c.nodeName()).isEmpty();
     assertThat(c.tcp()).isEqualTo(new ChatbusConfig.Tcp("0.0.0.0", 7000, Runtime.getRuntime().availableProcessors(), 0));
-    assertThat(c.rooms()).isEqualTo(new ChatbusConfig.Rooms("lobby", 100, 1000, Duration.ofMinutes(1), 30));
+    assertThat(c.rooms()).isEqualTo(new ChatbusConfig.Rooms("lobby", 100, 1000, Duration.ofMinutes(1), 30, false));
     ChatbusConfig.Limits l = c.limits();
     assertThat(l.maxLineBytes()).isEqualTo(4096);
     assertThat(l.loginTimeout()).isEqualTo(Duration.ofSeconds(10));

@@ -33,7 +33,7 @@ class IrcTest {
       c.expect(":irc.test 001 alice :Welcome to the Chatbus IRC network, alice!~al@test");
       assertThat(c.readLine()).startsWith(":irc.test 002 alice :Your host is irc.test, running version chatbus-");
       assertThat(c.readLine()).startsWith(":irc.test 003 alice :This server was created ");
-      assertThat(c.readLine()).matches(":irc\\.test 004 alice irc\\.test chatbus-\\S+ i n");
+      assertThat(c.readLine()).matches(":irc\\.test 004 alice irc\\.test chatbus-\\S+ i not");
       String isupport = c.readLine();
       assertThat(isupport).startsWith(":irc.test 005 alice ").contains(" CASEMAPPING=ascii ", " CHANTYPES=# ",
         " NICKLEN=32 ", " CHANNELLEN=64 ", " NETWORK=Chatbus ").endsWith(" :are supported by this server");
@@ -109,11 +109,11 @@ class IrcTest {
     try (IrcClient alice = IrcClient.registered(irc, "alice"); IrcClient bob = IrcClient.registered(irc, "bob")) {
       alice.send("JOIN #Rust");
       alice.expect(":alice!~alice@test JOIN #rust");
-      alice.expect(":irc.test 353 alice = #rust :alice");
+      alice.expect(":irc.test 353 alice = #rust :@alice");
       alice.expect(":irc.test 366 alice #rust :End of /NAMES list");
       bob.send("JOIN #rust,#go");
       bob.expect(":bob!~bob@test JOIN #rust");
-      bob.expect(":irc.test 353 bob = #rust :alice bob");
+      bob.expect(":irc.test 353 bob = #rust :@alice bob");
       bob.expect(":irc.test 366 bob #rust :End of /NAMES list");
       bob.expect(":bob!~bob@test JOIN #go");
       bob.readUntil(l -> l.equals(":irc.test 366 bob #go :End of /NAMES list"));
@@ -128,7 +128,7 @@ class IrcTest {
       assertThat(alice.drain()).as("no echo to the sender").isEmpty();
 
       bob.send("NAMES #rust");
-      bob.expect(":irc.test 353 bob = #rust :alice bob");
+      bob.expect(":irc.test 353 bob = #rust :@alice bob");
       bob.expect(":irc.test 366 bob #rust :End of /NAMES list");
       bob.send("LIST");
       bob.expect(":irc.test 321 bob Channel :Users  Name");

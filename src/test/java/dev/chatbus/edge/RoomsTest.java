@@ -103,7 +103,7 @@ class RoomsTest {
       alice.send("/rooms");
       alice.expect("* 3 rooms: #go (1), #lobby (1), #rust (1)");
       alice.send("/who #rust");
-      alice.expect("* 1 in #rust: bob");
+      alice.expect("* 1 in #rust: @bob");
       alice.send("/who nowhere");
       alice.expect("! no one is in #nowhere");
       alice.send("/join bad,room");

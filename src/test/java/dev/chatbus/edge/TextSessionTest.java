@@ -156,7 +156,7 @@ class TextSessionTest {
       bob.send("bob\nfirst\n/join rust\nsecond\n/who");
       bob.expectStartsWith("* welcome bob.");
       bob.expect("* you are now in #rust with no one else.");
-      bob.expect("* 1 in #rust: bob");
+      bob.expect("* 1 in #rust: @bob");
       alice.expect("* bob has joined #lobby");
       alice.expect("bob: first");
       alice.expect("* bob has left #lobby");

@@ -46,6 +46,9 @@ class TopicTest {
 
       tom.send("/topic");
       assertThat(tom.readLine()).matches("\\* the topic of #rust: all about Rust \\(set by alice on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)");
+      alice.send("MODE #rust -t");
+      alice.expect(":alice!~alice@test MODE #rust -t");
+      tom.expect("* alice let everyone in #rust set its topic");
       tom.send("/topic Rust, and its friends");
       tom.expect("* you set the topic of #rust: Rust, and its friends");
       alice.expect(":tom!text@test TOPIC #rust :Rust, and its friends");
@@ -98,8 +101,10 @@ class TopicTest {
       alice.expect(":irc.test 461 alice TOPIC :Not enough parameters");
       alice.send("TOPIC #lobby");
       alice.expect(":irc.test 331 alice #lobby :No topic is set");
+      tom.send("/join cut");
+      tom.expect("* you are now in #cut with no one else.");
       tom.send("/topic " + "x".repeat(500));
-      assertThat(tom.readLine()).as("cut to TOPICLEN").isEqualTo("* you set the topic of #lobby: " + "x".repeat(390));
+      assertThat(tom.readLine()).as("cut to TOPICLEN").isEqualTo("* you set the topic of #cut: " + "x".repeat(390));
     }
   }
 }

@@ -76,7 +76,8 @@ class JsonCodecTest {
     assertThat(new JsonObject(split[0])).isEqualTo(new JsonObject()
       .put("type", "welcome").put("name", "jay").put("node", "node-a").put("server", "chatbus 0.1").put("ref", 1));
     assertThat(new JsonObject(split[1])).isEqualTo(new JsonObject()
-      .put("type", "joined").put("room", "lobby").put("seq", 3).put("count", 2).put("members", List.of("bob", "jay")));
+      .put("type", "joined").put("room", "lobby").put("seq", 3).put("count", 2).put("members", List.of("bob", "jay"))
+      .put("operators", List.of()));
   }
 
   @Test

@@ -1,0 +1,122 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.protocol.IrcCodec.Ref;
+
+import java.util.Locale;
+
+import static dev.chatbus.protocol.IrcEvents.CRLF;
+
+/**
+ * An IRC client's registration: {@code PASS}, {@code NICK} and {@code USER}, with {@code CAP} negotiation
+ * holding it until {@code CAP END}. Once the client has a nick and a user (and gave the server password,
+ * when there is one), it logs in ({@link ClientCommand.Hello}); a nick the server turns down is asked for
+ * again.
+ */
+final class IrcRegistration {
+
+  private final IrcCodec codec;
+  private String user;
+  private String realname;
+  private String password;
+  /** True from {@code CAP LS} or {@code CAP REQ} before registration until {@code CAP END}. */
+  private boolean negotiating;
+  /** True once a login went to the server: registration is over, or under way. */
+  private boolean registering;
+
+  IrcRegistration(IrcCodec codec) {
+    this.codec = codec;
+  }
+
+  /** The user part of the client's mask: {@code ~} and what it gave in {@code USER}; null before. */
+  String user() {
+    return user;
+  }
+
+  /** The server turned the nick down: registration goes on with another. */
+  void rejected() {
+    registering = false;
+  }
+
+  /** A line before registration is over. */
+  ClientCommand parse(IrcLine line) {
+    switch (line.command()) {
+      case "PASS":
+        if (line.size() < 1) {
+          return codec.needMore("PASS");
+        }
+        password = line.param(0);
+        return new ClientCommand.Answer("");
+      case "NICK":
+        if (line.size() < 1 || line.param(0).isEmpty()) {
+          return IrcCodec.answer(codec.numeric("431", ":No nickname given"));
+        }
+        codec.nick(line.param(0));
+        return registered();
+      case "USER":
+        if (line.size() < 4 || line.param(0).isEmpty() || line.param(3).isEmpty()) {
+          return codec.needMore("USER");
+        }
+        if (user != null) {
+          return IrcCodec.answer(codec.numeric("462", ":You may not reregister"));
+        }
+        user = "~" + ident(line.param(0));
+        realname = Text.clean(line.param(3));
+        return registered();
+      default:
+        return IrcCodec.answer(codec.numeric("451", ":You have not registered"));
+    }
+  }
+
+  /** Registration is complete once the client has a nick and a user, and is not negotiating capabilities. */
+  private ClientCommand registered() {
+    if (codec.nick() == null || user == null || negotiating || registering) {
+      return new ClientCommand.Answer("");
+    }
+    if (!codec.server().password().isEmpty() && !codec.server().password().equals(password)) {
+      return new ClientCommand.Close(Goodbye.BAD_PASSWORD);
+    }
+    registering = true;
+    return new ClientCommand.Hello(codec.nick(), user, realname, new Ref("NICK", codec.nick()));
+  }
+
+  /** {@code CAP}, before registration or after. */
+  ClientCommand cap(IrcLine line, boolean loggedIn) {
+    String sub = line.size() == 0 ? "" : line.param(0).toUpperCase(Locale.ROOT);
+    String me = codec.me();
+    switch (sub) {
+      case "LS":
+        if (!loggedIn) {
+          negotiating = true;
+        }
+        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + " LS :" + CRLF);
+      case "LIST":
+        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + " LIST :" + CRLF);
+      case "REQ":
+        if (!loggedIn) {
+          negotiating = true;
+        }
+        // No capability is offered yet, so every request is refused, whole.
+        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + " NAK :" + (line.size() > 1 ? line.param(1) : "") + CRLF);
+      case "END":
+        if (loggedIn || !negotiating) {
+          return new ClientCommand.Answer("");
+        }
+        negotiating = false;
+        return registered();
+      default:
+        return IrcCodec.answer(codec.numeric("410", (line.size() == 0 ? "*" : line.param(0)) + " :Invalid CAP command"));
+    }
+  }
+
+  /** The user name an IRC client gave, as the user part of its mask: at most 10 characters a mask may hold. */
+  private static String ident(String given) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < given.length() && sb.length() < 10; i++) {
+      char c = given.charAt(i);
+      if (c > ' ' && c < 0x7f && c != '@' && c != '!' && c != '*' && c != '?') {
+        sb.append(c);
+      }
+    }
+    return sb.length() == 0 ? "user" : sb.toString();
+  }
+}

@@ -1,0 +1,220 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.bus.Moderation;
+import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.protocol.IrcCodec.Ref;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.chatbus.protocol.IrcEvents.CRLF;
+
+/**
+ * The commands of a registered IRC client, turned into the {@link ClientCommand}s every protocol shares:
+ * {@code JOIN}, {@code PART}, {@code PRIVMSG} and {@code NOTICE}, {@code NICK}, {@code NAMES}, {@code TOPIC},
+ * {@code LIST}, {@code MODE}, {@code KICK}, {@code MOTD}. What is wrong with a line is answered at once,
+ * with its numeric, by its connection's {@link IrcCodec}.
+ */
+final class IrcRequests {
+
+  /** The CTCP request IRC clients send {@code /me} as. */
+  private static final String ACTION_START = "\u0001ACTION ";
+
+  private final IrcCodec codec;
+
+  IrcRequests(IrcCodec codec) {
+    this.codec = codec;
+  }
+
+  /** A registered client's line. */
+  ClientCommand parse(IrcLine line) {
+    String cmd = line.command();
+    switch (cmd) {
+      case "PASS":
+      case "USER":
+        return IrcCodec.answer(codec.numeric("462", ":You may not reregister"));
+      case "NICK":
+        if (line.size() < 1 || line.param(0).isEmpty()) {
+          return IrcCodec.answer(codec.numeric("431", ":No nickname given"));
+        }
+        return new ClientCommand.Nick(line.param(0), new Ref("NICK", line.param(0)));
+      case "JOIN":
+        return join(line);
+      case "PART":
+        return part(line);
+      case "PRIVMSG":
+      case "NOTICE":
+        return say(line, cmd.equals("NOTICE"));
+      case "NAMES":
+        return names(line);
+      case "TOPIC":
+        if (line.size() < 1 || line.param(0).isEmpty()) {
+          return codec.needMore("TOPIC");
+        }
+        return IrcCodec.isChannel(line.param(0)) ? new ClientCommand.Topic(line.param(0), line.param(1), new Ref("TOPIC", line.param(0)))
+          : IrcCodec.answer(codec.numeric("403", line.param(0) + " :No such channel"));
+      case "LIST":
+        return new ClientCommand.Rooms(new Ref("LIST", null));
+      case "MODE":
+        return mode(line);
+      case "KICK":
+        return kick(line);
+      case "MOTD":
+        return IrcCodec.answer(codec.motd());
+      default:
+        return IrcCodec.answer(codec.numeric("421", cmd + " :Unknown command"));
+    }
+  }
+
+  private ClientCommand join(IrcLine line) {
+    if (line.size() < 1 || line.param(0).isEmpty()) {
+      return codec.needMore("JOIN");
+    }
+    if (line.param(0).equals("0")) {
+      return new ClientCommand.LeaveAll(new Ref("PART", null));
+    }
+    List<ClientCommand> joins = new ArrayList<>();
+    for (String channel : line.param(0).split(",")) {
+      if (channel.isEmpty()) {
+        continue;
+      }
+      joins.add(IrcCodec.isChannel(channel) ? new ClientCommand.Join(channel, new Ref("JOIN", channel))
+        : IrcCodec.answer(codec.numeric("403", channel + " :No such channel")));
+    }
+    return IrcCodec.several(joins);
+  }
+
+  private ClientCommand part(IrcLine line) {
+    if (line.size() < 1 || line.param(0).isEmpty()) {
+      return codec.needMore("PART");
+    }
+    String reason = IrcCodec.reason(line.param(1));
+    List<ClientCommand> parts = new ArrayList<>();
+    for (String channel : line.param(0).split(",")) {
+      if (!channel.isEmpty()) {
+        parts.add(IrcCodec.isChannel(channel) ? new ClientCommand.Leave(channel, reason, new Ref("PART", channel))
+          : IrcCodec.answer(codec.numeric("403", channel + " :No such channel")));
+      }
+    }
+    return IrcCodec.several(parts);
+  }
+
+  private ClientCommand say(IrcLine line, boolean notice) {
+    String cmd = notice ? "NOTICE" : "PRIVMSG";
+    if (line.size() < 1 || line.param(0).isEmpty()) {
+      return notice ? new ClientCommand.Answer("") : IrcCodec.answer(codec.numeric("411", ":No recipient given (" + cmd + ")"));
+    }
+    if (line.size() < 2 || line.param(1).isEmpty()) {
+      return notice ? new ClientCommand.Answer("") : IrcCodec.answer(codec.numeric("412", ":No text to send"));
+    }
+    String text = line.param(1);
+    RoomEvent.Kind kind = notice ? RoomEvent.Kind.NOTICE : RoomEvent.Kind.MESSAGE;
+    if (text.startsWith(ACTION_START) || text.equals("\u0001ACTION\u0001")) {
+      kind = RoomEvent.Kind.ACTION;
+      text = text.substring(Math.min(text.length(), ACTION_START.length()));
+      text = text.endsWith("\u0001") ? text.substring(0, text.length() - 1) : text;
+    } else if (text.startsWith("\u0001")) {
+      // Other CTCP requests (VERSION, PING, DCC, ...) ask things of another's client, which Chatbus does not relay.
+      return notice ? new ClientCommand.Answer("")
+        : IrcCodec.answer(":" + codec.serverName() + " NOTICE " + codec.me() + " :CTCP requests are not relayed here" + CRLF);
+    }
+    text = Text.clean(text);
+    if (text.isBlank()) {
+      return notice ? new ClientCommand.Answer("") : IrcCodec.answer(codec.numeric("412", ":No text to send"));
+    }
+    List<ClientCommand> sends = new ArrayList<>();
+    for (String target : line.param(0).split(",")) {
+      if (target.isEmpty()) {
+        continue;
+      }
+      Ref ref = new Ref(cmd, target);
+      sends.add(IrcCodec.isChannel(target) ? new ClientCommand.Say(target, text, kind, ref)
+        : new ClientCommand.Msg(target, text, kind, ref));
+    }
+    return IrcCodec.several(sends);
+  }
+
+  /** {@code MODE #channel [changes]}: the channel's modes, or changes to them; {@code MODE nick}: the user's. */
+  private ClientCommand mode(IrcLine line) {
+    if (line.size() < 1 || line.param(0).isEmpty()) {
+      return codec.needMore("MODE");
+    }
+    String target = line.param(0);
+    if (!IrcCodec.isChannel(target)) {
+      if (!target.equalsIgnoreCase(codec.me())) {
+        return IrcCodec.answer(codec.numeric(Names.nameProblem(target) == null ? "502" : "401",
+          Names.nameProblem(target) == null ? ":Can't change mode for other users" : target + " :No such nick/channel"));
+      }
+      return codec.userMode(line.param(1));
+    }
+    if (line.size() < 2 || line.param(1).isEmpty()) {
+      return new ClientCommand.Modes(target, new Ref("MODE", target));
+    }
+    List<ClientCommand> changes = new ArrayList<>();
+    boolean adding = true;
+    int arg = 2;
+    for (char c : line.param(1).toCharArray()) {
+      switch (c) {
+        case '+' -> adding = true;
+        case '-' -> adding = false;
+        case 'o' -> {
+          String who = line.param(arg++);
+          if (who == null) {
+            changes.add(codec.needMore("MODE"));
+          } else {
+            changes.add(new ClientCommand.Moderate(target, adding ? Moderation.OP : Moderation.DEOP, who, null,
+              new Ref("MODE", who, target)));
+          }
+        }
+        case 't' -> changes.add(new ClientCommand.Moderate(target, adding ? Moderation.LOCK_TOPIC : Moderation.UNLOCK_TOPIC,
+          null, null, new Ref("MODE", target)));
+        case 'n' -> {
+          // Only members ever speak in a room: +n is always on, and cannot be turned off.
+        }
+        case 'b' -> {
+          if (line.param(arg) == null) {
+            changes.add(IrcCodec.answer(codec.numeric("368", target + " :End of channel ban list")));
+          } else {
+            arg++;
+            changes.add(IrcCodec.answer(codec.numeric("472", "b :is not a mode Chatbus offers yet")));
+          }
+        }
+        default -> changes.add(IrcCodec.answer(codec.numeric("472", c + " :is unknown mode char to me")));
+      }
+    }
+    return changes.isEmpty() ? new ClientCommand.Answer("") : IrcCodec.several(changes);
+  }
+
+  /** {@code KICK #channel nick[,nick] [:reason]}. */
+  private ClientCommand kick(IrcLine line) {
+    if (line.size() < 2 || line.param(0).isEmpty() || line.param(1).isEmpty()) {
+      return codec.needMore("KICK");
+    }
+    String channel = line.param(0);
+    if (!IrcCodec.isChannel(channel)) {
+      return IrcCodec.answer(codec.numeric("403", channel + " :No such channel"));
+    }
+    String reason = IrcCodec.reason(line.param(2));
+    List<ClientCommand> kicks = new ArrayList<>();
+    for (String who : line.param(1).split(",")) {
+      if (!who.isEmpty()) {
+        kicks.add(new ClientCommand.Moderate(channel, Moderation.KICK, who, reason, new Ref("KICK", who, channel)));
+      }
+    }
+    return IrcCodec.several(kicks);
+  }
+
+  private ClientCommand names(IrcLine line) {
+    if (line.size() < 1 || line.param(0).isEmpty()) {
+      return IrcCodec.answer(codec.numeric("366", "* :End of /NAMES list"));
+    }
+    List<ClientCommand> asks = new ArrayList<>();
+    for (String channel : line.param(0).split(",")) {
+      if (!channel.isEmpty()) {
+        asks.add(IrcCodec.isChannel(channel) ? new ClientCommand.Who(channel, new Ref("NAMES", channel))
+          : IrcCodec.answer(codec.numeric("366", channel + " :End of /NAMES list")));
+      }
+    }
+    return IrcCodec.several(asks);
+  }
+}
