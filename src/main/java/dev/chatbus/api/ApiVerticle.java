@@ -169,7 +169,8 @@ public final class ApiVerticle extends VerticleBase {
     if (afterSeq < -1 || beforeSeq < 1) {
       throw new Refusal(ErrorCode.BAD_REQUEST, "afterSeq must be 0 or more, beforeSeq 1 or more");
     }
-    RouterMessage cmd = new RoomCommand.RoomHistory(room, limit, afterSeq, beforeSeq, req.getBoolean("messagesOnly", false), false);
+    RouterMessage cmd = new RoomCommand.RoomHistory(room, RoomEvent.SERVICE, limit, afterSeq, beforeSeq,
+      req.getBoolean("messagesOnly", false), false);
     return ask(cmd, false).map(reply -> {
       Reply.History h = (Reply.History) reply;
       JsonArray messages = new JsonArray();

@@ -26,9 +26,14 @@ public enum ErrorCode {
   NOT_STORED(14, "not_stored"),
   BUSY(15, "busy"),
   NOT_OPERATOR(16, "not_operator"),
-  NOT_A_MEMBER(17, "not_a_member");
+  NOT_A_MEMBER(17, "not_a_member"),
+  BANNED(18, "banned"),
+  INVITE_ONLY(19, "invite_only"),
+  BAD_KEY(20, "bad_key"),
+  ROOM_FULL(21, "room_full"),
+  ALREADY_IN_ROOM(22, "already_in_room");
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[18];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[23];
 
   static {
     for (ErrorCode c : values()) {

@@ -1,6 +1,5 @@
 package dev.chatbus.bus;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -81,42 +80,25 @@ public sealed interface PeerMessage extends RouterMessage {
 
   /**
    * Where the numbering of {@code room} got to: its {@code epoch}, latest {@code seq}, and the {@code nodes}
-   * with members; and its {@code topic} (null when it has none), its {@code operators} (sessions), and
-   * whether only they may set the topic.
+   * with members; and its {@code topic} (null when it has none) and {@code rules}.
    */
-  record Handover(String room, long epoch, long seq, List<String> nodes, Topic topic, List<Long> operators,
-                  boolean topicLocked) {
+  record Handover(String room, long epoch, long seq, List<String> nodes, Topic topic, RoomRules rules) {
     public Handover {
       nodes = List.copyOf(nodes);
-      operators = List.copyOf(operators);
     }
 
     public Handover(String room, long epoch, long seq, List<String> nodes, Topic topic) {
-      this(room, epoch, seq, nodes, topic, List.of(), true);
+      this(room, epoch, seq, nodes, topic, RoomRules.NEW);
     }
 
     void write(Wire.Writer out) {
       out.str(room).i64(epoch).i64(seq).strs(nodes);
       Topic.write(out, topic);
-      out.i32(operators.size());
-      for (long op : operators) {
-        out.i64(op);
-      }
-      out.bool(topicLocked);
+      rules.write(out);
     }
 
     static Handover read(Wire.Reader in) {
-      String room = in.str();
-      long epoch = in.i64();
-      long seq = in.i64();
-      List<String> nodes = in.strs();
-      Topic topic = Topic.read(in);
-      int n = in.i32();
-      List<Long> operators = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        operators.add(in.i64());
-      }
-      return new Handover(room, epoch, seq, nodes, topic, operators, in.bool());
+      return new Handover(in.str(), in.i64(), in.i64(), in.strs(), Topic.read(in), RoomRules.read(in));
     }
 
     /** Of two accounts of where a room got to, the later one. */

@@ -265,6 +265,35 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
+  /** The bans of {@code room}, each a mask, who set it and when (epoch milliseconds). */
+  record Bans(String room, List<Ban> bans) implements Reply {
+    public Bans {
+      bans = List.copyOf(bans);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i32(bans.size());
+      for (Ban b : bans) {
+        out.str(b.mask()).str(b.by()).i64(b.at());
+      }
+    }
+
+    public static Bans read(Wire.Reader in) {
+      String room = in.str();
+      int n = in.i32();
+      List<Ban> bans = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        bans.add(new Ban(in.str(), in.str(), in.i64()));
+      }
+      return new Bans(room, bans);
+    }
+  }
+
+  /** One ban of a room: a mask ({@code nick!user@host}, with wildcards), who set it and when. */
+  record Ban(String mask, String by, long at) {
+  }
+
   /** One line of a {@link RoomList}. */
   record RoomInfo(String name, int members) {
   }

@@ -17,24 +17,49 @@ public sealed interface RoomCommand extends RouterMessage {
   RoomCommand asForwarded(boolean passed);
 
   /**
-   * {@code member} enters {@code room} (announced when the room is small enough); with {@code again}, it is
-   * in already and only wants the answer. Replies {@link Reply.Joined}.
+   * {@code member} enters {@code room} (announced when the room is small enough), giving {@code key} (or
+   * null) for a room that asks for one; with {@code again}, it is in already and only wants the answer.
+   * Replies {@link Reply.Joined}; fails with {@code BANNED}, {@code INVITE_ONLY}, {@code BAD_KEY} or
+   * {@code ROOM_FULL}.
    */
-  record Enter(String room, Member member, boolean again, boolean forwarded) implements RoomCommand {
+  record Enter(String room, Member member, String key, boolean again, boolean forwarded) implements RoomCommand {
     @Override
     public Enter asForwarded(boolean passed) {
-      return new Enter(room, member, again, passed);
+      return new Enter(room, member, key, again, passed);
     }
 
     @Override
     public void write(Wire.Writer out) {
       out.str(room);
       member.write(out);
-      out.bool(again).bool(forwarded);
+      out.str(key).bool(again).bool(forwarded);
     }
 
     public static Enter read(Wire.Reader in) {
-      return new Enter(in.str(), Member.read(in), in.bool(), in.bool());
+      return new Enter(in.str(), Member.read(in), in.str(), in.bool(), in.bool());
+    }
+  }
+
+  /**
+   * The member {@code session} ({@code name}, {@code origin}) invites {@code guest} (the session
+   * {@code guestSession}, reachable at edge address {@code guestEdge}) into {@code room}, which lets the
+   * guest past {@code +i}. Replies {@link Reply.Done}; fails with {@code NOT_IN_ROOM}, {@code NOT_OPERATOR}
+   * (a room closed to outsiders) or {@code ALREADY_IN_ROOM}.
+   */
+  record Invite(String room, long session, String name, String origin, String guest, long guestSession, String guestEdge,
+                boolean forwarded) implements RoomCommand {
+    @Override
+    public Invite asForwarded(boolean passed) {
+      return new Invite(room, session, name, origin, guest, guestSession, guestEdge, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(origin).str(guest).i64(guestSession).str(guestEdge).bool(forwarded);
+    }
+
+    public static Invite read(Wire.Reader in) {
+      return new Invite(in.str(), in.i64(), in.str(), in.str(), in.str(), in.i64(), in.str(), in.bool());
     }
   }
 
@@ -143,38 +168,52 @@ public sealed interface RoomCommand extends RouterMessage {
     }
   }
 
-  /** The members of {@code room} with its operators ({@link Reply.Members}), or its modes ({@code modes}: {@link Reply.Modes}). */
-  record Describe(String room, boolean modes, boolean forwarded) implements RoomCommand {
+  /**
+   * What {@code room} is like: its members with its operators ({@link Reply.Members}), its modes
+   * ({@link Reply.Modes}), or its bans ({@link Reply.Bans}); the modes' key is shown to members only (the
+   * session {@code asker}).
+   */
+  record Describe(String room, What what, long asker, boolean forwarded) implements RoomCommand {
+
+    /** What is described. The ordinal is the wire form: append only. */
+    public enum What {
+      MEMBERS, MODES, BANS
+    }
+
     @Override
     public Describe asForwarded(boolean passed) {
-      return new Describe(room, modes, passed);
+      return new Describe(room, what, asker, passed);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).bool(modes).bool(forwarded);
+      out.str(room).u8(what.ordinal()).i64(asker).bool(forwarded);
     }
 
     public static Describe read(Wire.Reader in) {
-      return new Describe(in.str(), in.bool(), in.bool());
+      return new Describe(in.str(), What.values()[in.u8()], in.i64(), in.bool());
     }
   }
 
-  /** {@link SessionCommand.History}, as the home router passes it to the room's owner. Replies {@link Reply.History}. */
-  record RoomHistory(String room, int limit, long afterSeq, long beforeSeq, boolean messagesOnly, boolean forwarded)
-    implements RoomCommand {
+  /**
+   * {@link SessionCommand.History}, as the home router passes it to the room's owner, for the session
+   * {@code asker} ({@link RoomEvent#SERVICE} for a service): a room closed to outsiders ({@code +i} or
+   * {@code +k}) keeps its history to its members. Replies {@link Reply.History}.
+   */
+  record RoomHistory(String room, long asker, int limit, long afterSeq, long beforeSeq, boolean messagesOnly,
+                     boolean forwarded) implements RoomCommand {
     @Override
     public RoomHistory asForwarded(boolean passed) {
-      return new RoomHistory(room, limit, afterSeq, beforeSeq, messagesOnly, passed);
+      return new RoomHistory(room, asker, limit, afterSeq, beforeSeq, messagesOnly, passed);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i32(limit).i64(afterSeq).i64(beforeSeq).bool(messagesOnly).bool(forwarded);
+      out.str(room).i64(asker).i32(limit).i64(afterSeq).i64(beforeSeq).bool(messagesOnly).bool(forwarded);
     }
 
     public static RoomHistory read(Wire.Reader in) {
-      return new RoomHistory(in.str(), in.i32(), in.i64(), in.i64(), in.bool(), in.bool());
+      return new RoomHistory(in.str(), in.i64(), in.i32(), in.i64(), in.i64(), in.bool(), in.bool());
     }
   }
 }

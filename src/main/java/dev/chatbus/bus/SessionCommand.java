@@ -31,17 +31,30 @@ public sealed interface SessionCommand extends RouterMessage {
   }
 
   /**
-   * Enter {@code room} and, when {@code leave} is not null, leave that room in the same step (text clients
-   * switch rooms this way). Replies {@link Reply.Joined}; joining a room twice is not an error.
+   * Enter {@code room}, with {@code key} (or null) for a room that asks for one, and, when {@code leave} is
+   * not null, leave that room in the same step (text clients switch rooms this way). Replies
+   * {@link Reply.Joined}; joining a room twice is not an error.
    */
-  record Join(long session, String room, String leave) implements SessionCommand {
+  record Join(long session, String room, String key, String leave) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(room).str(leave);
+      out.i64(session).str(room).str(key).str(leave);
     }
 
     public static Join read(Wire.Reader in) {
-      return new Join(in.i64(), in.str(), in.str());
+      return new Join(in.i64(), in.str(), in.str(), in.str());
+    }
+  }
+
+  /** Invite the user named {@code guest} into {@code room}. Replies {@link Reply.Done}; see {@link RoomCommand.Invite}. */
+  record Invite(long session, String guest, String room) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(guest).str(room);
+    }
+
+    public static Invite read(Wire.Reader in) {
+      return new Invite(in.i64(), in.str(), in.str());
     }
   }
 
@@ -176,15 +189,18 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
-  /** The modes of {@code room}. Replies {@link Reply.Modes}; fails with {@code NO_SUCH_ROOM}. */
-  record Modes(String room) implements SessionCommand {
+  /**
+   * The modes of {@code room} ({@link Reply.Modes}; its key only to its members), or, with {@code bans}, its
+   * bans ({@link Reply.Bans}). Fails with {@code NO_SUCH_ROOM}.
+   */
+  record Modes(long session, String room, boolean bans) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.str(room);
+      out.i64(session).str(room).bool(bans);
     }
 
     public static Modes read(Wire.Reader in) {
-      return new Modes(in.str());
+      return new Modes(in.i64(), in.str(), in.bool());
     }
   }
 

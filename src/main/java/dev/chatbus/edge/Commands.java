@@ -107,10 +107,22 @@ final class Commands {
       topic(c, topic);
     } else if (cmd instanceof ClientCommand.Moderate mod) {
       moderate(c, mod);
+    } else if (cmd instanceof ClientCommand.Invite invite) {
+      String room = room(c, invite.room(), invite.ref());
+      if (room != null) {
+        requests.call(c, new SessionCommand.Invite(c.id, invite.guest(), room), invite.ref(),
+          r -> c.codec().inviteSent(invite.guest(), invite.room() == null ? room : invite.room(), invite.ref()));
+      }
+    } else if (cmd instanceof ClientCommand.Bans bans) {
+      String room = room(c, bans.room(), bans.ref());
+      if (room != null) {
+        requests.call(c, new SessionCommand.Modes(c.id, room, true), bans.ref(), r -> c.codec().bans((Reply.Bans) r, bans.ref()));
+      }
     } else if (cmd instanceof ClientCommand.Modes modes) {
       String room = room(c, modes.room(), modes.ref());
       if (room != null) {
-        requests.call(c, new SessionCommand.Modes(room), modes.ref(), r -> c.codec().modes((Reply.Modes) r, modes.ref()));
+        requests.call(c, new SessionCommand.Modes(c.id, room, false), modes.ref(),
+          r -> c.codec().modes((Reply.Modes) r, modes.ref()));
       }
     } else if (cmd instanceof ClientCommand.Rooms) {
       requests.call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
@@ -165,17 +177,18 @@ final class Commands {
       if (room.equals(c.currentRoom())) {
         reply(c, c.codec().error(ErrorCode.BAD_REQUEST, "you are already in #" + room, join.ref()));
       } else {
-        entering.enter(c, room, c.currentRoom(), join.ref());
+        entering.enter(c, room, join.key(), c.currentRoom(), join.ref());
       }
     } else if (c.rooms().contains(room)) {
       // Already in: the same answer again, without replaying what the client has seen, or (IRC) nothing.
       if (c.codec().rejoins()) {
-        requests.call(c, new SessionCommand.Join(c.id, room, null), join.ref(), r -> c.codec().joined((Reply.Joined) r, join.ref()));
+        requests.call(c, new SessionCommand.Join(c.id, room, null, null), join.ref(),
+          r -> c.codec().joined((Reply.Joined) r, join.ref()));
       }
     } else if (c.rooms().size() >= maxRooms) {
       reply(c, c.codec().error(ErrorCode.TOO_MANY_ROOMS, "you are in " + maxRooms + " rooms already", join.ref()));
     } else {
-      entering.enter(c, room, null, join.ref());
+      entering.enter(c, room, join.key(), null, join.ref());
     }
   }
 
@@ -186,7 +199,7 @@ final class Commands {
         reply(c, c.codec().error(ErrorCode.BAD_REQUEST,
           "you are in #" + defaultRoom + ", the room everyone starts in; /quit leaves the server", leave.ref()));
       } else {
-        entering.enter(c, defaultRoom, current, leave.ref());
+        entering.enter(c, defaultRoom, null, current, leave.ref());
       }
       return;
     }
@@ -260,7 +273,7 @@ final class Commands {
    */
   void kicked(Connection c, String room) {
     if (c.open() && c.loggedIn() && c.codec().oneRoom() && c.rooms().isEmpty() && !room.equals(defaultRoom)) {
-      entering.enter(c, defaultRoom, null, null);
+      entering.enter(c, defaultRoom, null, null, null);
     }
   }
 

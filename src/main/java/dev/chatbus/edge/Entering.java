@@ -96,12 +96,12 @@ final class Entering {
     });
   }
 
-  /** Enters {@code room}, leaving {@code from} in the same router step when it is not null. */
-  void enter(Connection c, String room, String from, Object ref) {
+  /** Enters {@code room} with {@code key} (or null), leaving {@code from} in the same router step when it is not null. */
+  void enter(Connection c, String room, String key, String from, Object ref) {
     LocalRooms.Room r = rooms.enter(room, c);
     long asked = System.nanoTime();
     Future<Entered> entered = r.ready()
-      .compose(v -> requests.ask(c, new SessionCommand.Join(c.id, room, from)))
+      .compose(v -> requests.ask(c, new SessionCommand.Join(c.id, room, key, from)))
       .compose(joined -> {
         // The router has taken the client out of the room it left: so does the fan-out, right away.
         if (from != null) {

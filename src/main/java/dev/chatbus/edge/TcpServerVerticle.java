@@ -2,6 +2,7 @@ package dev.chatbus.edge;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Invitation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.config.ChatbusConfig;
@@ -369,6 +370,11 @@ public final class TcpServerVerticle extends VerticleBase {
     Object body = msg.body();
     if (body instanceof PrivateMessage pm) {
       onPrivateMessage(pm);
+    } else if (body instanceof Invitation invitation) {
+      Connection c = connections.get(invitation.toSession());
+      if (c != null && c.open() && c.codec() != null) {
+        connections.reply(c, c.codec().invited(invitation));
+      }
     } else if (body instanceof Reply.Refused refused) {
       Connection c = connections.get(refused.session());
       if (c != null && c.open() && c.codec() != null) {

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.RoomEvent;
-import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import org.flywaydb.core.Flyway;
 
@@ -29,7 +28,7 @@ import java.util.Set;
  */
 public final class JdbcEventStore implements EventStore {
 
-  private static final String COLUMNS = "room, seq, id, kind, sender, body, ts, epoch, service";
+  private static final String COLUMNS = "room, seq, id, kind, sender, body, ts, epoch, service, target";
   private static final RoomEvent.Kind[] KINDS = RoomEvent.Kind.values();
 
   private final HikariDataSource dataSource;
@@ -93,7 +92,7 @@ public final class JdbcEventStore implements EventStore {
       insertEvents(c, batches);
       insertPrivates(c, batches);
       advanceRooms(c, batches, alsoNumbered);
-      keepTopics(c, batches);
+      Topics.keep(c, batches);
       return null;
     });
     sync();
@@ -135,7 +134,7 @@ public final class JdbcEventStore implements EventStore {
   // ON CONFLICT DO NOTHING: a batch written again after an unconfirmed commit changes nothing.
   private static void insertEvents(Connection c, List<Persist.Batch> batches) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO room_event (" + COLUMNS + ", node, chat) "
-      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       int rows = 0;
       for (Persist.Batch b : batches) {
         for (RoomEvent e : b.events()) {
@@ -148,8 +147,9 @@ public final class JdbcEventStore implements EventStore {
           ps.setLong(7, e.ts());
           ps.setLong(8, e.epoch());
           ps.setBoolean(9, e.byService());
-          ps.setString(10, b.node());
-          ps.setBoolean(11, e.chat());
+          ps.setString(10, e.target());
+          ps.setString(11, b.node());
+          ps.setBoolean(12, e.chat());
           ps.addBatch();
           rows++;
         }
@@ -209,39 +209,6 @@ public final class JdbcEventStore implements EventStore {
     }
   }
 
-  /** Records each room's latest topic in the batches, unless a later one is recorded already. */
-  private static void keepTopics(Connection c, List<Persist.Batch> batches) throws SQLException {
-    Map<String, RoomEvent> latest = new LinkedHashMap<>();
-    for (Persist.Batch b : batches) {
-      for (RoomEvent e : b.events()) {
-        if (e.kind() == RoomEvent.Kind.TOPIC) {
-          latest.merge(e.room(), e, (x, y) -> y.seq() > x.seq() ? y : x);
-        }
-      }
-    }
-    if (latest.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(
-      "UPDATE room_state SET topic = ?, topic_by = ?, topic_at = ? WHERE room = ? AND topic_at <= ?")) {
-      for (RoomEvent e : latest.values()) {
-        ps.setString(1, e.text());
-        ps.setString(2, e.from());
-        ps.setLong(3, e.ts());
-        ps.setString(4, e.room());
-        ps.setLong(5, e.ts());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  /** The topic in the current row of {@code rs}, from its columns {@code from} (text, by, at); null if none. */
-  private static Topic topic(ResultSet rs, int from) throws SQLException {
-    String text = rs.getString(from);
-    return text == null ? null : new Topic(text, rs.getString(from + 1), rs.getLong(from + 2));
-  }
-
   /**
    * Reads the events, then the room's first kept and latest numbers: read after the events, the first kept
    * number is never older than what the events were read under, so a prune running meanwhile can make the
@@ -282,7 +249,7 @@ public final class JdbcEventStore implements EventStore {
         while (rs.next()) {
           events.add(new RoomEvent(KINDS[rs.getShort(4)], rs.getString(1), rs.getLong(2), Long.toString(rs.getLong(3)),
             rs.getLong(7), rs.getBoolean(9) ? RoomEvent.SERVICE : RoomEvent.NO_SESSION, rs.getString(5), rs.getString(6),
-            rs.getLong(8)));
+            rs.getLong(8), null, rs.getString(10), 0));
         }
       }
     }
@@ -307,7 +274,7 @@ public final class JdbcEventStore implements EventStore {
         ps.setString(1, room);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          claimed = new Persist.Claimed(room, Math.max(rs.getLong(1) + 1, atLeast), rs.getLong(2), topic(rs, 3));
+          claimed = new Persist.Claimed(room, Math.max(rs.getLong(1) + 1, atLeast), rs.getLong(2), Topics.read(rs, 3));
         }
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE room_state SET epoch = ?, claimed_by = ? WHERE room = ?")) {
@@ -332,7 +299,7 @@ public final class JdbcEventStore implements EventStore {
         if (!rs.next()) {
           return new Persist.Claimed(room, 0, 0);
         }
-        return new Persist.Claimed(room, run.equals(rs.getString(3)) ? rs.getLong(1) : 0, rs.getLong(2), topic(rs, 4));
+        return new Persist.Claimed(room, run.equals(rs.getString(3)) ? rs.getLong(1) : 0, rs.getLong(2), Topics.read(rs, 4));
       }
     }
   }

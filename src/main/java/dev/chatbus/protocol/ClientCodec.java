@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Invitation;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
@@ -52,6 +53,15 @@ public interface ClientCodec extends EventRenderer {
 
   /** A room's modes. */
   String modes(Reply.Modes modes, Object ref);
+
+  /** A room's bans. */
+  String bans(Reply.Bans bans, Object ref);
+
+  /** The client invited {@code guest} into {@code room}. */
+  String inviteSent(String guest, String room, Object ref);
+
+  /** Someone invites the client into a room. */
+  String invited(Invitation invitation);
 
   /** A room's topic: asked for, or (when {@code set}) just set by the client. */
   String topic(Reply.TopicIs topic, boolean set, Object ref);

@@ -24,8 +24,16 @@ public sealed interface ClientCommand {
   record Hello(String name, String user, String realname, Object ref) implements ClientCommand {
   }
 
-  /** Enter {@code room}; a text client leaves its current room at the same time. */
-  record Join(String room, Object ref) implements ClientCommand {
+  /** Enter {@code room}, giving {@code key} (or null); a text client leaves its current room at the same time. */
+  record Join(String room, String key, Object ref) implements ClientCommand {
+  }
+
+  /** Invite the user named {@code guest} into {@code room} (null: the text client's room). */
+  record Invite(String guest, String room, Object ref) implements ClientCommand {
+  }
+
+  /** The bans of {@code room} (null: the text client's room). */
+  record Bans(String room, Object ref) implements ClientCommand {
   }
 
   /** Leave {@code room} saying {@code reason} (or nothing, when null); a text client goes back to the default room. */

@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Invitation;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
@@ -152,34 +153,12 @@ public final class IrcCodec implements ClientCodec {
   @Override
   public String welcome(String name, Reply.Joined room, Object ref) {
     nick = name;
-    StringBuilder sb = new StringBuilder(1024)
-      .append(numeric("001", ":Welcome to the " + server.network() + " IRC network, " + name + "!" + origin()))
-      .append(numeric("002", ":Your host is " + server.name() + ", running version " + server.version()))
-      .append(numeric("003", ":This server was created " + server.created()))
-      .append(numeric("004", server.name() + " " + server.version() + " i not"));
-    for (String tokens : isupport()) {
-      sb.append(numeric("005", tokens + " :are supported by this server"));
-    }
-    return sb.append(motd()).toString();
+    return IrcNumerics.welcome(this, server);
   }
 
-  /** ISUPPORT, in lines of at most 13 tokens. */
-  private List<String> isupport() {
-    return List.of(
-      "CASEMAPPING=ascii CHANTYPES=# CHANLIMIT=#:" + server.maxRooms() + " CHANNELLEN=" + Names.MAX_CHANNEL_BYTES
-        + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX=(o)@ CHANMODES=,,,nt",
-      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:10,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
-  }
-
+  /** The message of the day, or {@code 422}. */
   String motd() {
-    if (server.motd().isEmpty()) {
-      return numeric("422", ":MOTD File is missing");
-    }
-    StringBuilder sb = new StringBuilder(numeric("375", ":- " + server.name() + " Message of the day - "));
-    for (String l : server.motd()) {
-      sb.append(numeric("372", ":- " + l));
-    }
-    return sb.append(numeric("376", ":End of /MOTD command.")).toString();
+    return IrcNumerics.motd(this, server);
   }
 
   @Override
@@ -227,6 +206,26 @@ public final class IrcCodec implements ClientCodec {
   }
 
   @Override
+  public String bans(Reply.Bans bans, Object ref) {
+    String channel = "#" + bans.room();
+    StringBuilder sb = new StringBuilder();
+    for (Reply.Ban b : bans.bans()) {
+      sb.append(numeric("367", channel + " " + b.mask() + " " + b.by() + " " + b.at() / 1000));
+    }
+    return sb.append(numeric("368", channel + " :End of channel ban list")).toString();
+  }
+
+  @Override
+  public String inviteSent(String guest, String room, Object ref) {
+    return numeric("341", guest + " " + room);
+  }
+
+  @Override
+  public String invited(Invitation i) {
+    return IrcEvents.source(i.from(), i.origin()) + " INVITE " + me() + " #" + i.room() + CRLF;
+  }
+
+  @Override
   public String modes(Reply.Modes modes, Object ref) {
     String channel = "#" + modes.room();
     return numeric("324", channel + " " + modes.modes()) + numeric("329", channel + " " + modes.since() / 1000);
@@ -237,7 +236,17 @@ public final class IrcCodec implements ClientCodec {
     String source = IrcEvents.source(me(), origin());
     return action == Moderation.KICK
       ? source + " KICK #" + room + " " + target + " :" + (reason == null ? me() : reason) + CRLF
-      : source + " MODE #" + room + " " + action.mode() + (target == null ? "" : " " + target) + CRLF;
+      : source + " MODE #" + room + " " + action.mode() + (target == null ? "" : " " + shownTarget(action, target)) + CRLF;
+  }
+
+  /** A mode change's parameter as the room records it: a ban's mask in full, a limit as a number. */
+  static String shownTarget(Moderation action, String target) {
+    return switch (action) {
+      case BAN, UNBAN -> Masks.normalize(target.strip());
+      case SET_LIMIT, SET_KEY -> target.strip();
+      case CLEAR_KEY, CLEAR_LIMIT -> "";
+      default -> target;
+    };
   }
 
   /** {@code 353} lines as long as they may be, then {@code 366}; operators are marked {@code @}. */
@@ -291,33 +300,13 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String help(Object ref) {
-    return notice(me(), "Chatbus speaks JOIN, PART, PRIVMSG, NOTICE, NICK, NAMES, TOPIC, LIST, MOTD, PING and QUIT");
+    return notice(me(), "Chatbus speaks JOIN, PART, PRIVMSG, NOTICE, NICK, NAMES, TOPIC, LIST, MODE, KICK, INVITE, MOTD,"
+      + " PING and QUIT");
   }
 
   @Override
   public String error(ErrorCode code, String message, Object ref) {
-    Ref to = ref instanceof Ref r ? r : new Ref("", null);
-    if (to.command().equals("NOTICE")) {
-      // A notice is never answered, not even with an error.
-      return "";
-    }
-    String target = to.target() == null ? "*" : to.target();
-    String channel = to.channel() == null ? target : to.channel();
-    return switch (code) {
-      case NOT_OPERATOR -> numeric("482", channel + " :You're not channel operator");
-      case NOT_A_MEMBER -> numeric("441", target + " " + channel + " :They aren't on that channel");
-      case NAME_TAKEN -> numeric("433", target + " :Nickname is already in use");
-      case BAD_NAME -> numeric("432", target + " :Erroneous nickname: " + message);
-      case NO_SUCH_USER -> numeric("401", target + " :No such nick/channel");
-      case TOO_MANY_ROOMS -> numeric("405", target + " :You have joined too many channels");
-      case NOT_LOGGED_IN -> numeric("451", ":You have not registered");
-      case TOO_LONG -> numeric("417", ":Input line was too long");
-      case BAD_ROOM, NO_SUCH_ROOM -> to.command().equals("NAMES") ? numeric("366", target + " :End of /NAMES list")
-        : numeric("403", channel + " :No such channel");
-      case NOT_IN_ROOM -> to.command().equals("PRIVMSG") ? numeric("404", target + " :Cannot send to channel")
-        : numeric("442", channel + " :You're not on that channel");
-      default -> notice(me(), message);
-    };
+    return IrcNumerics.error(this, code, message, ref instanceof Ref r ? r : new Ref("", null));
   }
 
   @Override
@@ -382,7 +371,7 @@ public final class IrcCodec implements ClientCodec {
     return ":" + server.name() + " " + code + " " + params + CRLF;
   }
 
-  private String notice(String to, String text) {
+  String notice(String to, String text) {
     return ":" + server.name() + " NOTICE " + to + " :" + text + CRLF;
   }
 

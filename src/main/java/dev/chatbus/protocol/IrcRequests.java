@@ -59,6 +59,13 @@ final class IrcRequests {
         return mode(line);
       case "KICK":
         return kick(line);
+      case "INVITE":
+        if (line.size() < 2 || line.param(0).isEmpty() || line.param(1).isEmpty()) {
+          return codec.needMore("INVITE");
+        }
+        return IrcCodec.isChannel(line.param(1))
+          ? new ClientCommand.Invite(line.param(0), line.param(1), new Ref("INVITE", line.param(0), line.param(1)))
+          : IrcCodec.answer(codec.numeric("403", line.param(1) + " :No such channel"));
       case "MOTD":
         return IrcCodec.answer(codec.motd());
       default:
@@ -74,11 +81,15 @@ final class IrcRequests {
       return new ClientCommand.LeaveAll(new Ref("PART", null));
     }
     List<ClientCommand> joins = new ArrayList<>();
-    for (String channel : line.param(0).split(",")) {
+    String[] keys = line.size() > 1 ? line.param(1).split(",") : new String[0];
+    String[] channels = line.param(0).split(",");
+    for (int i = 0; i < channels.length; i++) {
+      String channel = channels[i];
       if (channel.isEmpty()) {
         continue;
       }
-      joins.add(IrcCodec.isChannel(channel) ? new ClientCommand.Join(channel, new Ref("JOIN", channel))
+      String key = i < keys.length && !keys[i].isEmpty() ? keys[i] : null;
+      joins.add(IrcCodec.isChannel(channel) ? new ClientCommand.Join(channel, key, new Ref("JOIN", channel))
         : IrcCodec.answer(codec.numeric("403", channel + " :No such channel")));
     }
     return IrcCodec.several(joins);
@@ -168,16 +179,35 @@ final class IrcRequests {
         }
         case 't' -> changes.add(new ClientCommand.Moderate(target, adding ? Moderation.LOCK_TOPIC : Moderation.UNLOCK_TOPIC,
           null, null, new Ref("MODE", target)));
+        case 'i' -> changes.add(new ClientCommand.Moderate(target, adding ? Moderation.INVITE_ONLY : Moderation.OPEN,
+          null, null, new Ref("MODE", target)));
+        case 'k' -> {
+          // IRC clients give the key when taking it off too; it is not needed.
+          String key = line.param(arg++);
+          if (adding && key == null) {
+            changes.add(codec.needMore("MODE"));
+          } else {
+            changes.add(new ClientCommand.Moderate(target, adding ? Moderation.SET_KEY : Moderation.CLEAR_KEY,
+              adding ? key : null, null, new Ref("MODE", target)));
+          }
+        }
+        case 'l' -> {
+          String limit = adding ? line.param(arg++) : null;
+          if (adding && limit == null) {
+            changes.add(codec.needMore("MODE"));
+          } else {
+            changes.add(new ClientCommand.Moderate(target, adding ? Moderation.SET_LIMIT : Moderation.CLEAR_LIMIT, limit,
+              null, new Ref("MODE", target)));
+          }
+        }
         case 'n' -> {
           // Only members ever speak in a room: +n is always on, and cannot be turned off.
         }
         case 'b' -> {
-          if (line.param(arg) == null) {
-            changes.add(IrcCodec.answer(codec.numeric("368", target + " :End of channel ban list")));
-          } else {
-            arg++;
-            changes.add(IrcCodec.answer(codec.numeric("472", "b :is not a mode Chatbus offers yet")));
-          }
+          String mask = line.param(arg++);
+          changes.add(mask == null ? new ClientCommand.Bans(target, new Ref("MODE", target))
+            : new ClientCommand.Moderate(target, adding ? Moderation.BAN : Moderation.UNBAN, mask, null,
+              new Ref("MODE", mask, target)));
         }
         default -> changes.add(IrcCodec.answer(codec.numeric("472", c + " :is unknown mode char to me")));
       }

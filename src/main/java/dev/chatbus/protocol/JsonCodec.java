@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Invitation;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
@@ -39,7 +40,15 @@ public final class JsonCodec implements ClientCodec {
         case "hello":
           return new ClientCommand.Hello(required(o, "name"), "json", "Chatbus JSON client", ref);
         case "join":
-          return new ClientCommand.Join(required(o, "room"), ref);
+          return new ClientCommand.Join(required(o, "room"), o.getString("key"), ref);
+        case "invite":
+          return new ClientCommand.Invite(required(o, "name"), required(o, "room"), ref);
+        case "ban":
+          return new ClientCommand.Moderate(required(o, "room"), Moderation.BAN, required(o, "name"), null, ref);
+        case "unban":
+          return new ClientCommand.Moderate(required(o, "room"), Moderation.UNBAN, required(o, "name"), null, ref);
+        case "bans":
+          return new ClientCommand.Bans(required(o, "room"), ref);
         case "leave":
           return new ClientCommand.Leave(required(o, "room"), reason(o), ref);
         case "say":
@@ -168,6 +177,25 @@ public final class JsonCodec implements ClientCodec {
   public String members(Reply.Members members, Object ref) {
     return line(withRef(event("who").put("room", members.room()).put("count", members.count())
       .put("members", new JsonArray(members.names())).put("operators", new JsonArray(members.operators())), ref));
+  }
+
+  @Override
+  public String bans(Reply.Bans bans, Object ref) {
+    JsonArray list = new JsonArray();
+    for (Reply.Ban b : bans.bans()) {
+      list.add(new JsonObject().put("mask", b.mask()).put("by", b.by()).put("ts", b.at()));
+    }
+    return line(withRef(event("bans").put("room", bans.room()).put("bans", list), ref));
+  }
+
+  @Override
+  public String inviteSent(String guest, String room, Object ref) {
+    return line(withRef(event("invited").put("room", Names.room(room)).put("name", guest), ref));
+  }
+
+  @Override
+  public String invited(Invitation i) {
+    return line(event("invite").put("room", i.room()).put("from", i.from()));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Invitation;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
@@ -54,7 +55,7 @@ public final class TextCodec implements ClientCodec {
     }
     switch (verb) {
       case "join":
-        return rest.isEmpty() ? usage("/join ROOM") : new ClientCommand.Join(firstWord(rest), null);
+        return rest.isEmpty() ? usage("/join ROOM") : new ClientCommand.Join(firstWord(rest), null, null);
       case "leave":
       case "part":
         return new ClientCommand.Leave(null, null, null);
@@ -73,6 +74,15 @@ public final class TextCodec implements ClientCodec {
       case "deop":
         return rest.isEmpty() ? usage("/deop NAME")
           : new ClientCommand.Moderate(null, Moderation.DEOP, firstWord(rest), null, null);
+      case "ban":
+        return rest.isEmpty() ? usage("/ban NAME") : new ClientCommand.Moderate(null, Moderation.BAN, firstWord(rest), null, null);
+      case "unban":
+        return rest.isEmpty() ? usage("/unban NAME")
+          : new ClientCommand.Moderate(null, Moderation.UNBAN, firstWord(rest), null, null);
+      case "bans":
+        return new ClientCommand.Bans(null, null);
+      case "invite":
+        return rest.isEmpty() ? usage("/invite NAME") : new ClientCommand.Invite(firstWord(rest), null, null);
       case "kick": {
         if (rest.isEmpty()) {
           return usage("/kick NAME [REASON]");
@@ -178,6 +188,30 @@ public final class TextCodec implements ClientCodec {
   }
 
   @Override
+  public String bans(Reply.Bans bans, Object ref) {
+    if (bans.bans().isEmpty()) {
+      return "* no one is banned from #" + bans.room() + "\n";
+    }
+    StringBuilder sb = new StringBuilder("* banned from #").append(bans.room()).append(':');
+    String sep = " ";
+    for (Reply.Ban b : bans.bans()) {
+      sb.append(sep).append(b.mask()).append(" (by ").append(b.by()).append(')');
+      sep = ", ";
+    }
+    return sb.append('\n').toString();
+  }
+
+  @Override
+  public String inviteSent(String guest, String room, Object ref) {
+    return "* you invited " + guest + " into #" + Names.room(room) + "\n";
+  }
+
+  @Override
+  public String invited(Invitation i) {
+    return "* " + i.from() + " invites you into #" + i.room() + " (/join " + i.room() + ")\n";
+  }
+
+  @Override
   public String modes(Reply.Modes modes, Object ref) {
     return "* #" + modes.room() + " has modes " + modes.modes() + "\n";
   }
@@ -209,6 +243,9 @@ public final class TextCodec implements ClientCodec {
       + "*   /op NAME         make NAME an operator of this room (operators only)\n"
       + "*   /deop NAME       take NAME's operator status (operators only)\n"
       + "*   /kick NAME [WHY] put NAME out of this room (operators only)\n"
+      + "*   /ban NAME        keep NAME (or a mask nick!user@host) out of this room (operators only)\n"
+      + "*   /unban NAME      lift that ban; /bans lists them\n"
+      + "*   /invite NAME     invite NAME into this room\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"
@@ -270,6 +307,14 @@ public final class TextCodec implements ClientCodec {
       case "-o" -> "took operator status from " + target + " in #" + room;
       case "+t" -> "let only operators set the topic of #" + room;
       case "-t" -> "let everyone in #" + room + " set its topic";
+      case "+b" -> "banned " + target + " from #" + room;
+      case "-b" -> "lifted the ban of " + target + " from #" + room;
+      case "+i" -> "closed #" + room + " to all but those invited";
+      case "-i" -> "opened #" + room + " to everyone";
+      case "+k" -> "gave #" + room + " a key";
+      case "-k" -> "took the key of #" + room + " away";
+      case "+l" -> "let at most " + target + " people into #" + room;
+      case "-l" -> "took away the limit of #" + room;
       default -> "set mode " + mode + (target == null ? "" : " " + target) + " in #" + room;
     };
   }
@@ -277,7 +322,7 @@ public final class TextCodec implements ClientCodec {
   @Override
   public String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref) {
     return action == Moderation.KICK ? "* you put " + target + " out of #" + room + "\n"
-      : "* you " + modeChange(action.mode(), target, room) + "\n";
+      : "* you " + modeChange(action.mode(), target == null ? null : IrcCodec.shownTarget(action, target), room) + "\n";
   }
 
   /** Who said it: a service's name is marked, so that no one takes a program for a person. */

@@ -166,4 +166,19 @@ final class Directory {
       }
     }
   }
+
+  /** The names of the first {@code limit} members of {@code room} in the order they entered, and {@code plus}. */
+  List<String> memberNames(String room, int limit, String plus) {
+    List<String> list = new ArrayList<>();
+    for (Member m : members(room)) {
+      if (list.size() == limit) {
+        break;
+      }
+      list.add(m.name());
+    }
+    if (plus != null && list.size() < limit) {
+      list.add(plus);
+    }
+    return list;
+  }
 }

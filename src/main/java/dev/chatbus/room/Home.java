@@ -47,7 +47,7 @@ final class Home {
   private final MessageIds ids;
   private final RoomQuotas quotas;
   private final ChatbusConfig.Rooms rooms;
-  private final ChatbusConfig.Naming naming;
+  private final NameChecks nameChecks;
   /** The last rename of each session still under way, for the next to wait for. */
   private final Map<Long, Future<Reply>> renaming = new HashMap<>();
   /** Sessions whose login waits for the name registry. */
@@ -66,7 +66,7 @@ final class Home {
     this.ids = ids;
     this.quotas = quotas;
     this.rooms = rooms;
-    this.naming = naming;
+    this.nameChecks = new NameChecks(naming, directory);
   }
 
   /** Carries out {@code c}; returns the reply, or null when there is none or it comes later. */
@@ -79,13 +79,14 @@ final class Home {
     } else if (c instanceof SessionCommand.ServiceSay say) {
       serviceSay(say, msg);
     } else if (c instanceof SessionCommand.ServiceTell tell) {
-      checkService(tell.service());
+      nameChecks.service(tell.service());
       return privately(RoomEvent.SERVICE, tell.service(), serviceOrigin(), tell.to(), tell.text(),
         tell.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, tell.durable(), msg);
     } else if (c instanceof SessionCommand.History h) {
       session(h.session());
       String room = room(h.room());
-      owner.run(new RoomCommand.RoomHistory(room, h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), false), msg);
+      owner.run(new RoomCommand.RoomHistory(room, h.session(), h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), false),
+        msg);
     } else if (c instanceof SessionCommand.Login login) {
       login(login, msg);
     } else if (c instanceof SessionCommand.Join join) {
@@ -95,7 +96,7 @@ final class Home {
     } else if (c instanceof SessionCommand.Rename rename) {
       rename(rename, msg);
     } else if (c instanceof SessionCommand.Who who) {
-      owner.run(new RoomCommand.Describe(existing(who.room()), false, false), msg);
+      owner.run(new RoomCommand.Describe(existing(who.room()), RoomCommand.Describe.What.MEMBERS, 0, false), msg);
     } else if (c instanceof SessionCommand.ListRooms) {
       return listRooms();
     } else if (c instanceof SessionCommand.RoomTopic t) {
@@ -105,7 +106,10 @@ final class Home {
       owner.run(new RoomCommand.Moderate(existing(mod.room()), m.session(), m.name(), m.origin(), mod.action(),
         mod.target(), mod.reason(), false), msg);
     } else if (c instanceof SessionCommand.Modes modes) {
-      owner.run(new RoomCommand.Describe(existing(modes.room()), true, false), msg);
+      owner.run(new RoomCommand.Describe(existing(modes.room()),
+        modes.bans() ? RoomCommand.Describe.What.BANS : RoomCommand.Describe.What.MODES, modes.session(), false), msg);
+    } else if (c instanceof SessionCommand.Invite invite) {
+      invite(invite, msg);
     } else if (c instanceof SessionCommand.Removed removed) {
       Member m = directory.session(removed.session());
       if (m != null && m.node().equals(node) && m.rooms().contains(removed.room())) {
@@ -122,7 +126,7 @@ final class Home {
   }
 
   private void login(SessionCommand.Login login, Message<?> msg) {
-    checkUserName(login.name());
+    nameChecks.user(login.name());
     String room = login.room() == null ? null : room(login.room());
     if (directory.session(login.session()) != null || loggingIn.containsKey(login.session())) {
       throw new Refusal(ErrorCode.BAD_REQUEST, "already logged in");
@@ -154,7 +158,7 @@ final class Home {
           msg.reply(new Reply.LoggedIn(m.name(), null));
           return;
         }
-        enterRoom(m, room, false).onComplete(joined -> {
+        enterRoom(m, room, null, false).onComplete(joined -> {
           if (joined.succeeded()) {
             msg.reply(new Reply.LoggedIn(m.name(), joined.result()));
           } else {
@@ -170,7 +174,7 @@ final class Home {
     Member m = session(join.session());
     String room = room(join.room());
     if (m.rooms().contains(room)) {
-      Answers.reply(msg, enterRoom(m, room, true));
+      Answers.reply(msg, enterRoom(m, room, null, true));
       return;
     }
     String from = join.leave() == null ? null : room(join.leave());
@@ -181,7 +185,7 @@ final class Home {
       quotas.take(m.session(), System.currentTimeMillis());
     }
     // In before out: a text client whose switch fails stays where it was.
-    Answers.reply(msg, enterRoom(m, room, false).andThen(entered -> {
+    Answers.reply(msg, enterRoom(m, room, join.key(), false).andThen(entered -> {
       Member now = directory.session(m.session());
       if (entered.succeeded() && from != null && now != null && now.rooms().contains(from)) {
         exitRoom(now, from, null).onFailure(err -> log.warn("leaving #{} failed: {}", from, err.getMessage()));
@@ -199,8 +203,8 @@ final class Home {
   }
 
   /** Enters {@code room} at its owner, and (unless {@code again}) counts the session in once it has. */
-  private Future<Reply.Joined> enterRoom(Member m, String room, boolean again) {
-    return owner.ask(new RoomCommand.Enter(room, m, again, false)).map(r -> {
+  private Future<Reply.Joined> enterRoom(Member m, String room, String key, boolean again) {
+    return owner.ask(new RoomCommand.Enter(room, m, key, again, false)).map(r -> {
       Reply.Joined joined = (Reply.Joined) r;
       Member now = directory.session(m.session());
       if (now == null) {
@@ -245,7 +249,7 @@ final class Home {
 
   private void serviceSay(SessionCommand.ServiceSay say, Message<?> msg) {
     String room = room(say.room());
-    checkService(say.service());
+    nameChecks.service(say.service());
     owner.run(new RoomCommand.Post(room, RoomEvent.SERVICE, say.service(), serviceOrigin(), say.text(),
       say.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, say.durable(), false), msg);
   }
@@ -253,36 +257,6 @@ final class Home {
   /** A service's {@code user@host}, as IRC shows it: it speaks through this node's API. */
   private String serviceOrigin() {
     return "service@" + node;
-  }
-
-  /** A user's name is valid, and neither reserved nor a service's. */
-  private void checkUserName(String name) {
-    String problem = Names.nameProblem(name);
-    if (problem != null) {
-      throw new Refusal(ErrorCode.BAD_NAME, "invalid name: " + problem);
-    }
-    problem = naming.userProblem(name);
-    if (problem != null) {
-      throw new Refusal(ErrorCode.BAD_NAME, problem);
-    }
-  }
-
-  /**
-   * A service speaks under a valid name that is not reserved, is one of the service names when those are
-   * listed, and that no user in the network holds, so it cannot pass for one.
-   */
-  private void checkService(String service) {
-    String problem = Names.nameProblem(service);
-    if (problem != null) {
-      throw new Refusal(ErrorCode.BAD_NAME, "invalid service name: " + problem);
-    }
-    problem = naming.serviceProblem(service);
-    if (problem != null) {
-      throw new Refusal(ErrorCode.BAD_NAME, problem);
-    }
-    if (directory.byName(service) != null) {
-      throw new Refusal(ErrorCode.NAME_TAKEN, "a user is called " + service);
-    }
   }
 
   /** Renames one after another per session: each is checked against the name the one before left. */
@@ -306,7 +280,7 @@ final class Home {
 
   private Future<Reply> renameNow(SessionCommand.Rename rename) {
     Member m = session(rename.session());
-    checkUserName(rename.name());
+    nameChecks.user(rename.name());
     String oldName = m.name();
     if (oldName.equals(rename.name())) {
       return Future.succeededFuture(new Reply.Renamed(oldName));
@@ -361,6 +335,16 @@ final class Home {
     String room = existing(t.room());
     String text = t.text() == null ? null : Names.topic(t.text());
     owner.run(new RoomCommand.SetTopic(room, m.session(), m.name(), m.origin(), text, false), msg);
+  }
+
+  private void invite(SessionCommand.Invite invite, Message<?> msg) {
+    Member m = session(invite.session());
+    Member guest = directory.byName(invite.guest());
+    if (guest == null) {
+      throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + invite.guest());
+    }
+    owner.run(new RoomCommand.Invite(existing(invite.room()), m.session(), m.name(), m.origin(), guest.name(),
+      guest.session(), guest.edge(), false), msg);
   }
 
   /** The normalized name of a room someone is in. */

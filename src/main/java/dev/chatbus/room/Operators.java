@@ -2,6 +2,7 @@ package dev.chatbus.room;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Invitation;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
@@ -10,7 +11,11 @@ import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.protocol.Masks;
+import dev.chatbus.protocol.Names;
 import io.vertx.core.eventbus.EventBus;
+
+import java.util.List;
 
 /**
  * What a room's members may change about it, at its owner: the topic, and, for the room's operators,
@@ -61,8 +66,8 @@ final class Operators {
       throw new Refusal(ErrorCode.NOT_OPERATOR, "you are not an operator of #" + r.name);
     }
     if (!m.action().onMember()) {
-      r.topicLocked = m.action() == Moderation.LOCK_TOPIC;
-      RoomEvent e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), m.action().mode(), null, 0);
+      String shown = setMode(m, r);
+      RoomEvent e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), m.action().mode(), shown, 0);
       return new Reply.Accepted(e.id(), e.seq(), e.ts());
     }
     long target = r.sessionOf(m.target());
@@ -88,6 +93,111 @@ final class Operators {
       e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), m.action().mode(), at.name(), target);
     }
     return new Reply.Accepted(e.id(), e.seq(), e.ts());
+  }
+
+  /** Changes a mode of the room; returns its parameter as shown in the {@code MODE} event (null for none). */
+  private String setMode(RoomCommand.Moderate m, OwnedRoom r) {
+    switch (m.action()) {
+      case LOCK_TOPIC, UNLOCK_TOPIC -> r.topicLocked = m.action() == Moderation.LOCK_TOPIC;
+      case INVITE_ONLY, OPEN -> r.inviteOnly = m.action() == Moderation.INVITE_ONLY;
+      case CLEAR_KEY -> r.key = null;
+      case CLEAR_LIMIT -> r.limit = 0;
+      case SET_KEY -> {
+        String key = m.target() == null ? "" : m.target().strip();
+        if (key.isEmpty() || key.length() > 32 || key.chars().anyMatch(c -> c <= ' ' || c == ',' || c == ':')) {
+          throw new Refusal(ErrorCode.BAD_REQUEST, "a key is 1 to 32 characters without spaces, commas or colons");
+        }
+        r.key = key;
+        return key;
+      }
+      case SET_LIMIT -> {
+        int limit;
+        try {
+          limit = Integer.parseInt(m.target() == null ? "" : m.target().strip());
+        } catch (NumberFormatException e) {
+          limit = 0;
+        }
+        if (limit <= 0) {
+          throw new Refusal(ErrorCode.BAD_REQUEST, "a limit is a number above 0");
+        }
+        r.limit = limit;
+        return Integer.toString(limit);
+      }
+      case BAN -> {
+        String mask = mask(m.target());
+        r.bans.putIfAbsent(mask, new Reply.Ban(mask, m.name(), System.currentTimeMillis()));
+        return mask;
+      }
+      case UNBAN -> {
+        String mask = mask(m.target());
+        if (r.bans.remove(mask) == null) {
+          throw new Refusal(ErrorCode.BAD_REQUEST, mask + " is not banned from #" + r.name);
+        }
+        return mask;
+      }
+      default -> throw new IllegalArgumentException("not a mode of the room: " + m.action());
+    }
+    return null;
+  }
+
+  private static String mask(String given) {
+    if (given == null || given.isBlank() || given.indexOf(' ') >= 0) {
+      throw new Refusal(ErrorCode.BAD_REQUEST, "a ban names someone: a name, or a mask nick!user@host");
+    }
+    return Masks.normalize(given.strip());
+  }
+
+  /**
+   * Lets {@code e}'s member into {@code r}, or refuses: banned, not invited into a room closed to outsiders,
+   * without its key, or over its limit. An invitation is used up on entering.
+   */
+  void admit(RoomCommand.Enter e, OwnedRoom r) {
+    String guest = Names.nameKey(e.member().name());
+    boolean invited = r.invited.contains(guest);
+    if (r.banned(e.member().name(), e.member().origin())) {
+      throw new Refusal(ErrorCode.BANNED, "you are banned from #" + r.name);
+    }
+    if (r.inviteOnly && !invited) {
+      throw new Refusal(ErrorCode.INVITE_ONLY, "#" + r.name + " is for those invited only");
+    }
+    if (r.key != null && !r.key.equals(e.key()) && !invited) {
+      throw new Refusal(ErrorCode.BAD_KEY, "#" + r.name + " asks for a key");
+    }
+    if (r.limit > 0 && r.size() >= r.limit && !invited) {
+      throw new Refusal(ErrorCode.ROOM_FULL, "#" + r.name + " is full");
+    }
+    r.invited.remove(guest);
+  }
+
+  /** A member invites someone in: into a room closed to outsiders, only an operator may. */
+  Reply invite(RoomCommand.Invite i, OwnedRoom r) {
+    if (!r.has(i.session())) {
+      throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
+    }
+    if (r.inviteOnly && !r.operators.contains(i.session())) {
+      throw new Refusal(ErrorCode.NOT_OPERATOR, "only the operators of #" + r.name + " invite people in");
+    }
+    if (r.has(i.guestSession())) {
+      throw new Refusal(ErrorCode.ALREADY_IN_ROOM, i.guest() + " is in #" + r.name + " already");
+    }
+    r.invited.add(Names.nameKey(i.guest()));
+    bus.send(i.guestEdge(), new Invitation(i.guestSession(), r.name, i.name(), i.origin()));
+    return new Reply.Done();
+  }
+
+  /** What {@code r} is like: its members and operators, its modes, or its bans. */
+  Reply describe(RoomCommand.Describe d, OwnedRoom r) {
+    return switch (d.what()) {
+      case MODES -> new Reply.Modes(r.name, r.modes(r.has(d.asker())), r.since);
+      case BANS -> new Reply.Bans(r.name, List.copyOf(r.bans.values()));
+      case MEMBERS -> new Reply.Members(r.name, directory.count(r.name), directory.memberNames(r.name, Reply.LIST_LIMIT, null),
+        r.operatorNames());
+    };
+  }
+
+  /** Whether {@code asker} may read the history of {@code r}: anyone, unless the room is closed to outsiders. */
+  boolean mayRead(OwnedRoom r, long asker) {
+    return !(r.inviteOnly || r.key != null) || r.has(asker);
   }
 
   /** Whether the first to enter {@code room} when no one is in it becomes its operator. */

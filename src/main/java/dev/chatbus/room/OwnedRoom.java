@@ -2,13 +2,18 @@ package dev.chatbus.room;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.PeerMessage;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomRules;
+import dev.chatbus.protocol.Masks;
 import dev.chatbus.bus.Topic;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,8 +38,18 @@ final class OwnedRoom {
   Topic topic;
   /** Whether only operators may set the topic (IRC's {@code +t}). */
   boolean topicLocked = true;
-  /** The members who are the room's operators; they end with the room, when it empties. */
+  /** Whether only those invited may enter (IRC's {@code +i}). */
+  boolean inviteOnly;
+  /** The key those who enter must give (IRC's {@code +k}); null for none. */
+  String key;
+  /** The most members the room lets in (IRC's {@code +l}); 0 for no limit. */
+  int limit;
+  /** The members who are the room's operators; they end with the room, when it empties, as the rules do. */
   final Set<Long> operators = new LinkedHashSet<>();
+  /** The bans, by mask in lower case. */
+  final Map<String, Reply.Ban> bans = new LinkedHashMap<>();
+  /** The names (keys) of those invited in and not come yet. */
+  final Set<String> invited = new HashSet<>();
   /** When this router took the room up, in epoch milliseconds. */
   final long since = System.currentTimeMillis();
   /** When the room was last used (epoch milliseconds): an event, or a member entering or leaving. */
@@ -71,6 +86,9 @@ final class OwnedRoom {
     At at = members.remove(session);
     if (at != null && nodes.merge(at.node(), -1, Integer::sum) <= 0) {
       nodes.remove(at.node());
+    }
+    if (at != null && members.isEmpty()) {
+      emptied();
     }
   }
 
@@ -110,9 +128,40 @@ final class OwnedRoom {
     return names;
   }
 
-  /** The room's modes as IRC writes them: {@code +n} (only members speak) always, {@code t} when the topic is locked. */
-  String modes() {
-    return topicLocked ? "+nt" : "+n";
+  /**
+   * The room's modes as IRC writes them, {@code +n} (only members speak) always, then {@code i}, {@code k},
+   * {@code l} and {@code t} when set, with the key (shown only {@code toMember}) and the limit after them.
+   */
+  String modes(boolean toMember) {
+    StringBuilder flags = new StringBuilder("+");
+    StringBuilder params = new StringBuilder();
+    if (inviteOnly) {
+      flags.append('i');
+    }
+    if (key != null) {
+      flags.append('k');
+      params.append(' ').append(toMember ? key : "*");
+    }
+    if (limit > 0) {
+      flags.append('l');
+      params.append(' ').append(limit);
+    }
+    flags.append('n');
+    if (topicLocked) {
+      flags.append('t');
+    }
+    return flags.append(params).toString();
+  }
+
+  /** Whether a mask of the room's bans matches {@code name!origin}. */
+  boolean banned(String name, String origin) {
+    String who = (name + "!" + origin).toLowerCase(Locale.ROOT);
+    for (String mask : bans.keySet()) {
+      if (Masks.matches(mask, who)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   int size() {
@@ -131,13 +180,37 @@ final class OwnedRoom {
       }
       return false;
     });
+    if (!dropped.isEmpty() && members.isEmpty()) {
+      emptied();
+    }
     return dropped;
   }
 
   /** Where the room's numbering has got to, for its next owner. */
   PeerMessage.Handover handover() {
-    return new PeerMessage.Handover(name, epoch, seq, new ArrayList<>(nodes.keySet()), topic, List.copyOf(operators),
-      topicLocked);
+    return new PeerMessage.Handover(name, epoch, seq, new ArrayList<>(nodes.keySet()), topic,
+      new RoomRules(List.copyOf(operators), topicLocked, inviteOnly, key, limit, List.copyOf(bans.values())));
+  }
+
+  /** Takes up the rules a last owner handed over, for the members still here. */
+  void rules(RoomRules rules) {
+    topicLocked = rules.topicLocked();
+    inviteOnly = rules.inviteOnly();
+    key = rules.key();
+    limit = rules.limit();
+    rules.operators().stream().filter(this::has).forEach(operators::add);
+    rules.bans().forEach(b -> bans.put(b.mask(), b));
+  }
+
+  /** The room has emptied: operators, bans, invitations and modes other than the topic's lock end with it. */
+  void emptied() {
+    operators.clear();
+    bans.clear();
+    invited.clear();
+    inviteOnly = false;
+    key = null;
+    limit = 0;
+    topicLocked = true;
   }
 
   long nextSeq() {

@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,7 +222,7 @@ final class Owner {
     Member m = e.member();
     boolean counted = directory.isIn(e.room(), m.session());
     int count = directory.count(e.room()) + (counted ? 0 : 1);
-    return new Reply.Joined(e.room(), -1, count, memberNames(e.room(), Reply.LIST_LIMIT, counted ? null : m.name()), null);
+    return new Reply.Joined(e.room(), -1, count, directory.memberNames(e.room(), Reply.LIST_LIMIT, counted ? null : m.name()), null);
   }
 
   private void forward(String owner, RoomCommand op, Message<?> msg) {
@@ -247,6 +246,9 @@ final class Owner {
         }
       }
     } else if (op instanceof RoomCommand.RoomHistory h) {
+      if (!operators.mayRead(r, h.asker())) {
+        throw new Refusal(ErrorCode.NOT_IN_ROOM, "#" + r.name + " keeps its history to its members");
+      }
       roomHistory(r.name, r.seq(), h, msg);
     } else {
       Reply reply = answer(op, r);
@@ -270,9 +272,10 @@ final class Owner {
       return operators.topic(t, r);
     } else if (op instanceof RoomCommand.Moderate m) {
       return operators.moderate(m, r);
+    } else if (op instanceof RoomCommand.Invite i) {
+      return operators.invite(i, r);
     } else if (op instanceof RoomCommand.Describe d) {
-      return d.modes() ? new Reply.Modes(r.name, r.modes(), r.since)
-        : new Reply.Members(r.name, directory.count(r.name), memberNames(r.name, Reply.LIST_LIMIT, null), r.operatorNames());
+      return operators.describe(d, r);
     } else if (op instanceof RoomCommand.RenameIn rn) {
       r.rename(rn.session(), rn.newName());
       if (announced(r.name, rn.session())) {
@@ -285,6 +288,9 @@ final class Owner {
 
   private Reply.Joined enter(RoomCommand.Enter e, OwnedRoom r) {
     Member m = e.member();
+    if (!e.again() && !r.has(m.session())) {
+      operators.admit(e, r);
+    }
     boolean first = r.size() == 0;
     // From now on the room's events go to the member's node too, including its own join.
     r.enter(m.session(), m.node(), m.name(), m.origin());
@@ -297,7 +303,7 @@ final class Owner {
     if (!e.again() && count <= announceUpTo) {
       seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), m.origin(), null).seq();
     }
-    return new Reply.Joined(r.name, seq, count, memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()), r.topic,
+    return new Reply.Joined(r.name, seq, count, directory.memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()), r.topic,
       r.operatorNames());
   }
 
@@ -308,21 +314,6 @@ final class Owner {
    */
   private boolean announced(String room, long session) {
     return directory.count(room) + (directory.isIn(room, session) ? 0 : 1) <= announceUpTo;
-  }
-
-  /** The names of the first {@code limit} members of {@code room} in the order they entered, and {@code plus}. */
-  List<String> memberNames(String room, int limit, String plus) {
-    List<String> list = new ArrayList<>();
-    for (Member m : directory.members(room)) {
-      if (list.size() == limit) {
-        break;
-      }
-      list.add(m.name());
-    }
-    if (plus != null && list.size() < limit) {
-      list.add(plus);
-    }
-    return list;
   }
 
   /**

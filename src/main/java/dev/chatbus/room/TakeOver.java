@@ -7,6 +7,7 @@ import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomRules;
 import dev.chatbus.bus.Topic;
 import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.AsyncResult;
@@ -166,8 +167,7 @@ final class TakeOver {
           // Another router took the room up meanwhile (or this one is stopping): where the numbering got
           // to stays here for whoever asks, and the waiting commands go where the room is now.
           keep(room, new PeerMessage.Handover(room, epoch, seq, lastOwner == null ? List.of() : lastOwner.nodes(),
-            topic(lastOwner, c), lastOwner == null ? List.of() : lastOwner.operators(),
-            lastOwner == null || lastOwner.topicLocked()));
+            topic(lastOwner, c), lastOwner == null ? RoomRules.NEW : lastOwner.rules()));
           opened.fail(new Refusal(ErrorCode.INTERNAL, "#" + room + " moved to another node; try again"));
           return;
         }
@@ -179,9 +179,8 @@ final class TakeOver {
         }
         if (lastOwner != null) {
           lastOwner.nodes().stream().filter(peers::knows).forEach(r::alsoTo);
-          // The room's operators and modes come with it, for the members still in it.
-          r.topicLocked = lastOwner.topicLocked();
-          lastOwner.operators().stream().filter(r::has).forEach(r.operators::add);
+          // The room's operators, modes and bans come with it, for the members still in it.
+          r.rules(lastOwner.rules());
         }
         held.put(room, r);
         metrics.roomsNumbered(held.size());

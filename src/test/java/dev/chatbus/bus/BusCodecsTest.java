@@ -17,11 +17,13 @@ class BusCodecsTest {
   private static final List<Wire.Writable> EXAMPLES = List.of(
     new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", 12, "252189310721671168", 1_795_816_217_126L, 0x13d3_01_0000000001L, "alice", "hello, wörld 🌍", 1),
     new RoomEvent(RoomEvent.Kind.LEAVE, "rust", 13, "252189310721671169", 1L, 2L, "alice", null, 1),
+    new RoomEvent(RoomEvent.Kind.KICK, "rust", 14, "252189310721671170", 1L, 2L, "alice", "spam", 1, "~al@n", "bob", 8L),
     new PrivateMessage(1, "alice", 2, "bob", "~bob@n", "psst", RoomEvent.Kind.ACTION, "99", 3),
     new SessionCommand.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby", "~al", "Alice"),
     new SessionCommand.Login(8, "bob", "chat.edge.n.0", "127.0.0.1:5001", null, "text", "bob"),
-    new SessionCommand.Join(7, "rust", "lobby"),
-    new SessionCommand.Join(7, "rust", null),
+    new SessionCommand.Join(7, "rust", null, "lobby"),
+    new SessionCommand.Join(7, "rust", "s3cret", null),
+    new SessionCommand.Invite(7, "bob", "rust"),
     new SessionCommand.Leave(7, "rust", "bye"),
     new SessionCommand.Say(7, "rust", "hi", RoomEvent.Kind.NOTICE, true),
     new SessionCommand.Tell(7, "bob", "hi", RoomEvent.Kind.ACTION, false),
@@ -32,10 +34,13 @@ class BusCodecsTest {
     new Reply.TopicIs("rust", new Topic("all about Rust", "alice", 1234)),
     new Reply.TopicIs("go", null),
     new SessionCommand.Moderate(7, "rust", Moderation.KICK, "bob", "spam"),
-    new SessionCommand.Modes("rust"),
+    new SessionCommand.Modes(7, "rust", false),
     new SessionCommand.Removed(8, "rust"),
     new RoomCommand.Moderate("rust", 7, "alice", "~al@n", Moderation.LOCK_TOPIC, null, null, false),
-    new RoomCommand.Describe("rust", true, true),
+    new RoomCommand.Describe("rust", RoomCommand.Describe.What.BANS, 7, true),
+    new RoomCommand.Invite("rust", 7, "alice", "~al@n", "bob", 8, "chat.edge.n.0", false),
+    new Reply.Bans("rust", List.of(new Reply.Ban("bob!*@*", "alice", 5))),
+    new Invitation(8, "rust", "alice", "~al@n"),
     new Reply.Modes("rust", "+nt", 1234),
     new Reply.Members("rust", 2, List.of("alice", "bob"), List.of("alice")),
     new RoomCommand.SetTopic("rust", 7, "alice", "~al@n", "", true),
@@ -71,13 +76,15 @@ class BusCodecsTest {
     new PeerMessage.Gone("node-b", 14, 7),
     new PeerMessage.Bye("node-b", List.of(new PeerMessage.Handover("rust", 3, 99, List.of("node-a", "node-b"), null))),
     new PeerMessage.Release("rust", "node-c"),
-    new RoomCommand.Enter("rust", new Member(7, "alice", "node-b", "chat.edge.node-b.1", List.of("lobby"), "text", "alice"), false, true),
+    new RoomCommand.Enter("rust", new Member(7, "alice", "node-b", "chat.edge.node-b.1", List.of("lobby"), "text", "alice"), "key", false, true),
     new RoomCommand.Exit("rust", 7, "alice", "text@n", null, true, false),
     new RoomCommand.Post("rust", 7, "alice", "text@n", "hi", RoomEvent.Kind.ACTION, false, true),
     new RoomCommand.RenameIn("rust", 7, "alice", "alicia", "~al@n", false),
-    new RoomCommand.RoomHistory("rust", 20, 4, Long.MAX_VALUE, false, true),
+    new RoomCommand.RoomHistory("rust", 7, 20, 4, Long.MAX_VALUE, false, true),
     new Reply.Directory("node-a", "beef", 3, List.of()),
     new Reply.Released(new PeerMessage.Handover("rust", 4, 77, List.of("node-a", "node-c"), null)),
+    new Reply.Released(new PeerMessage.Handover("go", 4, 77, List.of("node-a"), new Topic("t", "al", 3),
+      new RoomRules(List.of(7L, 9L), false, true, "s3cret", 10, List.of(new Reply.Ban("*!*@node-b", "al", 4))))),
     new Reply.Released(null),
     new Persist.Sync());
 
@@ -100,7 +107,7 @@ class BusCodecsTest {
 
   @Test
   void everyCommandAndReplyHasACodecWithAStableName() {
-    List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class));
+    List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class, Invitation.class));
     for (Class<?> protocol : RouterMessage.class.getPermittedSubclasses()) {
       types.addAll(List.of(protocol.getPermittedSubclasses()));
     }

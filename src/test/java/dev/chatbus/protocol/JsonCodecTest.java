@@ -27,7 +27,7 @@ class JsonCodecTest {
   @Test
   void ops() {
     assertThat(parse("{\"op\":\"hello\",\"name\":\"jay\",\"ref\":1}")).isEqualTo(new ClientCommand.Hello("jay", "json", "Chatbus JSON client", 1));
-    assertThat(parse("{\"op\":\"join\",\"room\":\"rust\"}")).isEqualTo(new ClientCommand.Join("rust", null));
+    assertThat(parse("{\"op\":\"join\",\"room\":\"rust\"}")).isEqualTo(new ClientCommand.Join("rust", null, null));
     assertThat(parse("{\"op\":\"leave\",\"room\":\"rust\"}")).isEqualTo(new ClientCommand.Leave("rust", null, null));
     assertThat(parse("{\"op\":\"say\",\"room\":\"r\",\"text\":\"hi\"}")).isEqualTo(new ClientCommand.Say("r", "hi", RoomEvent.Kind.MESSAGE, null));
     assertThat(parse("{\"op\":\"say\",\"room\":\"r\",\"text\":\"waves\",\"action\":true}")).isEqualTo(new ClientCommand.Say("r", "waves", RoomEvent.Kind.ACTION, null));

@@ -45,8 +45,8 @@ class TextCodecTest {
 
   @Test
   void commands() {
-    assertThat(parse("/join #rust")).isEqualTo(new ClientCommand.Join("#rust", null));
-    assertThat(parse("/join rust extra words")).isEqualTo(new ClientCommand.Join("rust", null));
+    assertThat(parse("/join #rust")).isEqualTo(new ClientCommand.Join("#rust", null, null));
+    assertThat(parse("/join rust extra words")).isEqualTo(new ClientCommand.Join("rust", null, null));
     assertThat(parse("/leave")).isEqualTo(new ClientCommand.Leave(null, null, null));
     assertThat(parse("/part")).isEqualTo(new ClientCommand.Leave(null, null, null));
     assertThat(parse("/rooms")).isEqualTo(new ClientCommand.Rooms(null));
@@ -65,7 +65,7 @@ class TextCodecTest {
 
   @Test
   void commandNamesIgnoreCase() {
-    assertThat(parse("/JOIN rust")).isEqualTo(new ClientCommand.Join("rust", null));
+    assertThat(parse("/JOIN rust")).isEqualTo(new ClientCommand.Join("rust", null, null));
   }
 
   @Test

@@ -94,7 +94,7 @@ class RoomRouterTest {
   void aRoomThatEmptiesKeepsCountingFromWhereItWas() throws Exception {
     BlockingQueue<RoomEvent> rust = watch("rust");
     login(1, "alice");
-    Reply.Joined first = (Reply.Joined) ask(new SessionCommand.Join(1, "rust", null));
+    Reply.Joined first = (Reply.Joined) ask(new SessionCommand.Join(1, "rust", null, null));
     ask(new SessionCommand.Say(1, "rust", "hello", RoomEvent.Kind.MESSAGE, false));
     ask(new SessionCommand.Leave(1, "rust", null));
     assertThat(List.of(next(rust).seq(), next(rust).seq(), next(rust).seq())).containsExactly(first.seq(), first.seq() + 1, first.seq() + 2);
@@ -102,7 +102,7 @@ class RoomRouterTest {
     assertThatThrownBy(() -> ask(new SessionCommand.Who("rust"))).isInstanceOf(ReplyException.class)
       .extracting(e -> ((ReplyException) e).failureCode()).isEqualTo(ErrorCode.NO_SUCH_ROOM.code());
 
-    Reply.Joined again = (Reply.Joined) ask(new SessionCommand.Join(1, "rust", null));
+    Reply.Joined again = (Reply.Joined) ask(new SessionCommand.Join(1, "rust", null, null));
     assertThat(again.seq()).isEqualTo(first.seq() + 3);
     assertThat(next(rust).seq()).isEqualTo(first.seq() + 3);
   }
@@ -126,7 +126,7 @@ class RoomRouterTest {
     BlockingQueue<RoomEvent> lobby = watch("lobby");
     BlockingQueue<RoomEvent> go = watch("go");
     login(1, "alice");
-    ask(new SessionCommand.Join(1, "go", null));
+    ask(new SessionCommand.Join(1, "go", null, null));
     assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
     assertThat(next(go).kind()).isEqualTo(RoomEvent.Kind.JOIN);
     vertx.eventBus().send(ROUTER, new SessionCommand.Disconnect(1, "connection lost"));

@@ -1,0 +1,76 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.protocol.IrcCodec.Ref;
+
+import java.util.List;
+
+/** IRC's numerics for a registration's welcome and for every error Chatbus can answer a command with. */
+final class IrcNumerics {
+
+  private IrcNumerics() {
+  }
+
+  /** 001 to 005, and the message of the day: what a client is told once registered. */
+  static String welcome(IrcCodec c, IrcServer server) {
+    String name = c.me();
+    StringBuilder sb = new StringBuilder(1024)
+      .append(c.numeric("001", ":Welcome to the " + server.network() + " IRC network, " + name + "!" + c.origin()))
+      .append(c.numeric("002", ":Your host is " + server.name() + ", running version " + server.version()))
+      .append(c.numeric("003", ":This server was created " + server.created()))
+      .append(c.numeric("004", server.name() + " " + server.version() + " i biklnot kl"));
+    for (String tokens : isupport(server)) {
+      sb.append(c.numeric("005", tokens + " :are supported by this server"));
+    }
+    return sb.append(motd(c, server)).toString();
+  }
+
+  /** ISUPPORT, in lines of at most 13 tokens. */
+  private static List<String> isupport(IrcServer server) {
+    return List.of(
+      "CASEMAPPING=ascii CHANTYPES=# CHANLIMIT=#:" + server.maxRooms() + " CHANNELLEN=" + Names.MAX_CHANNEL_BYTES
+        + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX=(o)@ CHANMODES=b,k,l,int",
+      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:10,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
+  }
+
+  static String motd(IrcCodec c, IrcServer server) {
+    if (server.motd().isEmpty()) {
+      return c.numeric("422", ":MOTD File is missing");
+    }
+    StringBuilder sb = new StringBuilder(c.numeric("375", ":- " + server.name() + " Message of the day - "));
+    for (String l : server.motd()) {
+      sb.append(c.numeric("372", ":- " + l));
+    }
+    return sb.append(c.numeric("376", ":End of /MOTD command.")).toString();
+  }
+
+  /** What a failed command is answered with: the numeric IRC has for it, else a {@code NOTICE}. */
+  static String error(IrcCodec c, ErrorCode code, String message, Ref to) {
+    if (to.command().equals("NOTICE")) {
+      // A notice is never answered, not even with an error.
+      return "";
+    }
+    String target = to.target() == null ? "*" : to.target();
+    String channel = to.channel() == null ? target : to.channel();
+    return switch (code) {
+      case NOT_OPERATOR -> c.numeric("482", channel + " :You're not channel operator");
+      case BANNED -> c.numeric("474", channel + " :Cannot join channel (+b)");
+      case INVITE_ONLY -> c.numeric("473", channel + " :Cannot join channel (+i)");
+      case BAD_KEY -> c.numeric("475", channel + " :Cannot join channel (+k)");
+      case ROOM_FULL -> c.numeric("471", channel + " :Cannot join channel (+l)");
+      case ALREADY_IN_ROOM -> c.numeric("443", target + " " + channel + " :is already on channel");
+      case NOT_A_MEMBER -> c.numeric("441", target + " " + channel + " :They aren't on that channel");
+      case NAME_TAKEN -> c.numeric("433", target + " :Nickname is already in use");
+      case BAD_NAME -> c.numeric("432", target + " :Erroneous nickname: " + message);
+      case NO_SUCH_USER -> c.numeric("401", target + " :No such nick/channel");
+      case TOO_MANY_ROOMS -> c.numeric("405", target + " :You have joined too many channels");
+      case NOT_LOGGED_IN -> c.numeric("451", ":You have not registered");
+      case TOO_LONG -> c.numeric("417", ":Input line was too long");
+      case BAD_ROOM, NO_SUCH_ROOM -> to.command().equals("NAMES") ? c.numeric("366", target + " :End of /NAMES list")
+        : c.numeric("403", channel + " :No such channel");
+      case NOT_IN_ROOM -> to.command().equals("PRIVMSG") ? c.numeric("404", target + " :Cannot send to channel")
+        : c.numeric("442", channel + " :You're not on that channel");
+      default -> c.notice(c.me(), message);
+    };
+  }
+}

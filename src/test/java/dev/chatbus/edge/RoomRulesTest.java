@@ -1,0 +1,127 @@
+package dev.chatbus.edge;
+
+import dev.chatbus.support.IrcClient;
+import dev.chatbus.support.TestClient;
+import dev.chatbus.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Who may enter a room, as its operators say: bans, invitations, keys and limits, over real sockets. */
+@ExtendWith(VertxExtension.class)
+class RoomRulesTest {
+
+  @Test
+  void aBannedNameCannotEnterUntilTheBanIsLifted(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
+         TestClient tom = TestClient.text(node.port(), "tom")) {
+      alice.send("JOIN #rust");
+      alice.readUntil(l -> l.contains(" 366 "));
+      alice.send("MODE #rust +b BOB");
+      alice.expect(":alice!~alice@test MODE #rust +b bob!*@*");
+      bob.send("JOIN #rust");
+      bob.expect(":irc.test 474 bob #rust :Cannot join channel (+b)");
+      alice.send("MODE #rust +b *!text@*");
+      alice.expect(":alice!~alice@test MODE #rust +b *!text@*");
+      tom.send("/join rust");
+      tom.expect("! you are banned from #rust");
+      alice.send("MODE #rust b");
+      assertThat(alice.readLine()).matches(":irc\\.test 367 alice #rust bob!\\*@\\* alice \\d+");
+      assertThat(alice.readLine()).matches(":irc\\.test 367 alice #rust \\*!text@\\* alice \\d+");
+      alice.expect(":irc.test 368 alice #rust :End of channel ban list");
+      alice.send("MODE #rust -b bob");
+      alice.expect(":alice!~alice@test MODE #rust -b bob!*@*");
+      bob.send("JOIN #rust");
+      bob.expect(":bob!~bob@test JOIN #rust");
+    }
+  }
+
+  @Test
+  void anInviteOnlyRoomLetsInThoseInvited(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
+         TestClient tom = TestClient.text(node.port(), "tom")) {
+      alice.send("JOIN #club");
+      alice.readUntil(l -> l.contains(" 366 "));
+      alice.send("MODE #club +i");
+      alice.expect(":alice!~alice@test MODE #club +i");
+      tom.send("/join club");
+      tom.expect("! #club is for those invited only");
+      bob.send("INVITE tom #club");
+      bob.expect(":irc.test 442 bob #club :You're not on that channel");
+      alice.send("INVITE tom #club");
+      alice.expect(":irc.test 341 alice tom #club");
+      tom.expect("* alice invites you into #club (/join club)");
+      tom.send("/join club");
+      tom.expect("* you are now in #club with 1 other.");
+      alice.expect(":tom!text@test JOIN #club");
+      tom.send("/invite bob");
+      tom.expect("! only the operators of #club invite people in");
+      alice.send("INVITE tom #club");
+      alice.expect(":irc.test 443 alice tom #club :is already on channel");
+      alice.send("INVITE nobody #club");
+      alice.expect(":irc.test 401 alice nobody :No such nick/channel");
+      alice.send("INVITE bob #club");
+      alice.readUntil(l -> l.equals(":irc.test 341 alice bob #club"));
+      bob.expect(":alice!~alice@test INVITE bob #club");
+      bob.send("JOIN #club");
+      bob.expect(":bob!~bob@test JOIN #club");
+    }
+  }
+
+  @Test
+  void aKeyAndALimitKeepPeopleOut(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
+         TestClient jay = TestClient.json(node.port(), "jay")) {
+      alice.send("JOIN #vault");
+      alice.readUntil(l -> l.contains(" 366 "));
+      alice.send("MODE #vault +kl s3cret 2");
+      alice.expect(":alice!~alice@test MODE #vault +k s3cret");
+      alice.expect(":alice!~alice@test MODE #vault +l 2");
+      bob.send("JOIN #vault");
+      bob.expect(":irc.test 475 bob #vault :Cannot join channel (+k)");
+      bob.send("MODE #vault");
+      bob.expect(":irc.test 324 bob #vault +klnt * 2");
+      bob.readLine();
+      alice.send("MODE #vault");
+      alice.expect(":irc.test 324 alice #vault +klnt s3cret 2");
+      alice.readLine();
+      bob.send("JOIN #vault s3cret");
+      bob.expect(":bob!~bob@test JOIN #vault");
+      jay.send(new JsonObject().put("op", "join").put("room", "vault").put("key", "s3cret").put("ref", 1));
+      assertThat(jay.readJson("error").getString("code")).isEqualTo("room_full");
+      alice.send("MODE #vault -l");
+      alice.readUntil(l -> l.equals(":alice!~alice@test MODE #vault -l"));
+      jay.send(new JsonObject().put("op", "join").put("room", "vault").put("key", "wrong").put("ref", 2));
+      assertThat(jay.readJson("error").getString("code")).isEqualTo("bad_key");
+    }
+  }
+
+  @Test
+  void aClosedRoomKeepsItsHistoryToItsMembers(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         TestClient jay = TestClient.json(node.port(), "jay")) {
+      alice.send("JOIN #secret");
+      alice.readUntil(l -> l.contains(" 366 "));
+      alice.send("PRIVMSG #secret :between us");
+      jay.send(new JsonObject().put("op", "history").put("room", "secret").put("ref", 1));
+      assertThat(jay.readJson("history").getJsonArray("messages")).isNotEmpty();
+      alice.send("MODE #secret +i");
+      alice.expect(":alice!~alice@test MODE #secret +i");
+      jay.send(new JsonObject().put("op", "history").put("room", "secret").put("ref", 2));
+      JsonObject refused = jay.readJson("error");
+      assertThat(refused.getString("code")).isEqualTo("not_in_room");
+      assertThat(refused.getString("message")).isEqualTo("#secret keeps its history to its members");
+    }
+  }
+}
