@@ -15,27 +15,60 @@ import java.util.List;
  * @param user    the user part of the user's IRC mask: {@code ~} and what an IRC client gave in USER, or the
  *                protocol a client of another kind speaks ({@code text}, {@code json})
  * @param realname what an IRC client gave as its real name; the protocol's name for others
+ * @param away     why the user is away (IRC's {@code AWAY}); null when it is not
+ * @param invisible whether the user asked not to be listed to those who share no room with it (IRC's {@code +i})
+ * @param operatorOf the rooms among {@code rooms} whose operator the user is, as their owners said
  */
 public record Member(long session, String name, String node, String edge, List<String> rooms, String user,
-                     String realname) implements Wire.Writable {
+                     String realname, String away, boolean invisible, List<String> operatorOf) implements Wire.Writable {
 
   public Member {
     rooms = List.copyOf(rooms);
+    operatorOf = List.copyOf(operatorOf);
+  }
+
+  /** A member just logged in: in no room, not away, not invisible. */
+  public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname) {
+    this(session, name, node, edge, rooms, user, realname, null, false, List.of());
   }
 
   /** This member with {@code room} added or (when {@code in} is false) removed. */
   public Member in(String room, boolean in) {
     List<String> now = new ArrayList<>(rooms);
     now.remove(room);
+    List<String> ops = operatorOf;
     if (in) {
       now.add(room);
+    } else if (ops.contains(room)) {
+      ops = new ArrayList<>(ops);
+      ops.remove(room);
     }
-    return new Member(session, name, node, edge, now, user, realname);
+    return new Member(session, name, node, edge, now, user, realname, away, invisible, ops);
   }
 
   /** This member renamed. */
   public Member named(String newName) {
-    return new Member(session, newName, node, edge, rooms, user, realname);
+    return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, operatorOf);
+  }
+
+  /** This member away for {@code reason}, or back (null). */
+  public Member away(String reason) {
+    return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, operatorOf);
+  }
+
+  /** This member invisible, or not. */
+  public Member invisible(boolean hidden) {
+    return new Member(session, name, node, edge, rooms, user, realname, away, hidden, operatorOf);
+  }
+
+  /** This member an operator of {@code room}, or no longer. */
+  public Member operator(String room, boolean op) {
+    List<String> ops = new ArrayList<>(operatorOf);
+    ops.remove(room);
+    if (op && rooms.contains(room)) {
+      ops.add(room);
+    }
+    return new Member(session, name, node, edge, rooms, user, realname, away, invisible, ops);
   }
 
   /**
@@ -48,11 +81,13 @@ public record Member(long session, String name, String node, String edge, List<S
 
   @Override
   public void write(Wire.Writer out) {
-    out.i64(session).str(name).str(node).str(edge).strs(rooms).str(user).str(realname);
+    out.i64(session).str(name).str(node).str(edge).strs(rooms).str(user).str(realname).str(away).bool(invisible)
+      .strs(operatorOf);
   }
 
   public static Member read(Wire.Reader in) {
-    return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs(), in.str(), in.str());
+    return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs(), in.str(), in.str(), in.str(), in.bool(),
+      in.strs());
   }
 
   static void writeAll(Wire.Writer out, List<Member> members) {

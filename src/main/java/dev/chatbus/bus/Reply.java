@@ -78,15 +78,22 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
-  /** A message was accepted as {@code id}; {@code seq} is its room sequence number (0 for private messages). */
-  record Accepted(String id, long seq, long ts) implements Reply {
+  /**
+   * A message was accepted as {@code id}; {@code seq} is its room sequence number (0 for private messages);
+   * {@code away} is why a private message's recipient is away (null when it is not).
+   */
+  record Accepted(String id, long seq, long ts, String away) implements Reply {
+    public Accepted(String id, long seq, long ts) {
+      this(id, seq, ts, null);
+    }
+
     @Override
     public void write(Wire.Writer out) {
-      out.str(id).i64(seq).i64(ts);
+      out.str(id).i64(seq).i64(ts).str(away);
     }
 
     public static Accepted read(Wire.Reader in) {
-      return new Accepted(in.str(), in.i64(), in.i64());
+      return new Accepted(in.str(), in.i64(), in.i64(), in.str());
     }
   }
 
@@ -262,6 +269,22 @@ public sealed interface Reply extends Wire.Writable {
 
     public static Done read(Wire.Reader in) {
       return new Done();
+    }
+  }
+
+  /** Users as the directory knows them, for IRC's {@code WHO} and {@code WHOIS}. */
+  record People(List<Member> people) implements Reply {
+    public People {
+      people = List.copyOf(people);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      Member.writeAll(out, people);
+    }
+
+    public static People read(Wire.Reader in) {
+      return new People(Member.readAll(in));
     }
   }
 

@@ -219,6 +219,66 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
+  /** Mark the session away for {@code reason}, or back when it is null. Replies {@link Reply.Done}. */
+  record Away(long session, String reason) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(reason);
+    }
+
+    public static Away read(Wire.Reader in) {
+      return new Away(in.i64(), in.str());
+    }
+  }
+
+  /**
+   * Make the session invisible (IRC's {@code +i}: not listed to those who share no room with it), or not.
+   * Replies {@link Reply.Done}.
+   */
+  record Invisible(long session, boolean hidden) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).bool(hidden);
+    }
+
+    public static Invisible read(Wire.Reader in) {
+      return new Invisible(in.i64(), in.bool());
+    }
+  }
+
+  /**
+   * Sent by the owner of {@code room} to the home of {@code session}: the session is now an operator of the
+   * room, or no longer ({@code operator}), which the directory shows to everyone. No reply.
+   */
+  record Operator(long session, String room, boolean operator) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).bool(operator);
+    }
+
+    public static Operator read(Wire.Reader in) {
+      return new Operator(in.i64(), in.str(), in.bool());
+    }
+  }
+
+  /**
+   * The users {@code mask} names, as the session {@code asker} may see them: the members of a room
+   * ({@code #room}), or those whose name (or {@code name!user@host}) matches it, the invisible only when
+   * they share a room with the asker; with {@code one}, the user named {@code mask} alone (IRC's
+   * {@code WHOIS}), its rooms only those the asker may see. Replies {@link Reply.People}; fails with
+   * {@code NO_SUCH_USER} for a {@code one} nobody is.
+   */
+  record Lookup(long asker, String mask, boolean one) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(asker).str(mask).bool(one);
+    }
+
+    public static Lookup read(Wire.Reader in) {
+      return new Lookup(in.i64(), in.str(), in.bool());
+    }
+  }
+
   /** List the members of {@code room}. Replies {@link Reply.Members}; fails with {@code NO_SUCH_ROOM}. */
   record Who(String room) implements SessionCommand {
     @Override

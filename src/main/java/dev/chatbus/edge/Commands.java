@@ -113,6 +113,13 @@ final class Commands {
         requests.call(c, new SessionCommand.Invite(c.id, invite.guest(), room), invite.ref(),
           r -> c.codec().inviteSent(invite.guest(), invite.room() == null ? room : invite.room(), invite.ref()));
       }
+    } else if (cmd instanceof ClientCommand.Lookup l) {
+      requests.call(c, new SessionCommand.Lookup(c.id, l.mask(), l.one()), l.ref(),
+        r -> c.codec().people((Reply.People) r, l.mask(), l.one(), l.ref()));
+    } else if (cmd instanceof ClientCommand.Away a) {
+      requests.call(c, new SessionCommand.Away(c.id, a.reason()), a.ref(), r -> c.codec().away(a.reason() != null, a.ref()));
+    } else if (cmd instanceof ClientCommand.Invisible i) {
+      requests.call(c, new SessionCommand.Invisible(c.id, i.hidden()), i.ref(), r -> c.codec().invisible(i.hidden(), i.ref()));
     } else if (cmd instanceof ClientCommand.Bans bans) {
       String room = room(c, bans.room(), bans.ref());
       if (room != null) {

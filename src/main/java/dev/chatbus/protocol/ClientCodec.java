@@ -63,6 +63,15 @@ public interface ClientCodec extends EventRenderer {
   /** Someone invites the client into a room. */
   String invited(Invitation invitation);
 
+  /** Who {@code mask} names ({@link ClientCommand.Lookup}), or, with {@code one}, who that user is. */
+  String people(Reply.People people, String mask, boolean one, Object ref);
+
+  /** The client is away now, or back. */
+  String away(boolean away, Object ref);
+
+  /** The client is invisible now, or not. */
+  String invisible(boolean hidden, Object ref);
+
   /** A room's topic: asked for, or (when {@code set}) just set by the client. */
   String topic(Reply.TopicIs topic, boolean set, Object ref);
 

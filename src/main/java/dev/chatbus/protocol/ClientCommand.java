@@ -32,6 +32,18 @@ public sealed interface ClientCommand {
   record Invite(String guest, String room, Object ref) implements ClientCommand {
   }
 
+  /** Who {@code mask} names (a room, or names with wildcards), or, with {@code one}, who the user {@code mask} is. */
+  record Lookup(String mask, boolean one, Object ref) implements ClientCommand {
+  }
+
+  /** Be away for {@code reason}, or back (null). */
+  record Away(String reason, Object ref) implements ClientCommand {
+  }
+
+  /** Be invisible (not listed to those who share no room), or not. */
+  record Invisible(boolean hidden, Object ref) implements ClientCommand {
+  }
+
   /** The bans of {@code room} (null: the text client's room). */
   record Bans(String room, Object ref) implements ClientCommand {
   }

@@ -121,19 +121,19 @@ public final class IrcCodec implements ClientCodec {
       return answer(numeric("221", invisible ? "+i" : "+"));
     }
     boolean adding = true;
-    StringBuilder applied = new StringBuilder();
+    Boolean hidden = null;
     for (char c : changes.toCharArray()) {
       if (c == '+' || c == '-') {
         adding = c == '+';
       } else if (c != 'i') {
         return answer(numeric("501", ":Unknown MODE flag"));
-      } else if (invisible != adding) {
-        invisible = adding;
-        applied.append(adding ? "+i" : "-i");
+      } else {
+        hidden = adding;
       }
     }
-    return answer(applied.length() == 0 ? "" : IrcEvents.source(me(), origin()) + " MODE " + me() + " :" + applied + CRLF);
+    return hidden == null ? answer("") : new ClientCommand.Invisible(hidden, new Ref("MODE", me()));
   }
+
 
   // ----- what the client is told
 
@@ -190,7 +190,9 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String accepted(Reply.Accepted accepted, Object ref) {
-    return "";
+    // A private message to someone away is answered with why they are.
+    return accepted.away() != null && ref instanceof Ref r && r.command().equals("PRIVMSG")
+      ? numeric("301", r.target() + " :" + accepted.away()) : "";
   }
 
   @Override
@@ -218,6 +220,26 @@ public final class IrcCodec implements ClientCodec {
   @Override
   public String inviteSent(String guest, String room, Object ref) {
     return numeric("341", guest + " " + room);
+  }
+
+  @Override
+  public String people(Reply.People people, String mask, boolean one, Object ref) {
+    return one ? IrcNumerics.whois(this, people.people().get(0)) : IrcNumerics.who(this, people.people(), mask);
+  }
+
+  @Override
+  public String away(boolean away, Object ref) {
+    return away ? numeric("306", ":You have been marked as being away")
+      : numeric("305", ":You are no longer marked as being away");
+  }
+
+  @Override
+  public String invisible(boolean hidden, Object ref) {
+    if (invisible == hidden) {
+      return "";
+    }
+    invisible = hidden;
+    return IrcEvents.source(me(), origin()) + " MODE " + me() + " :" + (hidden ? "+i" : "-i") + CRLF;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
 import dev.chatbus.protocol.IrcCodec.Ref;
 
 import java.util.List;
@@ -44,6 +45,41 @@ final class IrcNumerics {
     return sb.append(c.numeric("376", ":End of /MOTD command.")).toString();
   }
 
+  /** {@code 352} for each of {@code people}, then {@code 315}: IRC's {@code WHO}. */
+  static String who(IrcCodec c, List<Member> people, String mask) {
+    String channel = mask.startsWith("#") ? "#" + Names.room(mask) : null;
+    StringBuilder sb = new StringBuilder();
+    for (Member m : people) {
+      String flags = (m.away() == null ? "H" : "G")
+        + (channel != null && m.operatorOf().contains(channel.substring(1)) ? "@" : "");
+      sb.append(c.numeric("352", (channel == null ? "*" : channel) + " " + m.user() + " " + m.node() + " "
+        + server(c, m) + " " + m.name() + " " + flags + " :0 " + m.realname()));
+    }
+    return sb.append(c.numeric("315", mask + " :End of WHO list")).toString();
+  }
+
+  /** {@code 311}, {@code 319}, {@code 312}, {@code 301}, then {@code 318}: IRC's {@code WHOIS}. */
+  static String whois(IrcCodec c, Member m) {
+    StringBuilder sb = new StringBuilder(c.numeric("311", m.name() + " " + m.user() + " " + m.node() + " * :" + m.realname()));
+    if (!m.rooms().isEmpty()) {
+      StringBuilder rooms = new StringBuilder();
+      for (String room : m.rooms()) {
+        rooms.append(rooms.length() == 0 ? "" : " ").append(m.operatorOf().contains(room) ? "@#" : "#").append(room);
+      }
+      sb.append(c.numeric("319", m.name() + " :" + rooms));
+    }
+    sb.append(c.numeric("312", m.name() + " " + server(c, m) + " :Chatbus node " + m.node()));
+    if (m.away() != null) {
+      sb.append(c.numeric("301", m.name() + " :" + m.away()));
+    }
+    return sb.append(c.numeric("318", m.name() + " :End of /WHOIS list")).toString();
+  }
+
+  /** The server a user is on: this one by its IRC name, another node by its name. */
+  private static String server(IrcCodec c, Member m) {
+    return m.node().equals(c.server().node()) ? c.serverName() : m.node();
+  }
+
   /** What a failed command is answered with: the numeric IRC has for it, else a {@code NOTICE}. */
   static String error(IrcCodec c, ErrorCode code, String message, Ref to) {
     if (to.command().equals("NOTICE")) {
@@ -62,7 +98,8 @@ final class IrcNumerics {
       case NOT_A_MEMBER -> c.numeric("441", target + " " + channel + " :They aren't on that channel");
       case NAME_TAKEN -> c.numeric("433", target + " :Nickname is already in use");
       case BAD_NAME -> c.numeric("432", target + " :Erroneous nickname: " + message);
-      case NO_SUCH_USER -> c.numeric("401", target + " :No such nick/channel");
+      case NO_SUCH_USER -> c.numeric("401", target + " :No such nick/channel")
+        + (to.command().equals("WHOIS") ? c.numeric("318", target + " :End of /WHOIS list") : "");
       case TOO_MANY_ROOMS -> c.numeric("405", target + " :You have joined too many channels");
       case NOT_LOGGED_IN -> c.numeric("451", ":You have not registered");
       case TOO_LONG -> c.numeric("417", ":Input line was too long");

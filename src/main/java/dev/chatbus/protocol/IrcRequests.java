@@ -59,6 +59,22 @@ final class IrcRequests {
         return mode(line);
       case "KICK":
         return kick(line);
+      case "WHO":
+        if (line.size() < 1 || line.param(0).isEmpty()) {
+          return codec.needMore("WHO");
+        }
+        return new ClientCommand.Lookup(line.param(0), false, new Ref("WHO", line.param(0)));
+      case "WHOIS": {
+        // WHOIS [server] nick: the server is this one, whichever it names.
+        String nick = line.size() > 1 ? line.param(1) : line.param(0);
+        if (nick == null || nick.isEmpty()) {
+          return IrcCodec.answer(codec.numeric("431", ":No nickname given"));
+        }
+        return new ClientCommand.Lookup(nick.split(",")[0], true, new Ref("WHOIS", nick.split(",")[0]));
+      }
+      case "AWAY":
+        return new ClientCommand.Away(line.size() < 1 || line.param(0).isBlank() ? null : Text.clean(line.param(0)),
+          new Ref("AWAY", null));
       case "INVITE":
         if (line.size() < 2 || line.param(0).isEmpty() || line.param(1).isEmpty()) {
           return codec.needMore("INVITE");

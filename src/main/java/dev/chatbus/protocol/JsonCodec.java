@@ -2,6 +2,7 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Invitation;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
@@ -49,6 +50,10 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Moderate(required(o, "room"), Moderation.UNBAN, required(o, "name"), null, ref);
         case "bans":
           return new ClientCommand.Bans(required(o, "room"), ref);
+        case "whois":
+          return new ClientCommand.Lookup(required(o, "name"), true, ref);
+        case "away":
+          return new ClientCommand.Away(reason(o), ref);
         case "leave":
           return new ClientCommand.Leave(required(o, "room"), reason(o), ref);
         case "say":
@@ -191,6 +196,31 @@ public final class JsonCodec implements ClientCodec {
   @Override
   public String inviteSent(String guest, String room, Object ref) {
     return line(withRef(event("invited").put("room", Names.room(room)).put("name", guest), ref));
+  }
+
+  @Override
+  public String people(Reply.People people, String mask, boolean one, Object ref) {
+    JsonArray list = new JsonArray();
+    for (Member m : people.people()) {
+      JsonObject o = new JsonObject().put("name", m.name()).put("user", m.user()).put("node", m.node())
+        .put("realname", m.realname()).put("rooms", new JsonArray(m.rooms()))
+        .put("operatorOf", new JsonArray(m.operatorOf()));
+      if (m.away() != null) {
+        o.put("away", m.away());
+      }
+      list.add(o);
+    }
+    return line(withRef(event("whois").put("people", list), ref));
+  }
+
+  @Override
+  public String away(boolean away, Object ref) {
+    return line(withRef(event("away").put("away", away), ref));
+  }
+
+  @Override
+  public String invisible(boolean hidden, Object ref) {
+    return line(withRef(event("invisible").put("invisible", hidden), ref));
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Invitation;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
@@ -81,6 +82,10 @@ public final class TextCodec implements ClientCodec {
           : new ClientCommand.Moderate(null, Moderation.UNBAN, firstWord(rest), null, null);
       case "bans":
         return new ClientCommand.Bans(null, null);
+      case "whois":
+        return rest.isEmpty() ? usage("/whois NAME") : new ClientCommand.Lookup(firstWord(rest), true, null);
+      case "away":
+        return new ClientCommand.Away(reason(rest), null);
       case "invite":
         return rest.isEmpty() ? usage("/invite NAME") : new ClientCommand.Invite(firstWord(rest), null, null);
       case "kick": {
@@ -207,6 +212,33 @@ public final class TextCodec implements ClientCodec {
   }
 
   @Override
+  public String people(Reply.People people, String mask, boolean one, Object ref) {
+    StringBuilder sb = new StringBuilder();
+    for (Member m : people.people()) {
+      sb.append("* ").append(m.name()).append(" (").append(m.user()).append('@').append(m.node()).append("): ")
+        .append(m.realname());
+      if (!m.rooms().isEmpty()) {
+        sb.append("; in #").append(String.join(", #", m.rooms()));
+      }
+      if (m.away() != null) {
+        sb.append("; away: ").append(m.away());
+      }
+      sb.append('\n');
+    }
+    return sb.length() == 0 ? "* no one is called " + mask + "\n" : sb.toString();
+  }
+
+  @Override
+  public String away(boolean away, Object ref) {
+    return away ? "* you are marked as away\n" : "* you are back\n";
+  }
+
+  @Override
+  public String invisible(boolean hidden, Object ref) {
+    return hidden ? "* you are invisible to those who share no room with you\n" : "* you are visible to everyone\n";
+  }
+
+  @Override
   public String invited(Invitation i) {
     return "* " + i.from() + " invites you into #" + i.room() + " (/join " + i.room() + ")\n";
   }
@@ -246,6 +278,8 @@ public final class TextCodec implements ClientCodec {
       + "*   /ban NAME        keep NAME (or a mask nick!user@host) out of this room (operators only)\n"
       + "*   /unban NAME      lift that ban; /bans lists them\n"
       + "*   /invite NAME     invite NAME into this room\n"
+      + "*   /whois NAME      who NAME is and where\n"
+      + "*   /away [REASON]   mark yourself away, or back without a reason\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"

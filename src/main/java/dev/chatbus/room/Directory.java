@@ -34,6 +34,11 @@ final class Directory {
     return sessions.get(id);
   }
 
+  /** Every session in the network. */
+  Collection<Member> all() {
+    return sessions.values();
+  }
+
   Member byName(String name) {
     return byName.get(Names.nameKey(name));
   }

@@ -48,6 +48,7 @@ final class Home {
   private final RoomQuotas quotas;
   private final ChatbusConfig.Rooms rooms;
   private final NameChecks nameChecks;
+  private final Lookups lookups;
   /** The last rename of each session still under way, for the next to wait for. */
   private final Map<Long, Future<Reply>> renaming = new HashMap<>();
   /** Sessions whose login waits for the name registry. */
@@ -67,6 +68,7 @@ final class Home {
     this.quotas = quotas;
     this.rooms = rooms;
     this.nameChecks = new NameChecks(naming, directory);
+    this.lookups = new Lookups(directory);
   }
 
   /** Carries out {@code c}; returns the reply, or null when there is none or it comes later. */
@@ -110,6 +112,19 @@ final class Home {
         modes.bans() ? RoomCommand.Describe.What.BANS : RoomCommand.Describe.What.MODES, modes.session(), false), msg);
     } else if (c instanceof SessionCommand.Invite invite) {
       invite(invite, msg);
+    } else if (c instanceof SessionCommand.Lookup l) {
+      return lookups.lookup(l);
+    } else if (c instanceof SessionCommand.Away a) {
+      peers.changed(session(a.session()).away(a.reason()));
+      return new Reply.Done();
+    } else if (c instanceof SessionCommand.Invisible i) {
+      peers.changed(session(i.session()).invisible(i.hidden()));
+      return new Reply.Done();
+    } else if (c instanceof SessionCommand.Operator op) {
+      Member m = directory.session(op.session());
+      if (m != null && m.node().equals(node) && m.rooms().contains(op.room())) {
+        peers.changed(m.operator(op.room(), op.operator()));
+      }
     } else if (c instanceof SessionCommand.Removed removed) {
       Member m = directory.session(removed.session());
       if (m != null && m.node().equals(node) && m.rooms().contains(removed.room())) {
@@ -213,7 +228,8 @@ final class Home {
         throw new Refusal(ErrorCode.NOT_LOGGED_IN, "the session has ended");
       }
       if (!again) {
-        peers.changed(now.in(room, true));
+        Member in = now.in(room, true);
+        peers.changed(joined.operators().contains(in.name()) ? in.operator(room, true) : in);
       }
       return joined;
     }).andThen(ar -> outbox.added());
@@ -244,7 +260,7 @@ final class Home {
     PrivateMessage pm = new PrivateMessage(to.session(), to.name(), fromSession, from, origin, text, kind, ids.next(now), now);
     bus.send(to.edge(), pm);
     outbox.add(pm);
-    return owner.acknowledge(msg, new Reply.Accepted(pm.id(), 0, now), durable);
+    return owner.acknowledge(msg, new Reply.Accepted(pm.id(), 0, now, to.away()), durable);
   }
 
   private void serviceSay(SessionCommand.ServiceSay say, Message<?> msg) {

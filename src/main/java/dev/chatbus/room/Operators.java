@@ -90,6 +90,7 @@ final class Operators {
       } else {
         r.operators.remove(target);
       }
+      bus.send(Addresses.router(at.node()), new SessionCommand.Operator(target, r.name, m.action() == Moderation.OP));
       e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), m.action().mode(), at.name(), target);
     }
     return new Reply.Accepted(e.id(), e.seq(), e.ts());

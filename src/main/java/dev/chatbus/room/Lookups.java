@@ -1,0 +1,87 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
+import dev.chatbus.bus.Refusal;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.SessionCommand;
+import dev.chatbus.protocol.Masks;
+import dev.chatbus.protocol.Names;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Who is who, answered from the directory of the whole network (IRC's {@code WHO} and {@code WHOIS}): a
+ * user who asked to be invisible is listed only to those who share a room with it, and shows them only the
+ * rooms they share.
+ */
+final class Lookups {
+
+  private final Directory directory;
+
+  Lookups(Directory directory) {
+    this.directory = directory;
+  }
+
+  Reply lookup(SessionCommand.Lookup l) {
+    Member asker = directory.session(l.asker());
+    List<Member> found = new ArrayList<>();
+    if (l.one()) {
+      Member m = directory.byName(l.mask());
+      if (m == null) {
+        throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + l.mask());
+      }
+      found.add(shownTo(m, asker));
+    } else if (l.mask().startsWith("#")) {
+      String room = Names.room(l.mask());
+      if (room != null) {
+        found.addAll(directory.members(room));
+      }
+    } else {
+      String mask = l.mask().toLowerCase(Locale.ROOT);
+      String full = mask.indexOf('!') >= 0 || mask.indexOf('@') >= 0 ? Masks.normalize(mask) : null;
+      for (Member m : directory.all()) {
+        boolean matches = full != null ? Masks.matches(full, (m.name() + "!" + m.origin()).toLowerCase(Locale.ROOT))
+          : Masks.matches(mask, Names.nameKey(m.name()));
+        if (matches && (!m.invisible() || sharesARoom(m, asker))) {
+          found.add(m);
+          if (found.size() == Reply.LIST_LIMIT) {
+            break;
+          }
+        }
+      }
+    }
+    return new Reply.People(found);
+  }
+
+  /** {@code m} as {@code asker} may see it: an invisible user's rooms only those they share. */
+  private static Member shownTo(Member m, Member asker) {
+    if (!m.invisible() || asker == null || asker.session() == m.session()) {
+      return m;
+    }
+    Member shown = m;
+    for (String room : m.rooms()) {
+      if (!asker.rooms().contains(room)) {
+        shown = shown.in(room, false);
+      }
+    }
+    return shown;
+  }
+
+  private static boolean sharesARoom(Member m, Member asker) {
+    if (asker == null) {
+      return false;
+    }
+    if (asker.session() == m.session()) {
+      return true;
+    }
+    for (String room : m.rooms()) {
+      if (asker.rooms().contains(room)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
