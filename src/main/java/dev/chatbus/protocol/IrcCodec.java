@@ -166,7 +166,7 @@ public final class IrcCodec implements ClientCodec {
     String channel = "#" + joined.room();
     return IrcEvents.source(me(), origin()) + " JOIN " + channel + CRLF
       + (Topic.shown(joined.topic()) ? topicIs(channel, joined.topic()) : "")
-      + names(channel, joined.members(), joined.operators());
+      + IrcNumerics.names(this, channel, joined.members(), joined.operators());
   }
 
   @Override
@@ -204,18 +204,14 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String members(Reply.Members members, Object ref) {
-    return names("#" + members.room(), members.names(), members.operators());
+    return IrcNumerics.names(this, "#" + members.room(), members.names(), members.operators());
   }
 
   @Override
   public String bans(Reply.Bans bans, Object ref) {
-    String channel = "#" + bans.room();
-    StringBuilder sb = new StringBuilder();
-    for (Reply.Ban b : bans.bans()) {
-      sb.append(numeric("367", channel + " " + b.mask() + " " + b.by() + " " + b.at() / 1000));
-    }
-    return sb.append(numeric("368", channel + " :End of channel ban list")).toString();
+    return IrcNumerics.bans(this, bans);
   }
+
 
   @Override
   public String inviteSent(String guest, String room, Object ref) {
@@ -271,29 +267,7 @@ public final class IrcCodec implements ClientCodec {
     };
   }
 
-  /** {@code 353} lines as long as they may be, then {@code 366}; operators are marked {@code @}. */
-  private String names(String channel, List<String> members, List<String> operators) {
-    String head = ":" + server.name() + " 353 " + me() + " = " + channel + " :";
-    StringBuilder sb = new StringBuilder(head.length() + 16 * members.size() + 64);
-    StringBuilder names = new StringBuilder();
-    for (String name : members) {
-      if (names.length() > 0 && head.length() + names.length() + 1 + name.length() > IrcLine.MAX_BODY_BYTES) {
-        sb.append(head).append(names).append(CRLF);
-        names.setLength(0);
-      }
-      if (names.length() > 0) {
-        names.append(' ');
-      }
-      if (operators.contains(name)) {
-        names.append('@');
-      }
-      names.append(name);
-    }
-    if (names.length() > 0) {
-      sb.append(head).append(names).append(CRLF);
-    }
-    return sb.append(numeric("366", channel + " :End of /NAMES list")).toString();
-  }
+
 
   @Override
   public String rooms(Reply.RoomList rooms, Object ref) {

@@ -2,11 +2,17 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
+import dev.chatbus.bus.Reply;
 import dev.chatbus.protocol.IrcCodec.Ref;
 
 import java.util.List;
 
-/** IRC's numerics for a registration's welcome and for every error Chatbus can answer a command with. */
+import static dev.chatbus.protocol.IrcEvents.CRLF;
+
+/**
+ * IRC's numerics for what takes more than a line: a registration's welcome, NAMES, WHO, WHOIS and the ban
+ * list, and for every error Chatbus can answer a command with.
+ */
 final class IrcNumerics {
 
   private IrcNumerics() {
@@ -78,6 +84,39 @@ final class IrcNumerics {
   /** The server a user is on: this one by its IRC name, another node by its name. */
   private static String server(IrcCodec c, Member m) {
     return m.node().equals(c.server().node()) ? c.serverName() : m.node();
+  }
+
+  /** {@code 353} lines as long as they may be, then {@code 366}; operators are marked {@code @}. */
+  static String names(IrcCodec c, String channel, List<String> members, List<String> operators) {
+    String head = ":" + c.serverName() + " 353 " + c.me() + " = " + channel + " :";
+    StringBuilder sb = new StringBuilder(head.length() + 16 * members.size() + 64);
+    StringBuilder names = new StringBuilder();
+    for (String name : members) {
+      if (names.length() > 0 && head.length() + names.length() + 1 + name.length() > IrcLine.MAX_BODY_BYTES) {
+        sb.append(head).append(names).append(CRLF);
+        names.setLength(0);
+      }
+      if (names.length() > 0) {
+        names.append(' ');
+      }
+      if (operators.contains(name)) {
+        names.append('@');
+      }
+      names.append(name);
+    }
+    if (names.length() > 0) {
+      sb.append(head).append(names).append(CRLF);
+    }
+    return sb.append(c.numeric("366", channel + " :End of /NAMES list")).toString();
+  }
+  /** {@code 367} for each ban, then {@code 368}. */
+  static String bans(IrcCodec c, Reply.Bans bans) {
+    String channel = "#" + bans.room();
+    StringBuilder sb = new StringBuilder();
+    for (Reply.Ban b : bans.bans()) {
+      sb.append(c.numeric("367", channel + " " + b.mask() + " " + b.by() + " " + b.at() / 1000));
+    }
+    return sb.append(c.numeric("368", channel + " :End of channel ban list")).toString();
   }
 
   /** What a failed command is answered with: the numeric IRC has for it, else a {@code NOTICE}. */

@@ -303,65 +303,19 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public String roomEvent(RoomEvent e) {
-    switch (e.kind()) {
-      case MESSAGE:
-      case NOTICE:
-        return sender(e.from(), e.byService()) + ": " + e.text() + "\n";
-      case ACTION:
-        return "* " + sender(e.from(), e.byService()) + " " + e.text() + "\n";
-      case JOIN:
-        return "* " + e.from() + " has joined #" + e.room() + "\n";
-      case LEAVE:
-      case QUIT:
-        return "* " + e.from() + " has left #" + e.room() + (e.text() == null ? "" : " (" + e.text() + ")") + "\n";
-      case RENAME:
-        return "* " + e.from() + " is now known as " + e.text() + "\n";
-      case TOPIC:
-        return e.text().isEmpty() ? "* " + e.from() + " cleared the topic of #" + e.room() + "\n"
-          : "* " + e.from() + " set the topic of #" + e.room() + ": " + e.text() + "\n";
-      case MODE:
-        return "* " + e.from() + " " + modeChange(e.text(), e.target(), e.room()) + "\n";
-      case KICK:
-        return "* " + e.from() + " put " + e.target() + " out of #" + e.room() + " (" + e.text() + ")\n";
-      default:
-        throw new IllegalArgumentException("unknown event kind " + e.kind());
-    }
+    return TextEvents.render(e);
   }
 
   @Override
   public String privateMessage(PrivateMessage m) {
-    String from = sender(m.from(), m.byService());
+    String from = TextEvents.sender(m.from(), m.byService());
     return m.action() ? "[pm] * " + from + " " + m.text() + "\n" : "[pm] " + from + ": " + m.text() + "\n";
-  }
-
-  /** What a mode change did, after the name of who made it. */
-  private static String modeChange(String mode, String target, String room) {
-    return switch (mode) {
-      case "+o" -> "made " + target + " an operator of #" + room;
-      case "-o" -> "took operator status from " + target + " in #" + room;
-      case "+t" -> "let only operators set the topic of #" + room;
-      case "-t" -> "let everyone in #" + room + " set its topic";
-      case "+b" -> "banned " + target + " from #" + room;
-      case "-b" -> "lifted the ban of " + target + " from #" + room;
-      case "+i" -> "closed #" + room + " to all but those invited";
-      case "-i" -> "opened #" + room + " to everyone";
-      case "+k" -> "gave #" + room + " a key";
-      case "-k" -> "took the key of #" + room + " away";
-      case "+l" -> "let at most " + target + " people into #" + room;
-      case "-l" -> "took away the limit of #" + room;
-      default -> "set mode " + mode + (target == null ? "" : " " + target) + " in #" + room;
-    };
   }
 
   @Override
   public String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref) {
     return action == Moderation.KICK ? "* you put " + target + " out of #" + room + "\n"
-      : "* you " + modeChange(action.mode(), target == null ? null : IrcCodec.shownTarget(action, target), room) + "\n";
-  }
-
-  /** Who said it: a service's name is marked, so that no one takes a program for a person. */
-  private static String sender(String name, boolean service) {
-    return service ? SERVICE_MARK + name : name;
+      : "* you " + TextEvents.modeChange(action.mode(), target == null ? null : IrcCodec.shownTarget(action, target), room) + "\n";
   }
 
   @Override
