@@ -31,9 +31,10 @@ public enum ErrorCode {
   INVITE_ONLY(19, "invite_only"),
   BAD_KEY(20, "bad_key"),
   ROOM_FULL(21, "room_full"),
-  ALREADY_IN_ROOM(22, "already_in_room");
+  ALREADY_IN_ROOM(22, "already_in_room"),
+  BAD_PARAMETER(23, "bad_parameter");
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[23];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[24];
 
   static {
     for (ErrorCode c : values()) {

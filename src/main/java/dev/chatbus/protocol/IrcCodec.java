@@ -30,12 +30,16 @@ public final class IrcCodec implements ClientCodec {
   private static final int REMEMBERED = 256;
 
   /**
-   * What an answer is to, for the numerics an error becomes: the command, the channel or nick it named, and
-   * the channel a command on a member is about (or null).
+   * What an answer is to, for the numerics an error becomes: the command, the channel or nick it named, the
+   * channel a command on a member is about (or null), and the mode a {@code MODE} change is of (or null).
    */
-  public record Ref(String command, String target, String channel) {
+  public record Ref(String command, String target, String channel, String mode) {
     Ref(String command, String target) {
-      this(command, target, null);
+      this(command, target, null, null);
+    }
+
+    Ref(String command, String target, String channel) {
+      this(command, target, channel, null);
     }
   }
 

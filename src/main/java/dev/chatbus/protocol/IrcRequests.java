@@ -204,7 +204,7 @@ final class IrcRequests {
             changes.add(codec.needMore("MODE"));
           } else {
             changes.add(new ClientCommand.Moderate(target, adding ? Moderation.SET_KEY : Moderation.CLEAR_KEY,
-              adding ? key : null, null, new Ref("MODE", target)));
+              adding ? key : null, null, new Ref("MODE", key, target, "k")));
           }
         }
         case 'l' -> {
@@ -213,7 +213,7 @@ final class IrcRequests {
             changes.add(codec.needMore("MODE"));
           } else {
             changes.add(new ClientCommand.Moderate(target, adding ? Moderation.SET_LIMIT : Moderation.CLEAR_LIMIT, limit,
-              null, new Ref("MODE", target)));
+              null, new Ref("MODE", limit, target, "l")));
           }
         }
         case 'n' -> {
@@ -223,7 +223,7 @@ final class IrcRequests {
           String mask = line.param(arg++);
           changes.add(mask == null ? new ClientCommand.Bans(target, new Ref("MODE", target))
             : new ClientCommand.Moderate(target, adding ? Moderation.BAN : Moderation.UNBAN, mask, null,
-              new Ref("MODE", mask, target)));
+              new Ref("MODE", mask, target, "b")));
         }
         default -> changes.add(IrcCodec.answer(codec.numeric("472", c + " :is unknown mode char to me")));
       }

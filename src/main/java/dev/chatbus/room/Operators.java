@@ -106,7 +106,7 @@ final class Operators {
       case SET_KEY -> {
         String key = m.target() == null ? "" : m.target().strip();
         if (key.isEmpty() || key.length() > 32 || key.chars().anyMatch(c -> c <= ' ' || c == ',' || c == ':')) {
-          throw new Refusal(ErrorCode.BAD_REQUEST, "a key is 1 to 32 characters without spaces, commas or colons");
+          throw new Refusal(ErrorCode.BAD_PARAMETER, "a key is 1 to 32 characters without spaces, commas or colons");
         }
         r.key = key;
         return key;
@@ -119,7 +119,7 @@ final class Operators {
           limit = 0;
         }
         if (limit <= 0) {
-          throw new Refusal(ErrorCode.BAD_REQUEST, "a limit is a number above 0");
+          throw new Refusal(ErrorCode.BAD_PARAMETER, "a limit is a number above 0");
         }
         r.limit = limit;
         return Integer.toString(limit);
@@ -143,7 +143,7 @@ final class Operators {
 
   private static String mask(String given) {
     if (given == null || given.isBlank() || given.indexOf(' ') >= 0) {
-      throw new Refusal(ErrorCode.BAD_REQUEST, "a ban names someone: a name, or a mask nick!user@host");
+      throw new Refusal(ErrorCode.BAD_PARAMETER, "a ban names someone: a name, or a mask nick!user@host");
     }
     return Masks.normalize(given.strip());
   }
