@@ -27,29 +27,31 @@ public sealed interface Reply extends Wire.Writable {
   /**
    * The session is in {@code room}, which has {@code count} members (the session included), the first
    * {@link #LIST_LIMIT} of them in {@code members}; {@code seq} is the sequence number of the session's
-   * join event (events after it are live); {@code topic} is the room's (null when it has none), and
-   * {@code operators} the names of its operators among {@code members}.
+   * join event (events after it are live); {@code topic} is the room's (null when it has none),
+   * {@code operators} the names of its operators among {@code members}, and {@code origins} the
+   * {@code user@host} of each member, in the order of {@code members} (empty when not known).
    */
-  record Joined(String room, long seq, int count, List<String> members, Topic topic, List<String> operators)
-    implements Reply {
+  record Joined(String room, long seq, int count, List<String> members, Topic topic, List<String> operators,
+                List<String> origins) implements Reply {
     public Joined {
       members = List.copyOf(members);
       operators = List.copyOf(operators);
+      origins = List.copyOf(origins);
     }
 
     public Joined(String room, long seq, int count, List<String> members, Topic topic) {
-      this(room, seq, count, members, topic, List.of());
+      this(room, seq, count, members, topic, List.of(), List.of());
     }
 
     @Override
     public void write(Wire.Writer out) {
       out.str(room).i64(seq).i32(count).strs(members);
       Topic.write(out, topic);
-      out.strs(operators);
+      out.strs(operators).strs(origins);
     }
 
     public static Joined read(Wire.Reader in) {
-      return new Joined(in.str(), in.i64(), in.i32(), in.strs(), Topic.read(in), in.strs());
+      return new Joined(in.str(), in.i64(), in.i32(), in.strs(), Topic.read(in), in.strs(), in.strs());
     }
   }
 
@@ -126,21 +128,28 @@ public sealed interface Reply extends Wire.Writable {
 
   /**
    * {@code room} has {@code count} members; {@code names} are the first {@link #LIST_LIMIT}, in the order they
-   * joined, and {@code operators} the names of the room's operators among them.
+   * joined, {@code operators} the names of the room's operators among them, and {@code origins} the
+   * {@code user@host} of each, in the order of {@code names} (empty when not known).
    */
-  record Members(String room, int count, List<String> names, List<String> operators) implements Reply {
+  record Members(String room, int count, List<String> names, List<String> operators, List<String> origins)
+    implements Reply {
     public Members {
       names = List.copyOf(names);
       operators = List.copyOf(operators);
+      origins = List.copyOf(origins);
+    }
+
+    public Members(String room, int count, List<String> names, List<String> operators) {
+      this(room, count, names, operators, List.of());
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i32(count).strs(names).strs(operators);
+      out.str(room).i32(count).strs(names).strs(operators).strs(origins);
     }
 
     public static Members read(Wire.Reader in) {
-      return new Members(in.str(), in.i32(), in.strs(), in.strs());
+      return new Members(in.str(), in.i32(), in.strs(), in.strs(), in.strs());
     }
   }
 

@@ -9,8 +9,10 @@ import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.Topic;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.chatbus.protocol.IrcEvents.CRLF;
 
@@ -49,6 +51,8 @@ public final class IrcCodec implements ClientCodec {
   private String nick;
   /** User mode {@code +i}: the client asked not to be listed to those who share no channel with it. */
   private boolean invisible;
+  /** The capabilities the client has turned on. */
+  private final Set<String> caps = new LinkedHashSet<>();
   private final Map<Long, Boolean> quitsShown = remembered();
   private final Map<Long, String> renamesShown = remembered();
   private final IrcRegistration registration = new IrcRegistration(this);
@@ -170,7 +174,7 @@ public final class IrcCodec implements ClientCodec {
     String channel = "#" + joined.room();
     return IrcEvents.source(me(), origin()) + " JOIN " + channel + CRLF
       + (Topic.shown(joined.topic()) ? topicIs(channel, joined.topic()) : "")
-      + IrcNumerics.names(this, channel, joined.members(), joined.operators());
+      + IrcNumerics.names(this, channel, joined.members(), joined.operators(), joined.origins());
   }
 
   @Override
@@ -208,7 +212,7 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String members(Reply.Members members, Object ref) {
-    return IrcNumerics.names(this, "#" + members.room(), members.names(), members.operators());
+    return IrcNumerics.names(this, "#" + members.room(), members.names(), members.operators(), members.origins());
   }
 
   @Override
@@ -345,6 +349,24 @@ public final class IrcCodec implements ClientCodec {
 
   void nick(String asked) {
     nick = asked;
+  }
+
+  /** The capabilities the client has turned on. */
+  Set<String> caps() {
+    return caps;
+  }
+
+  /** Whether the client has turned {@code cap} on. */
+  boolean has(String cap) {
+    return caps.contains(cap);
+  }
+
+  void cap(String cap, boolean on) {
+    if (on) {
+      caps.add(cap);
+    } else {
+      caps.remove(cap);
+    }
   }
 
   /** The server's name, the source of its numerics. */

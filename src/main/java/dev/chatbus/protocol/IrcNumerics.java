@@ -87,28 +87,29 @@ final class IrcNumerics {
   }
 
   /** {@code 353} lines as long as they may be, then {@code 366}; operators are marked {@code @}. */
-  static String names(IrcCodec c, String channel, List<String> members, List<String> operators) {
+  static String names(IrcCodec c, String channel, List<String> members, List<String> operators, List<String> origins) {
     String head = ":" + c.serverName() + " 353 " + c.me() + " = " + channel + " :";
+    boolean masks = c.has("userhost-in-names") && origins.size() == members.size();
     StringBuilder sb = new StringBuilder(head.length() + 16 * members.size() + 64);
     StringBuilder names = new StringBuilder();
-    for (String name : members) {
-      if (names.length() > 0 && head.length() + names.length() + 1 + name.length() > IrcLine.MAX_BODY_BYTES) {
+    for (int i = 0; i < members.size(); i++) {
+      String name = members.get(i);
+      String entry = (operators.contains(name) ? "@" : "") + name + (masks ? "!" + origins.get(i) : "");
+      if (names.length() > 0 && IrcLine.utf8Length(head) + names.length() + 1 + entry.length() > IrcLine.MAX_BODY_BYTES) {
         sb.append(head).append(names).append(CRLF);
         names.setLength(0);
       }
       if (names.length() > 0) {
         names.append(' ');
       }
-      if (operators.contains(name)) {
-        names.append('@');
-      }
-      names.append(name);
+      names.append(entry);
     }
     if (names.length() > 0) {
       sb.append(head).append(names).append(CRLF);
     }
     return sb.append(c.numeric("366", channel + " :End of /NAMES list")).toString();
   }
+
   /** {@code 367} for each ban, then {@code 368}. */
   static String bans(IrcCodec c, Reply.Bans bans) {
     String channel = "#" + bans.room();

@@ -2,6 +2,8 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.protocol.IrcCodec.Ref;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import static dev.chatbus.protocol.IrcEvents.CRLF;
@@ -13,6 +15,12 @@ import static dev.chatbus.protocol.IrcEvents.CRLF;
  * again.
  */
 final class IrcRegistration {
+
+  /**
+   * The capabilities offered: {@code multi-prefix} (every prefix of a member in NAMES; Chatbus has one, so
+   * it changes nothing) and {@code userhost-in-names} (NAMES lists {@code nick!user@host}).
+   */
+  static final List<String> OFFERED = List.of("multi-prefix", "userhost-in-names");
 
   private final IrcCodec codec;
   private String user;
@@ -88,15 +96,16 @@ final class IrcRegistration {
         if (!loggedIn) {
           negotiating = true;
         }
-        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + " LS :" + CRLF);
+        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + " LS :" + String.join(" ", OFFERED) + CRLF);
       case "LIST":
-        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + " LIST :" + CRLF);
-      case "REQ":
+        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + " LIST :" + String.join(" ", codec.caps()) + CRLF);
+      case "REQ": {
         if (!loggedIn) {
           negotiating = true;
         }
-        // No capability is offered yet, so every request is refused, whole.
-        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + " NAK :" + (line.size() > 1 ? line.param(1) : "") + CRLF);
+        String asked = line.size() > 1 ? line.param(1) : "";
+        return IrcCodec.answer(":" + codec.serverName() + " CAP " + me + (request(asked) ? " ACK :" : " NAK :") + asked + CRLF);
+      }
       case "END":
         if (loggedIn || !negotiating) {
           return new ClientCommand.Answer("");
@@ -106,6 +115,28 @@ final class IrcRegistration {
       default:
         return IrcCodec.answer(codec.numeric("410", (line.size() == 0 ? "*" : line.param(0)) + " :Invalid CAP command"));
     }
+  }
+
+  /**
+   * Turns on (or, with {@code -}, off) every capability {@code asked} names, if Chatbus offers each of them;
+   * otherwise none, as IRC wants. Returns whether it did.
+   */
+  private boolean request(String asked) {
+    List<String> names = new ArrayList<>();
+    for (String cap : asked.strip().split(" +")) {
+      String name = cap.startsWith("-") ? cap.substring(1) : cap;
+      if (!OFFERED.contains(name.toLowerCase(Locale.ROOT))) {
+        return false;
+      }
+      names.add(cap.toLowerCase(Locale.ROOT));
+    }
+    if (names.isEmpty() || names.get(0).isEmpty()) {
+      return false;
+    }
+    for (String cap : names) {
+      codec.cap(cap.startsWith("-") ? cap.substring(1) : cap, !cap.startsWith("-"));
+    }
+    return true;
   }
 
   /** The user name an IRC client gave, as the user part of its mask: at most 10 characters a mask may hold. */

@@ -172,18 +172,25 @@ final class Directory {
     }
   }
 
-  /** The names of the first {@code limit} members of {@code room} in the order they entered, and {@code plus}. */
-  List<String> memberNames(String room, int limit, String plus) {
-    List<String> list = new ArrayList<>();
+  /** The names of some members of a room, and each one's {@code user@host}, in the same order. */
+  record Listing(List<String> names, List<String> origins) {
+  }
+
+  /** The first {@code limit} members of {@code room} in the order they entered, and {@code plus} (or null). */
+  Listing listing(String room, int limit, Member plus) {
+    List<String> names = new ArrayList<>();
+    List<String> origins = new ArrayList<>();
     for (Member m : members(room)) {
-      if (list.size() == limit) {
+      if (names.size() == limit) {
         break;
       }
-      list.add(m.name());
+      names.add(m.name());
+      origins.add(m.origin());
     }
-    if (plus != null && list.size() < limit) {
-      list.add(plus);
+    if (plus != null && names.size() < limit) {
+      names.add(plus.name());
+      origins.add(plus.origin());
     }
-    return list;
+    return new Listing(names, origins);
   }
 }

@@ -191,8 +191,10 @@ final class Operators {
     return switch (d.what()) {
       case MODES -> new Reply.Modes(r.name, r.modes(r.has(d.asker())), r.since);
       case BANS -> new Reply.Bans(r.name, List.copyOf(r.bans.values()));
-      case MEMBERS -> new Reply.Members(r.name, directory.count(r.name), directory.memberNames(r.name, Reply.LIST_LIMIT, null),
-        r.operatorNames());
+      case MEMBERS -> {
+        Directory.Listing listing = directory.listing(r.name, Reply.LIST_LIMIT, null);
+        yield new Reply.Members(r.name, directory.count(r.name), listing.names(), r.operatorNames(), listing.origins());
+      }
     };
   }
 

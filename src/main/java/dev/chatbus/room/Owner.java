@@ -222,7 +222,8 @@ final class Owner {
     Member m = e.member();
     boolean counted = directory.isIn(e.room(), m.session());
     int count = directory.count(e.room()) + (counted ? 0 : 1);
-    return new Reply.Joined(e.room(), -1, count, directory.memberNames(e.room(), Reply.LIST_LIMIT, counted ? null : m.name()), null);
+    Directory.Listing listing = directory.listing(e.room(), Reply.LIST_LIMIT, counted ? null : m);
+    return new Reply.Joined(e.room(), -1, count, listing.names(), null, List.of(), listing.origins());
   }
 
   private void forward(String owner, RoomCommand op, Message<?> msg) {
@@ -303,8 +304,8 @@ final class Owner {
     if (!e.again() && count <= announceUpTo) {
       seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), m.origin(), null).seq();
     }
-    return new Reply.Joined(r.name, seq, count, directory.memberNames(r.name, Reply.LIST_LIMIT, counted ? null : m.name()), r.topic,
-      r.operatorNames());
+    Directory.Listing listing = directory.listing(r.name, Reply.LIST_LIMIT, counted ? null : m);
+    return new Reply.Joined(r.name, seq, count, listing.names(), r.topic, r.operatorNames(), listing.origins());
   }
 
   /**

@@ -48,16 +48,26 @@ class IrcTest {
     start(vertx);
     try (IrcClient c = IrcClient.connect(irc)) {
       c.send("CAP LS 302");
-      c.expect(":irc.test CAP * LS :");
+      c.expect(":irc.test CAP * LS :multi-prefix userhost-in-names");
       c.send("NICK bob").send("USER bob 0 * :Bob");
-      c.send("CAP REQ :sasl");
-      c.expect(":irc.test CAP bob NAK :sasl");
+      c.send("CAP REQ :userhost-in-names sasl");
+      c.expect(":irc.test CAP bob NAK :userhost-in-names sasl");
       c.send("CAP LIST");
       c.expect(":irc.test CAP bob LIST :");
+      c.send("CAP REQ :multi-prefix userhost-in-names");
+      c.expect(":irc.test CAP bob ACK :multi-prefix userhost-in-names");
+      c.send("CAP REQ :-multi-prefix");
+      c.expect(":irc.test CAP bob ACK :-multi-prefix");
+      c.send("CAP LIST");
+      c.expect(":irc.test CAP bob LIST :userhost-in-names");
       c.send("CAP FOO");
       c.expect(":irc.test 410 bob FOO :Invalid CAP command");
       c.send("CAP END");
       c.expect(":irc.test 001 bob :Welcome to the Chatbus IRC network, bob!~bob@test");
+      c.readUntil(l -> l.contains(" 422 "));
+      c.send("JOIN #caps");
+      c.expect(":bob!~bob@test JOIN #caps");
+      c.expect(":irc.test 353 bob = #caps :@bob!~bob@test");
     }
   }
 
