@@ -130,9 +130,10 @@ final class IrcNumerics {
     String channel = to.channel() == null ? target : to.channel();
     return switch (code) {
       case NOT_OPERATOR -> c.numeric("482", channel + " :You're not channel operator");
+      // A key is not repeated: it is meant to be secret, and may hold spaces.
       case BAD_PARAMETER -> to.mode() == null ? c.notice(c.me(), message)
-        : c.numeric("696", channel + " " + to.mode() + " " + (to.target() == null || to.target().isEmpty() ? "*" : to.target())
-          + " :" + message);
+        : c.numeric("696", channel + " " + to.mode() + " "
+          + (to.mode().equals("k") || to.target() == null || to.target().isBlank() ? "*" : to.target()) + " :" + message);
       case BANNED -> c.numeric("474", channel + " :Cannot join channel (+b)");
       case INVITE_ONLY -> c.numeric("473", channel + " :Cannot join channel (+i)");
       case BAD_KEY -> c.numeric("475", channel + " :Cannot join channel (+k)");

@@ -85,7 +85,7 @@ class RoomRulesTest {
       alice.send("JOIN #vault");
       alice.readUntil(l -> l.contains(" 366 "));
       alice.send("MODE #vault +k :two words");
-      alice.expect(":irc.test 696 alice #vault k two words :a key is 1 to 32 characters without spaces, commas or colons");
+      alice.expect(":irc.test 696 alice #vault k * :a key is 1 to 32 characters without spaces, commas or colons");
       alice.send("MODE #vault +l none");
       alice.expect(":irc.test 696 alice #vault l none :a limit is a number above 0");
       alice.send("MODE #vault +kl s3cret 2");
