@@ -37,7 +37,7 @@ final class IrcNumerics {
     return List.of(
       "CASEMAPPING=ascii CHANTYPES=# CHANLIMIT=#:" + server.maxRooms() + " CHANNELLEN=" + Names.MAX_CHANNEL_BYTES
         + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX=(o)@ CHANMODES=b,k,l,int",
-      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:10,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
+      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:1,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
   }
 
   static String motd(IrcCodec c, IrcServer server) {

@@ -14,8 +14,8 @@ import java.util.Locale;
 
 /**
  * Who is who, answered from the directory of the whole network (IRC's {@code WHO} and {@code WHOIS}): a
- * user who asked to be invisible is listed only to those who share a room with it, and shows them only the
- * rooms they share.
+ * user who asked to be invisible is found by a search (a mask with wildcards) only by those who share a room
+ * with it, and shows only them the rooms they share; by its exact name, anyone finds it.
  */
 final class Lookups {
 
@@ -42,10 +42,12 @@ final class Lookups {
     } else {
       String mask = l.mask().toLowerCase(Locale.ROOT);
       String full = mask.indexOf('!') >= 0 || mask.indexOf('@') >= 0 ? Masks.normalize(mask) : null;
+      // A user named exactly is found, invisible or not: invisibility hides from searches, not from the name.
+      boolean search = mask.indexOf('*') >= 0 || mask.indexOf('?') >= 0 || full != null;
       for (Member m : directory.all()) {
         boolean matches = full != null ? Masks.matches(full, (m.name() + "!" + m.origin()).toLowerCase(Locale.ROOT))
           : Masks.matches(mask, Names.nameKey(m.name()));
-        if (matches && (!m.invisible() || sharesARoom(m, asker))) {
+        if (matches && (!search || !m.invisible() || sharesARoom(m, asker))) {
           found.add(m);
           if (found.size() == Reply.LIST_LIMIT) {
             break;

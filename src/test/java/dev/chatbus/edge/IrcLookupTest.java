@@ -73,6 +73,9 @@ class IrcLookupTest {
       bob.readLine();
       bob.send("WHO a*");
       bob.expect(":irc.test 315 bob a* :End of WHO list");
+      bob.send("WHO alice");
+      bob.expect(":irc.test 352 bob * ~alice test irc.test alice H :0 alice the tester");
+      bob.expect(":irc.test 315 bob alice :End of WHO list");
       bob.send("JOIN #b");
       bob.readUntil(l -> l.contains(" 366 "));
       bob.send("WHOIS alice");
