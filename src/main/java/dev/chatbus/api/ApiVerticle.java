@@ -2,6 +2,7 @@ package dev.chatbus.api;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -35,7 +37,8 @@ import java.util.function.Function;
  * ({@code chat.api.v1.room.<room>}, {@code chat.api.v1.presence}) are published by the rooms' owners.
  * <p>
  * Consumes {@link Addresses#API_SAY}, {@link Addresses#API_TELL}, {@link Addresses#API_HISTORY},
- * {@link Addresses#API_MEMBERS} and {@link Addresses#API_ROOMS} cluster-wide, so that a service anywhere in
+ * {@link Addresses#API_MEMBERS}, {@link Addresses#API_ROOMS}, {@link Addresses#API_TOPIC} and
+ * {@link Addresses#API_MODERATE} cluster-wide, so that a service anywhere in
  * the cluster reaches some node; a request fails with a code of {@link ErrorCode} and a message, as
  * {@code docs/event-bus.md} lists. A message sent without a reply address is passed on without waiting
  * for the store, and nothing is answered. Runs on an event loop and holds no state but its consumers.
@@ -71,12 +74,14 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(List.of(
       serve(Addresses.API_SAY, this::say),
       serve(Addresses.API_TELL, this::tell),
       serve(Addresses.API_HISTORY, this::history),
       serve(Addresses.API_MEMBERS, this::members),
-      serve(Addresses.API_ROOMS, this::rooms));
+      serve(Addresses.API_ROOMS, this::rooms),
+      serve(Addresses.API_TOPIC, this::topic),
+      serve(Addresses.API_MODERATE, this::moderate)));
   }
 
   /** Stops taking requests; those already taken are still answered. Safe to call from any thread. */
@@ -153,6 +158,47 @@ public final class ApiVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return ask(cmd, durable).map(reply -> answer.apply((Reply.Accepted) reply));
+  }
+
+  private Future<JsonObject> topic(JsonObject req, boolean answered) {
+    String service = required(req, "service");
+    String room = room(required(req, "room"));
+    String topic = required(req, "topic");
+    return ask(new SessionCommand.ServiceModerate(service, room, null, topic, null), false).map(reply -> {
+      Reply.TopicIs t = (Reply.TopicIs) reply;
+      JsonObject answer = new JsonObject().put("room", t.room());
+      return t.topic() == null ? answer
+        : answer.put("topic", new JsonObject().put("text", t.topic().text()).put("by", t.topic().by()).put("ts", t.topic().at()));
+    });
+  }
+
+  /**
+   * A service as an operator of a room: {@code action} is {@code op}, {@code deop}, {@code kick} (of
+   * {@code name}, with an optional {@code reason}), {@code ban} or {@code unban} ({@code name}, or a mask),
+   * {@code lock_topic}, {@code unlock_topic}, {@code invite_only}, {@code open}, {@code set_key} ({@code key}),
+   * {@code clear_key}, {@code set_limit} ({@code limit}) or {@code clear_limit}.
+   */
+  private Future<JsonObject> moderate(JsonObject req, boolean answered) {
+    String service = required(req, "service");
+    String room = room(required(req, "room"));
+    String name = required(req, "action");
+    Moderation action;
+    try {
+      action = Moderation.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(ErrorCode.BAD_REQUEST, "unknown action: " + name);
+    }
+    String target = switch (action) {
+      case SET_KEY -> required(req, "key");
+      case SET_LIMIT -> String.valueOf(req.getValue("limit"));
+      default -> action.hasTarget() ? required(req, "name") : null;
+    };
+    String reason = req.getString("reason");
+    return ask(new SessionCommand.ServiceModerate(service, room, action, target, reason == null ? null : Text.clean(reason)), false)
+      .map(reply -> {
+        Reply.Accepted a = (Reply.Accepted) reply;
+        return new JsonObject().put("room", room).put("id", a.id()).put("seq", a.seq()).put("ts", a.ts());
+      });
   }
 
   private Future<JsonObject> history(JsonObject req, boolean answered) {

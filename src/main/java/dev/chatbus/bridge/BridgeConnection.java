@@ -43,7 +43,7 @@ final class BridgeConnection {
 
   /** The requests a bridge client may make (a send, with or without a reply address). */
   static final Set<String> REQUESTS = Set.of(Addresses.API_SAY, Addresses.API_TELL, Addresses.API_HISTORY,
-    Addresses.API_MEMBERS, Addresses.API_ROOMS);
+    Addresses.API_MEMBERS, Addresses.API_ROOMS, Addresses.API_TOPIC, Addresses.API_MODERATE);
   /** What a bridge client may publish: these are taken by the API on the client's own node. */
   static final Set<String> PUBLISHES = Set.of(Addresses.API_SAY, Addresses.API_TELL);
   /** How many addresses one client may listen on. */

@@ -34,6 +34,10 @@ public final class Addresses {
   public static final String API_MEMBERS = API + "members";
   /** Request: the rooms that have members. */
   public static final String API_ROOMS = API + "rooms";
+  /** Request: a service sets a room's topic. */
+  public static final String API_TOPIC = API + "topic";
+  /** Request: a service acts as an operator of a room: op, deop, kick, ban, unban, and the room's modes. */
+  public static final String API_MODERATE = API + "moderate";
   /** Published: every join, leave and rename in every room. */
   public static final String API_PRESENCE = API + "presence";
   private static final String API_ROOM = API + "room.";

@@ -39,6 +39,7 @@ public final class BusCodecs {
     codec(SessionCommand.Modes.class, SessionCommand.Modes::read),
     codec(SessionCommand.Removed.class, SessionCommand.Removed::read),
     codec(SessionCommand.Invite.class, SessionCommand.Invite::read),
+    codec(SessionCommand.ServiceModerate.class, SessionCommand.ServiceModerate::read),
     codec(SessionCommand.Away.class, SessionCommand.Away::read),
     codec(SessionCommand.Invisible.class, SessionCommand.Invisible::read),
     codec(SessionCommand.Operator.class, SessionCommand.Operator::read),

@@ -116,6 +116,28 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
+  /**
+   * A service acts as an operator of {@code room}, under the name {@code service}: sets its topic
+   * ({@code action} null, {@code target} the topic), or does {@code action} as {@link Moderate} does. The
+   * service need not be a member, and is every room's operator. Replies {@link Reply.Accepted} (the event it
+   * made) or, setting the topic, {@link Reply.TopicIs}.
+   */
+  record ServiceModerate(String service, String room, Moderation action, String target, String reason)
+    implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(service).str(room).bool(action != null).u8(action == null ? 0 : action.ordinal()).str(target).str(reason);
+    }
+
+    public static ServiceModerate read(Wire.Reader in) {
+      String service = in.str();
+      String room = in.str();
+      boolean acts = in.bool();
+      int action = in.u8();
+      return new ServiceModerate(service, room, acts ? Moderation.ofOrdinal(action) : null, in.str(), in.str());
+    }
+  }
+
   /** A service's private message to the user named {@code to}. Replies and fails as {@link Tell} does. */
   record ServiceTell(String service, String to, String text, boolean action, boolean durable) implements SessionCommand {
     @Override

@@ -337,7 +337,10 @@ public final class HttpServerVerticle extends VerticleBase {
       case NO_SUCH_ROOM:
       case NO_SUCH_USER:
         return 404;
+      case NOT_IN_ROOM:
+        return 403;
       case NAME_TAKEN:
+      case NOT_A_MEMBER:
         return 409;
       case RATE_LIMITED:
         return 429;

@@ -8,10 +8,8 @@ import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.Topic;
 
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static dev.chatbus.protocol.IrcEvents.CRLF;
@@ -28,8 +26,6 @@ import static dev.chatbus.protocol.IrcEvents.CRLF;
  */
 public final class IrcCodec implements ClientCodec {
 
-  /** How many quits and renames of others are remembered, to show each once. */
-  private static final int REMEMBERED = 256;
 
   /**
    * What an answer is to, for the numerics an error becomes: the command, the channel or nick it named, the
@@ -53,8 +49,7 @@ public final class IrcCodec implements ClientCodec {
   private boolean invisible;
   /** The capabilities the client has turned on. */
   private final Set<String> caps = new LinkedHashSet<>();
-  private final Map<Long, Boolean> quitsShown = remembered();
-  private final Map<Long, String> renamesShown = remembered();
+  private final IrcShown shown = new IrcShown();
   private final IrcRegistration registration = new IrcRegistration(this);
   private final IrcRequests requests = new IrcRequests(this);
 
@@ -70,15 +65,9 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public boolean shows(RoomEvent e) {
-    if (e.kind() == RoomEvent.Kind.QUIT) {
-      return quitsShown.put(e.senderSession(), Boolean.TRUE) == null;
-    }
-    if (e.kind() == RoomEvent.Kind.RENAME) {
-      String change = e.from() + " " + e.text();
-      return !change.equals(renamesShown.put(e.senderSession(), change));
-    }
-    return true;
+    return shown.first(e);
   }
+
 
   @Override
   public boolean entersDefaultRoom() {
@@ -421,12 +410,4 @@ public final class IrcCodec implements ClientCodec {
     return r.isBlank() ? null : r;
   }
 
-  private static <V> Map<Long, V> remembered() {
-    return new LinkedHashMap<>(16, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Long, V> eldest) {
-        return size() > REMEMBERED;
-      }
-    };
-  }
 }

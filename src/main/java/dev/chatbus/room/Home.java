@@ -49,6 +49,7 @@ final class Home {
   private final ChatbusConfig.Rooms rooms;
   private final NameChecks nameChecks;
   private final Lookups lookups;
+  private final RoomRequests roomRequests;
   /** The last rename of each session still under way, for the next to wait for. */
   private final Map<Long, Future<Reply>> renaming = new HashMap<>();
   /** Sessions whose login waits for the name registry. */
@@ -69,6 +70,7 @@ final class Home {
     this.rooms = rooms;
     this.nameChecks = new NameChecks(naming, directory);
     this.lookups = new Lookups(directory);
+    this.roomRequests = new RoomRequests(owner, directory, nameChecks, this::session, "service@" + node);
   }
 
   /** Carries out {@code c}; returns the reply, or null when there is none or it comes later. */
@@ -97,21 +99,10 @@ final class Home {
       leave(leave, msg);
     } else if (c instanceof SessionCommand.Rename rename) {
       rename(rename, msg);
-    } else if (c instanceof SessionCommand.Who who) {
-      owner.run(new RoomCommand.Describe(existing(who.room()), RoomCommand.Describe.What.MEMBERS, 0, false), msg);
     } else if (c instanceof SessionCommand.ListRooms) {
       return listRooms();
-    } else if (c instanceof SessionCommand.RoomTopic t) {
-      topic(t, msg);
-    } else if (c instanceof SessionCommand.Moderate mod) {
-      Member m = session(mod.session());
-      owner.run(new RoomCommand.Moderate(existing(mod.room()), m.session(), m.name(), m.origin(), mod.action(),
-        mod.target(), mod.reason(), false), msg);
-    } else if (c instanceof SessionCommand.Modes modes) {
-      owner.run(new RoomCommand.Describe(existing(modes.room()),
-        modes.bans() ? RoomCommand.Describe.What.BANS : RoomCommand.Describe.What.MODES, modes.session(), false), msg);
-    } else if (c instanceof SessionCommand.Invite invite) {
-      invite(invite, msg);
+    } else if (roomRequests.handle(c, msg)) {
+      return null;
     } else if (c instanceof SessionCommand.Lookup l) {
       return lookups.lookup(l);
     } else if (c instanceof SessionCommand.Away a) {
@@ -346,32 +337,6 @@ final class Home {
     return holder != null && holder.node().equals(node);
   }
 
-  private void topic(SessionCommand.RoomTopic t, Message<?> msg) {
-    Member m = session(t.session());
-    String room = existing(t.room());
-    String text = t.text() == null ? null : Names.topic(t.text());
-    owner.run(new RoomCommand.SetTopic(room, m.session(), m.name(), m.origin(), text, false), msg);
-  }
-
-  private void invite(SessionCommand.Invite invite, Message<?> msg) {
-    Member m = session(invite.session());
-    Member guest = directory.byName(invite.guest());
-    if (guest == null) {
-      throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + invite.guest());
-    }
-    owner.run(new RoomCommand.Invite(existing(invite.room()), m.session(), m.name(), m.origin(), guest.name(),
-      guest.session(), guest.edge(), false), msg);
-  }
-
-  /** The normalized name of a room someone is in. */
-  private String existing(String input) {
-    String room = room(input);
-    if (directory.count(room) == 0) {
-      throw new Refusal(ErrorCode.NO_SUCH_ROOM, "no one is in #" + room);
-    }
-    return room;
-  }
-
   private Reply listRooms() {
     List<Reply.RoomInfo> list = new ArrayList<>();
     directory.roomSizes().forEach((room, size) -> list.add(new Reply.RoomInfo(room, size)));
@@ -404,7 +369,8 @@ final class Home {
     return m;
   }
 
-  private static String room(String input) {
+  /** The normalized name of a valid room, or a refusal. */
+  static String room(String input) {
     String room = Names.room(input);
     if (room == null) {
       throw new Refusal(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(input));

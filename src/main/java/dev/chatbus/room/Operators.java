@@ -43,10 +43,10 @@ final class Operators {
     if (t.text() == null) {
       return new Reply.TopicIs(r.name, r.topic);
     }
-    if (!r.has(t.session())) {
+    if (t.session() != RoomEvent.SERVICE && !r.has(t.session())) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
     }
-    if (r.topicLocked && !r.operators.contains(t.session())) {
+    if (r.topicLocked && t.session() != RoomEvent.SERVICE && !r.operators.contains(t.session())) {
       throw new Refusal(ErrorCode.NOT_OPERATOR, "only the operators of #" + r.name + " set its topic");
     }
     RoomEvent e = owner.publish(r, RoomEvent.Kind.TOPIC, t.session(), t.name(), t.origin(), t.text());
@@ -59,10 +59,12 @@ final class Operators {
    * announced in the room as a {@code MODE} or {@code KICK} event. A member put out is told to its home.
    */
   Reply moderate(RoomCommand.Moderate m, OwnedRoom r) {
-    if (!r.has(m.session())) {
+    // A service is an operator of every room, and need not be in it.
+    boolean service = m.session() == RoomEvent.SERVICE;
+    if (!service && !r.has(m.session())) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
     }
-    if (!r.operators.contains(m.session())) {
+    if (!service && !r.operators.contains(m.session())) {
       throw new Refusal(ErrorCode.NOT_OPERATOR, "you are not an operator of #" + r.name);
     }
     if (!m.action().onMember()) {

@@ -30,6 +30,8 @@ class BusCodecsTest {
     new SessionCommand.Sync(7),
     new Reply.Done(),
     new SessionCommand.Away(7, "lunch"),
+    new SessionCommand.ServiceModerate("deploy", "rust", null, "new topic", null),
+    new SessionCommand.ServiceModerate("deploy", "rust", Moderation.KICK, "bob", "maintenance"),
     new SessionCommand.Invisible(7, true),
     new SessionCommand.Operator(7, "rust", true),
     new SessionCommand.Lookup(7, "b*", false),

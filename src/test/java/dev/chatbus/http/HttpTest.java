@@ -1,6 +1,7 @@
 package dev.chatbus.http;
 
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.support.IrcClient;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
@@ -172,6 +173,20 @@ class HttpTest {
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(new JsonObject(bad.body()).getString("error")).isEqualTo("bad_request");
       assertThat(get("/api/v1/rooms/nobody-here/members").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void aRoomClosedToOutsidersKeepsItsHistoryFromRestToo() {
+    node(new JsonObject());
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice")) {
+      alice.send("JOIN #vault");
+      alice.readUntil(l -> l.contains(" 366 "));
+      alice.send("MODE #vault +i");
+      alice.expect(":alice!~alice@test MODE #vault +i");
+      HttpResponse<String> refused = get("/api/v1/rooms/vault/history");
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(new JsonObject(refused.body()).getString("error")).isEqualTo("not_in_room");
     }
   }
 
