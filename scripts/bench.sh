@@ -9,6 +9,8 @@
 #                                         one node against three clustered nodes, clients spread over them
 #   scripts/bench.sh --servers chatbus,chatbus-nometrics --workloads fanout1000,rooms
 #                                         one node with metrics on against the same with metrics.enabled=false
+#   scripts/bench.sh --servers chatbus-irc,ngircd,inspircd --workloads fanout1000,rooms
+#                                         Chatbus's IRC port beside the IRC servers
 #   scripts/bench.sh --servers chatbus,chatbus-embedded --workloads fanout1000,rooms
 #                                         nothing stored against the embedded store with replay on join
 #   scripts/bench.sh --servers chatbus-embedded,chatbus-postgresql --workloads joins1k,joins100k,joins1m,joins1m-pruned
@@ -96,6 +98,11 @@ start_server() {
       "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
+    chatbus-irc)
+      # The same node, its clients on its IRC port: Chatbus speaking IRC, beside ngIRCd and InspIRCd.
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
+        -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-irc.log" 2>&1 &
+      pid=$!; port=6673; protocol=irc; inflight=200 ;;
     chatbus-nometrics)
       # The same node with metrics.enabled=false: what keeping metrics costs.
       "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.metrics.enabled=false \
