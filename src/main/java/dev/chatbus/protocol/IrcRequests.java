@@ -231,20 +231,25 @@ final class IrcRequests {
     return changes.isEmpty() ? new ClientCommand.Answer("") : IrcCodec.several(changes);
   }
 
-  /** {@code KICK #channel nick[,nick] [:reason]}. */
+  /** {@code KICK #channel[,#channel] nick[,nick] [:reason]}. */
   private ClientCommand kick(IrcLine line) {
     if (line.size() < 2 || line.param(0).isEmpty() || line.param(1).isEmpty()) {
       return codec.needMore("KICK");
     }
-    String channel = line.param(0);
-    if (!IrcCodec.isChannel(channel)) {
-      return IrcCodec.answer(codec.numeric("403", channel + " :No such channel"));
+    // One channel for every nick, or a channel for each nick, in order.
+    String[] channels = line.param(0).split(",");
+    String[] nicks = line.param(1).split(",");
+    if (channels.length != 1 && channels.length != nicks.length) {
+      return codec.needMore("KICK");
     }
     String reason = IrcCodec.reason(line.param(2));
     List<ClientCommand> kicks = new ArrayList<>();
-    for (String who : line.param(1).split(",")) {
-      if (!who.isEmpty()) {
-        kicks.add(new ClientCommand.Moderate(channel, Moderation.KICK, who, reason, new Ref("KICK", who, channel)));
+    for (int i = 0; i < nicks.length; i++) {
+      String channel = channels[channels.length == 1 ? 0 : i];
+      if (!IrcCodec.isChannel(channel)) {
+        kicks.add(IrcCodec.answer(codec.numeric("403", channel + " :No such channel")));
+      } else if (!nicks[i].isEmpty()) {
+        kicks.add(new ClientCommand.Moderate(channel, Moderation.KICK, nicks[i], reason, new Ref("KICK", nicks[i], channel)));
       }
     }
     return IrcCodec.several(kicks);

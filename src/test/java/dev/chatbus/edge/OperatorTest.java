@@ -108,8 +108,9 @@ class OperatorTest {
       alice.send("KICK #rust tom");
       alice.expect(":irc.test 441 alice tom #rust :They aren't on that channel");
 
-      alice.send("KICK #rust bob");
+      alice.send("KICK #rust,#rust bob,nobody");
       alice.expect(":alice!~alice@test KICK #rust bob :alice");
+      alice.expect(":irc.test 401 alice nobody :No such nick/channel");
       bob.expect(":alice!~alice@test KICK #rust bob :alice");
       bob.send("PRIVMSG #rust :still here?");
       bob.expect(":irc.test 404 bob #rust :Cannot send to channel");
