@@ -322,7 +322,7 @@ public final class TcpServerVerticle extends VerticleBase {
   /** The request that held {@code c}'s input has been answered: handle what arrived meanwhile, in order. */
   private void released(Connection c) {
     c.stopHolding();
-    for (Object in = c.nextHeld(); in != null && c.open(); in = c.holding() ? null : c.nextHeld()) {
+    for (Object in = c.holding() ? null : c.nextHeld(); in != null && c.open(); in = c.holding() ? null : c.nextHeld()) {
       handle(c, in);
     }
     if (!c.holding()) {

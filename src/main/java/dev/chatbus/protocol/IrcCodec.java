@@ -189,7 +189,7 @@ public final class IrcCodec implements ClientCodec {
   public String accepted(Reply.Accepted accepted, Object ref) {
     // A private message to someone away is answered with why they are.
     return accepted.away() != null && ref instanceof Ref r && r.command().equals("PRIVMSG")
-      ? numeric("301", r.target() + " :" + accepted.away()) : "";
+      ? IrcEvents.fitted(":" + server.name() + " 301 " + me() + " " + r.target() + " :", accepted.away()) : "";
   }
 
   @Override
@@ -249,9 +249,11 @@ public final class IrcCodec implements ClientCodec {
   @Override
   public String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref) {
     String source = IrcEvents.source(me(), origin());
-    return action == Moderation.KICK
-      ? source + " KICK #" + room + " " + target + " :" + (reason == null ? me() : reason) + CRLF
-      : source + " MODE #" + room + " " + action.mode() + (target == null ? "" : " " + shownTarget(action, target)) + CRLF;
+    if (action == Moderation.KICK) {
+      return IrcEvents.fitted(source + " KICK #" + room + " " + target + " :", reason == null ? me() : reason);
+    }
+    String shown = action == Moderation.CLEAR_KEY ? "*" : target == null ? null : shownTarget(action, target);
+    return source + " MODE #" + room + " " + action.mode() + (shown == null || shown.isEmpty() ? "" : " " + shown) + CRLF;
   }
 
   /** A mode change's parameter as the room records it: a ban's mask in full, a limit as a number. */
@@ -259,7 +261,8 @@ public final class IrcCodec implements ClientCodec {
     return switch (action) {
       case BAN, UNBAN -> Masks.normalize(target.strip());
       case SET_LIMIT, SET_KEY -> target.strip();
-      case CLEAR_KEY, CLEAR_LIMIT -> "";
+      case CLEAR_KEY -> "*";
+      case CLEAR_LIMIT -> "";
       default -> target;
     };
   }

@@ -28,13 +28,25 @@ public final class IrcEvents implements EventRenderer {
       case ACTION -> said(source, "PRIVMSG", channel, e.text(), true);
       case NOTICE -> said(source, "NOTICE", channel, e.text(), false);
       case JOIN -> source + " JOIN " + channel + CRLF;
-      case LEAVE -> source + " PART " + channel + (e.text() == null ? "" : " :" + e.text()) + CRLF;
-      case QUIT -> source + " QUIT :" + (e.text() == null ? "" : e.text()) + CRLF;
+      case LEAVE -> fitted(source + " PART " + channel + (e.text() == null ? "" : " :"), e.text());
+      case QUIT -> fitted(source + " QUIT :", e.text());
       case RENAME -> source + " NICK :" + e.text() + CRLF;
       case TOPIC -> source + " TOPIC " + channel + " :" + e.text() + CRLF;
       case MODE -> source + " MODE " + channel + " " + e.text() + (e.target() == null ? "" : " " + e.target()) + CRLF;
-      case KICK -> source + " KICK " + channel + " " + e.target() + " :" + e.text() + CRLF;
+      case KICK -> fitted(source + " KICK " + channel + " " + e.target() + " :", e.text());
     };
+  }
+
+  /**
+   * One line: {@code head} and as much of {@code text} (a reason, maybe null) as fits in IRC's 512 bytes;
+   * what does not fit is left out, since a reason cannot go on over another line as a message can.
+   */
+  static String fitted(String head, String text) {
+    if (text == null) {
+      return head + CRLF;
+    }
+    int room = MAX_LINE - IrcLine.utf8Length(head);
+    return head + (IrcLine.utf8Length(text) <= room ? text : text.substring(0, cut(text, 0, Math.max(room, 1), false))) + CRLF;
   }
 
   /** {@code :name!user@host}, the source of a user's lines; {@code origin} is {@code user@host}, or null when not known. */

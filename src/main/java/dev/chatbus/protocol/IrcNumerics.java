@@ -68,15 +68,23 @@ final class IrcNumerics {
   static String whois(IrcCodec c, Member m) {
     StringBuilder sb = new StringBuilder(c.numeric("311", m.name() + " " + m.user() + " " + m.node() + " * :" + m.realname()));
     if (!m.rooms().isEmpty()) {
+      // As many lines as the rooms take, each within IRC's 512 bytes.
+      String head = ":" + c.serverName() + " 319 " + c.me() + " " + m.name() + " :";
       StringBuilder rooms = new StringBuilder();
       for (String room : m.rooms()) {
-        rooms.append(rooms.length() == 0 ? "" : " ").append(m.operatorOf().contains(room) ? "@#" : "#").append(room);
+        String entry = (m.operatorOf().contains(room) ? "@#" : "#") + room;
+        if (rooms.length() > 0
+          && IrcLine.utf8Length(head) + IrcLine.utf8Length(rooms.toString()) + 1 + IrcLine.utf8Length(entry) > IrcLine.MAX_BODY_BYTES) {
+          sb.append(head).append(rooms).append(CRLF);
+          rooms.setLength(0);
+        }
+        rooms.append(rooms.length() == 0 ? "" : " ").append(entry);
       }
-      sb.append(c.numeric("319", m.name() + " :" + rooms));
+      sb.append(head).append(rooms).append(CRLF);
     }
     sb.append(c.numeric("312", m.name() + " " + server(c, m) + " :Chatbus node " + m.node()));
     if (m.away() != null) {
-      sb.append(c.numeric("301", m.name() + " :" + m.away()));
+      sb.append(IrcEvents.fitted(":" + c.serverName() + " 301 " + c.me() + " " + m.name() + " :", m.away()));
     }
     return sb.append(c.numeric("318", m.name() + " :End of /WHOIS list")).toString();
   }

@@ -12,7 +12,6 @@ import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.Masks;
-import dev.chatbus.protocol.Names;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.List;
@@ -103,7 +102,11 @@ final class Operators {
     switch (m.action()) {
       case LOCK_TOPIC, UNLOCK_TOPIC -> r.topicLocked = m.action() == Moderation.LOCK_TOPIC;
       case INVITE_ONLY, OPEN -> r.inviteOnly = m.action() == Moderation.INVITE_ONLY;
-      case CLEAR_KEY -> r.key = null;
+      case CLEAR_KEY -> {
+        // IRC's k always has a parameter: the key taken away is shown as *.
+        r.key = null;
+        return "*";
+      }
       case CLEAR_LIMIT -> r.limit = 0;
       case SET_KEY -> {
         String key = m.target() == null ? "" : m.target().strip();
@@ -143,11 +146,16 @@ final class Operators {
     return null;
   }
 
+  /** The most characters of a ban's mask, as given. */
+  private static final int MAX_MASK = 100;
+
   private static String mask(String given) {
-    if (given == null || given.isBlank() || given.indexOf(' ') >= 0) {
-      throw new Refusal(ErrorCode.BAD_PARAMETER, "a ban names someone: a name, or a mask nick!user@host");
+    String m = given == null ? "" : given.strip();
+    if (m.isEmpty() || m.length() > MAX_MASK || m.startsWith(":") || m.chars().anyMatch(c -> c <= ' ' || c == ',' || c == 0x7f)) {
+      throw new Refusal(ErrorCode.BAD_PARAMETER, "a ban names someone: a name, or a mask nick!user@host of at most "
+        + MAX_MASK + " characters, without spaces or commas");
     }
-    return Masks.normalize(given.strip());
+    return Masks.normalize(m);
   }
 
   /**
@@ -155,7 +163,7 @@ final class Operators {
    * without its key, or over its limit. An invitation is used up on entering.
    */
   void admit(RoomCommand.Enter e, OwnedRoom r) {
-    String guest = Names.nameKey(e.member().name());
+    long guest = e.member().session();
     boolean invited = r.invited.contains(guest);
     if (r.banned(e.member().name(), e.member().origin())) {
       throw new Refusal(ErrorCode.BANNED, "you are banned from #" + r.name);
@@ -183,7 +191,7 @@ final class Operators {
     if (r.has(i.guestSession())) {
       throw new Refusal(ErrorCode.ALREADY_IN_ROOM, i.guest() + " is in #" + r.name + " already");
     }
-    r.invited.add(Names.nameKey(i.guest()));
+    r.invited.add(i.guestSession());
     bus.send(i.guestEdge(), new Invitation(i.guestSession(), r.name, i.name(), i.origin()));
     return new Reply.Done();
   }

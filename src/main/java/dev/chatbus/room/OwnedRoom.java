@@ -48,8 +48,8 @@ final class OwnedRoom {
   final Set<Long> operators = new LinkedHashSet<>();
   /** The bans, by mask in lower case. */
   final Map<String, Reply.Ban> bans = new LinkedHashMap<>();
-  /** The names (keys) of those invited in and not come yet. */
-  final Set<String> invited = new HashSet<>();
+  /** The sessions of those invited in and not come yet. */
+  final Set<Long> invited = new HashSet<>();
   /** When this router took the room up, in epoch milliseconds. */
   final long since = System.currentTimeMillis();
   /** When the room was last used (epoch milliseconds): an event, or a member entering or leaving. */

@@ -8,6 +8,7 @@ import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
@@ -109,8 +110,8 @@ final class Owner {
       apply(op, r, msg);
       return;
     }
-    if (op instanceof RoomCommand.RoomHistory h && !takeOver.opening(room)) {
-      // Reading a room's history does not take its numbering up.
+    if (op instanceof RoomCommand.RoomHistory h && !takeOver.opening(room) && directory.count(room) == 0) {
+      // Reading the history of a room no one is in (whose rules ended with it) does not take its numbering up.
       roomHistory(room, -1, h, msg);
       return;
     }
@@ -135,11 +136,27 @@ final class Owner {
           answers.refuse(op, waiting, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
         }
       } catch (Refusal refusal) {
-        answers.refuse(op, waiting, refusal.code(), refusal.getMessage());
+        if (op instanceof RoomCommand.Enter e && waiting == null && Answers.expected(msg) && ar.succeeded()) {
+          refusedLate(e, ar.result(), refusal);
+        } else {
+          answers.refuse(op, waiting, refusal.code(), refusal.getMessage());
+        }
       } finally {
         outbox.added();
       }
     });
+  }
+
+  /**
+   * A member told it was in a room (answered late, before the room was up) whom the room's rules turn away
+   * once they are known: it is put out, as a kick by the node, so that its edge and its home let it go.
+   */
+  private void refusedLate(RoomCommand.Enter e, OwnedRoom r, Refusal refusal) {
+    Member m = e.member();
+    log.info("#{} turns {} away, who went in before the room was up: {}", r.name, m.name(), refusal.getMessage());
+    r.alsoTo(m.node());
+    publish(r, RoomEvent.Kind.KICK, RoomEvent.SERVICE, node, "service@" + node, refusal.getMessage(), m.name(), m.session());
+    bus.send(Addresses.router(m.node()), new SessionCommand.Removed(m.session(), r.name));
   }
 
   /**
@@ -186,10 +203,19 @@ final class Owner {
     opening.onComplete(ar -> {
       boolean late = answeredLate.getAsBoolean();
       if (ar.succeeded()) {
-        Reply joined = answer(e, ar.result());
-        outbox.added();
-        if (!late) {
-          answer.complete(joined);
+        try {
+          Reply joined = answer(e, ar.result());
+          if (!late) {
+            answer.complete(joined);
+          }
+        } catch (Refusal refusal) {
+          if (late) {
+            refusedLate(e, ar.result(), refusal);
+          } else {
+            answer.fail(refusal);
+          }
+        } finally {
+          outbox.added();
         }
       } else if (late) {
         retryEnter(e);
@@ -289,7 +315,7 @@ final class Owner {
 
   private Reply.Joined enter(RoomCommand.Enter e, OwnedRoom r) {
     Member m = e.member();
-    if (!e.again() && !r.has(m.session())) {
+    if (!r.has(m.session())) {
       operators.admit(e, r);
     }
     boolean first = r.size() == 0;

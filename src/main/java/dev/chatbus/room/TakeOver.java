@@ -181,6 +181,10 @@ final class TakeOver {
           lastOwner.nodes().stream().filter(peers::knows).forEach(r::alsoTo);
           // The room's operators, modes and bans come with it, for the members still in it.
           r.rules(lastOwner.rules());
+          if (r.size() == 0) {
+            // Its last members left while it moved: its rules end with them.
+            r.emptied();
+          }
         }
         held.put(room, r);
         metrics.roomsNumbered(held.size());

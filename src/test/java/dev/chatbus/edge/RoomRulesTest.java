@@ -35,6 +35,8 @@ class RoomRulesTest {
       assertThat(alice.readLine()).matches(":irc\\.test 367 alice #rust bob!\\*@\\* alice \\d+");
       assertThat(alice.readLine()).matches(":irc\\.test 367 alice #rust \\*!text@\\* alice \\d+");
       alice.expect(":irc.test 368 alice #rust :End of channel ban list");
+      alice.send("MODE #rust +b " + "x".repeat(101));
+      assertThat(alice.readLine()).startsWith(":irc.test 696 alice #rust b " + "x".repeat(101) + " :a ban names someone");
       alice.send("MODE #rust -b bob");
       alice.expect(":alice!~alice@test MODE #rust -b bob!*@*");
       bob.send("JOIN #rust");
@@ -105,6 +107,10 @@ class RoomRulesTest {
       assertThat(jay.readJson("error").getString("code")).isEqualTo("room_full");
       alice.send("MODE #vault -l");
       alice.readUntil(l -> l.equals(":alice!~alice@test MODE #vault -l"));
+      alice.send("MODE #vault -k s3cret");
+      alice.expect(":alice!~alice@test MODE #vault -k *");
+      alice.send("MODE #vault +k s3cret");
+      alice.expect(":alice!~alice@test MODE #vault +k s3cret");
       jay.send(new JsonObject().put("op", "join").put("room", "vault").put("key", "wrong").put("ref", 2));
       assertThat(jay.readJson("error").getString("code")).isEqualTo("bad_key");
     }

@@ -67,6 +67,16 @@ class IrcLineTest {
     assertThat(lines.get(0)).as("split after a space").endsWith(" \u0001");
   }
 
+  @Test
+  void aReasonTooLongForALineIsCutToFitOne() {
+    String reason = "é".repeat(2000);
+    for (RoomEvent.Kind kind : List.of(RoomEvent.Kind.QUIT, RoomEvent.Kind.LEAVE)) {
+      String line = new IrcEvents().roomEvent(event(kind, reason));
+      assertThat(line).endsWith("\r\n").doesNotContain("\r\n" + ":");
+      assertThat(line.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(512).isGreaterThan(500);
+    }
+  }
+
   private static RoomEvent event(RoomEvent.Kind kind, String text) {
     return new RoomEvent(kind, "rust", 7, "1", 0, 42, "tom", text, 1, "text@n");
   }
