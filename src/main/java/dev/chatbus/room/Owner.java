@@ -8,12 +8,10 @@ import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
-import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * The owner of rooms: carries out each {@link RoomCommand} (enter, exit, post, rename in, history) at the
@@ -43,8 +40,6 @@ final class Owner {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   /** How long a command passed on to the wrong router waits before it is routed again. */
   private static final long RETRY_MILLIS = 200;
-  /** How long a join answered late waits before its room is tried again, when it could not be taken up. */
-  private static final long RETRY_ENTER_MILLIS = 1_000;
 
   private final String node;
   private final Vertx vertx;
@@ -60,6 +55,7 @@ final class Owner {
   private final int announceUpTo;
   private final ChatbusConfig.History history;
   private final Operators operators;
+  private final LateJoins lateJoins;
 
   Owner(String node, Vertx vertx, Peers peers, PassedOn passedOn, TakeOver takeOver, Directory directory, Outbox outbox,
         Readers readers, MessageIds ids, Answers answers, ChatbusConfig.Rooms rooms, ChatbusConfig.History history) {
@@ -77,6 +73,7 @@ final class Owner {
     this.announceUpTo = rooms.announceUpTo();
     this.history = history;
     this.operators = new Operators(this, bus, directory, rooms);
+    this.lateJoins = new LateJoins(this, node, vertx, peers, directory, outbox, history.replayTimeout());
   }
 
   /**
@@ -116,7 +113,7 @@ final class Owner {
       return;
     }
     BooleanSupplier answeredLate = op instanceof RoomCommand.Enter e && Answers.expected(msg)
-      ? answerLate(e, msg::reply) : () -> false;
+      ? lateJoins.answerLate(e, msg::reply) : () -> false;
     takeOver.open(room).onComplete(ar -> {
       Message<?> waiting = answeredLate.getAsBoolean() ? null : msg;
       try {
@@ -127,7 +124,7 @@ final class Owner {
           forward(peers.owner(room), op, waiting);
         } else if (op instanceof RoomCommand.Enter e && waiting == null) {
           // Its client went in, answered late: the join is carried out once the room can be taken up.
-          retryEnter(e);
+          lateJoins.retryEnter(e);
         } else {
           if (!Answers.expected(waiting)) {
             log.warn("#{} cannot be opened, so {} is dropped: {}", room, op.getClass().getSimpleName(),
@@ -137,7 +134,7 @@ final class Owner {
         }
       } catch (Refusal refusal) {
         if (op instanceof RoomCommand.Enter e && waiting == null && Answers.expected(msg) && ar.succeeded()) {
-          refusedLate(e, ar.result(), refusal);
+          lateJoins.refusedLate(e, ar.result(), refusal);
         } else {
           answers.refuse(op, waiting, refusal.code(), refusal.getMessage());
         }
@@ -145,18 +142,6 @@ final class Owner {
         outbox.added();
       }
     });
-  }
-
-  /**
-   * A member told it was in a room (answered late, before the room was up) whom the room's rules turn away
-   * once they are known: it is put out, as a kick by the node, so that its edge and its home let it go.
-   */
-  private void refusedLate(RoomCommand.Enter e, OwnedRoom r, Refusal refusal) {
-    Member m = e.member();
-    log.info("#{} turns {} away, who went in before the room was up: {}", r.name, m.name(), refusal.getMessage());
-    r.alsoTo(m.node());
-    publish(r, RoomEvent.Kind.KICK, RoomEvent.SERVICE, node, "service@" + node, refusal.getMessage(), m.name(), m.session());
-    bus.send(Addresses.router(m.node()), new SessionCommand.Removed(m.session(), r.name));
   }
 
   /**
@@ -170,7 +155,7 @@ final class Owner {
     }
     OwnedRoom r = takeOver.held(op.room());
     if (r == null && op instanceof RoomCommand.Enter e) {
-      return enterWhenOpen(e, takeOver.open(op.room()));
+      return lateJoins.enterWhenOpen(e, takeOver.open(op.room()));
     }
     Future<OwnedRoom> ready = r != null ? Future.succeededFuture(r) : takeOver.open(op.room());
     return ready.map(owned -> {
@@ -178,78 +163,6 @@ final class Owner {
       outbox.added();
       return reply;
     });
-  }
-
-  /**
-   * Gives {@code answer} {@link #lateJoined} once {@code history.replayTimeout} has passed; returns whether
-   * it has, stopping the clock.
-   */
-  private BooleanSupplier answerLate(RoomCommand.Enter e, Consumer<Reply> answer) {
-    boolean[] late = {false};
-    long timer = vertx.setTimer(history.replayTimeout().toMillis(), id -> {
-      late[0] = true;
-      answer.accept(lateJoined(e));
-    });
-    return () -> {
-      vertx.cancelTimer(timer);
-      return late[0];
-    };
-  }
-
-  /** The home's own Enter of a room being taken up: the answer, on time or late. */
-  private Future<Reply> enterWhenOpen(RoomCommand.Enter e, Future<OwnedRoom> opening) {
-    Promise<Reply> answer = Promise.promise();
-    BooleanSupplier answeredLate = answerLate(e, answer::complete);
-    opening.onComplete(ar -> {
-      boolean late = answeredLate.getAsBoolean();
-      if (ar.succeeded()) {
-        try {
-          Reply joined = answer(e, ar.result());
-          if (!late) {
-            answer.complete(joined);
-          }
-        } catch (Refusal refusal) {
-          if (late) {
-            refusedLate(e, ar.result(), refusal);
-          } else {
-            answer.fail(refusal);
-          }
-        } finally {
-          outbox.added();
-        }
-      } else if (late) {
-        retryEnter(e);
-      } else {
-        answer.fail(ar.cause());
-      }
-    });
-    return answer.future();
-  }
-
-  /**
-   * An Enter answered late whose room could not be taken up: its client is in the room all the same, so
-   * it is carried out (and the join announced) once the room can be, while the client is still there.
-   */
-  private void retryEnter(RoomCommand.Enter e) {
-    log.debug("#{} could not be taken up for {}, who went in without it; trying again", e.room(), e.member().name());
-    vertx.setTimer(RETRY_ENTER_MILLIS, id -> {
-      if (!peers.leaving() && directory.isIn(e.room(), e.member().session())) {
-        run(e.asForwarded(false), null);
-        outbox.added();
-      }
-    });
-  }
-
-  /**
-   * The answer to an Enter whose room is not up yet: the members as the directory knows them, and seq -1,
-   * since the join has no number yet; everything the client gets from the room after it is live.
-   */
-  private Reply.Joined lateJoined(RoomCommand.Enter e) {
-    Member m = e.member();
-    boolean counted = directory.isIn(e.room(), m.session());
-    int count = directory.count(e.room()) + (counted ? 0 : 1);
-    Directory.Listing listing = directory.listing(e.room(), Reply.LIST_LIMIT, counted ? null : m);
-    return new Reply.Joined(e.room(), -1, count, listing.names(), null, List.of(), listing.origins());
   }
 
   private void forward(String owner, RoomCommand op, Message<?> msg) {
@@ -286,7 +199,7 @@ final class Owner {
   }
 
   /** The room commands whose answer is known at once. */
-  private Reply answer(RoomCommand op, OwnedRoom r) {
+  Reply answer(RoomCommand op, OwnedRoom r) {
     if (op instanceof RoomCommand.Enter e) {
       return enter(e, r);
     } else if (op instanceof RoomCommand.Exit e) {
