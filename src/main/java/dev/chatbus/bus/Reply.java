@@ -100,17 +100,18 @@ public sealed interface Reply extends Wire.Writable {
   }
 
   /**
-   * A command sent without waiting for an answer (a text client's message) was turned down: sent by the
-   * router to the session's edge address, to be shown to {@code session}.
+   * A command sent without waiting for an answer (a text or IRC client's message to {@code room}, a notice
+   * when {@code notice}) was turned down: sent by the router to the session's edge address, to be shown to
+   * {@code session}.
    */
-  record Refused(long session, int code, String message) implements Reply {
+  record Refused(long session, int code, String message, String room, boolean notice) implements Reply {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).i32(code).str(message);
+      out.i64(session).i32(code).str(message).str(room).bool(notice);
     }
 
     public static Refused read(Wire.Reader in) {
-      return new Refused(in.i64(), in.i32(), in.str());
+      return new Refused(in.i64(), in.i32(), in.str(), in.str(), in.bool());
     }
   }
 

@@ -378,7 +378,7 @@ public final class TcpServerVerticle extends VerticleBase {
     } else if (body instanceof Reply.Refused refused) {
       Connection c = connections.get(refused.session());
       if (c != null && c.open() && c.codec() != null) {
-        connections.reply(c, c.codec().error(ErrorCode.ofCode(refused.code()), refused.message(), null));
+        connections.reply(c, c.codec().refused(refused));
       }
     }
   }

@@ -92,6 +92,11 @@ public interface ClientCodec extends EventRenderer {
 
   String error(ErrorCode code, String message, Object ref);
 
+  /** A message the client sent without waiting for an answer was turned down. */
+  default String refused(Reply.Refused refused) {
+    return error(ErrorCode.ofCode(refused.code()), refused.message(), null);
+  }
+
   /** The last line before the server closes the connection. */
   String goodbye(Goodbye reason);
 

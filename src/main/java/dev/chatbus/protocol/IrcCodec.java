@@ -306,6 +306,13 @@ public final class IrcCodec implements ClientCodec {
   }
 
   @Override
+  public String refused(Reply.Refused refused) {
+    // A notice is never answered; a message refused says which channel it was for.
+    return refused.notice() ? "" : error(ErrorCode.ofCode(refused.code()), refused.message(),
+      new Ref("PRIVMSG", refused.room() == null ? null : "#" + refused.room()));
+  }
+
+  @Override
   public String goodbye(Goodbye reason) {
     String pre = reason == Goodbye.BAD_PASSWORD ? numeric("464", ":Password incorrect") : "";
     return pre + "ERROR :Closing link: " + (nick == null ? "*" : nick) + " (" + reason.roomReason() + ")" + CRLF;

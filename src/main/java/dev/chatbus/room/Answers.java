@@ -4,6 +4,7 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
+import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.RouterMessage;
 import dev.chatbus.bus.SessionCommand;
 import io.vertx.core.Future;
@@ -65,11 +66,21 @@ final class Answers {
       msg.fail(code.code(), message);
       return;
     }
-    long session = m instanceof SessionCommand.Say say ? say.session()
-      : m instanceof RoomCommand.Post post ? post.session() : -1;
+    long session = -1;
+    String room = null;
+    RoomEvent.Kind kind = RoomEvent.Kind.MESSAGE;
+    if (m instanceof SessionCommand.Say say) {
+      session = say.session();
+      room = say.room();
+      kind = say.kind();
+    } else if (m instanceof RoomCommand.Post post) {
+      session = post.session();
+      room = post.room();
+      kind = post.kind();
+    }
     Member sender = directory.session(session);
     if (sender != null) {
-      bus.send(sender.edge(), new Reply.Refused(sender.session(), code.code(), message));
+      bus.send(sender.edge(), new Reply.Refused(sender.session(), code.code(), message, room, kind == RoomEvent.Kind.NOTICE));
     }
   }
 }

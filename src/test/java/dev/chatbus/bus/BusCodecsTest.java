@@ -66,7 +66,7 @@ class BusCodecsTest {
     new Reply.Joined("rust", 1, 5000, List.of(), null),
     new Reply.Left("rust"),
     new Reply.Accepted("123", 5, 6),
-    new Reply.Refused(7, 3, "you are not in #rust"),
+    new Reply.Refused(7, 3, "you are not in #rust", "rust", true),
     new Reply.Renamed("alicia"),
     new Reply.Members("rust", 3, List.of("a", "b", "c"), List.of()),
     new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1), new Reply.RoomInfo("rust", 2))),

@@ -1,5 +1,7 @@
 package dev.chatbus.protocol;
 
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +77,16 @@ class IrcLineTest {
       assertThat(line).endsWith("\r\n").doesNotContain("\r\n" + ":");
       assertThat(line.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(512).isGreaterThan(500);
     }
+  }
+
+  @Test
+  void aMessageRefusedAfterItWasSentSaysItsChannelAndANoticeIsNotAnswered() {
+    IrcCodec codec = new IrcCodec(new IrcServer("irc.test", "Chatbus", "chatbus-1", "today", "n", "", List.of(), 10),
+      new IrcEvents());
+    int notInRoom = ErrorCode.NOT_IN_ROOM.code();
+    assertThat(codec.refused(new Reply.Refused(1, notInRoom, "you are not in #rust", "rust", false)))
+      .isEqualTo(":irc.test 404 * #rust :Cannot send to channel\r\n");
+    assertThat(codec.refused(new Reply.Refused(1, notInRoom, "you are not in #rust", "rust", true))).isEmpty();
   }
 
   private static RoomEvent event(RoomEvent.Kind kind, String text) {

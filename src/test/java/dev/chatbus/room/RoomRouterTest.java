@@ -85,7 +85,7 @@ class RoomRouterTest {
     vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "rust", "not there", RoomEvent.Kind.MESSAGE, false));
     vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "lobby", "here", RoomEvent.Kind.MESSAGE, false));
     Reply.Refused refused = refusals.poll(10, TimeUnit.SECONDS);
-    assertThat(refused).isEqualTo(new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(), "you are not in #rust"));
+    assertThat(refused).isEqualTo(new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(), "you are not in #rust", "rust", false));
     assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
     assertThat(next(lobby).text()).isEqualTo("here");
   }
