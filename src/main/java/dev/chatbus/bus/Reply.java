@@ -282,6 +282,21 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
+  /**
+   * The network's {@code users} ({@code invisible} of them invisible), {@code rooms} with members, and
+   * {@code nodes}; {@code local} of the users are on the answering node.
+   */
+  record Census(int users, int invisible, int rooms, int nodes, int local) implements Reply {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i32(users).i32(invisible).i32(rooms).i32(nodes).i32(local);
+    }
+
+    public static Census read(Wire.Reader in) {
+      return new Census(in.i32(), in.i32(), in.i32(), in.i32(), in.i32());
+    }
+  }
+
   /** Users as the directory knows them, for IRC's {@code WHO} and {@code WHOIS}. */
   record People(List<Member> people) implements Reply {
     public People {

@@ -301,6 +301,17 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
+  /** How many users, invisible users, rooms and nodes the network has (IRC's {@code LUSERS}). Replies {@link Reply.Census}. */
+  record Census() implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+    }
+
+    public static Census read(Wire.Reader in) {
+      return new Census();
+    }
+  }
+
   /** List the members of {@code room}. Replies {@link Reply.Members}; fails with {@code NO_SUCH_ROOM}. */
   record Who(String room) implements SessionCommand {
     @Override

@@ -116,6 +116,8 @@ final class Commands {
     } else if (cmd instanceof ClientCommand.Lookup l) {
       requests.call(c, new SessionCommand.Lookup(c.id, l.mask(), l.one()), l.ref(),
         r -> c.codec().people((Reply.People) r, l.mask(), l.one(), l.ref()));
+    } else if (cmd instanceof ClientCommand.Census census) {
+      requests.call(c, new SessionCommand.Census(), census.ref(), r -> c.codec().census((Reply.Census) r, census.ref()));
     } else if (cmd instanceof ClientCommand.Away a) {
       requests.call(c, new SessionCommand.Away(c.id, a.reason()), a.ref(), r -> c.codec().away(a.reason() != null, a.ref()));
     } else if (cmd instanceof ClientCommand.Invisible i) {

@@ -66,6 +66,9 @@ public interface ClientCodec extends EventRenderer {
   /** Who {@code mask} names ({@link ClientCommand.Lookup}), or, with {@code one}, who that user is. */
   String people(Reply.People people, String mask, boolean one, Object ref);
 
+  /** How many users, rooms and nodes the network has. */
+  String census(Reply.Census census, Object ref);
+
   /** The client is away now, or back. */
   String away(boolean away, Object ref);
 

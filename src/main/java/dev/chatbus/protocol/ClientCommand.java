@@ -36,6 +36,10 @@ public sealed interface ClientCommand {
   record Lookup(String mask, boolean one, Object ref) implements ClientCommand {
   }
 
+  /** How many users, rooms and nodes the network has (IRC's {@code LUSERS}). */
+  record Census(Object ref) implements ClientCommand {
+  }
+
   /** Be away for {@code reason}, or back (null). */
   record Away(String reason, Object ref) implements ClientCommand {
   }

@@ -221,6 +221,11 @@ public final class IrcCodec implements ClientCodec {
   }
 
   @Override
+  public String census(Reply.Census census, Object ref) {
+    return IrcNumerics.lusers(this, census);
+  }
+
+  @Override
   public String away(boolean away, Object ref) {
     return away ? numeric("306", ":You have been marked as being away")
       : numeric("305", ":You are no longer marked as being away");

@@ -118,6 +118,15 @@ final class IrcNumerics {
     return sb.append(c.numeric("366", channel + " :End of /NAMES list")).toString();
   }
 
+  /** IRC's {@code LUSERS}: {@code 251}, {@code 252} (no server operators), {@code 254}, {@code 255}; nodes are servers. */
+  static String lusers(IrcCodec c, Reply.Census census) {
+    return c.numeric("251", ":There are " + (census.users() - census.invisible()) + " users and " + census.invisible()
+      + " invisible on " + census.nodes() + " servers")
+      + c.numeric("252", "0 :operator(s) online")
+      + c.numeric("254", census.rooms() + " :channels formed")
+      + c.numeric("255", ":I have " + census.local() + " clients and " + (census.nodes() - 1) + " servers");
+  }
+
   /** {@code 367} for each ban, then {@code 368}. */
   static String bans(IrcCodec c, Reply.Bans bans) {
     String channel = "#" + bans.room();

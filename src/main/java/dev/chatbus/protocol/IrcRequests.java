@@ -84,6 +84,8 @@ final class IrcRequests {
           : IrcCodec.answer(codec.numeric("403", line.param(1) + " :No such channel"));
       case "MOTD":
         return IrcCodec.answer(codec.motd());
+      case "LUSERS":
+        return new ClientCommand.Census(new Ref("LUSERS", null));
       default:
         return IrcCodec.answer(codec.numeric("421", cmd + " :Unknown command"));
     }

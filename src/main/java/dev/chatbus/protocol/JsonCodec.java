@@ -54,6 +54,8 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Lookup(required(o, "name"), true, ref);
         case "away":
           return new ClientCommand.Away(reason(o), ref);
+        case "census":
+          return new ClientCommand.Census(ref);
         case "leave":
           return new ClientCommand.Leave(required(o, "room"), reason(o), ref);
         case "say":
@@ -211,6 +213,12 @@ public final class JsonCodec implements ClientCodec {
       list.add(o);
     }
     return line(withRef(event("whois").put("people", list), ref));
+  }
+
+  @Override
+  public String census(Reply.Census c, Object ref) {
+    return line(withRef(event("census").put("users", c.users()).put("invisible", c.invisible()).put("rooms", c.rooms())
+      .put("nodes", c.nodes()).put("local", c.local()), ref));
   }
 
   @Override

@@ -86,6 +86,8 @@ public final class TextCodec implements ClientCodec {
         return rest.isEmpty() ? usage("/whois NAME") : new ClientCommand.Lookup(firstWord(rest), true, null);
       case "away":
         return new ClientCommand.Away(reason(rest), null);
+      case "users":
+        return new ClientCommand.Census(null);
       case "invite":
         return rest.isEmpty() ? usage("/invite NAME") : new ClientCommand.Invite(firstWord(rest), null, null);
       case "kick": {
@@ -229,6 +231,12 @@ public final class TextCodec implements ClientCodec {
   }
 
   @Override
+  public String census(Reply.Census c, Object ref) {
+    return "* " + c.users() + (c.users() == 1 ? " user" : " users") + " in " + c.rooms() + (c.rooms() == 1 ? " room" : " rooms")
+      + " on " + c.nodes() + (c.nodes() == 1 ? " node" : " nodes") + ", " + c.local() + " on this one\n";
+  }
+
+  @Override
   public String away(boolean away, Object ref) {
     return away ? "* you are marked as away\n" : "* you are back\n";
   }
@@ -280,6 +288,7 @@ public final class TextCodec implements ClientCodec {
       + "*   /invite NAME     invite NAME into this room\n"
       + "*   /whois NAME      who NAME is and where\n"
       + "*   /away [REASON]   mark yourself away, or back without a reason\n"
+      + "*   /users           how many users, rooms and nodes there are\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"

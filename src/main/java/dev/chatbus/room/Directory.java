@@ -39,6 +39,11 @@ final class Directory {
     return sessions.values();
   }
 
+  /** How many nodes' sessions are known, this one's included. */
+  int nodes() {
+    return homes.size();
+  }
+
   Member byName(String name) {
     return byName.get(Names.nameKey(name));
   }

@@ -105,6 +105,8 @@ final class Home {
       return null;
     } else if (c instanceof SessionCommand.Lookup l) {
       return lookups.lookup(l);
+    } else if (c instanceof SessionCommand.Census) {
+      return lookups.census(node);
     } else if (c instanceof SessionCommand.Away a) {
       peers.changed(session(a.session()).away(a.reason()));
       return new Reply.Done();

@@ -25,6 +25,18 @@ final class Lookups {
     this.directory = directory;
   }
 
+  /** How many users, invisible users, rooms and nodes the network has; {@code node}'s users are local. */
+  Reply census(String node) {
+    int invisible = 0;
+    int local = 0;
+    for (Member m : directory.all()) {
+      invisible += m.invisible() ? 1 : 0;
+      local += m.node().equals(node) ? 1 : 0;
+    }
+    return new Reply.Census(directory.all().size(), invisible, directory.roomSizes().size(), Math.max(1, directory.nodes()),
+      local);
+  }
+
   Reply lookup(SessionCommand.Lookup l) {
     Member asker = directory.session(l.asker());
     List<Member> found = new ArrayList<>();

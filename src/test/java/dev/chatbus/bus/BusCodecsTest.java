@@ -30,6 +30,8 @@ class BusCodecsTest {
     new SessionCommand.Sync(7),
     new Reply.Done(),
     new SessionCommand.Away(7, "lunch"),
+    new SessionCommand.Census(),
+    new Reply.Census(10, 2, 3, 1, 8),
     new SessionCommand.ServiceModerate("deploy", "rust", null, "new topic", null),
     new SessionCommand.ServiceModerate("deploy", "rust", Moderation.KICK, "bob", "maintenance"),
     new SessionCommand.Invisible(7, true),

@@ -111,4 +111,21 @@ class IrcLookupTest {
       tom.expect("! no such user: nobody");
     }
   }
+
+  @Test
+  void lusersCountsUsersInvisibleOnesAndChannels(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         TestClient tom = TestClient.text(node.port(), "tom")) {
+      alice.send("MODE alice +i");
+      alice.readLine();
+      alice.send("LUSERS");
+      alice.expect(":irc.test 251 alice :There are 1 users and 1 invisible on 1 servers");
+      alice.expect(":irc.test 252 alice 0 :operator(s) online");
+      alice.expect(":irc.test 254 alice 1 :channels formed");
+      alice.expect(":irc.test 255 alice :I have 2 clients and 0 servers");
+      tom.send("/users");
+      tom.expect("* 2 users in 1 room on 1 node, 2 on this one");
+    }
+  }
 }
