@@ -47,9 +47,15 @@ final class Lookups {
       }
       found.add(shownTo(m, asker));
     } else if (l.mask().startsWith("#")) {
+      // A room's invisible members are listed to its members only.
       String room = Names.room(l.mask());
+      boolean member = room != null && asker != null && asker.rooms().contains(room);
       if (room != null) {
-        found.addAll(directory.members(room));
+        for (Member m : directory.members(room)) {
+          if (member || !m.invisible()) {
+            found.add(m);
+          }
+        }
       }
     } else {
       String mask = l.mask().toLowerCase(Locale.ROOT);

@@ -76,6 +76,8 @@ class IrcLookupTest {
       bob.send("WHO alice");
       bob.expect(":irc.test 352 bob * ~alice test irc.test alice H :0 alice the tester");
       bob.expect(":irc.test 315 bob alice :End of WHO list");
+      bob.send("WHO #b");
+      bob.expect(":irc.test 315 bob #b :End of WHO list");
       bob.send("JOIN #b");
       bob.readUntil(l -> l.contains(" 366 "));
       bob.send("WHOIS alice");
