@@ -87,10 +87,6 @@ public sealed interface PeerMessage extends RouterMessage {
       nodes = List.copyOf(nodes);
     }
 
-    public Handover(String room, long epoch, long seq, List<String> nodes, Topic topic) {
-      this(room, epoch, seq, nodes, topic, RoomRules.NEW);
-    }
-
     void write(Wire.Writer out) {
       out.str(room).i64(epoch).i64(seq).strs(nodes);
       Topic.write(out, topic);

@@ -39,10 +39,6 @@ public sealed interface Reply extends Wire.Writable {
       origins = List.copyOf(origins);
     }
 
-    public Joined(String room, long seq, int count, List<String> members, Topic topic) {
-      this(room, seq, count, members, topic, List.of(), List.of());
-    }
-
     @Override
     public void write(Wire.Writer out) {
       out.str(room).i64(seq).i32(count).strs(members);
@@ -138,10 +134,6 @@ public sealed interface Reply extends Wire.Writable {
       names = List.copyOf(names);
       operators = List.copyOf(operators);
       origins = List.copyOf(origins);
-    }
-
-    public Members(String room, int count, List<String> names, List<String> operators) {
-      this(room, count, names, operators, List.of());
     }
 
     @Override

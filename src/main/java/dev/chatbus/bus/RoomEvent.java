@@ -43,10 +43,10 @@ public record RoomEvent(Kind kind, String room, long seq, String id, long ts, lo
     this(kind, room, seq, id, ts, senderSession, from, text, epoch, null, null, 0);
   }
 
-  /** An event that acts on no member. */
-  public RoomEvent(Kind kind, String room, long seq, String id, long ts, long senderSession, String from, String text,
-                   long epoch, String origin) {
-    this(kind, room, seq, id, ts, senderSession, from, text, epoch, origin, null, 0);
+
+  /** {@code user@host} of a service speaking through {@code node}'s API, as IRC shows it. */
+  public static String serviceOrigin(String node) {
+    return "service@" + node;
   }
 
   /** Whether a service, rather than a user, sent this. */

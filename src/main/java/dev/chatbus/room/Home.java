@@ -70,7 +70,7 @@ final class Home {
     this.rooms = rooms;
     this.nameChecks = new NameChecks(naming, directory);
     this.lookups = new Lookups(directory);
-    this.roomRequests = new RoomRequests(owner, directory, nameChecks, this::session, "service@" + node);
+    this.roomRequests = new RoomRequests(owner, directory, nameChecks, this::session, RoomEvent.serviceOrigin(node));
   }
 
   /** Carries out {@code c}; returns the reply, or null when there is none or it comes later. */
@@ -84,7 +84,7 @@ final class Home {
       serviceSay(say, msg);
     } else if (c instanceof SessionCommand.ServiceTell tell) {
       nameChecks.service(tell.service());
-      return privately(RoomEvent.SERVICE, tell.service(), serviceOrigin(), tell.to(), tell.text(),
+      return privately(RoomEvent.SERVICE, tell.service(), RoomEvent.serviceOrigin(node), tell.to(), tell.text(),
         tell.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, tell.durable(), msg);
     } else if (c instanceof SessionCommand.History h) {
       session(h.session());
@@ -259,13 +259,8 @@ final class Home {
   private void serviceSay(SessionCommand.ServiceSay say, Message<?> msg) {
     String room = room(say.room());
     nameChecks.service(say.service());
-    owner.run(new RoomCommand.Post(room, RoomEvent.SERVICE, say.service(), serviceOrigin(), say.text(),
+    owner.run(new RoomCommand.Post(room, RoomEvent.SERVICE, say.service(), RoomEvent.serviceOrigin(node), say.text(),
       say.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, say.durable(), false), msg);
-  }
-
-  /** A service's {@code user@host}, as IRC shows it: it speaks through this node's API. */
-  private String serviceOrigin() {
-    return "service@" + node;
   }
 
   /** Renames one after another per session: each is checked against the name the one before left. */

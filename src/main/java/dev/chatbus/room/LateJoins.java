@@ -56,7 +56,7 @@ final class LateJoins {
     Member m = e.member();
     log.info("#{} turns {} away, who went in before the room was up: {}", r.name, m.name(), refusal.getMessage());
     r.alsoTo(m.node());
-    owner.publish(r, RoomEvent.Kind.KICK, RoomEvent.SERVICE, node, "service@" + node, refusal.getMessage(), m.name(), m.session());
+    owner.publish(r, RoomEvent.Kind.KICK, RoomEvent.SERVICE, node, RoomEvent.serviceOrigin(node), refusal.getMessage(), m.name(), m.session());
     vertx.eventBus().send(Addresses.router(m.node()), new SessionCommand.Removed(m.session(), r.name));
   }
 

@@ -21,10 +21,8 @@ class IrcLookupTest {
     try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
          IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
          TestClient tom = TestClient.text(node.port(), "tom")) {
-      alice.send("JOIN #rust");
-      alice.readUntil(l -> l.contains(" 366 "));
-      bob.send("JOIN #rust");
-      bob.readUntil(l -> l.contains(" 366 "));
+      alice.join("#rust");
+      bob.join("#rust");
       tom.send("/join rust");
       tom.readLine();
       bob.expect(":tom!text@test JOIN #rust");
@@ -78,8 +76,7 @@ class IrcLookupTest {
       bob.expect(":irc.test 315 bob alice :End of WHO list");
       bob.send("WHO #b");
       bob.expect(":irc.test 315 bob #b :End of WHO list");
-      bob.send("JOIN #b");
-      bob.readUntil(l -> l.contains(" 366 "));
+      bob.join("#b");
       bob.send("WHOIS alice");
       bob.readLine();
       bob.expect(":irc.test 319 bob alice :@#b");
@@ -96,8 +93,7 @@ class IrcLookupTest {
          TestClient tom = TestClient.text(node.port(), "tom");
          TestClient jay = TestClient.json(node.port(), "jay")) {
       tom.expect("* jay has joined #lobby");
-      alice.send("JOIN #rust");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#rust");
       tom.send("/away brb");
       tom.expect("* you are marked as away");
       tom.send("/whois alice");

@@ -213,8 +213,7 @@ class IrcTest {
     try (IrcClient alice = IrcClient.registered(irc, "alice");
          TestClient tom = TestClient.text(node.port(), "tom");
          TestClient jay = TestClient.json(node.port(), "jay")) {
-      alice.send("JOIN #rust");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#rust");
       tom.expect("* jay has joined #lobby");
       tom.send("/join rust");
       tom.expect("* you are now in #rust with 1 other.");
@@ -253,8 +252,7 @@ class IrcTest {
   void aLongMessageReachesIrcSplitAndWhole(Vertx vertx) {
     start(vertx);
     try (IrcClient alice = IrcClient.registered(irc, "alice"); TestClient tom = TestClient.text(node.port(), "tom")) {
-      alice.send("JOIN #lobby");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#lobby");
       tom.readLine();
       StringBuilder text = new StringBuilder();
       for (int i = 0; text.length() < 3000; i++) {

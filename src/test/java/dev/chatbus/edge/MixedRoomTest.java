@@ -28,8 +28,7 @@ class MixedRoomTest {
          TestClient jay = TestClient.json(node.port(), "jay");
          BridgeClient bot = BridgeClient.connect(node.bridgePort())) {
       tom.expect("* jay has joined #lobby");
-      alice.send("JOIN #rust");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#rust");
       tom.send("/join rust");
       tom.expect("* you are now in #rust with 1 other.");
       jay.send(new JsonObject().put("op", "join").put("room", "rust").put("ref", 1));

@@ -82,10 +82,8 @@ class OperatorTest {
     try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
          IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
          TestClient tom = TestClient.text(node.port(), "tom")) {
-      alice.send("JOIN #rust");
-      alice.readUntil(l -> l.contains(" 366 "));
-      bob.send("JOIN #rust");
-      bob.readUntil(l -> l.contains(" 366 "));
+      alice.join("#rust");
+      bob.join("#rust");
       tom.send("/join rust");
       tom.expect("* you are now in #rust with 2 others.");
       alice.readUntil(l -> l.equals(":tom!text@test JOIN #rust"));

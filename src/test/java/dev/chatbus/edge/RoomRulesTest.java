@@ -21,8 +21,7 @@ class RoomRulesTest {
     try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
          IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
          TestClient tom = TestClient.text(node.port(), "tom")) {
-      alice.send("JOIN #rust");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#rust");
       alice.send("MODE #rust +b BOB");
       alice.expect(":alice!~alice@test MODE #rust +b bob!*@*");
       bob.send("JOIN #rust");
@@ -50,8 +49,7 @@ class RoomRulesTest {
     try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
          IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
          TestClient tom = TestClient.text(node.port(), "tom")) {
-      alice.send("JOIN #club");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#club");
       alice.send("MODE #club +i");
       alice.expect(":alice!~alice@test MODE #club +i");
       tom.send("/join club");
@@ -84,8 +82,7 @@ class RoomRulesTest {
     try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
          IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
          TestClient jay = TestClient.json(node.port(), "jay")) {
-      alice.send("JOIN #vault");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#vault");
       alice.send("MODE #vault +k :two words");
       alice.expect(":irc.test 696 alice #vault k * :a key is 1 to 32 characters without spaces, commas or colons");
       alice.send("MODE #vault +l none");
@@ -121,8 +118,7 @@ class RoomRulesTest {
     TestNode node = TestNode.start(vertx);
     try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
          TestClient jay = TestClient.json(node.port(), "jay")) {
-      alice.send("JOIN #secret");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#secret");
       alice.send("PRIVMSG #secret :between us");
       jay.send(new JsonObject().put("op", "history").put("room", "secret").put("ref", 1));
       assertThat(jay.readJson("history").getJsonArray("messages")).isNotEmpty();

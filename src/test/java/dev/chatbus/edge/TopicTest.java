@@ -25,8 +25,7 @@ class TopicTest {
          TestClient tom = TestClient.text(node.port(), "tom");
          TestClient jay = TestClient.json(node.port(), "jay")) {
       tom.expect("* jay has joined #lobby");
-      alice.send("JOIN #rust");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#rust");
       alice.send("TOPIC #rust");
       alice.expect(":irc.test 331 alice #rust :No topic is set");
       tom.send("/join rust");

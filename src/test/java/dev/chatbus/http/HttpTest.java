@@ -180,8 +180,7 @@ class HttpTest {
   void aRoomClosedToOutsidersKeepsItsHistoryFromRestToo() {
     node(new JsonObject());
     try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice")) {
-      alice.send("JOIN #vault");
-      alice.readUntil(l -> l.contains(" 366 "));
+      alice.join("#vault");
       alice.send("MODE #vault +i");
       alice.expect(":alice!~alice@test MODE #vault +i");
       HttpResponse<String> refused = get("/api/v1/rooms/vault/history");

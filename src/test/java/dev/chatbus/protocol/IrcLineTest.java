@@ -90,6 +90,6 @@ class IrcLineTest {
   }
 
   private static RoomEvent event(RoomEvent.Kind kind, String text) {
-    return new RoomEvent(kind, "rust", 7, "1", 0, 42, "tom", text, 1, "text@n");
+    return new RoomEvent(kind, "rust", 7, "1", 0, 42, "tom", text, 1, "text@n", null, 0);
   }
 }

@@ -70,7 +70,7 @@ class JsonCodecTest {
 
   @Test
   void welcomeIsFollowedByTheFirstRoom() {
-    String lines = codec.welcome("jay", new Reply.Joined("lobby", 3, 2, List.of("bob", "jay"), null), 1);
+    String lines = codec.welcome("jay", new Reply.Joined("lobby", 3, 2, List.of("bob", "jay"), null, List.of(), List.of()), 1);
     String[] split = lines.split("\n");
     assertThat(split).hasSize(2);
     assertThat(new JsonObject(split[0])).isEqualTo(new JsonObject()

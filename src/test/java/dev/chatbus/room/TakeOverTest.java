@@ -6,6 +6,7 @@ import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomRules;
 import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
@@ -134,7 +135,7 @@ class TakeOverTest {
   @Test
   void whereAStoppedRouterGotToIsGoneOnFromInTheNextEpoch() throws Exception {
     on(() -> {
-      takeOver.keepAll(List.of(new PeerMessage.Handover("rust", 5, 30, List.of(), null)));
+      takeOver.keepAll(List.of(new PeerMessage.Handover("rust", 5, 30, List.of(), null, RoomRules.NEW)));
       return null;
     });
     on(() -> takeOver.open("rust"));
@@ -146,7 +147,7 @@ class TakeOverTest {
   @Test
   void whenTheStoreCannotRecordTheEpochTheNumberingGoesOnFromTheLastOwner() throws Exception {
     on(() -> {
-      takeOver.keep("rust", new PeerMessage.Handover("rust", 5, 30, List.of(), null));
+      takeOver.keep("rust", new PeerMessage.Handover("rust", 5, 30, List.of(), null, RoomRules.NEW));
       return null;
     });
     Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
@@ -178,7 +179,7 @@ class TakeOverTest {
     });
     Reply.Released released = (Reply.Released) vertx.eventBus()
       .request(RELEASES, new PeerMessage.Release("rust", "m")).await(10, TimeUnit.SECONDS).body();
-    assertThat(released.last()).isEqualTo(new PeerMessage.Handover("rust", 2, 10, List.of("m"), null));
+    assertThat(released.last()).isEqualTo(new PeerMessage.Handover("rust", 2, 10, List.of("m"), null, RoomRules.NEW));
     assertThat(on(() -> takeOver.held("rust"))).isNull();
     // Asked again, it has nothing to give.
     released = (Reply.Released) vertx.eventBus().request(RELEASES, new PeerMessage.Release("rust", "m"))
@@ -202,7 +203,7 @@ class TakeOverTest {
     assertThat(empty.epoch).isGreaterThan(1_000_000_000_000L);
 
     List<PeerMessage.Handover> handed = on(() -> takeOver.handAllOver());
-    assertThat(handed).containsExactly(new PeerMessage.Handover("used", used.epoch, 0, List.of("n"), null));
+    assertThat(handed).containsExactly(new PeerMessage.Handover("used", used.epoch, 0, List.of("n"), null, RoomRules.NEW));
     assertThat(on(() -> takeOver.held())).isEmpty();
   }
 }

@@ -50,6 +50,13 @@ public final class IrcClient implements AutoCloseable {
     return c;
   }
 
+  /** Joins {@code channel} and reads up to the end of its names list: the join is done. */
+  public IrcClient join(String channel) {
+    send("JOIN " + channel);
+    readUntil(l -> l.contains(" 366 ") && l.contains(" " + channel + " :"));
+    return this;
+  }
+
   public IrcClient send(String line) {
     try {
       out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
