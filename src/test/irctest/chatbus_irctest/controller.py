@@ -50,6 +50,8 @@ class ChatbusController(BaseServerController, DirectoryBasedController):
             "irc": {"host": hostname, "port": port, "serverName": "My.Little.Server",
                     "password": password or ""},
             "persistence": {"store": "none"},
+            # The server operator irctest's OPER tests log in as.
+            "operators": ["operuser:operpassword"],
             "bridge": {"enabled": False},
             "http": {"enabled": False},
             "limits": {"rate": {"linesPerSecond": 1000, "burst": 1000}},
@@ -60,6 +62,7 @@ class ChatbusController(BaseServerController, DirectoryBasedController):
         jar = os.environ.get("CHATBUS_JAR", "target/chatbus.jar")
         java = os.environ.get("CHATBUS_JAVA") or shutil.which("java") or "java"
         self.proc = self.execute([java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar, "-conf", str(conf)])
+        self.wait_for_port()
 
 
 def get_irctest_controller_class():

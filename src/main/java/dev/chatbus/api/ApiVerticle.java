@@ -230,17 +230,18 @@ public final class ApiVerticle extends VerticleBase {
 
   private Future<JsonObject> members(JsonObject req, boolean answered) {
     String room = room(required(req, "room"));
-    return ask(new SessionCommand.Who(room), false).map(reply -> {
+    return ask(new SessionCommand.Who(RoomEvent.SERVICE, room), false).map(reply -> {
       Reply.Members m = (Reply.Members) reply;
-      return new JsonObject().put("room", m.room()).put("count", m.count()).put("members", new JsonArray(m.names()));
+      return new JsonObject().put("room", m.room()).put("count", m.roster().count())
+        .put("members", new JsonArray(m.roster().names()));
     });
   }
 
   private Future<JsonObject> rooms(JsonObject req, boolean answered) {
-    return ask(new SessionCommand.ListRooms(), false).map(reply -> {
+    return ask(new SessionCommand.ListRooms(RoomEvent.SERVICE), false).map(reply -> {
       JsonArray rooms = new JsonArray();
       for (Reply.RoomInfo r : ((Reply.RoomList) reply).rooms()) {
-        rooms.add(new JsonObject().put("room", r.name()).put("members", r.members()));
+        rooms.add(new JsonObject().put("room", r.name()).put("members", r.members()).put("topic", r.topic()).put("secret", r.secret()));
       }
       return new JsonObject().put("rooms", rooms);
     });

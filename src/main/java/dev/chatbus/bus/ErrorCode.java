@@ -32,9 +32,11 @@ public enum ErrorCode {
   BAD_KEY(20, "bad_key"),
   ROOM_FULL(21, "room_full"),
   ALREADY_IN_ROOM(22, "already_in_room"),
-  BAD_PARAMETER(23, "bad_parameter");
+  BAD_PARAMETER(23, "bad_parameter"),
+  WRONG_PASSWORD(24, "wrong_password"),
+  MODERATED(25, "moderated");
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[24];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[26];
 
   static {
     for (ErrorCode c : values()) {

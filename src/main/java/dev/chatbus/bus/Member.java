@@ -17,10 +17,24 @@ import java.util.List;
  * @param realname what an IRC client gave as its real name; the protocol's name for others
  * @param away     why the user is away (IRC's {@code AWAY}); null when it is not
  * @param invisible whether the user asked not to be listed to those who share no room with it (IRC's {@code +i})
+ * @param serverOperator whether the user is a server operator (IRC's {@code +o}, by {@code OPER}): an operator of
+ *                every room
  * @param operatorOf the rooms among {@code rooms} whose operator the user is, as their owners said
  */
 public record Member(long session, String name, String node, String edge, List<String> rooms, String user,
-                     String realname, String away, boolean invisible, List<String> operatorOf) implements Wire.Writable {
+                     String realname, String away, boolean invisible, boolean serverOperator, List<String> operatorOf)
+  implements Wire.Writable {
+
+  /** A mode the user sets on itself, or is given. The ordinal is the wire form: append only. */
+  public enum Mode {
+    INVISIBLE, SERVER_OPERATOR;
+
+    private static final Mode[] VALUES = values();
+
+    static Mode ofOrdinal(int ordinal) {
+      return VALUES[ordinal];
+    }
+  }
 
   public Member {
     rooms = List.copyOf(rooms);
@@ -29,7 +43,7 @@ public record Member(long session, String name, String node, String edge, List<S
 
   /** A member just logged in: in no room, not away, not invisible. */
   public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname) {
-    this(session, name, node, edge, rooms, user, realname, null, false, List.of());
+    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of());
   }
 
   /** This member with {@code room} added or (when {@code in} is false) removed. */
@@ -43,23 +57,25 @@ public record Member(long session, String name, String node, String edge, List<S
       ops = new ArrayList<>(ops);
       ops.remove(room);
     }
-    return new Member(session, name, node, edge, now, user, realname, away, invisible, ops);
+    return new Member(session, name, node, edge, now, user, realname, away, invisible, serverOperator, ops);
   }
 
   /** This member renamed. */
   public Member named(String newName) {
-    return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, operatorOf);
+    return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf);
   }
 
   /** This member away for {@code reason}, or back (null). */
   public Member away(String reason) {
-    return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, operatorOf);
+    return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, serverOperator, operatorOf);
   }
 
-  /** This member invisible, or not. */
-  public Member invisible(boolean hidden) {
-    return new Member(session, name, node, edge, rooms, user, realname, away, hidden, operatorOf);
+  /** This member with {@code mode} on or off. */
+  public Member with(Mode mode, boolean on) {
+    return mode == Mode.INVISIBLE ? new Member(session, name, node, edge, rooms, user, realname, away, on, serverOperator, operatorOf)
+      : new Member(session, name, node, edge, rooms, user, realname, away, invisible, on, operatorOf);
   }
+
 
   /** This member an operator of {@code room}, or no longer. */
   public Member operator(String room, boolean op) {
@@ -68,7 +84,7 @@ public record Member(long session, String name, String node, String edge, List<S
     if (op && rooms.contains(room)) {
       ops.add(room);
     }
-    return new Member(session, name, node, edge, rooms, user, realname, away, invisible, ops);
+    return new Member(session, name, node, edge, rooms, user, realname, away, invisible, serverOperator, ops);
   }
 
   /**
@@ -82,12 +98,12 @@ public record Member(long session, String name, String node, String edge, List<S
   @Override
   public void write(Wire.Writer out) {
     out.i64(session).str(name).str(node).str(edge).strs(rooms).str(user).str(realname).str(away).bool(invisible)
-      .strs(operatorOf);
+      .bool(serverOperator).strs(operatorOf);
   }
 
   public static Member read(Wire.Reader in) {
     return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs(), in.str(), in.str(), in.str(), in.bool(),
-      in.strs());
+      in.bool(), in.strs());
   }
 
   static void writeAll(Wire.Writer out, List<Member> members) {

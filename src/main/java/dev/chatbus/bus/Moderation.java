@@ -1,5 +1,8 @@
 package dev.chatbus.bus;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * What a room's operator may do to the room or to one of its members. The ordinal is the wire form:
  * append only.
@@ -28,7 +31,25 @@ public enum Moderation {
   CLEAR_KEY("-k"),
   /** Let in no one once the room holds as many members as the target says (IRC's {@code +l}). */
   SET_LIMIT("+l"),
-  CLEAR_LIMIT("-l");
+  CLEAR_LIMIT("-l"),
+  /** Let only operators and voiced members speak (IRC's {@code +m}). */
+  MODERATE("+m"),
+  UNMODERATE("-m"),
+  /** Let a member speak in the room when it is moderated (IRC's {@code +v}). */
+  VOICE("+v"),
+  DEVOICE("-v"),
+  /** Keep the room out of listings and out of its members' rooms as others see them (IRC's {@code +s}). */
+  HIDE("+s"),
+  SHOW("-s"),
+  /** Let only members speak in the room (IRC's {@code +n}, every new room's). */
+  MEMBERS_ONLY("+n"),
+  /** Let anyone send to the room, member or not. */
+  ANYONE_SPEAKS("-n"),
+  /**
+   * Turn several of the room's flags on or off at once, announced as one change: the target is written as IRC
+   * writes it, {@code +mn-t} ({@link #flags}).
+   */
+  FLAGS(null);
 
   private static final Moderation[] VALUES = values();
 
@@ -43,14 +64,81 @@ public enum Moderation {
     return mode;
   }
 
+  /** The rule this turns on or off ({@link #on}); null when it is not one of a room's flags. */
+  public RoomFlag flag() {
+    return switch (this) {
+      case LOCK_TOPIC, UNLOCK_TOPIC -> RoomFlag.TOPIC_LOCKED;
+      case INVITE_ONLY, OPEN -> RoomFlag.INVITE_ONLY;
+      case MODERATE, UNMODERATE -> RoomFlag.MODERATED;
+      case HIDE, SHOW -> RoomFlag.SECRET;
+      case MEMBERS_ONLY, ANYONE_SPEAKS -> RoomFlag.NO_EXTERNAL;
+      default -> null;
+    };
+  }
+
+  /** Whether this turns its flag, or a member's status, on. */
+  public boolean on() {
+    return mode != null && mode.startsWith("+");
+  }
+
+  /** The change that turns IRC's mode {@code letter} on or off; null when Chatbus has no such mode. */
+  public static Moderation of(char letter, boolean on) {
+    return of((on ? "+" : "-") + letter);
+  }
+
+  /**
+   * The flag changes {@code changes} ({@code +mn-t}) is made of, in order; null when it is not only flags, or
+   * names none.
+   */
+  public static List<Moderation> flags(String changes) {
+    List<Moderation> all = new ArrayList<>();
+    boolean on = true;
+    for (char c : changes.toCharArray()) {
+      if (c == '+' || c == '-') {
+        on = c == '+';
+        continue;
+      }
+      Moderation m = of(c, on);
+      if (m == null || m.flag() == null) {
+        return null;
+      }
+      all.add(m);
+    }
+    return all.isEmpty() ? null : all;
+  }
+
+  /** {@code changes} written as IRC writes them, a sign only where it changes: {@code +m +n -t} as {@code +mn-t}. */
+  public static String write(List<Moderation> changes) {
+    StringBuilder sb = new StringBuilder();
+    char sign = 0;
+    for (Moderation m : changes) {
+      if (m.mode.charAt(0) != sign) {
+        sign = m.mode.charAt(0);
+        sb.append(sign);
+      }
+      sb.append(m.mode.charAt(1));
+    }
+    return sb.toString();
+  }
+
+  /** The change written as IRC writes it ({@code +m}, {@code -k}); null when Chatbus has no such mode. */
+  public static Moderation of(String change) {
+    for (Moderation m : VALUES) {
+      if (m.mode != null && m.mode.equals(change)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
   /** Whether this takes a parameter as its target: a member, a mask, a key or a limit. */
   public boolean hasTarget() {
-    return onMember() || this == BAN || this == UNBAN || this == SET_KEY || this == SET_LIMIT;
+    return onMember() || this == BAN || this == UNBAN || this == SET_KEY || this == SET_LIMIT || this == FLAGS;
   }
 
   /** Whether this acts on a member, named as its target. */
   public boolean onMember() {
-    return this == OP || this == DEOP || this == KICK;
+    return this == OP || this == DEOP || this == VOICE || this == DEVOICE || this == KICK;
   }
 
   static Moderation ofOrdinal(int ordinal) {

@@ -6,7 +6,8 @@ import java.util.List;
  * What the routers of a network tell each other ({@link Addresses#router}): that one is up
  * ({@link Hello}, answered with its own sessions), the changes of their sessions ({@link Update},
  * {@link Gone}), that one is stopping and where it got to in its rooms ({@link Bye}), and that one takes a
- * room's numbering up ({@link Release}, answered with where the last owner got to).
+ * room's numbering up ({@link Release}, answered with where the last owner got to); and which rooms one
+ * numbers ({@link ListRooms}), for a listing of the network's.
  */
 public sealed interface PeerMessage extends RouterMessage {
 
@@ -115,6 +116,17 @@ public sealed interface PeerMessage extends RouterMessage {
 
     public static Release read(Wire.Reader in) {
       return new Release(in.str(), in.str());
+    }
+  }
+
+  /** Which rooms with members the router asked numbers, with their topics and whether they are secret. Replies {@link Reply.RoomList}. */
+  record ListRooms() implements PeerMessage {
+    @Override
+    public void write(Wire.Writer out) {
+    }
+
+    public static ListRooms read(Wire.Reader in) {
+      return new ListRooms();
     }
   }
 }

@@ -25,29 +25,49 @@ public sealed interface Reply extends Wire.Writable {
   }
 
   /**
-   * The session is in {@code room}, which has {@code count} members (the session included), the first
-   * {@link #LIST_LIMIT} of them in {@code members}; {@code seq} is the sequence number of the session's
-   * join event (events after it are live); {@code topic} is the room's (null when it has none),
-   * {@code operators} the names of its operators among {@code members}, and {@code origins} the
-   * {@code user@host} of each member, in the order of {@code members} (empty when not known).
+   * Who is in a room, as its owner lists them: {@code count} members, of whom {@code names} are the first
+   * {@link #LIST_LIMIT} in the order they entered; {@code operators} and {@code voiced} the names among them
+   * that are operators or voiced ({@code +v}); {@code origins} the {@code user@host} of each, in the order of
+   * {@code names} (empty when not known); and whether the room is secret ({@code +s}).
    */
-  record Joined(String room, long seq, int count, List<String> members, Topic topic, List<String> operators,
-                List<String> origins) implements Reply {
-    public Joined {
-      members = List.copyOf(members);
+  record Roster(int count, List<String> names, List<String> operators, List<String> voiced, List<String> origins,
+                boolean secret) {
+    public Roster {
+      names = List.copyOf(names);
       operators = List.copyOf(operators);
+      voiced = List.copyOf(voiced);
       origins = List.copyOf(origins);
     }
 
+    /** No one listed: what those outside a secret room are told of it. */
+    public static Roster none(boolean secret) {
+      return new Roster(0, List.of(), List.of(), List.of(), List.of(), secret);
+    }
+
+    void write(Wire.Writer out) {
+      out.i32(count).strs(names).strs(operators).strs(voiced).strs(origins).bool(secret);
+    }
+
+    static Roster read(Wire.Reader in) {
+      return new Roster(in.i32(), in.strs(), in.strs(), in.strs(), in.strs(), in.bool());
+    }
+  }
+
+  /**
+   * The session is in {@code room}, whose members are {@code roster} (the session included); {@code seq} is
+   * the sequence number of the session's join event (events after it are live); {@code topic} is the room's
+   * (null when it has none).
+   */
+  record Joined(String room, long seq, Topic topic, Roster roster) implements Reply {
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i64(seq).i32(count).strs(members);
+      out.str(room).i64(seq);
       Topic.write(out, topic);
-      out.strs(operators).strs(origins);
+      roster.write(out);
     }
 
     public static Joined read(Wire.Reader in) {
-      return new Joined(in.str(), in.i64(), in.i32(), in.strs(), Topic.read(in), in.strs(), in.strs());
+      return new Joined(in.str(), in.i64(), Topic.read(in), Roster.read(in));
     }
   }
 
@@ -123,26 +143,16 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
-  /**
-   * {@code room} has {@code count} members; {@code names} are the first {@link #LIST_LIMIT}, in the order they
-   * joined, {@code operators} the names of the room's operators among them, and {@code origins} the
-   * {@code user@host} of each, in the order of {@code names} (empty when not known).
-   */
-  record Members(String room, int count, List<String> names, List<String> operators, List<String> origins)
-    implements Reply {
-    public Members {
-      names = List.copyOf(names);
-      operators = List.copyOf(operators);
-      origins = List.copyOf(origins);
-    }
-
+  /** Who is in {@code room}. */
+  record Members(String room, Roster roster) implements Reply {
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i32(count).strs(names).strs(operators).strs(origins);
+      out.str(room);
+      roster.write(out);
     }
 
     public static Members read(Wire.Reader in) {
-      return new Members(in.str(), in.i32(), in.strs(), in.strs(), in.strs());
+      return new Members(in.str(), Roster.read(in));
     }
   }
 
@@ -161,7 +171,7 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
-  /** The rooms that have members, by name. */
+  /** The rooms that have members, by name, as the one who asked may see them. */
   record RoomList(List<RoomInfo> rooms) implements Reply {
     public RoomList {
       rooms = List.copyOf(rooms);
@@ -171,7 +181,7 @@ public sealed interface Reply extends Wire.Writable {
     public void write(Wire.Writer out) {
       out.i32(rooms.size());
       for (RoomInfo r : rooms) {
-        out.str(r.name()).i32(r.members());
+        out.str(r.name()).i32(r.members()).str(r.topic()).bool(r.secret());
       }
     }
 
@@ -179,7 +189,7 @@ public sealed interface Reply extends Wire.Writable {
       int n = in.i32();
       List<RoomInfo> rooms = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        rooms.add(new RoomInfo(in.str(), in.i32()));
+        rooms.add(new RoomInfo(in.str(), in.i32(), in.str(), in.bool()));
       }
       return new RoomList(rooms);
     }
@@ -334,7 +344,7 @@ public sealed interface Reply extends Wire.Writable {
   record Ban(String mask, String by, long at) {
   }
 
-  /** One line of a {@link RoomList}. */
-  record RoomInfo(String name, int members) {
+  /** One line of a {@link RoomList}: a room, how many are in it, its topic's text (null for none), and whether it is secret. */
+  record RoomInfo(String name, int members, String topic, boolean secret) {
   }
 }

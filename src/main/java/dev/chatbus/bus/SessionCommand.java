@@ -254,17 +254,18 @@ public sealed interface SessionCommand extends RouterMessage {
   }
 
   /**
-   * Make the session invisible (IRC's {@code +i}: not listed to those who share no room with it), or not.
-   * Replies {@link Reply.Done}.
+   * Turn one of the session's own modes on or off: {@code INVISIBLE} (IRC's {@code +i}: not listed to those
+   * who share no room with it) or {@code SERVER_OPERATOR} (IRC's {@code +o}, given by {@code OPER} once the
+   * edge has checked the operator's password). Replies {@link Reply.Done}.
    */
-  record Invisible(long session, boolean hidden) implements SessionCommand {
+  record UserMode(long session, Member.Mode mode, boolean on) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).bool(hidden);
+      out.i64(session).u8(mode.ordinal()).bool(on);
     }
 
-    public static Invisible read(Wire.Reader in) {
-      return new Invisible(in.i64(), in.bool());
+    public static UserMode read(Wire.Reader in) {
+      return new UserMode(in.i64(), Member.Mode.ofOrdinal(in.u8()), in.bool());
     }
   }
 
@@ -312,26 +313,33 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
-  /** List the members of {@code room}. Replies {@link Reply.Members}; fails with {@code NO_SUCH_ROOM}. */
-  record Who(String room) implements SessionCommand {
+  /**
+   * List the members of {@code room} as {@code session} (a service: {@link RoomEvent#SERVICE}) may see them.
+   * Replies {@link Reply.Members}; fails with {@code NO_SUCH_ROOM}.
+   */
+  record Who(long session, String room) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.str(room);
+      out.i64(session).str(room);
     }
 
     public static Who read(Wire.Reader in) {
-      return new Who(in.str());
+      return new Who(in.i64(), in.str());
     }
   }
 
-  /** List the rooms that have members. Replies {@link Reply.RoomList}. */
-  record ListRooms() implements SessionCommand {
+  /**
+   * List the rooms that have members, with their topics, as {@code session} (a service:
+   * {@link RoomEvent#SERVICE}) may see them: a secret room only to its members. Replies {@link Reply.RoomList}.
+   */
+  record ListRooms(long session) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
+      out.i64(session);
     }
 
     public static ListRooms read(Wire.Reader in) {
-      return new ListRooms();
+      return new ListRooms(in.i64());
     }
   }
 

@@ -3,8 +3,11 @@ package dev.chatbus.config;
 import dev.chatbus.protocol.Names;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -17,6 +20,7 @@ import java.util.function.Consumer;
  * @param nodeName      this node's name, unique in a cluster; empty means the host name
  * @param tcp           the client port
  * @param irc           the IRC port
+ * @param operators     who may become a server operator, and with what password
  * @param rooms         room policy
  * @param naming        names kept from users: reserved ones, and those of services
  * @param limits        per-connection and per-node limits
@@ -28,7 +32,8 @@ import java.util.function.Consumer;
  * @param http          the HTTP port: health, metrics, REST
  * @param metrics       whether Vert.x and Chatbus keep metrics (served on {@code /metrics})
  */
-public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Naming naming, Limits limits, History history,
+public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Naming naming, ServerOperators operators,
+                            Limits limits, History history,
                             Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
                             Http http, boolean metrics) {
 
@@ -93,6 +98,24 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
    * @param services the names services speak under: no user may take one, and when there are any, services
    *                 may use no other; when empty, a service may use any name no user holds
    */
+  /**
+   * The server operators' names and passwords ({@code operators}, a list of {@code name:password}): a user who
+   * gives one pair (IRC's {@code OPER}, text's {@code /oper}, JSON's {@code oper}) becomes an operator of
+   * every room. Until accounts exist these are the only credentials, and are kept as written.
+   */
+  public record ServerOperators(Map<String, String> passwords) {
+    public ServerOperators {
+      passwords = Map.copyOf(passwords);
+    }
+
+    /** Whether {@code password} is {@code name}'s; compared in constant time, so that timing tells nothing. */
+    public boolean admits(String name, String password) {
+      String expected = passwords.get(name);
+      byte[] given = password.getBytes(StandardCharsets.UTF_8);
+      return expected != null & MessageDigest.isEqual(given, (expected == null ? "" : expected).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   public record Naming(Set<String> reserved, Set<String> services) {
     public Naming {
       reserved = Set.copyOf(reserved);
@@ -265,11 +288,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
   }
 
   /** What the edge verticle needs. */
-  public record Edge(Tcp tcp, Irc irc, Rooms rooms, Limits limits, History history, Duration shutdownGrace) {
+  public record Edge(Tcp tcp, Irc irc, Rooms rooms, ServerOperators operators, Limits limits, History history,
+                     Duration shutdownGrace) {
   }
 
   public Edge edge() {
-    return new Edge(tcp, irc, rooms, limits, history, shutdownGrace);
+    return new Edge(tcp, irc, rooms, operators, limits, history, shutdownGrace);
   }
 
   /**
@@ -291,7 +315,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
 
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, irc, rooms, naming, limits, history, persistence, shutdownGrace, cluster, bridge, http,
+    return new ChatbusConfig(name, tcp, irc, rooms, naming, operators, limits, history, persistence, shutdownGrace, cluster, bridge, http,
       metrics);
   }
 

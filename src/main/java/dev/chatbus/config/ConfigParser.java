@@ -19,8 +19,10 @@ import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -170,10 +172,11 @@ final class ConfigParser {
       throw new ConfigException("http.readToken: must differ from http.token, which reads as well");
     }
     boolean metrics = s.bool("metrics.enabled", true);
+    ChatbusConfig.ServerOperators operators = operators(s.list("operators", List.of()));
     for (String variable : s.rejectUnknown(ChatbusConfig.NOT_SETTINGS)) {
       warn.accept(variable + ": not a Chatbus setting; ignored");
     }
-    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, rooms, naming, limits, history, persistence, grace, cluster,
+    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, rooms, naming, operators, limits, history, persistence, grace, cluster,
       bridge, http, metrics);
     if (cluster.enabled()) {
       config.checkClusterable();
@@ -230,6 +233,23 @@ final class ConfigParser {
   }
 
   /** The keys of valid user names. */
+  /** {@code operators}: {@code name:password} pairs; the password is everything after the first colon. */
+  private static ChatbusConfig.ServerOperators operators(List<String> pairs) {
+    Map<String, String> passwords = new HashMap<>();
+    for (String pair : pairs) {
+      int colon = pair.indexOf(':');
+      if (colon <= 0 || colon == pair.length() - 1) {
+        // The entry is not repeated: it may be a password.
+        throw new ConfigException("operators: every entry is name:password, with neither empty"
+          + (colon > 0 ? " (the one for '" + pair.substring(0, colon) + "' is not)" : ""));
+      }
+      if (passwords.put(pair.substring(0, colon), pair.substring(colon + 1)) != null) {
+        throw new ConfigException("operators: '" + pair.substring(0, colon) + "' is given twice");
+      }
+    }
+    return new ChatbusConfig.ServerOperators(passwords);
+  }
+
   private static Set<String> nameKeys(String key, List<String> values) {
     Set<String> keys = new HashSet<>();
     for (String v : values) {

@@ -1,6 +1,7 @@
 package dev.chatbus.edge;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
@@ -35,13 +36,16 @@ final class Commands {
   private final ChatbusConfig.History history;
   private final RouterRequests requests;
   private final Entering entering;
+  private final ChatbusConfig.ServerOperators operators;
 
   /**
    * @param edge     the address of this edge instance, where the router sends a session's private messages
    * @param released called once a request that held the client's input has been answered
    */
   Commands(EventBus bus, String router, String edge, LocalRooms rooms, Connections connections,
-           ChatbusConfig.Rooms config, ChatbusConfig.History history, Consumer<Connection> released) {
+           ChatbusConfig.Rooms config, ChatbusConfig.ServerOperators operators, ChatbusConfig.History history,
+           Consumer<Connection> released) {
+    this.operators = operators;
     this.bus = bus;
     this.router = router;
     this.rooms = rooms;
@@ -120,8 +124,14 @@ final class Commands {
       requests.call(c, new SessionCommand.Census(), census.ref(), r -> c.codec().census((Reply.Census) r, census.ref()));
     } else if (cmd instanceof ClientCommand.Away a) {
       requests.call(c, new SessionCommand.Away(c.id, a.reason()), a.ref(), r -> c.codec().away(a.reason() != null, a.ref()));
-    } else if (cmd instanceof ClientCommand.Invisible i) {
-      requests.call(c, new SessionCommand.Invisible(c.id, i.hidden()), i.ref(), r -> c.codec().invisible(i.hidden(), i.ref()));
+    } else if (cmd instanceof ClientCommand.UserMode m) {
+      userMode(c, m);
+    } else if (cmd instanceof ClientCommand.Oper o) {
+      if (operators.admits(o.name(), o.password())) {
+        userMode(c, new ClientCommand.UserMode(Member.Mode.SERVER_OPERATOR, true, o.ref()));
+      } else {
+        reply(c, c.codec().error(ErrorCode.WRONG_PASSWORD, "no server operator has that name and password", o.ref()));
+      }
     } else if (cmd instanceof ClientCommand.Bans bans) {
       String room = room(c, bans.room(), bans.ref());
       if (room != null) {
@@ -134,7 +144,7 @@ final class Commands {
           r -> c.codec().modes((Reply.Modes) r, modes.ref()));
       }
     } else if (cmd instanceof ClientCommand.Rooms) {
-      requests.call(c, new SessionCommand.ListRooms(), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
+      requests.call(c, new SessionCommand.ListRooms(c.id), cmd.ref(), r -> c.codec().rooms((Reply.RoomList) r, cmd.ref()));
     } else if (cmd instanceof ClientCommand.Nick nick) {
       nick(c, nick);
     } else if (cmd instanceof ClientCommand.Help) {
@@ -154,16 +164,13 @@ final class Commands {
     if (room == null) {
       return;
     }
-    if (!c.rooms().contains(room)) {
-      reply(c, c.codec().error(ErrorCode.NOT_IN_ROOM, "you are not in #" + room, say.ref()));
-      return;
-    }
-    if (!c.codec().acks()) {
+    if (c.rooms().contains(room) && !c.codec().acks()) {
       // Text and IRC clients see no answer to what they say, so nothing waits for one: the router sends a
       // refusal (a race with leaving the room) to this instance's address. This is the hot path.
       bus.send(router, new SessionCommand.Say(c.id, room, say.text(), say.kind(), false));
       return;
     }
+    // To a room it is not in, a client may send only if the room lets it (-n), which the room's owner says.
     requests.call(c, new SessionCommand.Say(c.id, room, say.text(), say.kind(), true), true, say.ref(),
       r -> c.codec().accepted((Reply.Accepted) r, say.ref()));
   }
@@ -265,7 +272,7 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(who.room()), who.ref()));
       return;
     }
-    requests.call(c, new SessionCommand.Who(room), who.ref(), r -> c.codec().members((Reply.Members) r, who.ref()));
+    requests.call(c, new SessionCommand.Who(c.id, room), who.ref(), r -> c.codec().members((Reply.Members) r, who.ref()));
   }
 
   private void topic(Connection c, ClientCommand.Topic t) {
@@ -284,6 +291,10 @@ final class Commands {
     if (c.open() && c.loggedIn() && c.codec().oneRoom() && c.rooms().isEmpty() && !room.equals(defaultRoom)) {
       entering.enter(c, defaultRoom, null, null, null);
     }
+  }
+
+  private void userMode(Connection c, ClientCommand.UserMode m) {
+    requests.call(c, new SessionCommand.UserMode(c.id, m.mode(), m.on()), m.ref(), r -> c.codec().userMode(m.mode(), m.on(), m.ref()));
   }
 
   private void moderate(Connection c, ClientCommand.Moderate m) {

@@ -119,8 +119,8 @@ public final class TcpServerVerticle extends VerticleBase {
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()), (c, room) -> commands.kicked(c, room));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, irc.pingAfter(),
       node.metrics());
-    commands = new Commands(vertx.eventBus(), router, self, rooms, connections, config.rooms(), config.history(),
-      this::released);
+    commands = new Commands(vertx.eventBus(), router, self, rooms, connections, config.rooms(), config.operators(),
+      config.history(), this::released);
     disconnectAfter = lim.rate().disconnectAfter().toNanos();
 
     MessageConsumer<Object> direct = vertx.eventBus().consumer(self, this::onDirect);

@@ -2,6 +2,7 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Invitation;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
@@ -72,8 +73,8 @@ public interface ClientCodec extends EventRenderer {
   /** The client is away now, or back. */
   String away(boolean away, Object ref);
 
-  /** The client is invisible now, or not. */
-  String invisible(boolean hidden, Object ref);
+  /** The client's {@code mode} is on now, or off. */
+  String userMode(Member.Mode mode, boolean on, Object ref);
 
   /** A room's topic: asked for, or (when {@code set}) just set by the client. */
   String topic(Reply.TopicIs topic, boolean set, Object ref);

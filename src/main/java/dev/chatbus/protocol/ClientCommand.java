@@ -1,6 +1,7 @@
 package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.RoomEvent;
 
@@ -44,8 +45,12 @@ public sealed interface ClientCommand {
   record Away(String reason, Object ref) implements ClientCommand {
   }
 
-  /** Be invisible (not listed to those who share no room), or not. */
-  record Invisible(boolean hidden, Object ref) implements ClientCommand {
+  /** Turn one of the client's own modes on or off: invisible (not listed to those who share no room), or server operator. */
+  record UserMode(Member.Mode mode, boolean on, Object ref) implements ClientCommand {
+  }
+
+  /** Become a server operator, as {@code name} with {@code password} from the {@code operators} setting. */
+  record Oper(String name, String password, Object ref) implements ClientCommand {
   }
 
   /** The bans of {@code room} (null: the text client's room). */

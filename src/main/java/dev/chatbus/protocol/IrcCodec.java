@@ -2,12 +2,15 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Invitation;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.Topic;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,8 +48,8 @@ public final class IrcCodec implements ClientCodec {
   private final IrcEvents events;
   /** The nick the client has, or asked for while registering; null before {@code NICK}. */
   private String nick;
-  /** User mode {@code +i}: the client asked not to be listed to those who share no channel with it. */
-  private boolean invisible;
+  /** The client's user modes: {@code +i} (invisible) and {@code +o} (server operator). */
+  private final Set<Member.Mode> modes = EnumSet.noneOf(Member.Mode.class);
   /** The capabilities the client has turned on. */
   private final Set<String> caps = new LinkedHashSet<>();
   private final IrcShown shown = new IrcShown();
@@ -112,23 +115,29 @@ public final class IrcCodec implements ClientCodec {
     return loggedIn ? requests.parse(line) : registration.parse(line);
   }
 
-  /** The client's own modes: asked for, or changed ({@code +i}, invisible, is the one there is). */
+  /**
+   * The client's own modes: asked for, or changed. {@code +i} (invisible) is the client's to set; {@code +o}
+   * (server operator) only {@code OPER} gives, and the client may drop it.
+   */
   ClientCommand userMode(String changes) {
     if (changes == null || changes.isEmpty()) {
-      return answer(numeric("221", invisible ? "+i" : "+"));
+      return answer(numeric("221", "+" + (modes.contains(Member.Mode.INVISIBLE) ? "i" : "")
+        + (modes.contains(Member.Mode.SERVER_OPERATOR) ? "o" : "")));
     }
     boolean adding = true;
-    Boolean hidden = null;
+    List<ClientCommand> asked = new ArrayList<>();
     for (char c : changes.toCharArray()) {
       if (c == '+' || c == '-') {
         adding = c == '+';
-      } else if (c != 'i') {
+      } else if (c == 'i') {
+        asked.add(new ClientCommand.UserMode(Member.Mode.INVISIBLE, adding, new Ref("MODE", me())));
+      } else if (c == 'o' && !adding) {
+        asked.add(new ClientCommand.UserMode(Member.Mode.SERVER_OPERATOR, false, new Ref("MODE", me())));
+      } else if (c != 'o') {
         return answer(numeric("501", ":Unknown MODE flag"));
-      } else {
-        hidden = adding;
       }
     }
-    return hidden == null ? answer("") : new ClientCommand.Invisible(hidden, new Ref("MODE", me()));
+    return asked.isEmpty() ? answer("") : several(asked);
   }
 
 
@@ -163,7 +172,7 @@ public final class IrcCodec implements ClientCodec {
     String channel = "#" + joined.room();
     return IrcEvents.source(me(), origin()) + " JOIN " + channel + CRLF
       + (Topic.shown(joined.topic()) ? topicIs(channel, joined.topic()) : "")
-      + IrcNumerics.names(this, channel, joined.members(), joined.operators(), joined.origins());
+      + IrcNumerics.names(this, channel, joined.roster());
   }
 
   @Override
@@ -201,7 +210,7 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String members(Reply.Members members, Object ref) {
-    return IrcNumerics.names(this, "#" + members.room(), members.names(), members.operators(), members.origins());
+    return IrcNumerics.names(this, "#" + members.room(), members.roster());
   }
 
   @Override
@@ -232,12 +241,13 @@ public final class IrcCodec implements ClientCodec {
   }
 
   @Override
-  public String invisible(boolean hidden, Object ref) {
-    if (invisible == hidden) {
-      return "";
+  public String userMode(Member.Mode mode, boolean on, Object ref) {
+    boolean oper = mode == Member.Mode.SERVER_OPERATOR;
+    if (on ? !modes.add(mode) : !modes.remove(mode)) {
+      return oper && on ? numeric("381", ":You are now an IRC operator") : "";
     }
-    invisible = hidden;
-    return IrcEvents.source(me(), origin()) + " MODE " + me() + " :" + (hidden ? "+i" : "-i") + CRLF;
+    return (oper && on ? numeric("381", ":You are now an IRC operator") : "")
+      + IrcEvents.source(me(), origin()) + " MODE " + me() + " :" + (on ? "+" : "-") + (oper ? "o" : "i") + CRLF;
   }
 
   @Override
@@ -256,6 +266,9 @@ public final class IrcCodec implements ClientCodec {
     String source = IrcEvents.source(me(), origin());
     if (action == Moderation.KICK) {
       return IrcEvents.fitted(source + " KICK #" + room + " " + target + " :", reason == null ? me() : reason);
+    }
+    if (action == Moderation.FLAGS) {
+      return source + " MODE #" + room + " " + target + CRLF;
     }
     String shown = action == Moderation.CLEAR_KEY ? "*" : target == null ? null : shownTarget(action, target);
     return source + " MODE #" + room + " " + action.mode() + (shown == null || shown.isEmpty() ? "" : " " + shown) + CRLF;
@@ -278,7 +291,8 @@ public final class IrcCodec implements ClientCodec {
   public String rooms(Reply.RoomList rooms, Object ref) {
     StringBuilder sb = new StringBuilder(numeric("321", "Channel :Users  Name"));
     for (Reply.RoomInfo r : rooms.rooms()) {
-      sb.append(numeric("322", "#" + r.name() + " " + r.members() + " :"));
+      sb.append(IrcEvents.fitted(":" + server.name() + " 322 " + me() + " #" + r.name() + " " + r.members() + " :",
+        r.topic()));
     }
     return sb.append(numeric("323", ":End of /LIST")).toString();
   }

@@ -25,7 +25,7 @@ final class IrcNumerics {
       .append(c.numeric("001", ":Welcome to the " + server.network() + " IRC network, " + name + "!" + c.origin()))
       .append(c.numeric("002", ":Your host is " + server.name() + ", running version " + server.version()))
       .append(c.numeric("003", ":This server was created " + server.created()))
-      .append(c.numeric("004", server.name() + " " + server.version() + " i biklnot kl"));
+      .append(c.numeric("004", server.name() + " " + server.version() + " io biklmnostv bklov"));
     for (String tokens : isupport(server)) {
       sb.append(c.numeric("005", tokens + " :are supported by this server"));
     }
@@ -36,7 +36,7 @@ final class IrcNumerics {
   private static List<String> isupport(IrcServer server) {
     return List.of(
       "CASEMAPPING=ascii CHANTYPES=# CHANLIMIT=#:" + server.maxRooms() + " CHANNELLEN=" + Names.MAX_CHANNEL_BYTES
-        + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX=(o)@ CHANMODES=b,k,l,int",
+        + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX=(ov)@+ CHANMODES=b,k,l,imnst",
       "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:1,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
   }
 
@@ -56,7 +56,7 @@ final class IrcNumerics {
     String channel = mask.startsWith("#") ? "#" + Names.room(mask) : null;
     StringBuilder sb = new StringBuilder();
     for (Member m : people) {
-      String flags = (m.away() == null ? "H" : "G")
+      String flags = (m.away() == null ? "H" : "G") + (m.serverOperator() ? "*" : "")
         + (channel != null && m.operatorOf().contains(channel.substring(1)) ? "@" : "");
       sb.append(c.numeric("352", (channel == null ? "*" : channel) + " " + m.user() + " " + m.node() + " "
         + server(c, m) + " " + m.name() + " " + flags + " :0 " + m.realname()));
@@ -64,7 +64,7 @@ final class IrcNumerics {
     return sb.append(c.numeric("315", mask + " :End of WHO list")).toString();
   }
 
-  /** {@code 311}, {@code 319}, {@code 312}, {@code 301}, then {@code 318}: IRC's {@code WHOIS}. */
+  /** {@code 311}, {@code 319}, {@code 312}, {@code 313}, {@code 301}, then {@code 318}: IRC's {@code WHOIS}. */
   static String whois(IrcCodec c, Member m) {
     StringBuilder sb = new StringBuilder(c.numeric("311", m.name() + " " + m.user() + " " + m.node() + " * :" + m.realname()));
     if (!m.rooms().isEmpty()) {
@@ -83,6 +83,9 @@ final class IrcNumerics {
       sb.append(head).append(rooms).append(CRLF);
     }
     sb.append(c.numeric("312", m.name() + " " + server(c, m) + " :Chatbus node " + m.node()));
+    if (m.serverOperator()) {
+      sb.append(c.numeric("313", m.name() + " :is an IRC operator"));
+    }
     if (m.away() != null) {
       sb.append(IrcEvents.fitted(":" + c.serverName() + " 301 " + c.me() + " " + m.name() + " :", m.away()));
     }
@@ -94,15 +97,23 @@ final class IrcNumerics {
     return m.node().equals(c.server().node()) ? c.serverName() : m.node();
   }
 
-  /** {@code 353} lines as long as they may be, then {@code 366}; operators are marked {@code @}. */
-  static String names(IrcCodec c, String channel, List<String> members, List<String> operators, List<String> origins) {
-    String head = ":" + c.serverName() + " 353 " + c.me() + " = " + channel + " :";
+  /**
+   * {@code 353} lines as long as they may be, then {@code 366}; operators are marked {@code @} and the voiced
+   * {@code +} (both, with {@code multi-prefix}), and a secret channel's lines {@code @} instead of {@code =}.
+   */
+  static String names(IrcCodec c, String channel, Reply.Roster roster) {
+    String head = ":" + c.serverName() + " 353 " + c.me() + (roster.secret() ? " @ " : " = ") + channel + " :";
+    List<String> members = roster.names();
+    List<String> origins = roster.origins();
     boolean masks = c.has("userhost-in-names") && origins.size() == members.size();
+    boolean all = c.has("multi-prefix");
     StringBuilder sb = new StringBuilder(head.length() + 16 * members.size() + 64);
     StringBuilder names = new StringBuilder();
     for (int i = 0; i < members.size(); i++) {
       String name = members.get(i);
-      String entry = (operators.contains(name) ? "@" : "") + name + (masks ? "!" + origins.get(i) : "");
+      boolean op = roster.operators().contains(name);
+      String prefix = (op ? "@" : "") + ((!op || all) && roster.voiced().contains(name) ? "+" : "");
+      String entry = prefix + name + (masks ? "!" + origins.get(i) : "");
       if (names.length() > 0 && IrcLine.utf8Length(head) + names.length() + 1 + entry.length() > IrcLine.MAX_BODY_BYTES) {
         sb.append(head).append(names).append(CRLF);
         names.setLength(0);
@@ -163,6 +174,8 @@ final class IrcNumerics {
         + (to.command().equals("WHOIS") ? c.numeric("318", target + " :End of /WHOIS list") : "");
       case TOO_MANY_ROOMS -> c.numeric("405", target + " :You have joined too many channels");
       case NOT_LOGGED_IN -> c.numeric("451", ":You have not registered");
+      case WRONG_PASSWORD -> c.numeric("464", ":Password incorrect");
+      case MODERATED -> c.numeric("404", target + " :Cannot send to channel (+m)");
       case TOO_LONG -> c.numeric("417", ":Input line was too long");
       case BAD_ROOM, NO_SUCH_ROOM -> to.command().equals("NAMES") ? c.numeric("366", target + " :End of /NAMES list")
         : c.numeric("403", channel + " :No such channel");

@@ -86,6 +86,11 @@ final class IrcRequests {
         return IrcCodec.answer(codec.motd());
       case "LUSERS":
         return new ClientCommand.Census(new Ref("LUSERS", null));
+      case "OPER":
+        if (line.size() < 2 || line.param(0).isEmpty()) {
+          return codec.needMore("OPER");
+        }
+        return new ClientCommand.Oper(line.param(0), line.param(1), new Ref("OPER", line.param(0)));
       default:
         return IrcCodec.answer(codec.numeric("421", cmd + " :Unknown command"));
     }
@@ -180,25 +185,23 @@ final class IrcRequests {
       return new ClientCommand.Modes(target, new Ref("MODE", target));
     }
     List<ClientCommand> changes = new ArrayList<>();
+    // The flags a line changes are one change of the room's rules, announced in one MODE line.
+    List<Moderation> flags = new ArrayList<>();
     boolean adding = true;
     int arg = 2;
     for (char c : line.param(1).toCharArray()) {
       switch (c) {
         case '+' -> adding = true;
         case '-' -> adding = false;
-        case 'o' -> {
+        case 'o', 'v' -> {
           String who = line.param(arg++);
           if (who == null) {
             changes.add(codec.needMore("MODE"));
           } else {
-            changes.add(new ClientCommand.Moderate(target, adding ? Moderation.OP : Moderation.DEOP, who, null,
-              new Ref("MODE", who, target)));
+            changes.add(new ClientCommand.Moderate(target, Moderation.of(c, adding), who, null, new Ref("MODE", who, target)));
           }
         }
-        case 't' -> changes.add(new ClientCommand.Moderate(target, adding ? Moderation.LOCK_TOPIC : Moderation.UNLOCK_TOPIC,
-          null, null, new Ref("MODE", target)));
-        case 'i' -> changes.add(new ClientCommand.Moderate(target, adding ? Moderation.INVITE_ONLY : Moderation.OPEN,
-          null, null, new Ref("MODE", target)));
+        case 'i', 'm', 'n', 's', 't' -> flags.add(Moderation.of(c, adding));
         case 'k' -> {
           // IRC clients give the key when taking it off too; it is not needed.
           String key = line.param(arg++);
@@ -218,9 +221,6 @@ final class IrcRequests {
               null, new Ref("MODE", limit, target, "l")));
           }
         }
-        case 'n' -> {
-          // Only members ever speak in a room: +n is always on, and cannot be turned off.
-        }
         case 'b' -> {
           String mask = line.param(arg++);
           changes.add(mask == null ? new ClientCommand.Bans(target, new Ref("MODE", target))
@@ -229,6 +229,10 @@ final class IrcRequests {
         }
         default -> changes.add(IrcCodec.answer(codec.numeric("472", c + " :is unknown mode char to me")));
       }
+    }
+    if (!flags.isEmpty()) {
+      changes.add(0, flags.size() == 1 ? new ClientCommand.Moderate(target, flags.get(0), null, null, new Ref("MODE", target))
+        : new ClientCommand.Moderate(target, Moderation.FLAGS, Moderation.write(flags), null, new Ref("MODE", target)));
     }
     return changes.isEmpty() ? new ClientCommand.Answer("") : IrcCodec.several(changes);
   }

@@ -56,6 +56,8 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Away(reason(o), ref);
         case "census":
           return new ClientCommand.Census(ref);
+        case "oper":
+          return new ClientCommand.Oper(required(o, "name"), required(o, "password"), ref);
         case "leave":
           return new ClientCommand.Leave(required(o, "room"), reason(o), ref);
         case "say":
@@ -70,10 +72,21 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Moderate(required(o, "room"), Moderation.OP, required(o, "name"), null, ref);
         case "deop":
           return new ClientCommand.Moderate(required(o, "room"), Moderation.DEOP, required(o, "name"), null, ref);
+        case "voice":
+          return new ClientCommand.Moderate(required(o, "room"), Moderation.VOICE, required(o, "name"), null, ref);
+        case "devoice":
+          return new ClientCommand.Moderate(required(o, "room"), Moderation.DEVOICE, required(o, "name"), null, ref);
         case "kick":
           return new ClientCommand.Moderate(required(o, "room"), Moderation.KICK, required(o, "name"), reason(o), ref);
         case "modes":
           return new ClientCommand.Modes(required(o, "room"), ref);
+        case "mode": {
+          Moderation change = Moderation.of(required(o, "mode"));
+          if (change == null) {
+            return new ClientCommand.Invalid(ErrorCode.BAD_REQUEST, "mode is one of +i -i +k -k +l -l +m -m +n -n +s -s +t -t +o -o +v -v +b -b", ref);
+          }
+          return new ClientCommand.Moderate(required(o, "room"), change, change.hasTarget() ? required(o, "target") : null, null, ref);
+        }
         case "topic": {
           String topic = o.getString("topic");
           return new ClientCommand.Topic(required(o, "room"), topic, ref);
@@ -135,8 +148,8 @@ public final class JsonCodec implements ClientCodec {
   @Override
   public String joined(Reply.Joined joined, Object ref) {
     JsonObject o = event("joined").put("room", joined.room()).put("seq", joined.seq())
-      .put("count", joined.count()).put("members", new JsonArray(joined.members()))
-      .put("operators", new JsonArray(joined.operators()));
+      .put("count", joined.roster().count()).put("members", new JsonArray(joined.roster().names()))
+      .put("operators", new JsonArray(joined.roster().operators())).put("voiced", new JsonArray(joined.roster().voiced()));
     if (Topic.shown(joined.topic())) {
       o.put("topic", topicObject(joined.topic()));
     }
@@ -182,8 +195,10 @@ public final class JsonCodec implements ClientCodec {
 
   @Override
   public String members(Reply.Members members, Object ref) {
-    return line(withRef(event("who").put("room", members.room()).put("count", members.count())
-      .put("members", new JsonArray(members.names())).put("operators", new JsonArray(members.operators())), ref));
+    Reply.Roster roster = members.roster();
+    return line(withRef(event("who").put("room", members.room()).put("count", roster.count())
+      .put("members", new JsonArray(roster.names())).put("operators", new JsonArray(roster.operators()))
+      .put("voiced", new JsonArray(roster.voiced())), ref));
   }
 
   @Override
@@ -227,8 +242,9 @@ public final class JsonCodec implements ClientCodec {
   }
 
   @Override
-  public String invisible(boolean hidden, Object ref) {
-    return line(withRef(event("invisible").put("invisible", hidden), ref));
+  public String userMode(Member.Mode mode, boolean on, Object ref) {
+    return mode == Member.Mode.SERVER_OPERATOR ? line(withRef(event("oper").put("serverOperator", on), ref))
+      : line(withRef(event("invisible").put("invisible", on), ref));
   }
 
   @Override
@@ -245,7 +261,11 @@ public final class JsonCodec implements ClientCodec {
   public String rooms(Reply.RoomList rooms, Object ref) {
     JsonArray list = new JsonArray();
     for (Reply.RoomInfo r : rooms.rooms()) {
-      list.add(new JsonObject().put("name", r.name()).put("members", r.members()));
+      JsonObject room = new JsonObject().put("name", r.name()).put("members", r.members());
+      if (r.topic() != null) {
+        room.put("topic", r.topic());
+      }
+      list.add(r.secret() ? room.put("secret", true) : room);
     }
     return line(withRef(event("rooms").put("rooms", list), ref));
   }

@@ -82,12 +82,26 @@ public final class TextCodec implements ClientCodec {
           : new ClientCommand.Moderate(null, Moderation.UNBAN, firstWord(rest), null, null);
       case "bans":
         return new ClientCommand.Bans(null, null);
+      case "voice":
+      case "devoice":
+        return rest.isEmpty() ? usage("/" + verb + " NAME")
+          : new ClientCommand.Moderate(null, verb.equals("voice") ? Moderation.VOICE : Moderation.DEVOICE, firstWord(rest), null, null);
+      case "mode": {
+        String[] words = rest.split(" +", 2);
+        Moderation change = Moderation.of(words[0]);
+        return change == null || change.hasTarget() && words.length < 2 ? usage("/mode +X|-X [ARG], X one of i k l m n s t")
+          : new ClientCommand.Moderate(null, change, words.length < 2 ? null : words[1], null, null);
+      }
       case "whois":
         return rest.isEmpty() ? usage("/whois NAME") : new ClientCommand.Lookup(firstWord(rest), true, null);
       case "away":
         return new ClientCommand.Away(reason(rest), null);
       case "users":
         return new ClientCommand.Census(null);
+      case "oper": {
+        String[] words = rest.split(" +", 2);
+        return words.length < 2 ? usage("/oper NAME PASSWORD") : new ClientCommand.Oper(words[0], words[1], null);
+      }
       case "invite":
         return rest.isEmpty() ? usage("/invite NAME") : new ClientCommand.Invite(firstWord(rest), null, null);
       case "kick": {
@@ -185,12 +199,13 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public String members(Reply.Members members, Object ref) {
-    int more = members.count() - members.names().size();
-    List<String> shown = new ArrayList<>(members.names().size());
-    for (String name : members.names()) {
-      shown.add(members.operators().contains(name) ? "@" + name : name);
+    Reply.Roster roster = members.roster();
+    int more = roster.count() - roster.names().size();
+    List<String> shown = new ArrayList<>(roster.names().size());
+    for (String name : roster.names()) {
+      shown.add(roster.operators().contains(name) ? "@" + name : roster.voiced().contains(name) ? "+" + name : name);
     }
-    return "* " + members.count() + " in #" + members.room() + ": " + String.join(", ", shown)
+    return "* " + roster.count() + " in #" + members.room() + ": " + String.join(", ", shown)
       + (more > 0 ? " and " + more + " more" : "") + "\n";
   }
 
@@ -242,8 +257,11 @@ public final class TextCodec implements ClientCodec {
   }
 
   @Override
-  public String invisible(boolean hidden, Object ref) {
-    return hidden ? "* you are invisible to those who share no room with you\n" : "* you are visible to everyone\n";
+  public String userMode(Member.Mode mode, boolean on, Object ref) {
+    if (mode == Member.Mode.SERVER_OPERATOR) {
+      return on ? "* you are a server operator now: an operator of every room\n" : "* you are no longer a server operator\n";
+    }
+    return on ? "* you are invisible to those who share no room with you\n" : "* you are visible to everyone\n";
   }
 
   @Override
@@ -286,9 +304,13 @@ public final class TextCodec implements ClientCodec {
       + "*   /ban NAME        keep NAME (or a mask nick!user@host) out of this room (operators only)\n"
       + "*   /unban NAME      lift that ban; /bans lists them\n"
       + "*   /invite NAME     invite NAME into this room\n"
+      + "*   /voice NAME      let NAME speak when the room is moderated; /devoice takes it back\n"
+      + "*   /mode +X|-X [A]  turn a rule of this room on or off (operators only): i invite only, k KEY,\n"
+      + "*                    l LIMIT, m moderated, n members only speak, s secret, t operators set the topic\n"
       + "*   /whois NAME      who NAME is and where\n"
       + "*   /away [REASON]   mark yourself away, or back without a reason\n"
       + "*   /users           how many users, rooms and nodes there are\n"
+      + "*   /oper NAME PASS  become a server operator (an operator of every room)\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"
@@ -324,6 +346,7 @@ public final class TextCodec implements ClientCodec {
   @Override
   public String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref) {
     return action == Moderation.KICK ? "* you put " + target + " out of #" + room + "\n"
+      : action == Moderation.FLAGS ? "* you " + TextEvents.modeChange(target, null, room) + "\n"
       : "* you " + TextEvents.modeChange(action.mode(), target == null ? null : IrcCodec.shownTarget(action, target), room) + "\n";
   }
 
@@ -376,7 +399,7 @@ public final class TextCodec implements ClientCodec {
   }
 
   private static String others(Reply.Joined room) {
-    int n = room.count() - 1;
+    int n = room.roster().count() - 1;
     return n <= 0 ? "no one else" : n == 1 ? "1 other" : n + " others";
   }
 

@@ -1,6 +1,10 @@
 package dev.chatbus.protocol;
 
+import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.RoomEvent;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** Room events as text clients read them: {@code name: text}, {@code * name has joined #room}, and so on. */
 final class TextEvents {
@@ -37,6 +41,13 @@ final class TextEvents {
 
   /** What a mode change did, after the name of who made it. */
   static String modeChange(String mode, String target, String room) {
+    List<Moderation> flags = mode.length() > 2 ? Moderation.flags(mode) : null;
+    if (flags != null) {
+      // Several flags changed at once: each said in turn.
+      List<String> each = new ArrayList<>();
+      flags.forEach(f -> each.add(modeChange(f.mode(), null, room)));
+      return String.join("; ", each);
+    }
     return switch (mode) {
       case "+o" -> "made " + target + " an operator of #" + room;
       case "-o" -> "took operator status from " + target + " in #" + room;
@@ -50,6 +61,14 @@ final class TextEvents {
       case "-k" -> "took the key of #" + room + " away";
       case "+l" -> "let at most " + target + " people into #" + room;
       case "-l" -> "took away the limit of #" + room;
+      case "+m" -> "let only operators and voiced members speak in #" + room;
+      case "-m" -> "let every member speak in #" + room;
+      case "+v" -> "let " + target + " speak in #" + room + " when it is moderated";
+      case "-v" -> "took " + target + "'s voice in #" + room;
+      case "+s" -> "made #" + room + " secret: unlisted to those outside it";
+      case "-s" -> "listed #" + room + " again";
+      case "+n" -> "let only members speak in #" + room;
+      case "-n" -> "let anyone send to #" + room + ", member or not";
       default -> "set mode " + mode + (target == null ? "" : " " + target) + " in #" + room;
     };
   }

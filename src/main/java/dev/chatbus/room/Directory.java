@@ -181,13 +181,19 @@ final class Directory {
   record Listing(List<String> names, List<String> origins) {
   }
 
-  /** The first {@code limit} members of {@code room} in the order they entered, and {@code plus} (or null). */
-  Listing listing(String room, int limit, Member plus) {
+  /**
+   * The first {@code limit} members of {@code room} in the order they entered, and {@code plus} (or null);
+   * the invisible ones only {@code withInvisible}.
+   */
+  Listing listing(String room, int limit, Member plus, boolean withInvisible) {
     List<String> names = new ArrayList<>();
     List<String> origins = new ArrayList<>();
     for (Member m : members(room)) {
       if (names.size() == limit) {
         break;
+      }
+      if (m.invisible() && !withInvisible) {
+        continue;
       }
       names.add(m.name());
       origins.add(m.origin());

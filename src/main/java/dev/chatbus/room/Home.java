@@ -2,6 +2,7 @@ package dev.chatbus.room;
 
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
+import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
@@ -99,8 +100,8 @@ final class Home {
       leave(leave, msg);
     } else if (c instanceof SessionCommand.Rename rename) {
       rename(rename, msg);
-    } else if (c instanceof SessionCommand.ListRooms) {
-      return listRooms();
+    } else if (c instanceof SessionCommand.ListRooms l) {
+      Answers.reply(msg, listRooms(l.session()));
     } else if (roomRequests.handle(c, msg)) {
       return null;
     } else if (c instanceof SessionCommand.Lookup l) {
@@ -110,8 +111,8 @@ final class Home {
     } else if (c instanceof SessionCommand.Away a) {
       peers.changed(session(a.session()).away(a.reason()));
       return new Reply.Done();
-    } else if (c instanceof SessionCommand.Invisible i) {
-      peers.changed(session(i.session()).invisible(i.hidden()));
+    } else if (c instanceof SessionCommand.UserMode m) {
+      peers.changed(session(m.session()).with(m.mode(), m.on()));
       return new Reply.Done();
     } else if (c instanceof SessionCommand.Operator op) {
       Member m = directory.session(op.session());
@@ -222,7 +223,7 @@ final class Home {
       }
       if (!again) {
         Member in = now.in(room, true);
-        peers.changed(joined.operators().contains(in.name()) ? in.operator(room, true) : in);
+        peers.changed(joined.roster().operators().contains(in.name()) ? in.operator(room, true) : in);
       }
       return joined;
     }).andThen(ar -> outbox.added());
@@ -236,7 +237,8 @@ final class Home {
 
   private void say(SessionCommand.Say say, Message<?> msg) {
     Member m = session(say.session());
-    if (!m.rooms().contains(say.room())) {
+    if (!m.rooms().contains(say.room()) && directory.count(say.room()) == 0) {
+      // Those outside a room may send to it only if it lets them ({@code -n}), which its owner decides.
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + say.room());
     }
     owner.run(new RoomCommand.Post(say.room(), m.session(), m.name(), m.origin(), say.text(), say.kind(), say.durable(), false),
@@ -334,11 +336,36 @@ final class Home {
     return holder != null && holder.node().equals(node);
   }
 
-  private Reply listRooms() {
-    List<Reply.RoomInfo> list = new ArrayList<>();
-    directory.roomSizes().forEach((room, size) -> list.add(new Reply.RoomInfo(room, size)));
-    list.sort(Comparator.comparing(Reply.RoomInfo::name));
-    return new Reply.RoomList(list);
+  /**
+   * The rooms with members, as the directory knows them, with what their owners say of them (their topics,
+   * and whether they are secret, which hides them from those outside); a router that does not answer in
+   * time leaves its rooms listed without.
+   */
+  private Future<Reply> listRooms(long asker) {
+    Member m = asker == RoomEvent.SERVICE ? null : session(asker);
+    List<Future<Reply>> asked = new ArrayList<>();
+    asked.add(Future.succeededFuture(owner.owned()));
+    for (String other : peers.otherNodes()) {
+      asked.add(owner.askRouter(other, new PeerMessage.ListRooms()));
+    }
+    return Future.join(asked).transform(done -> {
+      Map<String, Reply.RoomInfo> told = new HashMap<>();
+      for (Future<Reply> f : asked) {
+        if (f.succeeded()) {
+          ((Reply.RoomList) f.result()).rooms().forEach(r -> told.put(r.name(), r));
+        }
+      }
+      List<Reply.RoomInfo> list = new ArrayList<>();
+      directory.roomSizes().forEach((room, size) -> {
+        Reply.RoomInfo info = told.get(room);
+        boolean secret = info != null && info.secret();
+        if (!secret || m == null || m.serverOperator() || m.rooms().contains(room)) {
+          list.add(new Reply.RoomInfo(room, size, info == null ? null : info.topic(), secret));
+        }
+      });
+      list.sort(Comparator.comparing(Reply.RoomInfo::name));
+      return Future.succeededFuture(new Reply.RoomList(list));
+    });
   }
 
   private void disconnect(SessionCommand.Disconnect d) {

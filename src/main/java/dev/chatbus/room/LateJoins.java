@@ -128,7 +128,8 @@ final class LateJoins {
     Member m = e.member();
     boolean counted = directory.isIn(e.room(), m.session());
     int count = directory.count(e.room()) + (counted ? 0 : 1);
-    Directory.Listing listing = directory.listing(e.room(), Reply.LIST_LIMIT, counted ? null : m);
-    return new Reply.Joined(e.room(), -1, count, listing.names(), null, List.of(), listing.origins());
+    Directory.Listing listing = directory.listing(e.room(), Reply.LIST_LIMIT, counted ? null : m, true);
+    return new Reply.Joined(e.room(), -1, null,
+      new Reply.Roster(count, listing.names(), List.of(), List.of(), listing.origins(), false));
   }
 }

@@ -3,11 +3,13 @@ package dev.chatbus.room;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Invitation;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.RoomFlag;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
@@ -37,6 +39,15 @@ final class Operators {
     this.rooms = rooms;
   }
 
+  /** Whether {@code session} may act as an operator of {@code r}: a service, one of its operators, or a server operator. */
+  private boolean operates(OwnedRoom r, long session) {
+    if (session == RoomEvent.SERVICE || r.operators.contains(session)) {
+      return true;
+    }
+    Member m = directory.session(session);
+    return m != null && m.serverOperator();
+  }
+
   /** Answers what the topic is, or sets it (announced in the room) if the asker is in the room. */
   Reply topic(RoomCommand.SetTopic t, OwnedRoom r) {
     if (t.text() == null) {
@@ -45,7 +56,7 @@ final class Operators {
     if (t.session() != RoomEvent.SERVICE && !r.has(t.session())) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
     }
-    if (r.topicLocked && t.session() != RoomEvent.SERVICE && !r.operators.contains(t.session())) {
+    if (r.is(RoomFlag.TOPIC_LOCKED) && !operates(r, t.session())) {
       throw new Refusal(ErrorCode.NOT_OPERATOR, "only the operators of #" + r.name + " set its topic");
     }
     RoomEvent e = owner.publish(r, RoomEvent.Kind.TOPIC, t.session(), t.name(), t.origin(), t.text());
@@ -63,8 +74,17 @@ final class Operators {
     if (!service && !r.has(m.session())) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
     }
-    if (!service && !r.operators.contains(m.session())) {
+    if (!operates(r, m.session())) {
       throw new Refusal(ErrorCode.NOT_OPERATOR, "you are not an operator of #" + r.name);
+    }
+    if (m.action() == Moderation.FLAGS) {
+      List<Moderation> flags = Moderation.flags(m.target() == null ? "" : m.target());
+      if (flags == null) {
+        throw new Refusal(ErrorCode.BAD_PARAMETER, "flags are changed as +FLAGS or -FLAGS, each one of i m n s t");
+      }
+      flags.forEach(f -> setFlag(f, r));
+      RoomEvent e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), Moderation.write(flags), null, 0);
+      return new Reply.Accepted(e.id(), e.seq(), e.ts());
     }
     if (!m.action().onMember()) {
       String shown = setMode(m, r);
@@ -86,22 +106,37 @@ final class Operators {
       r.exit(target);
       bus.send(Addresses.router(at.node()), new SessionCommand.Removed(target, r.name));
     } else {
-      if (m.action() == Moderation.OP) {
-        r.operators.add(target);
+      boolean on = m.action().on();
+      if (m.action() == Moderation.OP || m.action() == Moderation.DEOP) {
+        boolean changed = on ? r.operators.add(target) : r.operators.remove(target);
+        if (changed) {
+          bus.send(Addresses.router(at.node()), new SessionCommand.Operator(target, r.name, on));
+        }
+      } else if (on) {
+        r.voiced.add(target);
       } else {
-        r.operators.remove(target);
+        r.voiced.remove(target);
       }
-      bus.send(Addresses.router(at.node()), new SessionCommand.Operator(target, r.name, m.action() == Moderation.OP));
       e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), m.action().mode(), at.name(), target);
     }
     return new Reply.Accepted(e.id(), e.seq(), e.ts());
   }
 
+  private static void setFlag(Moderation change, OwnedRoom r) {
+    if (change.on()) {
+      r.flags.add(change.flag());
+    } else {
+      r.flags.remove(change.flag());
+    }
+  }
+
   /** Changes a mode of the room; returns its parameter as shown in the {@code MODE} event (null for none). */
   private String setMode(RoomCommand.Moderate m, OwnedRoom r) {
+    if (m.action().flag() != null) {
+      setFlag(m.action(), r);
+      return null;
+    }
     switch (m.action()) {
-      case LOCK_TOPIC, UNLOCK_TOPIC -> r.topicLocked = m.action() == Moderation.LOCK_TOPIC;
-      case INVITE_ONLY, OPEN -> r.inviteOnly = m.action() == Moderation.INVITE_ONLY;
       case CLEAR_KEY -> {
         // IRC's k always has a parameter: the key taken away is shown as *.
         r.key = null;
@@ -168,7 +203,7 @@ final class Operators {
     if (r.banned(e.member().name(), e.member().origin())) {
       throw new Refusal(ErrorCode.BANNED, "you are banned from #" + r.name);
     }
-    if (r.inviteOnly && !invited) {
+    if (r.is(RoomFlag.INVITE_ONLY) && !invited) {
       throw new Refusal(ErrorCode.INVITE_ONLY, "#" + r.name + " is for those invited only");
     }
     if (r.key != null && !r.key.equals(e.key()) && !invited) {
@@ -185,7 +220,7 @@ final class Operators {
     if (!r.has(i.session())) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
     }
-    if (r.inviteOnly && !r.operators.contains(i.session())) {
+    if (r.is(RoomFlag.INVITE_ONLY) && !operates(r, i.session())) {
       throw new Refusal(ErrorCode.NOT_OPERATOR, "only the operators of #" + r.name + " invite people in");
     }
     if (r.has(i.guestSession())) {
@@ -201,16 +236,44 @@ final class Operators {
     return switch (d.what()) {
       case MODES -> new Reply.Modes(r.name, r.modes(r.has(d.asker())), r.since);
       case BANS -> new Reply.Bans(r.name, List.copyOf(r.bans.values()));
-      case MEMBERS -> {
-        Directory.Listing listing = directory.listing(r.name, Reply.LIST_LIMIT, null);
-        yield new Reply.Members(r.name, directory.count(r.name), listing.names(), r.operatorNames(), listing.origins());
-      }
+      case MEMBERS -> new Reply.Members(r.name, roster(r, d.asker(), null));
     };
+  }
+
+  /**
+   * Refuses a message to {@code r} that its rules keep out: from outside it, unless it lets anyone speak
+   * ({@code -n}), or, when it is moderated ({@code +m}), from anyone but its operators and voiced members.
+   */
+  void mayPost(OwnedRoom r, long session) {
+    if (session == RoomEvent.SERVICE) {
+      return;
+    }
+    if (r.is(RoomFlag.NO_EXTERNAL) && !r.has(session)) {
+      throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
+    }
+    if (r.is(RoomFlag.MODERATED) && !r.voiced.contains(session) && !operates(r, session)) {
+      throw new Refusal(ErrorCode.MODERATED, "#" + r.name + " is moderated: only its operators and voiced members speak");
+    }
+  }
+
+  /**
+   * Who is in {@code r} as {@code asker} may see it, with {@code plus} (a member entering, not yet in the
+   * directory) or null: to those outside it, a secret room shows no one, and the invisible are not listed.
+   */
+  Reply.Roster roster(OwnedRoom r, long asker, Member plus) {
+    boolean inside = r.has(asker) || operates(r, asker);
+    boolean secret = r.is(RoomFlag.SECRET);
+    if (secret && !inside) {
+      return Reply.Roster.none(true);
+    }
+    Directory.Listing listing = directory.listing(r.name, Reply.LIST_LIMIT, plus, inside);
+    return new Reply.Roster(directory.count(r.name) + (plus == null ? 0 : 1), listing.names(), r.names(r.operators),
+      r.names(r.voiced), listing.origins(), secret);
   }
 
   /** Whether {@code asker} may read the history of {@code r}: anyone, unless the room is closed to outsiders. */
   boolean mayRead(OwnedRoom r, long asker) {
-    return !(r.inviteOnly || r.key != null) || r.has(asker);
+    return !(r.is(RoomFlag.INVITE_ONLY) || r.is(RoomFlag.SECRET) || r.key != null) || r.has(asker);
   }
 
   /** Whether the first to enter {@code room} when no one is in it becomes its operator. */

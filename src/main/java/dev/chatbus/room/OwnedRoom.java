@@ -3,11 +3,13 @@ package dev.chatbus.room;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomFlag;
 import dev.chatbus.bus.RoomRules;
 import dev.chatbus.protocol.Masks;
 import dev.chatbus.bus.Topic;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,16 +38,16 @@ final class OwnedRoom {
   private long seq;
   /** The room's topic; null when it has none. */
   Topic topic;
-  /** Whether only operators may set the topic (IRC's {@code +t}). */
-  boolean topicLocked = true;
-  /** Whether only those invited may enter (IRC's {@code +i}). */
-  boolean inviteOnly;
+  /** The rules that are on: every new room's ({@link RoomFlag#defaults}) until operators change them. */
+  final Set<RoomFlag> flags = RoomFlag.defaults();
   /** The key those who enter must give (IRC's {@code +k}); null for none. */
   String key;
   /** The most members the room lets in (IRC's {@code +l}); 0 for no limit. */
   int limit;
   /** The members who are the room's operators; they end with the room, when it empties, as the rules do. */
   final Set<Long> operators = new LinkedHashSet<>();
+  /** The members who may speak when the room is moderated ({@code +v}), as operators may. */
+  final Set<Long> voiced = new LinkedHashSet<>();
   /** The bans, by mask in lower case. */
   final Map<String, Reply.Ban> bans = new LinkedHashMap<>();
   /** The sessions of those invited in and not come yet. */
@@ -83,6 +85,7 @@ final class OwnedRoom {
   void exit(long session) {
     lastUsed = System.currentTimeMillis();
     operators.remove(session);
+    voiced.remove(session);
     At at = members.remove(session);
     if (at != null && nodes.merge(at.node(), -1, Integer::sum) <= 0) {
       nodes.remove(at.node());
@@ -116,10 +119,15 @@ final class OwnedRoom {
     return members.get(session);
   }
 
-  /** The names of the operators, in the order they became operators. */
-  List<String> operatorNames() {
-    List<String> names = new ArrayList<>(operators.size());
-    for (long op : operators) {
+  /** Whether {@code flag} is on. */
+  boolean is(RoomFlag flag) {
+    return flags.contains(flag);
+  }
+
+  /** The names of {@code sessions} (the operators, or the voiced), in the order they were made so. */
+  List<String> names(Set<Long> sessions) {
+    List<String> names = new ArrayList<>(sessions.size());
+    for (long op : sessions) {
       At at = members.get(op);
       if (at != null) {
         names.add(at.name());
@@ -129,28 +137,24 @@ final class OwnedRoom {
   }
 
   /**
-   * The room's modes as IRC writes them, {@code +n} (only members speak) always, then {@code i}, {@code k},
-   * {@code l} and {@code t} when set, with the key (shown only {@code toMember}) and the limit after them.
+   * The room's modes as IRC writes them, in alphabetical order ({@code +iklmnst}), with the key (shown only
+   * {@code toMember}) and the limit after them.
    */
   String modes(boolean toMember) {
-    StringBuilder flags = new StringBuilder("+");
-    StringBuilder params = new StringBuilder();
-    if (inviteOnly) {
-      flags.append('i');
-    }
+    StringBuilder letters = new StringBuilder();
+    flags.forEach(f -> letters.append(f.letter()));
+    String params = "";
     if (key != null) {
-      flags.append('k');
-      params.append(' ').append(toMember ? key : "*");
+      letters.append('k');
+      params = " " + (toMember ? key : "*");
     }
     if (limit > 0) {
-      flags.append('l');
-      params.append(' ').append(limit);
+      letters.append('l');
+      params += " " + limit;
     }
-    flags.append('n');
-    if (topicLocked) {
-      flags.append('t');
-    }
-    return flags.append(params).toString();
+    char[] sorted = letters.toString().toCharArray();
+    Arrays.sort(sorted);
+    return "+" + new String(sorted) + params;
   }
 
   /** Whether a mask of the room's bans matches {@code name!origin}. */
@@ -175,6 +179,7 @@ final class OwnedRoom {
     members.entrySet().removeIf(e -> {
       if (e.getValue().node().equals(node)) {
         operators.remove(e.getKey());
+        voiced.remove(e.getKey());
         dropped.put(e.getKey(), e.getValue());
         return true;
       }
@@ -189,28 +194,30 @@ final class OwnedRoom {
   /** Where the room's numbering has got to, for its next owner. */
   PeerMessage.Handover handover() {
     return new PeerMessage.Handover(name, epoch, seq, new ArrayList<>(nodes.keySet()), topic,
-      new RoomRules(List.copyOf(operators), topicLocked, inviteOnly, key, limit, List.copyOf(bans.values())));
+      new RoomRules(List.copyOf(operators), List.copyOf(voiced), flags, key, limit, List.copyOf(bans.values())));
   }
 
   /** Takes up the rules a last owner handed over, for the members still here. */
   void rules(RoomRules rules) {
-    topicLocked = rules.topicLocked();
-    inviteOnly = rules.inviteOnly();
+    flags.clear();
+    flags.addAll(rules.flags());
     key = rules.key();
     limit = rules.limit();
     rules.operators().stream().filter(this::has).forEach(operators::add);
+    rules.voiced().stream().filter(this::has).forEach(voiced::add);
     rules.bans().forEach(b -> bans.put(b.mask(), b));
   }
 
-  /** The room has emptied: operators, bans, invitations and modes other than the topic's lock end with it. */
+  /** The room has emptied: operators, bans, invitations and modes end with it; a new room's rules are back. */
   void emptied() {
     operators.clear();
+    voiced.clear();
     bans.clear();
     invited.clear();
-    inviteOnly = false;
+    flags.clear();
+    flags.addAll(RoomFlag.defaults());
     key = null;
     limit = 0;
-    topicLocked = true;
   }
 
   long nextSeq() {

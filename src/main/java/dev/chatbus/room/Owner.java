@@ -8,6 +8,9 @@ import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.RoomFlag;
+import dev.chatbus.bus.RouterMessage;
+import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
@@ -20,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,6 +169,22 @@ final class Owner {
     });
   }
 
+  /** The rooms with members this router numbers, with their topics and whether they are secret. */
+  Reply.RoomList owned() {
+    List<Reply.RoomInfo> rooms = new ArrayList<>();
+    for (OwnedRoom r : takeOver.held()) {
+      if (r.size() > 0) {
+        rooms.add(new Reply.RoomInfo(r.name, r.size(), Topic.shown(r.topic) ? r.topic.text() : null, r.is(RoomFlag.SECRET)));
+      }
+    }
+    return new Reply.RoomList(rooms);
+  }
+
+  /** Asks the router of {@code other} {@code m}, as a room's commands are passed on. */
+  Future<Reply> askRouter(String other, RouterMessage m) {
+    return passedOn.request(other, m, Addresses.toRouter(false));
+  }
+
   private void forward(String owner, RoomCommand op, Message<?> msg) {
     RoomCommand passed = op.asForwarded(true);
     if (!Answers.expected(msg)) {
@@ -178,6 +198,7 @@ final class Owner {
   /** Carries out a room command as the room's owner, answering {@code msg} when there is one. */
   private void apply(RoomCommand op, OwnedRoom r, Message<?> msg) {
     if (op instanceof RoomCommand.Post p) {
+      operators.mayPost(r, p.session());
       RoomEvent e = publish(r, p.kind(), p.session(), p.name(), p.origin(), p.text());
       if (Answers.expected(msg)) {
         Reply reply = acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), p.durable());
@@ -238,13 +259,11 @@ final class Owner {
       r.operators.add(m.session());
     }
     boolean counted = directory.isIn(r.name, m.session());
-    int count = directory.count(r.name) + (counted ? 0 : 1);
     long seq = r.seq();
-    if (!e.again() && count <= announceUpTo) {
+    if (!e.again() && directory.count(r.name) + (counted ? 0 : 1) <= announceUpTo) {
       seq = publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), m.origin(), null).seq();
     }
-    Directory.Listing listing = directory.listing(r.name, Reply.LIST_LIMIT, counted ? null : m);
-    return new Reply.Joined(r.name, seq, count, listing.names(), r.topic, r.operatorNames(), listing.origins());
+    return new Reply.Joined(r.name, seq, r.topic, operators.roster(r, m.session(), counted ? null : m));
   }
 
   /**

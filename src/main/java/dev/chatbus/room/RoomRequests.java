@@ -39,7 +39,7 @@ final class RoomRequests {
   /** Passes {@code c} on, answering {@code msg}, if it is one of these; returns whether it was. */
   boolean handle(SessionCommand c, Message<?> msg) {
     if (c instanceof SessionCommand.Who who) {
-      owner.run(new RoomCommand.Describe(existing(who.room()), RoomCommand.Describe.What.MEMBERS, 0, false), msg);
+      owner.run(new RoomCommand.Describe(existing(who.room()), RoomCommand.Describe.What.MEMBERS, who.session(), false), msg);
     } else if (c instanceof SessionCommand.RoomTopic t) {
       topic(t, msg);
     } else if (c instanceof SessionCommand.Moderate mod) {

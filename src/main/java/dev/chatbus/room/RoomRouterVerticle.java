@@ -168,6 +168,8 @@ public final class RoomRouterVerticle extends VerticleBase {
       takeOver.release(r, msg);
     } else if (m instanceof PeerMessage.Bye b) {
       peers.onBye(b);
+    } else if (m instanceof PeerMessage.ListRooms) {
+      return owner.owned();
     } else {
       throw new IllegalArgumentException("unknown message " + m);
     }

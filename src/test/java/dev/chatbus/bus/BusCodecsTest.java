@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,11 +35,11 @@ class BusCodecsTest {
     new Reply.Census(10, 2, 3, 1, 8),
     new SessionCommand.ServiceModerate("deploy", "rust", null, "new topic", null),
     new SessionCommand.ServiceModerate("deploy", "rust", Moderation.KICK, "bob", "maintenance"),
-    new SessionCommand.Invisible(7, true),
+    new SessionCommand.UserMode(7, Member.Mode.SERVER_OPERATOR, true),
     new SessionCommand.Operator(7, "rust", true),
     new SessionCommand.Lookup(7, "b*", false),
     new Reply.People(List.of(new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of("rust"), "~al", "Alice", "lunch",
-      true, List.of("rust")))),
+      true, true, List.of("rust")))),
     new Reply.Accepted("9", 0, 4, "lunch"),
     new SessionCommand.RoomTopic(7, "rust", "all about Rust"),
     new SessionCommand.RoomTopic(7, "rust", null),
@@ -53,25 +54,26 @@ class BusCodecsTest {
     new Reply.Bans("rust", List.of(new Reply.Ban("bob!*@*", "alice", 5))),
     new Invitation(8, "rust", "alice", "~al@n"),
     new Reply.Modes("rust", "+nt", 1234),
-    new Reply.Members("rust", 2, List.of("alice", "bob"), List.of("alice"), List.of()),
+    new Reply.Members("rust", new Reply.Roster(2, List.of("alice", "bob"), List.of("alice"), List.of("bob"), List.of(), true)),
     new RoomCommand.SetTopic("rust", 7, "alice", "~al@n", "", true),
-    new Reply.Joined("rust", 9, 2, List.of("alice", "bob"), new Topic("t", "bob", 5), List.of(), List.of()),
+    new Reply.Joined("rust", 9, new Topic("t", "bob", 5), new Reply.Roster(2, List.of("alice", "bob"), List.of(), List.of(), List.of(), false)),
     new SessionCommand.ServiceSay("weather", "lobby", "sunny", false, true),
     new SessionCommand.ServiceTell("weather", "bob", "rain at 5", true, false),
     new SessionCommand.History(7, "rust", 20, -1, Long.MAX_VALUE, true),
     new SessionCommand.Rename(7, "alicia"),
-    new SessionCommand.Who("rust"),
-    new SessionCommand.ListRooms(),
+    new SessionCommand.Who(1, "rust"),
+    new SessionCommand.ListRooms(7),
+    new PeerMessage.ListRooms(),
+    new Reply.RoomList(List.of(new Reply.RoomInfo("rust", 3, "crabs", false), new Reply.RoomInfo("x", 1, null, true))),
     new SessionCommand.Disconnect(7, "connection closed"),
-    new Reply.LoggedIn("alice", new Reply.Joined("lobby", 4, 2, List.of("bob", "alice"), null, List.of(), List.of())),
+    new Reply.LoggedIn("alice", new Reply.Joined("lobby", 4, null, new Reply.Roster(2, List.of("bob", "alice"), List.of(), List.of(), List.of(), false))),
     new Reply.LoggedIn("bob", null),
-    new Reply.Joined("rust", 1, 5000, List.of(), null, List.of(), List.of()),
+    new Reply.Joined("rust", 1, null, new Reply.Roster(5000, List.of(), List.of(), List.of(), List.of(), false)),
     new Reply.Left("rust"),
     new Reply.Accepted("123", 5, 6),
     new Reply.Refused(7, 3, "you are not in #rust", "rust", true),
     new Reply.Renamed("alicia"),
-    new Reply.Members("rust", 3, List.of("a", "b", "c"), List.of(), List.of()),
-    new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1), new Reply.RoomInfo("rust", 2))),
+    new Reply.Members("rust", Reply.Roster.none(true)),
     new Reply.History("rust", List.of(new RoomEvent(RoomEvent.Kind.JOIN, "rust", 1, "5", 6, 0, "bob", null, 1)), false),
     new Reply.History("rust", List.of(), true, new Reply.More(-1, 40, 960)),
     new Persist.Batch(3, "node-a", List.of(new RoomEvent(RoomEvent.Kind.ACTION, "go", 2, "7", 8, 9, "al", "waves", 1)),
@@ -95,7 +97,7 @@ class BusCodecsTest {
     new Reply.Directory("node-a", "beef", 3, List.of()),
     new Reply.Released(new PeerMessage.Handover("rust", 4, 77, List.of("node-a", "node-c"), null, RoomRules.NEW)),
     new Reply.Released(new PeerMessage.Handover("go", 4, 77, List.of("node-a"), new Topic("t", "al", 3),
-      new RoomRules(List.of(7L, 9L), false, true, "s3cret", 10, List.of(new Reply.Ban("*!*@node-b", "al", 4))))),
+      new RoomRules(List.of(7L, 9L), List.of(11L), EnumSet.of(RoomFlag.INVITE_ONLY, RoomFlag.SECRET), "s3cret", 10, List.of(new Reply.Ban("*!*@node-b", "al", 4))))),
     new Reply.Released(null),
     new Persist.Sync());
 

@@ -33,10 +33,10 @@ class IrcTest {
       c.expect(":irc.test 001 alice :Welcome to the Chatbus IRC network, alice!~al@test");
       assertThat(c.readLine()).startsWith(":irc.test 002 alice :Your host is irc.test, running version chatbus-");
       assertThat(c.readLine()).startsWith(":irc.test 003 alice :This server was created ");
-      assertThat(c.readLine()).matches(":irc\\.test 004 alice irc\\.test chatbus-\\S+ i biklnot kl");
+      assertThat(c.readLine()).matches(":irc\\.test 004 alice irc\\.test chatbus-\\S+ io biklmnostv bklov");
       String isupport = c.readLine();
       assertThat(isupport).startsWith(":irc.test 005 alice ").contains(" CASEMAPPING=ascii ", " CHANTYPES=# ",
-        " NICKLEN=32 ", " CHANNELLEN=64 ", " NETWORK=Chatbus ").endsWith(" :are supported by this server");
+        " NICKLEN=32 ", " CHANNELLEN=64 ", " NETWORK=Chatbus ", " PREFIX=(ov)@+ ", " CHANMODES=b,k,l,imnst").endsWith(" :are supported by this server");
       assertThat(c.readLine()).startsWith(":irc.test 005 alice TARGMAX=");
       c.expect(":irc.test 422 alice :MOTD File is missing");
       assertThat(c.drain()).as("no channel joined on its own").isEmpty();

@@ -130,4 +130,114 @@ class RoomRulesTest {
       assertThat(refused.getString("message")).isEqualTo("#secret keeps its history to its members");
     }
   }
+
+  @Test
+  void aModeratedRoomHearsOnlyItsOperatorsAndVoicedMembers(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
+         TestClient tom = TestClient.text(node.port(), "tom")) {
+      alice.join("#quiet");
+      bob.join("#quiet");
+      tom.send("/join quiet");
+      tom.expect("* you are now in #quiet with 2 others.");
+      alice.readUntil(l -> l.equals(":tom!text@test JOIN #quiet"));
+      alice.send("MODE #quiet +m");
+      alice.expect(":alice!~alice@test MODE #quiet +m");
+      bob.send("PRIVMSG #quiet :hello?");
+      bob.readUntil(l -> l.equals(":irc.test 404 bob #quiet :Cannot send to channel (+m)"));
+      tom.readUntil(l -> l.equals("* alice let only operators and voiced members speak in #quiet"));
+      tom.send("shh");
+      tom.expect("! #quiet is moderated: only its operators and voiced members speak");
+      alice.send("MODE #quiet +v bob");
+      alice.expect(":alice!~alice@test MODE #quiet +v bob");
+      bob.send("PRIVMSG #quiet :thanks");
+      alice.expect(":bob!~bob@test PRIVMSG #quiet :thanks");
+      alice.send("NAMES #quiet");
+      alice.expect(":irc.test 353 alice = #quiet :@alice +bob tom");
+      tom.send("/who");
+      tom.readUntil(l -> l.equals("* 3 in #quiet: @alice, +bob, tom"));
+    }
+  }
+
+  @Test
+  void aRoomWithoutNoExternalHearsThoseOutsideIt(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         IrcClient bob = IrcClient.registered(node.ircPort(), "bob")) {
+      alice.join("#open");
+      bob.send("PRIVMSG #open :from outside");
+      bob.expect(":irc.test 404 bob #open :Cannot send to channel");
+      alice.send("MODE #open -n");
+      alice.expect(":alice!~alice@test MODE #open -n");
+      alice.send("MODE #open");
+      assertThat(alice.readLine()).isEqualTo(":irc.test 324 alice #open +t");
+      bob.send("PRIVMSG #open :from outside");
+      alice.readUntil(l -> l.equals(":bob!~bob@test PRIVMSG #open :from outside"));
+      bob.send("PRIVMSG #nowhere :anyone?");
+      bob.expect(":irc.test 404 bob #nowhere :Cannot send to channel");
+    }
+  }
+
+  @Test
+  void aSecretRoomShowsNoOneToThoseOutsideIt(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
+         TestClient json = TestClient.json(node.port(), "jay")) {
+      alice.join("#hidden");
+      json.send(new JsonObject().put("op", "mode").put("room", "hidden").put("mode", "+s"));
+      assertThat(json.readJson("error").getString("code")).isEqualTo("not_in_room");
+      alice.send("MODE #hidden +s");
+      alice.expect(":alice!~alice@test MODE #hidden +s");
+      alice.send("NAMES #hidden");
+      alice.expect(":irc.test 353 alice @ #hidden :@alice");
+      bob.send("NAMES #hidden");
+      bob.expect(":irc.test 366 bob #hidden :End of /NAMES list");
+      bob.send("JOIN #hidden");
+      bob.readUntil(l -> l.equals(":irc.test 353 bob @ #hidden :@alice bob"));
+      bob.expect(":irc.test 366 bob #hidden :End of /NAMES list");
+      bob.send("MODE #hidden -s");
+      bob.expect(":irc.test 482 bob #hidden :You're not channel operator");
+      alice.send("TOPIC #hidden :for us only");
+      alice.join("#open");
+      alice.send("TOPIC #open :for all");
+      alice.readUntil(l -> l.equals(":alice!~alice@test TOPIC #open :for all"));
+      json.send(new JsonObject().put("op", "rooms"));
+      assertThat(json.readJson("rooms").getJsonArray("rooms").encode())
+        .isEqualTo("[{\"name\":\"lobby\",\"members\":1},{\"name\":\"open\",\"members\":1,\"topic\":\"for all\"}]");
+      bob.send("LIST");
+      bob.readUntil(l -> l.equals(":irc.test 321 bob Channel :Users  Name"));
+      bob.expect(":irc.test 322 bob #hidden 2 :for us only");
+      bob.expect(":irc.test 322 bob #lobby 1 :");
+      bob.expect(":irc.test 322 bob #open 1 :for all");
+      bob.expect(":irc.test 323 bob :End of /LIST");
+    }
+  }
+
+  @Test
+  void theFlagsOneModeLineChangesAreAnnouncedInOneLine(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         TestClient tom = TestClient.text(node.port(), "tom")) {
+      alice.join("#flags");
+      tom.send("/join flags");
+      tom.expect("* you are now in #flags with 1 other.");
+      alice.readUntil(l -> l.equals(":tom!text@test JOIN #flags"));
+      alice.send("MODE #flags +ims");
+      alice.expect(":alice!~alice@test MODE #flags +ims");
+      tom.expect("* alice closed #flags to all but those invited; let only operators and voiced members speak in #flags;"
+        + " made #flags secret: unlisted to those outside it");
+      alice.send("MODE #flags");
+      assertThat(alice.readLine()).isEqualTo(":irc.test 324 alice #flags +imnst");
+      assertThat(alice.readLine()).startsWith(":irc.test 329 alice #flags ");
+      alice.send("MODE #flags -imnst");
+      alice.expect(":alice!~alice@test MODE #flags -imnst");
+      alice.send("MODE #flags");
+      assertThat(alice.readLine()).isEqualTo(":irc.test 324 alice #flags +");
+      tom.readUntil(l -> l.startsWith("* alice opened #flags to everyone;"));
+      tom.send("/mode +t");
+      tom.expect("! you are not an operator of #flags");
+    }
+  }
 }

@@ -70,14 +70,14 @@ class JsonCodecTest {
 
   @Test
   void welcomeIsFollowedByTheFirstRoom() {
-    String lines = codec.welcome("jay", new Reply.Joined("lobby", 3, 2, List.of("bob", "jay"), null, List.of(), List.of()), 1);
+    String lines = codec.welcome("jay", new Reply.Joined("lobby", 3, null, new Reply.Roster(2, List.of("bob", "jay"), List.of(), List.of(), List.of(), false)), 1);
     String[] split = lines.split("\n");
     assertThat(split).hasSize(2);
     assertThat(new JsonObject(split[0])).isEqualTo(new JsonObject()
       .put("type", "welcome").put("name", "jay").put("node", "node-a").put("server", "chatbus 0.1").put("ref", 1));
     assertThat(new JsonObject(split[1])).isEqualTo(new JsonObject()
       .put("type", "joined").put("room", "lobby").put("seq", 3).put("count", 2).put("members", List.of("bob", "jay"))
-      .put("operators", List.of()));
+      .put("operators", List.of()).put("voiced", List.of()));
   }
 
   @Test

@@ -80,11 +80,11 @@ class TextCodecTest {
 
   @Test
   void welcomeCountsTheOthers() {
-    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 1, List.of("alice"), null, List.of(), List.of()), null))
+    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, null, new Reply.Roster(1, List.of("alice"), List.of(), List.of(), List.of(), false)), null))
       .isEqualTo("* welcome alice. You are in #lobby with no one else. /help lists the commands.\n");
-    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 2, List.of("bob", "alice"), null, List.of(), List.of()), null))
+    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, null, new Reply.Roster(2, List.of("bob", "alice"), List.of(), List.of(), List.of(), false)), null))
       .isEqualTo("* welcome alice. You are in #lobby with 1 other. /help lists the commands.\n");
-    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, 3, List.of("bob", "carol", "alice"), null, List.of(), List.of()), null))
+    assertThat(codec.welcome("alice", new Reply.Joined("lobby", 1, null, new Reply.Roster(3, List.of("bob", "carol", "alice"), List.of(), List.of(), List.of(), false)), null))
       .isEqualTo("* welcome alice. You are in #lobby with 2 others. /help lists the commands.\n");
   }
 
@@ -100,9 +100,9 @@ class TextCodecTest {
 
   @Test
   void answers() {
-    assertThat(codec.members(new Reply.Members("lobby", 2, List.of("a", "b"), List.of(), List.of()), null)).isEqualTo("* 2 in #lobby: a, b\n");
-    assertThat(codec.members(new Reply.Members("lobby", 1002, List.of("a", "b"), List.of(), List.of()), null)).isEqualTo("* 1002 in #lobby: a, b and 1000 more\n");
-    assertThat(codec.rooms(new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1))), null)).isEqualTo("* 1 room: #go (1)\n");
+    assertThat(codec.members(new Reply.Members("lobby", new Reply.Roster(2, List.of("a", "b"), List.of(), List.of(), List.of(), false)), null)).isEqualTo("* 2 in #lobby: a, b\n");
+    assertThat(codec.members(new Reply.Members("lobby", new Reply.Roster(1002, List.of("a", "b"), List.of(), List.of(), List.of(), false)), null)).isEqualTo("* 1002 in #lobby: a, b and 1000 more\n");
+    assertThat(codec.rooms(new Reply.RoomList(List.of(new Reply.RoomInfo("go", 1, null, false))), null)).isEqualTo("* 1 room: #go (1)\n");
     assertThat(codec.rooms(new Reply.RoomList(List.of()), null)).isEqualTo("* 0 rooms\n");
     assertThat(codec.accepted(new Reply.Accepted("1", 2, 3), null)).isEmpty();
     assertThat(codec.error(ErrorCode.NO_SUCH_USER, "no such user: bob", null)).isEqualTo("! no such user: bob\n");

@@ -98,8 +98,8 @@ class RoomRouterTest {
     ask(new SessionCommand.Say(1, "rust", "hello", RoomEvent.Kind.MESSAGE, false));
     ask(new SessionCommand.Leave(1, "rust", null));
     assertThat(List.of(next(rust).seq(), next(rust).seq(), next(rust).seq())).containsExactly(first.seq(), first.seq() + 1, first.seq() + 2);
-    ask(new SessionCommand.Who("lobby"));
-    assertThatThrownBy(() -> ask(new SessionCommand.Who("rust"))).isInstanceOf(ReplyException.class)
+    ask(new SessionCommand.Who(1, "lobby"));
+    assertThatThrownBy(() -> ask(new SessionCommand.Who(1, "rust"))).isInstanceOf(ReplyException.class)
       .extracting(e -> ((ReplyException) e).failureCode()).isEqualTo(ErrorCode.NO_SUCH_ROOM.code());
 
     Reply.Joined again = (Reply.Joined) ask(new SessionCommand.Join(1, "rust", null, null));
@@ -114,11 +114,11 @@ class RoomRouterTest {
     for (int i = 0; i < n; i++) {
       last = login(i + 1, "u" + i);
     }
-    assertThat(last.joined().count()).isEqualTo(n);
-    assertThat(last.joined().members()).hasSize(Reply.LIST_LIMIT).startsWith("u0", "u1");
-    Reply.Members who = (Reply.Members) ask(new SessionCommand.Who("#LOBBY"));
-    assertThat(who.count()).isEqualTo(n);
-    assertThat(who.names()).hasSize(Reply.LIST_LIMIT);
+    assertThat(last.joined().roster().count()).isEqualTo(n);
+    assertThat(last.joined().roster().names()).hasSize(Reply.LIST_LIMIT).startsWith("u0", "u1");
+    Reply.Members who = (Reply.Members) ask(new SessionCommand.Who(1, "#LOBBY"));
+    assertThat(who.roster().count()).isEqualTo(n);
+    assertThat(who.roster().names()).hasSize(Reply.LIST_LIMIT);
   }
 
   @Test
@@ -141,7 +141,7 @@ class RoomRouterTest {
   void aDisconnectForAnUnknownSessionChangesNothing() throws Exception {
     login(1, "alice");
     vertx.eventBus().send(ROUTER, new SessionCommand.Disconnect(99, "never logged in"));
-    assertThat(((Reply.Members) ask(new SessionCommand.Who("lobby"))).names()).containsExactly("alice");
+    assertThat(((Reply.Members) ask(new SessionCommand.Who(1, "lobby"))).roster().names()).containsExactly("alice");
   }
 
   @Test
