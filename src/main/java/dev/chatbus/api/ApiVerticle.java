@@ -191,6 +191,7 @@ public final class ApiVerticle extends VerticleBase {
     String target = switch (action) {
       case SET_KEY -> required(req, "key");
       case SET_LIMIT -> String.valueOf(req.getValue("limit"));
+      case FLAGS -> required(req, "flags");
       default -> action.hasTarget() ? required(req, "name") : null;
     };
     String reason = req.getString("reason");

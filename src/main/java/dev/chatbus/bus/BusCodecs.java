@@ -42,7 +42,7 @@ public final class BusCodecs {
     codec(SessionCommand.ServiceModerate.class, SessionCommand.ServiceModerate::read),
     codec(SessionCommand.Away.class, SessionCommand.Away::read),
     codec(SessionCommand.UserMode.class, SessionCommand.UserMode::read),
-    codec(SessionCommand.Operator.class, SessionCommand.Operator::read),
+    codec(SessionCommand.Status.class, SessionCommand.Status::read),
     codec(SessionCommand.Lookup.class, SessionCommand.Lookup::read),
     codec(SessionCommand.Census.class, SessionCommand.Census::read),
     codec(SessionCommand.Disconnect.class, SessionCommand.Disconnect::read),

@@ -20,10 +20,11 @@ import java.util.List;
  * @param serverOperator whether the user is a server operator (IRC's {@code +o}, by {@code OPER}): an operator of
  *                every room
  * @param operatorOf the rooms among {@code rooms} whose operator the user is, as their owners said
+ * @param voicedIn   the rooms among {@code rooms} where the user is voiced ({@code +v}), as their owners said
  */
 public record Member(long session, String name, String node, String edge, List<String> rooms, String user,
-                     String realname, String away, boolean invisible, boolean serverOperator, List<String> operatorOf)
-  implements Wire.Writable {
+                     String realname, String away, boolean invisible, boolean serverOperator, List<String> operatorOf,
+                     List<String> voicedIn) implements Wire.Writable {
 
   /** A mode the user sets on itself, or is given. The ordinal is the wire form: append only. */
   public enum Mode {
@@ -39,52 +40,61 @@ public record Member(long session, String name, String node, String edge, List<S
   public Member {
     rooms = List.copyOf(rooms);
     operatorOf = List.copyOf(operatorOf);
+    voicedIn = List.copyOf(voicedIn);
   }
 
   /** A member just logged in: in no room, not away, not invisible. */
   public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname) {
-    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of());
+    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of(), List.of());
   }
 
   /** This member with {@code room} added or (when {@code in} is false) removed. */
   public Member in(String room, boolean in) {
     List<String> now = new ArrayList<>(rooms);
     now.remove(room);
-    List<String> ops = operatorOf;
     if (in) {
       now.add(room);
-    } else if (ops.contains(room)) {
-      ops = new ArrayList<>(ops);
-      ops.remove(room);
     }
-    return new Member(session, name, node, edge, now, user, realname, away, invisible, serverOperator, ops);
+    return new Member(session, name, node, edge, now, user, realname, away, invisible, serverOperator,
+      in ? operatorOf : without(operatorOf, room), in ? voicedIn : without(voicedIn, room));
   }
 
   /** This member renamed. */
   public Member named(String newName) {
-    return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf);
+    return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf, voicedIn);
   }
 
   /** This member away for {@code reason}, or back (null). */
   public Member away(String reason) {
-    return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, serverOperator, operatorOf);
+    return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, serverOperator, operatorOf, voicedIn);
   }
 
   /** This member with {@code mode} on or off. */
   public Member with(Mode mode, boolean on) {
-    return mode == Mode.INVISIBLE ? new Member(session, name, node, edge, rooms, user, realname, away, on, serverOperator, operatorOf)
-      : new Member(session, name, node, edge, rooms, user, realname, away, invisible, on, operatorOf);
+    return mode == Mode.INVISIBLE
+      ? new Member(session, name, node, edge, rooms, user, realname, away, on, serverOperator, operatorOf, voicedIn)
+      : new Member(session, name, node, edge, rooms, user, realname, away, invisible, on, operatorOf, voicedIn);
   }
 
 
-  /** This member an operator of {@code room}, or no longer. */
-  public Member operator(String room, boolean op) {
-    List<String> ops = new ArrayList<>(operatorOf);
-    ops.remove(room);
-    if (op && rooms.contains(room)) {
-      ops.add(room);
-    }
-    return new Member(session, name, node, edge, rooms, user, realname, away, invisible, serverOperator, ops);
+  /** This member an operator of {@code room} ({@code operator}) or voiced in it, or (when {@code on} is false) no longer. */
+  public Member status(String room, boolean operator, boolean on) {
+    List<String> list = operator ? operatorOf : voicedIn;
+    List<String> changed = on && rooms.contains(room) ? with(list, room) : without(list, room);
+    return new Member(session, name, node, edge, rooms, user, realname, away, invisible, serverOperator,
+      operator ? changed : operatorOf, operator ? voicedIn : changed);
+  }
+
+  private static List<String> with(List<String> rooms, String room) {
+    List<String> now = without(rooms, room);
+    now.add(room);
+    return now;
+  }
+
+  private static List<String> without(List<String> rooms, String room) {
+    List<String> now = new ArrayList<>(rooms);
+    now.remove(room);
+    return now;
   }
 
   /**
@@ -98,12 +108,12 @@ public record Member(long session, String name, String node, String edge, List<S
   @Override
   public void write(Wire.Writer out) {
     out.i64(session).str(name).str(node).str(edge).strs(rooms).str(user).str(realname).str(away).bool(invisible)
-      .bool(serverOperator).strs(operatorOf);
+      .bool(serverOperator).strs(operatorOf).strs(voicedIn);
   }
 
   public static Member read(Wire.Reader in) {
     return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs(), in.str(), in.str(), in.str(), in.bool(),
-      in.bool(), in.strs());
+      in.bool(), in.strs(), in.strs());
   }
 
   static void writeAll(Wire.Writer out, List<Member> members) {

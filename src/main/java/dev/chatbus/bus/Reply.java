@@ -285,17 +285,18 @@ public sealed interface Reply extends Wire.Writable {
   }
 
   /**
-   * The network's {@code users} ({@code invisible} of them invisible), {@code rooms} with members, and
+   * The network's {@code users} ({@code invisible} of them invisible, {@code operators} of them server
+   * operators), {@code rooms} with members, and
    * {@code nodes}; {@code local} of the users are on the answering node.
    */
-  record Census(int users, int invisible, int rooms, int nodes, int local) implements Reply {
+  record Census(int users, int invisible, int operators, int rooms, int nodes, int local) implements Reply {
     @Override
     public void write(Wire.Writer out) {
-      out.i32(users).i32(invisible).i32(rooms).i32(nodes).i32(local);
+      out.i32(users).i32(invisible).i32(operators).i32(rooms).i32(nodes).i32(local);
     }
 
     public static Census read(Wire.Reader in) {
-      return new Census(in.i32(), in.i32(), in.i32(), in.i32(), in.i32());
+      return new Census(in.i32(), in.i32(), in.i32(), in.i32(), in.i32(), in.i32());
     }
   }
 

@@ -271,16 +271,17 @@ public sealed interface SessionCommand extends RouterMessage {
 
   /**
    * Sent by the owner of {@code room} to the home of {@code session}: the session is now an operator of the
-   * room, or no longer ({@code operator}), which the directory shows to everyone. No reply.
+   * room ({@code operator}) or voiced in it, or (when {@code on} is false) no longer, which the directory
+   * shows to everyone. No reply.
    */
-  record Operator(long session, String room, boolean operator) implements SessionCommand {
+  record Status(long session, String room, boolean operator, boolean on) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(room).bool(operator);
+      out.i64(session).str(room).bool(operator).bool(on);
     }
 
-    public static Operator read(Wire.Reader in) {
-      return new Operator(in.i64(), in.str(), in.bool());
+    public static Status read(Wire.Reader in) {
+      return new Status(in.i64(), in.str(), in.bool(), in.bool());
     }
   }
 

@@ -171,7 +171,8 @@ final class Commands {
       return;
     }
     // To a room it is not in, a client may send only if the room lets it (-n), which the room's owner says.
-    requests.call(c, new SessionCommand.Say(c.id, room, say.text(), say.kind(), true), true, say.ref(),
+    boolean durable = c.codec().acks();
+    requests.call(c, new SessionCommand.Say(c.id, room, say.text(), say.kind(), durable), durable, say.ref(),
       r -> c.codec().accepted((Reply.Accepted) r, say.ref()));
   }
 

@@ -78,6 +78,9 @@ final class Connections {
 
   /** Queues an answer for {@code c}, disconnecting it if that overflows its queue. */
   void reply(Connection c, String lines) {
+    if (c.codec() != null && c.codec().collects(lines)) {
+      return;
+    }
     if (!c.send(lines)) {
       goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
     }

@@ -9,6 +9,7 @@ import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.protocol.ClientCodec;
 import dev.chatbus.protocol.ClientCommand;
+import dev.chatbus.protocol.EventRenderer;
 import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.protocol.IrcCodec;
 import dev.chatbus.protocol.IrcEvents;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -77,7 +79,7 @@ public final class TcpServerVerticle extends VerticleBase {
   private ClientCodec textCodec;
   private ClientCodec jsonCodec;
   private IrcServer ircServer;
-  private IrcEvents ircEvents;
+  private List<IrcEvents> ircEvents;
   private FlushBatcher flusher;
   private Connections connections;
   private Commands commands;
@@ -111,11 +113,13 @@ public final class TcpServerVerticle extends VerticleBase {
     ircServer = new IrcServer(irc.serverName().isEmpty() ? server.node() : irc.serverName(), irc.network(),
       server.software().replace(' ', '-'), node.startedAt(), server.node(), irc.password(),
       irc.motd().isEmpty() ? List.of() : List.of(irc.motd().split("\r?\n")), config.rooms().maxPerClient());
-    ircEvents = new IrcEvents();
+    ircEvents = IrcEvents.variants();
     String router = Addresses.router(server.node());
     String self = Addresses.edge(server.node(), instance);
     flusher = new FlushBatcher(loop);
-    LocalRooms rooms = new LocalRooms(vertx.eventBus(), List.of(textCodec, jsonCodec, ircEvents),
+    List<EventRenderer> renderers = new ArrayList<>(List.of(textCodec, jsonCodec));
+    renderers.addAll(ircEvents);
+    LocalRooms rooms = new LocalRooms(vertx.eventBus(), renderers,
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()), (c, room) -> commands.kicked(c, room));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, irc.pingAfter(),
       node.metrics());
@@ -323,9 +327,14 @@ public final class TcpServerVerticle extends VerticleBase {
   private void released(Connection c) {
     c.stopHolding();
     for (Object in = c.holding() ? null : c.nextHeld(); in != null && c.open(); in = c.holding() ? null : c.nextHeld()) {
+      if (!(in instanceof ClientCommand)) {
+        // What is held next is not the rest of the command before it, which is answered, then.
+        answered(c);
+      }
       handle(c, in);
     }
     if (!c.holding()) {
+      answered(c);
       c.resumeReading();
     }
   }
@@ -358,6 +367,17 @@ public final class TcpServerVerticle extends VerticleBase {
         : c.codec() == textCodec ? NodeMetrics.Source.TEXT : NodeMetrics.Source.IRC);
     }
     commands.execute(c, cmd);
+    if (!c.holding()) {
+      answered(c);
+    }
+  }
+
+  /** What {@code c} asked for is fully answered: anything held back for it goes now. */
+  private void answered(Connection c) {
+    String lines = c.open() && c.codec() != null ? c.codec().answered() : null;
+    if (lines != null) {
+      connections.reply(c, lines);
+    }
   }
 
   /** The longest line {@code c} may send. */

@@ -144,6 +144,19 @@ public interface ClientCodec extends EventRenderer {
     return false;
   }
 
+  /**
+   * Keeps {@code lines}, answers to the command being carried out, to be sent together once it is fully
+   * answered ({@link #answered}); returns whether it did (IRC's {@code labeled-response}).
+   */
+  default boolean collects(String lines) {
+    return false;
+  }
+
+  /** The command being carried out is fully answered: what is to be sent for it now, or null for nothing. */
+  default String answered() {
+    return null;
+  }
+
   /** Whether joining a room the client is in answers {@link #joined} again (else it is ignored). */
   default boolean rejoins() {
     return false;

@@ -32,11 +32,16 @@ public final class IrcCodec implements ClientCodec {
 
   /**
    * What an answer is to, for the numerics an error becomes: the command, the channel or nick it named, the
-   * channel a command on a member is about (or null), and the mode a {@code MODE} change is of (or null).
+   * channel a command on a member is about (or null), the mode a {@code MODE} change is of (or null), and what
+   * a {@code PRIVMSG} or {@code NOTICE} said, as IRC writes it, for its echo ({@code echo-message}; else null).
    */
-  public record Ref(String command, String target, String channel, String mode) {
+  public record Ref(String command, String target, String channel, String mode, String said) {
     Ref(String command, String target) {
-      this(command, target, null, null);
+      this(command, target, null, null, null);
+    }
+
+    Ref(String command, String target, String channel, String mode) {
+      this(command, target, channel, mode, null);
     }
 
     Ref(String command, String target, String channel) {
@@ -45,7 +50,10 @@ public final class IrcCodec implements ClientCodec {
   }
 
   private final IrcServer server;
-  private final IrcEvents events;
+  /** The renderers of room events, one for each pair of tags a client may ask for ({@link IrcEvents#variants}). */
+  private final List<IrcEvents> variants;
+  /** The one of {@link #variants} for the capabilities the client has turned on. */
+  private IrcEvents events;
   /** The nick the client has, or asked for while registering; null before {@code NICK}. */
   private String nick;
   /** The client's user modes: {@code +i} (invisible) and {@code +o} (server operator). */
@@ -55,10 +63,12 @@ public final class IrcCodec implements ClientCodec {
   private final IrcShown shown = new IrcShown();
   private final IrcRegistration registration = new IrcRegistration(this);
   private final IrcRequests requests = new IrcRequests(this);
+  private final IrcLabels labels = new IrcLabels();
 
-  public IrcCodec(IrcServer server, IrcEvents events) {
+  public IrcCodec(IrcServer server, List<IrcEvents> variants) {
     this.server = server;
-    this.events = events;
+    this.variants = variants;
+    this.events = variants.get(0);
   }
 
   @Override
@@ -82,6 +92,22 @@ public final class IrcCodec implements ClientCodec {
     return true;
   }
 
+  /** With {@code echo-message}, what the client says is answered: with itself, as the others got it. */
+  @Override
+  public boolean acks() {
+    return caps.contains("echo-message");
+  }
+
+  @Override
+  public boolean collects(String lines) {
+    return labels.collect(lines);
+  }
+
+  @Override
+  public String answered() {
+    return labels.answered(server.name(), caps.contains("batch"));
+  }
+
   @Override
   public String keepAlive() {
     return "PING :" + server.name() + CRLF;
@@ -95,6 +121,7 @@ public final class IrcCodec implements ClientCodec {
     if (line == null) {
       return new ClientCommand.Answer("");
     }
+    labels.start(caps.contains("labeled-response") ? line.tags().get("label") : null);
     if (line.bodyBytes() > IrcLine.MAX_BODY_BYTES) {
       return answer(numeric("417", ":Input line was too long"));
     }
@@ -196,9 +223,21 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String accepted(Reply.Accepted accepted, Object ref) {
-    // A private message to someone away is answered with why they are.
-    return accepted.away() != null && ref instanceof Ref r && r.command().equals("PRIVMSG")
-      ? IrcEvents.fitted(":" + server.name() + " 301 " + me() + " " + r.target() + " :", accepted.away()) : "";
+    if (!(ref instanceof Ref r) || r.said() == null) {
+      return "";
+    }
+    // The echo first (echo-message), then, for a private message to someone away, why they are.
+    String echo = !acks() ? "" : tagged(IrcEvents.source(me(), origin()) + " " + r.command() + " " + r.target() + " :"
+      + r.said() + CRLF, accepted.id(), accepted.ts());
+    return echo + (accepted.away() != null && r.command().equals("PRIVMSG")
+      ? IrcEvents.fitted(":" + server.name() + " 301 " + me() + " " + r.target() + " :", accepted.away()) : "");
+  }
+
+  /** {@code lines} with the tags the client asked for: the time ({@code server-time}), the id ({@code message-tags}). */
+  private String tagged(String lines, String id, long ts) {
+    boolean time = caps.contains("server-time");
+    boolean msgid = caps.contains("message-tags");
+    return time || msgid ? IrcEvents.tagged(lines, id, ts, time, msgid) : lines;
   }
 
   @Override
@@ -345,7 +384,7 @@ public final class IrcCodec implements ClientCodec {
   @Override
   public String privateMessage(PrivateMessage m) {
     String command = m.kind() == RoomEvent.Kind.NOTICE ? "NOTICE" : "PRIVMSG";
-    return IrcEvents.said(IrcEvents.source(m.from(), m.origin()), command, me(), m.text(), m.action());
+    return tagged(IrcEvents.said(IrcEvents.source(m.from(), m.origin()), command, me(), m.text(), m.action()), m.id(), m.ts());
   }
 
   @Override
@@ -385,6 +424,7 @@ public final class IrcCodec implements ClientCodec {
     } else {
       caps.remove(cap);
     }
+    events = variants.get(IrcEvents.variant(caps.contains("server-time"), caps.contains("message-tags")));
   }
 
   /** The server's name, the source of its numerics. */

@@ -2,6 +2,11 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.bus.RoomEvent;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
 /**
  * Room events as IRC shows them, shared by every IRC client: a message is a {@code PRIVMSG} (a notice a
  * {@code NOTICE}, an action a CTCP {@code ACTION}) to {@code #room} from {@code name!user@host}; a join is
@@ -10,17 +15,70 @@ import dev.chatbus.bus.RoomEvent;
  * What other protocols allow in one line (4 KiB) may be longer than an IRC line (512 bytes with its
  * source): such a message is split over as many lines as it needs, between characters, at a space where
  * there is one near the end, so that nothing is cut.
+ * <p>
+ * IRCv3 clients may ask for tags on what they are sent: {@code server-time} (when the event happened) and
+ * {@code message-tags} (its {@code msgid}). There is one renderer for each of the four combinations
+ * ({@link #variants}), so that an event is still rendered at most once for all the clients that read it alike.
  */
 public final class IrcEvents implements EventRenderer {
 
   static final String CRLF = "\r\n";
+  private static final DateTimeFormatter SERVER_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+    .withZone(ZoneOffset.UTC);
   /** The most bytes of a line before its CR LF. */
   private static final int MAX_LINE = IrcLine.MAX_BODY_BYTES;
   private static final char CTCP = '\u0001';
   private static final String ACTION = CTCP + "ACTION ";
 
+  private final boolean time;
+  private final boolean msgid;
+
+  private IrcEvents(boolean time, boolean msgid) {
+    this.time = time;
+    this.msgid = msgid;
+  }
+
+  /** The four renderers, by {@link #variant}. */
+  public static List<IrcEvents> variants() {
+    return List.of(new IrcEvents(false, false), new IrcEvents(true, false), new IrcEvents(false, true),
+      new IrcEvents(true, true));
+  }
+
+  /** Which of {@link #variants} renders for a client with {@code server-time} ({@code time}) and {@code message-tags} ({@code msgid}). */
+  static int variant(boolean time, boolean msgid) {
+    return (time ? 1 : 0) | (msgid ? 2 : 0);
+  }
+
   @Override
   public String roomEvent(RoomEvent e) {
+    String lines = untagged(e);
+    return time || msgid ? tagged(lines, e.id(), e.ts(), time, msgid) : lines;
+  }
+
+  /**
+   * Each of {@code lines} with the tags asked for: the time {@code ts}, and the message id {@code id}, the
+   * lines after the first of a message split over several numbered after it ({@code id-2}, {@code id-3}).
+   */
+  static String tagged(String lines, String id, long ts, boolean time, boolean msgid) {
+    String at = time ? "time=" + SERVER_TIME.format(Instant.ofEpochMilli(ts)) : "";
+    StringBuilder sb = new StringBuilder(lines.length() + 64);
+    int n = 0;
+    for (int start = 0; start < lines.length(); n++) {
+      int end = lines.indexOf(CRLF, start) + CRLF.length();
+      sb.append('@').append(at);
+      if (msgid) {
+        sb.append(time ? ";" : "").append("msgid=").append(id);
+        if (n > 0) {
+          sb.append('-').append(n + 1);
+        }
+      }
+      sb.append(' ').append(lines, start, end);
+      start = end;
+    }
+    return sb.toString();
+  }
+
+  private static String untagged(RoomEvent e) {
     String source = source(e.from(), e.origin());
     String channel = "#" + e.room();
     return switch (e.kind()) {

@@ -37,7 +37,7 @@ final class IrcNumerics {
     return List.of(
       "CASEMAPPING=ascii CHANTYPES=# CHANLIMIT=#:" + server.maxRooms() + " CHANNELLEN=" + Names.MAX_CHANNEL_BYTES
         + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX=(ov)@+ CHANMODES=b,k,l,imnst",
-      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:1,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY");
+      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:1,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY CLIENTTAGDENY=*");
   }
 
   static String motd(IrcCodec c, IrcServer server) {
@@ -57,11 +57,17 @@ final class IrcNumerics {
     StringBuilder sb = new StringBuilder();
     for (Member m : people) {
       String flags = (m.away() == null ? "H" : "G") + (m.serverOperator() ? "*" : "")
-        + (channel != null && m.operatorOf().contains(channel.substring(1)) ? "@" : "");
+        + (channel == null ? "" : prefix(c, m, channel.substring(1)));
       sb.append(c.numeric("352", (channel == null ? "*" : channel) + " " + m.user() + " " + m.node() + " "
         + server(c, m) + " " + m.name() + " " + flags + " :0 " + m.realname()));
     }
     return sb.append(c.numeric("315", mask + " :End of WHO list")).toString();
+  }
+
+  /** How {@code m} is marked in {@code room}: {@code @} for an operator, {@code +} for the voiced, both with {@code multi-prefix}. */
+  private static String prefix(IrcCodec c, Member m, String room) {
+    boolean op = m.operatorOf().contains(room);
+    return (op ? "@" : "") + ((!op || c.has("multi-prefix")) && m.voicedIn().contains(room) ? "+" : "");
   }
 
   /** {@code 311}, {@code 319}, {@code 312}, {@code 313}, {@code 301}, then {@code 318}: IRC's {@code WHOIS}. */
@@ -72,7 +78,7 @@ final class IrcNumerics {
       String head = ":" + c.serverName() + " 319 " + c.me() + " " + m.name() + " :";
       StringBuilder rooms = new StringBuilder();
       for (String room : m.rooms()) {
-        String entry = (m.operatorOf().contains(room) ? "@#" : "#") + room;
+        String entry = prefix(c, m, room) + "#" + room;
         if (rooms.length() > 0
           && IrcLine.utf8Length(head) + IrcLine.utf8Length(rooms.toString()) + 1 + IrcLine.utf8Length(entry) > IrcLine.MAX_BODY_BYTES) {
           sb.append(head).append(rooms).append(CRLF);
@@ -129,11 +135,11 @@ final class IrcNumerics {
     return sb.append(c.numeric("366", channel + " :End of /NAMES list")).toString();
   }
 
-  /** IRC's {@code LUSERS}: {@code 251}, {@code 252} (no server operators), {@code 254}, {@code 255}; nodes are servers. */
+  /** IRC's {@code LUSERS}: {@code 251}, {@code 252} (server operators), {@code 254}, {@code 255}; nodes are servers. */
   static String lusers(IrcCodec c, Reply.Census census) {
     return c.numeric("251", ":There are " + (census.users() - census.invisible()) + " users and " + census.invisible()
       + " invisible on " + census.nodes() + " servers")
-      + c.numeric("252", "0 :operator(s) online")
+      + c.numeric("252", census.operators() + " :operator(s) online")
       + c.numeric("254", census.rooms() + " :channels formed")
       + c.numeric("255", ":I have " + census.local() + " clients and " + (census.nodes() - 1) + " servers");
   }

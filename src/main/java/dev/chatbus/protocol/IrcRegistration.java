@@ -17,10 +17,14 @@ import static dev.chatbus.protocol.IrcEvents.CRLF;
 final class IrcRegistration {
 
   /**
-   * The capabilities offered: {@code multi-prefix} (every prefix of a member in NAMES; Chatbus has one, so
-   * it changes nothing) and {@code userhost-in-names} (NAMES lists {@code nick!user@host}).
+   * The capabilities offered: {@code multi-prefix} (every prefix of a member in NAMES), {@code userhost-in-names}
+   * (NAMES lists {@code nick!user@host}), {@code server-time} and {@code message-tags} (tags on what the
+   * client is sent: the time, the message id; the tags clients send are not relayed, ISUPPORT
+   * {@code CLIENTTAGDENY=*}), {@code echo-message} (what the client says comes back to it), {@code batch} and
+   * {@code labeled-response} ({@link IrcLabels}).
    */
-  static final List<String> OFFERED = List.of("multi-prefix", "userhost-in-names");
+  static final List<String> OFFERED = List.of("batch", "echo-message", "labeled-response", "message-tags", "multi-prefix",
+    "server-time", "userhost-in-names");
 
   private final IrcCodec codec;
   private String user;

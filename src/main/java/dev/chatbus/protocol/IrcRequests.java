@@ -4,6 +4,9 @@ import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.protocol.IrcCodec.Ref;
 
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -86,6 +89,12 @@ final class IrcRequests {
         return IrcCodec.answer(codec.motd());
       case "LUSERS":
         return new ClientCommand.Census(new Ref("LUSERS", null));
+      case "TIME":
+        return IrcCodec.answer(codec.numeric("391", codec.serverName() + " :"
+          + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))));
+      case "TAGMSG":
+        // A message of tags alone: Chatbus relays no client tags (CLIENTTAGDENY=*), so there is nothing to send.
+        return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("TAGMSG") : new ClientCommand.Answer("");
       case "OPER":
         if (line.size() < 2 || line.param(0).isEmpty()) {
           return codec.needMore("OPER");
@@ -161,7 +170,7 @@ final class IrcRequests {
       if (target.isEmpty()) {
         continue;
       }
-      Ref ref = new Ref(cmd, target);
+      Ref ref = new Ref(cmd, target, null, null, kind == RoomEvent.Kind.ACTION ? "\u0001ACTION " + text + "\u0001" : text);
       sends.add(IrcCodec.isChannel(target) ? new ClientCommand.Say(target, text, kind, ref)
         : new ClientCommand.Msg(target, text, kind, ref));
     }

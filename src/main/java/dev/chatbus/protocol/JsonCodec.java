@@ -221,7 +221,10 @@ public final class JsonCodec implements ClientCodec {
     for (Member m : people.people()) {
       JsonObject o = new JsonObject().put("name", m.name()).put("user", m.user()).put("node", m.node())
         .put("realname", m.realname()).put("rooms", new JsonArray(m.rooms()))
-        .put("operatorOf", new JsonArray(m.operatorOf()));
+        .put("operatorOf", new JsonArray(m.operatorOf())).put("voicedIn", new JsonArray(m.voicedIn()));
+      if (m.serverOperator()) {
+        o.put("serverOperator", true);
+      }
       if (m.away() != null) {
         o.put("away", m.away());
       }
@@ -232,7 +235,7 @@ public final class JsonCodec implements ClientCodec {
 
   @Override
   public String census(Reply.Census c, Object ref) {
-    return line(withRef(event("census").put("users", c.users()).put("invisible", c.invisible()).put("rooms", c.rooms())
+    return line(withRef(event("census").put("users", c.users()).put("invisible", c.invisible()).put("operators", c.operators()).put("rooms", c.rooms())
       .put("nodes", c.nodes()).put("local", c.local()), ref));
   }
 

@@ -114,10 +114,10 @@ final class Home {
     } else if (c instanceof SessionCommand.UserMode m) {
       peers.changed(session(m.session()).with(m.mode(), m.on()));
       return new Reply.Done();
-    } else if (c instanceof SessionCommand.Operator op) {
-      Member m = directory.session(op.session());
-      if (m != null && m.node().equals(node) && m.rooms().contains(op.room())) {
-        peers.changed(m.operator(op.room(), op.operator()));
+    } else if (c instanceof SessionCommand.Status s) {
+      Member m = directory.session(s.session());
+      if (m != null && m.node().equals(node) && m.rooms().contains(s.room())) {
+        peers.changed(m.status(s.room(), s.operator(), s.on()));
       }
     } else if (c instanceof SessionCommand.Removed removed) {
       Member m = directory.session(removed.session());
@@ -223,7 +223,7 @@ final class Home {
       }
       if (!again) {
         Member in = now.in(room, true);
-        peers.changed(joined.roster().operators().contains(in.name()) ? in.operator(room, true) : in);
+        peers.changed(joined.roster().operators().contains(in.name()) ? in.status(room, true, true) : in);
       }
       return joined;
     }).andThen(ar -> outbox.added());

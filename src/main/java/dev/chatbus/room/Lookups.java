@@ -25,15 +25,17 @@ final class Lookups {
     this.directory = directory;
   }
 
-  /** How many users, invisible users, rooms and nodes the network has; {@code node}'s users are local. */
+  /** How many users, invisible users, server operators, rooms and nodes the network has; {@code node}'s users are local. */
   Reply census(String node) {
     int invisible = 0;
+    int operators = 0;
     int local = 0;
     for (Member m : directory.all()) {
       invisible += m.invisible() ? 1 : 0;
+      operators += m.serverOperator() ? 1 : 0;
       local += m.node().equals(node) ? 1 : 0;
     }
-    return new Reply.Census(directory.all().size(), invisible, directory.roomSizes().size(), Math.max(1, directory.nodes()),
+    return new Reply.Census(directory.all().size(), invisible, operators, directory.roomSizes().size(), Math.max(1, directory.nodes()),
       local);
   }
 

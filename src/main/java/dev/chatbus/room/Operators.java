@@ -17,6 +17,7 @@ import dev.chatbus.protocol.Masks;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a room's members may change about it, at its owner: the topic, and, for the room's operators,
@@ -107,15 +108,10 @@ final class Operators {
       bus.send(Addresses.router(at.node()), new SessionCommand.Removed(target, r.name));
     } else {
       boolean on = m.action().on();
-      if (m.action() == Moderation.OP || m.action() == Moderation.DEOP) {
-        boolean changed = on ? r.operators.add(target) : r.operators.remove(target);
-        if (changed) {
-          bus.send(Addresses.router(at.node()), new SessionCommand.Operator(target, r.name, on));
-        }
-      } else if (on) {
-        r.voiced.add(target);
-      } else {
-        r.voiced.remove(target);
+      boolean operator = m.action() == Moderation.OP || m.action() == Moderation.DEOP;
+      Set<Long> holders = operator ? r.operators : r.voiced;
+      if (on ? holders.add(target) : holders.remove(target)) {
+        bus.send(Addresses.router(at.node()), new SessionCommand.Status(target, r.name, operator, on));
       }
       e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), m.action().mode(), at.name(), target);
     }

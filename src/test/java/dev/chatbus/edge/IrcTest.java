@@ -48,7 +48,7 @@ class IrcTest {
     start(vertx);
     try (IrcClient c = IrcClient.connect(irc)) {
       c.send("CAP LS 302");
-      c.expect(":irc.test CAP * LS :multi-prefix userhost-in-names");
+      c.expect(":irc.test CAP * LS :batch echo-message labeled-response message-tags multi-prefix server-time userhost-in-names");
       c.send("NICK bob").send("USER bob 0 * :Bob");
       c.send("CAP REQ :userhost-in-names sasl");
       c.expect(":irc.test CAP bob NAK :userhost-in-names sasl");

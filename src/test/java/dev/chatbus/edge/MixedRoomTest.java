@@ -94,6 +94,12 @@ class MixedRoomTest {
       tom.expect("* you are now in #lobby with 1 other.");
       assertThat(botEvent(bot, "kick").getString("name")).isEqualTo("tom");
 
+      // Flags, several at once: one MODE line, one event each other protocol renders in its own form.
+      bot.request(Addresses.API_MODERATE, new JsonObject().put("service", "deploy").put("room", "rust")
+        .put("action", "flags").put("flags", "+m-t"));
+      alice.expect(":deploy!service@test MODE #rust +m-t");
+      assertThat(botEvent(bot, "mode").getString("mode")).isEqualTo("+m-t");
+
       JsonObject refused = bot.request(Addresses.API_MODERATE, new JsonObject().put("service", "deploy").put("room", "rust")
         .put("action", "dance"));
       assertThat(refused.getString("type")).isEqualTo("err");

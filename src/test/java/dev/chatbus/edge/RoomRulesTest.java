@@ -157,6 +157,10 @@ class RoomRulesTest {
       alice.expect(":irc.test 353 alice = #quiet :@alice +bob tom");
       tom.send("/who");
       tom.readUntil(l -> l.equals("* 3 in #quiet: @alice, +bob, tom"));
+      alice.send("WHO #quiet");
+      alice.readUntil(l -> l.equals(":irc.test 366 alice #quiet :End of /NAMES list"));
+      alice.expect(":irc.test 352 alice #quiet ~alice test irc.test alice H@ :0 alice the tester");
+      alice.expect(":irc.test 352 alice #quiet ~bob test irc.test bob H+ :0 bob the tester");
     }
   }
 

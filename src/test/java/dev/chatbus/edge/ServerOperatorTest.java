@@ -36,6 +36,10 @@ class ServerOperatorTest {
       alice.expect(":alice!~alice@test MODE alice :+o");
       alice.send("MODE alice");
       alice.expect(":irc.test 221 alice +o");
+      alice.send("LUSERS");
+      alice.readUntil(l -> l.equals(":irc.test 252 alice 1 :operator(s) online"));
+      alice.send("TIME");
+      assertThat(alice.readUntil(l -> l.contains(" 391 "))).matches(":irc\\.test 391 alice irc\\.test :\\w{3}, \\d+ \\w{3} \\d{4} .* GMT");
       bob.send("WHO alice");
       bob.expect(":irc.test 352 bob * ~alice test irc.test alice H* :0 alice the tester");
       bob.send("WHOIS alice");

@@ -41,7 +41,7 @@ class IrcLineTest {
 
   @Test
   void eachKindOfEventHasItsIrcForm() {
-    IrcEvents irc = new IrcEvents();
+    IrcEvents irc = IrcEvents.variants().get(0);
     assertThat(irc.roomEvent(event(RoomEvent.Kind.MESSAGE, "hi"))).isEqualTo(":tom!text@n PRIVMSG #rust :hi\r\n");
     assertThat(irc.roomEvent(event(RoomEvent.Kind.ACTION, "waves"))).isEqualTo(":tom!text@n PRIVMSG #rust :\u0001ACTION waves\u0001\r\n");
     assertThat(irc.roomEvent(event(RoomEvent.Kind.NOTICE, "psst"))).isEqualTo(":tom!text@n NOTICE #rust :psst\r\n");
@@ -57,7 +57,7 @@ class IrcLineTest {
   @Test
   void aLongMessageIsSplitBetweenCharactersIntoWholeLines() {
     String text = ("ab€😀 ").repeat(400) + "x".repeat(700);
-    String rendered = new IrcEvents().roomEvent(event(RoomEvent.Kind.ACTION, text));
+    String rendered = IrcEvents.variants().get(0).roomEvent(event(RoomEvent.Kind.ACTION, text));
     List<String> lines = List.of(rendered.split("\r\n"));
     StringBuilder joined = new StringBuilder();
     for (String line : lines) {
@@ -73,7 +73,7 @@ class IrcLineTest {
   void aReasonTooLongForALineIsCutToFitOne() {
     String reason = "é".repeat(2000);
     for (RoomEvent.Kind kind : List.of(RoomEvent.Kind.QUIT, RoomEvent.Kind.LEAVE)) {
-      String line = new IrcEvents().roomEvent(event(kind, reason));
+      String line = IrcEvents.variants().get(0).roomEvent(event(kind, reason));
       assertThat(line).endsWith("\r\n").doesNotContain("\r\n" + ":");
       assertThat(line.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(512).isGreaterThan(500);
     }
@@ -82,7 +82,7 @@ class IrcLineTest {
   @Test
   void aMessageRefusedAfterItWasSentSaysItsChannelAndANoticeIsNotAnswered() {
     IrcCodec codec = new IrcCodec(new IrcServer("irc.test", "Chatbus", "chatbus-1", "today", "n", "", List.of(), 10),
-      new IrcEvents());
+      IrcEvents.variants());
     int notInRoom = ErrorCode.NOT_IN_ROOM.code();
     assertThat(codec.refused(new Reply.Refused(1, notInRoom, "you are not in #rust", "rust", false)))
       .isEqualTo(":irc.test 404 * #rust :Cannot send to channel\r\n");

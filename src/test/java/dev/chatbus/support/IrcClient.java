@@ -50,6 +50,16 @@ public final class IrcClient implements AutoCloseable {
     return c;
   }
 
+  /** {@link #registered(int, String)}, with the IRCv3 capabilities {@code caps} (space-separated) turned on. */
+  public static IrcClient registered(int port, String nick, String caps) {
+    IrcClient c = connect(port);
+    c.send("CAP LS 302").send("CAP REQ :" + caps).send("NICK " + nick).send("USER " + nick + " 0 * :" + nick + " the tester");
+    c.readUntil(l -> l.equals(":irc.test CAP * ACK :" + caps));
+    c.send("CAP END");
+    c.readUntil(l -> l.contains(" 376 ") || l.contains(" 422 "));
+    return c;
+  }
+
   /** Joins {@code channel} and reads up to the end of its names list: the join is done. */
   public IrcClient join(String channel) {
     send("JOIN " + channel);
