@@ -122,7 +122,7 @@ public final class IrcCodec implements ClientCodec {
       return new ClientCommand.Answer("");
     }
     labels.start(caps.contains("labeled-response") ? line.tags().get("label") : null);
-    if (line.bodyBytes() > IrcLine.MAX_BODY_BYTES) {
+    if (line.bodyBytes() > IrcLine.MAX_BODY_BYTES || line.tagBytes() > IrcLine.MAX_CLIENT_TAG_BYTES) {
       return answer(numeric("417", ":Input line was too long"));
     }
     String cmd = line.command();

@@ -16,13 +16,17 @@ import java.util.Map;
  * @param command the command in upper case, or a three-digit numeric
  * @param params  the parameters, the trailing one included
  * @param bodyBytes the bytes of the line without its tags, which IRC bounds at 510
+ * @param tagBytes  the bytes of its tags, with the {@code @} and the spaces after them, which IRCv3 bounds at
+ *                  4096 from a client
  */
-public record IrcLine(Map<String, String> tags, String command, List<String> params, int bodyBytes) {
+public record IrcLine(Map<String, String> tags, String command, List<String> params, int bodyBytes, int tagBytes) {
 
   /** The most bytes of a line after its tags, without its CR LF. */
   public static final int MAX_BODY_BYTES = 510;
   /** The most bytes of a whole line, its tags included, without its CR LF. */
   public static final int MAX_LINE_BYTES = 8191 - 2;
+  /** The most bytes of a client's tags, with the {@code @} and the space after them. */
+  public static final int MAX_CLIENT_TAG_BYTES = 4096;
 
   public IrcLine {
     tags = Collections.unmodifiableMap(tags);
@@ -72,7 +76,7 @@ public record IrcLine(Map<String, String> tags, String command, List<String> par
       params.add(line.substring(i, end));
       i = skipSpaces(line, end);
     }
-    return new IrcLine(tags, command, params, utf8Length(line, bodyStart, n));
+    return new IrcLine(tags, command, params, utf8Length(line, bodyStart, n), utf8Length(line, 0, bodyStart));
   }
 
   /** The {@code i}th parameter, or null. */

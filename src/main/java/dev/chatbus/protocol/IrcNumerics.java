@@ -135,13 +135,18 @@ final class IrcNumerics {
     return sb.append(c.numeric("366", channel + " :End of /NAMES list")).toString();
   }
 
-  /** IRC's {@code LUSERS}: {@code 251}, {@code 252} (server operators), {@code 254}, {@code 255}; nodes are servers. */
+  /**
+   * IRC's {@code LUSERS}: {@code 251}, {@code 252} (server operators), {@code 254}, {@code 255}, {@code 265} and
+   * {@code 266} (without the peaks, which Chatbus does not keep); nodes are servers.
+   */
   static String lusers(IrcCodec c, Reply.Census census) {
     return c.numeric("251", ":There are " + (census.users() - census.invisible()) + " users and " + census.invisible()
       + " invisible on " + census.nodes() + " servers")
       + c.numeric("252", census.operators() + " :operator(s) online")
       + c.numeric("254", census.rooms() + " :channels formed")
-      + c.numeric("255", ":I have " + census.local() + " clients and " + (census.nodes() - 1) + " servers");
+      + c.numeric("255", ":I have " + census.local() + " clients and " + (census.nodes() - 1) + " servers")
+      + c.numeric("265", ":Current local users: " + census.local())
+      + c.numeric("266", ":Current global users: " + census.users());
   }
 
   /** {@code 367} for each ban, then {@code 368}. */

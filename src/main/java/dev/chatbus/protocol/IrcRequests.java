@@ -89,6 +89,10 @@ final class IrcRequests {
         return IrcCodec.answer(codec.motd());
       case "LUSERS":
         return new ClientCommand.Census(new Ref("LUSERS", null));
+      case "INFO":
+        return IrcCodec.answer(codec.numeric("371", ":" + codec.server().version() + ", a chat server on Vert.x")
+          + codec.numeric("371", ":text, JSON, IRC and services in the same rooms; see docs/irc.md")
+          + codec.numeric("374", ":End of INFO list"));
       case "TIME":
         return IrcCodec.answer(codec.numeric("391", codec.serverName() + " :"
           + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))));

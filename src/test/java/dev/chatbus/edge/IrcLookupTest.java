@@ -122,6 +122,8 @@ class IrcLookupTest {
       alice.expect(":irc.test 252 alice 0 :operator(s) online");
       alice.expect(":irc.test 254 alice 1 :channels formed");
       alice.expect(":irc.test 255 alice :I have 2 clients and 0 servers");
+      alice.expect(":irc.test 265 alice :Current local users: 2");
+      alice.expect(":irc.test 266 alice :Current global users: 2");
       tom.send("/users");
       tom.expect("* 2 users in 1 room on 1 node, 2 on this one");
     }

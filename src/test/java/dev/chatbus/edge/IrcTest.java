@@ -282,6 +282,9 @@ class IrcTest {
       alice.expect(":irc.test 417 alice :Input line was too long");
       alice.send("@+tag=" + "y".repeat(3000) + " PING still-here");
       alice.expect(":irc.test PONG irc.test :still-here");
+      // A client's tags are bounded at 4096 bytes, the @ and the space after them counted.
+      alice.send("@+tag=" + "z".repeat(4096) + " PING too-much");
+      alice.expect(":irc.test 417 alice :Input line was too long");
     }
   }
 
