@@ -270,6 +270,21 @@ public sealed interface SessionCommand extends RouterMessage {
   }
 
   /**
+   * The server operator {@code session} disconnects the user called {@code name}, for {@code reason} (IRC's
+   * {@code KILL}). Replies {@link Reply.Done}; fails with {@code NOT_OPERATOR} or {@code NO_SUCH_USER}.
+   */
+  record Kill(long session, String name, String reason) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(name).str(reason);
+    }
+
+    public static Kill read(Wire.Reader in) {
+      return new Kill(in.i64(), in.str(), in.str());
+    }
+  }
+
+  /**
    * Sent by the owner of {@code room} to the home of {@code session}: the session is now an operator of the
    * room ({@code operator}) or voiced in it, or (when {@code on} is false) no longer, which the directory
    * shows to everyone. No reply.

@@ -126,6 +126,8 @@ final class Commands {
       requests.call(c, new SessionCommand.Away(c.id, a.reason()), a.ref(), r -> c.codec().away(a.reason() != null, a.ref()));
     } else if (cmd instanceof ClientCommand.UserMode m) {
       userMode(c, m);
+    } else if (cmd instanceof ClientCommand.Kill k) {
+      requests.call(c, new SessionCommand.Kill(c.id, k.name(), k.reason()), k.ref(), r -> c.codec().killed(k.name(), k.ref()));
     } else if (cmd instanceof ClientCommand.Oper o) {
       if (operators.admits(o.name(), o.password())) {
         userMode(c, new ClientCommand.UserMode(Member.Mode.SERVER_OPERATOR, true, o.ref()));

@@ -3,6 +3,7 @@ package dev.chatbus.edge;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Invitation;
+import dev.chatbus.bus.Kill;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.config.ChatbusConfig;
@@ -20,6 +21,7 @@ import dev.chatbus.protocol.LineFraming;
 import dev.chatbus.protocol.ServerInfo;
 import dev.chatbus.protocol.TextCodec;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -273,7 +275,10 @@ public final class TcpServerVerticle extends VerticleBase {
         ByteBuf line = (ByteBuf) msg;
         try {
           if (c.open() && allowLine(c)) {
-            input(c, line.toString(StandardCharsets.UTF_8));
+            String text = line.toString(StandardCharsets.UTF_8);
+            // IRC says UTF8ONLY: a line that was not is read all the same, and its client warned.
+            input(c, c.codec() instanceof IrcCodec && !ByteBufUtil.isText(line, StandardCharsets.UTF_8)
+              ? new NotUtf8(text) : text);
           }
         } finally {
           line.release();
@@ -311,6 +316,8 @@ public final class TcpServerVerticle extends VerticleBase {
   private void handle(Connection c, Object in) {
     if (in instanceof String line) {
       onLine(c, line);
+    } else if (in instanceof NotUtf8 line) {
+      onLine(c, line.text(), true);
     } else if (in instanceof ClientCommand rest) {
       commands.execute(c, rest);
     } else if (in == LineFraming.Signal.LINE_TOO_LONG) {
@@ -356,12 +363,20 @@ public final class TcpServerVerticle extends VerticleBase {
     return false;
   }
 
+  /** An IRC client's line that was not valid UTF-8, its invalid bytes replaced. */
+  private record NotUtf8(String text) {
+  }
+
   private void onLine(Connection c, String line) {
+    onLine(c, line, false);
+  }
+
+  private void onLine(Connection c, String line, boolean replaced) {
     if (c.codec() == null) {
       c.speaks(line.startsWith("{") ? jsonCodec : textCodec);
       node.metrics().connected(protocol(c));
     }
-    ClientCommand cmd = c.codec().parse(line, c.loggedIn());
+    ClientCommand cmd = replaced ? ((IrcCodec) c.codec()).parse(line, c.loggedIn(), true) : c.codec().parse(line, c.loggedIn());
     if (cmd instanceof ClientCommand.Say || cmd instanceof ClientCommand.Msg) {
       node.metrics().messageIn(c.codec() == jsonCodec ? NodeMetrics.Source.JSON
         : c.codec() == textCodec ? NodeMetrics.Source.TEXT : NodeMetrics.Source.IRC);
@@ -394,6 +409,11 @@ public final class TcpServerVerticle extends VerticleBase {
       Connection c = connections.get(invitation.toSession());
       if (c != null && c.open() && c.codec() != null) {
         connections.reply(c, c.codec().invited(invitation));
+      }
+    } else if (body instanceof Kill kill) {
+      Connection c = connections.get(kill.session());
+      if (c != null && c.open()) {
+        connections.goodbye(c, Goodbye.KILLED, "killed by " + kill.by() + (kill.reason() == null ? "" : ": " + kill.reason()));
       }
     } else if (body instanceof Reply.Refused refused) {
       Connection c = connections.get(refused.session());

@@ -73,6 +73,9 @@ public interface ClientCodec extends EventRenderer {
   /** The client is away now, or back. */
   String away(boolean away, Object ref);
 
+  /** The client, a server operator, disconnected {@code name}. */
+  String killed(String name, Object ref);
+
   /** The client's {@code mode} is on now, or off. */
   String userMode(Member.Mode mode, boolean on, Object ref);
 

@@ -49,6 +49,10 @@ public sealed interface ClientCommand {
   record UserMode(Member.Mode mode, boolean on, Object ref) implements ClientCommand {
   }
 
+  /** As a server operator, disconnect the user called {@code name}, for {@code reason} (or null). */
+  record Kill(String name, String reason, Object ref) implements ClientCommand {
+  }
+
   /** Become a server operator, as {@code name} with {@code password} from the {@code operators} setting. */
   record Oper(String name, String password, Object ref) implements ClientCommand {
   }

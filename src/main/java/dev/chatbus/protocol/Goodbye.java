@@ -16,7 +16,8 @@ public enum Goodbye {
   SHUTTING_DOWN("shutting_down", "* server shutting down", "server shutting down"),
   SERVER_FULL("server_full", "! server full", "server full"),
   PING_TIMEOUT("ping_timeout", "! ping timeout", "ping timeout"),
-  BAD_PASSWORD("bad_password", "! wrong password", "wrong password");
+  BAD_PASSWORD("bad_password", "! wrong password", "wrong password"),
+  KILLED("killed", "! a server operator disconnected you", "killed");
 
   private final String wireName;
   private final String textLine;

@@ -117,11 +117,25 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public ClientCommand parse(String raw, boolean loggedIn) {
+    return parse(raw, loggedIn, false);
+  }
+
+  /**
+   * {@link #parse(String, boolean)}, of a line whose bytes were not all valid UTF-8 ({@code replaced}: they
+   * became U+FFFD): the server says {@code UTF8ONLY}, so the client is warned, and the line is read as it is now.
+   */
+  public ClientCommand parse(String raw, boolean loggedIn, boolean replaced) {
     IrcLine line = IrcLine.parse(raw);
     if (line == null) {
       return new ClientCommand.Answer("");
     }
     labels.start(caps.contains("labeled-response") ? line.tags().get("label") : null);
+    ClientCommand cmd = parse(line, loggedIn);
+    return replaced ? several(List.of(answer(":" + server.name() + " WARN " + line.command()
+      + " INVALID_UTF8 :Your line was not valid UTF-8; what was not is shown as U+FFFD" + CRLF), cmd)) : cmd;
+  }
+
+  private ClientCommand parse(IrcLine line, boolean loggedIn) {
     if (line.bodyBytes() > IrcLine.MAX_BODY_BYTES || line.tagBytes() > IrcLine.MAX_CLIENT_TAG_BYTES) {
       return answer(numeric("417", ":Input line was too long"));
     }
@@ -277,6 +291,12 @@ public final class IrcCodec implements ClientCodec {
   public String away(boolean away, Object ref) {
     return away ? numeric("306", ":You have been marked as being away")
       : numeric("305", ":You are no longer marked as being away");
+  }
+
+  @Override
+  public String killed(String name, Object ref) {
+    // IRC says nothing to the operator; those who share a channel with the user see it quit.
+    return "";
   }
 
   @Override

@@ -168,7 +168,8 @@ final class IrcNumerics {
     String target = to.target() == null ? "*" : to.target();
     String channel = to.channel() == null ? target : to.channel();
     return switch (code) {
-      case NOT_OPERATOR -> c.numeric("482", channel + " :You're not channel operator");
+      case NOT_OPERATOR -> to.command().equals("KILL") ? c.numeric("481", ":Permission Denied- You're not an IRC operator")
+        : c.numeric("482", channel + " :You're not channel operator");
       // A key is not repeated: it is meant to be secret, and may hold spaces.
       case BAD_PARAMETER -> to.mode() == null ? c.notice(c.me(), message)
         : c.numeric("696", channel + " " + to.mode() + " "

@@ -99,6 +99,9 @@ final class IrcRequests {
       case "TAGMSG":
         // A message of tags alone: Chatbus relays no client tags (CLIENTTAGDENY=*), so there is nothing to send.
         return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("TAGMSG") : new ClientCommand.Answer("");
+      case "KILL":
+        return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("KILL")
+          : new ClientCommand.Kill(line.param(0), IrcCodec.reason(line.param(1)), new Ref("KILL", line.param(0)));
       case "OPER":
         if (line.size() < 2 || line.param(0).isEmpty()) {
           return codec.needMore("OPER");

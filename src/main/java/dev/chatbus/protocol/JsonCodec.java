@@ -56,6 +56,8 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Away(reason(o), ref);
         case "census":
           return new ClientCommand.Census(ref);
+        case "kill":
+          return new ClientCommand.Kill(required(o, "name"), reason(o), ref);
         case "oper":
           return new ClientCommand.Oper(required(o, "name"), required(o, "password"), ref);
         case "leave":
@@ -242,6 +244,11 @@ public final class JsonCodec implements ClientCodec {
   @Override
   public String away(boolean away, Object ref) {
     return line(withRef(event("away").put("away", away), ref));
+  }
+
+  @Override
+  public String killed(String name, Object ref) {
+    return line(withRef(event("killed").put("name", name), ref));
   }
 
   @Override

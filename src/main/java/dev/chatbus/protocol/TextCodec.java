@@ -98,6 +98,13 @@ public final class TextCodec implements ClientCodec {
         return new ClientCommand.Away(reason(rest), null);
       case "users":
         return new ClientCommand.Census(null);
+      case "kill": {
+        if (rest.isEmpty()) {
+          return usage("/kill NAME [REASON]");
+        }
+        int gap = rest.indexOf(' ');
+        return new ClientCommand.Kill(firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)), null);
+      }
       case "oper": {
         String[] words = rest.split(" +", 2);
         return words.length < 2 ? usage("/oper NAME PASSWORD") : new ClientCommand.Oper(words[0], words[1], null);
@@ -257,6 +264,11 @@ public final class TextCodec implements ClientCodec {
   }
 
   @Override
+  public String killed(String name, Object ref) {
+    return "* you disconnected " + name + "\n";
+  }
+
+  @Override
   public String userMode(Member.Mode mode, boolean on, Object ref) {
     if (mode == Member.Mode.SERVER_OPERATOR) {
       return on ? "* you are a server operator now: an operator of every room\n" : "* you are no longer a server operator\n";
@@ -311,6 +323,7 @@ public final class TextCodec implements ClientCodec {
       + "*   /away [REASON]   mark yourself away, or back without a reason\n"
       + "*   /users           how many users, rooms and nodes there are\n"
       + "*   /oper NAME PASS  become a server operator (an operator of every room)\n"
+      + "*   /kill NAME [WHY] disconnect NAME (server operators only)\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"

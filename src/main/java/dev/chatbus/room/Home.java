@@ -1,6 +1,7 @@
 package dev.chatbus.room;
 
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Kill;
 import dev.chatbus.bus.Member;
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.PrivateMessage;
@@ -111,6 +112,8 @@ final class Home {
     } else if (c instanceof SessionCommand.Away a) {
       peers.changed(session(a.session()).away(a.reason()));
       return new Reply.Done();
+    } else if (c instanceof SessionCommand.Kill k) {
+      return kill(k);
     } else if (c instanceof SessionCommand.UserMode m) {
       peers.changed(session(m.session()).with(m.mode(), m.on()));
       return new Reply.Done();
@@ -382,6 +385,21 @@ final class Home {
     for (String room : m.rooms()) {
       owner.run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), d.reason(), true, false), null);
     }
+  }
+
+  /** A server operator disconnects someone, wherever it is: its edge closes it. */
+  private Reply kill(SessionCommand.Kill k) {
+    Member killer = session(k.session());
+    if (!killer.serverOperator()) {
+      throw new Refusal(ErrorCode.NOT_OPERATOR, "only server operators disconnect people");
+    }
+    Member victim = directory.byName(k.name());
+    if (victim == null) {
+      throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + k.name());
+    }
+    log.info("{} disconnects {} ({})", killer.name(), victim.name(), k.reason());
+    bus.send(victim.edge(), new Kill(victim.session(), killer.name(), k.reason()));
+    return new Reply.Done();
   }
 
   /** One of this node's sessions. */

@@ -53,6 +53,8 @@ class BusCodecsTest {
     new RoomCommand.Invite("rust", 7, "alice", "~al@n", "bob", 8, "chat.edge.n.0", false),
     new Reply.Bans("rust", List.of(new Reply.Ban("bob!*@*", "alice", 5))),
     new Invitation(8, "rust", "alice", "~al@n"),
+    new Kill(8, "olga", "spam"),
+    new SessionCommand.Kill(7, "bob", "spam"),
     new Reply.Modes("rust", "+nt", 1234),
     new Reply.Members("rust", new Reply.Roster(2, List.of("alice", "bob"), List.of("alice"), List.of("bob"), List.of(), true)),
     new RoomCommand.SetTopic("rust", 7, "alice", "~al@n", "", true),
@@ -120,7 +122,7 @@ class BusCodecsTest {
 
   @Test
   void everyCommandAndReplyHasACodecWithAStableName() {
-    List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class, Invitation.class));
+    List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class, Invitation.class, Kill.class));
     for (Class<?> protocol : RouterMessage.class.getPermittedSubclasses()) {
       types.addAll(List.of(protocol.getPermittedSubclasses()));
     }

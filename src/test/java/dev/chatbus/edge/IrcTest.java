@@ -9,6 +9,7 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -282,6 +283,11 @@ class IrcTest {
       alice.expect(":irc.test 417 alice :Input line was too long");
       alice.send("@+tag=" + "y".repeat(3000) + " PING still-here");
       alice.expect(":irc.test PONG irc.test :still-here");
+      // Bytes that are not UTF-8 (the server says UTF8ONLY) are replaced, and the client is warned.
+      alice.sendRaw("PRIVMSG alice :caf\u00e9 in Latin-1: caf".getBytes(StandardCharsets.UTF_8));
+      alice.sendRaw(new byte[] {(byte) 0xe9, '\r', '\n'});
+      alice.expect(":irc.test WARN PRIVMSG INVALID_UTF8 :Your line was not valid UTF-8; what was not is shown as U+FFFD");
+      alice.expect(":alice!~alice@test PRIVMSG alice :caf\u00e9 in Latin-1: caf\ufffd");
       // A client's tags are bounded at 4096 bytes, the @ and the space after them counted.
       alice.send("@+tag=" + "z".repeat(4096) + " PING too-much");
       alice.expect(":irc.test 417 alice :Input line was too long");

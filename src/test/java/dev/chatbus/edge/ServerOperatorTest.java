@@ -74,4 +74,33 @@ class ServerOperatorTest {
       tom.expect("* you are a server operator now: an operator of every room");
     }
   }
+
+  @Test
+  void aServerOperatorDisconnectsAnyoneAndTheirRoomsAreToldWhy(Vertx vertx) {
+    TestNode node = start(vertx);
+    try (IrcClient alice = IrcClient.registered(node.ircPort(), "alice");
+         IrcClient bob = IrcClient.registered(node.ircPort(), "bob");
+         IrcClient olga = IrcClient.registered(node.ircPort(), "olga");
+         TestClient tom = TestClient.text(node.port(), "tom");
+         TestClient jay = TestClient.json(node.port(), "jay")) {
+      alice.join("#rust");
+      bob.join("#rust");
+      alice.send("KILL bob :go away");
+      alice.readUntil(l -> l.equals(":irc.test 481 alice :Permission Denied- You're not an IRC operator"));
+      tom.send("/kill bob");
+      tom.readUntil(l -> l.equals("! only server operators disconnect people"));
+      olga.send("OPER root hunter2:x");
+      olga.readUntil(l -> l.equals(":olga!~olga@test MODE olga :+o"));
+      olga.send("KILL nobody :who?");
+      olga.expect(":irc.test 401 olga nobody :No such nick/channel");
+      olga.send("KILL bob :spam");
+      assertThat(bob.readUntilClosed()).contains("ERROR :Closing link: bob (killed)");
+      alice.readUntil(l -> l.equals(":bob!~bob@test QUIT :killed by olga: spam"));
+      jay.send(new JsonObject().put("op", "oper").put("name", "root").put("password", "hunter2:x").put("ref", 1));
+      assertThat(jay.readJson("oper").getBoolean("serverOperator")).isTrue();
+      jay.send(new JsonObject().put("op", "kill").put("name", "tom").put("ref", 2));
+      assertThat(jay.readJson("killed").getString("name")).isEqualTo("tom");
+      assertThat(tom.readUntilClosed()).contains("! a server operator disconnected you");
+    }
+  }
 }

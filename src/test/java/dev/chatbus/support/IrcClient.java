@@ -67,6 +67,17 @@ public final class IrcClient implements AutoCloseable {
     return this;
   }
 
+  /** Sends {@code bytes} as they are: a line the test builds byte by byte, CR LF included. */
+  public IrcClient sendRaw(byte[] bytes) {
+    try {
+      out.write(bytes);
+      out.flush();
+      return this;
+    } catch (IOException e) {
+      throw new AssertionError("write failed", e);
+    }
+  }
+
   public IrcClient send(String line) {
     try {
       out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
