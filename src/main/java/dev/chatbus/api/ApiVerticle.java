@@ -173,10 +173,12 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /**
-   * A service as an operator of a room: {@code action} is {@code op}, {@code deop}, {@code kick} (of
-   * {@code name}, with an optional {@code reason}), {@code ban} or {@code unban} ({@code name}, or a mask),
-   * {@code lock_topic}, {@code unlock_topic}, {@code invite_only}, {@code open}, {@code set_key} ({@code key}),
-   * {@code clear_key}, {@code set_limit} ({@code limit}) or {@code clear_limit}.
+   * A service as an operator of a room: {@code action} is a {@link Moderation} by name, in lower case:
+   * {@code op}, {@code deop}, {@code voice}, {@code devoice}, {@code kick} (of {@code name}, with an optional
+   * {@code reason}), {@code ban} or {@code unban} ({@code name}, or a mask), a flag's ({@code lock_topic},
+   * {@code moderate}, {@code hide}, {@code members_only}, ... and their opposites), {@code set_key}
+   * ({@code key}), {@code clear_key}, {@code set_limit} ({@code limit}), {@code clear_limit}, or {@code flags}
+   * ({@code flags}, several at once: {@code +ms-t}).
    */
   private Future<JsonObject> moderate(JsonObject req, boolean answered) {
     String service = required(req, "service");

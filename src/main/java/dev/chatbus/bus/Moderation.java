@@ -38,7 +38,7 @@ public enum Moderation {
   /** Let a member speak in the room when it is moderated (IRC's {@code +v}). */
   VOICE("+v"),
   DEVOICE("-v"),
-  /** Keep the room out of listings and out of its members' rooms as others see them (IRC's {@code +s}). */
+  /** Keep the room, and who is in it, from those outside it (IRC's {@code +s}; {@link RoomFlag#SECRET}). */
   HIDE("+s"),
   SHOW("-s"),
   /** Let only members speak in the room (IRC's {@code +n}, every new room's). */
@@ -59,7 +59,10 @@ public enum Moderation {
     this.mode = mode;
   }
 
-  /** The IRC mode change this is ({@code +o}, {@code -t}), the text of its {@code MODE} event; null for a kick. */
+  /**
+   * The IRC mode change this is ({@code +o}, {@code -t}), the text of its {@code MODE} event; null for a kick,
+   * and for {@link #FLAGS}, whose changes are its target.
+   */
   public String mode() {
     return mode;
   }

@@ -14,7 +14,10 @@ public enum RoomFlag {
   MODERATED('m'),
   /** Only members speak in the room ({@code +n}); without it anyone may send to it. */
   NO_EXTERNAL('n'),
-  /** The room is not listed, and not shown in the rooms of its members, to those outside it ({@code +s}). */
+  /**
+   * The room is not listed, shows no one in its {@code NAMES} and {@code WHO}, is not named among its members'
+   * rooms, and keeps its topic and history, to those outside it ({@code +s}).
+   */
   SECRET('s'),
   /** Only operators set the topic ({@code +t}). */
   TOPIC_LOCKED('t');

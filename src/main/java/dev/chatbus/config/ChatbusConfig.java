@@ -92,16 +92,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
   }
 
   /**
-   * Names kept from users. Both sets hold the names' keys ({@link Names#nameKey}).
-   *
-   * @param reserved names no user and no service may speak as
-   * @param services the names services speak under: no user may take one, and when there are any, services
-   *                 may use no other; when empty, a service may use any name no user holds
-   */
-  /**
    * The server operators' names and passwords ({@code operators}, a list of {@code name:password}): a user who
    * gives one pair (IRC's {@code OPER}, text's {@code /oper}, JSON's {@code oper}) becomes an operator of
-   * every room. Until accounts exist these are the only credentials, and are kept as written.
+   * every room. Until accounts exist these are the only credentials, kept as written. Each entry is trimmed,
+   * and from an environment variable or a property the list is split at commas, so a password there holds
+   * no comma and neither starts nor ends with a space.
    */
   public record ServerOperators(Map<String, String> passwords) {
     public ServerOperators {
@@ -116,6 +111,13 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
     }
   }
 
+  /**
+   * Names kept from users. Both sets hold the names' keys ({@link Names#nameKey}).
+   *
+   * @param reserved names no user and no service may speak as
+   * @param services the names services speak under: no user may take one, and when there are any, services
+   *                 may use no other; when empty, a service may use any name no user holds
+   */
   public record Naming(Set<String> reserved, Set<String> services) {
     public Naming {
       reserved = Set.copyOf(reserved);

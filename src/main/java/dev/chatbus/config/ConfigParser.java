@@ -232,7 +232,6 @@ final class ConfigParser {
     return p;
   }
 
-  /** The keys of valid user names. */
   /** {@code operators}: {@code name:password} pairs; the password is everything after the first colon. */
   private static ChatbusConfig.ServerOperators operators(List<String> pairs) {
     Map<String, String> passwords = new HashMap<>();
@@ -250,6 +249,7 @@ final class ConfigParser {
     return new ChatbusConfig.ServerOperators(passwords);
   }
 
+  /** The keys of valid user names. */
   private static Set<String> nameKeys(String key, List<String> values) {
     Set<String> keys = new HashSet<>();
     for (String v : values) {

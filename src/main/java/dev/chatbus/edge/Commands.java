@@ -173,7 +173,7 @@ final class Commands {
       return;
     }
     // To a room it is not in, a client may send only if the room lets it (-n), which the room's owner says.
-    boolean durable = c.codec().acks();
+    boolean durable = c.codec().acksWhenStored();
     requests.call(c, new SessionCommand.Say(c.id, room, say.text(), say.kind(), durable), durable, say.ref(),
       r -> c.codec().accepted((Reply.Accepted) r, say.ref()));
   }
@@ -183,7 +183,7 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.NO_SUCH_USER, "no such user: " + msg.to(), msg.ref()));
       return;
     }
-    boolean durable = c.codec().acks();
+    boolean durable = c.codec().acksWhenStored();
     requests.call(c, new SessionCommand.Tell(c.id, msg.to(), msg.text(), msg.kind(), durable), durable, msg.ref(),
       r -> c.codec().accepted((Reply.Accepted) r, msg.ref()));
   }

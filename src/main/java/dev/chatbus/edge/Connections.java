@@ -76,11 +76,18 @@ final class Connections {
     return c.codec() != null ? c.codec() : fallbackCodec;
   }
 
-  /** Queues an answer for {@code c}, disconnecting it if that overflows its queue. */
+  /**
+   * Queues an answer to what {@code c} asked for, disconnecting it if that overflows its queue; kept back
+   * instead while its codec collects the answer to a command (IRC's {@code labeled-response}).
+   */
   void reply(Connection c, String lines) {
-    if (c.codec() != null && c.codec().collects(lines)) {
-      return;
+    if (c.codec() == null || !c.codec().collects(lines)) {
+      tell(c, lines);
     }
+  }
+
+  /** Queues for {@code c} what is not an answer to it (a keep-alive, an invitation), disconnecting it if that overflows. */
+  void tell(Connection c, String lines) {
     if (!c.send(lines)) {
       goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason());
     }
@@ -147,7 +154,7 @@ final class Connections {
             sweepActions.add(() -> goodbye(c, Goodbye.PING_TIMEOUT, Goodbye.PING_TIMEOUT.roomReason()));
           } else if (keepAlive != null && silent >= pingAfter && !c.pinged()) {
             c.ping();
-            sweepActions.add(() -> reply(c, keepAlive));
+            sweepActions.add(() -> tell(c, keepAlive));
           } else if (silent >= idleTimeout) {
             sweepActions.add(() -> goodbye(c, Goodbye.IDLE_TIMEOUT, Goodbye.IDLE_TIMEOUT.roomReason()));
           } else if (!c.checkBehind(now)) {

@@ -358,7 +358,7 @@ public final class TcpServerVerticle extends VerticleBase {
       connections.goodbye(c, Goodbye.FLOODING, Goodbye.FLOODING.roomReason());
     } else if (c.bucket.startedEpisode()) {
       // Once per episode, so that a flood does not make the server flood back.
-      connections.reply(c, connections.codec(c).error(ErrorCode.RATE_LIMITED, "slow down", null));
+      connections.tell(c, connections.codec(c).error(ErrorCode.RATE_LIMITED, "slow down", null));
     }
     return false;
   }
@@ -391,7 +391,7 @@ public final class TcpServerVerticle extends VerticleBase {
   private void answered(Connection c) {
     String lines = c.open() && c.codec() != null ? c.codec().answered() : null;
     if (lines != null) {
-      connections.reply(c, lines);
+      connections.tell(c, lines);
     }
   }
 
@@ -408,7 +408,7 @@ public final class TcpServerVerticle extends VerticleBase {
     } else if (body instanceof Invitation invitation) {
       Connection c = connections.get(invitation.toSession());
       if (c != null && c.open() && c.codec() != null) {
-        connections.reply(c, c.codec().invited(invitation));
+        connections.tell(c, c.codec().invited(invitation));
       }
     } else if (body instanceof Kill kill) {
       Connection c = connections.get(kill.session());
@@ -418,7 +418,7 @@ public final class TcpServerVerticle extends VerticleBase {
     } else if (body instanceof Reply.Refused refused) {
       Connection c = connections.get(refused.session());
       if (c != null && c.open() && c.codec() != null) {
-        connections.reply(c, c.codec().refused(refused));
+        connections.tell(c, c.codec().refused(refused));
       }
     }
   }

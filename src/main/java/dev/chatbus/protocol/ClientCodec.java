@@ -148,6 +148,14 @@ public interface ClientCodec extends EventRenderer {
   }
 
   /**
+   * Whether the answer to what the client says ({@link #acks}) waits until it is stored, as JSON's {@code ack}
+   * promises; an IRC echo does not.
+   */
+  default boolean acksWhenStored() {
+    return acks();
+  }
+
+  /**
    * Keeps {@code lines}, answers to the command being carried out, to be sent together once it is fully
    * answered ({@link #answered}); returns whether it did (IRC's {@code labeled-response}).
    */

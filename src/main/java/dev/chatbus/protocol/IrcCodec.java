@@ -99,6 +99,11 @@ public final class IrcCodec implements ClientCodec {
   }
 
   @Override
+  public boolean acksWhenStored() {
+    return false;
+  }
+
+  @Override
   public boolean collects(String lines) {
     return labels.collect(lines);
   }
@@ -241,8 +246,11 @@ public final class IrcCodec implements ClientCodec {
       return "";
     }
     // The echo first (echo-message), then, for a private message to someone away, why they are.
-    String echo = !acks() ? "" : tagged(IrcEvents.source(me(), origin()) + " " + r.command() + " " + r.target() + " :"
-      + r.said() + CRLF, accepted.id(), accepted.ts());
+    boolean action = r.said().startsWith(IrcEvents.ACTION);
+    String text = action ? r.said().substring(IrcEvents.ACTION.length(), r.said().length() - 1) : r.said();
+    // Split as the others got it, when the source makes the line longer than IRC's 512 bytes.
+    String echo = !acks() ? "" : tagged(IrcEvents.said(IrcEvents.source(me(), origin()), r.command(), r.target(), text, action),
+      accepted.id(), accepted.ts());
     return echo + (accepted.away() != null && r.command().equals("PRIVMSG")
       ? IrcEvents.fitted(":" + server.name() + " 301 " + me() + " " + r.target() + " :", accepted.away()) : "");
   }

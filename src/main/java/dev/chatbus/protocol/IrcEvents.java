@@ -28,7 +28,8 @@ public final class IrcEvents implements EventRenderer {
   /** The most bytes of a line before its CR LF. */
   private static final int MAX_LINE = IrcLine.MAX_BODY_BYTES;
   private static final char CTCP = '\u0001';
-  private static final String ACTION = CTCP + "ACTION ";
+  /** How a CTCP action begins; it ends with {@link #CTCP}. */
+  static final String ACTION = CTCP + "ACTION ";
 
   private final boolean time;
   private final boolean msgid;

@@ -8,7 +8,8 @@ import static dev.chatbus.protocol.IrcEvents.CRLF;
  * labeled: nothing as an {@code ACK}, one line with the label tag, several lines as one {@code BATCH} of
  * type {@code labeled-response} (with the {@code batch} capability; without it, as they are).
  * <p>
- * What others do meanwhile (their messages, joins) is not part of the answer, and is sent as it comes.
+ * What others do meanwhile (their messages, joins, invitations) and the server's keep-alive are not part of
+ * the answer, and are sent as they come.
  */
 final class IrcLabels {
 

@@ -174,7 +174,8 @@ final class IrcNumerics {
       case BAD_PARAMETER -> to.mode() == null ? c.notice(c.me(), message)
         : c.numeric("696", channel + " " + to.mode() + " "
           + (to.mode().equals("k") || to.target() == null || to.target().isBlank() ? "*" : to.target()) + " :" + message);
-      case BANNED -> c.numeric("474", channel + " :Cannot join channel (+b)");
+      case BANNED -> to.command().equals("PRIVMSG") ? c.numeric("404", target + " :Cannot send to channel (+b)")
+        : c.numeric("474", channel + " :Cannot join channel (+b)");
       case INVITE_ONLY -> c.numeric("473", channel + " :Cannot join channel (+i)");
       case BAD_KEY -> c.numeric("475", channel + " :Cannot join channel (+k)");
       case ROOM_FULL -> c.numeric("471", channel + " :Cannot join channel (+l)");

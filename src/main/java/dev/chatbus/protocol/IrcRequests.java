@@ -21,7 +21,6 @@ import static dev.chatbus.protocol.IrcEvents.CRLF;
 final class IrcRequests {
 
   /** The CTCP request IRC clients send {@code /me} as. */
-  private static final String ACTION_START = "\u0001ACTION ";
 
   private final IrcCodec codec;
 
@@ -159,9 +158,9 @@ final class IrcRequests {
     }
     String text = line.param(1);
     RoomEvent.Kind kind = notice ? RoomEvent.Kind.NOTICE : RoomEvent.Kind.MESSAGE;
-    if (text.startsWith(ACTION_START) || text.equals("\u0001ACTION\u0001")) {
+    if (text.startsWith(IrcEvents.ACTION) || text.equals("\u0001ACTION\u0001")) {
       kind = RoomEvent.Kind.ACTION;
-      text = text.substring(Math.min(text.length(), ACTION_START.length()));
+      text = text.substring(Math.min(text.length(), IrcEvents.ACTION.length()));
       text = text.endsWith("\u0001") ? text.substring(0, text.length() - 1) : text;
     } else if (text.startsWith("\u0001")) {
       // Other CTCP requests (VERSION, PING, DCC, ...) ask things of another's client, which Chatbus does not relay.
@@ -177,7 +176,7 @@ final class IrcRequests {
       if (target.isEmpty()) {
         continue;
       }
-      Ref ref = new Ref(cmd, target, null, null, kind == RoomEvent.Kind.ACTION ? "\u0001ACTION " + text + "\u0001" : text);
+      Ref ref = new Ref(cmd, target, null, null, kind == RoomEvent.Kind.ACTION ? IrcEvents.ACTION + text + "\u0001" : text);
       sends.add(IrcCodec.isChannel(target) ? new ClientCommand.Say(target, text, kind, ref)
         : new ClientCommand.Msg(target, text, kind, ref));
     }

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The home of this node's sessions: carries out what the edges and the API ask ({@link SessionCommand}).
@@ -106,7 +108,7 @@ final class Home {
     } else if (roomRequests.handle(c, msg)) {
       return null;
     } else if (c instanceof SessionCommand.Lookup l) {
-      return lookups.lookup(l);
+      Answers.reply(msg, told().map(rooms -> lookups.lookup(l, secret(rooms))));
     } else if (c instanceof SessionCommand.Census) {
       return lookups.census(node);
     } else if (c instanceof SessionCommand.Away a) {
@@ -346,6 +348,22 @@ final class Home {
    */
   private Future<Reply> listRooms(long asker) {
     Member m = asker == RoomEvent.SERVICE ? null : session(asker);
+    return told().map(told -> {
+      List<Reply.RoomInfo> list = new ArrayList<>();
+      directory.roomSizes().forEach((room, size) -> {
+        Reply.RoomInfo info = told.get(room);
+        boolean secret = info != null && info.secret();
+        if (!secret || m == null || m.serverOperator() || m.rooms().contains(room)) {
+          list.add(new Reply.RoomInfo(room, size, info == null ? null : info.topic(), secret));
+        }
+      });
+      list.sort(Comparator.comparing(Reply.RoomInfo::name));
+      return new Reply.RoomList(list);
+    });
+  }
+
+  /** What every router says of the rooms it numbers, by name; those that do not answer in time say nothing. */
+  private Future<Map<String, Reply.RoomInfo>> told() {
     List<Future<Reply>> asked = new ArrayList<>();
     asked.add(Future.succeededFuture(owner.owned()));
     for (String other : peers.otherNodes()) {
@@ -358,17 +376,18 @@ final class Home {
           ((Reply.RoomList) f.result()).rooms().forEach(r -> told.put(r.name(), r));
         }
       }
-      List<Reply.RoomInfo> list = new ArrayList<>();
-      directory.roomSizes().forEach((room, size) -> {
-        Reply.RoomInfo info = told.get(room);
-        boolean secret = info != null && info.secret();
-        if (!secret || m == null || m.serverOperator() || m.rooms().contains(room)) {
-          list.add(new Reply.RoomInfo(room, size, info == null ? null : info.topic(), secret));
-        }
-      });
-      list.sort(Comparator.comparing(Reply.RoomInfo::name));
-      return Future.succeededFuture(new Reply.RoomList(list));
+      return Future.succeededFuture(told);
     });
+  }
+
+  private static Set<String> secret(Map<String, Reply.RoomInfo> rooms) {
+    Set<String> secret = new HashSet<>();
+    rooms.values().forEach(r -> {
+      if (r.secret()) {
+        secret.add(r.name());
+      }
+    });
+    return secret;
   }
 
   private void disconnect(SessionCommand.Disconnect d) {

@@ -11,6 +11,7 @@ import dev.chatbus.protocol.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Who is who, answered from the directory of the whole network (IRC's {@code WHO} and {@code WHOIS}): a
@@ -39,7 +40,11 @@ final class Lookups {
       local);
   }
 
-  Reply lookup(SessionCommand.Lookup l) {
+  /**
+   * The users {@code l} names, as its asker may see them; {@code secret} are the rooms that are secret
+   * ({@code +s}), which only their members (and server operators) see anyone in, or anyone in.
+   */
+  Reply lookup(SessionCommand.Lookup l, Set<String> secret) {
     Member asker = directory.session(l.asker());
     List<Member> found = new ArrayList<>();
     if (l.one()) {
@@ -47,12 +52,12 @@ final class Lookups {
       if (m == null) {
         throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + l.mask());
       }
-      found.add(shownTo(m, asker));
+      found.add(shownTo(m, asker, secret));
     } else if (l.mask().startsWith("#")) {
-      // A room's invisible members are listed to its members only.
+      // A room's invisible members are listed to its members only, and a secret room's no one else.
       String room = Names.room(l.mask());
-      boolean member = room != null && asker != null && asker.rooms().contains(room);
-      if (room != null) {
+      boolean member = room != null && asker != null && (asker.rooms().contains(room) || asker.serverOperator());
+      if (room != null && (member || !secret.contains(room))) {
         for (Member m : directory.members(room)) {
           if (member || !m.invisible()) {
             found.add(m);
@@ -78,14 +83,15 @@ final class Lookups {
     return new Reply.People(found);
   }
 
-  /** {@code m} as {@code asker} may see it: an invisible user's rooms only those they share. */
-  private static Member shownTo(Member m, Member asker) {
-    if (!m.invisible() || asker == null || asker.session() == m.session()) {
+  /** {@code m} as {@code asker} may see it: an invisible user's rooms, and secret rooms, only those they share. */
+  private static Member shownTo(Member m, Member asker, Set<String> secret) {
+    if (asker != null && (asker.session() == m.session() || asker.serverOperator())) {
       return m;
     }
     Member shown = m;
     for (String room : m.rooms()) {
-      if (!asker.rooms().contains(room)) {
+      boolean shared = asker != null && asker.rooms().contains(room);
+      if (!shared && (m.invisible() || secret.contains(room))) {
         shown = shown.in(room, false);
       }
     }

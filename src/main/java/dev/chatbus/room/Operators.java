@@ -52,6 +52,9 @@ final class Operators {
   /** Answers what the topic is, or sets it (announced in the room) if the asker is in the room. */
   Reply topic(RoomCommand.SetTopic t, OwnedRoom r) {
     if (t.text() == null) {
+      if (r.is(RoomFlag.SECRET) && !r.has(t.session()) && !operates(r, t.session())) {
+        throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
+      }
       return new Reply.TopicIs(r.name, r.topic);
     }
     if (t.session() != RoomEvent.SERVICE && !r.has(t.session())) {
@@ -238,14 +241,19 @@ final class Operators {
 
   /**
    * Refuses a message to {@code r} that its rules keep out: from outside it, unless it lets anyone speak
-   * ({@code -n}), or, when it is moderated ({@code +m}), from anyone but its operators and voiced members.
+   * ({@code -n}); from anyone its bans name, but its operators; and, when it is moderated ({@code +m}), from
+   * anyone but its operators and voiced members.
    */
-  void mayPost(OwnedRoom r, long session) {
+  void mayPost(OwnedRoom r, RoomCommand.Post p) {
+    long session = p.session();
     if (session == RoomEvent.SERVICE) {
       return;
     }
     if (r.is(RoomFlag.NO_EXTERNAL) && !r.has(session)) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
+    }
+    if (!r.bans.isEmpty() && r.banned(p.name(), p.origin()) && !operates(r, session)) {
+      throw new Refusal(ErrorCode.BANNED, "you are banned from #" + r.name);
     }
     if (r.is(RoomFlag.MODERATED) && !r.voiced.contains(session) && !operates(r, session)) {
       throw new Refusal(ErrorCode.MODERATED, "#" + r.name + " is moderated: only its operators and voiced members speak");
@@ -263,8 +271,15 @@ final class Operators {
       return Reply.Roster.none(true);
     }
     Directory.Listing listing = directory.listing(r.name, Reply.LIST_LIMIT, plus, inside);
-    return new Reply.Roster(directory.count(r.name) + (plus == null ? 0 : 1), listing.names(), r.names(r.operators),
-      r.names(r.voiced), listing.origins(), secret);
+    List<String> operators = r.names(r.operators);
+    List<String> voiced = r.names(r.voiced);
+    if (!inside) {
+      // Those not listed (the invisible) are not named as operators or voiced either.
+      operators.retainAll(listing.names());
+      voiced.retainAll(listing.names());
+    }
+    return new Reply.Roster(directory.count(r.name) + (plus == null ? 0 : 1), listing.names(), operators, voiced,
+      listing.origins(), secret);
   }
 
   /** Whether {@code asker} may read the history of {@code r}: anyone, unless the room is closed to outsiders. */

@@ -198,7 +198,7 @@ final class Owner {
   /** Carries out a room command as the room's owner, answering {@code msg} when there is one. */
   private void apply(RoomCommand op, OwnedRoom r, Message<?> msg) {
     if (op instanceof RoomCommand.Post p) {
-      operators.mayPost(r, p.session());
+      operators.mayPost(r, p);
       RoomEvent e = publish(r, p.kind(), p.session(), p.name(), p.origin(), p.text());
       if (Answers.expected(msg)) {
         Reply reply = acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), p.durable());

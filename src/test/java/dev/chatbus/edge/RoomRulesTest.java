@@ -178,6 +178,11 @@ class RoomRulesTest {
       assertThat(alice.readLine()).isEqualTo(":irc.test 324 alice #open +t");
       bob.send("PRIVMSG #open :from outside");
       alice.readUntil(l -> l.equals(":bob!~bob@test PRIVMSG #open :from outside"));
+      // A ban keeps its mask's messages out too, from outside or in.
+      alice.send("MODE #open +b bob");
+      alice.expect(":alice!~alice@test MODE #open +b bob!*@*");
+      bob.send("PRIVMSG #open :banned now");
+      bob.expect(":irc.test 404 bob #open :Cannot send to channel (+b)");
       bob.send("PRIVMSG #nowhere :anyone?");
       bob.expect(":irc.test 404 bob #nowhere :Cannot send to channel");
     }
@@ -198,6 +203,14 @@ class RoomRulesTest {
       alice.expect(":irc.test 353 alice @ #hidden :@alice");
       bob.send("NAMES #hidden");
       bob.expect(":irc.test 366 bob #hidden :End of /NAMES list");
+      bob.send("WHO #hidden");
+      bob.expect(":irc.test 315 bob #hidden :End of WHO list");
+      bob.send("WHOIS alice");
+      bob.expect(":irc.test 311 bob alice ~alice test * :alice the tester");
+      bob.expect(":irc.test 312 bob alice irc.test :Chatbus node test");
+      bob.expect(":irc.test 318 bob alice :End of /WHOIS list");
+      bob.send("TOPIC #hidden");
+      bob.expect(":irc.test 442 bob #hidden :You're not on that channel");
       bob.send("JOIN #hidden");
       bob.readUntil(l -> l.equals(":irc.test 353 bob @ #hidden :@alice bob"));
       bob.expect(":irc.test 366 bob #hidden :End of /NAMES list");
