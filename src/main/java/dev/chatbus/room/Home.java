@@ -343,17 +343,18 @@ final class Home {
 
   /**
    * The rooms with members, as the directory knows them, with what their owners say of them (their topics,
-   * and whether they are secret, which hides them from those outside); a router that does not answer in
-   * time leaves its rooms listed without.
+   * and whether they are secret, which hides them from those outside). A room no router answers for in time
+   * may be secret: it is listed, without its topic, to its members only.
    */
   private Future<Reply> listRooms(long asker) {
     Member m = asker == RoomEvent.SERVICE ? null : session(asker);
     return told().map(told -> {
       List<Reply.RoomInfo> list = new ArrayList<>();
+      Set<String> hidden = secret(told);
       directory.roomSizes().forEach((room, size) -> {
         Reply.RoomInfo info = told.get(room);
         boolean secret = info != null && info.secret();
-        if (!secret || m == null || m.serverOperator() || m.rooms().contains(room)) {
+        if (!hidden.contains(room) || m == null || m.serverOperator() || m.rooms().contains(room)) {
           list.add(new Reply.RoomInfo(room, size, info == null ? null : info.topic(), secret));
         }
       });
@@ -380,13 +381,15 @@ final class Home {
     });
   }
 
-  private static Set<String> secret(Map<String, Reply.RoomInfo> rooms) {
+  /** The rooms with members that are secret, or may be: those no router said are not. */
+  private Set<String> secret(Map<String, Reply.RoomInfo> told) {
     Set<String> secret = new HashSet<>();
-    rooms.values().forEach(r -> {
-      if (r.secret()) {
-        secret.add(r.name());
+    for (String room : directory.roomSizes().keySet()) {
+      Reply.RoomInfo info = told.get(room);
+      if (info == null || info.secret()) {
+        secret.add(room);
       }
-    });
+    }
     return secret;
   }
 
