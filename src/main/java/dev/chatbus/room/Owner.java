@@ -23,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,11 @@ final class Owner {
 
   private static final Logger log = LoggerFactory.getLogger(Owner.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /**
+   * How long a question every router is asked (which rooms it numbers) waits for each: a router slower than
+   * this is left out of the answer rather than holding up the client who asked.
+   */
+  private static final DeliveryOptions SURVEY = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(2).toMillis());
   /** How long a command passed on to the wrong router waits before it is routed again. */
   private static final long RETRY_MILLIS = 200;
 
@@ -180,9 +186,9 @@ final class Owner {
     return new Reply.RoomList(rooms);
   }
 
-  /** Asks the router of {@code other} {@code m}, as a room's commands are passed on. */
+  /** Asks the router of {@code other} {@code m}, a question every router is asked, waiting at most 2 seconds. */
   Future<Reply> askRouter(String other, RouterMessage m) {
-    return passedOn.request(other, m, Addresses.toRouter(false));
+    return passedOn.request(other, m, SURVEY);
   }
 
   private void forward(String owner, RoomCommand op, Message<?> msg) {
