@@ -9,7 +9,6 @@ import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.Topic;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -160,32 +159,6 @@ public final class IrcCodec implements ClientCodec {
     }
     return loggedIn ? requests.parse(line) : registration.parse(line);
   }
-
-  /**
-   * The client's own modes: asked for, or changed. {@code +i} (invisible) is the client's to set; {@code +o}
-   * (server operator) only {@code OPER} gives, and the client may drop it.
-   */
-  ClientCommand userMode(String changes) {
-    if (changes == null || changes.isEmpty()) {
-      return answer(numeric("221", "+" + (modes.contains(Member.Mode.INVISIBLE) ? "i" : "")
-        + (modes.contains(Member.Mode.SERVER_OPERATOR) ? "o" : "")));
-    }
-    boolean adding = true;
-    List<ClientCommand> asked = new ArrayList<>();
-    for (char c : changes.toCharArray()) {
-      if (c == '+' || c == '-') {
-        adding = c == '+';
-      } else if (c == 'i') {
-        asked.add(new ClientCommand.UserMode(Member.Mode.INVISIBLE, adding, new Ref("MODE", me())));
-      } else if (c == 'o' && !adding) {
-        asked.add(new ClientCommand.UserMode(Member.Mode.SERVER_OPERATOR, false, new Ref("MODE", me())));
-      } else if (c != 'o') {
-        return answer(numeric("501", ":Unknown MODE flag"));
-      }
-    }
-    return asked.isEmpty() ? answer("") : several(asked);
-  }
-
 
   // ----- what the client is told
 
@@ -458,6 +431,11 @@ public final class IrcCodec implements ClientCodec {
   /** The server's name, the source of its numerics. */
   String serverName() {
     return server.name();
+  }
+
+  /** The client's own modes as IRC writes them: {@code +}, {@code +i}, {@code +o} or {@code +io}. */
+  String userModes() {
+    return "+" + (modes.contains(Member.Mode.INVISIBLE) ? "i" : "") + (modes.contains(Member.Mode.SERVER_OPERATOR) ? "o" : "");
   }
 
   /** The client's nick, or {@code *} before it has one. */

@@ -1,5 +1,6 @@
 package dev.chatbus.protocol;
 
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.protocol.IrcCodec.Ref;
@@ -194,7 +195,7 @@ final class IrcRequests {
         return IrcCodec.answer(codec.numeric(Names.nameProblem(target) == null ? "502" : "401",
           Names.nameProblem(target) == null ? ":Can't change mode for other users" : target + " :No such nick/channel"));
       }
-      return codec.userMode(line.param(1));
+      return userMode(line.param(1));
     }
     if (line.size() < 2 || line.param(1).isEmpty()) {
       return new ClientCommand.Modes(target, new Ref("MODE", target));
@@ -250,6 +251,30 @@ final class IrcRequests {
         : new ClientCommand.Moderate(target, Moderation.FLAGS, Moderation.write(flags), null, new Ref("MODE", target)));
     }
     return changes.isEmpty() ? new ClientCommand.Answer("") : IrcCodec.several(changes);
+  }
+
+  /**
+   * The client's own modes: asked for, or changed. {@code +i} (invisible) is the client's to set; {@code +o}
+   * (server operator) only {@code OPER} gives, and the client may drop it.
+   */
+  private ClientCommand userMode(String changes) {
+    if (changes == null || changes.isEmpty()) {
+      return IrcCodec.answer(codec.numeric("221", codec.userModes()));
+    }
+    boolean adding = true;
+    List<ClientCommand> asked = new ArrayList<>();
+    for (char c : changes.toCharArray()) {
+      if (c == '+' || c == '-') {
+        adding = c == '+';
+      } else if (c == 'i') {
+        asked.add(new ClientCommand.UserMode(Member.Mode.INVISIBLE, adding, new Ref("MODE", codec.me())));
+      } else if (c == 'o' && !adding) {
+        asked.add(new ClientCommand.UserMode(Member.Mode.SERVER_OPERATOR, false, new Ref("MODE", codec.me())));
+      } else if (c != 'o') {
+        return IrcCodec.answer(codec.numeric("501", ":Unknown MODE flag"));
+      }
+    }
+    return asked.isEmpty() ? IrcCodec.answer("") : IrcCodec.several(asked);
   }
 
   /** {@code KICK #channel[,#channel] nick[,nick] [:reason]}. */

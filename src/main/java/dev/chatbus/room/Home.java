@@ -3,7 +3,6 @@ package dev.chatbus.room;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Kill;
 import dev.chatbus.bus.Member;
-import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
@@ -20,13 +19,9 @@ import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The home of this node's sessions: carries out what the edges and the API ask ({@link SessionCommand}).
@@ -58,6 +53,7 @@ final class Home {
   private final Map<Long, Future<Reply>> renaming = new HashMap<>();
   /** Sessions whose login waits for the name registry. */
   private final Map<Long, String> loggingIn = new HashMap<>();
+  private final RoomSurvey survey;
 
   Home(String node, EventBus bus, Membership membership, NameRegistry registry, Directory directory, Peers peers,
        Owner owner, Outbox outbox, MessageIds ids, RoomQuotas quotas, ChatbusConfig.Rooms rooms, ChatbusConfig.Naming naming) {
@@ -74,6 +70,7 @@ final class Home {
     this.rooms = rooms;
     this.nameChecks = new NameChecks(naming, directory);
     this.lookups = new Lookups(directory);
+    this.survey = new RoomSurvey(owner, peers, directory);
     this.roomRequests = new RoomRequests(owner, directory, nameChecks, this::session, RoomEvent.serviceOrigin(node));
   }
 
@@ -104,11 +101,11 @@ final class Home {
     } else if (c instanceof SessionCommand.Rename rename) {
       rename(rename, msg);
     } else if (c instanceof SessionCommand.ListRooms l) {
-      Answers.reply(msg, listRooms(l.session()));
+      Answers.reply(msg, survey.list(l.session() == RoomEvent.SERVICE ? null : session(l.session())));
     } else if (roomRequests.handle(c, msg)) {
       return null;
     } else if (c instanceof SessionCommand.Lookup l) {
-      Answers.reply(msg, told().map(rooms -> lookups.lookup(l, secret(rooms))));
+      Answers.reply(msg, survey.secret().map(secret -> lookups.lookup(l, secret)));
     } else if (c instanceof SessionCommand.Census) {
       return lookups.census(node);
     } else if (c instanceof SessionCommand.Away a) {
@@ -339,58 +336,6 @@ final class Home {
   private boolean heldHere(String name) {
     Member holder = directory.byName(name);
     return holder != null && holder.node().equals(node);
-  }
-
-  /**
-   * The rooms with members, as the directory knows them, with what their owners say of them (their topics,
-   * and whether they are secret, which hides them from those outside). A room no router answers for in time
-   * may be secret: it is listed, without its topic, to its members only.
-   */
-  private Future<Reply> listRooms(long asker) {
-    Member m = asker == RoomEvent.SERVICE ? null : session(asker);
-    return told().map(told -> {
-      List<Reply.RoomInfo> list = new ArrayList<>();
-      Set<String> hidden = secret(told);
-      directory.roomSizes().forEach((room, size) -> {
-        Reply.RoomInfo info = told.get(room);
-        boolean secret = info != null && info.secret();
-        if (!hidden.contains(room) || m == null || m.serverOperator() || m.rooms().contains(room)) {
-          list.add(new Reply.RoomInfo(room, size, info == null ? null : info.topic(), secret));
-        }
-      });
-      list.sort(Comparator.comparing(Reply.RoomInfo::name));
-      return new Reply.RoomList(list);
-    });
-  }
-
-  /** What every router says of the rooms it numbers, by name; those that do not answer in time say nothing. */
-  private Future<Map<String, Reply.RoomInfo>> told() {
-    List<Future<Reply>> asked = new ArrayList<>();
-    asked.add(Future.succeededFuture(owner.owned()));
-    for (String other : peers.otherNodes()) {
-      asked.add(owner.askRouter(other, new PeerMessage.ListRooms()));
-    }
-    return Future.join(asked).transform(done -> {
-      Map<String, Reply.RoomInfo> told = new HashMap<>();
-      for (Future<Reply> f : asked) {
-        if (f.succeeded()) {
-          ((Reply.RoomList) f.result()).rooms().forEach(r -> told.put(r.name(), r));
-        }
-      }
-      return Future.succeededFuture(told);
-    });
-  }
-
-  /** The rooms with members that are secret, or may be: those no router said are not. */
-  private Set<String> secret(Map<String, Reply.RoomInfo> told) {
-    Set<String> secret = new HashSet<>();
-    for (String room : directory.roomSizes().keySet()) {
-      Reply.RoomInfo info = told.get(room);
-      if (info == null || info.secret()) {
-        secret.add(room);
-      }
-    }
-    return secret;
   }
 
   private void disconnect(SessionCommand.Disconnect d) {
