@@ -90,6 +90,37 @@ public sealed interface Persist extends Wire.Writable {
   }
 
   /**
+   * Asks a history reader where a mark falls among the stored events of {@code room}: the message whose id
+   * is {@code value}, or (when {@code byTime}) the time {@code value}. Answered with {@link Located}.
+   */
+  record Locate(String room, boolean byTime, long value) implements Persist {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).bool(byTime).i64(value);
+    }
+
+    public static Locate read(Wire.Reader in) {
+      return new Locate(in.str(), in.bool(), in.i64());
+    }
+  }
+
+  /**
+   * The answer to {@link Locate}, from what is stored: the number of the message ({@code -1} when it is not
+   * stored) or of the first event at the time or later ({@code -1} when none is), and, for a time, of the
+   * first event later than it ({@code -1} when none is); with the latest number given out in the room.
+   */
+  record Located(long seq, long later, long lastSeq) implements Persist {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(seq).i64(later).i64(lastSeq);
+    }
+
+    public static Located read(Wire.Reader in) {
+      return new Located(in.i64(), in.i64(), in.i64());
+    }
+  }
+
+  /**
    * Takes up the numbering of {@code room} for this node's router, in an epoch of at least {@code atLeast}:
    * answered with {@link Claimed}, or failed when the store cannot be reached. {@code run} names this run of
    * the router, recorded with the epoch (see {@link Look}).

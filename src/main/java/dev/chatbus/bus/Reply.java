@@ -71,16 +71,24 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
-  /** The topic of {@code room} (null when it has none), asked for, or just set. */
-  record TopicIs(String room, Topic topic) implements Reply {
+  /**
+   * The topic of {@code room} (null when it has none), asked for, or just set: then {@code id} is that of the
+   * event that told the room (else null), and the topic's time the event's.
+   */
+  record TopicIs(String room, Topic topic, String id) implements Reply {
+    public TopicIs(String room, Topic topic) {
+      this(room, topic, null);
+    }
+
     @Override
     public void write(Wire.Writer out) {
       out.str(room);
       Topic.write(out, topic);
+      out.str(id);
     }
 
     public static TopicIs read(Wire.Reader in) {
-      return new TopicIs(in.str(), Topic.read(in));
+      return new TopicIs(in.str(), Topic.read(in), in.str());
     }
   }
 
@@ -225,6 +233,29 @@ public sealed interface Reply extends Wire.Writable {
       List<RoomEvent> events = Wire.readEvents(in);
       boolean complete = in.bool();
       return new History(room, events, complete, in.bool() ? new More(in.i64(), in.i64(), in.i32()) : null);
+    }
+  }
+
+  /**
+   * Where a mark ({@link SessionCommand.Locate}) falls in the numbering of {@code room}: the events before it
+   * are those numbered below {@code before}, the events after it those numbered above {@code after}. For a
+   * message both are its number, and -1 when the room holds no message with that id (it was pruned, or is
+   * another room's). For a time, {@code before} is the number of the first event at that time or later
+   * (one past the room's latest when there is none), {@code after} one below that of the first event later.
+   */
+  record Located(String room, long before, long after) implements Reply {
+    /** Whether the mark was found: a time always is, a message when the room still holds it. */
+    public boolean found() {
+      return before >= 0;
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(before).i64(after);
+    }
+
+    public static Located read(Wire.Reader in) {
+      return new Located(in.str(), in.i64(), in.i64());
     }
   }
 

@@ -216,4 +216,21 @@ public sealed interface RoomCommand extends RouterMessage {
       return new RoomHistory(in.str(), in.i64(), in.i32(), in.i64(), in.i64(), in.bool(), in.bool());
     }
   }
+
+  /** {@link SessionCommand.Locate}, as the home router passes it to the room's owner; read as {@link RoomHistory} is. */
+  record RoomLocate(String room, long asker, boolean byTime, long value, boolean forwarded) implements RoomCommand {
+    @Override
+    public RoomLocate asForwarded(boolean passed) {
+      return new RoomLocate(room, asker, byTime, value, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(asker).bool(byTime).i64(value).bool(forwarded);
+    }
+
+    public static RoomLocate read(Wire.Reader in) {
+      return new RoomLocate(in.str(), in.i64(), in.bool(), in.i64(), in.bool());
+    }
+  }
 }

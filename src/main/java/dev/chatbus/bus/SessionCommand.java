@@ -167,6 +167,22 @@ public sealed interface SessionCommand extends RouterMessage {
     }
   }
 
+  /**
+   * Where a mark falls in the numbering of {@code room}: the message whose id is {@code value}, or (when
+   * {@code byTime}) the time {@code value}, in milliseconds since 1970. Replies {@link Reply.Located}; read
+   * as history is, so refused where history is.
+   */
+  record Locate(long session, String room, boolean byTime, long value) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).bool(byTime).i64(value);
+    }
+
+    public static Locate read(Wire.Reader in) {
+      return new Locate(in.i64(), in.str(), in.bool(), in.i64());
+    }
+  }
+
   /** Change the session's name. Replies {@link Reply.Renamed}; fails with {@code BAD_NAME} or {@code NAME_TAKEN}. */
   record Rename(long session, String name) implements SessionCommand {
     @Override

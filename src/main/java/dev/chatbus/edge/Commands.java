@@ -36,6 +36,7 @@ final class Commands {
   private final ChatbusConfig.History history;
   private final RouterRequests requests;
   private final Entering entering;
+  private final HistoryWindows windows;
   private final ChatbusConfig.ServerOperators operators;
 
   /**
@@ -54,6 +55,7 @@ final class Commands {
     this.maxRooms = config.maxPerClient();
     this.history = history;
     this.requests = new RouterRequests(bus, router, connections, released);
+    this.windows = new HistoryWindows(requests, connections, history.maxPerRequest());
     this.entering = new Entering(bus, router, edge, rooms, connections, requests, config.defaultRoom(), history);
   }
 
@@ -103,6 +105,10 @@ final class Commands {
       }
     } else if (cmd instanceof ClientCommand.History history) {
       history(c, history);
+    } else if (cmd instanceof ClientCommand.Window w) {
+      windows.window(c, w);
+    } else if (cmd instanceof ClientCommand.ActiveRooms a) {
+      windows.activeRooms(c, a);
     } else if (cmd instanceof ClientCommand.HistoryMore) {
       historyMore(c, cmd.ref());
     } else if (cmd instanceof ClientCommand.Who who) {

@@ -125,13 +125,13 @@ final class Entering {
   }
 
   /**
-   * The messages shown on entering a room, up to the join itself: none when that is turned off, and a
-   * word that they are not available when they cannot be had within {@code history.replayTimeout} of
-   * {@code asked} (when the join was asked for, in nanoseconds), or the room's owner could not say where
-   * its join stands.
+   * The messages shown on entering a room, up to the join itself: none when that is turned off or the
+   * client's protocol does not show them, and a word that they are not available when they cannot be had
+   * within {@code history.replayTimeout} of {@code asked} (when the join was asked for, in nanoseconds), or
+   * the room's owner could not say where its join stands.
    */
   private Future<Entered> earlier(Connection c, Reply.Joined joined, long asked) {
-    if (history.replayOnJoin() == 0) {
+    if (history.replayOnJoin() == 0 || !c.codec().replaysOnJoin()) {
       return Future.succeededFuture(new Entered(joined, null));
     }
     long left = history.replayTimeout().toMillis() - (System.nanoTime() - asked) / 1_000_000;

@@ -30,6 +30,13 @@ public interface EventStore extends AutoCloseable {
   Persist.Stored history(Persist.Query query) throws SQLException;
 
   /**
+   * Where a mark falls among the stored events of a room still kept: the number of the message with an id,
+   * or of the first event at a time or later and of the first event later than it. Costs the same whatever
+   * the room's size.
+   */
+  Persist.Located locate(Persist.Locate locate) throws SQLException;
+
+  /**
    * Takes up the numbering of {@code room} for the router run {@code run}: raises its epoch by one, or to
    * {@code atLeast} if that is higher, and returns the new epoch with the room's latest stored sequence
    * number (seq 0 for a room never seen). Atomic across nodes sharing the store.

@@ -18,7 +18,8 @@ import java.sql.SQLException;
  * worker's store, each taking one request at a time on its own local address: the router hands a request
  * to a reader that is free, and holds the rest itself.
  * <p>
- * Consumes {@link Persist.Query} (answered with {@link Persist.Stored}) and {@link Persist.Look} (answered
+ * Consumes {@link Persist.Query} (answered with {@link Persist.Stored}), {@link Persist.Locate} (answered
+ * with {@link Persist.Located}) and {@link Persist.Look} (answered
  * with {@link Persist.Claimed}) on {@link Addresses#reader}; a store that fails the read fails the request
  * with {@link ErrorCode#INTERNAL}. What still waits to be written is not here: the router adds it. Holds
  * no state; {@code stop()} has nothing to drain (the worker closes the store).
@@ -45,6 +46,8 @@ public final class HistoryReaderVerticle extends VerticleBase {
     try {
       if (p instanceof Persist.Query q) {
         msg.reply(store.history(q));
+      } else if (p instanceof Persist.Locate l) {
+        msg.reply(store.locate(l));
       } else if (p instanceof Persist.Look look) {
         msg.reply(store.look(look.room(), look.run()));
       } else {

@@ -259,6 +259,58 @@ public final class JdbcEventStore implements EventStore {
     return events;
   }
 
+  /**
+   * A message by its id (index room_event_id); a time by the events of the room from it on (room_event_time):
+   * the earliest time at or after it, then the first number at that time, since several events may share a
+   * millisecond. Events are numbered in the order of their times, to the clocks of the nodes that numbered them.
+   */
+  @Override
+  public Persist.Located locate(Persist.Locate l) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      long first = 1;
+      long last = 0;
+      try (PreparedStatement ps = c.prepareStatement("SELECT first_seq, last_seq FROM room_state WHERE room = ?")) {
+        ps.setString(1, l.room());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            first = rs.getLong(1);
+            last = rs.getLong(2);
+          }
+        }
+      }
+      if (!l.byTime()) {
+        return new Persist.Located(one(c, "SELECT seq FROM room_event WHERE room = ? AND id = ? AND seq >= ?",
+          l.room(), l.value(), first), -1, last);
+      }
+      long at = firstFrom(c, l.room(), l.value(), first);
+      long later = at < 0 ? -1 : firstFrom(c, l.room(), l.value() + 1, first);
+      return new Persist.Located(at, later, last);
+    }
+  }
+
+  /** The number of the first kept event of {@code room} at {@code time} or later; -1 when there is none. */
+  private static long firstFrom(Connection c, String room, long time, long firstKept) throws SQLException {
+    long at = one(c, "SELECT ts FROM room_event WHERE room = ? AND ts >= ? AND seq >= ? ORDER BY room, ts LIMIT 1",
+      room, time, firstKept);
+    return at < 0 ? -1 : one(c, "SELECT MIN(seq) FROM room_event WHERE room = ? AND ts = ? AND seq >= ?", room, at, firstKept);
+  }
+
+  /** The one number {@code sql} selects, given a room and two numbers; -1 when it selects none. */
+  private static long one(Connection c, String sql, String room, long a, long b) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, room);
+      ps.setLong(2, a);
+      ps.setLong(3, b);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return -1;
+        }
+        long v = rs.getLong(1);
+        return rs.wasNull() ? -1 : v;
+      }
+    }
+  }
+
   @Override
   public Persist.Claimed claim(String room, long atLeast, String run) throws SQLException {
     Persist.Claimed result = transaction(c -> {

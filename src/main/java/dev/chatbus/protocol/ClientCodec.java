@@ -8,6 +8,8 @@ import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
 
+import java.util.List;
+
 /**
  * One client wire protocol: parses a client's lines into {@link ClientCommand}s and renders what the
  * client is told. Implementations are stateless and know nothing of Vert.x or sockets.
@@ -92,6 +94,14 @@ public interface ClientCodec extends EventRenderer {
    */
   String history(Reply.History page, boolean onJoin, Object ref);
 
+  /**
+   * The rooms of {@link ClientCommand.ActiveRooms}, each as its latest message, in order. Only codecs whose
+   * clients can ask for them (IRC's {@code CHATHISTORY TARGETS}) render them.
+   */
+  default String activeRooms(List<RoomEvent> latest, Object ref) {
+    throw new UnsupportedOperationException("this protocol has no way to ask for active rooms");
+  }
+
   /** On entering {@code room}: its earlier messages could not be read in time, so none are shown. */
   String historyUnavailable(String room);
 
@@ -132,6 +142,14 @@ public interface ClientCodec extends EventRenderer {
   /** Whether the client is in one room at a time, switching rooms as it joins (text clients). */
   default boolean oneRoom() {
     return false;
+  }
+
+  /**
+   * Whether the client is shown a room's earlier messages on entering it ({@link #history} with
+   * {@code onJoin}); IRC clients ask for them instead.
+   */
+  default boolean replaysOnJoin() {
+    return true;
   }
 
   /** Whether the client enters the default room on logging in (IRC clients join their channels themselves). */

@@ -109,6 +109,27 @@ public sealed interface ClientCommand {
   record History(String room, int limit, long afterSeq, long beforeSeq, Object ref) implements ClientCommand {
   }
 
+  /**
+   * Stored events of {@code room} placed by marks rather than numbers (IRC's {@code CHATHISTORY}), at most
+   * {@code limit}, oldest first: the latest (after {@code from}, when it is not null); those before or after
+   * {@code from}; those around it, itself included; those between {@code from} and {@code to}, reading
+   * from {@code from}. Bounds are exclusive.
+   */
+  record Window(Kind kind, String room, Mark from, Mark to, int limit, Object ref) implements ClientCommand {
+    public enum Kind { LATEST, BEFORE, AFTER, AROUND, BETWEEN }
+
+    /** A message by its id, or (when {@code byTime}) a time in milliseconds since 1970. */
+    public record Mark(boolean byTime, long value) {
+    }
+  }
+
+  /**
+   * The rooms the client is in whose latest message came between two times (exclusive, in milliseconds since
+   * 1970), in the order of those messages from {@code from} towards {@code to}, at most {@code limit}.
+   */
+  record ActiveRooms(long from, long to, int limit, Object ref) implements ClientCommand {
+  }
+
   /** The rest of the last history answer that was cut short (text clients: {@code /history more}). */
   record HistoryMore(Object ref) implements ClientCommand {
   }

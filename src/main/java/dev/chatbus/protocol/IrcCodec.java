@@ -63,6 +63,7 @@ public final class IrcCodec implements ClientCodec {
   private final IrcRegistration registration = new IrcRegistration(this);
   private final IrcRequests requests = new IrcRequests(this);
   private final IrcLabels labels = new IrcLabels();
+  private final IrcHistory histories = new IrcHistory(this);
 
   public IrcCodec(IrcServer server, List<IrcEvents> variants) {
     this.server = server;
@@ -198,7 +199,9 @@ public final class IrcCodec implements ClientCodec {
   public String topic(Reply.TopicIs t, boolean set, Object ref) {
     String channel = "#" + t.room();
     if (set) {
-      return IrcEvents.source(me(), origin()) + " TOPIC " + channel + " :" + (t.topic() == null ? "" : t.topic().text()) + CRLF;
+      // Tagged as the others see it, with the event's time and id.
+      String line = IrcEvents.source(me(), origin()) + " TOPIC " + channel + " :" + (t.topic() == null ? "" : t.topic().text()) + CRLF;
+      return t.id() == null ? line : tagged(line, t.id(), t.topic().at());
     }
     return Topic.shown(t.topic()) ? topicIs(channel, t.topic()) : numeric("331", channel + " :No topic is set");
   }
@@ -303,6 +306,12 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String moderated(String room, Moderation action, String target, String reason, Reply.Accepted done, Object ref) {
+    // Tagged as the others see it, with the event's time and id.
+    return tagged(change(room, action, target, reason), done.id(), done.ts());
+  }
+
+  /** The {@code KICK} or {@code MODE} line of an operator's action. */
+  private String change(String room, Moderation action, String target, String reason) {
     String source = IrcEvents.source(me(), origin());
     if (action == Moderation.KICK) {
       return IrcEvents.fitted(source + " KICK #" + room + " " + target + " :", reason == null ? me() : reason);
@@ -342,10 +351,29 @@ public final class IrcCodec implements ClientCodec {
     return ":" + server.name() + " PONG " + server.name() + " :" + ref + CRLF;
   }
 
+  /**
+   * Earlier messages replayed as live ones would read as said now: IRC clients are not shown them on
+   * joining. They ask for them with {@code CHATHISTORY}, and get them in a batch.
+   */
+  @Override
+  public boolean replaysOnJoin() {
+    return false;
+  }
+
   @Override
   public String history(Reply.History page, boolean onJoin, Object ref) {
-    // Earlier messages replayed as live ones would read as said now: IRC clients are not shown them.
-    return "";
+    return ref instanceof IrcHistory.Asked asked ? histories.window(page, asked) : "";
+  }
+
+  @Override
+  public String activeRooms(List<RoomEvent> latest, Object ref) {
+    return histories.targets(latest);
+  }
+
+  /** With {@code draft/event-playback}, history holds joins, parts, topics and the rest besides messages. */
+  @Override
+  public boolean messagesOnly() {
+    return !caps.contains("draft/event-playback");
   }
 
   @Override
@@ -361,6 +389,9 @@ public final class IrcCodec implements ClientCodec {
 
   @Override
   public String error(ErrorCode code, String message, Object ref) {
+    if (ref instanceof IrcHistory.Asked asked) {
+      return histories.fail(code, message, asked);
+    }
     return IrcNumerics.error(this, code, message, ref instanceof Ref r ? r : new Ref("", null));
   }
 
@@ -398,6 +429,10 @@ public final class IrcCodec implements ClientCodec {
 
   IrcServer server() {
     return server;
+  }
+
+  IrcHistory histories() {
+    return histories;
   }
 
   /** The nick the client asked for while registering, or has; null before {@code NICK}. */

@@ -61,7 +61,7 @@ public final class IrcEvents implements EventRenderer {
    * lines after the first of a message split over several numbered after it ({@code id-2}, {@code id-3}).
    */
   static String tagged(String lines, String id, long ts, boolean time, boolean msgid) {
-    String at = time ? "time=" + SERVER_TIME.format(Instant.ofEpochMilli(ts)) : "";
+    String at = time ? "time=" + time(ts) : "";
     StringBuilder sb = new StringBuilder(lines.length() + 64);
     int n = 0;
     for (int start = 0; start < lines.length(); n++) {
@@ -77,6 +77,39 @@ public final class IrcEvents implements EventRenderer {
       start = end;
     }
     return sb.toString();
+  }
+
+  /** {@code ts} as {@code server-time} writes it. */
+  static String time(long ts) {
+    return SERVER_TIME.format(Instant.ofEpochMilli(ts));
+  }
+
+  /** {@code line} with {@code tag} added to the tags it has, if any. */
+  static String withTag(String tag, String line) {
+    return line.startsWith("@") ? "@" + tag + ";" + line.substring(1) : "@" + tag + " " + line;
+  }
+
+  /**
+   * {@code lines} as the batch {@code id}: each tagged with it, but for the lines of batches nested in it,
+   * which keep their own.
+   */
+  static String inBatch(String id, String lines) {
+    String tag = "batch=" + id;
+    StringBuilder sb = new StringBuilder(lines.length() + 16);
+    for (int start = 0; start < lines.length(); ) {
+      int end = lines.indexOf(CRLF, start) + CRLF.length();
+      String line = lines.substring(start, end);
+      sb.append(batched(line) ? line : withTag(tag, line));
+      start = end;
+    }
+    return sb.toString();
+  }
+
+  /** Whether {@code line}'s tags hold a {@code batch} tag. */
+  private static boolean batched(String line) {
+    int end = line.startsWith("@") ? line.indexOf(' ') : -1;
+    int at = line.indexOf("batch=");
+    return at > 0 && at < end && (line.charAt(at - 1) == '@' || line.charAt(at - 1) == ';');
   }
 
   private static String untagged(RoomEvent e) {

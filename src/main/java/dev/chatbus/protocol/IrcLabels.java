@@ -49,21 +49,12 @@ final class IrcLabels {
       return "@" + tag + " :" + server + " ACK" + CRLF;
     }
     if (first + CRLF.length() == lines.length() || !batch) {
-      return withTag(tag, lines.substring(0, first + CRLF.length())) + lines.substring(first + CRLF.length());
+      return IrcEvents.withTag(tag, lines.substring(0, first + CRLF.length())) + lines.substring(first + CRLF.length());
     }
     String id = "L" + ++batches;
     StringBuilder sb = new StringBuilder(lines.length() + 64)
       .append('@').append(tag).append(" :").append(server).append(" BATCH +").append(id).append(" labeled-response").append(CRLF);
-    for (int start = 0; start < lines.length(); ) {
-      int end = lines.indexOf(CRLF, start) + CRLF.length();
-      sb.append(withTag("batch=" + id, lines.substring(start, end)));
-      start = end;
-    }
+    sb.append(IrcEvents.inBatch(id, lines));
     return sb.append(':').append(server).append(" BATCH -").append(id).append(CRLF).toString();
-  }
-
-  /** {@code line} with {@code tag} added to the tags it has, if any. */
-  private static String withTag(String tag, String line) {
-    return line.startsWith("@") ? "@" + tag + ";" + line.substring(1) : "@" + tag + " " + line;
   }
 }

@@ -37,7 +37,8 @@ final class IrcNumerics {
     return List.of(
       "CASEMAPPING=ascii CHANTYPES=# CHANLIMIT=#:" + server.maxRooms() + " CHANNELLEN=" + Names.MAX_CHANNEL_BYTES
         + " NICKLEN=" + Names.MAX_NAME_LENGTH + " NETWORK=" + server.network() + " PREFIX=(ov)@+ CHANMODES=b,k,l,imnst",
-      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:1,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY CLIENTTAGDENY=*");
+      "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:10,PART:10,NAMES:1,KICK:4 MAXTARGETS=4 TOPICLEN=" + Names.MAX_TOPIC_BYTES + " UTF8ONLY CLIENTTAGDENY=*"
+        + " CHATHISTORY=" + server.historyLimit() + " MSGREFTYPES=msgid,timestamp");
   }
 
   static String motd(IrcCodec c, IrcServer server) {

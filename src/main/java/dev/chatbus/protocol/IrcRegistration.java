@@ -21,10 +21,11 @@ final class IrcRegistration {
    * (NAMES lists {@code nick!user@host}), {@code server-time} and {@code message-tags} (tags on what the
    * client is sent: the time, the message id; the tags clients send are not relayed, ISUPPORT
    * {@code CLIENTTAGDENY=*}), {@code echo-message} (what the client says comes back to it), {@code batch} and
-   * {@code labeled-response} ({@link IrcLabels}).
+   * {@code labeled-response} ({@link IrcLabels}), {@code draft/chathistory} and {@code draft/event-playback}
+   * ({@link IrcHistory}).
    */
-  static final List<String> OFFERED = List.of("batch", "echo-message", "labeled-response", "message-tags", "multi-prefix",
-    "server-time", "userhost-in-names");
+  static final List<String> OFFERED = List.of("batch", "draft/chathistory", "draft/event-playback", "echo-message",
+    "labeled-response", "message-tags", "multi-prefix", "server-time", "userhost-in-names");
 
   private final IrcCodec codec;
   private String user;

@@ -96,6 +96,8 @@ final class IrcRequests {
       case "TIME":
         return IrcCodec.answer(codec.numeric("391", codec.serverName() + " :"
           + DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))));
+      case "CHATHISTORY":
+        return codec.histories().parse(line);
       case "TAGMSG":
         // A message of tags alone: Chatbus relays no client tags (CLIENTTAGDENY=*), so there is nothing to send.
         return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("TAGMSG") : new ClientCommand.Answer("");

@@ -92,6 +92,9 @@ final class Home {
       String room = room(h.room());
       owner.run(new RoomCommand.RoomHistory(room, h.session(), h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly(), false),
         msg);
+    } else if (c instanceof SessionCommand.Locate l) {
+      session(l.session());
+      owner.run(new RoomCommand.RoomLocate(room(l.room()), l.session(), l.byTime(), l.value(), false), msg);
     } else if (c instanceof SessionCommand.Login login) {
       login(login, msg);
     } else if (c instanceof SessionCommand.Join join) {

@@ -65,7 +65,7 @@ final class Operators {
     }
     RoomEvent e = owner.publish(r, RoomEvent.Kind.TOPIC, t.session(), t.name(), t.origin(), t.text());
     r.topic = new Topic(t.text(), t.name(), e.ts());
-    return new Reply.TopicIs(r.name, r.topic);
+    return new Reply.TopicIs(r.name, r.topic, e.id());
   }
 
   /**

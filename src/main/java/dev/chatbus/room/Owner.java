@@ -3,7 +3,6 @@ package dev.chatbus.room;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
-import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
@@ -12,7 +11,6 @@ import dev.chatbus.bus.RoomFlag;
 import dev.chatbus.bus.RouterMessage;
 import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
-import dev.chatbus.persist.HistoryPage;
 import dev.chatbus.protocol.JsonCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,11 +57,10 @@ final class Owner {
   private final TakeOver takeOver;
   private final Directory directory;
   private final Outbox outbox;
-  private final Readers readers;
+  private final HistoryReads reads;
   private final MessageIds ids;
   private final Answers answers;
   private final int announceUpTo;
-  private final ChatbusConfig.History history;
   private final Operators operators;
   private final LateJoins lateJoins;
 
@@ -77,11 +74,10 @@ final class Owner {
     this.takeOver = takeOver;
     this.directory = directory;
     this.outbox = outbox;
-    this.readers = readers;
+    this.reads = new HistoryReads(outbox, readers, history.maxBytes());
     this.ids = ids;
     this.answers = answers;
     this.announceUpTo = rooms.announceUpTo();
-    this.history = history;
     this.operators = new Operators(this, bus, directory, rooms);
     this.lateJoins = new LateJoins(this, node, vertx, peers, directory, outbox, history.replayTimeout());
   }
@@ -117,10 +113,16 @@ final class Owner {
       apply(op, r, msg);
       return;
     }
-    if (op instanceof RoomCommand.RoomHistory h && !takeOver.opening(room) && directory.count(room) == 0) {
+    if (!takeOver.opening(room) && directory.count(room) == 0) {
       // Reading the history of a room no one is in (whose rules ended with it) does not take its numbering up.
-      roomHistory(room, -1, h, msg);
-      return;
+      if (op instanceof RoomCommand.RoomHistory h) {
+        reads.history(room, -1, h, msg);
+        return;
+      }
+      if (op instanceof RoomCommand.RoomLocate l) {
+        reads.locate(room, -1, l, msg);
+        return;
+      }
     }
     BooleanSupplier answeredLate = op instanceof RoomCommand.Enter e && Answers.expected(msg)
       ? lateJoins.answerLate(e, msg::reply) : () -> false;
@@ -213,10 +215,11 @@ final class Owner {
         }
       }
     } else if (op instanceof RoomCommand.RoomHistory h) {
-      if (!operators.mayRead(r, h.asker())) {
-        throw new Refusal(ErrorCode.NOT_IN_ROOM, "#" + r.name + " keeps its history to its members");
-      }
-      roomHistory(r.name, r.seq(), h, msg);
+      mayRead(r, h.asker());
+      reads.history(r.name, r.seq(), h, msg);
+    } else if (op instanceof RoomCommand.RoomLocate l) {
+      mayRead(r, l.asker());
+      reads.locate(r.name, r.seq(), l, msg);
     } else {
       Reply reply = answer(op, r);
       if (reply != null && Answers.expected(msg)) {
@@ -281,28 +284,10 @@ final class Owner {
     return directory.count(room) + (directory.isIn(room, session) ? 0 : 1) <= announceUpTo;
   }
 
-  /**
-   * Answers a history request from the store, read on a reader's thread, and from what waits to be written;
-   * {@code lastSeq} is the room's latest number, or -1 when this router does not number the room. Without
-   * the store (it fails, or does not answer), the answer holds what waits to be written, marked incomplete.
-   */
-  private void roomHistory(String room, long lastSeq, RoomCommand.RoomHistory h, Message<?> msg) {
-    if (!outbox.storing()) {
-      msg.reply(new Reply.History(room, List.of(), lastSeq <= 0));
-      return;
+  private void mayRead(OwnedRoom r, long asker) {
+    if (!operators.mayRead(r, asker)) {
+      throw new Refusal(ErrorCode.NOT_IN_ROOM, "#" + r.name + " keeps its history to its members");
     }
-    Persist.Query q = new Persist.Query(room, h.limit(), h.afterSeq(), h.beforeSeq(), h.messagesOnly());
-    List<RoomEvent> unstored = outbox.unstored(q);
-    readers.read(q).onComplete(ar -> {
-      if (ar.failed() && ar.cause() instanceof Refusal r && r.code() == ErrorCode.BUSY) {
-        Answers.fail(msg, r);
-        return;
-      }
-      if (ar.failed()) {
-        log.debug("history of #{} without the store: {}", room, ar.cause().getMessage());
-      }
-      msg.reply(HistoryPage.assemble(q, ar.succeeded() ? ar.result() : null, unstored, lastSeq, history.maxBytes()));
-    });
   }
 
   /** Numbers, publishes and keeps one event of {@code room}. */

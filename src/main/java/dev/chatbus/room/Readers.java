@@ -65,6 +65,11 @@ final class Readers {
     return ask(q, false).map(Persist.Stored.class::cast);
   }
 
+  /** Where a mark falls among the stored events of a room. */
+  Future<Persist.Located> locate(Persist.Locate l) {
+    return ask(l, false).map(Persist.Located.class::cast);
+  }
+
   /** Where the numbering of {@code room} stands in the store, for the router run {@code run}; before any read. */
   Future<Persist.Claimed> look(String room, String run) {
     return ask(new Persist.Look(room, run), true).map(Persist.Claimed.class::cast);

@@ -91,6 +91,24 @@ class IrcCapabilitiesTest {
     }
   }
 
+  @Test
+  void theTopicsModesAndKicksAClientSetsComeBackTaggedAsTheOthersSeeThem(Vertx vertx) {
+    TestNode node = TestNode.start(vertx);
+    try (IrcClient op = IrcClient.registered(node.ircPort(), "op", "message-tags server-time");
+         IrcClient other = IrcClient.registered(node.ircPort(), "other", "message-tags server-time")) {
+      op.join("#ops");
+      other.join("#ops");
+      op.readUntil(l -> l.endsWith(":other!~other@test JOIN #ops"));
+      for (String[] change : new String[][] {{"TOPIC #ops :tagged", " TOPIC #ops :tagged"}, {"MODE #ops +m", " MODE #ops +m"},
+        {"KICK #ops other :bye", " KICK #ops other :bye"}}) {
+        op.send(change[0]);
+        String mine = op.readLine();
+        assertThat(mine).matches("@time=" + TIME + ";msgid=\\d+ :op!~op@test" + Pattern.quote(change[1]));
+        assertThat(other.readUntil(l -> l.endsWith(change[1]))).isEqualTo(mine);
+      }
+    }
+  }
+
   private static String msgid(String line) {
     Matcher m = Pattern.compile("msgid=(\\d+)").matcher(line);
     assertThat(m.find()).isTrue();

@@ -38,7 +38,8 @@ class IrcTest {
       String isupport = c.readLine();
       assertThat(isupport).startsWith(":irc.test 005 alice ").contains(" CASEMAPPING=ascii ", " CHANTYPES=# ",
         " NICKLEN=32 ", " CHANNELLEN=64 ", " NETWORK=Chatbus ", " PREFIX=(ov)@+ ", " CHANMODES=b,k,l,imnst").endsWith(" :are supported by this server");
-      assertThat(c.readLine()).startsWith(":irc.test 005 alice TARGMAX=");
+      assertThat(c.readLine()).startsWith(":irc.test 005 alice TARGMAX=")
+        .contains(" CHATHISTORY=1000 MSGREFTYPES=msgid,timestamp :");
       c.expect(":irc.test 422 alice :MOTD File is missing");
       assertThat(c.drain()).as("no channel joined on its own").isEmpty();
     }
@@ -49,7 +50,7 @@ class IrcTest {
     start(vertx);
     try (IrcClient c = IrcClient.connect(irc)) {
       c.send("CAP LS 302");
-      c.expect(":irc.test CAP * LS :batch echo-message labeled-response message-tags multi-prefix server-time userhost-in-names");
+      c.expect(":irc.test CAP * LS :batch draft/chathistory draft/event-playback echo-message labeled-response message-tags multi-prefix server-time userhost-in-names");
       c.send("NICK bob").send("USER bob 0 * :Bob");
       c.send("CAP REQ :userhost-in-names sasl");
       c.expect(":irc.test CAP bob NAK :userhost-in-names sasl");

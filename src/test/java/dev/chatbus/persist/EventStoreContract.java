@@ -114,6 +114,29 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void aMessageIsFoundByItsIdAndATimeByTheFirstEventsFromIt() throws Exception {
+    // numbered() gives event n of a room the time n; the id of event n of rust is 1_000_000 + 10n + 4.
+    List<RoomEvent> rust = new ArrayList<>(numbered("rust", 10));
+    rust.add(event("rust", 11, RoomEvent.Kind.MESSAGE, "same millisecond", 20));
+    rust.add(event("rust", 12, RoomEvent.Kind.MESSAGE, "same millisecond", 20));
+    store.write(List.of(batch(rust), batch(numbered("go", 3))), Map.of());
+    assertThat(store.locate(new Persist.Locate("rust", false, 1_000_074))).isEqualTo(new Persist.Located(7, -1, 12));
+    assertThat(store.locate(new Persist.Locate("rust", false, 1_000_022))).as("a message of go")
+      .isEqualTo(new Persist.Located(-1, -1, 12));
+    assertThat(store.locate(new Persist.Locate("rust", true, 5))).isEqualTo(new Persist.Located(5, 6, 12));
+    assertThat(store.locate(new Persist.Locate("rust", true, 0))).isEqualTo(new Persist.Located(1, 1, 12));
+    assertThat(store.locate(new Persist.Locate("rust", true, 15))).isEqualTo(new Persist.Located(11, 11, 12));
+    assertThat(store.locate(new Persist.Locate("rust", true, 20))).as("the first of two at once")
+      .isEqualTo(new Persist.Located(11, -1, 12));
+    assertThat(store.locate(new Persist.Locate("rust", true, 21))).isEqualTo(new Persist.Located(-1, -1, 12));
+    assertThat(store.locate(new Persist.Locate("never", true, 1))).isEqualTo(new Persist.Located(-1, -1, 0));
+
+    store.prune(Set.of("rust"), 4, 0);
+    assertThat(store.locate(new Persist.Locate("rust", false, 1_000_074)).seq()).as("pruned").isEqualTo(-1);
+    assertThat(store.locate(new Persist.Locate("rust", true, 1))).isEqualTo(new Persist.Located(9, 9, 12));
+  }
+
+  @Test
   void writingABatchAgainChangesNothing() throws Exception {
     Persist.Batch b = new Persist.Batch(1, "node-a", numbered("rust", 5),
       List.of(new PrivateMessage(1, "bob", 2, "alice", "text@n", "psst", RoomEvent.Kind.MESSAGE, "77", 9)));

@@ -1,6 +1,7 @@
 package dev.chatbus.persist;
 
 import dev.chatbus.support.ChatbusProcess;
+import dev.chatbus.support.IrcClient;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -226,6 +228,42 @@ abstract class HistoryContract {
       JsonArray messages = jay.readJson("history").getJsonArray("messages");
       assertThat(messages.getJsonObject(0).getString("id")).isEqualTo(ack.getString("id"));
       assertThat(messages.getJsonObject(0).getString("text")).isEqualTo("kept");
+    }
+  }
+
+  @Test
+  void ircClientsFindStoredMessagesByIdAndTime(Vertx vertx) {
+    TestNode node = node(vertx, freshStore(), new JsonObject());
+    try (TestClient jay = TestClient.json(node.port(), "jay");
+         IrcClient ann = IrcClient.registered(node.ircPort(), "ann", "batch draft/chathistory message-tags server-time")) {
+      jay.readJson("history");
+      List<JsonObject> acks = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        jay.send(new JsonObject().put("op", "say").put("room", "lobby").put("text", "s" + i).put("ref", i));
+        // Acknowledged once stored: each is read from the store, none from what waits to be written.
+        acks.add(jay.readJson("ack"));
+      }
+      String first = "msgid=" + acks.get(0).getString("id");
+      String third = "msgid=" + acks.get(2).getString("id");
+      String last = "msgid=" + acks.get(4).getString("id");
+      List<String> lines = ann.batch("CHATHISTORY AFTER #lobby " + third + " 10", "chathistory #lobby");
+      assertThat(IrcClient.texts(lines)).as("read by someone outside the room").containsExactly("s3", "s4");
+      assertThat(lines.get(0)).contains(";msgid=" + acks.get(3).getString("id") + " ");
+      assertThat(IrcClient.texts(ann.batch("CHATHISTORY BEFORE #lobby " + third + " 10", "chathistory #lobby")))
+        .containsExactly("s0", "s1");
+      assertThat(IrcClient.texts(ann.batch("CHATHISTORY AROUND #lobby " + third + " 3", "chathistory #lobby")))
+        .containsExactly("s1", "s2", "s3");
+      assertThat(IrcClient.texts(ann.batch("CHATHISTORY BETWEEN #lobby " + last + " " + first + " 10", "chathistory #lobby")))
+        .containsExactly("s1", "s2", "s3");
+      long t2 = acks.get(2).getLong("ts");
+      List<String> before = new ArrayList<>();
+      for (int i = 0; i < acks.size(); i++) {
+        if (acks.get(i).getLong("ts") < t2) {
+          before.add("s" + i);
+        }
+      }
+      assertThat(IrcClient.texts(ann.batch("CHATHISTORY BEFORE #lobby timestamp=" + Instant.ofEpochMilli(t2) + " 10",
+        "chathistory #lobby"))).containsExactlyElementsOf(before);
     }
   }
 

@@ -81,7 +81,7 @@ class IrcLineTest {
 
   @Test
   void aMessageRefusedAfterItWasSentSaysItsChannelAndANoticeIsNotAnswered() {
-    IrcCodec codec = new IrcCodec(new IrcServer("irc.test", "Chatbus", "chatbus-1", "today", "n", "", List.of(), 10),
+    IrcCodec codec = new IrcCodec(new IrcServer("irc.test", "Chatbus", "chatbus-1", "today", "n", "", List.of(), 10, 100),
       IrcEvents.variants());
     int notInRoom = ErrorCode.NOT_IN_ROOM.code();
     assertThat(codec.refused(new Reply.Refused(1, notInRoom, "you are not in #rust", "rust", false)))

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -154,6 +156,41 @@ public final class IrcClient implements AutoCloseable {
       lines.add(line);
     }
     return lines;
+  }
+
+  /** The first line of a batch the server sends: {@code BATCH +id type [parameter]}. */
+  public static final Pattern BATCH_OPEN = Pattern.compile(":irc\\.test BATCH \\+(\\S+) (\\S+)(?: (\\S+))?");
+
+  /**
+   * Sends {@code command} and returns the lines of the batch of {@code type} (with its parameter) that
+   * answers it, without their batch tag, checking its frame; what the client was sent before is passed over.
+   */
+  public List<String> batch(String command, String type) {
+    drain();
+    send(command);
+    String first = readLine();
+    Matcher open = BATCH_OPEN.matcher(first);
+    assertThat(open.matches()).as("a batch opens: %s", first).isTrue();
+    assertThat(open.group(2) + (open.group(3) == null ? "" : " " + open.group(3))).isEqualTo(type);
+    String tag = "@batch=" + open.group(1);
+    List<String> lines = new ArrayList<>();
+    for (String l = readLine(); !l.equals(":irc.test BATCH -" + open.group(1)); l = readLine()) {
+      assertThat(l).startsWith(tag);
+      lines.add(l.substring(tag.length() + 1));
+    }
+    return lines;
+  }
+
+  /** The texts of the messages (PRIVMSGs) among {@code lines}. */
+  public static List<String> texts(List<String> lines) {
+    List<String> texts = new ArrayList<>();
+    for (String l : lines) {
+      int said = l.indexOf(" PRIVMSG ");
+      if (said >= 0) {
+        texts.add(l.substring(l.indexOf(" :", said) + 2));
+      }
+    }
+    return texts;
   }
 
   /** Reads until the server closes the connection, and returns the lines that came before. */
