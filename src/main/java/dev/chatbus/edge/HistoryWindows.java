@@ -49,16 +49,23 @@ final class HistoryWindows {
       case BEFORE -> locate(c, room, w.from()).compose(m -> m.found() ? read.back(m.before(), s -> true) : NONE);
       case AFTER -> locate(c, room, w.from()).compose(m -> m.found() ? read.forwards(m.after(), s -> true) : NONE);
       case AROUND -> locate(c, room, w.from()).compose(m -> m.found() ? read.around(m.before()) : NONE);
-      case BETWEEN -> locate(c, room, w.from()).compose(a -> locate(c, room, w.to()).compose(b -> {
-        if (!a.found() || !b.found()) {
-          return NONE;
-        }
-        boolean forwards = a.before() < b.before() || (a.before() == b.before() && a.after() < b.after());
-        return forwards ? read.forwards(a.after(), s -> s < b.before()) : read.back(a.before(), s -> s > b.after());
-      }));
+      case BETWEEN -> between(read, locate(c, room, w.from()), locate(c, room, w.to()));
     };
     requests.send(c, events, false, ar -> answer(c, ar.succeeded()
       ? c.codec().history(new Reply.History(room, ar.result(), true), false, w.ref()) : failed(c, ar.cause(), w.ref())));
+  }
+
+  /** The window between two marks, read from {@code from} towards {@code to}. */
+  private static Future<List<RoomEvent>> between(Reader read, Future<Reply.Located> from, Future<Reply.Located> to) {
+    return Future.all(from, to).compose(both -> {
+      Reply.Located a = from.result();
+      Reply.Located b = to.result();
+      if (!a.found() || !b.found()) {
+        return NONE;
+      }
+      boolean forwards = a.before() < b.before() || (a.before() == b.before() && a.after() < b.after());
+      return forwards ? read.forwards(a.after(), s -> s < b.before()) : read.back(a.before(), s -> s > b.after());
+    });
   }
 
   void activeRooms(Connection c, ClientCommand.ActiveRooms a) {
