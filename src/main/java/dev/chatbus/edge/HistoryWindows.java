@@ -131,11 +131,14 @@ final class HistoryWindows {
       return page(limit, after, Long.MAX_VALUE, keep);
     }
 
-    /** The event numbered {@code center} and those around it: half before it, half after. */
+    /**
+     * The events around a mark, {@code center} its number: half of them before it, the rest from it on, so
+     * that a window of one holds the event marked, or the first read (a message, without playback) after it.
+     */
     Future<List<RoomEvent>> around(long center) {
-      int after = limit / 2;
-      Future<List<RoomEvent>> earlier = page(limit - after, -1, center + 1, s -> true);
-      Future<List<RoomEvent>> later = after == 0 ? NONE : page(after, center, Long.MAX_VALUE, s -> true);
+      int before = limit / 2;
+      Future<List<RoomEvent>> earlier = before == 0 ? NONE : page(before, -1, center, s -> true);
+      Future<List<RoomEvent>> later = page(limit - before, center - 1, Long.MAX_VALUE, s -> true);
       return Future.all(earlier, later).map(both -> {
         List<RoomEvent> all = new ArrayList<>(earlier.result());
         all.addAll(later.result());

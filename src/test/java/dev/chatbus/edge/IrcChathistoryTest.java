@@ -57,11 +57,14 @@ class IrcChathistoryTest {
     try (IrcClient ann = IrcClient.registered(node.ircPort(), "ann", CAPS)) {
       ann.join("#past");
       List<Said> said = new ArrayList<>();
+      List<String> topicTimes = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         said.add(say(ann, "#past", "m" + i));
         String topic = " TOPIC #past :topic " + i;
         ann.send(topic.substring(1));
-        ann.readUntil(l -> l.endsWith(topic));
+        Matcher m = TAGS.matcher(ann.readUntil(l -> l.endsWith(topic)));
+        assertThat(m.find()).isTrue();
+        topicTimes.add(m.group(1));
       }
       assertThat(history(ann, "CHATHISTORY LATEST #past * 100")).as("messages only, without event-playback")
         .containsExactly("m0", "m1", "m2", "m3", "m4", "m5");
@@ -88,6 +91,10 @@ class IrcChathistoryTest {
         .containsExactlyElementsOf(said.stream().filter(s -> s.time().compareTo(t3) > 0).map(Said::text).toList());
       assertThat(history(ann, "CHATHISTORY AROUND #past timestamp=" + t3 + " 1")).as("the first message at that time")
         .containsExactly(said.stream().filter(s -> s.time().equals(t3)).findFirst().orElseThrow().text());
+      // A time most likely that of a topic alone: the window of one is the first message from it on.
+      String topic3 = topicTimes.get(3);
+      assertThat(history(ann, "CHATHISTORY AROUND #past timestamp=" + topic3 + " 1"))
+        .containsExactly(said.stream().filter(s -> s.time().compareTo(topic3) >= 0).findFirst().orElseThrow().text());
       assertThat(history(ann, "CHATHISTORY BETWEEN #past timestamp=2020-01-01T00:00:00.000Z timestamp=2262-01-01T00:00:00.000Z 3"))
         .containsExactly("m0", "m1", "m2");
 
