@@ -10,6 +10,7 @@ import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.edge.EdgeNode;
 import dev.chatbus.edge.TcpServerVerticle;
 import dev.chatbus.http.HttpServerVerticle;
+import dev.chatbus.tls.ServerTls;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.persist.HistoryReaderVerticle;
 import dev.chatbus.persist.JdbcEventStore;
@@ -54,6 +55,8 @@ public final class MainVerticle extends VerticleBase {
   /** The ordered shutdown, once begun. */
   private Future<Void> shutdown;
   private EdgeNode edgeNode;
+  /** The periodic check of the TLS files; -1 without TLS. */
+  private long tlsTimer = -1;
   private String persistDeployment;
   private String readersDeployment;
   private String routerDeployment;
@@ -105,10 +108,20 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<?> deploy(ChatbusConfig cfg, String version, int nodeTag) {
+    return (cfg.tls().enabled() ? vertx.executeBlocking(() -> ServerTls.load(cfg.tls())) : Future.<ServerTls>succeededFuture())
+      .compose(tls -> deploy(cfg, version, nodeTag, tls));
+  }
+
+  /** Deploys the node's parts, with {@code tls} for the TLS ports (null when there are none). */
+  private Future<?> deploy(ChatbusConfig cfg, String version, int nodeTag, ServerTls tls) {
     ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
     Membership membership = Membership.of(vertx, clusterManager);
     edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
-      cfg.limits().spared()), nodeTag, metrics);
+      cfg.limits().spared()), nodeTag, metrics, tls);
+    if (tls != null) {
+      // A renewed certificate serves new connections from the next check on.
+      tlsTimer = vertx.setPeriodic(cfg.tls().checkEvery().toMillis(), id -> vertx.executeBlocking(tls::reloadIfChanged));
+    }
     AtomicInteger instance = new AtomicInteger();
     return store(cfg, metrics)
       .compose(id -> {
@@ -147,9 +160,11 @@ public final class MainVerticle extends VerticleBase {
       })
       .onSuccess(id -> {
         httpDeployment = id;
-        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport{}){}{}{}{}", version,
+        log.info("chatbus {} node {} listening on {}:{} with {} edge instances ({} transport{}){}{}{}{}{}", version,
           cfg.nodeName(), cfg.tcp().host(), port(), cfg.tcp().instances(),
           vertx.isNativeTransportEnabled() ? "native" : "NIO", vertx.isClustered() ? ", clustered" : "",
+          tls == null ? "" : "; TLS (" + tls.provider() + ") on " + cfg.tcp().host() + ":" + tlsPort()
+            + (cfg.irc().enabled() ? ", IRC on " + cfg.irc().host() + ":" + ircTlsPort() : ""),
           cfg.irc().enabled() ? "; IRC on " + cfg.irc().host() + ":" + ircPort() : "",
           bridge != null ? "; bridge on " + cfg.bridge().host() + ":" + bridge.port() : "",
           http != null ? "; HTTP on " + cfg.http().host() + ":" + http.port() : "",
@@ -204,14 +219,24 @@ public final class MainVerticle extends VerticleBase {
     return shutdown;
   }
 
-  /** The client port, once started. */
+  /** The client port, once started (-1 when it is turned off). */
   public int port() {
     return edges.get(0).port();
+  }
+
+  /** The client port over TLS, once started (-1 when there is none). */
+  public int tlsPort() {
+    return edges.get(0).tlsPort();
   }
 
   /** The IRC port, once started (-1 when it is turned off). */
   public int ircPort() {
     return edges.get(0).ircPort();
+  }
+
+  /** The IRC port over TLS, once started (-1 when there is none). */
+  public int ircTlsPort() {
+    return edges.get(0).ircTlsPort();
   }
 
   /** The bridge's port, once started (-1 when it is turned off). */
@@ -225,6 +250,7 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<Void> undeployInOrder() {
+    vertx.cancelTimer(tlsTimer);
     if (edgeNode != null) {
       edgeNode.shuttingDown();
     }

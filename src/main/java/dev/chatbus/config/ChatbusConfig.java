@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * @param http          the HTTP port: health, metrics, REST
  * @param metrics       whether Vert.x and Chatbus keep metrics (served on {@code /metrics})
  */
-public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Naming naming, ServerOperators operators,
+public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms rooms, Naming naming, ServerOperators operators,
                             Limits limits, History history,
                             Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
                             Http http, boolean metrics) {
@@ -53,17 +53,40 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
 
   /**
    * @param host            the address to listen on
-   * @param port            the port; 0 picks a free one
+   * @param port            the port; 0 picks a free one, -1 opens none
+   * @param tlsPort         the port for clients over TLS, when {@link Tls} is set up; 0 picks a free one,
+   *                        -1 opens none
    * @param instances       edge verticle instances (event loops serving clients)
    * @param sendBufferBytes the socket send buffer per client; 0 leaves it to the operating system
    */
-  public record Tcp(String host, int port, int instances, int sendBufferBytes) {
+  public record Tcp(String host, int port, int tlsPort, int instances, int sendBufferBytes) {
+  }
+
+  /**
+   * TLS, for every listener with a TLS port; the files are PEM, read again when they change (checked every
+   * {@code checkEvery}), so that new connections get a renewed certificate.
+   *
+   * @param cert       the server's certificate chain, its own first; empty: no TLS port opens
+   * @param key        its private key, PKCS#8
+   * @param clientCa   the certificates of the authorities whose client certificates are accepted; empty
+   *                   for none
+   * @param clientAuth whether a client certificate is asked for (signed by {@code clientCa})
+   * @param checkEvery how often the files are looked at for a change
+   */
+  public record Tls(String cert, String key, String clientCa, ClientAuth clientAuth, Duration checkEvery) {
+    /** Whether a client must present a certificate, may, or is not asked for one. */
+    public enum ClientAuth { NONE, REQUEST, REQUIRE }
+
+    public boolean enabled() {
+      return !cert.isEmpty();
+    }
   }
 
   /**
    * @param enabled    whether the IRC port listens
    * @param host       the address to listen on
-   * @param port       the port; 0 picks a free one
+   * @param port       the port; 0 picks a free one, -1 opens none
+   * @param tlsPort    the port for IRC over TLS, when {@link Tls} is set up; 0 picks a free one, -1 opens none
    * @param serverName the name the server gives itself to IRC clients; empty means the node's name
    * @param network    the network's name IRC clients are told
    * @param password   the server password IRC clients must give ({@code PASS}); empty for none
@@ -71,7 +94,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
    * @param pingAfter  how long an IRC client may be silent before it is sent a PING; silent as long again
    *                   after that, it is disconnected
    */
-  public record Irc(boolean enabled, String host, int port, String serverName, String network, String password,
+  public record Irc(boolean enabled, String host, int port, int tlsPort, String serverName, String network, String password,
                     String motd, Duration pingAfter) {
   }
 
@@ -290,12 +313,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
   }
 
   /** What the edge verticle needs. */
-  public record Edge(Tcp tcp, Irc irc, Rooms rooms, ServerOperators operators, Limits limits, History history,
+  public record Edge(Tcp tcp, Irc irc, Tls tls, Rooms rooms, ServerOperators operators, Limits limits, History history,
                      Duration shutdownGrace) {
   }
 
   public Edge edge() {
-    return new Edge(tcp, irc, rooms, operators, limits, history, shutdownGrace);
+    return new Edge(tcp, irc, tls, rooms, operators, limits, history, shutdownGrace);
   }
 
   /**
@@ -317,7 +340,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Rooms rooms, Nami
 
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, irc, rooms, naming, operators, limits, history, persistence, shutdownGrace, cluster, bridge, http,
+    return new ChatbusConfig(name, tcp, irc, tls, rooms, naming, operators, limits, history, persistence, shutdownGrace, cluster, bridge, http,
       metrics);
   }
 

@@ -53,13 +53,15 @@ final class ConfigParser {
     }
     Tcp tcp = new Tcp(
       s.string("tcp.host", "0.0.0.0"),
-      s.integer("tcp.port", 7000, 0, 65535),
+      s.integer("tcp.port", 7000, -1, 65535),
+      s.integer("tcp.tlsPort", 7443, -1, 65535),
       resolveInstances(s.integer("tcp.instances", 0, 0, 256)),
       (int) s.bytes("tcp.sendBufferBytes", 0, 0, 64 << 20));
     Irc irc = new Irc(
       s.bool("irc.enabled", true),
       s.string("irc.host", "0.0.0.0"),
-      s.integer("irc.port", 6667, 0, 65535),
+      s.integer("irc.port", 6667, -1, 65535),
+      s.integer("irc.tlsPort", 6697, -1, 65535),
       s.string("irc.serverName", ""),
       s.string("irc.network", "Chatbus"),
       s.string("irc.password", ""),
@@ -71,6 +73,7 @@ final class ConfigParser {
     if (!SERVER_NAME.matcher(irc.network()).matches() || irc.network().isEmpty()) {
       throw new ConfigException("irc.network: 1 to 63 letters, digits, '.', '_' or '-', got '" + irc.network() + "'");
     }
+    ChatbusConfig.Tls tls = tls(s);
     String defaultRoom = s.string("rooms.default", "lobby");
     String normalizedRoom = Names.room(defaultRoom);
     if (normalizedRoom == null) {
@@ -176,12 +179,34 @@ final class ConfigParser {
     for (String variable : s.rejectUnknown(ChatbusConfig.NOT_SETTINGS)) {
       warn.accept(variable + ": not a Chatbus setting; ignored");
     }
-    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, rooms, naming, operators, limits, history, persistence, grace, cluster,
+    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, tls, rooms, naming, operators, limits, history, persistence, grace, cluster,
       bridge, http, metrics);
     if (cluster.enabled()) {
       config.checkClusterable();
     }
     return config;
+  }
+
+  private static ChatbusConfig.Tls tls(Settings s) {
+    String auth = s.string("tls.clientAuth", "none");
+    ChatbusConfig.Tls.ClientAuth clientAuth = switch (auth) {
+      case "none" -> ChatbusConfig.Tls.ClientAuth.NONE;
+      case "request" -> ChatbusConfig.Tls.ClientAuth.REQUEST;
+      case "require" -> ChatbusConfig.Tls.ClientAuth.REQUIRE;
+      default -> throw new ConfigException("tls.clientAuth: expected none, request or require, got '" + auth + "'");
+    };
+    ChatbusConfig.Tls tls = new ChatbusConfig.Tls(s.string("tls.cert", ""), s.string("tls.key", ""),
+      s.string("tls.clientCa", ""), clientAuth, s.duration("tls.checkEvery", Duration.ofSeconds(10), Duration.ofMillis(10)));
+    if (tls.cert().isEmpty() != tls.key().isEmpty()) {
+      throw new ConfigException(tls.cert().isEmpty() ? "tls.cert: needed with tls.key" : "tls.key: needed with tls.cert");
+    }
+    if (clientAuth != ChatbusConfig.Tls.ClientAuth.NONE && tls.clientCa().isEmpty()) {
+      throw new ConfigException("tls.clientCa: needed to ask for client certificates (tls.clientAuth " + auth + ")");
+    }
+    if (!tls.clientCa().isEmpty() && !tls.enabled()) {
+      throw new ConfigException("tls.clientCa: needs tls.cert and tls.key");
+    }
+    return tls;
   }
 
   private static Persistence persistence(Settings s) {

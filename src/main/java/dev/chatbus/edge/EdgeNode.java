@@ -1,6 +1,7 @@
 package dev.chatbus.edge;
 
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.tls.ServerTls;
 
 import io.vertx.core.Future;
 
@@ -24,6 +25,7 @@ public final class EdgeNode {
   private final ConnectionLimits limits;
   private final int tag;
   private final NodeMetrics metrics;
+  private final ServerTls tls;
   /** When the node started, as IRC clients are told it. */
   private final String startedAt = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
   private volatile boolean stopping;
@@ -32,11 +34,18 @@ public final class EdgeNode {
 
   /**
    * @param tag 16 bits that tell this node's session ids from other nodes'
+   * @param tls TLS for the TLS ports; null when there are none
    */
-  public EdgeNode(ConnectionLimits limits, int tag, NodeMetrics metrics) {
+  public EdgeNode(ConnectionLimits limits, int tag, NodeMetrics metrics, ServerTls tls) {
     this.limits = limits;
     this.tag = tag;
     this.metrics = metrics;
+    this.tls = tls;
+  }
+
+  /** TLS for the TLS ports; null when there are none. */
+  ServerTls tls() {
+    return tls;
   }
 
   /**

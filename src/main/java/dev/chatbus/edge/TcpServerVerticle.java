@@ -77,7 +77,9 @@ public final class TcpServerVerticle extends VerticleBase {
   private static final Object CLOSED = new Object();
 
   private Channel serverChannel;
+  private Channel tlsChannel;
   private Channel ircChannel;
+  private Channel ircTlsChannel;
   private ClientCodec textCodec;
   private ClientCodec jsonCodec;
   private IrcServer ircServer;
@@ -153,19 +155,39 @@ public final class TcpServerVerticle extends VerticleBase {
     if (config.tcp().sendBufferBytes() > 0) {
       options.setSendBufferSize(config.tcp().sendBufferBytes());
     }
-    Listener clients = new Listener(vertx, context, loop, options, ch -> onConnect(ch, false));
-    Listener ircClients = new Listener(vertx, context, loop, options, ch -> onConnect(ch, true));
     String host = config.tcp().host();
+    boolean tls = node.tls() != null;
     return direct.completion()
-      .compose(v -> node.listen("tcp", host, config.tcp().port(), port -> clients.bind(host, port).map(ch -> {
+      .compose(v -> listen("tcp", host, config.tcp().port(), new Listener(vertx, context, loop, options,
+        ch -> onConnect(ch, false, false))))
+      .compose(ch -> {
         serverChannel = ch;
-        return localPort(ch);
-      })))
-      .compose(v -> !irc.enabled() ? Future.succeededFuture()
-        : node.listen("irc", irc.host(), irc.port(), port -> ircClients.bind(irc.host(), port).map(ch -> {
-          ircChannel = ch;
-          return localPort(ch);
-        })));
+        return listen("tcp-tls", host, tls ? config.tcp().tlsPort() : -1, new Listener(vertx, context, loop, options,
+          c -> onConnect(c, false, true)));
+      })
+      .compose(ch -> {
+        tlsChannel = ch;
+        return listen("irc", irc.host(), irc.enabled() ? irc.port() : -1, new Listener(vertx, context, loop, options,
+          c -> onConnect(c, true, false)));
+      })
+      .compose(ch -> {
+        ircChannel = ch;
+        return listen("irc-tls", irc.host(), irc.enabled() && tls ? irc.tlsPort() : -1,
+          new Listener(vertx, context, loop, options, c -> onConnect(c, true, true)));
+      })
+      .onSuccess(ch -> ircTlsChannel = ch);
+  }
+
+  /** This instance's socket of {@code listener}, on {@code port} (-1: none, and the future holds null). */
+  private Future<Channel> listen(String listener, String host, int port, Listener l) {
+    if (port < 0) {
+      return Future.succeededFuture();
+    }
+    Channel[] bound = new Channel[1];
+    return node.listen(listener, host, port, p -> l.bind(host, p).map(ch -> {
+      bound[0] = ch;
+      return localPort(ch);
+    })).map(p -> bound[0]);
   }
 
   @Override
@@ -173,11 +195,10 @@ public final class TcpServerVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(probeTimer);
-    if (serverChannel != null) {
-      serverChannel.close();
-    }
-    if (ircChannel != null) {
-      ircChannel.close();
+    for (Channel ch : new Channel[] {serverChannel, tlsChannel, ircChannel, ircTlsChannel}) {
+      if (ch != null) {
+        ch.close();
+      }
     }
     // Every client is told goodbye and closed once that is sent. The edge is stopped when every socket has
     // closed (and the router has been told), or once the grace period is over and the rest have been
@@ -187,23 +208,40 @@ public final class TcpServerVerticle extends VerticleBase {
     return connections.allClosed().onComplete(ar -> vertx.cancelTimer(graceTimer));
   }
 
-  /** The port clients connect to (useful when configured as 0). */
+  /** The port clients connect to (useful when configured as 0); -1 when it is turned off. */
   public int port() {
     return localPort(serverChannel);
   }
 
+  /** The port clients connect to over TLS; -1 when there is none. */
+  public int tlsPort() {
+    return localPort(tlsChannel);
+  }
+
   /** The port IRC clients connect to; -1 when IRC is off. */
   public int ircPort() {
-    return ircChannel == null ? -1 : localPort(ircChannel);
+    return localPort(ircChannel);
+  }
+
+  /** The port IRC clients connect to over TLS; -1 when there is none. */
+  public int ircTlsPort() {
+    return localPort(ircTlsChannel);
   }
 
   private static int localPort(Channel ch) {
-    return ((InetSocketAddress) ch.localAddress()).getPort();
+    return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
   }
 
-  /** A client connected, on the IRC port when {@code irc}. */
-  private void onConnect(Channel ch, boolean irc) {
+  /** A client connected, on an IRC port when {@code irc}, over TLS when {@code tls}. */
+  private void onConnect(Channel ch, boolean irc, boolean tls) {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+    if (tls) {
+      // Lines are framed from what TLS decrypts. What is written waits in the channel's queue encrypted (the
+      // handler encrypts each batch as it is flushed), and that queue is what the slow-consumer bounds
+      // count: the bytes the socket still owes the client. Before the handshake, what is written waits
+      // unencrypted in the handler, bounded by the login timeout.
+      ch.pipeline().addLast("tls", node.tls().newHandler(ch.alloc()));
+    }
     ClientCodec codec = irc ? new IrcCodec(ircServer, ircEvents) : null;
     if (stopping || !node.limits().tryAcquire(remote.getAddress())) {
       log.info("conn refused: {} ({})", remote, stopping ? "shutting down" : "server full");
@@ -218,7 +256,7 @@ public final class TcpServerVerticle extends VerticleBase {
     LineFraming.install(ch.pipeline(), irc ? IrcLine.MAX_LINE_BYTES : config.limits().maxLineBytes());
     ch.pipeline().addLast(new ConnectionHandler(c));
     connections.add(c);
-    log.info("conn {} open: {}{}", c, c.remote, irc ? " (IRC)" : "");
+    log.info("conn {} open: {}{}", c, c.remote, irc ? (tls ? " (IRC, TLS)" : " (IRC)") : tls ? " (TLS)" : "");
     if (irc) {
       // An IRC client speaks first; it is greeted once registered.
       c.speaks(codec);

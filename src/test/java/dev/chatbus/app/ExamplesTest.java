@@ -1,11 +1,11 @@
 package dev.chatbus.app;
 
+import dev.chatbus.support.Programs;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,25 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ExamplesTest {
 
-  /** Skips the test, saying why, unless {@code program} runs on this machine. */
-  private static void needs(String program) {
-    boolean found;
-    try {
-      Process p = new ProcessBuilder(program, "--version").redirectErrorStream(true).start();
-      p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-      found = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      found = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      found = false;
-    }
-    Assumptions.assumeTrue(found, program + " is not installed here: this example needs it (.ci/run installs it)");
-  }
-
   @Test
   void thePythonBotAnswersSomeoneOnNc(Vertx vertx) throws Exception {
-    needs("python3");
+    Programs.needs("python3");
     TestNode node = TestNode.start(vertx);
     Process bot = new ProcessBuilder("python3", "scripts/examples/bridge_bot.py", "--port", Integer.toString(node.bridgePort()),
       "--room", "lobby", "--name", "pybot", "--count", "1").redirectErrorStream(true).start();
@@ -71,8 +55,8 @@ class ExamplesTest {
 
   @Test
   void theCurlScriptPostsAndReadsHistory(Vertx vertx) throws Exception {
-    needs("curl");
-    needs("bash");
+    Programs.needs("curl");
+    Programs.needs("bash");
     TestNode node = TestNode.start(vertx, new JsonObject().put("http", new JsonObject().put("token", "s3cret")));
     try (TestClient alice = TestClient.text(node.port(), "alice")) {
       ProcessBuilder pb = new ProcessBuilder("bash", "scripts/examples/rest.sh", "lobby", "deploy \"v2\" finished")

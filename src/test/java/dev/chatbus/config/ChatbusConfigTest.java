@@ -26,7 +26,7 @@ class ChatbusConfigTest {
   void defaults() {
     ChatbusConfig c = parse("{}");
     assertThat(c.nodeName()).isEmpty();
-    assertThat(c.tcp()).isEqualTo(new ChatbusConfig.Tcp("0.0.0.0", 7000, Runtime.getRuntime().availableProcessors(), 0));
+    assertThat(c.tcp()).isEqualTo(new ChatbusConfig.Tcp("0.0.0.0", 7000, 7443, Runtime.getRuntime().availableProcessors(), 0));
     assertThat(c.rooms()).isEqualTo(new ChatbusConfig.Rooms("lobby", 100, 1000, Duration.ofMinutes(1), 30, false));
     ChatbusConfig.Limits l = c.limits();
     assertThat(l.maxLineBytes()).isEqualTo(4096);
@@ -152,7 +152,7 @@ class ChatbusConfigTest {
 
   @Test
   void invalidValuesNameTheKeyAndTheRule() {
-    rejected("{\"tcp\":{\"port\":70000}}", "tcp.port: must be between 0 and 65535, got 70000");
+    rejected("{\"tcp\":{\"port\":70000}}", "tcp.port: must be between -1 and 65535, got 70000");
     rejected("{\"tcp\":{\"port\":\"seven\"}}", "tcp.port: expected a whole number, got 'seven'");
     rejected("{\"tcp\":{\"port\":1.5}}", "tcp.port: expected a whole number, got 1.5");
     rejected("{\"limits\":{\"maxLineBytes\":10}}", "limits.maxLineBytes: must be between 64 and 1048576 bytes, got 10");
@@ -231,7 +231,7 @@ class ChatbusConfigTest {
 
   @Test
   void theIrcPortHasDefaultsAndChecks() {
-    assertThat(parse("{}").irc()).isEqualTo(new ChatbusConfig.Irc(true, "0.0.0.0", 6667, "", "Chatbus", "", "",
+    assertThat(parse("{}").irc()).isEqualTo(new ChatbusConfig.Irc(true, "0.0.0.0", 6667, 6697, "", "Chatbus", "", "",
       Duration.ofSeconds(120)));
     ChatbusConfig env = ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_IRC_SERVER_NAME", "irc.example.org")
       .put("chatbus.irc.pingAfter", "30s"));
@@ -247,5 +247,18 @@ class ChatbusConfigTest {
     ChatbusConfig c = ChatbusConfig.parse(new JsonObject().put("limits",
       new JsonObject().put("perIpExempt", new JsonArray().add("::1"))));
     assertThat(c.limits().perIpExempt()).isEqualTo(Set.of("::1"));
+  }
+
+  @Test
+  void tlsNeedsACertificateAndItsKeyAndAnAuthorityToAskForClientCertificates() {
+    assertThat(parse("{}").tls().enabled()).isFalse();
+    assertThat(parse("{\"tls\": {\"cert\": \"c.pem\", \"key\": \"k.pem\"}}").tls())
+      .isEqualTo(new ChatbusConfig.Tls("c.pem", "k.pem", "", ChatbusConfig.Tls.ClientAuth.NONE, Duration.ofSeconds(10)));
+    rejected("{\"tls\": {\"cert\": \"c.pem\"}}", "tls.key: needed with tls.cert");
+    rejected("{\"tls\": {\"cert\": \"c.pem\", \"key\": \"k.pem\", \"clientAuth\": \"require\"}}",
+      "tls.clientCa: needed to ask for client certificates (tls.clientAuth require)");
+    rejected("{\"tls\": {\"cert\": \"c.pem\", \"key\": \"k.pem\", \"clientAuth\": \"always\"}}",
+      "tls.clientAuth: expected none, request or require, got 'always'");
+    rejected("{\"tcp\": {\"tlsPort\": -2}}", "tcp.tlsPort: must be between -1 and 65535, got -2");
   }
 }

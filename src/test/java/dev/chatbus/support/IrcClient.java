@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -41,6 +43,18 @@ public final class IrcClient implements AutoCloseable {
       return new IrcClient(s);
     } catch (IOException e) {
       throw new AssertionError("cannot connect to " + port, e);
+    }
+  }
+
+  /** Connects over TLS with {@code tls}, completing the handshake. */
+  public static IrcClient connect(int port, SSLContext tls) {
+    try {
+      SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+      s.setSoTimeout((int) TestClient.READ_TIMEOUT.toMillis());
+      s.startHandshake();
+      return new IrcClient(s);
+    } catch (IOException e) {
+      throw new AssertionError("cannot connect over TLS to " + port, e);
     }
   }
 

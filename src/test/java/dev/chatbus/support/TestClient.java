@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,23 @@ public final class TestClient implements AutoCloseable {
     } catch (IOException e) {
       throw new AssertionError("cannot connect to port " + port, e);
     }
+  }
+
+  /** Connects over TLS with {@code tls}, completing the handshake, without reading anything. */
+  public static TestClient connect(int port, SSLContext tls) {
+    try {
+      SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+      s.setSoTimeout((int) READ_TIMEOUT.toMillis());
+      s.startHandshake();
+      return new TestClient(s);
+    } catch (IOException e) {
+      throw new AssertionError("cannot connect over TLS to port " + port, e);
+    }
+  }
+
+  /** The socket, for what TLS agreed on. */
+  public Socket socket() {
+    return socket;
   }
 
   /** Connects, reads the greeting, logs in as {@code name} in text mode and reads the welcome. */

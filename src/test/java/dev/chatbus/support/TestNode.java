@@ -35,8 +35,8 @@ public final class TestNode {
   public static JsonObject baseConfig() {
     return new JsonObject()
       .put("node", new JsonObject().put("name", "test"))
-      .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2))
-      .put("irc", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("serverName", "irc.test"))
+      .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("tlsPort", 0).put("instances", 2))
+      .put("irc", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("tlsPort", 0).put("serverName", "irc.test"))
       .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
       .put("persistence", new JsonObject().put("embedded", new JsonObject().put("path", freshStorePath())))
@@ -92,6 +92,14 @@ public final class TestNode {
 
   public int ircPort() {
     return main.ircPort();
+  }
+
+  public int tlsPort() {
+    return main.tlsPort();
+  }
+
+  public int ircTlsPort() {
+    return main.ircTlsPort();
   }
 
   public int bridgePort() {

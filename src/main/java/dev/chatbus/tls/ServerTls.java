@@ -1,0 +1,130 @@
+package dev.chatbus.tls;
+
+import dev.chatbus.config.ChatbusConfig;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server side of TLS for a node's listeners: the context every new TLS connection starts from, made from
+ * the PEM files of {@link ChatbusConfig.Tls}, and made again when one of them changes ({@link #reloadIfChanged}),
+ * so that a renewed certificate serves new connections without a restart while open ones go on with theirs.
+ * <p>
+ * TLS 1.3 and 1.2 only, with the cipher suites of Netty's list for HTTP/2 (forward secrecy and
+ * authenticated encryption: ECDHE with AES-GCM or ChaCha20-Poly1305). OpenSSL (netty-tcnative's
+ * BoringSSL) where it loads, else the JDK's TLS. Thread-safe: the context is swapped whole.
+ */
+public final class ServerTls {
+
+  private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
+  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  private final ChatbusConfig.Tls config;
+  private final List<File> files = new ArrayList<>();
+  private volatile SslContext context;
+  /** The files' times and sizes when the context was made. */
+  private List<Long> stamps;
+
+  private ServerTls(ChatbusConfig.Tls config) {
+    this.config = config;
+    files.add(new File(config.cert()));
+    files.add(new File(config.key()));
+    if (!config.clientCa().isEmpty()) {
+      files.add(new File(config.clientCa()));
+    }
+  }
+
+  /**
+   * Reads the files and makes the first context. Blocks.
+   *
+   * @throws IllegalStateException saying which file could not be used and why
+   */
+  public static ServerTls load(ChatbusConfig.Tls config) {
+    ServerTls tls = new ServerTls(config);
+    tls.stamps = tls.stamps();
+    try {
+      tls.context = tls.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalStateException("tls: cannot use " + String.join(", ", config.cert(), config.key())
+        + (config.clientCa().isEmpty() ? "" : ", " + config.clientCa()) + ": " + rootMessage(e), e);
+    }
+    return tls;
+  }
+
+  /** A handler for a new connection's channel, from the current context. */
+  public SslHandler newHandler(ByteBufAllocator alloc) {
+    return context.newHandler(alloc);
+  }
+
+  /** Which TLS implementation serves: {@code OpenSSL} or {@code JDK}. */
+  public String provider() {
+    return OpenSsl.isAvailable() ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
+  }
+
+  /**
+   * Makes the context again if a file changed since it was last made, and returns whether it did. Files that
+   * cannot be used (half written, a key that does not match) leave the current context in place, and are
+   * tried again at the next change. Blocks.
+   */
+  public synchronized boolean reloadIfChanged() {
+    List<Long> now = stamps();
+    if (now.equals(stamps)) {
+      return false;
+    }
+    stamps = now;
+    try {
+      context = build();
+      log.info("tls: {} read again; new connections get it", config.cert());
+      return true;
+    } catch (SSLException | IllegalArgumentException e) {
+      log.warn("tls: the changed files cannot be used, so the certificate in use stays: {}", rootMessage(e));
+      return false;
+    }
+  }
+
+  private SslContext build() throws SSLException {
+    SslContextBuilder b = SslContextBuilder.forServer(files.get(0), files.get(1))
+      .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+      .protocols(PROTOCOLS)
+      .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+    if (!config.clientCa().isEmpty()) {
+      b.trustManager(files.get(2));
+    }
+    b.clientAuth(switch (config.clientAuth()) {
+      case NONE -> ClientAuth.NONE;
+      case REQUEST -> ClientAuth.OPTIONAL;
+      case REQUIRE -> ClientAuth.REQUIRE;
+    });
+    return b.build();
+  }
+
+  private List<Long> stamps() {
+    List<Long> s = new ArrayList<>();
+    for (File f : files) {
+      s.add(f.lastModified());
+      s.add(f.length());
+    }
+    return s;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+}
