@@ -120,7 +120,12 @@ public final class MainVerticle extends VerticleBase {
       cfg.limits().spared()), nodeTag, metrics, tls);
     if (tls != null) {
       // A renewed certificate serves new connections from the next check on.
-      tlsTimer = vertx.setPeriodic(cfg.tls().checkEvery().toMillis(), id -> vertx.executeBlocking(tls::reloadIfChanged));
+      tlsTimer = vertx.setPeriodic(cfg.tls().checkEvery().toMillis(), id -> vertx.executeBlocking(tls::reloadIfChanged)
+        .onSuccess(changed -> {
+          if (changed) {
+            reloadTls();
+          }
+        }));
     }
     AtomicInteger instance = new AtomicInteger();
     return store(cfg, metrics)
@@ -146,7 +151,7 @@ public final class MainVerticle extends VerticleBase {
         if (!cfg.bridge().enabled()) {
           return Future.succeededFuture();
         }
-        bridge = new BridgeServerVerticle(cfg.bridge(), cfg.limits(), metrics);
+        bridge = new BridgeServerVerticle(cfg.bridge(), cfg.limits(), metrics, tls);
         return vertx.deployVerticle(bridge);
       })
       .compose(id -> {
@@ -155,7 +160,7 @@ public final class MainVerticle extends VerticleBase {
           return Future.succeededFuture();
         }
         http = new HttpServerVerticle(cfg.http(), cfg.limits(), edgeNode, metrics, membership,
-          cfg.persistence().store() != ChatbusConfig.Store.NONE);
+          cfg.persistence().store() != ChatbusConfig.Store.NONE, tls);
         return vertx.deployVerticle(http);
       })
       .onSuccess(id -> {
@@ -219,6 +224,14 @@ public final class MainVerticle extends VerticleBase {
     return shutdown;
   }
 
+  /** The servers Vert.x runs (the edge's own reads the changed files by itself) take the changed TLS files. */
+  private void reloadTls() {
+    for (Future<Boolean> f : List.of(http == null ? Future.succeededFuture(false) : http.reloadTls(),
+      bridge == null ? Future.succeededFuture(false) : bridge.reloadTls())) {
+      f.onFailure(err -> log.warn("tls: a server could not take the changed files: {}", err.getMessage()));
+    }
+  }
+
   /** The client port, once started (-1 when it is turned off). */
   public int port() {
     return edges.get(0).port();
@@ -247,6 +260,16 @@ public final class MainVerticle extends VerticleBase {
   /** The HTTP port, once started (-1 when it is turned off). */
   public int httpPort() {
     return http != null ? http.port() : -1;
+  }
+
+  /** The HTTPS port, once started (-1 when there is none). */
+  public int httpTlsPort() {
+    return http != null ? http.tlsPort() : -1;
+  }
+
+  /** The bridge's TLS port, once started (-1 when there is none). */
+  public int bridgeTlsPort() {
+    return bridge != null ? bridge.tlsPort() : -1;
   }
 
   private Future<Void> undeployInOrder() {

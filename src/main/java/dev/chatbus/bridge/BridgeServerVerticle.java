@@ -3,6 +3,7 @@ package dev.chatbus.bridge;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.tls.ServerTls;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -45,27 +46,43 @@ public final class BridgeServerVerticle extends VerticleBase {
   private final ConnectionLimits limits;
   /** Clients that have not sent a valid first frame yet, oldest first. */
   private final Set<BridgeConnection> pending = new LinkedHashSet<>();
+  private final ServerTls tls;
   private NetServer server;
+  /** The bridge over TLS; null without it. */
+  private NetServer tlsServer;
 
   /**
    * @param limits where the per-address exemptions of the client port are set, which apply here too
+   * @param tls    TLS for the bridge's TLS port; null when there is none
    */
-  public BridgeServerVerticle(ChatbusConfig.Bridge config, ChatbusConfig.Limits limits, NodeMetrics metrics) {
+  public BridgeServerVerticle(ChatbusConfig.Bridge config, ChatbusConfig.Limits limits, NodeMetrics metrics, ServerTls tls) {
     this.config = config;
+    this.tls = tls;
     this.metrics = metrics;
     this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), limits.spared());
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createNetServer(new NetServerOptions()
+    server = config.port() < 0 ? null : vertx.createNetServer(options(config.port())).connectHandler(this::onConnect);
+    tlsServer = tls == null || config.tlsPort() < 0 ? null
+      : vertx.createNetServer(tls.applyTo(options(config.tlsPort()))).connectHandler(this::onConnect);
+    return Future.all(server == null ? Future.succeededFuture() : server.listen(),
+      tlsServer == null ? Future.succeededFuture() : tlsServer.listen());
+  }
+
+  private NetServerOptions options(int port) {
+    return new NetServerOptions()
       .setHost(config.host())
-      .setPort(config.port())
+      .setPort(port)
       .setTcpNoDelay(true)
       .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()))
-      .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-    server.connectHandler(this::onConnect);
-    return server.listen();
+      .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+  }
+
+  /** The TLS files changed: new connections to the TLS port get what they hold now. */
+  public Future<Boolean> reloadTls() {
+    return tlsServer == null ? Future.succeededFuture(false) : tlsServer.updateSSLOptions(tls.vertxOptions(), true);
   }
 
   /**
@@ -100,11 +117,17 @@ public final class BridgeServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server.close();
+    return Future.all(server == null ? Future.succeededFuture() : server.close(),
+      tlsServer == null ? Future.succeededFuture() : tlsServer.close());
   }
 
-  /** The port the bridge listens on, once started. */
+  /** The port the bridge listens on, once started; -1 when there is none. */
   public int port() {
-    return server.actualPort();
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** The port the bridge listens on over TLS, once started; -1 when there is none. */
+  public int tlsPort() {
+    return tlsServer == null ? -1 : tlsServer.actualPort();
   }
 }

@@ -184,7 +184,8 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
   /**
    * @param enabled        whether the bridge listens
    * @param host           the address to listen on
-   * @param port           the port; 0 picks a free one
+   * @param port           the port; 0 picks a free one, -1 opens none
+   * @param tlsPort        the port over TLS, when {@link Tls} is set up; 0 picks a free one, -1 opens none
    * @param maxFrameBytes  the largest frame a bridge client may send; a longer one closes its connection
    * @param maxQueueBytes  bytes queued for a bridge client beyond which it is disconnected
    * @param idleTimeout    how long a bridge client may send nothing (not even a ping) before it is disconnected
@@ -197,7 +198,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    * @param token          the secret every client shows (in the {@code token} header) before its first frame
    *                       is accepted; empty for none, which only a bridge on a loopback address may have
    */
-  public record Bridge(boolean enabled, String host, int port, int maxFrameBytes, long maxQueueBytes,
+  public record Bridge(boolean enabled, String host, int port, int tlsPort, int maxFrameBytes, long maxQueueBytes,
                        Duration idleTimeout, int maxConnections, int maxConnectionsPerIp, Duration firstFrameTimeout,
                        int maxPending, String token) {
   }
@@ -205,7 +206,8 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
   /**
    * @param enabled             whether the HTTP port listens
    * @param host                the address to listen on
-   * @param port                the port; 0 picks a free one
+   * @param port                the port; 0 picks a free one, -1 opens none
+   * @param tlsPort             the port for HTTPS, when {@link Tls} is set up; 0 picks a free one, -1 opens none
    * @param token               the bearer token the REST API needs, to read and to post; empty turns it off
    * @param readToken           a bearer token that reads only (rooms, members, history); empty for none
    * @param maxConnections      open HTTP connections, beyond which new ones are closed at once
@@ -216,7 +218,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    * @param readBurst           REST reads one remote address may make at once
    * @param sendBufferBytes     the socket send buffer per HTTP connection; 0 leaves it to the operating system
    */
-  public record Http(boolean enabled, String host, int port, String token, String readToken, int maxConnections,
+  public record Http(boolean enabled, String host, int port, int tlsPort, String token, String readToken, int maxConnections,
                      int maxConnectionsPerIp, Duration headerTimeout, Duration idleTimeout, double readsPerSecond,
                      int readBurst, int sendBufferBytes) {
   }

@@ -145,7 +145,8 @@ final class ConfigParser {
     Bridge bridge = new Bridge(
       s.bool("bridge.enabled", true),
       s.string("bridge.host", "127.0.0.1"),
-      s.integer("bridge.port", 7001, 0, 65535),
+      s.integer("bridge.port", 7001, -1, 65535),
+      s.integer("bridge.tlsPort", 7002, -1, 65535),
       (int) s.bytes("bridge.maxFrameBytes", 64 << 10, 256, 16 << 20),
       s.bytes("bridge.maxQueueBytes", 1 << 20, 1 << 10, 1L << 30),
       s.duration("bridge.idleTimeout", Duration.ofSeconds(300), Duration.ofMillis(1)),
@@ -161,7 +162,8 @@ final class ConfigParser {
     Http http = new Http(
       s.bool("http.enabled", true),
       s.string("http.host", "0.0.0.0"),
-      s.integer("http.port", 8080, 0, 65535),
+      s.integer("http.port", 8080, -1, 65535),
+      s.integer("http.tlsPort", 8443, -1, 65535),
       s.string("http.token", ""),
       s.string("http.readToken", ""),
       s.integer("http.maxConnections", 1000, 1, 1_000_000),

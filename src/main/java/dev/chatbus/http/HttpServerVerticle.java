@@ -7,6 +7,7 @@ import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.edge.EdgeNode;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.tls.ServerTls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
@@ -89,17 +90,22 @@ public final class HttpServerVerticle extends VerticleBase {
    */
   private final DeliveryOptions posting;
   private final Map<HttpConnection, Open> open = new HashMap<>();
+  private final ServerTls tls;
   private HttpServer server;
+  /** HTTPS, beside HTTP; null without TLS. */
+  private HttpServer tlsServer;
   private long forgetTimer;
 
   /**
    * @param limits where the per-address exemptions of the client port are set, which apply here too
    * @param edge   the node's edge, to tell whether it is shutting down
    * @param store  whether the node keeps a history, whose store is then part of its readiness
+   * @param tls    TLS for the HTTPS port; null when there is none
    */
   public HttpServerVerticle(ChatbusConfig.Http config, ChatbusConfig.Limits limits, EdgeNode edge, NodeMetrics metrics,
-                            Membership membership, boolean store) {
+                            Membership membership, boolean store, ServerTls tls) {
     this.config = config;
+    this.tls = tls;
     this.membership = membership;
     this.edge = edge;
     this.metrics = metrics;
@@ -138,27 +144,42 @@ public final class HttpServerVerticle extends VerticleBase {
     router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
     // HTTP/1.1 only: without cleartext HTTP/2, whose detection waits for a request's first bytes, a
     // connection is known (counted, and its header timeout started) as soon as it is accepted.
-    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+    forgetTimer = vertx.setPeriodic(FORGET_EVERY_MS, id -> reads.forgetIdle(System.currentTimeMillis()));
+    server = config.port() < 0 ? null : serve(options(config.port()), router);
+    tlsServer = tls == null || config.tlsPort() < 0 ? null : serve(tls.applyTo(options(config.tlsPort())), router);
+    return Future.all(server == null ? Future.succeededFuture() : server.listen(),
+      tlsServer == null ? Future.succeededFuture() : tlsServer.listen());
+  }
+
+  private HttpServerOptions options(int port) {
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port)
       .setHttp2ClearTextEnabled(false)
       .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()))
       .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     if (config.sendBufferBytes() > 0) {
       options.setSendBufferSize(config.sendBufferBytes());
     }
-    server = vertx.createHttpServer(options);
-    forgetTimer = vertx.setPeriodic(FORGET_EVERY_MS, id -> reads.forgetIdle(System.currentTimeMillis()));
-    return server.connectionHandler(this::onConnection)
+    return options;
+  }
+
+  private HttpServer serve(HttpServerOptions options, Router router) {
+    return vertx.createHttpServer(options).connectionHandler(this::onConnection)
       .requestHandler(req -> {
         admit(req);
         router.handle(req);
-      })
-      .listen();
+      });
+  }
+
+  /** The TLS files changed: new HTTPS connections get what they hold now. */
+  public Future<Boolean> reloadTls() {
+    return tlsServer == null ? Future.succeededFuture(false) : tlsServer.updateSSLOptions(tls.vertxOptions(), true);
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(forgetTimer);
-    return server.close();
+    return Future.all(server == null ? Future.succeededFuture() : server.close(),
+      tlsServer == null ? Future.succeededFuture() : tlsServer.close());
   }
 
   /** A new connection: counted, or closed at once past the limits; its first headers are due. */
@@ -203,9 +224,14 @@ public final class HttpServerVerticle extends VerticleBase {
     });
   }
 
-  /** The port HTTP listens on, once started. */
+  /** The port HTTP listens on, once started; -1 when there is none. */
   public int port() {
-    return server.actualPort();
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /** The port HTTPS listens on, once started; -1 when there is none. */
+  public int tlsPort() {
+    return tlsServer == null ? -1 : tlsServer.actualPort();
   }
 
   /** Ready: not shutting down, the store taking writes (when there is one), and in the cluster (when clustered). */

@@ -10,6 +10,12 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +23,7 @@ import javax.net.ssl.SSLException;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The server side of TLS for a node's listeners: the context every new TLS connection starts from, made from
@@ -68,6 +75,39 @@ public final class ServerTls {
   public SslHandler newHandler(ByteBufAllocator alloc) {
     return context.newHandler(alloc);
   }
+
+  /**
+   * {@code options} made the TLS server of this configuration, for the servers Vert.x runs (HTTP, the
+   * bridge): the same files, protocols, cipher suites and client certificates as {@link #newHandler}'s.
+   */
+  public <T extends NetServerOptions> T applyTo(T options) {
+    ServerSSLOptions ssl = vertxOptions();
+    options.setSsl(true)
+      .setSslEngineOptions(OpenSsl.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
+      .setClientAuth(ssl.getClientAuth());
+    options.setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions())
+      .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols());
+    ssl.getEnabledCipherSuites().forEach(options::addEnabledCipherSuite);
+    return options;
+  }
+
+  /** What {@link #applyTo} sets, for a Vert.x server to read the files again once they changed. */
+  public ServerSSLOptions vertxOptions() {
+    ServerSSLOptions ssl = new ServerSSLOptions()
+      .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.cert()).setKeyPath(config.key()))
+      .setClientAuth(switch (config.clientAuth()) {
+        case NONE -> io.vertx.core.http.ClientAuth.NONE;
+        case REQUEST -> io.vertx.core.http.ClientAuth.REQUEST;
+        case REQUIRE -> io.vertx.core.http.ClientAuth.REQUIRED;
+      })
+      .setEnabledSecureTransportProtocols(Set.of(PROTOCOLS));
+    if (!config.clientCa().isEmpty()) {
+      ssl.setTrustOptions(new PemTrustOptions().addCertPath(config.clientCa()));
+    }
+    Http2SecurityUtil.CIPHERS.forEach(ssl::addEnabledCipherSuite);
+    return ssl;
+  }
+
 
   /** Which TLS implementation serves: {@code OpenSSL} or {@code JDK}. */
   public String provider() {

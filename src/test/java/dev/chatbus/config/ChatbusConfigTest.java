@@ -214,9 +214,9 @@ class ChatbusConfigTest {
   @Test
   void integrationPortsHaveDefaultsAndChecks() {
     ChatbusConfig c = parse("{}");
-    assertThat(c.bridge()).isEqualTo(new ChatbusConfig.Bridge(true, "127.0.0.1", 7001, 64 << 10, 1 << 20,
+    assertThat(c.bridge()).isEqualTo(new ChatbusConfig.Bridge(true, "127.0.0.1", 7001, 7002, 64 << 10, 1 << 20,
       Duration.ofSeconds(300), 1000, 64, Duration.ofSeconds(5), 16, ""));
-    assertThat(c.http()).isEqualTo(new ChatbusConfig.Http(true, "0.0.0.0", 8080, "", "", 1000, 64,
+    assertThat(c.http()).isEqualTo(new ChatbusConfig.Http(true, "0.0.0.0", 8080, 8443, "", "", 1000, 64,
       Duration.ofSeconds(10), Duration.ofSeconds(60), 10, 20, 0));
     assertThat(c.metrics()).isTrue();
     ChatbusConfig env = ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_BRIDGE_TOKEN", "s3cret")
@@ -225,7 +225,7 @@ class ChatbusConfigTest {
     assertThat(env.metrics()).isFalse();
     assertThat(env.http().port()).isEqualTo(9090);
     rejected("{\"bridge\":{\"maxFrameBytes\":\"100\"}}", "bridge.maxFrameBytes: must be between 256 and 16777216 bytes, got 100");
-    rejected("{\"bridge\":{\"port\":-1}}", "bridge.port: must be between 0 and 65535, got -1");
+    rejected("{\"bridge\":{\"port\":-2}}", "bridge.port: must be between -1 and 65535, got -2");
     rejected("{\"http\":{\"enabled\":\"on\"}}", "http.enabled: expected true or false, got 'on'");
   }
 

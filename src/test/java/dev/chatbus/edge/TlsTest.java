@@ -1,5 +1,7 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.support.BridgeClient;
 import dev.chatbus.support.IrcClient;
 import dev.chatbus.support.Programs;
 import dev.chatbus.support.TestClient;
@@ -18,6 +20,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -27,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The client and IRC ports over TLS, with real TLS sockets and certificates of a test authority. */
+/** Every listener over TLS (client, IRC, HTTP, bridge), with real TLS sockets and certificates of a test authority. */
 @ExtendWith(VertxExtension.class)
 class TlsTest {
 
@@ -135,23 +141,29 @@ class TlsTest {
   }
 
   @Test
-  void opensslAndPythonClientsTalkOverTls(Vertx vertx) throws Exception {
+  void opensslPythonAndCurlOverTls(Vertx vertx) throws Exception {
     Programs.needs("openssl", "version");
     Programs.needs("python3");
+    Programs.needs("curl");
     TestTls certs = TestTls.create();
     TestNode node = node(vertx, certs.settings());
     try (TestClient plain = TestClient.text(node.port(), "plain")) {
       Process openssl = new ProcessBuilder("openssl", "s_client", "-quiet", "-verify_return_error", "-CAfile",
         certs.authorityFile(), "-connect", "127.0.0.1:" + node.tlsPort()).redirectErrorStream(true).start();
-      try (Writer in = new OutputStreamWriter(openssl.getOutputStream(), StandardCharsets.UTF_8)) {
-        in.write("ossl\nhi from openssl\n");
-        in.flush();
-        plain.expect("* ossl has joined #lobby");
-        plain.expect("ossl: hi from openssl");
+      try {
+        try (Writer in = new OutputStreamWriter(openssl.getOutputStream(), StandardCharsets.UTF_8)) {
+          in.write("ossl\nhi from openssl\n");
+          in.flush();
+          plain.expect("* ossl has joined #lobby");
+          plain.expect("ossl: hi from openssl");
+          in.write("/quit\n");
+        }
+        // The server closes the connection, and s_client exits.
+        assertThat(openssl.waitFor(20, TimeUnit.SECONDS)).isTrue();
       } finally {
         openssl.destroyForcibly();
       }
-      plain.expect("* ossl has left #lobby (connection closed)");
+      plain.expect("* ossl has left #lobby (quit)");
       // Python's ssl module, verifying the server's certificate for its name, on the IRC port.
       String script = String.join("\n",
         "import socket, ssl, sys",
@@ -177,5 +189,47 @@ class TlsTest {
         python.destroyForcibly();
       }
     }
+    Process curl = new ProcessBuilder("curl", "-sS", "--cacert", certs.authorityFile(),
+      "https://localhost:" + node.httpTlsPort() + "/health/live").redirectErrorStream(true).start();
+    try {
+      assertThat(curl.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("\"UP\"");
+      assertThat(curl.exitValue()).isZero();
+    } finally {
+      curl.destroyForcibly();
+    }
+  }
+
+  /** The subject of the certificate the TLS server on {@code port} presents now. */
+  private static String presented(SSLContext client, int port) throws IOException {
+    try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+      s.startHandshake();
+      return subject(s.getSession());
+    }
+  }
+
+  @Test
+  void httpsAndTheBridgeOverTlsWithTheSameCertificate(Vertx vertx) throws Exception {
+    TestTls certs = TestTls.create();
+    TestNode node = node(vertx, certs.settings().put("checkEvery", "20ms"));
+    SSLContext client = certs.client(false);
+    HttpClient https = HttpClient.newBuilder().sslContext(client).build();
+    HttpResponse<String> live = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + node.httpTlsPort()
+      + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.body()).contains("UP");
+    assertThat(node.httpPort()).as("plain HTTP still").isPositive();
+
+    try (TestClient alice = TestClient.text(node.port(), "alice");
+         BridgeClient bot = BridgeClient.connect(node.bridgeTlsPort(), client)) {
+      JsonObject rooms = bot.request(Addresses.API_ROOMS, new JsonObject()).getJsonObject("body");
+      assertThat(rooms.getJsonArray("rooms").getJsonObject(0).getString("room")).isEqualTo("lobby");
+    }
+
+    certs.renewServer("renewed.test", Duration.ofDays(2));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(presented(client, node.httpTlsPort())).isEqualTo("CN=renewed.test");
+      assertThat(presented(client, node.bridgeTlsPort())).isEqualTo("CN=renewed.test");
+    });
   }
 }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +53,18 @@ public final class BridgeClient implements AutoCloseable {
       return new BridgeClient(s);
     } catch (IOException e) {
       throw new AssertionError("cannot connect to the bridge on port " + port, e);
+    }
+  }
+
+  /** Connects over TLS with {@code tls}, completing the handshake. */
+  public static BridgeClient connect(int port, SSLContext tls) {
+    try {
+      SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+      s.setSoTimeout((int) TestClient.READ_TIMEOUT.toMillis());
+      s.startHandshake();
+      return new BridgeClient(s);
+    } catch (IOException e) {
+      throw new AssertionError("cannot connect over TLS to the bridge on port " + port, e);
     }
   }
 

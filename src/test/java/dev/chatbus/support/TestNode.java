@@ -37,8 +37,8 @@ public final class TestNode {
       .put("node", new JsonObject().put("name", "test"))
       .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("tlsPort", 0).put("instances", 2))
       .put("irc", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("tlsPort", 0).put("serverName", "irc.test"))
-      .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0))
-      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+      .put("bridge", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("tlsPort", 0))
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("tlsPort", 0))
       .put("persistence", new JsonObject().put("embedded", new JsonObject().put("path", freshStorePath())))
       .put("history", new JsonObject().put("replayOnJoin", 0))
       .put("shutdown", new JsonObject().put("grace", "2s"));
@@ -108,5 +108,13 @@ public final class TestNode {
 
   public int httpPort() {
     return main.httpPort();
+  }
+
+  public int httpTlsPort() {
+    return main.httpTlsPort();
+  }
+
+  public int bridgeTlsPort() {
+    return main.bridgeTlsPort();
   }
 }
