@@ -7,6 +7,8 @@
 #   scripts/bench.sh --servers chatbus,redis --workloads fanout1000,conns
 #   scripts/bench.sh --servers chatbus,cluster3 --workloads fanout1000,latency100
 #                                         one node against three clustered nodes, clients spread over them
+#   scripts/bench.sh --servers chatbus,chatbus-tls --workloads fanout1000,rooms
+#                                         the client port against the same node's TLS port
 #   scripts/bench.sh --servers chatbus,chatbus-nometrics --workloads fanout1000,rooms
 #                                         one node with metrics on against the same with metrics.enabled=false
 #   scripts/bench.sh --servers chatbus-irc,ngircd,inspircd --workloads fanout1000,rooms
@@ -90,8 +92,25 @@ install_peers() {
 }
 
 pid=""
+tls_args=""
+
+# An authority and a certificate for 127.0.0.1 it signs, in $run/tls, for chatbus-tls.
+make_tls() {
+  [ -f "$run/tls/cert.pem" ] && return 0
+  mkdir -p "$run/tls"
+  (
+    cd "$run/tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout ca-key.pem -out ca.pem \
+      -subj "/CN=Chatbus bench CA"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem -out req.csr -subj "/CN=localhost"
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >ext.cnf
+    openssl x509 -req -in req.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile ext.cnf -out cert.pem
+  ) >"$run/tls.log" 2>&1
+}
+
 start_server() {
   local s=$1
+  tls_args=""
   case "$s" in
     chatbus)
       # Native memory tracking lets the benchmark count memory outside the heap per connection.
@@ -103,6 +122,15 @@ start_server() {
       "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-irc.log" 2>&1 &
       pid=$!; port=6673; protocol=irc; inflight=200 ;;
+    chatbus-tls)
+      # The same node, its clients over TLS (TLS 1.3, through OpenSSL where netty-tcnative loads), with a
+      # certificate of an authority made for this run (openssl), which the load generator trusts.
+      command -v openssl >/dev/null || { echo "warning: chatbus-tls needs openssl; skipped" >&2; return 1; }
+      make_tls
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.tls.cert="$run/tls/cert.pem" \
+        -Dchatbus.tls.key="$run/tls/key.pem" -Dchatbus.tcp.tlsPort=6674 -Dchatbus.irc.tlsPort=-1 \
+        -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-tls.log" 2>&1 &
+      pid=$!; port=6674; protocol=chatbus; inflight=200; tls_args="--tls $run/tls/ca.pem" ;;
     chatbus-nometrics)
       # The same node with metrics.enabled=false: what keeping metrics costs.
       "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.metrics.enabled=false \
@@ -254,7 +282,7 @@ for w in ${workloads//,/ }; do
     # shellcheck disable=SC2086
     "$java" -cp "$run/chatbus.jar" dev.chatbus.bench.Bench run --target "$s" --protocol "$protocol" --port "$port" \
       --pid "$pid" --inflight "$inflight" --warmup "$warmup" --duration "$duration" --label "$(workload_label "$w")" \
-      --out "$results" $args || true
+      --out "$results" $args $tls_args || true
     stop_server
   done
 done

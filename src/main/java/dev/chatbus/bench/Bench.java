@@ -51,7 +51,8 @@ public final class Bench {
       System.out.println("usage: Bench run --target NAME --protocol chatbus|irc|redis --port PORT[,PORT...]"
         + " --scenario fanout|rooms|conns|joins [--clients N] [--senders S] [--rooms M] [--rate MSGS_PER_S]"
         + " [--window W] [--size BYTES] [--history EVENTS]"
-        + " [--warmup S] [--duration S] [--threads T] [--inflight R] [--pid PID[,PID...]] [--label TEXT] [--out FILE]\n"
+        + " [--warmup S] [--duration S] [--threads T] [--inflight R] [--pid PID[,PID...]] [--label TEXT] [--out FILE]"
+        + " [--tls CA.pem]\n"
         + "       Bench table FILE");
       return;
     }
@@ -118,12 +119,15 @@ public final class Bench {
       throw new IllegalArgumentException("more senders than clients");
     }
     int threads = integer("threads", 2);
-    Workload work = new Workload(protocol, servers, "lobby", integer("size", 64), integer("window", 64),
+    String tls = str("tls", "");
+    Workload work = new Workload(protocol, servers, tls.isEmpty() ? null : TlsPipe.trusting(Path.of(tls)), "lobby",
+      integer("size", 64), integer("window", 64),
       rate > 0 && senders > 0 ? rate / senders : 0, integer("inflight", 200));
 
     JsonObject result = new JsonObject()
       .put("target", str("target", protocol.name))
       .put("label", str("label", ""))
+      .put("tls", !tls.isEmpty())
       .put("scenario", scenario)
       .put("protocol", protocol.name)
       .put("clients", clients)

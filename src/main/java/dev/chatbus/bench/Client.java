@@ -20,7 +20,9 @@ final class Client {
   State state = State.CONNECTING;
   SocketChannel channel;
   SelectionKey key;
-  /** Output not yet taken by the socket, in read mode; null when there is none. */
+  /** TLS between the client and its socket; null over plain TCP. */
+  TlsPipe tls;
+  /** Output not yet taken by the socket (encrypted, over TLS), in read mode; null when there is none. */
   ByteBuffer pending;
   /** The start of a line not yet ended, carried to the next read; null when there is none. */
   byte[] partial;

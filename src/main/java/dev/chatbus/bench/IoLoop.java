@@ -186,6 +186,16 @@ final class IoLoop implements Runnable {
 
   private void connected(Client c) throws IOException {
     c.key.interestOps(SelectionKey.OP_READ);
+    if (work.tls != null) {
+      // Registration waits for the handshake, which starts with the client's hello.
+      c.tls = new TlsPipe(work.tls, work.servers.get(c.index % work.servers.size()));
+      rawWrite(c, c.tls.handshake());
+      return;
+    }
+    registering(c);
+  }
+
+  private void registering(Client c) throws IOException {
     c.state = Client.State.REGISTERING;
     send(c, work.protocol.register(c.name));
   }
@@ -215,14 +225,39 @@ final class IoLoop implements Runnable {
       in.put(c.partial);
       c.partial = null;
     }
-    int n = c.channel.read(in);
-    if (n < 0) {
+    int n = c.channel.read(c.tls == null ? in : c.tls.netIn);
+    if (n < 0 || (c.tls != null && !decrypt(c))) {
       fail(c, null);
+      return;
+    }
+    if (c.state == Client.State.CLOSED) {
       return;
     }
     in.flip();
     in.get(buf, 0, in.limit());
     lines(c, in.limit());
+  }
+
+  /**
+   * Decrypts what {@code c} read into {@link #in}, sending what the handshake needs meanwhile, and registers
+   * the client once the handshake is over; returns false once the server has closed the connection.
+   */
+  private boolean decrypt(Client c) throws IOException {
+    boolean open;
+    boolean answered;
+    do {
+      open = c.tls.unwrap(in);
+      ByteBuffer handshake = c.tls.handshake();
+      // The handshake sent something: what was read after it may be readable now.
+      answered = handshake.hasRemaining();
+      if (answered) {
+        rawWrite(c, handshake);
+      }
+    } while (open && answered && c.state != Client.State.CLOSED);
+    if (open && c.state == Client.State.CONNECTING && c.tls.established()) {
+      registering(c);
+    }
+    return open;
   }
 
   /** Hands every complete line in {@link #buf} to {@link #line}, and keeps the rest for the next read. */
@@ -381,14 +416,27 @@ final class IoLoop implements Runnable {
 
   private void send(Client c, String text) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    if (c.tls != null) {
+      b = c.tls.wrap(b);
+    }
     if (c.pending != null) {
       c.pending = concat(c.pending, b);
       return;
     }
-    write(c, b);
+    rawWrite(c, b);
   }
 
+  /** Sends {@code b}, encrypted over TLS; what the socket does not take waits. */
   private void write(Client c, ByteBuffer b) throws IOException {
+    rawWrite(c, c.tls == null ? b : c.tls.wrap(b));
+  }
+
+  /** Sends {@code b} as it is; what the socket does not take waits. */
+  private void rawWrite(Client c, ByteBuffer b) throws IOException {
+    if (c.pending != null) {
+      c.pending = concat(c.pending, b);
+      return;
+    }
     c.channel.write(b);
     if (b.hasRemaining()) {
       ByteBuffer rest = ByteBuffer.allocate(b.remaining());

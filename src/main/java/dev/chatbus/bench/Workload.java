@@ -1,5 +1,6 @@
 package dev.chatbus.bench;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -12,6 +13,8 @@ final class Workload {
   final Protocol protocol;
   /** Where clients connect: client {@code i} to server {@code i % servers.size()}. */
   final List<InetSocketAddress> servers;
+  /** TLS to the servers, trusting the authority given; null over plain TCP. */
+  final SSLContext tls;
   /** The room a Chatbus client is in once logged in; it does not join it again. */
   final String defaultRoom;
   final int payloadBytes;
@@ -35,9 +38,10 @@ final class Workload {
   final AtomicReference<String> firstProblem = new AtomicReference<>();
   final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-  Workload(Protocol protocol, List<InetSocketAddress> servers, String defaultRoom, int payloadBytes, int window,
-           double ratePerSender, int inFlight) {
+  Workload(Protocol protocol, List<InetSocketAddress> servers, SSLContext tls, String defaultRoom, int payloadBytes,
+           int window, double ratePerSender, int inFlight) {
     this.protocol = protocol;
+    this.tls = tls;
     this.servers = List.copyOf(servers);
     this.defaultRoom = defaultRoom;
     this.payloadBytes = payloadBytes;

@@ -1,6 +1,7 @@
 package dev.chatbus.bench;
 
 import dev.chatbus.support.TestNode;
+import dev.chatbus.support.TestTls;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -18,11 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VertxExtension.class)
 class BenchTest {
 
+  private final TestTls certs = TestTls.create();
+  private TestNode node;
   private int port;
 
   @BeforeEach
   void start(Vertx vertx) {
-    port = TestNode.start(vertx, new JsonObject().put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()))).port();
+    node = TestNode.start(vertx, new JsonObject().put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()))
+      .put("tls", certs.settings()));
+    port = node.port();
   }
 
   private JsonObject bench(String... opts) throws Exception {
@@ -45,6 +50,20 @@ class BenchTest {
     assertThat(r.getLong("outOfOrder")).isZero();
     assertThat(r.getInteger("disconnects")).isZero();
     assertThat(r.getDouble("p50Ms")).isLessThanOrEqualTo(r.getDouble("p99Ms"));
+  }
+
+  @Test
+  void overTlsEveryClientHandshakesAndNothingIsLost() throws Exception {
+    for (String[] p : new String[][] {{"chatbus", Integer.toString(node.tlsPort())}, {"irc", Integer.toString(node.ircTlsPort())}}) {
+      JsonObject r = bench("scenario", "fanout", "clients", "20", "senders", "3", "protocol", p[0], "port", p[1],
+        "tls", certs.authorityFile());
+      assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
+      assertThat(r.getBoolean("tls")).isTrue();
+      assertThat(r.getInteger("connected")).isEqualTo(20);
+      assertThat(r.getLong("deliveriesPerSec")).isPositive();
+      assertThat(r.getLong("lost")).isZero();
+      assertThat(r.getLong("outOfOrder")).isZero();
+    }
   }
 
   @Test
