@@ -2,6 +2,7 @@ package dev.chatbus.app;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.chatbus.cluster.HazelcastSetup;
+import dev.chatbus.tls.ServerTls;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.config.ConfigException;
 import dev.chatbus.config.ConfigLoader;
@@ -167,7 +168,8 @@ public final class Chatbus implements VertxApplicationHooks {
 
   /**
    * The native transport (epoll on Linux) when the platform has it, NIO otherwise or with
-   * {@code -Dchatbus.nativeTransport=false}; and, unless
+   * {@code -Dchatbus.nativeTransport=false}; the event bus between nodes over TLS when {@code cluster.tls}
+   * says so; and, unless
    * {@code -options} says otherwise, one event loop per core rather than Vert.x's two: the edge runs one
    * instance per core, and more loops than cores only adds switching between them.
    */
@@ -175,6 +177,9 @@ public final class Chatbus implements VertxApplicationHooks {
   public void beforeStartingVertx(HookContext context) {
     VertxOptions options = context.vertxOptions();
     options.setPreferNativeTransport(!"false".equals(System.getProperty("chatbus.nativeTransport")));
+    if (cluster.tls().enabled()) {
+      ServerTls.secure(options.getEventBusOptions(), cluster.tls());
+    }
     if (options.getEventLoopPoolSize() == VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE) {
       options.setEventLoopPoolSize(Runtime.getRuntime().availableProcessors());
     }

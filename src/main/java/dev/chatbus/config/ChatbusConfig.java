@@ -176,9 +176,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    *                      for any
    * @param port          Hazelcast's port; the next ones are tried when it is taken
    * @param discoverEvery how often a router looks for routers it has not met yet
+   * @param tls           the event bus between the nodes over TLS with mutual authentication: each node
+   *                      presents its certificate ({@code cert}, {@code key}) and accepts only certificates
+   *                      of the cluster's authority ({@code clientCa}); disabled when {@code cert} is empty
    */
   public record Cluster(boolean enabled, String name, List<String> members, String iface, int port,
-                        Duration discoverEvery) {
+                        Duration discoverEvery, Tls tls) {
   }
 
   /**

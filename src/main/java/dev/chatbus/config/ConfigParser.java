@@ -135,7 +135,8 @@ final class ConfigParser {
       s.list("cluster.members", List.of("127.0.0.1")),
       s.string("cluster.interface", ""),
       s.integer("cluster.port", 5701, 1, 65535),
-      s.duration("cluster.discoverEvery", Duration.ofSeconds(2), Duration.ofMillis(10)));
+      s.duration("cluster.discoverEvery", Duration.ofSeconds(2), Duration.ofMillis(10)),
+      clusterTls(s));
     if (cluster.name().isBlank()) {
       throw new ConfigException("cluster.name: must not be empty");
     }
@@ -187,6 +188,19 @@ final class ConfigParser {
       config.checkClusterable();
     }
     return config;
+  }
+
+  /** {@code cluster.tls}: all three files, or none. */
+  private static ChatbusConfig.Tls clusterTls(Settings s) {
+    String cert = s.string("cluster.tls.cert", "");
+    String key = s.string("cluster.tls.key", "");
+    String ca = s.string("cluster.tls.ca", "");
+    if (!(cert.isEmpty() && key.isEmpty() && ca.isEmpty()) && (cert.isEmpty() || key.isEmpty() || ca.isEmpty())) {
+      throw new ConfigException("cluster.tls: cert, key and ca go together (the node's certificate, its key, and the "
+        + "cluster's authority), got " + (cert.isEmpty() ? "no cert" : key.isEmpty() ? "no key" : "no ca"));
+    }
+    return new ChatbusConfig.Tls(cert, key, ca, ca.isEmpty() ? ChatbusConfig.Tls.ClientAuth.NONE
+      : ChatbusConfig.Tls.ClientAuth.REQUIRE, Duration.ofSeconds(10));
   }
 
   private static ChatbusConfig.Tls tls(Settings s) {

@@ -10,12 +10,14 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.core.net.TCPSSLOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,17 +84,36 @@ public final class ServerTls {
    */
   public <T extends NetServerOptions> T applyTo(T options) {
     ServerSSLOptions ssl = vertxOptions();
+    options.setClientAuth(ssl.getClientAuth());
+    copy(ssl, options);
+    return options;
+  }
+
+  /**
+   * The clustered event bus over TLS with mutual authentication, as {@code cluster.tls} says: each node
+   * presents its certificate, and takes connections from, and connects to, only nodes whose certificates the
+   * cluster's authority signed.
+   */
+  public static void secure(EventBusOptions options, ChatbusConfig.Tls cluster) {
+    ServerSSLOptions ssl = vertxOptions(cluster);
+    options.setClientAuth(ssl.getClientAuth());
+    copy(ssl, options);
+  }
+
+  private static void copy(ServerSSLOptions ssl, TCPSSLOptions options) {
     options.setSsl(true)
       .setSslEngineOptions(OpenSsl.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions())
-      .setClientAuth(ssl.getClientAuth());
-    options.setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions())
+      .setKeyCertOptions(ssl.getKeyCertOptions()).setTrustOptions(ssl.getTrustOptions())
       .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols());
     ssl.getEnabledCipherSuites().forEach(options::addEnabledCipherSuite);
-    return options;
   }
 
   /** What {@link #applyTo} sets, for a Vert.x server to read the files again once they changed. */
   public ServerSSLOptions vertxOptions() {
+    return vertxOptions(config);
+  }
+
+  private static ServerSSLOptions vertxOptions(ChatbusConfig.Tls config) {
     ServerSSLOptions ssl = new ServerSSLOptions()
       .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.cert()).setKeyPath(config.key()))
       .setClientAuth(switch (config.clientAuth()) {

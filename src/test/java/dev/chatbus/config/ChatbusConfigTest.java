@@ -48,12 +48,17 @@ class ChatbusConfigTest {
 
   @Test
   void clusterSettings() {
+    ChatbusConfig.Tls noTls = new ChatbusConfig.Tls("", "", "", ChatbusConfig.Tls.ClientAuth.NONE, Duration.ofSeconds(10));
     assertThat(parse("{}").cluster()).isEqualTo(new ChatbusConfig.Cluster(false, "chatbus", java.util.List.of("127.0.0.1"),
-      "", 5701, Duration.ofSeconds(2)));
+      "", 5701, Duration.ofSeconds(2), noTls));
     ChatbusConfig.Cluster c = parse("{\"cluster\":{\"enabled\":true,\"name\":\"prod\",\"members\":[\"10.0.0.5\",\"10.0.0.6:5702\"],"
       + "\"interface\":\"10.0.0.*\",\"port\":5801,\"discoverEvery\":\"500ms\"},\"persistence\":{\"store\":\"postgresql\"}}").cluster();
     assertThat(c).isEqualTo(new ChatbusConfig.Cluster(true, "prod", java.util.List.of("10.0.0.5", "10.0.0.6:5702"), "10.0.0.*",
-      5801, Duration.ofMillis(500)));
+      5801, Duration.ofMillis(500), noTls));
+    assertThat(parse("{\"cluster\":{\"tls\":{\"cert\":\"n.pem\",\"key\":\"k.pem\",\"ca\":\"ca.pem\"}}}").cluster().tls())
+      .isEqualTo(new ChatbusConfig.Tls("n.pem", "k.pem", "ca.pem", ChatbusConfig.Tls.ClientAuth.REQUIRE, Duration.ofSeconds(10)));
+    rejected("{\"cluster\":{\"tls\":{\"cert\":\"n.pem\",\"key\":\"k.pem\"}}}",
+      "cluster.tls: cert, key and ca go together (the node's certificate, its key, and the cluster's authority), got no ca");
     assertThat(ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_CLUSTER_MEMBERS", "a,b")
       .put("chatbus.cluster.enabled", "true").put("CHATBUS_PERSISTENCE_STORE", "none")).cluster().members())
       .containsExactly("a", "b");

@@ -60,6 +60,10 @@ public final class TestTls {
       KeyPurposeId.id_kp_clientAuth, Duration.ofDays(1));
     write("ca.pem", pem(ca));
     renewServer("localhost", Duration.ofDays(1));
+    KeyPair nodeKeys = keys();
+    write("node-key.pem", pkcs8(nodeKeys));
+    write("node.pem", pem(sign(new X500Name("CN=Chatbus Test CA"), caKeys, "CN=chatbus node", nodeKeys, false, null,
+      Duration.ofDays(1))) + pem(ca));
   }
 
   /** A new authority with its certificates, in a directory of their own. */
@@ -81,6 +85,27 @@ public final class TestTls {
   /** {@link #settings()}, asking for client certificates signed by this authority ({@code request} or {@code require}). */
   public JsonObject settings(String clientAuth) {
     return settings().put("clientCa", authorityFile()).put("clientAuth", clientAuth);
+  }
+
+  /**
+   * The {@code cluster.tls} settings of a node whose certificate this authority signed (the server
+   * certificate, which the client's purpose is added to for the nodes' outgoing connections).
+   */
+  public JsonObject clusterSettings() {
+    return new JsonObject().put("cert", file("node.pem")).put("key", file("node-key.pem")).put("ca", authorityFile());
+  }
+
+  /** {@link #clusterSettings()} with a node certificate of this authority that expired a day ago. */
+  public JsonObject expiredClusterSettings() {
+    try {
+      KeyPair keys = keys();
+      write("expired-key.pem", pkcs8(keys));
+      write("expired.pem", pem(sign(new X500Name("CN=Chatbus Test CA"), caKeys, "CN=expired node", keys, false, null,
+        Duration.ofDays(-1))) + pem(ca));
+      return new JsonObject().put("cert", file("expired.pem")).put("key", file("expired-key.pem")).put("ca", authorityFile());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The PEM file of the authority's certificate, for clients to trust. */
@@ -160,8 +185,11 @@ public final class TestTls {
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } else {
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
-      if (purpose == KeyPurposeId.id_kp_serverAuth) {
+      // A cluster node's certificate (purpose null) serves both ends of the nodes' connections.
+      b.addExtension(Extension.extendedKeyUsage, false, purpose == null
+        ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})
+        : new ExtendedKeyUsage(purpose));
+      if (purpose != KeyPurposeId.id_kp_clientAuth) {
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
           new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
       }
