@@ -9,6 +9,7 @@ The node runs from the jar CHATBUS_JAR points at (scripts/irctest.sh builds it),
 CHATBUS_JAVA or the PATH.
 """
 
+import atexit
 import json
 import os
 import shutil
@@ -67,7 +68,13 @@ class ChatbusController(BaseServerController, DirectoryBasedController):
         jar = os.environ.get("CHATBUS_JAR", "target/chatbus.jar")
         java = os.environ.get("CHATBUS_JAVA") or shutil.which("java") or "java"
         self.proc = self.execute([java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar, "-conf", str(conf)])
+        # A test whose setUp fails after this point is not torn down, and its node would outlive the run.
+        atexit.register(self.stop_leftover)
         self.wait_for_port()
+
+    def stop_leftover(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.kill_proc()
 
     def wait_for_services(self) -> None:
         # There are none to wait for: see run().

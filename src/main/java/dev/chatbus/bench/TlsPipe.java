@@ -26,9 +26,11 @@ final class TlsPipe {
   private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
   private final SSLEngine engine;
-  /** Ciphertext read and not yet decrypted, in write mode. */
+  /** Ciphertext read and not yet decrypted, in write mode: a record at most, and what follows it. */
   final ByteBuffer netIn;
   private final int packet;
+  /** What a record adds to the bytes it carries, at most. */
+  private final int overhead;
 
   TlsPipe(SSLContext context, InetSocketAddress server) throws SSLException {
     engine = context.createSSLEngine(server.getHostString(), server.getPort());
@@ -38,7 +40,8 @@ final class TlsPipe {
     params.setEndpointIdentificationAlgorithm("HTTPS");
     engine.setSSLParameters(params);
     packet = engine.getSession().getPacketBufferSize();
-    netIn = ByteBuffer.allocate(packet + (64 << 10));
+    overhead = packet - engine.getSession().getApplicationBufferSize();
+    netIn = ByteBuffer.allocate(packet + (4 << 10));
     engine.beginHandshake();
   }
 
@@ -82,23 +85,32 @@ final class TlsPipe {
     }
   }
 
-  /** {@code plain} (read mode, consumed whole) encrypted, in read mode. */
+  /**
+   * {@code plain} (read mode, consumed whole) encrypted, in read mode; with nothing to encrypt, what the
+   * handshake sends next.
+   */
   ByteBuffer wrap(ByteBuffer plain) throws SSLException {
-    ByteBuffer out = ByteBuffer.allocate((plain.remaining() / 16384 + 1) * packet);
-    do {
+    int size = plain.hasRemaining() ? plain.remaining() + (plain.remaining() / 16384 + 1) * Math.max(overhead, 256) : packet;
+    ByteBuffer out = ByteBuffer.allocate(size);
+    while (true) {
       SSLEngineResult r = engine.wrap(plain, out);
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-        ByteBuffer bigger = ByteBuffer.allocate(out.capacity() * 2);
-        out.flip();
-        out = bigger.put(out);
-      } else if (r.getStatus() != SSLEngineResult.Status.OK) {
+        out = ByteBuffer.allocate(out.capacity() * 2).put(out.flip());
+        continue;
+      }
+      if (r.getStatus() != SSLEngineResult.Status.OK) {
         throw new SSLException("cannot encrypt: " + r.getStatus());
       }
       if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
         runTasks();
       }
-    } while (plain.hasRemaining());
-    return out.flip();
+      if (!plain.hasRemaining()) {
+        return out.flip();
+      }
+      if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+        throw new SSLException("the TLS engine takes nothing to encrypt (" + r.getHandshakeStatus() + ")");
+      }
+    }
   }
 
   /**

@@ -178,7 +178,9 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    * @param discoverEvery how often a router looks for routers it has not met yet
    * @param tls           the event bus between the nodes over TLS with mutual authentication: each node
    *                      presents its certificate ({@code cert}, {@code key}) and accepts only certificates
-   *                      of the cluster's authority ({@code clientCa}); disabled when {@code cert} is empty
+   *                      of the cluster's authority ({@code clientCa}); disabled when {@code cert} is empty.
+   *                      Read when Vert.x starts, not again ({@code checkEvery} is unused); Hazelcast's own
+   *                      traffic is not encrypted
    */
   public record Cluster(boolean enabled, String name, List<String> members, String iface, int port,
                         Duration discoverEvery, Tls tls) {

@@ -235,20 +235,25 @@ public final class TcpServerVerticle extends VerticleBase {
   /** A client connected, on an IRC port when {@code irc}, over TLS when {@code tls}. */
   private void onConnect(Channel ch, boolean irc, boolean tls) {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+    ClientCodec codec = irc ? new IrcCodec(ircServer, ircEvents) : null;
+    if (stopping || !node.limits().tryAcquire(remote.getAddress())) {
+      log.info("conn refused: {} ({})", remote, stopping ? "shutting down" : "server full");
+      if (tls) {
+        // Telling why would take a handshake, which a refused client is not worth: the limits count none.
+        ch.close();
+        return;
+      }
+      Goodbye why = stopping ? Goodbye.SHUTTING_DOWN : Goodbye.SERVER_FULL;
+      ch.writeAndFlush(Unpooled.copiedBuffer((irc ? codec : textCodec).goodbye(why), StandardCharsets.UTF_8))
+        .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     if (tls) {
       // Lines are framed from what TLS decrypts. What is written waits in the channel's queue encrypted (the
       // handler encrypts each batch as it is flushed), and that queue is what the slow-consumer bounds
       // count: the bytes the socket still owes the client. Before the handshake, what is written waits
       // unencrypted in the handler, bounded by the login timeout.
       ch.pipeline().addLast("tls", node.tls().newHandler(ch.alloc()));
-    }
-    ClientCodec codec = irc ? new IrcCodec(ircServer, ircEvents) : null;
-    if (stopping || !node.limits().tryAcquire(remote.getAddress())) {
-      log.info("conn refused: {} ({})", remote, stopping ? "shutting down" : "server full");
-      Goodbye why = stopping ? Goodbye.SHUTTING_DOWN : Goodbye.SERVER_FULL;
-      ch.writeAndFlush(Unpooled.copiedBuffer((irc ? codec : textCodec).goodbye(why), StandardCharsets.UTF_8))
-        .addListener(ChannelFutureListener.CLOSE);
-      return;
     }
     long now = System.nanoTime();
     Connection c = new Connection(sessionBase | ++sessionCounter, ch, remote, now, flusher, config.limits());

@@ -23,6 +23,20 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +54,7 @@ public final class ServerTls {
 
   private static final Logger log = LoggerFactory.getLogger(ServerTls.class);
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
 
   private final ChatbusConfig.Tls config;
   private final List<File> files = new ArrayList<>();
@@ -157,6 +172,7 @@ public final class ServerTls {
   }
 
   private SslContext build() throws SSLException {
+    checkKeyMatches();
     SslContextBuilder b = SslContextBuilder.forServer(files.get(0), files.get(1))
       .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
       .protocols(PROTOCOLS)
@@ -170,6 +186,48 @@ public final class ServerTls {
       case REQUIRE -> ClientAuth.REQUIRE;
     });
     return b.build();
+  }
+
+  /**
+   * Fails unless the key is the private half of the certificate's public key: a context made of a
+   * certificate and another key would fail every handshake. The key signs a random challenge that the
+   * certificate's public key must verify.
+   */
+  private void checkKeyMatches() {
+    try {
+      X509Certificate cert;
+      try (InputStream in = Files.newInputStream(files.get(0).toPath())) {
+        cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      }
+      String pem = Files.readString(files.get(1).toPath(), StandardCharsets.US_ASCII);
+      int begin = pem.indexOf(PKCS8_BEGIN);
+      int end = pem.indexOf("-----END PRIVATE KEY-----");
+      if (begin < 0 || end < begin) {
+        throw new IllegalArgumentException(config.key() + " holds no PKCS#8 private key (-----BEGIN PRIVATE KEY-----)");
+      }
+      byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + PKCS8_BEGIN.length(), end));
+      PublicKey pub = cert.getPublicKey();
+      PrivateKey key = KeyFactory.getInstance(pub.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
+      String algorithm = switch (pub.getAlgorithm()) {
+        case "EC" -> "SHA256withECDSA";
+        case "RSA" -> "SHA256withRSA";
+        default -> pub.getAlgorithm();
+      };
+      byte[] challenge = new byte[32];
+      new SecureRandom().nextBytes(challenge);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(challenge);
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(pub);
+      verifier.update(challenge);
+      if (!verifier.verify(signer.sign())) {
+        throw new IllegalArgumentException(config.key() + " is not the key of the certificate in " + config.cert());
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(config.cert() + " and " + config.key() + " cannot be read as a certificate and "
+        + "its key: " + rootMessage(e), e);
+    }
   }
 
   private List<Long> stamps() {

@@ -115,6 +115,14 @@ class TlsTest {
       assertThat(subject(session(early))).as("the open connection keeps its certificate").isEqualTo("CN=localhost");
       early.send("/who");
       early.expect("* 1 in #lobby: early");
+
+      // Files that cannot serve (a certificate with another key) leave the certificate in use.
+      certs.renewServerWithAnotherKey("mismatched.test");
+      await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        try (TestClient late = TestClient.connect(node.tlsPort(), client)) {
+          assertThat(subject(session(late))).isEqualTo("CN=renewed.test");
+        }
+      });
     }
   }
 

@@ -132,6 +132,14 @@ public final class TestTls {
     write("server.pem", pem(server) + pem(ca));
   }
 
+  /** Writes a new server certificate for {@code commonName} with a key that is not its own: files that cannot serve. */
+  public void renewServerWithAnotherKey(String commonName) throws Exception {
+    X509Certificate cert = sign(new X500Name("CN=Chatbus Test CA"), caKeys, "CN=" + commonName, keys(), false,
+      KeyPurposeId.id_kp_serverAuth, Duration.ofDays(1));
+    write("server-key.pem", pkcs8(keys()));
+    write("server.pem", pem(cert) + pem(ca));
+  }
+
   /** A client context that trusts this authority, presenting the client certificate when {@code withCertificate}. */
   public SSLContext client(boolean withCertificate) {
     try {
