@@ -276,6 +276,17 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    *                      client goes in without them, and is told
    */
   public record History(int replayOnJoin, int maxPerRequest, long maxBytes, Duration replayTimeout) {
+    /** What an event costs at most in an answer, as a whole IRC line with its tags (or a JSON event). */
+    private static final int MAX_EVENT_BYTES = 640;
+
+    /**
+     * The most events one window of history answers with (IRC's {@code CHATHISTORY}, ISUPPORT
+     * {@code CHATHISTORY}): as many as fit in {@code maxBytes} at a whole line each, so that an answer of
+     * ordinary messages is never cut short, and at most {@code maxPerRequest}.
+     */
+    public int windowLimit() {
+      return (int) Math.max(1, Math.min(maxPerRequest, maxBytes / MAX_EVENT_BYTES));
+    }
   }
 
   /** Which database holds the history. */

@@ -55,7 +55,7 @@ final class Commands {
     this.maxRooms = config.maxPerClient();
     this.history = history;
     this.requests = new RouterRequests(bus, router, connections, released);
-    this.windows = new HistoryWindows(requests, connections, history.maxPerRequest());
+    this.windows = new HistoryWindows(requests, connections, history.windowLimit());
     this.entering = new Entering(bus, router, edge, rooms, connections, requests, config.defaultRoom(), history);
   }
 

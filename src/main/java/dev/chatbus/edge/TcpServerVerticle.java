@@ -117,7 +117,7 @@ public final class TcpServerVerticle extends VerticleBase {
     ircServer = new IrcServer(irc.serverName().isEmpty() ? server.node() : irc.serverName(), irc.network(),
       server.software().replace(' ', '-'), node.startedAt(), server.node(), irc.password(),
       irc.motd().isEmpty() ? List.of() : List.of(irc.motd().split("\r?\n")), config.rooms().maxPerClient(),
-      config.history().maxPerRequest());
+      config.history().windowLimit());
     ircEvents = IrcEvents.variants();
     String router = Addresses.router(server.node());
     String self = Addresses.edge(server.node(), instance);

@@ -13,7 +13,8 @@ import java.util.List;
  * @param password the server password a client gives with {@code PASS}; empty when none is asked for
  * @param motd     the message of the day, line by line; empty for none ({@code 422})
  * @param maxRooms how many channels one client may be in (ISUPPORT {@code CHANLIMIT})
- * @param historyLimit the most messages one {@code CHATHISTORY} answers with (ISUPPORT {@code CHATHISTORY})
+ * @param historyLimit the most messages one {@code CHATHISTORY} answers with (ISUPPORT {@code CHATHISTORY}):
+ *                     {@code history.windowLimit()}
  */
 public record IrcServer(String name, String network, String version, String created, String node, String password,
                         List<String> motd, int maxRooms, int historyLimit) {

@@ -266,4 +266,11 @@ class ChatbusConfigTest {
       "tls.clientAuth: expected none, request or require, got 'always'");
     rejected("{\"tcp\": {\"tlsPort\": -2}}", "tcp.tlsPort: must be between -1 and 65535, got -2");
   }
+
+  @Test
+  void aWindowOfHistoryHoldsWhatFitsInOneAnswerAtAWholeLineEach() {
+    assertThat(parse("{}").history().windowLimit()).as("128 KiB at 640 bytes").isEqualTo(204);
+    assertThat(parse("{\"history\": {\"maxPerRequest\": 50}}").history().windowLimit()).isEqualTo(50);
+    assertThat(parse("{\"history\": {\"maxBytes\": 512}}").history().windowLimit()).isEqualTo(1);
+  }
 }

@@ -39,7 +39,7 @@ class IrcTest {
       assertThat(isupport).startsWith(":irc.test 005 alice ").contains(" CASEMAPPING=ascii ", " CHANTYPES=# ",
         " NICKLEN=32 ", " CHANNELLEN=64 ", " NETWORK=Chatbus ", " PREFIX=(ov)@+ ", " CHANMODES=b,k,l,imnst").endsWith(" :are supported by this server");
       assertThat(c.readLine()).startsWith(":irc.test 005 alice TARGMAX=")
-        .contains(" CHATHISTORY=1000 MSGREFTYPES=msgid,timestamp :");
+        .contains(" CHATHISTORY=204 MSGREFTYPES=msgid,timestamp :");
       c.expect(":irc.test 422 alice :MOTD File is missing");
       assertThat(c.drain()).as("no channel joined on its own").isEmpty();
     }
