@@ -57,6 +57,8 @@ public final class MainVerticle extends VerticleBase {
   private EdgeNode edgeNode;
   /** The periodic check of the TLS files; -1 without TLS. */
   private long tlsTimer = -1;
+  /** Whether HTTP or the bridge failed to take the TLS files as they last changed. */
+  private volatile boolean tlsBehind;
   private String persistDeployment;
   private String readersDeployment;
   private String routerDeployment;
@@ -122,7 +124,7 @@ public final class MainVerticle extends VerticleBase {
       // A renewed certificate serves new connections from the next check on.
       tlsTimer = vertx.setPeriodic(cfg.tls().checkEvery().toMillis(), id -> vertx.executeBlocking(tls::reloadIfChanged)
         .onSuccess(changed -> {
-          if (changed) {
+          if (changed || tlsBehind) {
             reloadTls();
           }
         }));
@@ -226,9 +228,14 @@ public final class MainVerticle extends VerticleBase {
 
   /** The servers Vert.x runs (the edge's own reads the changed files by itself) take the changed TLS files. */
   private void reloadTls() {
+    tlsBehind = false;
     for (Future<Boolean> f : List.of(http == null ? Future.succeededFuture(false) : http.reloadTls(),
       bridge == null ? Future.succeededFuture(false) : bridge.reloadTls())) {
-      f.onFailure(err -> log.warn("tls: a server could not take the changed files: {}", err.getMessage()));
+      f.onFailure(err -> {
+        // Tried again at the next check, changed files or not.
+        tlsBehind = true;
+        log.warn("tls: a server could not take the changed files: {}", err.getMessage());
+      });
     }
   }
 
