@@ -21,10 +21,11 @@ import java.util.List;
  *                every room
  * @param operatorOf the rooms among {@code rooms} whose operator the user is, as their owners said
  * @param voicedIn   the rooms among {@code rooms} where the user is voiced ({@code +v}), as their owners said
+ * @param secure     whether the user's connection is over TLS (IRC's {@code WHOIS} says so, {@code 671})
  */
 public record Member(long session, String name, String node, String edge, List<String> rooms, String user,
                      String realname, String away, boolean invisible, boolean serverOperator, List<String> operatorOf,
-                     List<String> voicedIn) implements Wire.Writable {
+                     List<String> voicedIn, boolean secure) implements Wire.Writable {
 
   /** A mode the user sets on itself, or is given. The ordinal is the wire form: append only. */
   public enum Mode {
@@ -43,9 +44,15 @@ public record Member(long session, String name, String node, String edge, List<S
     voicedIn = List.copyOf(voicedIn);
   }
 
-  /** A member just logged in: in no room, not away, not invisible. */
+  /** A member just logged in: in no room, not away, not invisible, over plain TCP. */
   public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname) {
-    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of(), List.of());
+    this(session, name, node, edge, rooms, user, realname, false);
+  }
+
+  /** A member just logged in: in no room, not away, not invisible; over TLS when {@code secure}. */
+  public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname,
+                boolean secure) {
+    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of(), List.of(), secure);
   }
 
   /** This member with {@code room} added or (when {@code in} is false) removed. */
@@ -56,24 +63,26 @@ public record Member(long session, String name, String node, String edge, List<S
       now.add(room);
     }
     return new Member(session, name, node, edge, now, user, realname, away, invisible, serverOperator,
-      in ? operatorOf : without(operatorOf, room), in ? voicedIn : without(voicedIn, room));
+      in ? operatorOf : without(operatorOf, room), in ? voicedIn : without(voicedIn, room), secure);
   }
 
   /** This member renamed. */
   public Member named(String newName) {
-    return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf, voicedIn);
+    return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf, voicedIn,
+      secure);
   }
 
   /** This member away for {@code reason}, or back (null). */
   public Member away(String reason) {
-    return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, serverOperator, operatorOf, voicedIn);
+    return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, serverOperator, operatorOf, voicedIn,
+      secure);
   }
 
   /** This member with {@code mode} on or off. */
   public Member with(Mode mode, boolean on) {
     return mode == Mode.INVISIBLE
-      ? new Member(session, name, node, edge, rooms, user, realname, away, on, serverOperator, operatorOf, voicedIn)
-      : new Member(session, name, node, edge, rooms, user, realname, away, invisible, on, operatorOf, voicedIn);
+      ? new Member(session, name, node, edge, rooms, user, realname, away, on, serverOperator, operatorOf, voicedIn, secure)
+      : new Member(session, name, node, edge, rooms, user, realname, away, invisible, on, operatorOf, voicedIn, secure);
   }
 
 
@@ -82,7 +91,7 @@ public record Member(long session, String name, String node, String edge, List<S
     List<String> list = operator ? operatorOf : voicedIn;
     List<String> changed = on && rooms.contains(room) ? with(list, room) : without(list, room);
     return new Member(session, name, node, edge, rooms, user, realname, away, invisible, serverOperator,
-      operator ? changed : operatorOf, operator ? voicedIn : changed);
+      operator ? changed : operatorOf, operator ? voicedIn : changed, secure);
   }
 
   private static List<String> with(List<String> rooms, String room) {
@@ -108,12 +117,12 @@ public record Member(long session, String name, String node, String edge, List<S
   @Override
   public void write(Wire.Writer out) {
     out.i64(session).str(name).str(node).str(edge).strs(rooms).str(user).str(realname).str(away).bool(invisible)
-      .bool(serverOperator).strs(operatorOf).strs(voicedIn);
+      .bool(serverOperator).strs(operatorOf).strs(voicedIn).bool(secure);
   }
 
   public static Member read(Wire.Reader in) {
     return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs(), in.str(), in.str(), in.str(), in.bool(),
-      in.bool(), in.strs(), in.strs());
+      in.bool(), in.strs(), in.strs(), in.bool());
   }
 
   static void writeAll(Wire.Writer out, List<Member> members) {

@@ -15,18 +15,19 @@ public sealed interface SessionCommand extends RouterMessage {
   /**
    * Register {@code name} for {@code session}, reachable at edge address {@code edge}, and enter
    * {@code room} (none when null: IRC clients join their channels themselves). {@code user} and
-   * {@code realname} are what {@link Member} keeps of them. Replies {@link Reply.LoggedIn}; fails with
+   * {@code realname} are what {@link Member} keeps of them, and {@code secure} whether the client connected
+   * over TLS. Replies {@link Reply.LoggedIn}; fails with
    * {@code BAD_NAME} or {@code NAME_TAKEN}.
    */
-  record Login(long session, String name, String edge, String remote, String room, String user, String realname)
-    implements SessionCommand {
+  record Login(long session, String name, String edge, String remote, String room, String user, String realname,
+               boolean secure) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(name).str(edge).str(remote).str(room).str(user).str(realname);
+      out.i64(session).str(name).str(edge).str(remote).str(room).str(user).str(realname).bool(secure);
     }
 
     public static Login read(Wire.Reader in) {
-      return new Login(in.i64(), in.str(), in.str(), in.str(), in.str(), in.str(), in.str());
+      return new Login(in.i64(), in.str(), in.str(), in.str(), in.str(), in.str(), in.str(), in.bool());
     }
   }
 

@@ -5,6 +5,7 @@ import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -90,6 +91,11 @@ final class Connection extends ClientQueue {
   @Override
   boolean ready() {
     return state == State.READY;
+  }
+
+  /** Whether the client connected over TLS. */
+  boolean secure() {
+    return channel.pipeline().get(SslHandler.class) != null;
   }
 
   @Override

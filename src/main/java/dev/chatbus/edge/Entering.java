@@ -68,7 +68,7 @@ final class Entering {
     long asked = System.nanoTime();
     Future<Reply.LoggedIn> login = ready
       .compose(v -> requests.ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, first, hello.user(),
-        hello.realname())))
+        hello.realname(), c.secure())))
       .map(r -> (Reply.LoggedIn) r);
     Future<Entered> entered = login.compose(in -> in.joined() == null ? Future.succeededFuture(null)
       : earlier(c, in.joined(), asked));

@@ -93,6 +93,9 @@ final class IrcNumerics {
     if (m.serverOperator()) {
       sb.append(c.numeric("313", m.name() + " :is an IRC operator"));
     }
+    if (m.secure()) {
+      sb.append(c.numeric("671", m.name() + " :is using a secure connection"));
+    }
     if (m.away() != null) {
       sb.append(IrcEvents.fitted(":" + c.serverName() + " 301 " + c.me() + " " + m.name() + " :", m.away()));
     }

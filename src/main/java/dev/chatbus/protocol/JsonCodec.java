@@ -227,6 +227,9 @@ public final class JsonCodec implements ClientCodec {
       if (m.serverOperator()) {
         o.put("serverOperator", true);
       }
+      if (m.secure()) {
+        o.put("secure", true);
+      }
       if (m.away() != null) {
         o.put("away", m.away());
       }

@@ -165,7 +165,8 @@ final class Home {
         registry.release(key, membership.self(), session);
         msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
       } else {
-        Member m = new Member(session, login.name(), node, login.edge(), List.of(), login.user(), login.realname());
+        Member m = new Member(session, login.name(), node, login.edge(), List.of(), login.user(), login.realname(),
+          login.secure());
         quotas.loggedIn(session, login.remote());
         peers.changed(m);
         if (room == null) {

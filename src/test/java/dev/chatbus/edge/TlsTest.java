@@ -75,6 +75,14 @@ class TlsTest {
         plain.expect("* ivy has joined #lobby");
         plain.send("and to IRC");
         irc.expect(":plain!text@test PRIVMSG #lobby :and to IRC");
+        // WHOIS says who is connected over TLS, and who is not.
+        irc.send("WHOIS ivy");
+        irc.readUntil(l -> l.contains(" 312 ivy ivy "));
+        irc.expect(":irc.test 671 ivy ivy :is using a secure connection");
+        irc.expect(":irc.test 318 ivy ivy :End of /WHOIS list");
+        irc.send("WHOIS plain");
+        irc.readUntil(l -> l.contains(" 312 ivy plain "));
+        irc.expect(":irc.test 318 ivy plain :End of /WHOIS list");
       }
     }
   }
