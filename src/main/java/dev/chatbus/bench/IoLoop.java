@@ -415,15 +415,7 @@ final class IoLoop implements Runnable {
   }
 
   private void send(Client c, String text) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-    if (c.tls != null) {
-      b = c.tls.wrap(b);
-    }
-    if (c.pending != null) {
-      c.pending = concat(c.pending, b);
-      return;
-    }
-    rawWrite(c, b);
+    write(c, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Sends {@code b}, encrypted over TLS; what the socket does not take waits. */
