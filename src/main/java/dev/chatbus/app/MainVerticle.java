@@ -118,8 +118,6 @@ public final class MainVerticle extends VerticleBase {
   private Future<?> deploy(ChatbusConfig cfg, String version, int nodeTag, ServerTls tls) {
     ServerInfo server = new ServerInfo("chatbus " + version, cfg.nodeName(), cfg.rooms().defaultRoom());
     Membership membership = Membership.of(vertx, clusterManager);
-    edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
-      cfg.limits().spared()), nodeTag, metrics, tls);
     if (tls != null) {
       // A renewed certificate serves new connections from the next check on.
       tlsTimer = vertx.setPeriodic(cfg.tls().checkEvery().toMillis(), id -> vertx.executeBlocking(tls::reloadIfChanged)
@@ -130,13 +128,17 @@ public final class MainVerticle extends VerticleBase {
         }));
     }
     AtomicInteger instance = new AtomicInteger();
+    RoomRouterVerticle router = new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics);
     return store(cfg, metrics)
       .compose(id -> {
         persistDeployment = id;
-        return vertx.deployVerticle(new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics));
+        return vertx.deployVerticle(router);
       })
       .compose(id -> {
         routerDeployment = id;
+        // The tag the router took: the counter's, unless a running router has it.
+        edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
+          cfg.limits().spared()), router.tag(), metrics, tls);
         api = new ApiVerticle(cfg.nodeName(), cfg, metrics);
         return vertx.deployVerticle(api);
       })

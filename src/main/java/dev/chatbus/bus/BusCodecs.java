@@ -56,6 +56,7 @@ public final class BusCodecs {
     codec(PeerMessage.Bye.class, PeerMessage.Bye::read),
     codec(PeerMessage.Release.class, PeerMessage.Release::read),
     codec(PeerMessage.ListRooms.class, PeerMessage.ListRooms::read),
+    codec(PeerMessage.Who.class, PeerMessage.Who::read),
     codec(RoomCommand.Enter.class, RoomCommand.Enter::read),
     codec(RoomCommand.Exit.class, RoomCommand.Exit::read),
     codec(RoomCommand.Post.class, RoomCommand.Post::read),

@@ -6,8 +6,9 @@ import java.util.List;
  * What the routers of a network tell each other ({@link Addresses#router}): that one is up
  * ({@link Hello}, answered with its own sessions), the changes of their sessions ({@link Update},
  * {@link Gone}), that one is stopping and where it got to in its rooms ({@link Bye}), and that one takes a
- * room's numbering up ({@link Release}, answered with where the last owner got to); and which rooms one
- * numbers ({@link ListRooms}), for a listing of the network's.
+ * room's numbering up ({@link Release}, answered with where the last owner got to); which rooms one
+ * numbers ({@link ListRooms}), for a listing of the network's; and who one is ({@link Who}), asked by a
+ * router before it joins.
  */
 public sealed interface PeerMessage extends RouterMessage {
 
@@ -127,6 +128,21 @@ public sealed interface PeerMessage extends RouterMessage {
 
     public static ListRooms read(Wire.Reader in) {
       return new ListRooms();
+    }
+  }
+
+  /**
+   * Who the router asked is, without meeting the one asking: replies its {@link Reply.Directory}. Only the
+   * cluster's own nodes answer over the event bus, so an answer proves a router where the shared maps only
+   * claim one.
+   */
+  record Who() implements PeerMessage {
+    @Override
+    public void write(Wire.Writer out) {
+    }
+
+    public static Who read(Wire.Reader in) {
+      return new Who();
     }
   }
 }

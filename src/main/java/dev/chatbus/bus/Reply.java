@@ -269,20 +269,23 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
-  /** The sessions held by the router of {@code node} (cluster node {@code clusterId}), as of {@code version}. */
-  record Directory(String node, String clusterId, long version, List<Member> sessions) implements Reply {
+  /**
+   * The sessions held by the router of {@code node} (cluster node {@code clusterId}, node tag {@code tag}),
+   * as of {@code version}.
+   */
+  record Directory(String node, String clusterId, int tag, long version, List<Member> sessions) implements Reply {
     public Directory {
       sessions = List.copyOf(sessions);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(node).str(clusterId).i64(version);
+      out.str(node).str(clusterId).i32(tag).i64(version);
       Member.writeAll(out, sessions);
     }
 
     public static Directory read(Wire.Reader in) {
-      return new Directory(in.str(), in.str(), in.i64(), Member.readAll(in));
+      return new Directory(in.str(), in.str(), in.i32(), in.i64(), Member.readAll(in));
     }
   }
 

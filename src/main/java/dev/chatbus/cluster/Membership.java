@@ -1,10 +1,13 @@
 package dev.chatbus.cluster;
 
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.UUID;
 
 /**
  * The nodes of the cluster this node belongs to, as the cluster manager sees them: which are alive, and
@@ -19,8 +22,11 @@ public interface Membership {
   /** Whether the node with cluster id {@code nodeId} is a member now. */
   boolean alive(String nodeId);
 
-  /** Calls {@code handler}, on a cluster manager thread, whenever a node has left: {@link #alive} tells which. */
-  void onLeft(Runnable handler);
+  /**
+   * Calls {@code handler}, on a cluster manager thread, whenever a node has left: {@link #alive} tells which.
+   * Returns what stops that.
+   */
+  Runnable onLeft(Runnable handler);
 
   /**
    * The membership of {@code vertx}'s cluster, as {@code manager} (the cluster manager {@code vertx} was
@@ -40,7 +46,8 @@ public interface Membership {
         }
 
         @Override
-        public void onLeft(Runnable handler) {
+        public Runnable onLeft(Runnable handler) {
+          return () -> { };
         }
       };
     }
@@ -59,13 +66,14 @@ public interface Membership {
       }
 
       @Override
-      public void onLeft(Runnable handler) {
+      public Runnable onLeft(Runnable handler) {
         // Hazelcast's own listener: the cluster manager takes a single NodeListener, which Vert.x's HA
         // support may want for itself.
         if (!(manager instanceof HazelcastClusterManager)) {
           throw new IllegalStateException("Chatbus clusters over Hazelcast, not " + manager.getClass().getName());
         }
-        ((HazelcastClusterManager) manager).getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+        Cluster cluster = ((HazelcastClusterManager) manager).getHazelcastInstance().getCluster();
+        UUID listener = cluster.addMembershipListener(new MembershipListener() {
           @Override
           public void memberAdded(MembershipEvent event) {
           }
@@ -75,6 +83,7 @@ public interface Membership {
             handler.run();
           }
         });
+        return () -> cluster.removeMembershipListener(listener);
       }
     };
   }

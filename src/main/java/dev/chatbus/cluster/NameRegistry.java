@@ -4,13 +4,20 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Who holds each name in the network: a name (its case-folded key) is held by one session at a time. On
  * one node a map of its own; in a cluster a Hazelcast map shared by every node, where a name held by a
- * session of a node that has left the cluster is free again.
+ * session of a node that has left the cluster is free again, and so is one held for a node that is in
+ * Hazelcast but is not a router of the network (Hazelcast lets in whoever reaches its port): such an
+ * entry is taken back and logged. The router also checks its directory, which only routers write to, so
+ * an entry a stranger removed does not give a held name away.
  */
 public interface NameRegistry {
 
@@ -20,12 +27,15 @@ public interface NameRegistry {
   /** Gives {@code key} up, if {@code session} of node {@code clusterId} holds it. */
   Future<Void> release(String key, String clusterId, long session);
 
-  /** The registry of {@code vertx}'s cluster (of this node alone when it is not clustered). */
-  static Future<NameRegistry> of(Vertx vertx, Membership membership) {
+  /**
+   * The registry of {@code vertx}'s cluster (of this node alone when it is not clustered), where a name held
+   * for a cluster node counts only if {@code router} says a router runs there.
+   */
+  static Future<NameRegistry> of(Vertx vertx, Membership membership, Predicate<String> router) {
     if (!vertx.isClustered()) {
       return Future.succeededFuture(new Local());
     }
-    return vertx.sharedData().<String, String>getAsyncMap("chatbus.names").map(map -> new Clustered(map, membership));
+    return vertx.sharedData().<String, String>getAsyncMap("chatbus.names").map(map -> new Clustered(map, membership, router));
   }
 
   /** A name's holder as stored: the node's cluster id and the session. */
@@ -52,12 +62,15 @@ public interface NameRegistry {
 
   /** The names of the network, in a Hazelcast map. */
   final class Clustered implements NameRegistry {
+    private static final Logger log = LoggerFactory.getLogger(NameRegistry.class);
     private final AsyncMap<String, String> holders;
     private final Membership membership;
+    private final Predicate<String> router;
 
-    Clustered(AsyncMap<String, String> holders, Membership membership) {
+    Clustered(AsyncMap<String, String> holders, Membership membership, Predicate<String> router) {
       this.holders = holders;
       this.membership = membership;
+      this.router = router;
     }
 
     @Override
@@ -68,10 +81,14 @@ public interface NameRegistry {
           return Future.succeededFuture(true);
         }
         String previousNode = previous.substring(0, previous.lastIndexOf('/'));
-        if (membership.alive(previousNode)) {
+        if (router.test(previousNode)) {
           return Future.succeededFuture(false);
         }
-        // Held by a session of a node that is gone: free, unless someone else takes it first.
+        if (membership.alive(previousNode)) {
+          log.warn("the name {} was held for cluster node {}, which is no router of the network: taken back", key,
+            previousNode);
+        }
+        // Held by a session of a node that is gone, or for no router: free, unless someone else takes it first.
         return holders.replaceIfPresent(key, previous, holder);
       });
     }

@@ -146,7 +146,7 @@ final class Home {
       throw new Refusal(ErrorCode.BAD_REQUEST, "already logged in");
     }
     String key = Names.nameKey(login.name());
-    if (heldHere(login.name())) {
+    if (held(login.name(), login.session())) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + login.name() + " is taken");
     }
     long session = login.session();
@@ -156,7 +156,7 @@ final class Home {
       if (claimed.failed()) {
         log.warn("the name registry failed: {}", claimed.cause().getMessage());
         msg.fail(ErrorCode.INTERNAL.code(), "the names cannot be checked right now; try again");
-      } else if (!claimed.result() || heldHere(login.name())) {
+      } else if (!claimed.result() || held(login.name(), session)) {
         if (claimed.result()) {
           registry.release(key, membership.self(), session);
         }
@@ -299,16 +299,14 @@ final class Home {
     }
     String key = Names.nameKey(rename.name());
     String oldKey = Names.nameKey(oldName);
-    Member holder = directory.byName(rename.name());
-    if (holder != null && holder.session() != m.session() && holder.node().equals(node)) {
+    if (held(rename.name(), m.session())) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
     }
     return registry.claim(key, membership.self(), m.session())
       .recover(err -> Future.failedFuture(new Refusal(ErrorCode.INTERNAL, "the names cannot be checked right now; try again")))
       .compose(claimed -> {
         Member now = directory.session(m.session());
-        Member other = directory.byName(rename.name());
-        if (!claimed || (other != null && other.session() != m.session() && other.node().equals(node))) {
+        if (!claimed || held(rename.name(), m.session())) {
           if (claimed) {
             registry.release(key, membership.self(), m.session());
           }
@@ -337,9 +335,13 @@ final class Home {
    * Whether a session of this node holds {@code name}. Only the registry knows for certain who holds a
    * name in the network: the directory may not have heard yet of another node's latest rename or logout.
    */
-  private boolean heldHere(String name) {
+  /**
+   * Whether a session other than {@code session} holds {@code name}, as the routers have told each other:
+   * what the shared registry says is checked against this, since anyone in Hazelcast can write to it.
+   */
+  private boolean held(String name, long session) {
     Member holder = directory.byName(name);
-    return holder != null && holder.node().equals(node);
+    return holder != null && holder.session() != session;
   }
 
   private void disconnect(SessionCommand.Disconnect d) {

@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * The network of routers as this one sees it: the {@link Ring} that says who owns each room, the cluster
@@ -30,10 +34,18 @@ import java.util.Map;
  * answered with their sessions), tells them each change of this node's sessions ({@link PeerMessage.Update},
  * {@link PeerMessage.Gone}) and hears theirs, and notices routers leaving, by a {@link PeerMessage.Bye} or
  * when Hazelcast finds their node gone; what that means for rooms and members it leaves to {@link Changes}.
+ *
+ * <p>The routers list themselves in a Hazelcast map, {@code chatbus.routers}, but that list is only where
+ * to look: Hazelcast lets in whoever reaches its port, so a router is one that answers over the event bus,
+ * which only the cluster's own nodes can do once it runs over mutual TLS. A listed router that does not
+ * answer is ignored, a name listed for a node that does not answer to it is taken back, and the cluster
+ * node ids of the routers met are what the name registry trusts ({@link #proven}).
  */
 final class Peers {
 
   private static final Logger log = LoggerFactory.getLogger(Peers.class);
+  /** The start of a refused hello's message when the two routers' node tags clash. */
+  private static final String TAG_CLASH = "node tag clash: ";
   /** How long a router waits for another to answer a hello or a release: it is alive, or it is skipped. */
   static final DeliveryOptions PEER = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(5).toMillis());
 
@@ -59,6 +71,10 @@ final class Peers {
   private final Map<String, String> clusterIds = new HashMap<>();
   /** The cluster node ids of routers that said goodbye: a late hello from one of them is not a new router. */
   private final Map<String, String> departed = new HashMap<>();
+  /** Listed routers that did not answer, warned about once each (node name and cluster node id). */
+  private final Set<String> unanswered = new HashSet<>();
+  /** This node's tag, chosen by {@link #survey}: no other router's has the same low 10 bits. */
+  private int tag;
   /** The address of each node's deliveries, made once. */
   private final Map<String, String> deliverTo = new HashMap<>();
   /** The version of this node's sessions in the directory: one more with each change told to the others. */
@@ -67,6 +83,7 @@ final class Peers {
   private boolean leaving;
   private AsyncMap<String, String> routers;
   private long discoverTimer = -1;
+  private Runnable stopListening = () -> { };
 
   Peers(String node, Vertx vertx, Context context, Membership membership, Directory directory, PassedOn passedOn,
         Duration discoverEvery) {
@@ -122,6 +139,14 @@ final class Peers {
     return deliverTo.computeIfAbsent(other, Addresses::deliver);
   }
 
+  /**
+   * Whether {@code clusterId} is the cluster node of this router or of one it has met: one proven by
+   * answering over the event bus, not merely present in Hazelcast.
+   */
+  boolean proven(String clusterId) {
+    return clusterIds.containsValue(clusterId) && membership.alive(clusterId);
+  }
+
   /** Whether a failed request to {@code other} means its router is gone, rather than slow. */
   boolean gone(String other, Throwable err) {
     String clusterId = clusterIds.get(other);
@@ -130,27 +155,99 @@ final class Peers {
   }
 
   /**
-   * Lists this router under its node name (which must not be a running node's) and meets every router
-   * listed; then keeps looking, in case one was starting while this one looked.
+   * Before this router is listed: asks each listed router who it is, and picks this node's tag, {@code hint}
+   * (from the cluster's shared counter) unless a router that answers has one with the same low 10 bits (the
+   * bits of a message id), which only happens when the counter has been tampered with: then a free one.
    */
-  Future<?> join() {
-    membership.onLeft(() -> context.runOnContext(v -> nodesLeft()));
-    String self = membership.self();
+  Future<Integer> survey(int hint) {
     return vertx.sharedData().<String, String>getAsyncMap("chatbus.routers")
       .compose(map -> {
         routers = map;
-        return map.putIfAbsent(node, self);
+        return map.entries();
       })
-      .compose(previous -> {
-        if (previous == null || previous.equals(self)) {
-          return Future.succeededFuture(true);
-        }
-        return membership.alive(previous) ? Future.succeededFuture(false) : routers.replaceIfPresent(node, previous, self);
-      })
-      .compose(listed -> listed ? discover()
+      .compose(listed -> {
+        List<Future<Reply.Directory>> asked = new ArrayList<>();
+        listed.forEach((name, clusterId) -> {
+          if (!name.equals(node) && membership.alive(clusterId)) {
+            asked.add(who(name, clusterId));
+          }
+        });
+        return Future.join(asked).transform(ar -> {
+          Map<Integer, String> inUse = new HashMap<>();
+          for (Future<Reply.Directory> a : asked) {
+            if (a.succeeded()) {
+              inUse.put(a.result().tag() & 0x3ff, a.result().node());
+            }
+          }
+          tag = hint;
+          if (inUse.containsKey(hint & 0x3ff)) {
+            while (inUse.containsKey(tag & 0x3ff)) {
+              tag = ThreadLocalRandom.current().nextInt(1 << 16);
+            }
+            log.warn("node tag {} from the shared counter chatbus.nodeTags is router {}'s; it may have been tampered "
+              + "with: this node takes {}", hint, inUse.get(hint & 0x3ff), tag);
+          }
+          return Future.succeededFuture(tag);
+        });
+      });
+  }
+
+  /** Asks the router listed as {@code name} (on cluster node {@code listedAs}) who it is. */
+  private Future<Reply.Directory> who(String name, String listedAs) {
+    return vertx.eventBus().<Reply>request(Addresses.router(name), new PeerMessage.Who(), PEER)
+      .map(answer -> (Reply.Directory) answer.body())
+      .onFailure(err -> unanswered(name, listedAs, err));
+  }
+
+  /** Answers {@link PeerMessage.Who}. */
+  Reply.Directory onWho() {
+    return ownDirectory();
+  }
+
+  /**
+   * Lists this router under its node name (which must not be a running router's), starts {@code listening}
+   * to its address, and meets every router listed; then keeps looking, in case one was starting while this
+   * one looked, or the list lost an entry. Fails if routers are listed and none of them answers: this
+   * node's event bus is not the cluster's (its certificate, most likely).
+   */
+  Future<?> join(Supplier<Future<?>> listening) {
+    stopListening = membership.onLeft(() -> context.runOnContext(v -> nodesLeft()));
+    return list()
+      .compose(listed -> listed ? listening.get()
         : Future.failedFuture("the node name " + node + " is taken by a running node; give every node its own nodeName"))
-      .onSuccess(v -> discoverTimer = vertx.setPeriodic(discoverEvery.toMillis(), id -> discover()
+      .compose(v -> discover(true))
+      .onSuccess(v -> discoverTimer = vertx.setPeriodic(discoverEvery.toMillis(), id -> list()
+        .compose(listed -> discover(false))
         .onFailure(err -> log.warn("looking for other routers failed: {}", err.getMessage()))));
+  }
+
+  /**
+   * Lists this router under its name, or finds it listed: false if a running router answers to the name. An
+   * entry whose node does not answer to it (one of a node that is not a router of the network) is taken back.
+   */
+  private Future<Boolean> list() {
+    String self = membership.self();
+    return routers.putIfAbsent(node, self).compose(previous -> {
+      if (previous == null || previous.equals(self) || leaving) {
+        return Future.succeededFuture(true);
+      }
+      if (!membership.alive(previous)) {
+        return routers.replaceIfPresent(node, previous, self);
+      }
+      if (discoverTimer >= 0) {
+        // Running: this router answers to its name itself, so whoever listed another node under it is not a router.
+        log.warn("this router's name {} was listed for cluster node {}, not a router of the network: taken back", node,
+          previous);
+        return routers.replaceIfPresent(node, previous, self);
+      }
+      return who(node, previous).transform(ar -> {
+        if (ar.succeeded() && ar.result().clusterId().equals(previous)) {
+          return Future.succeededFuture(false);
+        }
+        log.warn("the node name {} was listed for cluster node {}, which does not answer to it: taken back", node, previous);
+        return routers.replaceIfPresent(node, previous, self);
+      });
+    });
   }
 
   /** Stops looking for routers and takes this one off the list; it is stopping from now on. */
@@ -158,12 +255,16 @@ final class Peers {
     if (discoverTimer >= 0) {
       vertx.cancelTimer(discoverTimer);
     }
+    stopListening.run();
     Future<?> unlisted = routers == null ? Future.succeededFuture() : routers.removeIfPresent(node, membership.self());
     return unlisted.andThen(ar -> leaving = true);
   }
 
-  /** Says hello to every listed router not met yet; completes when each has answered or failed to. */
-  private Future<?> discover() {
+  /**
+   * Says hello to every listed router not met yet; completes when each has answered or failed to. When
+   * {@code starting}, fails if none answered, or one has this node's tag.
+   */
+  private Future<?> discover(boolean starting) {
     return routers.entries().compose(listed -> {
       List<Future<?>> hellos = new ArrayList<>();
       listed.forEach((name, clusterId) -> {
@@ -171,19 +272,44 @@ final class Peers {
           return;
         }
         if (membership.alive(clusterId)) {
-          hellos.add(hello(name));
+          hellos.add(hello(name).onFailure(err -> unanswered(name, clusterId, err)));
         } else {
           routers.removeIfPresent(name, clusterId);
         }
       });
-      return Future.join(hellos);
+      return Future.join(hellos).transform(ar -> {
+        if (!starting || hellos.isEmpty()) {
+          return Future.succeededFuture();
+        }
+        for (Future<?> h : hellos) {
+          if (h.failed() && h.cause().getMessage() != null && h.cause().getMessage().startsWith(TAG_CLASH)) {
+            return Future.failedFuture(h.cause());
+          }
+        }
+        if (hellos.stream().anyMatch(Future::succeeded)) {
+          return Future.succeededFuture();
+        }
+        return Future.failedFuture("no router listed in the cluster answers over the event bus (" + ar.cause().getMessage()
+          + "): is this node's cluster.tls certificate one of the cluster's authority?");
+      });
     });
+  }
+
+  /** A listed router did not answer: said once for each, since the list is anyone's to write to. */
+  private void unanswered(String name, String clusterId, Throwable err) {
+    if (unanswered.add(name + "@" + clusterId)) {
+      log.warn("router {} is listed for cluster node {}, but does not answer over the event bus ({}): ignored until it does",
+        name, clusterId, err.getMessage());
+    }
   }
 
   /** Says hello to {@code other}, and meets it with the sessions it answers with. */
   Future<?> hello(String other) {
     return vertx.eventBus().<Reply>request(Addresses.router(other), new PeerMessage.Hello(ownDirectory()), PEER)
-      .onSuccess(answer -> met((Reply.Directory) answer.body()))
+      .map(answer -> {
+        met((Reply.Directory) answer.body());
+        return null;
+      })
       .onFailure(err -> log.debug("router {} did not answer hello: {}", other, err.getMessage()));
   }
 
@@ -192,21 +318,33 @@ final class Peers {
     if (leaving) {
       throw new Refusal(ErrorCode.SHUTTING_DOWN, node + " is stopping");
     }
-    met(h.sender());
+    try {
+      met(h.sender());
+    } catch (IllegalStateException clash) {
+      throw new Refusal(ErrorCode.BAD_REQUEST, clash.getMessage());
+    }
     return ownDirectory();
   }
 
   /** This node's sessions, as of now. */
   private Reply.Directory ownDirectory() {
-    return new Reply.Directory(node, membership.self(), version, directory.sessionsOf(node));
+    return new Reply.Directory(node, membership.self(), tag, version, directory.sessionsOf(node));
   }
 
-  /** Another router is up, with these sessions: it takes its share of the rooms from now on. */
+  /**
+   * Another router is up, with these sessions: it takes its share of the rooms from now on; unless its tag's
+   * low 10 bits are this node's, when their message ids could be the same (IllegalStateException).
+   */
   private void met(Reply.Directory d) {
     String other = d.node();
     String clusterId = d.clusterId();
     if (!membership.alive(clusterId) || clusterId.equals(departed.get(other)) || leaving) {
       return;
+    }
+    if ((d.tag() & 0x3ff) == (tag & 0x3ff)) {
+      log.error("router {} (cluster node {}) has node tag {}, which clashes with this node's {}: not met", other,
+        clusterId, d.tag(), tag);
+      throw new IllegalStateException(TAG_CLASH + other + " has node tag " + d.tag() + ", " + node + " has " + tag);
     }
     String known = clusterIds.get(other);
     if (known != null && !known.equals(clusterId)) {

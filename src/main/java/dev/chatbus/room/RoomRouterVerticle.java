@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The room router of a node: the home of the node's sessions, and the one ordering point of the rooms
@@ -47,9 +48,9 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final String node;
   private final ChatbusConfig.Router config;
   private final NodeMetrics metrics;
-  /** This run of this router, recorded with the epochs it claims (see {@link TakeOver}). */
-  private final String run;
-  private final MessageIds ids;
+  /** The node tag the cluster's counter gave; {@link #tag} is the one taken. */
+  private final int tagHint;
+  private volatile int tag;
   private final Membership membership;
   /** How many rooms no one was in the clients of each address may still bring up. */
   private final RoomQuotas quotas;
@@ -63,16 +64,21 @@ public final class RoomRouterVerticle extends VerticleBase {
   private long evictTimer = -1;
 
   /**
-   * @param nodeTag the bits that keep this node's message ids apart from other nodes'
+   * @param nodeTag the bits that keep this node's message ids apart from other nodes', unless another router
+   *                has them (see {@link #tag})
    */
   public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, Membership membership, NodeMetrics metrics) {
     this.node = config.node();
     this.config = config;
     this.metrics = metrics;
     this.quotas = new RoomQuotas(config.rooms().maxCreatedPerMinute(), config.limits().spared());
-    this.run = node + "/" + Long.toHexString(System.currentTimeMillis()) + "." + Integer.toHexString(nodeTag);
-    this.ids = new MessageIds(nodeTag);
+    this.tagHint = nodeTag;
     this.membership = membership;
+  }
+
+  /** The 16 bits that keep this node's session ids and message ids apart from other nodes', once started. */
+  public int tag() {
+    return tag;
   }
 
   @Override
@@ -85,6 +91,15 @@ public final class RoomRouterVerticle extends VerticleBase {
     passedOn = new PassedOn(vertx);
     answers = new Answers(bus, directory);
     peers = new Peers(node, vertx, context, membership, directory, passedOn, config.discoverEvery());
+    return (vertx.isClustered() ? peers.survey(tagHint) : Future.succeededFuture(tagHint))
+      .compose(chosen -> start(bus, directory, readers, chosen));
+  }
+
+  private Future<?> start(EventBus bus, Directory directory, Readers readers, int chosen) {
+    tag = chosen;
+    // This run of this router, recorded with the epochs it claims (see TakeOver).
+    String run = node + "/" + Long.toHexString(System.currentTimeMillis()) + "." + Integer.toHexString(tag);
+    MessageIds ids = new MessageIds(tag);
     takeOver = new TakeOver(node, run, bus, peers, directory, outbox, readers, metrics, config.rooms().evictAfter());
     owner = new Owner(node, vertx, peers, passedOn, takeOver, directory, outbox, readers, ids, answers,
       config.rooms(), config.history());
@@ -99,21 +114,21 @@ public final class RoomRouterVerticle extends VerticleBase {
         takeOver.keepAll(rooms);
       }
     });
-    Future<?> ready = NameRegistry.of(vertx, membership)
-      .compose(registry -> {
-        home = new Home(node, bus, membership, registry, directory, peers, owner, outbox, ids, quotas, config.rooms(),
-          config.naming());
-        return Future.all(bus.consumer(Addresses.router(node), this::onMessage).completion(),
-          bus.<RoomEvent>consumer(Addresses.deliver(node), msg -> bus.publish(Addresses.room(msg.body().room()), msg.body(), LOCAL))
-            .completion());
-      });
+    Future<?> ready = NameRegistry.of(vertx, membership, peers::proven).map(registry -> {
+      home = new Home(node, bus, membership, registry, directory, peers, owner, outbox, ids, quotas, config.rooms(),
+        config.naming());
+      return null;
+    });
     long every = Math.max(10, Math.min(10_000, config.rooms().evictAfter().toMillis() / 4));
     evictTimer = vertx.setPeriodic(every, id -> {
       long now = System.currentTimeMillis();
       takeOver.evictIdle(now);
       quotas.forgetFull(now);
     });
-    return vertx.isClustered() ? ready.compose(v -> peers.join()) : ready;
+    Supplier<Future<?>> listening = () -> Future.all(bus.consumer(Addresses.router(node), this::onMessage).completion(),
+      bus.<RoomEvent>consumer(Addresses.deliver(node), msg -> bus.publish(Addresses.room(msg.body().room()), msg.body(), LOCAL))
+        .completion());
+    return ready.compose(v -> vertx.isClustered() ? peers.join(listening).mapEmpty() : listening.get().mapEmpty());
   }
 
   @Override
@@ -170,6 +185,8 @@ public final class RoomRouterVerticle extends VerticleBase {
       peers.onBye(b);
     } else if (m instanceof PeerMessage.ListRooms) {
       return owner.owned();
+    } else if (m instanceof PeerMessage.Who) {
+      return peers.onWho();
     } else {
       throw new IllegalArgumentException("unknown message " + m);
     }

@@ -1,5 +1,8 @@
 package dev.chatbus.cluster;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.support.Postgres;
@@ -9,13 +12,22 @@ import dev.chatbus.support.TestNode;
 import dev.chatbus.support.TestTls;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.core.shareddata.Counter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The event bus between nodes over TLS with mutual authentication (cluster.tls), with real Hazelcast on
@@ -56,6 +68,86 @@ class ClusterTlsTest {
         ann.send("/who");
         ann.expect("* 2 in #lobby: ann, bob");
       }
+    }
+  }
+
+  /**
+   * Hazelcast has no TLS and no join secret: a program with another authority's certificate joins it and
+   * writes to the maps the routers share. None of it holds: a name it holds is taken back, a name it
+   * removes stays its holder's, a router it lists is ignored, a router's listing it takes is taken back,
+   * and a node tag it makes the counter give again is not used twice. The routers say so in their logs.
+   */
+  @Test
+  void aStrangerInHazelcastTakesNoNameAndMakesNoRouterDropOne() throws Exception {
+    TestTls ours = TestTls.create();
+    TestTls theirs = TestTls.create();
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(NameRegistry.class),
+      (Logger) LoggerFactory.getLogger("dev.chatbus.room.Peers"));
+    loggers.forEach(l -> l.addAppender(logged));
+    try (TestCluster cluster = new TestCluster(new JsonObject()
+      .put("persistence", new JsonObject().put("store", "none"))
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate())))) {
+      cluster.start("node-a", ours.clusterSettings());
+      cluster.start("node-b", ours.clusterSettings());
+      cluster.start("node-c", ours.clusterSettings());
+      try (TestClient ann = TestClient.json(cluster.port("node-a"), "ann");
+           TestClient bob = TestClient.text(cluster.port("node-b"), "bob")) {
+        Vertx stranger = cluster.join("stranger", theirs.clusterSettings());
+        String strangerId = ((VertxInternal) stranger).clusterManager().getNodeId();
+        AsyncMap<String, String> names = stranger.sharedData().<String, String>getAsyncMap("chatbus.names").await();
+        AsyncMap<String, String> routers = stranger.sharedData().<String, String>getAsyncMap("chatbus.routers").await();
+        names.put("carl", strangerId + "/7").await();
+        names.remove("ann").await();
+        routers.put("node-b", strangerId).await();
+        routers.put("node-fake", strangerId).await();
+        // node-a took the counter's first value: the next node is given it again.
+        Counter tags = stranger.sharedData().getCounter("chatbus.nodeTags").await();
+        assertThat(tags.compareAndSet(tags.get().await(), 0).await()).isTrue();
+
+        try (TestClient carl = TestClient.text(cluster.port("node-c"), "carl");
+             TestClient impostor = TestClient.connect(cluster.port("node-b"))) {
+          impostor.expectStartsWith("* chatbus");
+          impostor.send("ann");
+          impostor.expect("! the name ann is taken");
+        }
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
+          assertThat(routers.get("node-b").await()).isNotEqualTo(strangerId));
+
+        cluster.start("node-d", ours.clusterSettings());
+        try (TestClient dan = TestClient.json(cluster.port("node-d"), "dan")) {
+          // A message's id is made by the router that numbers its room: one room of node-a's, one of node-d's.
+          Ring ring = Ring.of("node-a").with("node-b").with("node-c").with("node-d");
+          String ofA = IntStream.range(0, 1000).mapToObj(i -> "room" + i).filter(r -> ring.owner(r).equals("node-a"))
+            .findFirst().orElseThrow();
+          String ofD = IntStream.range(0, 1000).mapToObj(i -> "room" + i).filter(r -> ring.owner(r).equals("node-d"))
+            .findFirst().orElseThrow();
+          List<Long> tagBits = new ArrayList<>();
+          for (String room : List.of(ofA, ofD)) {
+            ann.send(new JsonObject().put("op", "join").put("room", room));
+            ann.readJson("joined");
+            dan.send(new JsonObject().put("op", "join").put("room", room));
+            dan.readJson("joined");
+            dan.send(new JsonObject().put("op", "say").put("room", room).put("text", "in " + room));
+            JsonObject heard = ann.readJson("message");
+            assertThat(heard.getString("text")).isEqualTo("in " + room);
+            // The node bits of a message id: the low 10 bits of the tag of the node whose router numbered it.
+            tagBits.add((Long.parseLong(heard.getString("id")) >>> 12) & 0x3ff);
+          }
+          assertThat(tagBits.get(0)).as("node tag bits of ids from node-a's and node-d's rooms").isNotEqualTo(tagBits.get(1));
+        }
+        bob.send("still here");
+        ann.readJson("message");
+
+        List<String> warnings = logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(warnings).anyMatch(w -> w.startsWith("the name carl was held for cluster node " + strangerId))
+          .anyMatch(w -> w.startsWith("router node-fake is listed for cluster node " + strangerId))
+          .anyMatch(w -> w.startsWith("this router's name node-b was listed for cluster node " + strangerId))
+          .anyMatch(w -> w.startsWith("node tag 0 from the shared counter chatbus.nodeTags is router node-a's"));
+      }
+    } finally {
+      loggers.forEach(l -> l.detachAppender(logged));
     }
   }
 }
