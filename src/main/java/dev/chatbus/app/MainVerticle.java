@@ -1,5 +1,9 @@
 package dev.chatbus.app;
 
+import dev.chatbus.account.AccountsVerticle;
+import dev.chatbus.account.LoginFailures;
+import dev.chatbus.account.Passwords;
+import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.api.ApiVerticle;
 import dev.chatbus.bridge.BridgeServerVerticle;
 import dev.chatbus.bus.BusCodecs;
@@ -47,6 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MainVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
+  /** Accounts workers: each hashes one password at a time, tens of milliseconds of a core. */
+  private static final int ACCOUNT_WORKERS = 2;
 
   private final List<TcpServerVerticle> edges = new CopyOnWriteArrayList<>();
   private final NodeMetrics metrics;
@@ -55,12 +61,15 @@ public final class MainVerticle extends VerticleBase {
   /** The ordered shutdown, once begun. */
   private Future<Void> shutdown;
   private EdgeNode edgeNode;
+  /** Every registered name, for the edges to check logins against without asking the store. */
+  private final RegisteredNames registeredNames = new RegisteredNames();
   /** The periodic check of the TLS files; -1 without TLS. */
   private long tlsTimer = -1;
   /** Whether HTTP or the bridge failed to take the TLS files as they last changed. */
   private volatile boolean tlsBehind;
   private String persistDeployment;
   private String readersDeployment;
+  private String accountsDeployment;
   private String routerDeployment;
   private String edgeDeployment;
   private String apiDeployment;
@@ -138,7 +147,7 @@ public final class MainVerticle extends VerticleBase {
         routerDeployment = id;
         // The tag the router took: the counter's, unless a running router has it.
         edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
-          cfg.limits().spared()), router.tag(), metrics, tls);
+          cfg.limits().spared()), router.tag(), metrics, tls, registeredNames);
         api = new ApiVerticle(cfg.nodeName(), cfg, metrics);
         return vertx.deployVerticle(api);
       })
@@ -201,11 +210,23 @@ public final class MainVerticle extends VerticleBase {
           return vertx.deployVerticle(() -> new HistoryReaderVerticle(cfg.nodeName(), reader.getAndIncrement(), store),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(cfg.persistence().readers())
                 .setWorkerPoolName("chatbus-readers").setWorkerPoolSize(cfg.persistence().readers()))
-            .map(id -> {
+            .compose(id -> {
               readersDeployment = id;
+              // Accounts hash passwords, tens of milliseconds each: on threads of their own.
+              AtomicInteger worker = new AtomicInteger();
+              LoginFailures failures = new LoginFailures(cfg.accounts().maxFailures(), cfg.accounts().maxFailuresPerAddress(),
+                cfg.accounts().lockout());
+              Passwords passwords = new Passwords();
+              return vertx.deployVerticle(() -> new AccountsVerticle(cfg.nodeName(), cfg.accounts(), store.accounts(),
+                  passwords, failures, registeredNames, worker.getAndIncrement() == 0),
+                new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(ACCOUNT_WORKERS)
+                  .setWorkerPoolName("chatbus-accounts").setWorkerPoolSize(ACCOUNT_WORKERS));
+            })
+            .map(id -> {
+              accountsDeployment = id;
               return writer;
             })
-            // Without readers the node does not start: the writer goes too, closing the store.
+            // Without readers or accounts the node does not start: the writer goes too, closing the store.
             .recover(err -> vertx.undeploy(writer).transform(v -> Future.failedFuture(err)));
         }));
   }
@@ -305,6 +326,10 @@ public final class MainVerticle extends VerticleBase {
       })
       .compose(v -> {
         readersDeployment = null;
+        return undeploy(accountsDeployment, "accounts");
+      })
+      .compose(v -> {
+        accountsDeployment = null;
         return undeploy(persistDeployment, "store");
       })
       .compose(v -> {

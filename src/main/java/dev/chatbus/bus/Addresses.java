@@ -106,6 +106,14 @@ public final class Addresses {
     return READ + node + "." + instance;
   }
 
+  /** Where the accounts workers of {@code node} take {@link AccountCommand}s from its edges, locally. */
+  public static String accounts(String node) {
+    return "chat.accounts." + node;
+  }
+
+  /** Where each newly registered name is published (a {@code String}) to every node's accounts workers. */
+  public static final String REGISTERED = "chat.accounts.registered";
+
   /** Where edge instance {@code instance} of {@code node} takes events for one of its sessions, such as private messages. */
   public static String edge(String node, int instance) {
     return EDGE + node + "." + instance;

@@ -34,9 +34,12 @@ public enum ErrorCode {
   ALREADY_IN_ROOM(22, "already_in_room"),
   BAD_PARAMETER(23, "bad_parameter"),
   WRONG_PASSWORD(24, "wrong_password"),
-  MODERATED(25, "moderated");
+  MODERATED(25, "moderated"),
+  PASSWORD_REQUIRED(26, "password_required"),
+  ACCOUNT_REQUIRED(27, "account_required"),
+  REGISTRATION_OFF(28, "registration_off");
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[26];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[29];
 
   static {
     for (ErrorCode c : values()) {

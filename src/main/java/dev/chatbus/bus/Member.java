@@ -22,10 +22,11 @@ import java.util.List;
  * @param operatorOf the rooms among {@code rooms} whose operator the user is, as their owners said
  * @param voicedIn   the rooms among {@code rooms} where the user is voiced ({@code +v}), as their owners said
  * @param secure     whether the user's connection is over TLS (IRC's {@code WHOIS} says so, {@code 671})
+ * @param account    the account the user identified as, or null for a guest (IRC's {@code WHOIS} says so, {@code 330})
  */
 public record Member(long session, String name, String node, String edge, List<String> rooms, String user,
                      String realname, String away, boolean invisible, boolean serverOperator, List<String> operatorOf,
-                     List<String> voicedIn, boolean secure) implements Wire.Writable {
+                     List<String> voicedIn, boolean secure, String account) implements Wire.Writable {
 
   /** A mode the user sets on itself, or is given. The ordinal is the wire form: append only. */
   public enum Mode {
@@ -49,10 +50,16 @@ public record Member(long session, String name, String node, String edge, List<S
     this(session, name, node, edge, rooms, user, realname, false);
   }
 
-  /** A member just logged in: in no room, not away, not invisible; over TLS when {@code secure}. */
+  /** A member just logged in: in no room, not away, not invisible; over TLS when {@code secure}; a guest. */
   public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname,
                 boolean secure) {
-    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of(), List.of(), secure);
+    this(session, name, node, edge, rooms, user, realname, secure, null);
+  }
+
+  /** A member just logged in: in no room, not away, not invisible; over TLS when {@code secure}; as {@code account}. */
+  public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname,
+                boolean secure, String account) {
+    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of(), List.of(), secure, account);
   }
 
   /** This member with {@code room} added or (when {@code in} is false) removed. */
@@ -63,26 +70,34 @@ public record Member(long session, String name, String node, String edge, List<S
       now.add(room);
     }
     return new Member(session, name, node, edge, now, user, realname, away, invisible, serverOperator,
-      in ? operatorOf : without(operatorOf, room), in ? voicedIn : without(voicedIn, room), secure);
+      in ? operatorOf : without(operatorOf, room), in ? voicedIn : without(voicedIn, room), secure, account);
   }
 
   /** This member renamed. */
   public Member named(String newName) {
     return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf, voicedIn,
-      secure);
+      secure, account);
   }
 
   /** This member away for {@code reason}, or back (null). */
   public Member away(String reason) {
     return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, serverOperator, operatorOf, voicedIn,
-      secure);
+      secure, account);
+  }
+
+  /** This member identified as {@code account}. */
+  public Member identified(String account) {
+    return new Member(session, name, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf, voicedIn,
+      secure, account);
   }
 
   /** This member with {@code mode} on or off. */
   public Member with(Mode mode, boolean on) {
     return mode == Mode.INVISIBLE
-      ? new Member(session, name, node, edge, rooms, user, realname, away, on, serverOperator, operatorOf, voicedIn, secure)
-      : new Member(session, name, node, edge, rooms, user, realname, away, invisible, on, operatorOf, voicedIn, secure);
+      ? new Member(session, name, node, edge, rooms, user, realname, away, on, serverOperator, operatorOf, voicedIn, secure,
+        account)
+      : new Member(session, name, node, edge, rooms, user, realname, away, invisible, on, operatorOf, voicedIn, secure,
+        account);
   }
 
 
@@ -91,7 +106,7 @@ public record Member(long session, String name, String node, String edge, List<S
     List<String> list = operator ? operatorOf : voicedIn;
     List<String> changed = on && rooms.contains(room) ? with(list, room) : without(list, room);
     return new Member(session, name, node, edge, rooms, user, realname, away, invisible, serverOperator,
-      operator ? changed : operatorOf, operator ? voicedIn : changed, secure);
+      operator ? changed : operatorOf, operator ? voicedIn : changed, secure, account);
   }
 
   private static List<String> with(List<String> rooms, String room) {
@@ -117,12 +132,12 @@ public record Member(long session, String name, String node, String edge, List<S
   @Override
   public void write(Wire.Writer out) {
     out.i64(session).str(name).str(node).str(edge).strs(rooms).str(user).str(realname).str(away).bool(invisible)
-      .bool(serverOperator).strs(operatorOf).strs(voicedIn).bool(secure);
+      .bool(serverOperator).strs(operatorOf).strs(voicedIn).bool(secure).str(account);
   }
 
   public static Member read(Wire.Reader in) {
     return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs(), in.str(), in.str(), in.str(), in.bool(),
-      in.bool(), in.strs(), in.strs(), in.bool());
+      in.bool(), in.strs(), in.strs(), in.bool(), in.str());
   }
 
   static void writeAll(Wire.Writer out, List<Member> members) {

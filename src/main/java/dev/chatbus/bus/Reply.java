@@ -382,4 +382,40 @@ public sealed interface Reply extends Wire.Writable {
   /** One line of a {@link RoomList}: a room, how many are in it, its topic's text (null for none), and whether it is secret. */
   record RoomInfo(String name, int members, String topic, boolean secret) {
   }
+
+  /**
+   * What the accounts worker answers ({@link AccountCommand}): the {@code outcome}, the account's name as
+   * registered (when there is one), and, for {@code LOCKED}, how many seconds until it may be tried again.
+   */
+  record Account(Outcome outcome, String account, long retryAfterSeconds) implements Reply {
+
+    /** The ordinal is the wire form: append only. */
+    public enum Outcome {
+      /** The password is the account's. */
+      IDENTIFIED,
+      /** The password is not the account's. */
+      WRONG_PASSWORD,
+      /** No account has the name given. */
+      NO_ACCOUNT,
+      /** Too many failed logins for the name or from the address, lately: not tried. */
+      LOCKED,
+      /** The name is registered now. */
+      CREATED,
+      /** The name was registered already. */
+      TAKEN,
+      /** The server takes no new registrations. */
+      REGISTRATION_OFF;
+
+      private static final Outcome[] VALUES = values();
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.u8(outcome.ordinal()).str(account).i64(retryAfterSeconds);
+    }
+
+    public static Account read(Wire.Reader in) {
+      return new Account(Outcome.VALUES[in.u8()], in.str(), in.i64());
+    }
+  }
 }

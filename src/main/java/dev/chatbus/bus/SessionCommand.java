@@ -15,19 +15,20 @@ public sealed interface SessionCommand extends RouterMessage {
   /**
    * Register {@code name} for {@code session}, reachable at edge address {@code edge}, and enter
    * {@code room} (none when null: IRC clients join their channels themselves). {@code user} and
-   * {@code realname} are what {@link Member} keeps of them, and {@code secure} whether the client connected
-   * over TLS. Replies {@link Reply.LoggedIn}; fails with
+   * {@code realname} are what {@link Member} keeps of them, {@code secure} whether the client connected
+   * over TLS, and {@code account} the account it identified as (null for a guest; the edge checked the
+   * password). Replies {@link Reply.LoggedIn}; fails with
    * {@code BAD_NAME} or {@code NAME_TAKEN}.
    */
   record Login(long session, String name, String edge, String remote, String room, String user, String realname,
-               boolean secure) implements SessionCommand {
+               boolean secure, String account) implements SessionCommand {
     @Override
     public void write(Wire.Writer out) {
-      out.i64(session).str(name).str(edge).str(remote).str(room).str(user).str(realname).bool(secure);
+      out.i64(session).str(name).str(edge).str(remote).str(room).str(user).str(realname).bool(secure).str(account);
     }
 
     public static Login read(Wire.Reader in) {
-      return new Login(in.i64(), in.str(), in.str(), in.str(), in.str(), in.str(), in.str(), in.bool());
+      return new Login(in.i64(), in.str(), in.str(), in.str(), in.str(), in.str(), in.str(), in.bool(), in.str());
     }
   }
 
@@ -404,6 +405,18 @@ public sealed interface SessionCommand extends RouterMessage {
 
     public static Disconnect read(Wire.Reader in) {
       return new Disconnect(in.i64(), in.str());
+    }
+  }
+
+  /** The session has identified as {@code account} (the edge checked the password). Replies {@link Reply.Done}. */
+  record Identified(long session, String account) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(account);
+    }
+
+    public static Identified read(Wire.Reader in) {
+      return new Identified(in.i64(), in.str());
     }
   }
 }

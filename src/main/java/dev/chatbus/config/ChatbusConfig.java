@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  * @param tcp           the client port
  * @param irc           the IRC port
  * @param operators     who may become a server operator, and with what password
+ * @param accounts      registered names: whether users may register, whether they must to talk, and the
+ *                      failed-login limits
  * @param rooms         room policy
  * @param naming        names kept from users: reserved ones, and those of services
  * @param limits        per-connection and per-node limits
@@ -33,7 +35,7 @@ import java.util.function.Consumer;
  * @param metrics       whether Vert.x and Chatbus keep metrics (served on {@code /metrics})
  */
 public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms rooms, Naming naming, ServerOperators operators,
-                            Limits limits, History history,
+                            Accounts accounts, Limits limits, History history,
                             Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
                             Http http, boolean metrics) {
 
@@ -132,6 +134,24 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
       byte[] given = password.getBytes(StandardCharsets.UTF_8);
       return expected != null & MessageDigest.isEqual(given, (expected == null ? "" : expected).getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * Accounts ({@code accounts.*}): a user may register the name it holds with a password, and from then on
+   * no one else may take the name, online or not, without that password. Accounts are kept in the store
+   * (with {@code persistence.store: none} there are none, and registering is refused).
+   *
+   * @param registration          whether users may register names; without it, only accounts registered
+   *                              before may identify
+   * @param required              whether only identified users may talk (in rooms and privately); guests may
+   *                              still log in, read, and register
+   * @param maxFailures           failed logins for one name within {@code lockout} after which the name may
+   *                              not be tried until the window has passed
+   * @param maxFailuresPerAddress the same, from one address (the per-address limits' exemptions apply)
+   * @param lockout               the window failures are counted in
+   */
+  public record Accounts(boolean registration, boolean required, int maxFailures, int maxFailuresPerAddress,
+                         Duration lockout) {
   }
 
   /**
@@ -331,12 +351,13 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
   }
 
   /** What the edge verticle needs. */
-  public record Edge(Tcp tcp, Irc irc, Tls tls, Rooms rooms, ServerOperators operators, Limits limits, History history,
-                     Duration shutdownGrace) {
+  public record Edge(Tcp tcp, Irc irc, Tls tls, Rooms rooms, ServerOperators operators, Accounts accounts, boolean stored,
+                     Limits limits, History history, Duration shutdownGrace) {
   }
 
   public Edge edge() {
-    return new Edge(tcp, irc, tls, rooms, operators, limits, history, shutdownGrace);
+    return new Edge(tcp, irc, tls, rooms, operators, accounts, persistence.store() != Store.NONE, limits, history,
+      shutdownGrace);
   }
 
   /**
@@ -358,7 +379,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
 
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, irc, tls, rooms, naming, operators, limits, history, persistence, shutdownGrace, cluster, bridge, http,
+    return new ChatbusConfig(name, tcp, irc, tls, rooms, naming, operators, accounts, limits, history, persistence, shutdownGrace, cluster, bridge, http,
       metrics);
   }
 

@@ -178,11 +178,21 @@ final class ConfigParser {
       throw new ConfigException("http.readToken: must differ from http.token, which reads as well");
     }
     boolean metrics = s.bool("metrics.enabled", true);
+    ChatbusConfig.Accounts accounts = new ChatbusConfig.Accounts(
+      s.bool("accounts.registration", true),
+      s.bool("accounts.required", false),
+      s.integer("accounts.maxFailures", 5, 1, 1_000_000),
+      s.integer("accounts.maxFailuresPerAddress", 20, 1, 1_000_000),
+      s.duration("accounts.lockout", Duration.ofMinutes(15), Duration.ofMillis(1)));
+    if (accounts.required() && persistence.store() == ChatbusConfig.Store.NONE) {
+      throw new ConfigException("accounts.required: accounts are kept in the store, and persistence.store is none");
+    }
     ChatbusConfig.ServerOperators operators = operators(s.list("operators", List.of()));
     for (String variable : s.rejectUnknown(ChatbusConfig.NOT_SETTINGS)) {
       warn.accept(variable + ": not a Chatbus setting; ignored");
     }
-    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, tls, rooms, naming, operators, limits, history, persistence, grace, cluster,
+    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, tls, rooms, naming, operators, accounts, limits, history,
+      persistence, grace, cluster,
       bridge, http, metrics);
     if (cluster.enabled()) {
       config.checkClusterable();

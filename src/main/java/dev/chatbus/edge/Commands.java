@@ -2,12 +2,14 @@ package dev.chatbus.edge;
 
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
+import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCommand;
 import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.protocol.Names;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.List;
@@ -38,15 +40,20 @@ final class Commands {
   private final Entering entering;
   private final HistoryWindows windows;
   private final ChatbusConfig.ServerOperators operators;
+  private final AccountChecks accounts;
+  /** Whether only identified clients may talk ({@code accounts.required}). */
+  private final boolean accountRequired;
 
   /**
    * @param edge     the address of this edge instance, where the router sends a session's private messages
    * @param released called once a request that held the client's input has been answered
    */
   Commands(EventBus bus, String router, String edge, LocalRooms rooms, Connections connections,
-           ChatbusConfig.Rooms config, ChatbusConfig.ServerOperators operators, ChatbusConfig.History history,
-           Consumer<Connection> released) {
+           ChatbusConfig.Rooms config, ChatbusConfig.ServerOperators operators, ChatbusConfig.Accounts accountConfig,
+           AccountChecks accounts, ChatbusConfig.History history, Consumer<Connection> released) {
     this.operators = operators;
+    this.accounts = accounts;
+    this.accountRequired = accountConfig.required();
     this.bus = bus;
     this.router = router;
     this.rooms = rooms;
@@ -56,7 +63,7 @@ final class Commands {
     this.history = history;
     this.requests = new RouterRequests(bus, router, connections, released);
     this.windows = new HistoryWindows(requests, connections, history.windowLimit());
-    this.entering = new Entering(bus, router, edge, rooms, connections, requests, config.defaultRoom(), history);
+    this.entering = new Entering(bus, router, edge, rooms, connections, requests, accounts, config.defaultRoom(), history);
   }
 
   void execute(Connection c, ClientCommand cmd) {
@@ -88,13 +95,22 @@ final class Commands {
     } else if (!c.loggedIn()) {
       if (cmd instanceof ClientCommand.Hello hello) {
         entering.login(c, hello);
+      } else if (cmd instanceof ClientCommand.Identify identify && identify.account() != null) {
+        identify(c, identify);
       } else {
         reply(c, c.codec().error(ErrorCode.NOT_LOGGED_IN, "log in first", cmd.ref()));
       }
+    } else if ((cmd instanceof ClientCommand.Say || cmd instanceof ClientCommand.Msg) && accountRequired && c.account() == null) {
+      reply(c, c.codec().error(ErrorCode.ACCOUNT_REQUIRED, "only registered users may talk here: register your name, "
+        + "or identify", cmd.ref()));
     } else if (cmd instanceof ClientCommand.Say say) {
       say(c, say);
     } else if (cmd instanceof ClientCommand.Msg msg) {
       msg(c, msg);
+    } else if (cmd instanceof ClientCommand.Register register) {
+      register(c, register);
+    } else if (cmd instanceof ClientCommand.Identify identify) {
+      identify(c, identify);
     } else if (cmd instanceof ClientCommand.Join join) {
       join(c, join);
     } else if (cmd instanceof ClientCommand.Leave leave) {
@@ -333,9 +349,65 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.BAD_NAME, "invalid name: " + problem, nick.ref()));
       return;
     }
-    requests.call(c, new SessionCommand.Rename(c.id, nick.name()), nick.ref(), r -> {
-      c.renamed(((Reply.Renamed) r).name());
-      return c.codec().renamed(c.name(), nick.ref());
+    // A registered name is its account's: taken only by a client identified as it.
+    Future<Reply> renamed = accounts.mayTake(c, nick.name(), null)
+      .recover(err -> Future.failedFuture(ErrorCode.ofRefusal(err) == ErrorCode.PASSWORD_REQUIRED
+        ? new Refusal(ErrorCode.NAME_TAKEN, "the name " + nick.name() + " is registered; identify as its account first") : err))
+      .compose(a -> requests.ask(c, new SessionCommand.Rename(c.id, nick.name())));
+    requests.send(c, renamed, false, ar -> {
+      if (!c.open()) {
+        return;
+      }
+      if (ar.succeeded()) {
+        c.renamed(((Reply.Renamed) ar.result()).name());
+        reply(c, c.codec().renamed(c.name(), nick.ref()));
+      } else {
+        reply(c, c.codec().error(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), nick.ref()));
+      }
+    });
+  }
+
+  /** Registers the client's name as an account: it is identified as it from then on. */
+  private void register(Connection c, ClientCommand.Register register) {
+    if (c.account() != null && Names.nameKey(c.account()).equals(Names.nameKey(c.name()))) {
+      reply(c, c.codec().error(ErrorCode.NAME_TAKEN, "the name " + c.name() + " is registered already, as yours",
+        register.ref()));
+      return;
+    }
+    Future<String> registered = accounts.register(c, register.password())
+      .compose(account -> requests.ask(c, new SessionCommand.Identified(c.id, account)).map(account));
+    requests.send(c, registered, false, ar -> {
+      if (!c.open()) {
+        return;
+      }
+      if (ar.succeeded()) {
+        c.identified(ar.result());
+        reply(c, c.codec().registered(ar.result(), register.ref()));
+      } else {
+        reply(c, c.codec().error(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), register.ref()));
+      }
+    });
+  }
+
+  /**
+   * Identifies the client as an account (its own name's when none is given): before logging in (IRC's SASL),
+   * or after, when the router is told so that others see it.
+   */
+  private void identify(Connection c, ClientCommand.Identify identify) {
+    String account = identify.account() != null ? identify.account() : c.name();
+    boolean in = c.loggedIn();
+    Future<String> identified = accounts.identify(c, account, identify.password())
+      .compose(a -> in ? requests.ask(c, new SessionCommand.Identified(c.id, a)).map(a) : Future.succeededFuture(a));
+    requests.send(c, identified, !in, ar -> {
+      if (!c.open()) {
+        return;
+      }
+      if (ar.succeeded()) {
+        c.identified(ar.result());
+        reply(c, c.codec().identified(ar.result(), identify.ref()));
+      } else {
+        reply(c, c.codec().error(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), identify.ref()));
+      }
     });
   }
 

@@ -50,6 +50,8 @@ final class Connection extends ClientQueue {
   /** True once a login was sent to the router, until the router is told the session is gone. */
   private boolean registered;
   private String name;
+  /** The account the client identified as (by SASL before logging in, or a password since); null for a guest. */
+  private String account;
   /** The rooms the client is in; a text client's only room is its current one. */
   private final ArrayList<String> rooms = new ArrayList<>(1);
   private final List<String> roomsView = Collections.unmodifiableList(rooms);
@@ -249,6 +251,15 @@ final class Connection extends ClientQueue {
 
   String name() {
     return name;
+  }
+
+  String account() {
+    return account;
+  }
+
+  /** The client proved it holds {@code account}'s password. */
+  void identified(String account) {
+    this.account = account;
   }
 
   /** The rooms the client is in, in the order it entered them; a text client's only room is its current one. */

@@ -1,5 +1,6 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.tls.ServerTls;
 
@@ -18,7 +19,8 @@ import java.util.function.Function;
 
 /**
  * What the edge instances of one node share, each on its own event loop: the node's connection counts,
- * the tag in its session ids, the port they listen on, and whether the node is shutting down.
+ * the tag in its session ids, the port they listen on, the registered names, and whether the node is
+ * shutting down.
  */
 public final class EdgeNode {
 
@@ -26,6 +28,7 @@ public final class EdgeNode {
   private final int tag;
   private final NodeMetrics metrics;
   private final ServerTls tls;
+  private final RegisteredNames registered;
   /** When the node started, as IRC clients are told it. */
   private final String startedAt = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
   private volatile boolean stopping;
@@ -35,12 +38,18 @@ public final class EdgeNode {
   /**
    * @param tag 16 bits that tell this node's session ids from other nodes'
    * @param tls TLS for the TLS ports; null when there are none
+   * @param registered the names registered as accounts
    */
-  public EdgeNode(ConnectionLimits limits, int tag, NodeMetrics metrics, ServerTls tls) {
+  public EdgeNode(ConnectionLimits limits, int tag, NodeMetrics metrics, ServerTls tls, RegisteredNames registered) {
+    this.registered = registered;
     this.limits = limits;
     this.tag = tag;
     this.metrics = metrics;
     this.tls = tls;
+  }
+
+  RegisteredNames registered() {
+    return registered;
   }
 
   /** TLS for the TLS ports; null when there are none. */

@@ -34,11 +34,13 @@ final class Entering {
   private final LocalRooms rooms;
   private final Connections connections;
   private final RouterRequests requests;
+  private final AccountChecks accounts;
   private final String defaultRoom;
   private final ChatbusConfig.History history;
 
   Entering(EventBus bus, String router, String edge, LocalRooms rooms, Connections connections, RouterRequests requests,
-           String defaultRoom, ChatbusConfig.History history) {
+           AccountChecks accounts, String defaultRoom, ChatbusConfig.History history) {
+    this.accounts = accounts;
     this.bus = bus;
     this.router = router;
     this.edge = edge;
@@ -64,11 +66,13 @@ final class Entering {
     }
     c.loggingIn();
     String first = c.codec().entersDefaultRoom() ? defaultRoom : null;
-    Future<Void> ready = first == null ? Future.succeededFuture() : rooms.enter(first, c).ready();
+    // A registered name takes its account's password first.
+    Future<String> account = accounts.mayTake(c, hello.name(), hello.password());
+    Future<Void> ready = account.compose(a -> first == null ? Future.succeededFuture() : rooms.enter(first, c).ready());
     long asked = System.nanoTime();
     Future<Reply.LoggedIn> login = ready
       .compose(v -> requests.ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, first, hello.user(),
-        hello.realname(), c.secure())))
+        hello.realname(), c.secure(), account.result())))
       .map(r -> (Reply.LoggedIn) r);
     Future<Entered> entered = login.compose(in -> in.joined() == null ? Future.succeededFuture(null)
       : earlier(c, in.joined(), asked));
@@ -76,6 +80,7 @@ final class Entering {
       if (!c.open()) {
         leaveEntering(c, first);
       } else if (ar.succeeded()) {
+        c.identified(account.result());
         c.loggedIn(login.result().name(), first);
         Entered in = ar.result();
         reply(c, c.codec().welcome(c.name(), in == null ? null : in.joined(), hello.ref())
@@ -85,7 +90,9 @@ final class Entering {
         }
         log.debug("conn {} logged in as {}", c, c.name());
       } else {
-        leaveEntering(c, first);
+        if (account.succeeded()) {
+          leaveEntering(c, first);
+        }
         if (!RouterRequests.refused(ar.cause())) {
           // No answer does not mean no login: make sure the router forgets the session before a retry.
           bus.send(router, new SessionCommand.Disconnect(c.id, "login failed"));

@@ -128,8 +128,10 @@ public final class TcpServerVerticle extends VerticleBase {
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()), (c, room) -> commands.kicked(c, room));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, irc.pingAfter(),
       node.metrics());
+    AccountChecks accounts = new AccountChecks(vertx.eventBus(), server.node(), config.stored(), node.registered(),
+      lim.spared());
     commands = new Commands(vertx.eventBus(), router, self, rooms, connections, config.rooms(), config.operators(),
-      config.history(), this::released);
+      config.accounts(), accounts, config.history(), this::released);
     disconnectAfter = lim.rate().disconnectAfter().toNanos();
 
     MessageConsumer<Object> direct = vertx.eventBus().consumer(self, this::onDirect);

@@ -98,6 +98,11 @@ public final class JdbcEventStore implements EventStore {
     sync();
   }
 
+  /** The accounts and the audit table, in this store's database. */
+  public JdbcAccounts accounts() {
+    return new JdbcAccounts(dataSource, syncAfterCommit);
+  }
+
   /** Puts what was committed on the disk, where a commit alone does not (H2). */
   private void sync() throws SQLException {
     if (syncAfterCommit) {

@@ -46,6 +46,12 @@ public interface ClientCodec extends EventRenderer {
 
   String renamed(String name, Object ref);
 
+  /** The client's name is registered now, as the account {@code account}, which it is identified as. */
+  String registered(String account, Object ref);
+
+  /** The client proved it holds the account {@code account}'s password. */
+  String identified(String account, Object ref);
+
   String members(Reply.Members members, Object ref);
 
   /**

@@ -19,10 +19,37 @@ public sealed interface ClientCommand {
   Object ref();
 
   /**
-   * Log in as {@code name}; {@code user} and {@code realname} are what IRC shows of the user
-   * ({@link dev.chatbus.bus.Member}).
+   * Log in as {@code name}, with the password of its account when it is registered ({@code password}, or
+   * null); {@code user} and {@code realname} are what IRC shows of the user ({@link dev.chatbus.bus.Member}).
    */
-  record Hello(String name, String user, String realname, Object ref) implements ClientCommand {
+  record Hello(String name, String user, String realname, String password, Object ref) implements ClientCommand {
+    public Hello(String name, String user, String realname, Object ref) {
+      this(name, user, realname, null, ref);
+    }
+
+    @Override
+    public String toString() {
+      return "Hello[name=" + name + ", user=" + user + (password == null ? "" : ", with a password") + "]";
+    }
+  }
+
+  /** Register the name the client holds as an account, with {@code password}. */
+  record Register(String password, Object ref) implements ClientCommand {
+    @Override
+    public String toString() {
+      return "Register[]";
+    }
+  }
+
+  /**
+   * Identify as the account {@code account} (null: the client's own name) with {@code password}: before
+   * logging in (IRC's SASL) or after.
+   */
+  record Identify(String account, String password, Object ref) implements ClientCommand {
+    @Override
+    public String toString() {
+      return "Identify[account=" + account + "]";
+    }
   }
 
   /** Enter {@code room}, giving {@code key} (or null); a text client leaves its current room at the same time. */

@@ -155,6 +155,8 @@ public final class IrcCodec implements ClientCodec {
         return new ClientCommand.Answer("");
       case "QUIT":
         return new ClientCommand.Quit(reason(line.param(0)), null);
+      case "AUTHENTICATE":
+        return registration.authenticate(line);
       default:
         break;
     }
@@ -171,9 +173,27 @@ public final class IrcCodec implements ClientCodec {
     registration.rejected();
     return switch (code) {
       case NAME_TAKEN -> line("433", "* " + asked + " :Nickname is already in use");
+      case PASSWORD_REQUIRED -> line("433", "* " + asked + " :Nickname is registered; log in with SASL, or give its "
+        + "password with PASS");
+      case WRONG_PASSWORD -> line("464", "* :Password incorrect");
       case BAD_NAME -> line("432", "* " + asked + " :Erroneous nickname: " + message);
       default -> notice("*", message);
     };
+  }
+
+  @Override
+  public String registered(String account, Object ref) {
+    return ":" + server.name() + " REGISTER SUCCESS " + account + " :Account created" + CRLF + loggedInAs(account);
+  }
+
+  @Override
+  public String identified(String account, Object ref) {
+    return loggedInAs(account) + numeric("903", ":SASL authentication successful");
+  }
+
+  /** {@code 900}: the client is logged in to {@code account}. */
+  private String loggedInAs(String account) {
+    return numeric("900", me() + "!" + origin() + " " + account + " :You are now logged in as " + account);
   }
 
   @Override

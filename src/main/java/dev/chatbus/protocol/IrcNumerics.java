@@ -96,6 +96,9 @@ final class IrcNumerics {
     if (m.secure()) {
       sb.append(c.numeric("671", m.name() + " :is using a secure connection"));
     }
+    if (m.account() != null) {
+      sb.append(c.numeric("330", m.name() + " " + m.account() + " :is logged in as"));
+    }
     if (m.away() != null) {
       sb.append(IrcEvents.fitted(":" + c.serverName() + " 301 " + c.me() + " " + m.name() + " :", m.away()));
     }
@@ -168,6 +171,20 @@ final class IrcNumerics {
     if (to.command().equals("NOTICE")) {
       // A notice is never answered, not even with an error.
       return "";
+    }
+    if (to.command().equals("AUTHENTICATE")) {
+      return (code == ErrorCode.WRONG_PASSWORD || code == ErrorCode.NO_SUCH_USER ? "" : c.notice(c.me(), message))
+        + c.numeric("904", ":SASL authentication failed");
+    }
+    if (to.command().equals("REGISTER")) {
+      String why = switch (code) {
+        case NAME_TAKEN -> "ACCOUNT_EXISTS";
+        case BAD_PARAMETER -> "WEAK_PASSWORD";
+        case BAD_NAME -> "BAD_ACCOUNT_NAME";
+        default -> "TEMPORARILY_UNAVAILABLE";
+      };
+      return ":" + c.serverName() + " FAIL REGISTER " + why + " " + (to.target() == null ? "*" : to.target()) + " :"
+        + message + IrcEvents.CRLF;
     }
     String target = to.target() == null ? "*" : to.target();
     String channel = to.channel() == null ? target : to.channel();

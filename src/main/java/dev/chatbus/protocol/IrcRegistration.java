@@ -2,7 +2,9 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.protocol.IrcCodec.Ref;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,7 +14,8 @@ import static dev.chatbus.protocol.IrcEvents.CRLF;
  * An IRC client's registration: {@code PASS}, {@code NICK} and {@code USER}, with {@code CAP} negotiation
  * holding it until {@code CAP END}. Once the client has a nick and a user (and gave the server password,
  * when there is one), it logs in ({@link ClientCommand.Hello}); a nick the server turns down is asked for
- * again.
+ * again. A registered nick takes its account's password: by SASL {@code PLAIN} ({@code AUTHENTICATE},
+ * during {@code CAP} negotiation or after), or, on a server with no password of its own, by {@code PASS}.
  */
 final class IrcRegistration {
 
@@ -25,7 +28,9 @@ final class IrcRegistration {
    * ({@link IrcHistory}).
    */
   static final List<String> OFFERED = List.of("batch", "draft/chathistory", "draft/event-playback", "echo-message",
-    "labeled-response", "message-tags", "multi-prefix", "server-time", "userhost-in-names");
+    "labeled-response", "message-tags", "multi-prefix", "sasl", "server-time", "userhost-in-names");
+  /** The longest piece of an {@code AUTHENTICATE} payload; a piece this long says more follows. */
+  private static final int SASL_CHUNK = 400;
 
   private final IrcCodec codec;
   private String user;
@@ -35,6 +40,8 @@ final class IrcRegistration {
   private boolean negotiating;
   /** True once a login went to the server: registration is over, or under way. */
   private boolean registering;
+  /** The SASL PLAIN payload so far (base64), while an {@code AUTHENTICATE PLAIN} exchange goes on; else null. */
+  private StringBuilder sasl;
 
   IrcRegistration(IrcCodec codec) {
     this.codec = codec;
@@ -89,7 +96,56 @@ final class IrcRegistration {
       return new ClientCommand.Close(Goodbye.BAD_PASSWORD);
     }
     registering = true;
-    return new ClientCommand.Hello(codec.nick(), user, realname, new Ref("NICK", codec.nick()));
+    // Without a server password, PASS is the nick's account's.
+    return new ClientCommand.Hello(codec.nick(), user, realname, codec.server().password().isEmpty() ? password : null,
+      new Ref("NICK", codec.nick()));
+  }
+
+  /**
+   * {@code AUTHENTICATE}: SASL {@code PLAIN} (the only mechanism offered), its payload in base64 pieces of at
+   * most 400 bytes ({@code +} for an empty one); {@code *} aborts. The payload is {@code authzid NUL authcid
+   * NUL password}: the client identifies as the account {@code authcid}.
+   */
+  ClientCommand authenticate(IrcLine line) {
+    if (!codec.has("sasl")) {
+      return IrcCodec.answer(codec.numeric("904", ":SASL authentication failed: request the sasl capability first"));
+    }
+    if (line.size() < 1 || line.param(0).isEmpty()) {
+      return codec.needMore("AUTHENTICATE");
+    }
+    String arg = line.param(0);
+    if (arg.equals("*")) {
+      boolean going = sasl != null;
+      sasl = null;
+      return IrcCodec.answer(going ? codec.numeric("906", ":SASL authentication aborted") : codec.numeric("904",
+        ":SASL authentication failed"));
+    }
+    if (sasl == null) {
+      if (!arg.equalsIgnoreCase("PLAIN")) {
+        return IrcCodec.answer(codec.numeric("908", "PLAIN :are available SASL mechanisms")
+          + codec.numeric("904", ":SASL authentication failed"));
+      }
+      sasl = new StringBuilder();
+      return IrcCodec.answer("AUTHENTICATE +" + IrcEvents.CRLF);
+    }
+    if (!arg.equals("+")) {
+      sasl.append(arg);
+    }
+    if (arg.length() == SASL_CHUNK && sasl.length() < 4 * SASL_CHUNK) {
+      return new ClientCommand.Answer("");
+    }
+    String payload = sasl.toString();
+    sasl = null;
+    String[] parts;
+    try {
+      parts = new String(Base64.getDecoder().decode(payload), StandardCharsets.UTF_8).split("\0", -1);
+    } catch (IllegalArgumentException e) {
+      parts = new String[0];
+    }
+    if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
+      return IrcCodec.answer(codec.numeric("904", ":SASL authentication failed: the payload is not PLAIN's"));
+    }
+    return new ClientCommand.Identify(parts[1], parts[2], new Ref("AUTHENTICATE", parts[1]));
   }
 
   /** {@code CAP}, before registration or after. */

@@ -109,6 +109,19 @@ final class IrcRequests {
           return codec.needMore("OPER");
         }
         return new ClientCommand.Oper(line.param(0), line.param(1), new Ref("OPER", line.param(0)));
+      case "REGISTER": {
+        // draft/account-registration: REGISTER <account> <email> <password>, the account being the nick ("*").
+        if (line.size() < 3 || line.param(2).isEmpty()) {
+          return IrcCodec.answer(":" + codec.serverName() + " FAIL REGISTER NEED_MORE_PARAMS * :REGISTER <account> "
+            + "<email> <password>" + IrcEvents.CRLF);
+        }
+        String account = line.param(0);
+        if (!account.equals("*") && !Names.nameKey(account).equals(Names.nameKey(codec.me()))) {
+          return IrcCodec.answer(":" + codec.serverName() + " FAIL REGISTER BAD_ACCOUNT_NAME " + account
+            + " :The account is your nick: register it as *, or change your nick first" + IrcEvents.CRLF);
+        }
+        return new ClientCommand.Register(line.param(2), new Ref("REGISTER", codec.me()));
+      }
       default:
         return IrcCodec.answer(codec.numeric("421", cmd + " :Unknown command"));
     }

@@ -39,7 +39,11 @@ public final class JsonCodec implements ClientCodec {
       String op = required(o, "op");
       switch (op) {
         case "hello":
-          return new ClientCommand.Hello(required(o, "name"), "json", "Chatbus JSON client", ref);
+          return new ClientCommand.Hello(required(o, "name"), "json", "Chatbus JSON client", o.getString("password"), ref);
+        case "register":
+          return new ClientCommand.Register(required(o, "password"), ref);
+        case "identify":
+          return new ClientCommand.Identify(o.getString("name"), required(o, "password"), ref);
         case "join":
           return new ClientCommand.Join(required(o, "room"), o.getString("key"), ref);
         case "invite":
@@ -196,6 +200,16 @@ public final class JsonCodec implements ClientCodec {
   }
 
   @Override
+  public String registered(String account, Object ref) {
+    return line(withRef(event("registered").put("account", account), ref));
+  }
+
+  @Override
+  public String identified(String account, Object ref) {
+    return line(withRef(event("identified").put("account", account), ref));
+  }
+
+  @Override
   public String members(Reply.Members members, Object ref) {
     Reply.Roster roster = members.roster();
     return line(withRef(event("who").put("room", members.room()).put("count", roster.count())
@@ -229,6 +243,9 @@ public final class JsonCodec implements ClientCodec {
       }
       if (m.secure()) {
         o.put("secure", true);
+      }
+      if (m.account() != null) {
+        o.put("account", m.account());
       }
       if (m.away() != null) {
         o.put("away", m.away());

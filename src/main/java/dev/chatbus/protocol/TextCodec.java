@@ -33,6 +33,10 @@ public final class TextCodec implements ClientCodec {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
   private final ServerInfo server;
+  /** The name of the last login line, so that a registered one can be asked for its password. */
+  private String lastName;
+  /** The registered name whose password the next line is; null when the next line is a name. */
+  private String passwordFor;
 
   public TextCodec(ServerInfo server) {
     this.server = server;
@@ -40,13 +44,21 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public ClientCommand parse(String line, boolean loggedIn) {
+    if (!loggedIn && passwordFor != null) {
+      String name = passwordFor;
+      passwordFor = null;
+      return new ClientCommand.Hello(name, "text", "Chatbus text client", line, null);
+    }
     if (line.startsWith("//")) {
       return loggedIn ? new ClientCommand.Say(null, Text.clean(line.substring(1)), RoomEvent.Kind.MESSAGE, null)
         : notLoggedIn();
     }
     if (!line.startsWith("/")) {
-      return loggedIn ? new ClientCommand.Say(null, Text.clean(line), RoomEvent.Kind.MESSAGE, null)
-        : new ClientCommand.Hello(line.strip(), "text", "Chatbus text client", null);
+      if (loggedIn) {
+        return new ClientCommand.Say(null, Text.clean(line), RoomEvent.Kind.MESSAGE, null);
+      }
+      lastName = line.strip();
+      return new ClientCommand.Hello(lastName, "text", "Chatbus text client", null);
     }
     int space = line.indexOf(' ');
     String verb = (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
@@ -105,6 +117,13 @@ public final class TextCodec implements ClientCodec {
         int gap = rest.indexOf(' ');
         return new ClientCommand.Kill(firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)), null);
       }
+      case "register":
+        return rest.isEmpty() ? usage("/register PASSWORD") : new ClientCommand.Register(rest, null);
+      case "identify": {
+        String[] words = rest.split(" +", 2);
+        return rest.isEmpty() ? usage("/identify [NAME] PASSWORD")
+          : new ClientCommand.Identify(words.length < 2 ? null : words[0], words.length < 2 ? rest : words[1], null);
+      }
       case "oper": {
         String[] words = rest.split(" +", 2);
         return words.length < 2 ? usage("/oper NAME PASSWORD") : new ClientCommand.Oper(words[0], words[1], null);
@@ -156,6 +175,11 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public String loginRejected(ErrorCode code, String message, Object ref) {
+    if (code == ErrorCode.PASSWORD_REQUIRED && lastName != null) {
+      // The next line is the password; a wrong one asks for a name again.
+      passwordFor = lastName;
+      return "* the name " + lastName + " is registered. Password:\n";
+    }
     return "! " + message + "\n" + PROMPT;
   }
 
@@ -202,6 +226,16 @@ public final class TextCodec implements ClientCodec {
   @Override
   public String renamed(String name, Object ref) {
     return "* you are now known as " + name + "\n";
+  }
+
+  @Override
+  public String registered(String account, Object ref) {
+    return "* the name " + account + " is registered: from now on it takes your password\n";
+  }
+
+  @Override
+  public String identified(String account, Object ref) {
+    return "* you are identified as " + account + "\n";
   }
 
   @Override
@@ -322,6 +356,8 @@ public final class TextCodec implements ClientCodec {
       + "*   /whois NAME      who NAME is and where\n"
       + "*   /away [REASON]   mark yourself away, or back without a reason\n"
       + "*   /users           how many users, rooms and nodes there are\n"
+      + "*   /register PASS   register your name: from then on it takes PASS (8 characters at least)\n"
+      + "*   /identify [NAME] PASS  prove you hold the account NAME (yours if no NAME)\n"
       + "*   /oper NAME PASS  become a server operator (an operator of every room)\n"
       + "*   /kill NAME [WHY] disconnect NAME (server operators only)\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"

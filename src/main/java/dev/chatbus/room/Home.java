@@ -131,6 +131,13 @@ final class Home {
       }
     } else if (c instanceof SessionCommand.Sync) {
       return new Reply.Done();
+    } else if (c instanceof SessionCommand.Identified i) {
+      Member m = directory.session(i.session());
+      if (m == null) {
+        throw new Refusal(ErrorCode.NOT_LOGGED_IN, "log in first");
+      }
+      peers.changed(m.identified(i.account()));
+      return new Reply.Done();
     } else if (c instanceof SessionCommand.Disconnect d) {
       disconnect(d);
     } else {
@@ -166,7 +173,7 @@ final class Home {
         msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
       } else {
         Member m = new Member(session, login.name(), node, login.edge(), List.of(), login.user(), login.realname(),
-          login.secure());
+          login.secure(), login.account());
         quotas.loggedIn(session, login.remote());
         peers.changed(m);
         if (room == null) {

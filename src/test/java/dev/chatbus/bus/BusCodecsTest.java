@@ -20,8 +20,13 @@ class BusCodecsTest {
     new RoomEvent(RoomEvent.Kind.LEAVE, "rust", 13, "252189310721671169", 1L, 2L, "alice", null, 1),
     new RoomEvent(RoomEvent.Kind.KICK, "rust", 14, "252189310721671170", 1L, 2L, "alice", "spam", 1, "~al@n", "bob", 8L),
     new PrivateMessage(1, "alice", 2, "bob", "~bob@n", "psst", RoomEvent.Kind.ACTION, "99", 3),
-    new SessionCommand.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby", "~al", "Alice", true),
-    new SessionCommand.Login(8, "bob", "chat.edge.n.0", "127.0.0.1:5001", null, "text", "bob", false),
+    new SessionCommand.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby", "~al", "Alice", true, "Alice"),
+    new SessionCommand.Login(8, "bob", "chat.edge.n.0", "127.0.0.1:5001", null, "text", "bob", false, null),
+    new SessionCommand.Identified(8, "bob"),
+    new AccountCommand.Authenticate("alice", "correct horse", "192.0.2.7", false),
+    new AccountCommand.Register("bob", "battery staple", "::1"),
+    new Reply.Account(Reply.Account.Outcome.LOCKED, null, 840),
+    new Reply.Account(Reply.Account.Outcome.IDENTIFIED, "Alice", 0),
     new SessionCommand.Join(7, "rust", null, "lobby"),
     new SessionCommand.Join(7, "rust", "s3cret", null),
     new SessionCommand.Invite(7, "bob", "rust"),
@@ -39,7 +44,7 @@ class BusCodecsTest {
     new SessionCommand.Status(7, "rust", false, true),
     new SessionCommand.Lookup(7, "b*", false),
     new Reply.People(List.of(new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of("rust"), "~al", "Alice", "lunch",
-      true, true, List.of("rust"), List.of(), true))),
+      true, true, List.of("rust"), List.of(), true, "Alice"))),
     new Reply.Accepted("9", 0, 4, "lunch"),
     new SessionCommand.RoomTopic(7, "rust", "all about Rust"),
     new SessionCommand.RoomTopic(7, "rust", null),
@@ -134,6 +139,7 @@ class BusCodecsTest {
     }
     types.addAll(List.of(Reply.class.getPermittedSubclasses()));
     types.addAll(List.of(Persist.class.getPermittedSubclasses()));
+    types.addAll(List.of(AccountCommand.class.getPermittedSubclasses()));
     for (Class<?> type : types) {
       @SuppressWarnings("unchecked")
       MessageCodec<?, ?> codec = BusCodecs.codecOf((Class<Wire.Writable>) type);

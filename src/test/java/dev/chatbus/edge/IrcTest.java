@@ -50,10 +50,10 @@ class IrcTest {
     start(vertx);
     try (IrcClient c = IrcClient.connect(irc)) {
       c.send("CAP LS 302");
-      c.expect(":irc.test CAP * LS :batch draft/chathistory draft/event-playback echo-message labeled-response message-tags multi-prefix server-time userhost-in-names");
+      c.expect(":irc.test CAP * LS :batch draft/chathistory draft/event-playback echo-message labeled-response message-tags multi-prefix sasl server-time userhost-in-names");
       c.send("NICK bob").send("USER bob 0 * :Bob");
-      c.send("CAP REQ :userhost-in-names sasl");
-      c.expect(":irc.test CAP bob NAK :userhost-in-names sasl");
+      c.send("CAP REQ :userhost-in-names account-notify");
+      c.expect(":irc.test CAP bob NAK :userhost-in-names account-notify");
       c.send("CAP LIST");
       c.expect(":irc.test CAP bob LIST :");
       c.send("CAP REQ :multi-prefix userhost-in-names");

@@ -73,7 +73,7 @@ class RoomRouterTest {
   }
 
   private Reply.LoggedIn login(long session, String name) throws Exception {
-    return (Reply.LoggedIn) ask(new SessionCommand.Login(session, name, "edge", "test", "lobby", "text", name, false));
+    return (Reply.LoggedIn) ask(new SessionCommand.Login(session, name, "edge", "test", "lobby", "text", name, false, null));
   }
 
   @Test
