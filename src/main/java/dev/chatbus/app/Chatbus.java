@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * <p>
  * Takes the launcher's options ({@code -conf FILE|JSON}, {@code -cluster} (or {@code -c},
  * {@code --cluster}), {@code -instances N} for the number of edge instances, {@code -options} for
- * Vert.x), and {@code --version}. SIGTERM and SIGINT shut the node down gracefully and exit with status 0.
+ * Vert.x), and {@code --version}; {@code chatbus token ...} prints a signed token instead
+ * ({@link TokenCommand}). SIGTERM and SIGINT shut the node down gracefully and exit with status 0.
  * {@code CHATBUS_LOG_FORMAT} or {@code -Dchatbus.log.format} ({@code text}, the default, or {@code json}) says
  * how it logs.
  */
@@ -87,6 +88,10 @@ public final class Chatbus implements VertxApplicationHooks {
     ChatbusConfig config;
     try {
       config = ConfigLoader.loadNow(deploymentConfig(args));
+      if (args.length > 0 && args[0].equals("token")) {
+        System.exit(TokenCommand.run(Arrays.copyOfRange(args, 1, args.length), config, System.out, System.err));
+        return;
+      }
       if (config.cluster().enabled()) {
         config.checkClusterable();
       }

@@ -4,6 +4,7 @@ import dev.chatbus.account.AccountsVerticle;
 import dev.chatbus.account.LoginFailures;
 import dev.chatbus.account.Passwords;
 import dev.chatbus.account.RegisteredNames;
+import dev.chatbus.account.Tokens;
 import dev.chatbus.api.ApiVerticle;
 import dev.chatbus.bridge.BridgeServerVerticle;
 import dev.chatbus.bus.BusCodecs;
@@ -137,6 +138,7 @@ public final class MainVerticle extends VerticleBase {
         }));
     }
     AtomicInteger instance = new AtomicInteger();
+    Tokens tokens = cfg.tokens().enabled() ? Tokens.create(vertx, cfg.tokens().secret()) : null;
     RoomRouterVerticle router = new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics);
     return store(cfg, metrics)
       .compose(id -> {
@@ -147,7 +149,7 @@ public final class MainVerticle extends VerticleBase {
         routerDeployment = id;
         // The tag the router took: the counter's, unless a running router has it.
         edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
-          cfg.limits().spared()), router.tag(), metrics, tls, registeredNames);
+          cfg.limits().spared()), router.tag(), metrics, tls, registeredNames, tokens);
         api = new ApiVerticle(cfg.nodeName(), cfg, metrics);
         return vertx.deployVerticle(api);
       })
@@ -164,7 +166,7 @@ public final class MainVerticle extends VerticleBase {
         if (!cfg.bridge().enabled()) {
           return Future.succeededFuture();
         }
-        bridge = new BridgeServerVerticle(cfg.bridge(), cfg.limits(), metrics, tls);
+        bridge = new BridgeServerVerticle(cfg.bridge(), cfg.limits(), metrics, tls, tokens);
         return vertx.deployVerticle(bridge);
       })
       .compose(id -> {
@@ -173,7 +175,7 @@ public final class MainVerticle extends VerticleBase {
           return Future.succeededFuture();
         }
         http = new HttpServerVerticle(cfg.http(), cfg.limits(), edgeNode, metrics, membership,
-          cfg.persistence().store() != ChatbusConfig.Store.NONE, tls);
+          cfg.persistence().store() != ChatbusConfig.Store.NONE, tls, tokens);
         return vertx.deployVerticle(http);
       })
       .onSuccess(id -> {

@@ -1,5 +1,7 @@
 package dev.chatbus.bridge;
 
+import dev.chatbus.account.Grant;
+import dev.chatbus.account.Tokens;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.config.ChatbusConfig;
@@ -33,9 +35,11 @@ import java.util.function.Consumer;
  * What the stock bridge leaves open is bounded here: a frame longer than {@code bridge.maxFrameBytes} is
  * refused before it is read; a client with more than {@code bridge.maxQueueBytes} unwritten is
  * disconnected rather than buffered for; a client with {@link #MAX_IN_FLIGHT} requests unanswered is not
- * read from until some are answered; with {@code bridge.token} set no frame is acted on before the client
- * has shown it; and a client that sends no valid first frame within {@code bridge.firstFrameTimeout} is
- * closed. Every refusal is an {@code err} frame to this client alone.
+ * read from until some are answered; with {@code bridge.token} or {@code tokens.secret} set no frame is acted
+ * on before the client has shown a token (the {@code token} header of its first frame): the shared one, which
+ * allows everything, or a signed one ({@link Tokens}), whose {@link Grant} every later request is checked
+ * against, and which stops working when it expires; and a client that sends no valid first frame within
+ * {@code bridge.firstFrameTimeout} is closed. Every refusal is an {@code err} frame to this client alone.
  */
 final class BridgeConnection {
 
@@ -60,6 +64,10 @@ final class BridgeConnection {
   private final Vertx vertx;
   private final EventBus bus;
   private final ChatbusConfig.Bridge config;
+  /** Signed tokens, when {@code tokens.secret} is set; else null. */
+  private final Tokens tokens;
+  /** What the client's signed token allows; null when it showed the shared token, or none was needed. */
+  private Grant grant;
   private final NodeMetrics metrics;
   private final RecordParser parser;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
@@ -78,8 +86,9 @@ final class BridgeConnection {
    * @param onGreeted called once the client has sent a valid first frame
    * @param onClosed  called once the connection has closed, whoever closed it
    */
-  BridgeConnection(NetSocket socket, Vertx vertx, ChatbusConfig.Bridge config, NodeMetrics metrics,
+  BridgeConnection(NetSocket socket, Vertx vertx, ChatbusConfig.Bridge config, Tokens tokens, NodeMetrics metrics,
                    Consumer<BridgeConnection> onGreeted, Runnable onClosed) {
+    this.tokens = tokens;
     this.socket = socket;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
@@ -145,19 +154,51 @@ final class BridgeConnection {
     } catch (DecodeException e) {
       frame = null;
     }
-    if (!greeted) {
-      if (!config.token().isEmpty() && (frame == null || !tokenMatches(frame))) {
-        refuse("access_denied", "this bridge needs the token (the \"token\" header) before anything else",
-          frame == null ? null : frame.getValue("replyAddress"));
-        close();
-        return;
-      }
-      if (frame != null) {
-        greeted = true;
-        vertx.cancelTimer(firstFrameTimer);
-        onGreeted.accept(this);
-      }
+    if (greeted) {
+      act(frame);
+      return;
     }
+    boolean needsToken = !config.token().isEmpty() || tokens != null;
+    String shown = frame == null ? null : shownToken(frame);
+    Object replyAddress = frame == null ? null : frame.getValue("replyAddress");
+    if (!needsToken || (shown != null && !config.token().isEmpty() && MessageDigest.isEqual(
+      shown.getBytes(StandardCharsets.UTF_8), config.token().getBytes(StandardCharsets.UTF_8)))) {
+      if (frame != null) {
+        greet();
+      }
+      act(frame);
+    } else if (shown != null && tokens != null) {
+      // A signed token: verified before this frame, or any after it, is acted on.
+      JsonObject first = frame;
+      parser.pause();
+      tokens.verify(shown).onComplete(ar -> {
+        if (closed) {
+          return;
+        }
+        if (ar.failed()) {
+          refuse("access_denied", ar.cause().getMessage(), replyAddress);
+          close();
+          return;
+        }
+        grant = ar.result();
+        greet();
+        act(first);
+        parser.resume();
+      });
+    } else {
+      refuse("access_denied", "this bridge needs a token (the \"token\" header) before anything else", replyAddress);
+      close();
+    }
+  }
+
+  /** The client has shown what it needed to: its frames are acted on from now on. */
+  private void greet() {
+    greeted = true;
+    vertx.cancelTimer(firstFrameTimer);
+    onGreeted.accept(this);
+  }
+
+  private void act(JsonObject frame) {
     if (frame == null) {
       refuse("invalid_json", "a frame must be a JSON object in UTF-8");
       return;
@@ -173,15 +214,30 @@ final class BridgeConnection {
       return;
     }
     String to = (String) address;
+    if (grant != null && grant.expired(System.currentTimeMillis())) {
+      refuse("access_denied", "the token has expired", frame.getValue("replyAddress"));
+      close();
+      return;
+    }
     if ("send".equals(type)) {
       if (!REQUESTS.contains(to)) {
         refuse("access_denied", "sending to " + to + " is not allowed", frame.getValue("replyAddress"));
+        return;
+      }
+      String refusal = grant == null ? null : grant.refusal(to, frame.getValue("body"));
+      if (refusal != null) {
+        refuse("access_denied", refusal, frame.getValue("replyAddress"));
         return;
       }
       ask(to, frame, false);
     } else if ("publish".equals(type)) {
       if (!PUBLISHES.contains(to)) {
         refuse("access_denied", "publishing to " + to + " is not allowed");
+        return;
+      }
+      String refusal = grant == null ? null : grant.refusal(to, frame.getValue("body"));
+      if (refusal != null) {
+        refuse("access_denied", refusal);
         return;
       }
       ask(to, frame, true);
@@ -233,6 +289,10 @@ final class BridgeConnection {
       refuse("access_denied", "listening on " + address + " is not allowed");
       return;
     }
+    if (grant != null && !grant.mayListen(address)) {
+      refuse("access_denied", "this token does not let its bearer listen on " + address);
+      return;
+    }
     if (Addresses.isApiRoom(address)) {
       String room = address.substring(Addresses.apiRoom("").length());
       String normal = Names.room(room);
@@ -264,11 +324,11 @@ final class BridgeConnection {
     return DEFAULT_TIMEOUT_MS;
   }
 
-  private boolean tokenMatches(JsonObject frame) {
+  /** The {@code token} header of {@code frame}, or null. */
+  private static String shownToken(JsonObject frame) {
     Object headers = frame.getValue("headers");
     Object token = headers instanceof JsonObject ? ((JsonObject) headers).getValue("token") : null;
-    return token instanceof String && MessageDigest.isEqual(
-      ((String) token).getBytes(StandardCharsets.UTF_8), config.token().getBytes(StandardCharsets.UTF_8));
+    return token instanceof String ? (String) token : null;
   }
 
   private void refuse(String code, String detail) {

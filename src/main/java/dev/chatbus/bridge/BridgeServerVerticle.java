@@ -1,5 +1,6 @@
 package dev.chatbus.bridge;
 
+import dev.chatbus.account.Tokens;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.metrics.NodeMetrics;
@@ -47,6 +48,8 @@ public final class BridgeServerVerticle extends VerticleBase {
   /** Clients that have not sent a valid first frame yet, oldest first. */
   private final Set<BridgeConnection> pending = new LinkedHashSet<>();
   private final ServerTls tls;
+  /** Signed tokens, when {@code tokens.secret} is set; else null. */
+  private final Tokens tokens;
   private NetServer server;
   /** The bridge over TLS; null without it. */
   private NetServer tlsServer;
@@ -55,7 +58,9 @@ public final class BridgeServerVerticle extends VerticleBase {
    * @param limits where the per-address exemptions of the client port are set, which apply here too
    * @param tls    TLS for the bridge's TLS port; null when there is none
    */
-  public BridgeServerVerticle(ChatbusConfig.Bridge config, ChatbusConfig.Limits limits, NodeMetrics metrics, ServerTls tls) {
+  public BridgeServerVerticle(ChatbusConfig.Bridge config, ChatbusConfig.Limits limits, NodeMetrics metrics, ServerTls tls,
+                              Tokens tokens) {
+    this.tokens = tokens;
     this.config = config;
     this.tls = tls;
     this.metrics = metrics;
@@ -102,7 +107,7 @@ public final class BridgeServerVerticle extends VerticleBase {
     }
     metrics.connected(NodeMetrics.Protocol.BRIDGE);
     BridgeConnection[] created = new BridgeConnection[1];
-    created[0] = new BridgeConnection(socket, vertx, config, metrics, pending::remove, () -> {
+    created[0] = new BridgeConnection(socket, vertx, config, tokens, metrics, pending::remove, () -> {
       pending.remove(created[0]);
       limits.release(address);
       metrics.disconnected(NodeMetrics.Protocol.BRIDGE);

@@ -37,9 +37,11 @@ public enum ErrorCode {
   MODERATED(25, "moderated"),
   PASSWORD_REQUIRED(26, "password_required"),
   ACCOUNT_REQUIRED(27, "account_required"),
-  REGISTRATION_OFF(28, "registration_off");
+  REGISTRATION_OFF(28, "registration_off"),
+  BAD_TOKEN(29, "bad_token"),
+  FORBIDDEN(30, "forbidden");
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[29];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[31];
 
   static {
     for (ErrorCode c : values()) {

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  * @param operators     who may become a server operator, and with what password
  * @param accounts      registered names: whether users may register, whether they must to talk, and the
  *                      failed-login limits
+ * @param tokens        the key of the signed tokens programs show (bridge, REST, JSON clients)
  * @param rooms         room policy
  * @param naming        names kept from users: reserved ones, and those of services
  * @param limits        per-connection and per-node limits
@@ -35,7 +36,7 @@ import java.util.function.Consumer;
  * @param metrics       whether Vert.x and Chatbus keep metrics (served on {@code /metrics})
  */
 public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms rooms, Naming naming, ServerOperators operators,
-                            Accounts accounts, Limits limits, History history,
+                            Accounts accounts, TokenSettings tokens, Limits limits, History history,
                             Persistence persistence, Duration shutdownGrace, Cluster cluster, Bridge bridge,
                             Http http, boolean metrics) {
 
@@ -47,6 +48,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
   public static final Set<String> NOT_SETTINGS = Set.of(ConfigLoader.PATH_PROPERTY, ConfigLoader.PATH_ENV,
     "chatbus.cluster.config", "chatbus.nativeTransport", "chatbus.log.format", "CHATBUS_LOG_FORMAT");
 
+
+  /** {@code text} as a duration, as settings write them ({@code 30s}, {@code 5m}, {@code 30d}), or null. */
+  public static Duration parseDuration(String text) {
+    return Settings.parseDuration(text);
+  }
 
   /** The names no user or service may take unless told otherwise: they would pass for the server or its staff. */
   public static final List<String> RESERVED_NAMES = List.of("admin", "administrator", "chatbus", "moderator",
@@ -152,6 +158,22 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    */
   public record Accounts(boolean registration, boolean required, int maxFailures, int maxFailuresPerAddress,
                          Duration lockout) {
+  }
+
+  /**
+   * Signed tokens ({@code tokens.secret}): the HS256 key of the JWTs that programs show to the bridge, the
+   * REST API and as JSON clients, each naming who it is and which rooms it may read and post in. Empty
+   * turns them off (the shared {@code bridge.token} and {@code http.token} remain).
+   */
+  public record TokenSettings(String secret) {
+    public boolean enabled() {
+      return !secret.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "TokenSettings[" + (enabled() ? "secret set" : "off") + "]";
+    }
   }
 
   /**
@@ -379,7 +401,7 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
 
   /** This configuration with the node name filled in, when it was left empty. */
   public ChatbusConfig withNodeName(String name) {
-    return new ChatbusConfig(name, tcp, irc, tls, rooms, naming, operators, accounts, limits, history, persistence, shutdownGrace, cluster, bridge, http,
+    return new ChatbusConfig(name, tcp, irc, tls, rooms, naming, operators, accounts, tokens, limits, history, persistence, shutdownGrace, cluster, bridge, http,
       metrics);
   }
 

@@ -18,6 +18,7 @@ import dev.chatbus.protocol.Names;
 import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -187,11 +188,16 @@ final class ConfigParser {
     if (accounts.required() && persistence.store() == ChatbusConfig.Store.NONE) {
       throw new ConfigException("accounts.required: accounts are kept in the store, and persistence.store is none");
     }
+    ChatbusConfig.TokenSettings tokens = new ChatbusConfig.TokenSettings(s.string("tokens.secret", ""));
+    if (tokens.enabled() && tokens.secret().getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw new ConfigException("tokens.secret: must be at least 32 bytes (HS256's key size), got "
+        + tokens.secret().getBytes(StandardCharsets.UTF_8).length);
+    }
     ChatbusConfig.ServerOperators operators = operators(s.list("operators", List.of()));
     for (String variable : s.rejectUnknown(ChatbusConfig.NOT_SETTINGS)) {
       warn.accept(variable + ": not a Chatbus setting; ignored");
     }
-    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, tls, rooms, naming, operators, accounts, limits, history,
+    ChatbusConfig config = new ChatbusConfig(nodeName, tcp, irc, tls, rooms, naming, operators, accounts, tokens, limits, history,
       persistence, grace, cluster,
       bridge, http, metrics);
     if (cluster.enabled()) {

@@ -89,35 +89,30 @@ final class Settings {
 
   Duration duration(String key, Duration def, Duration min) {
     Object v = raw(key);
-    Duration d = def;
-    if (v != null) {
-      Matcher m = DURATION.matcher(v.toString().trim());
-      if (!m.matches()) {
-        throw new ConfigException(key + ": expected a duration such as 300s, 250ms, 5m or 1h, got '" + v + "'");
-      }
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "ms" : m.group(2);
-      switch (unit) {
-        case "s":
-          d = Duration.ofSeconds(n);
-          break;
-        case "m":
-          d = Duration.ofMinutes(n);
-          break;
-        case "h":
-          d = Duration.ofHours(n);
-          break;
-        case "d":
-          d = Duration.ofDays(n);
-          break;
-        default:
-          d = Duration.ofMillis(n);
-      }
+    Duration d = v == null ? def : parseDuration(v.toString());
+    if (d == null) {
+      throw new ConfigException(key + ": expected a duration such as 300s, 250ms, 5m or 1h, got '" + v + "'");
     }
     if (d.compareTo(min) < 0) {
       throw new ConfigException(key + ": must be at least " + min.toMillis() + "ms, got " + d.toMillis() + "ms");
     }
     return d;
+  }
+
+  /** {@code text} as a duration ({@code 250ms}, {@code 300s}, {@code 5m}, {@code 1h}, {@code 30d}; a bare number is milliseconds), or null. */
+  static Duration parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      return null;
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2) == null ? "ms" : m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> Duration.ofMillis(n);
+    };
   }
 
   long bytes(String key, long def, long min, long max) {

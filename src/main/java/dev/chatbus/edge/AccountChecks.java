@@ -1,7 +1,9 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.account.Grant;
 import dev.chatbus.account.Passwords;
 import dev.chatbus.account.RegisteredNames;
+import dev.chatbus.account.Tokens;
 import dev.chatbus.bus.AccountCommand;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
@@ -19,8 +21,8 @@ import java.time.Duration;
 /**
  * What the edge asks of its node's accounts workers on a client's behalf, as futures that fail with a
  * {@link Refusal} the client is told: whether it may take a name (a registered one takes its password),
- * identifying, and registering. Without a store there are no accounts: every name is free, and identifying
- * or registering is refused as such.
+ * identifying, registering, and signed tokens. Without a store there are no accounts: every name is free, and
+ * identifying or registering is refused as such.
  */
 final class AccountChecks {
 
@@ -34,8 +36,11 @@ final class AccountChecks {
   private final boolean stored;
   private final RegisteredNames registered;
   private final Spared spared;
+  /** Signed tokens, when {@code tokens.secret} is set; else null. */
+  private final Tokens tokens;
 
-  AccountChecks(EventBus bus, String node, boolean stored, RegisteredNames registered, Spared spared) {
+  AccountChecks(EventBus bus, String node, boolean stored, RegisteredNames registered, Tokens tokens, Spared spared) {
+    this.tokens = tokens;
     this.registered = registered;
     this.bus = bus;
     this.address = Addresses.accounts(node);
@@ -58,6 +63,12 @@ final class AccountChecks {
     }
     return authenticate(c, name, password).recover(err -> err instanceof NoAccount
       ? Future.succeededFuture(c.account()) : Future.failedFuture(err));
+  }
+
+  /** What the signed {@code token} allows; fails with {@code bad_token} when it does not verify. */
+  Future<Grant> grant(String token) {
+    return tokens == null ? Future.failedFuture(new Refusal(ErrorCode.BAD_TOKEN, "this server takes no signed tokens"))
+      : tokens.verify(token);
   }
 
   /** Whether {@code password} is the account {@code account}'s: succeeds with the account's name as registered. */

@@ -1,5 +1,6 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.account.Grant;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Refusal;
@@ -100,6 +101,8 @@ final class Commands {
       } else {
         reply(c, c.codec().error(ErrorCode.NOT_LOGGED_IN, "log in first", cmd.ref()));
       }
+    } else if (c.grant() != null && outOfBounds(c, cmd)) {
+      return;
     } else if ((cmd instanceof ClientCommand.Say || cmd instanceof ClientCommand.Msg) && accountRequired && c.account() == null) {
       reply(c, c.codec().error(ErrorCode.ACCOUNT_REQUIRED, "only registered users may talk here: register your name, "
         + "or identify", cmd.ref()));
@@ -365,6 +368,43 @@ final class Commands {
         reply(c, c.codec().error(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), nick.ref()));
       }
     });
+  }
+
+  /**
+   * Whether {@code cmd} goes beyond what the client's signed token allows (told so), or the token has
+   * expired (the client is disconnected): a token's bearer reads and posts in the rooms it names, sends
+   * private messages if it says so, and neither moderates, renames nor takes other powers.
+   */
+  private boolean outOfBounds(Connection c, ClientCommand cmd) {
+    Grant grant = c.grant();
+    if (grant.expired(System.currentTimeMillis())) {
+      connections.goodbye(c, Goodbye.TOKEN_EXPIRED, Goodbye.TOKEN_EXPIRED.roomReason());
+      return true;
+    }
+    String why = null;
+    if (cmd instanceof ClientCommand.Say say) {
+      String room = say.room() == null ? c.currentRoom() : Names.room(say.room());
+      why = room == null || grant.mayPost(room) ? null : "this token does not let its bearer post in " + say.room();
+    } else if (cmd instanceof ClientCommand.Topic topic && topic.text() != null) {
+      String room = topic.room() == null ? c.currentRoom() : Names.room(topic.room());
+      why = room == null || grant.mayPost(room) ? null : "this token does not let its bearer set the topic of " + topic.room();
+    } else if (cmd instanceof ClientCommand.Msg) {
+      why = grant.tell() ? null : "this token does not let its bearer send private messages";
+    } else if (cmd instanceof ClientCommand.Join join) {
+      String room = Names.room(join.room());
+      why = room == null || grant.mayRead(room) ? null : "this token does not let its bearer read " + join.room();
+    } else if (cmd instanceof ClientCommand.History h && h.room() != null) {
+      String room = Names.room(h.room());
+      why = room == null || grant.mayRead(room) ? null : "this token does not let its bearer read " + h.room();
+    } else if (cmd instanceof ClientCommand.Moderate || cmd instanceof ClientCommand.Kill || cmd instanceof ClientCommand.Oper
+      || cmd instanceof ClientCommand.UserMode || cmd instanceof ClientCommand.Invite || cmd instanceof ClientCommand.Nick
+      || cmd instanceof ClientCommand.Register || cmd instanceof ClientCommand.Identify) {
+      why = "a client logged in with a token may not do that";
+    }
+    if (why != null) {
+      reply(c, c.codec().error(ErrorCode.FORBIDDEN, why, cmd.ref()));
+    }
+    return why != null;
   }
 
   /** Registers the client's name as an account: it is identified as it from then on. */

@@ -1,5 +1,6 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.account.Grant;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
@@ -52,6 +53,7 @@ final class Connection extends ClientQueue {
   private String name;
   /** The account the client identified as (by SASL before logging in, or a password since); null for a guest. */
   private String account;
+  private Grant grant;
   /** The rooms the client is in; a text client's only room is its current one. */
   private final ArrayList<String> rooms = new ArrayList<>(1);
   private final List<String> roomsView = Collections.unmodifiableList(rooms);
@@ -255,6 +257,17 @@ final class Connection extends ClientQueue {
 
   String account() {
     return account;
+  }
+
+  /** What the client's signed token lets it do; null when it logged in without one (no such bounds). */
+  Grant grant() {
+    return grant;
+  }
+
+  /** The client showed a signed token: it is its subject, within its bounds. */
+  void granted(Grant grant) {
+    this.grant = grant;
+    this.account = grant.subject();
   }
 
   /** The client proved it holds {@code account}'s password. */

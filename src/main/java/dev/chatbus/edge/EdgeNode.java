@@ -1,6 +1,7 @@
 package dev.chatbus.edge;
 
 import dev.chatbus.account.RegisteredNames;
+import dev.chatbus.account.Tokens;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.tls.ServerTls;
 
@@ -29,6 +30,7 @@ public final class EdgeNode {
   private final NodeMetrics metrics;
   private final ServerTls tls;
   private final RegisteredNames registered;
+  private final Tokens tokens;
   /** When the node started, as IRC clients are told it. */
   private final String startedAt = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
   private volatile boolean stopping;
@@ -39,9 +41,12 @@ public final class EdgeNode {
    * @param tag 16 bits that tell this node's session ids from other nodes'
    * @param tls TLS for the TLS ports; null when there are none
    * @param registered the names registered as accounts
+   * @param tokens     signed tokens, when {@code tokens.secret} is set; else null
    */
-  public EdgeNode(ConnectionLimits limits, int tag, NodeMetrics metrics, ServerTls tls, RegisteredNames registered) {
+  public EdgeNode(ConnectionLimits limits, int tag, NodeMetrics metrics, ServerTls tls, RegisteredNames registered,
+                  Tokens tokens) {
     this.registered = registered;
+    this.tokens = tokens;
     this.limits = limits;
     this.tag = tag;
     this.metrics = metrics;
@@ -50,6 +55,10 @@ public final class EdgeNode {
 
   RegisteredNames registered() {
     return registered;
+  }
+
+  Tokens tokens() {
+    return tokens;
   }
 
   /** TLS for the TLS ports; null when there are none. */

@@ -1,5 +1,6 @@
 package dev.chatbus.edge;
 
+import dev.chatbus.account.Grant;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
@@ -59,13 +60,18 @@ final class Entering {
   }
 
   void login(Connection c, ClientCommand.Hello hello) {
+    if (hello.token() != null) {
+      loginWithToken(c, hello);
+      return;
+    }
     String problem = Names.nameProblem(hello.name());
     if (problem != null) {
       reply(c, c.codec().loginRejected(ErrorCode.BAD_NAME, "invalid name: " + problem, hello.ref()));
       return;
     }
     c.loggingIn();
-    String first = c.codec().entersDefaultRoom() ? defaultRoom : null;
+    // A client whose token does not let it read the default room enters none.
+    String first = c.codec().entersDefaultRoom() && (c.grant() == null || c.grant().mayRead(defaultRoom)) ? defaultRoom : null;
     // A registered name takes its account's password first.
     Future<String> account = accounts.mayTake(c, hello.name(), hello.password());
     Future<Void> ready = account.compose(a -> first == null ? Future.succeededFuture() : rooms.enter(first, c).ready());
@@ -100,6 +106,30 @@ final class Entering {
         c.loginFailed();
         reply(c, c.codec().loginRejected(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), hello.ref()));
       }
+    });
+  }
+
+  /**
+   * A login with a signed token: its subject is the client's name and account, and what the token allows is
+   * all the client may do from then on.
+   */
+  private void loginWithToken(Connection c, ClientCommand.Hello hello) {
+    requests.send(c, accounts.grant(hello.token()), true, ar -> {
+      if (!c.open()) {
+        return;
+      }
+      if (ar.failed()) {
+        reply(c, c.codec().loginRejected(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()),
+          hello.ref()));
+        return;
+      }
+      Grant grant = ar.result();
+      if (hello.name() != null && !Names.nameKey(hello.name()).equals(Names.nameKey(grant.subject()))) {
+        reply(c, c.codec().loginRejected(ErrorCode.BAD_TOKEN, "this token is " + grant.subject() + "'s", hello.ref()));
+        return;
+      }
+      c.granted(grant);
+      login(c, new ClientCommand.Hello(grant.subject(), hello.user(), hello.realname(), hello.ref()));
     });
   }
 

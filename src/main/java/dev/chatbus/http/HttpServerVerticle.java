@@ -1,5 +1,7 @@
 package dev.chatbus.http;
 
+import dev.chatbus.account.Grant;
+import dev.chatbus.account.Tokens;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.cluster.Membership;
@@ -91,6 +93,10 @@ public final class HttpServerVerticle extends VerticleBase {
   private final DeliveryOptions posting;
   private final Map<HttpConnection, Open> open = new HashMap<>();
   private final ServerTls tls;
+  /** Signed tokens, when {@code tokens.secret} is set; else null. */
+  private final Tokens tokens;
+  /** Where a request's grant is kept, once its signed token is verified. */
+  private static final String GRANT = "chatbus.grant";
   private HttpServer server;
   /** HTTPS, beside HTTP; null without TLS. */
   private HttpServer tlsServer;
@@ -103,7 +109,8 @@ public final class HttpServerVerticle extends VerticleBase {
    * @param tls    TLS for the HTTPS port; null when there is none
    */
   public HttpServerVerticle(ChatbusConfig.Http config, ChatbusConfig.Limits limits, EdgeNode edge, NodeMetrics metrics,
-                            Membership membership, boolean store, ServerTls tls) {
+                            Membership membership, boolean store, ServerTls tls, Tokens tokens) {
+    this.tokens = tokens;
     this.config = config;
     this.tls = tls;
     this.membership = membership;
@@ -274,24 +281,59 @@ public final class HttpServerVerticle extends VerticleBase {
     ask(ctx, Addresses.API_HISTORY, req, 200);
   }
 
-  /** Posting needs {@code http.token}. */
+  /** Posting needs {@code http.token}, or a signed token that allows the post (checked by {@link #ask}). */
   private void authorize(RoutingContext ctx) {
-    if (config.token().isEmpty()) {
-      error(ctx, 403, "api_off", "posting over the REST API is off: set http.token to turn it on");
-    } else if (!bearer(ctx, config.token())) {
-      unauthorized(ctx, "posting needs the header Authorization: Bearer <http.token>");
-    } else {
+    if (config.token().isEmpty() && tokens == null) {
+      error(ctx, 403, "api_off", "posting over the REST API is off: set http.token (or tokens.secret) to turn it on");
+    } else if (bearer(ctx, config.token())) {
       ctx.next();
+    } else {
+      withGrant(ctx, "posting needs the header Authorization: Bearer <http.token, or a signed token>", ctx::next);
     }
   }
 
-  /** Reading needs {@code http.token} or {@code http.readToken}, and is held to the address's read rate. */
+  /**
+   * Reading needs {@code http.token}, {@code http.readToken}, or a signed token that allows the read (checked
+   * by {@link #ask}), and is held to the address's read rate.
+   */
   private void authorizeRead(RoutingContext ctx) {
-    if (config.token().isEmpty() && config.readToken().isEmpty()) {
-      error(ctx, 403, "api_off", "the REST API is off: set http.token (or http.readToken, to read only) to turn it on");
-    } else if (!bearer(ctx, config.token()) && !bearer(ctx, config.readToken())) {
-      unauthorized(ctx, "reading needs the header Authorization: Bearer <http.token or http.readToken>");
-    } else if (!withinReadRate(ctx)) {
+    if (config.token().isEmpty() && config.readToken().isEmpty() && tokens == null) {
+      error(ctx, 403, "api_off", "the REST API is off: set http.token (or http.readToken, to read only, or "
+        + "tokens.secret) to turn it on");
+    } else if (bearer(ctx, config.token()) || bearer(ctx, config.readToken())) {
+      withinReadRate(ctx);
+    } else {
+      withGrant(ctx, "reading needs the header Authorization: Bearer <http.token, http.readToken, or a signed token>",
+        () -> withinReadRate(ctx));
+    }
+  }
+
+  /**
+   * Verifies the request's bearer token as a signed one and keeps its grant for {@link #ask}, then runs
+   * {@code then}; answers 401 ({@code unauthorized} saying {@code needs}) when there is none or it is not valid.
+   */
+  private void withGrant(RoutingContext ctx, String needs, Runnable then) {
+    String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (tokens == null || auth == null || !auth.startsWith("Bearer ")) {
+      unauthorized(ctx, needs);
+      return;
+    }
+    // The body, if any, waits until the token is known.
+    ctx.request().pause();
+    tokens.verify(auth.substring("Bearer ".length()).strip()).onComplete(ar -> {
+      if (ar.failed()) {
+        unauthorized(ctx, ar.cause().getMessage());
+      } else {
+        ctx.put(GRANT, ar.result());
+        then.run();
+      }
+      // After the body handler, if any, has taken the body up.
+      ctx.request().resume();
+    });
+  }
+
+  private void withinReadRate(RoutingContext ctx) {
+    if (!withinReadRate(ctx.request())) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
       error(ctx, 429, ErrorCode.RATE_LIMITED.wireName(), "more than " + config.readsPerSecond()
         + " reads a second from this address; try again shortly");
@@ -300,8 +342,8 @@ public final class HttpServerVerticle extends VerticleBase {
     }
   }
 
-  private boolean withinReadRate(RoutingContext ctx) {
-    Open o = open.get(ctx.request().connection());
+  private boolean withinReadRate(HttpServerRequest request) {
+    Open o = open.get(request.connection());
     return o == null || reads.tryTake(o.address, System.currentTimeMillis());
   }
 
@@ -343,6 +385,14 @@ public final class HttpServerVerticle extends VerticleBase {
   }
 
   private void ask(RoutingContext ctx, String address, JsonObject req, int status, DeliveryOptions options) {
+    Grant grant = ctx.get(GRANT);
+    if (grant != null) {
+      String refusal = grant.expired(System.currentTimeMillis()) ? "the token has expired" : grant.refusal(address, req);
+      if (refusal != null) {
+        error(ctx, 403, ErrorCode.FORBIDDEN.wireName(), refusal);
+        return;
+      }
+    }
     vertx.eventBus().<JsonObject>request(address, req, options).onComplete(ar -> {
       ErrorCode code = ar.succeeded() ? null : ErrorCode.of(ar.cause());
       if (ar.succeeded()) {

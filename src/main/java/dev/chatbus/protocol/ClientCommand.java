@@ -20,16 +20,23 @@ public sealed interface ClientCommand {
 
   /**
    * Log in as {@code name}, with the password of its account when it is registered ({@code password}, or
-   * null); {@code user} and {@code realname} are what IRC shows of the user ({@link dev.chatbus.bus.Member}).
+   * null), or with a signed {@code token} (or null) whose subject the name is (null: the token's subject);
+   * {@code user} and {@code realname} are what IRC shows of the user ({@link dev.chatbus.bus.Member}).
    */
-  record Hello(String name, String user, String realname, String password, Object ref) implements ClientCommand {
+  record Hello(String name, String user, String realname, String password, String token, Object ref)
+    implements ClientCommand {
+    public Hello(String name, String user, String realname, String password, Object ref) {
+      this(name, user, realname, password, null, ref);
+    }
+
     public Hello(String name, String user, String realname, Object ref) {
-      this(name, user, realname, null, ref);
+      this(name, user, realname, null, null, ref);
     }
 
     @Override
     public String toString() {
-      return "Hello[name=" + name + ", user=" + user + (password == null ? "" : ", with a password") + "]";
+      return "Hello[name=" + name + ", user=" + user + (password == null ? "" : ", with a password")
+        + (token == null ? "" : ", with a token") + "]";
     }
   }
 

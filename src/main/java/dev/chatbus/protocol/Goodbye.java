@@ -17,7 +17,8 @@ public enum Goodbye {
   SERVER_FULL("server_full", "! server full", "server full"),
   PING_TIMEOUT("ping_timeout", "! ping timeout", "ping timeout"),
   BAD_PASSWORD("bad_password", "! wrong password", "wrong password"),
-  KILLED("killed", "! a server operator disconnected you", "killed");
+  KILLED("killed", "! a server operator disconnected you", "killed"),
+  TOKEN_EXPIRED("token_expired", "! your token has expired", "token expired");
 
   private final String wireName;
   private final String textLine;

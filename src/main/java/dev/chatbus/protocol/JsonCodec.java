@@ -39,7 +39,9 @@ public final class JsonCodec implements ClientCodec {
       String op = required(o, "op");
       switch (op) {
         case "hello":
-          return new ClientCommand.Hello(required(o, "name"), "json", "Chatbus JSON client", o.getString("password"), ref);
+          return o.getValue("token") instanceof String token
+            ? new ClientCommand.Hello(o.getString("name"), "json", "Chatbus JSON client", null, token, ref)
+            : new ClientCommand.Hello(required(o, "name"), "json", "Chatbus JSON client", o.getString("password"), ref);
         case "register":
           return new ClientCommand.Register(required(o, "password"), ref);
         case "identify":
