@@ -17,6 +17,8 @@
 #                                         nothing stored against the embedded store with replay on join
 #   scripts/bench.sh --servers chatbus-embedded,chatbus-postgresql --workloads joins1k,joins100k,joins1m,joins1m-pruned
 #                                         how long entering a room takes against the size of its history
+#   BASE_JAR=/path/to/older/chatbus.jar scripts/bench.sh --servers chatbus-base,chatbus --workloads conns,fanout1000
+#                                         an earlier build against this one: a change's figures before and after
 #
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
 # sudo); a peer that cannot be installed is skipped with a warning. Results go to
@@ -116,6 +118,13 @@ start_server() {
       # Native memory tracking lets the benchmark count memory outside the heap per connection.
       "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus.log" 2>&1 &
+      pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
+    chatbus-base)
+      # An earlier build (BASE_JAR), as the chatbus server runs: the "before" of a change.
+      [ -n "${BASE_JAR:-}" ] && [ -f "$BASE_JAR" ] || { echo "warning: chatbus-base needs BASE_JAR; skipped" >&2; return 1; }
+      cp "$BASE_JAR" "$run/chatbus-base.jar"
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
+        -jar "$run/chatbus-base.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-base.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
     chatbus-irc)
       # The same node, its clients on its IRC port: Chatbus speaking IRC, beside ngIRCd and InspIRCd.

@@ -23,7 +23,8 @@ import java.sql.SQLException;
  * own, so a flood of logins waits for them and for nothing else. The instances share one
  * {@link LoginFailures} and the node's {@link RegisteredNames}, which the first loads from the store when it
  * starts and keeps up to date with the names registered anywhere in the cluster ({@link Addresses#REGISTERED}).
- * Registrations, logins, failed logins and lockouts go into the audit table.
+ * Registrations, logins, failed logins and lockouts go into the audit table, as do the moderation actions the
+ * router sends ({@link AccountCommand.Audit}).
  */
 public final class AccountsVerticle extends VerticleBase {
 
@@ -37,17 +38,22 @@ public final class AccountsVerticle extends VerticleBase {
   private final Passwords passwords;
   private final LoginFailures failures;
   private final RegisteredNames names;
+  private final ServerBans bans;
+  private final RegisteredRooms rooms;
   private final boolean first;
   private long sweep = -1;
   private long refresh = -1;
 
   /**
-   * @param first whether this instance loads the registered names, hears of those registered elsewhere, and
-   *              forgets the failures of windows that have passed, for all
+   * @param first whether this instance loads the registered names and rooms and the banned addresses, hears of names
+   *              registered elsewhere, and forgets the failures of windows that have passed, for all
    */
   public AccountsVerticle(String node, ChatbusConfig.Accounts config, JdbcAccounts store, Passwords passwords,
-                          LoginFailures failures, RegisteredNames names, boolean first) {
+                          LoginFailures failures, RegisteredNames names, ServerBans bans, RegisteredRooms rooms,
+                          boolean first) {
+    this.rooms = rooms;
     this.names = names;
+    this.bans = bans;
     this.node = node;
     this.config = config;
     this.store = store;
@@ -62,6 +68,8 @@ public final class AccountsVerticle extends VerticleBase {
     if (first) {
       heard = vertx.eventBus().<String>consumer(Addresses.REGISTERED, msg -> names.add(msg.body())).completion();
       names.addKeys(store.keys(0));
+      bans.load(store.serverBans());
+      rooms.load(store.registeredRooms());
       log.info("accounts: {} names registered", names.size());
       sweep = vertx.setPeriodic(Math.max(1000, config.lockout().toMillis()), id -> failures.forgetOld(System.currentTimeMillis()));
       // In case a registration elsewhere was not heard of (a node cut off for a moment): those of lately.
@@ -85,6 +93,33 @@ public final class AccountsVerticle extends VerticleBase {
   }
 
   private void onMessage(Message<AccountCommand> msg) {
+    if (msg.body() instanceof AccountCommand.Audit a) {
+      try {
+        store.audit(System.currentTimeMillis(), a.actor(), a.action(), a.target(), a.address(), a.detail(), node);
+      } catch (SQLException e) {
+        log.warn("accounts: the audit table lost {} {} {}: {}", a.actor(), a.action(), a.target(), e.getMessage());
+      }
+      return;
+    }
+    if (msg.body() instanceof AccountCommand.SaveRoom save) {
+      try {
+        store.saveRoom(save.registration());
+      } catch (SQLException e) {
+        log.warn("accounts: the registration of #{} was not stored (it holds until the nodes restart): {}",
+          save.registration().room(), e.getMessage());
+      }
+      return;
+    }
+    if (msg.body() instanceof AccountCommand.BanAddress b) {
+      long now = System.currentTimeMillis();
+      try {
+        store.serverBan(b.address(), b.by(), b.reason(), now);
+        store.audit(now, b.by(), b.reason() == null ? "unban_address" : "ban_address", b.address(), null, b.reason(), node);
+      } catch (SQLException e) {
+        log.warn("accounts: the ban of {} was not stored (it holds until the nodes restart): {}", b.address(), e.getMessage());
+      }
+      return;
+    }
     try {
       msg.reply(answer(msg.body()));
     } catch (SQLException | RuntimeException e) {

@@ -4,10 +4,14 @@ import dev.chatbus.account.AccountsVerticle;
 import dev.chatbus.account.LoginFailures;
 import dev.chatbus.account.Passwords;
 import dev.chatbus.account.RegisteredNames;
+import dev.chatbus.account.RegisteredRooms;
+import dev.chatbus.account.ServerBans;
 import dev.chatbus.account.Tokens;
 import dev.chatbus.api.ApiVerticle;
 import dev.chatbus.bridge.BridgeServerVerticle;
+import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
+import dev.chatbus.bus.Registration;
 import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.config.ConfigLoader;
@@ -26,6 +30,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +69,10 @@ public final class MainVerticle extends VerticleBase {
   private EdgeNode edgeNode;
   /** Every registered name, for the edges to check logins against without asking the store. */
   private final RegisteredNames registeredNames = new RegisteredNames();
+  /** The addresses banned from the network, for the edges to refuse. */
+  private final ServerBans serverBans = new ServerBans();
+  /** The registered rooms, for the router to take up with what their registrations keep. */
+  private final RegisteredRooms registeredRooms = new RegisteredRooms();
   /** The periodic check of the TLS files; -1 without TLS. */
   private long tlsTimer = -1;
   /** Whether HTTP or the bridge failed to take the TLS files as they last changed. */
@@ -103,6 +112,14 @@ public final class MainVerticle extends VerticleBase {
       cfg.checkClusterable();
     }
     BusCodecs.register(vertx.eventBus());
+    // Bans of addresses, from any node's server operators (this one's too).
+    vertx.eventBus().<Registration>consumer(Addresses.ROOM_REGISTRATIONS, msg -> registeredRooms.apply(msg.body()));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SERVER_BANS, msg -> {
+      String address = ServerBans.normal(msg.body().getString("address"));
+      if (address != null) {
+        serverBans.set(address, msg.body().getString("reason"));
+      }
+    });
     return nodeTag().compose(tag -> deploy(cfg, version, tag));
   }
 
@@ -139,7 +156,7 @@ public final class MainVerticle extends VerticleBase {
     }
     AtomicInteger instance = new AtomicInteger();
     Tokens tokens = cfg.tokens().enabled() ? Tokens.create(vertx, cfg.tokens().secret()) : null;
-    RoomRouterVerticle router = new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics);
+    RoomRouterVerticle router = new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics, registeredRooms);
     return store(cfg, metrics)
       .compose(id -> {
         persistDeployment = id;
@@ -149,7 +166,7 @@ public final class MainVerticle extends VerticleBase {
         routerDeployment = id;
         // The tag the router took: the counter's, unless a running router has it.
         edgeNode = new EdgeNode(new ConnectionLimits(cfg.limits().maxConnections(), cfg.limits().maxConnectionsPerIp(),
-          cfg.limits().spared()), router.tag(), metrics, tls, registeredNames, tokens);
+          cfg.limits().spared()), router.tag(), metrics, tls, registeredNames, tokens, serverBans);
         api = new ApiVerticle(cfg.nodeName(), cfg, metrics);
         return vertx.deployVerticle(api);
       })
@@ -220,7 +237,7 @@ public final class MainVerticle extends VerticleBase {
                 cfg.accounts().lockout());
               Passwords passwords = new Passwords();
               return vertx.deployVerticle(() -> new AccountsVerticle(cfg.nodeName(), cfg.accounts(), store.accounts(),
-                  passwords, failures, registeredNames, worker.getAndIncrement() == 0),
+                  passwords, failures, registeredNames, serverBans, registeredRooms, worker.getAndIncrement() == 0),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(ACCOUNT_WORKERS)
                   .setWorkerPoolName("chatbus-accounts").setWorkerPoolSize(ACCOUNT_WORKERS));
             })

@@ -2,8 +2,9 @@ package dev.chatbus.bus;
 
 /**
  * What an edge asks of its node's accounts worker ({@link Addresses#accounts}, local only): whether a password
- * is an account's, and to register a name. Answered with a {@link Reply.Account}. Passwords travel only
- * within the node, never between nodes. (Whether a name is registered each node knows by itself.)
+ * is an account's, and to register a name, answered with a {@link Reply.Account}; and what the router has
+ * the worker write in the audit table ({@link Audit}, not answered). Passwords travel only within the node,
+ * never between nodes. (Whether a name is registered each node knows by itself.)
  */
 public sealed interface AccountCommand extends Wire.Writable {
 
@@ -45,6 +46,48 @@ public sealed interface AccountCommand extends Wire.Writable {
     @Override
     public String toString() {
       return "Register[name=" + name + ", address=" + address + "]";
+    }
+  }
+
+  /**
+   * A line of the audit table: {@code actor} did {@code action} to {@code target} (a name, a room, an
+   * address), from {@code address} (or null), with {@code detail} (or null). Sent, not answered.
+   */
+  record Audit(String actor, String action, String target, String address, String detail) implements AccountCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(actor).str(action).str(target).str(address).str(detail);
+    }
+
+    public static Audit read(Wire.Reader in) {
+      return new Audit(in.str(), in.str(), in.str(), in.str(), in.str());
+    }
+  }
+
+  /**
+   * A server operator ({@code by}) banned {@code address} (normal, see {@code ServerBans}) for {@code reason},
+   * or, with a null reason, lifted its ban: kept in the store, and audited. Sent, not answered.
+   */
+  record BanAddress(String address, String by, String reason) implements AccountCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(address).str(by).str(reason);
+    }
+
+    public static BanAddress read(Wire.Reader in) {
+      return new BanAddress(in.str(), in.str(), in.str());
+    }
+  }
+
+  /** Keeps a room's registration (or drops it) in the store. Sent, not answered. */
+  record SaveRoom(Registration registration) implements AccountCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      registration.write(out);
+    }
+
+    public static SaveRoom read(Wire.Reader in) {
+      return new SaveRoom(Registration.read(in));
     }
   }
 }

@@ -114,6 +114,15 @@ public final class Addresses {
   /** Where each newly registered name is published (a {@code String}) to every node's accounts workers. */
   public static final String REGISTERED = "chat.accounts.registered";
 
+  /**
+   * Where each ban (or unban) of an address from the network is published to every node: a JSON object
+   * with {@code address} and {@code reason} (null: lifted).
+   */
+  public static final String SERVER_BANS = "chat.serverBans";
+
+  /** Where each change of a room's registration ({@link Registration}) is published to every node. */
+  public static final String ROOM_REGISTRATIONS = "chat.roomRegistrations";
+
   /** Where edge instance {@code instance} of {@code node} takes events for one of its sessions, such as private messages. */
   public static String edge(String node, int instance) {
     return EDGE + node + "." + instance;

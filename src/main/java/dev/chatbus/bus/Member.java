@@ -23,10 +23,11 @@ import java.util.List;
  * @param voicedIn   the rooms among {@code rooms} where the user is voiced ({@code +v}), as their owners said
  * @param secure     whether the user's connection is over TLS (IRC's {@code WHOIS} says so, {@code 671})
  * @param account    the account the user identified as, or null for a guest (IRC's {@code WHOIS} says so, {@code 330})
+ * @param address    the IP address the user connects from, or null (a service); shown to server operators only
  */
 public record Member(long session, String name, String node, String edge, List<String> rooms, String user,
                      String realname, String away, boolean invisible, boolean serverOperator, List<String> operatorOf,
-                     List<String> voicedIn, boolean secure, String account) implements Wire.Writable {
+                     List<String> voicedIn, boolean secure, String account, String address) implements Wire.Writable {
 
   /** A mode the user sets on itself, or is given. The ordinal is the wire form: append only. */
   public enum Mode {
@@ -53,13 +54,22 @@ public record Member(long session, String name, String node, String edge, List<S
   /** A member just logged in: in no room, not away, not invisible; over TLS when {@code secure}; a guest. */
   public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname,
                 boolean secure) {
-    this(session, name, node, edge, rooms, user, realname, secure, null);
+    this(session, name, node, edge, rooms, user, realname, secure, null, null);
   }
 
-  /** A member just logged in: in no room, not away, not invisible; over TLS when {@code secure}; as {@code account}. */
+  /**
+   * A member just logged in from {@code address}: in no room, not away, not invisible; over TLS when
+   * {@code secure}; as {@code account}.
+   */
   public Member(long session, String name, String node, String edge, List<String> rooms, String user, String realname,
-                boolean secure, String account) {
-    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of(), List.of(), secure, account);
+                boolean secure, String account, String address) {
+    this(session, name, node, edge, rooms, user, realname, null, false, false, List.of(), List.of(), secure, account, address);
+  }
+
+  /** This member as others who are not server operators see it: without its address. */
+  public Member withoutAddress() {
+    return address == null ? this : new Member(session, name, node, edge, rooms, user, realname, away, invisible,
+      serverOperator, operatorOf, voicedIn, secure, account, null);
   }
 
   /** This member with {@code room} added or (when {@code in} is false) removed. */
@@ -70,34 +80,34 @@ public record Member(long session, String name, String node, String edge, List<S
       now.add(room);
     }
     return new Member(session, name, node, edge, now, user, realname, away, invisible, serverOperator,
-      in ? operatorOf : without(operatorOf, room), in ? voicedIn : without(voicedIn, room), secure, account);
+      in ? operatorOf : without(operatorOf, room), in ? voicedIn : without(voicedIn, room), secure, account, address);
   }
 
   /** This member renamed. */
   public Member named(String newName) {
     return new Member(session, newName, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf, voicedIn,
-      secure, account);
+      secure, account, address);
   }
 
   /** This member away for {@code reason}, or back (null). */
   public Member away(String reason) {
     return new Member(session, name, node, edge, rooms, user, realname, reason, invisible, serverOperator, operatorOf, voicedIn,
-      secure, account);
+      secure, account, address);
   }
 
   /** This member identified as {@code account}. */
   public Member identified(String account) {
     return new Member(session, name, node, edge, rooms, user, realname, away, invisible, serverOperator, operatorOf, voicedIn,
-      secure, account);
+      secure, account, address);
   }
 
   /** This member with {@code mode} on or off. */
   public Member with(Mode mode, boolean on) {
     return mode == Mode.INVISIBLE
       ? new Member(session, name, node, edge, rooms, user, realname, away, on, serverOperator, operatorOf, voicedIn, secure,
-        account)
+        account, address)
       : new Member(session, name, node, edge, rooms, user, realname, away, invisible, on, operatorOf, voicedIn, secure,
-        account);
+        account, address);
   }
 
 
@@ -106,7 +116,7 @@ public record Member(long session, String name, String node, String edge, List<S
     List<String> list = operator ? operatorOf : voicedIn;
     List<String> changed = on && rooms.contains(room) ? with(list, room) : without(list, room);
     return new Member(session, name, node, edge, rooms, user, realname, away, invisible, serverOperator,
-      operator ? changed : operatorOf, operator ? voicedIn : changed, secure, account);
+      operator ? changed : operatorOf, operator ? voicedIn : changed, secure, account, address);
   }
 
   private static List<String> with(List<String> rooms, String room) {
@@ -132,12 +142,12 @@ public record Member(long session, String name, String node, String edge, List<S
   @Override
   public void write(Wire.Writer out) {
     out.i64(session).str(name).str(node).str(edge).strs(rooms).str(user).str(realname).str(away).bool(invisible)
-      .bool(serverOperator).strs(operatorOf).strs(voicedIn).bool(secure).str(account);
+      .bool(serverOperator).strs(operatorOf).strs(voicedIn).bool(secure).str(account).str(address);
   }
 
   public static Member read(Wire.Reader in) {
     return new Member(in.i64(), in.str(), in.str(), in.str(), in.strs(), in.str(), in.str(), in.str(), in.bool(),
-      in.bool(), in.strs(), in.strs(), in.bool(), in.str());
+      in.bool(), in.strs(), in.strs(), in.bool(), in.str(), in.str());
   }
 
   static void writeAll(Wire.Writer out, List<Member> members) {

@@ -233,4 +233,27 @@ public sealed interface RoomCommand extends RouterMessage {
       return new RoomLocate(in.str(), in.i64(), in.bool(), in.i64(), in.bool());
     }
   }
+
+  /**
+   * The session {@code session} ({@code name}, identified as {@code account}) registers {@code room} ({@code on})
+   * to its account, so that its operators (as accounts), bans and modes outlive its members; or drops the
+   * registration. Replies {@link Reply.Done}; fails with {@code NOT_IN_ROOM}, {@code NOT_OPERATOR},
+   * {@code ACCOUNT_REQUIRED}, {@code NAME_TAKEN} (registered already) or {@code REGISTRATION_OFF} (no store).
+   */
+  record RegisterRoom(String room, long session, String name, String account, boolean on, boolean forwarded)
+    implements RoomCommand {
+    @Override
+    public RegisterRoom asForwarded(boolean passed) {
+      return new RegisterRoom(room, session, name, account, on, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(account).bool(on).bool(forwarded);
+    }
+
+    public static RegisterRoom read(Wire.Reader in) {
+      return new RegisterRoom(in.str(), in.i64(), in.str(), in.str(), in.bool(), in.bool());
+    }
+  }
 }

@@ -39,7 +39,7 @@ public enum RoomFlag {
     return EnumSet.of(NO_EXTERNAL, TOPIC_LOCKED);
   }
 
-  static int bits(Set<RoomFlag> flags) {
+  public static int bits(Set<RoomFlag> flags) {
     int bits = 0;
     for (RoomFlag f : flags) {
       bits |= 1 << f.ordinal();
@@ -47,7 +47,7 @@ public enum RoomFlag {
     return bits;
   }
 
-  static Set<RoomFlag> ofBits(int bits) {
+  public static Set<RoomFlag> ofBits(int bits) {
     Set<RoomFlag> flags = EnumSet.noneOf(RoomFlag.class);
     for (RoomFlag f : VALUES) {
       if ((bits & 1 << f.ordinal()) != 0) {

@@ -419,4 +419,32 @@ public sealed interface SessionCommand extends RouterMessage {
       return new Identified(in.i64(), in.str());
     }
   }
+
+  /**
+   * A server operator bans {@code address} from the whole network for {@code reason} (its users there are
+   * disconnected, and no new connection from it is taken), or, with a null reason, lifts the ban. Replies
+   * {@link Reply.Done}; fails with {@code NOT_OPERATOR} or {@code BAD_PARAMETER}.
+   */
+  record BanAddress(long session, String address, String reason) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(address).str(reason);
+    }
+
+    public static BanAddress read(Wire.Reader in) {
+      return new BanAddress(in.i64(), in.str(), in.str());
+    }
+  }
+
+  /** Register {@code room} (a room the session is in) to the session's account ({@code on}), or drop that. */
+  record RegisterRoom(long session, String room, boolean on) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).bool(on);
+    }
+
+    public static RegisterRoom read(Wire.Reader in) {
+      return new RegisterRoom(in.i64(), in.str(), in.bool());
+    }
+  }
 }

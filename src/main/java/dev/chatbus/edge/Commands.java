@@ -112,6 +112,11 @@ final class Commands {
       msg(c, msg);
     } else if (cmd instanceof ClientCommand.Register register) {
       register(c, register);
+    } else if (cmd instanceof ClientCommand.RegisterRoom rr) {
+      String room = room(c, rr.room(), rr.ref());
+      if (room != null) {
+        requests.call(c, new SessionCommand.RegisterRoom(c.id, room, rr.on()), rr.ref(), r -> c.codec().roomRegistered(room, rr.on(), rr.ref()));
+      }
     } else if (cmd instanceof ClientCommand.Identify identify) {
       identify(c, identify);
     } else if (cmd instanceof ClientCommand.Join join) {
@@ -151,6 +156,9 @@ final class Commands {
       requests.call(c, new SessionCommand.Away(c.id, a.reason()), a.ref(), r -> c.codec().away(a.reason() != null, a.ref()));
     } else if (cmd instanceof ClientCommand.UserMode m) {
       userMode(c, m);
+    } else if (cmd instanceof ClientCommand.BanAddress b) {
+      requests.call(c, new SessionCommand.BanAddress(c.id, b.address(), b.on() ? (b.reason() == null ? "" : b.reason()) : null),
+        b.ref(), r -> c.codec().addressBanned(b.address(), b.on(), b.ref()));
     } else if (cmd instanceof ClientCommand.Kill k) {
       requests.call(c, new SessionCommand.Kill(c.id, k.name(), k.reason()), k.ref(), r -> c.codec().killed(k.name(), k.ref()));
     } else if (cmd instanceof ClientCommand.Oper o) {
@@ -397,6 +405,7 @@ final class Commands {
       String room = Names.room(h.room());
       why = room == null || grant.mayRead(room) ? null : "this token does not let its bearer read " + h.room();
     } else if (cmd instanceof ClientCommand.Moderate || cmd instanceof ClientCommand.Kill || cmd instanceof ClientCommand.Oper
+      || cmd instanceof ClientCommand.BanAddress || cmd instanceof ClientCommand.RegisterRoom
       || cmd instanceof ClientCommand.UserMode || cmd instanceof ClientCommand.Invite || cmd instanceof ClientCommand.Nick
       || cmd instanceof ClientCommand.Register || cmd instanceof ClientCommand.Identify) {
       why = "a client logged in with a token may not do that";

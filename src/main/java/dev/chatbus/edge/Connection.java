@@ -54,6 +54,8 @@ final class Connection extends ClientQueue {
   /** The account the client identified as (by SASL before logging in, or a password since); null for a guest. */
   private String account;
   private Grant grant;
+  /** The registered name whose password the client's next line is (text clients), or null. */
+  private String passwordFor;
   /** The rooms the client is in; a text client's only room is its current one. */
   private final ArrayList<String> rooms = new ArrayList<>(1);
   private final List<String> roomsView = Collections.unmodifiableList(rooms);
@@ -262,6 +264,18 @@ final class Connection extends ClientQueue {
   /** What the client's signed token lets it do; null when it logged in without one (no such bounds). */
   Grant grant() {
     return grant;
+  }
+
+  /** The client's next line is the password of the registered {@code name} it tried to log in under. */
+  void awaitPassword(String name) {
+    passwordFor = name;
+  }
+
+  /** The name whose password this line is, or null; asked once. */
+  String takePasswordFor() {
+    String name = passwordFor;
+    passwordFor = null;
+    return name;
   }
 
   /** The client showed a signed token: it is its subject, within its bounds. */

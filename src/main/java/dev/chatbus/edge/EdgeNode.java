@@ -1,6 +1,7 @@
 package dev.chatbus.edge;
 
 import dev.chatbus.account.RegisteredNames;
+import dev.chatbus.account.ServerBans;
 import dev.chatbus.account.Tokens;
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.tls.ServerTls;
@@ -31,6 +32,7 @@ public final class EdgeNode {
   private final ServerTls tls;
   private final RegisteredNames registered;
   private final Tokens tokens;
+  private final ServerBans bans;
   /** When the node started, as IRC clients are told it. */
   private final String startedAt = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
   private volatile boolean stopping;
@@ -42,9 +44,11 @@ public final class EdgeNode {
    * @param tls TLS for the TLS ports; null when there are none
    * @param registered the names registered as accounts
    * @param tokens     signed tokens, when {@code tokens.secret} is set; else null
+   * @param bans       the addresses banned from the network
    */
   public EdgeNode(ConnectionLimits limits, int tag, NodeMetrics metrics, ServerTls tls, RegisteredNames registered,
-                  Tokens tokens) {
+                  Tokens tokens, ServerBans bans) {
+    this.bans = bans;
     this.registered = registered;
     this.tokens = tokens;
     this.limits = limits;
@@ -59,6 +63,10 @@ public final class EdgeNode {
 
   Tokens tokens() {
     return tokens;
+  }
+
+  ServerBans bans() {
+    return bans;
   }
 
   /** TLS for the TLS ports; null when there are none. */

@@ -104,7 +104,16 @@ final class Entering {
           bus.send(router, new SessionCommand.Disconnect(c.id, "login failed"));
         }
         c.loginFailed();
-        reply(c, c.codec().loginRejected(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()), hello.ref()));
+        String prompt = RouterRequests.errorCode(ar.cause()) == ErrorCode.PASSWORD_REQUIRED
+          ? c.codec().passwordPrompt(hello.name()) : null;
+        if (prompt != null) {
+          // The next line is the password; a wrong one asks for a name again.
+          c.awaitPassword(hello.name());
+          reply(c, prompt);
+        } else {
+          reply(c, c.codec().loginRejected(RouterRequests.errorCode(ar.cause()), RouterRequests.errorMessage(ar.cause()),
+            hello.ref()));
+        }
       }
     });
   }

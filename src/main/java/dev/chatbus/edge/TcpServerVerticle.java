@@ -238,14 +238,15 @@ public final class TcpServerVerticle extends VerticleBase {
   private void onConnect(Channel ch, boolean irc, boolean tls) {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
     ClientCodec codec = irc ? new IrcCodec(ircServer, ircEvents) : null;
-    if (stopping || !node.limits().tryAcquire(remote.getAddress())) {
-      log.info("conn refused: {} ({})", remote, stopping ? "shutting down" : "server full");
+    boolean banned = node.bans().banned(remote.getAddress());
+    if (stopping || banned || !node.limits().tryAcquire(remote.getAddress())) {
+      log.info("conn refused: {} ({})", remote, stopping ? "shutting down" : banned ? "banned" : "server full");
       if (tls) {
         // Telling why would take a handshake, which a refused client is not worth: the limits count none.
         ch.close();
         return;
       }
-      Goodbye why = stopping ? Goodbye.SHUTTING_DOWN : Goodbye.SERVER_FULL;
+      Goodbye why = stopping ? Goodbye.SHUTTING_DOWN : banned ? Goodbye.BANNED : Goodbye.SERVER_FULL;
       ch.writeAndFlush(Unpooled.copiedBuffer((irc ? codec : textCodec).goodbye(why), StandardCharsets.UTF_8))
         .addListener(ChannelFutureListener.CLOSE);
       return;
@@ -422,7 +423,10 @@ public final class TcpServerVerticle extends VerticleBase {
       c.speaks(line.startsWith("{") ? jsonCodec : textCodec);
       node.metrics().connected(protocol(c));
     }
-    ClientCommand cmd = replaced ? ((IrcCodec) c.codec()).parse(line, c.loggedIn(), true) : c.codec().parse(line, c.loggedIn());
+    String passwordFor = c.takePasswordFor();
+    ClientCommand cmd = passwordFor != null && !c.loggedIn()
+      ? new ClientCommand.Hello(passwordFor, "text", "Chatbus text client", line, null)
+      : replaced ? ((IrcCodec) c.codec()).parse(line, c.loggedIn(), true) : c.codec().parse(line, c.loggedIn());
     if (cmd instanceof ClientCommand.Say || cmd instanceof ClientCommand.Msg) {
       node.metrics().messageIn(c.codec() == jsonCodec ? NodeMetrics.Source.JSON
         : c.codec() == textCodec ? NodeMetrics.Source.TEXT : NodeMetrics.Source.IRC);

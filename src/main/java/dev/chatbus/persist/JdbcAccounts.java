@@ -1,5 +1,11 @@
 package dev.chatbus.persist;
 
+import dev.chatbus.bus.Registration;
+import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomFlag;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,10 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The accounts and the audit table, in the store's database (tables {@code account} and {@code audit}).
+ * The accounts, the registered rooms, the server's address bans and the audit table, in the store's
+ * database (tables {@code account}, {@code registered_room}, {@code server_ban} and {@code audit}).
  * Every method blocks: only the accounts workers call them. Names are unique by their key across every
  * node sharing the database, since the key is the table's primary key.
  */
@@ -80,6 +89,106 @@ public final class JdbcAccounts {
       s.setLong(1, now);
       s.setString(2, key);
       s.executeUpdate();
+    }
+  }
+
+  /** Every registered room. */
+  public List<Registration> registeredRooms() throws SQLException {
+    List<Registration> rooms = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT room, founder, operators, flags, room_key, max_members, bans, changed_at "
+           + "FROM registered_room")) {
+      while (rs.next()) {
+        List<Reply.Ban> bans = new ArrayList<>();
+        for (Object o : new JsonArray(rs.getString(7))) {
+          JsonObject b = (JsonObject) o;
+          bans.add(new Reply.Ban(b.getString("mask"), b.getString("by"), b.getLong("at")));
+        }
+        String operators = rs.getString(3).strip();
+        rooms.add(new Registration(rs.getString(1), rs.getString(2), operators.isEmpty() ? List.of()
+          : List.of(operators.split(" ")), RoomFlag.ofBits(rs.getInt(4)), rs.getString(5), rs.getInt(6), bans, rs.getLong(8)));
+      }
+    }
+    return rooms;
+  }
+
+  /**
+   * Keeps {@code r}, or drops its room's registration when it is a dropped one; unless what is kept is
+   * newer (a change written late changes nothing).
+   */
+  public void saveRoom(Registration r) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      if (r.isDropped()) {
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM registered_room WHERE room = ? AND changed_at <= ?")) {
+          d.setString(1, r.room());
+          d.setLong(2, r.changedAt());
+          d.executeUpdate();
+        }
+      } else {
+        JsonArray bans = new JsonArray();
+        r.bans().forEach(b -> bans.add(new JsonObject().put("mask", b.mask()).put("by", b.by()).put("at", b.at())));
+        int updated;
+        try (PreparedStatement u = c.prepareStatement("UPDATE registered_room SET founder = ?, operators = ?, flags = ?, "
+          + "room_key = ?, max_members = ?, bans = ?, changed_at = ? WHERE room = ? AND changed_at <= ?")) {
+          u.setString(1, r.founder());
+          u.setString(2, String.join(" ", r.operators()));
+          u.setInt(3, RoomFlag.bits(r.flags()));
+          u.setString(4, r.key());
+          u.setInt(5, r.limit());
+          u.setString(6, bans.encode());
+          u.setLong(7, r.changedAt());
+          u.setString(8, r.room());
+          u.setLong(9, r.changedAt());
+          updated = u.executeUpdate();
+        }
+        if (updated == 0) {
+          try (PreparedStatement i = c.prepareStatement("INSERT INTO registered_room (room, founder, operators, flags, "
+            + "room_key, max_members, bans, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            i.setString(1, r.room());
+            i.setString(2, r.founder());
+            i.setString(3, String.join(" ", r.operators()));
+            i.setInt(4, RoomFlag.bits(r.flags()));
+            i.setString(5, r.key());
+            i.setInt(6, r.limit());
+            i.setString(7, bans.encode());
+            i.setLong(8, r.changedAt());
+            i.executeUpdate();
+          }
+        }
+      }
+      sync(c);
+    }
+  }
+
+  /** The banned addresses, with why. */
+  public Map<String, String> serverBans() throws SQLException {
+    Map<String, String> bans = new HashMap<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT address, reason FROM server_ban")) {
+      while (rs.next()) {
+        bans.put(rs.getString(1), rs.getString(2) == null ? "" : rs.getString(2));
+      }
+    }
+    return bans;
+  }
+
+  /** Bans {@code address}, by {@code by} for {@code reason}; or, with a null reason, lifts its ban. */
+  public void serverBan(String address, String by, String reason, long now) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement d = c.prepareStatement("DELETE FROM server_ban WHERE address = ?")) {
+        d.setString(1, address);
+        d.executeUpdate();
+      }
+      if (reason != null) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO server_ban (address, set_by, set_at, reason) VALUES (?, ?, ?, ?)")) {
+          s.setString(1, address);
+          s.setString(2, by);
+          s.setLong(3, now);
+          s.setString(4, reason);
+          s.executeUpdate();
+        }
+      }
+      sync(c);
     }
   }
 

@@ -34,6 +34,14 @@ public interface ClientCodec extends EventRenderer {
   /** A login attempt failed; the client may try again. */
   String loginRejected(ErrorCode code, String message, Object ref);
 
+  /**
+   * What asks for the password of the registered {@code name} a client tried to log in under, its next line
+   * being the password; null for protocols that send the password with the login instead.
+   */
+  default String passwordPrompt(String name) {
+    return null;
+  }
+
   /** The client is logged in as {@code name} and has entered its first room ({@code room}, null when none). */
   String welcome(String name, Reply.Joined room, Object ref);
 
@@ -48,6 +56,9 @@ public interface ClientCodec extends EventRenderer {
 
   /** The client's name is registered now, as the account {@code account}, which it is identified as. */
   String registered(String account, Object ref);
+
+  /** The client registered {@code room} to its account ({@code on}), or dropped its registration. */
+  String roomRegistered(String room, boolean on, Object ref);
 
   /** The client proved it holds the account {@code account}'s password. */
   String identified(String account, Object ref);
@@ -83,6 +94,9 @@ public interface ClientCodec extends EventRenderer {
 
   /** The client, a server operator, disconnected {@code name}. */
   String killed(String name, Object ref);
+
+  /** The client, a server operator, banned {@code address} from the network ({@code on}), or lifted its ban. */
+  String addressBanned(String address, boolean on, Object ref);
 
   /** The client's {@code mode} is on now, or off. */
   String userMode(Member.Mode mode, boolean on, Object ref);

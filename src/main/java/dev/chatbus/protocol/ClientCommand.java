@@ -40,6 +40,10 @@ public sealed interface ClientCommand {
     }
   }
 
+  /** Register {@code room} (null: the text client's room) to the client's account ({@code on}), or drop that. */
+  record RegisterRoom(String room, boolean on, Object ref) implements ClientCommand {
+  }
+
   /** Register the name the client holds as an account, with {@code password}. */
   record Register(String password, Object ref) implements ClientCommand {
     @Override
@@ -85,6 +89,13 @@ public sealed interface ClientCommand {
 
   /** As a server operator, disconnect the user called {@code name}, for {@code reason} (or null). */
   record Kill(String name, String reason, Object ref) implements ClientCommand {
+  }
+
+  /**
+   * As a server operator, ban {@code address} from the network for {@code reason} (its users are disconnected,
+   * and no connection from it is taken), or, with {@code on} false, lift the ban.
+   */
+  record BanAddress(String address, String reason, boolean on, Object ref) implements ClientCommand {
   }
 
   /** Become a server operator, as {@code name} with {@code password} from the {@code operators} setting. */

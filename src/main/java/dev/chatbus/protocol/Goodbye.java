@@ -18,7 +18,8 @@ public enum Goodbye {
   PING_TIMEOUT("ping_timeout", "! ping timeout", "ping timeout"),
   BAD_PASSWORD("bad_password", "! wrong password", "wrong password"),
   KILLED("killed", "! a server operator disconnected you", "killed"),
-  TOKEN_EXPIRED("token_expired", "! your token has expired", "token expired");
+  TOKEN_EXPIRED("token_expired", "! your token has expired", "token expired"),
+  BANNED("banned", "! this address is banned from the server", "banned");
 
   private final String wireName;
   private final String textLine;

@@ -187,6 +187,11 @@ public final class IrcCodec implements ClientCodec {
   }
 
   @Override
+  public String roomRegistered(String room, boolean on, Object ref) {
+    return notice(me(), on ? "#" + room + " is registered to your account" : "#" + room + " is no longer registered");
+  }
+
+  @Override
   public String identified(String account, Object ref) {
     return loggedInAs(account) + numeric("903", ":SASL authentication successful");
   }
@@ -301,6 +306,12 @@ public final class IrcCodec implements ClientCodec {
   public String killed(String name, Object ref) {
     // IRC says nothing to the operator; those who share a channel with the user see it quit.
     return "";
+  }
+
+  @Override
+  public String addressBanned(String address, boolean on, Object ref) {
+    return notice(me(), on ? "Banned " + address + " from the network: its users are disconnected"
+      : "Lifted the ban of " + address);
   }
 
   @Override

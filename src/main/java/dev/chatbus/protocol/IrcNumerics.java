@@ -99,6 +99,9 @@ final class IrcNumerics {
     if (m.account() != null) {
       sb.append(c.numeric("330", m.name() + " " + m.account() + " :is logged in as"));
     }
+    if (m.address() != null) {
+      sb.append(c.numeric("378", m.name() + " :is connecting from *@" + m.address() + " " + m.address()));
+    }
     if (m.away() != null) {
       sb.append(IrcEvents.fitted(":" + c.serverName() + " 301 " + c.me() + " " + m.name() + " :", m.away()));
     }

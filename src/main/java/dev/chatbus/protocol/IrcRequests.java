@@ -104,12 +104,27 @@ final class IrcRequests {
       case "KILL":
         return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("KILL")
           : new ClientCommand.Kill(line.param(0), IrcCodec.reason(line.param(1)), new Ref("KILL", line.param(0)));
+      case "KLINE":
+        // KLINE address :reason, the address alone or as *@address.
+        return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("KLINE")
+          : new ClientCommand.BanAddress(kLineAddress(line.param(0)), IrcCodec.reason(line.param(1)), true,
+            new Ref("KILL", line.param(0)));
+      case "UNKLINE":
+        return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("UNKLINE")
+          : new ClientCommand.BanAddress(kLineAddress(line.param(0)), null, false, new Ref("KILL", line.param(0)));
       case "OPER":
         if (line.size() < 2 || line.param(0).isEmpty()) {
           return codec.needMore("OPER");
         }
         return new ClientCommand.Oper(line.param(0), line.param(1), new Ref("OPER", line.param(0)));
+      case "UNREGISTER":
+        return line.size() < 1 || !line.param(0).startsWith("#") ? codec.needMore("UNREGISTER")
+          : new ClientCommand.RegisterRoom(line.param(0), false, new Ref("REGISTER", line.param(0), line.param(0), null));
       case "REGISTER": {
+        if (line.size() >= 1 && line.param(0).startsWith("#")) {
+          // REGISTER #channel: the channel, to the client's account.
+          return new ClientCommand.RegisterRoom(line.param(0), true, new Ref("JOIN", line.param(0), line.param(0), null));
+        }
         // draft/account-registration: REGISTER <account> <email> <password>, the account being the nick ("*").
         if (line.size() < 3 || line.param(2).isEmpty()) {
           return IrcCodec.answer(":" + codec.serverName() + " FAIL REGISTER NEED_MORE_PARAMS * :REGISTER <account> "
@@ -328,5 +343,10 @@ final class IrcRequests {
       }
     }
     return IrcCodec.several(asks);
+  }
+
+  /** The address of a {@code KLINE} mask: {@code *@192.0.2.7} or {@code 192.0.2.7}. */
+  private static String kLineAddress(String mask) {
+    return mask.startsWith("*@") ? mask.substring(2) : mask;
   }
 }

@@ -42,6 +42,10 @@ public final class JsonCodec implements ClientCodec {
           return o.getValue("token") instanceof String token
             ? new ClientCommand.Hello(o.getString("name"), "json", "Chatbus JSON client", null, token, ref)
             : new ClientCommand.Hello(required(o, "name"), "json", "Chatbus JSON client", o.getString("password"), ref);
+        case "register_room":
+          return new ClientCommand.RegisterRoom(required(o, "room"), true, ref);
+        case "unregister_room":
+          return new ClientCommand.RegisterRoom(required(o, "room"), false, ref);
         case "register":
           return new ClientCommand.Register(required(o, "password"), ref);
         case "identify":
@@ -64,6 +68,10 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.Census(ref);
         case "kill":
           return new ClientCommand.Kill(required(o, "name"), reason(o), ref);
+        case "ban_address":
+          return new ClientCommand.BanAddress(required(o, "address"), reason(o), true, ref);
+        case "unban_address":
+          return new ClientCommand.BanAddress(required(o, "address"), null, false, ref);
         case "oper":
           return new ClientCommand.Oper(required(o, "name"), required(o, "password"), ref);
         case "leave":
@@ -207,6 +215,11 @@ public final class JsonCodec implements ClientCodec {
   }
 
   @Override
+  public String roomRegistered(String room, boolean on, Object ref) {
+    return line(withRef(event("room_registered").put("room", room).put("registered", on), ref));
+  }
+
+  @Override
   public String identified(String account, Object ref) {
     return line(withRef(event("identified").put("account", account), ref));
   }
@@ -249,6 +262,9 @@ public final class JsonCodec implements ClientCodec {
       if (m.account() != null) {
         o.put("account", m.account());
       }
+      if (m.address() != null) {
+        o.put("address", m.address());
+      }
       if (m.away() != null) {
         o.put("away", m.away());
       }
@@ -271,6 +287,11 @@ public final class JsonCodec implements ClientCodec {
   @Override
   public String killed(String name, Object ref) {
     return line(withRef(event("killed").put("name", name), ref));
+  }
+
+  @Override
+  public String addressBanned(String address, boolean on, Object ref) {
+    return line(withRef(event("address_banned").put("address", address).put("banned", on), ref));
   }
 
   @Override

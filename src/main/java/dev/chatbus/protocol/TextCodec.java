@@ -33,10 +33,6 @@ public final class TextCodec implements ClientCodec {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
   private final ServerInfo server;
-  /** The name of the last login line, so that a registered one can be asked for its password. */
-  private String lastName;
-  /** The registered name whose password the next line is; null when the next line is a name. */
-  private String passwordFor;
 
   public TextCodec(ServerInfo server) {
     this.server = server;
@@ -44,21 +40,13 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public ClientCommand parse(String line, boolean loggedIn) {
-    if (!loggedIn && passwordFor != null) {
-      String name = passwordFor;
-      passwordFor = null;
-      return new ClientCommand.Hello(name, "text", "Chatbus text client", line, null);
-    }
     if (line.startsWith("//")) {
       return loggedIn ? new ClientCommand.Say(null, Text.clean(line.substring(1)), RoomEvent.Kind.MESSAGE, null)
         : notLoggedIn();
     }
     if (!line.startsWith("/")) {
-      if (loggedIn) {
-        return new ClientCommand.Say(null, Text.clean(line), RoomEvent.Kind.MESSAGE, null);
-      }
-      lastName = line.strip();
-      return new ClientCommand.Hello(lastName, "text", "Chatbus text client", null);
+      return loggedIn ? new ClientCommand.Say(null, Text.clean(line), RoomEvent.Kind.MESSAGE, null)
+        : new ClientCommand.Hello(line.strip(), "text", "Chatbus text client", null);
     }
     int space = line.indexOf(' ');
     String verb = (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
@@ -117,6 +105,10 @@ public final class TextCodec implements ClientCodec {
         int gap = rest.indexOf(' ');
         return new ClientCommand.Kill(firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)), null);
       }
+      case "registerroom":
+        return new ClientCommand.RegisterRoom(null, true, null);
+      case "unregisterroom":
+        return new ClientCommand.RegisterRoom(null, false, null);
       case "register":
         return rest.isEmpty() ? usage("/register PASSWORD") : new ClientCommand.Register(rest, null);
       case "identify": {
@@ -124,6 +116,15 @@ public final class TextCodec implements ClientCodec {
         return rest.isEmpty() ? usage("/identify [NAME] PASSWORD")
           : new ClientCommand.Identify(words.length < 2 ? null : words[0], words.length < 2 ? rest : words[1], null);
       }
+      case "banaddress": {
+        if (rest.isEmpty()) {
+          return usage("/banaddress ADDRESS [REASON]");
+        }
+        int gap = rest.indexOf(' ');
+        return new ClientCommand.BanAddress(firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)), true, null);
+      }
+      case "unbanaddress":
+        return rest.isEmpty() ? usage("/unbanaddress ADDRESS") : new ClientCommand.BanAddress(firstWord(rest), null, false, null);
       case "oper": {
         String[] words = rest.split(" +", 2);
         return words.length < 2 ? usage("/oper NAME PASSWORD") : new ClientCommand.Oper(words[0], words[1], null);
@@ -175,12 +176,12 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public String loginRejected(ErrorCode code, String message, Object ref) {
-    if (code == ErrorCode.PASSWORD_REQUIRED && lastName != null) {
-      // The next line is the password; a wrong one asks for a name again.
-      passwordFor = lastName;
-      return "* the name " + lastName + " is registered. Password:\n";
-    }
     return "! " + message + "\n" + PROMPT;
+  }
+
+  @Override
+  public String passwordPrompt(String name) {
+    return "* the name " + name + " is registered. Password:\n";
   }
 
   @Override
@@ -234,6 +235,12 @@ public final class TextCodec implements ClientCodec {
   }
 
   @Override
+  public String roomRegistered(String room, boolean on, Object ref) {
+    return on ? "* #" + room + " is registered to you: its operators, bans and modes are kept while it is empty\n"
+      : "* #" + room + " is no longer registered\n";
+  }
+
+  @Override
   public String identified(String account, Object ref) {
     return "* you are identified as " + account + "\n";
   }
@@ -278,6 +285,12 @@ public final class TextCodec implements ClientCodec {
       if (!m.rooms().isEmpty()) {
         sb.append("; in #").append(String.join(", #", m.rooms()));
       }
+      if (m.account() != null) {
+        sb.append("; identified as ").append(m.account());
+      }
+      if (m.address() != null) {
+        sb.append("; from ").append(m.address());
+      }
       if (m.away() != null) {
         sb.append("; away: ").append(m.away());
       }
@@ -295,6 +308,12 @@ public final class TextCodec implements ClientCodec {
   @Override
   public String away(boolean away, Object ref) {
     return away ? "* you are marked as away\n" : "* you are back\n";
+  }
+
+  @Override
+  public String addressBanned(String address, boolean on, Object ref) {
+    return on ? "* " + address + " is banned from the server: its users are disconnected\n"
+      : "* " + address + " is no longer banned\n";
   }
 
   @Override
@@ -358,8 +377,12 @@ public final class TextCodec implements ClientCodec {
       + "*   /users           how many users, rooms and nodes there are\n"
       + "*   /register PASS   register your name: from then on it takes PASS (8 characters at least)\n"
       + "*   /identify [NAME] PASS  prove you hold the account NAME (yours if no NAME)\n"
+      + "*   /registerroom    register this room to your account: its operators (accounts), bans and modes\n"
+      + "*                    are kept while it is empty; /unregisterroom drops that\n"
       + "*   /oper NAME PASS  become a server operator (an operator of every room)\n"
       + "*   /kill NAME [WHY] disconnect NAME (server operators only)\n"
+      + "*   /banaddress IP [WHY]  keep IP off the server, disconnecting its users (server operators only);\n"
+      + "*                    /unbanaddress IP lifts it\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"

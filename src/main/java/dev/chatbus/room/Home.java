@@ -1,5 +1,8 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.ServerBans;
+import dev.chatbus.bus.AccountCommand;
+import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Kill;
 import dev.chatbus.bus.Member;
@@ -14,8 +17,10 @@ import dev.chatbus.cluster.NameRegistry;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.Names;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +39,11 @@ import java.util.Map;
 final class Home {
 
   private static final Logger log = LoggerFactory.getLogger(Home.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final String node;
   private final EventBus bus;
+  private final Audit audit;
   private final Membership membership;
   private final NameRegistry registry;
   private final Directory directory;
@@ -59,6 +66,7 @@ final class Home {
        Owner owner, Outbox outbox, MessageIds ids, RoomQuotas quotas, ChatbusConfig.Rooms rooms, ChatbusConfig.Naming naming) {
     this.node = node;
     this.bus = bus;
+    this.audit = new Audit(bus, node);
     this.membership = membership;
     this.registry = registry;
     this.directory = directory;
@@ -116,6 +124,8 @@ final class Home {
       return new Reply.Done();
     } else if (c instanceof SessionCommand.Kill k) {
       return kill(k);
+    } else if (c instanceof SessionCommand.BanAddress b) {
+      return banAddress(b);
     } else if (c instanceof SessionCommand.UserMode m) {
       peers.changed(session(m.session()).with(m.mode(), m.on()));
       return new Reply.Done();
@@ -173,7 +183,7 @@ final class Home {
         msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
       } else {
         Member m = new Member(session, login.name(), node, login.edge(), List.of(), login.user(), login.realname(),
-          login.secure(), login.account());
+          login.secure(), login.account(), login.remote().substring(0, Math.max(0, login.remote().lastIndexOf(':'))));
         quotas.loggedIn(session, login.remote());
         peers.changed(m);
         if (room == null) {
@@ -378,7 +388,36 @@ final class Home {
       throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + k.name());
     }
     log.info("{} disconnects {} ({})", killer.name(), victim.name(), k.reason());
+    audit.record(killer.name(), "kill", victim.name(), k.reason());
     bus.send(victim.edge(), new Kill(victim.session(), killer.name(), k.reason()));
+    return new Reply.Done();
+  }
+
+  /**
+   * A server operator bans an address from the network, or lifts the ban: every node hears of it, the store
+   * keeps it (through this node's accounts workers, which also audit it), and everyone connected from the
+   * address is disconnected, wherever they are.
+   */
+  private Reply banAddress(SessionCommand.BanAddress b) {
+    Member oper = session(b.session());
+    if (!oper.serverOperator()) {
+      throw new Refusal(ErrorCode.NOT_OPERATOR, "only server operators ban addresses");
+    }
+    String address = ServerBans.normal(b.address());
+    if (address == null) {
+      throw new Refusal(ErrorCode.BAD_PARAMETER, "not an IP address: " + b.address());
+    }
+    String reason = b.reason() == null ? null : b.reason().isBlank() ? "banned" : b.reason();
+    log.info("{} {} {} ({})", oper.name(), reason == null ? "lifts the ban of" : "bans", address, reason);
+    bus.publish(Addresses.SERVER_BANS, new JsonObject().put("address", address).put("reason", reason));
+    bus.send(Addresses.accounts(node), new AccountCommand.BanAddress(address, oper.name(), reason), LOCAL);
+    if (reason != null) {
+      for (Member m : List.copyOf(directory.all())) {
+        if (address.equals(m.address())) {
+          bus.send(m.edge(), new Kill(m.session(), oper.name(), "banned: " + reason));
+        }
+      }
+    }
     return new Reply.Done();
   }
 

@@ -83,12 +83,15 @@ final class Lookups {
     return new Reply.People(found);
   }
 
-  /** {@code m} as {@code asker} may see it: an invisible user's rooms, and secret rooms, only those they share. */
+  /**
+   * {@code m} as {@code asker} may see it: an invisible user's rooms, and secret rooms, only those they share;
+   * where it connects from, only to itself and server operators.
+   */
   private static Member shownTo(Member m, Member asker, Set<String> secret) {
     if (asker != null && (asker.session() == m.session() || asker.serverOperator())) {
       return m;
     }
-    Member shown = m;
+    Member shown = m.withoutAddress();
     for (String room : m.rooms()) {
       boolean shared = asker != null && asker.rooms().contains(room);
       if (!shared && (m.invisible() || secret.contains(room))) {

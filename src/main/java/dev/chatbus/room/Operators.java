@@ -6,6 +6,7 @@ import dev.chatbus.bus.Invitation;
 import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Moderation;
 import dev.chatbus.bus.Refusal;
+import dev.chatbus.bus.Registration;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
@@ -14,8 +15,11 @@ import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.Masks;
+import dev.chatbus.protocol.Names;
 import io.vertx.core.eventbus.EventBus;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -32,8 +36,13 @@ final class Operators {
   private final EventBus bus;
   private final Directory directory;
   private final ChatbusConfig.Rooms rooms;
+  private final Audit audit;
+  /** Whether the node keeps a store, where rooms are registered. */
+  private final boolean stored;
 
-  Operators(Owner owner, EventBus bus, Directory directory, ChatbusConfig.Rooms rooms) {
+  Operators(Owner owner, EventBus bus, Directory directory, ChatbusConfig.Rooms rooms, Audit audit, boolean stored) {
+    this.audit = audit;
+    this.stored = stored;
     this.owner = owner;
     this.bus = bus;
     this.directory = directory;
@@ -88,11 +97,15 @@ final class Operators {
       }
       flags.forEach(f -> setFlag(f, r));
       RoomEvent e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), Moderation.write(flags), null, 0);
+      audit.record(m.name(), "mode", "#" + r.name, Moderation.write(flags));
       return new Reply.Accepted(e.id(), e.seq(), e.ts());
     }
     if (!m.action().onMember()) {
       String shown = setMode(m, r);
       RoomEvent e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), m.action().mode(), shown, 0);
+      // A key is a secret: the table says it changed, not what it is.
+      audit.record(m.name(), "mode", "#" + r.name, m.action().mode()
+        + (shown == null || m.action() == Moderation.SET_KEY ? "" : " " + shown));
       return new Reply.Accepted(e.id(), e.seq(), e.ts());
     }
     long target = r.sessionOf(m.target());
@@ -118,7 +131,84 @@ final class Operators {
       }
       e = owner.publish(r, RoomEvent.Kind.MODE, m.session(), m.name(), m.origin(), m.action().mode(), at.name(), target);
     }
+    audit.record(m.name(), m.action() == Moderation.KICK ? "kick" : "mode", "#" + r.name + " " + at.name(),
+      m.action() == Moderation.KICK ? m.reason() : m.action().mode());
     return new Reply.Accepted(e.id(), e.seq(), e.ts());
+  }
+
+  /**
+   * Registers the room to the asker's account (an operator of it, identified), with the accounts of its
+   * operators now as its operators, and its rules as they are; or drops the registration (its founder, or a
+   * server operator).
+   */
+  Reply register(RoomCommand.RegisterRoom rr, OwnedRoom r) {
+    if (!r.has(rr.session())) {
+      throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + r.name);
+    }
+    long now = System.currentTimeMillis();
+    if (!rr.on()) {
+      if (r.registration == null) {
+        throw new Refusal(ErrorCode.BAD_REQUEST, "#" + r.name + " is not registered");
+      }
+      Member m = directory.session(rr.session());
+      boolean founder = rr.account() != null && Names.nameKey(rr.account()).equals(Names.nameKey(r.registration.founder()));
+      if (!founder && (m == null || !m.serverOperator())) {
+        throw new Refusal(ErrorCode.NOT_OPERATOR, "only " + r.registration.founder() + ", who registered #" + r.name
+          + ", or a server operator drops its registration");
+      }
+      owner.save(Registration.dropped(r.name, Math.max(now, r.registration.changedAt() + 1)));
+      r.registration = null;
+      audit.record(rr.name(), "unregister_room", "#" + r.name, null);
+      return new Reply.Done();
+    }
+    if (!stored) {
+      throw new Refusal(ErrorCode.REGISTRATION_OFF, "rooms are registered in the store, and this server keeps none");
+    }
+    if (rr.account() == null) {
+      throw new Refusal(ErrorCode.ACCOUNT_REQUIRED, "a room is registered to an account: identify first");
+    }
+    if (!operates(r, rr.session())) {
+      throw new Refusal(ErrorCode.NOT_OPERATOR, "only an operator of #" + r.name + " registers it");
+    }
+    if (r.registration != null) {
+      throw new Refusal(ErrorCode.NAME_TAKEN, "#" + r.name + " is registered to " + r.registration.founder() + " already");
+    }
+    Set<String> accounts = new LinkedHashSet<>();
+    accounts.add(Names.nameKey(rr.account()));
+    for (long op : r.operators) {
+      Member m = directory.session(op);
+      if (m != null && m.account() != null) {
+        accounts.add(Names.nameKey(m.account()));
+      }
+    }
+    Registration reg = new Registration(r.name, rr.account(), List.copyOf(accounts), r.flags, r.key, r.limit,
+      List.copyOf(r.bans.values()), now);
+    r.registration = reg;
+    owner.save(reg);
+    audit.record(rr.name(), "register_room", "#" + r.name, null);
+    return new Reply.Done();
+  }
+
+  /**
+   * After an operator's action in a registered room: the registration takes its rules as they are now, and,
+   * for {@code +o} or {@code -o} of an identified member, its account as an operator or no longer (the
+   * founder's stays).
+   */
+  void keepRegistration(RoomCommand.Moderate m, OwnedRoom r) {
+    Registration reg = r.registration;
+    List<String> accounts = new ArrayList<>(reg.operators());
+    if (m.action() == Moderation.OP || m.action() == Moderation.DEOP) {
+      Member target = directory.session(r.sessionOf(m.target()));
+      if (target != null && target.account() != null) {
+        String key = Names.nameKey(target.account());
+        accounts.remove(key);
+        if (m.action() == Moderation.OP || key.equals(Names.nameKey(reg.founder()))) {
+          accounts.add(key);
+        }
+      }
+    }
+    r.registration = reg.with(accounts, r.flags, r.key, r.limit, List.copyOf(r.bans.values()), System.currentTimeMillis());
+    owner.save(r.registration);
   }
 
   private static void setFlag(Moderation change, OwnedRoom r) {

@@ -2,11 +2,13 @@ package dev.chatbus.room;
 
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.PeerMessage;
+import dev.chatbus.bus.Registration;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomFlag;
 import dev.chatbus.bus.RoomRules;
-import dev.chatbus.protocol.Masks;
 import dev.chatbus.bus.Topic;
+import dev.chatbus.protocol.Masks;
+import dev.chatbus.protocol.Names;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +52,8 @@ final class OwnedRoom {
   final Set<Long> voiced = new LinkedHashSet<>();
   /** The bans, by mask in lower case. */
   final Map<String, Reply.Ban> bans = new LinkedHashMap<>();
+  /** The room's registration, when it is registered: its rules outlive its members, its operators are accounts. */
+  Registration registration;
   /** The sessions of those invited in and not come yet. */
   final Set<Long> invited = new HashSet<>();
   /** When this router took the room up, in epoch milliseconds. */
@@ -208,12 +212,39 @@ final class OwnedRoom {
     rules.bans().forEach(b -> bans.put(b.mask(), b));
   }
 
-  /** The room has emptied: operators, bans, invitations and modes end with it; a new room's rules are back. */
+  /**
+   * The room is registered as {@code registration} says; when {@code rules}, its flags, key, limit and bans are
+   * the registration's (the room was empty, or no one handed it over).
+   */
+  void register(Registration registration, boolean rules) {
+    this.registration = registration;
+    if (rules) {
+      flags.clear();
+      flags.addAll(registration.flags());
+      key = registration.key();
+      limit = registration.limit();
+      bans.clear();
+      registration.bans().forEach(b -> bans.put(b.mask(), b));
+    }
+  }
+
+  /** Whether {@code account} (null for a guest) is one of the registered room's operators. */
+  boolean operatorAccount(String account) {
+    return registration != null && account != null && registration.operators().contains(Names.nameKey(account));
+  }
+
+  /**
+   * The room has emptied: operators, invitations and voices end with it; so do bans and modes, and a new
+   * room's rules are back, unless it is registered.
+   */
   void emptied() {
     operators.clear();
     voiced.clear();
-    bans.clear();
     invited.clear();
+    if (registration != null) {
+      return;
+    }
+    bans.clear();
     flags.clear();
     flags.addAll(RoomFlag.defaults());
     key = null;

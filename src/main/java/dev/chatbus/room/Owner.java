@@ -1,9 +1,12 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.RegisteredRooms;
+import dev.chatbus.bus.AccountCommand;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
 import dev.chatbus.bus.Refusal;
+import dev.chatbus.bus.Registration;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
@@ -63,9 +66,15 @@ final class Owner {
   private final int announceUpTo;
   private final Operators operators;
   private final LateJoins lateJoins;
+  private final RegisteredRooms registered;
+  /** Whether the node keeps a store, where registrations are kept. */
+  private final boolean stored;
 
   Owner(String node, Vertx vertx, Peers peers, PassedOn passedOn, TakeOver takeOver, Directory directory, Outbox outbox,
-        Readers readers, MessageIds ids, Answers answers, ChatbusConfig.Rooms rooms, ChatbusConfig.History history) {
+        Readers readers, MessageIds ids, Answers answers, ChatbusConfig.Rooms rooms, ChatbusConfig.History history,
+        RegisteredRooms registered, boolean stored) {
+    this.registered = registered;
+    this.stored = stored;
     this.node = node;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
@@ -78,7 +87,7 @@ final class Owner {
     this.ids = ids;
     this.answers = answers;
     this.announceUpTo = rooms.announceUpTo();
-    this.operators = new Operators(this, bus, directory, rooms);
+    this.operators = new Operators(this, bus, directory, rooms, new Audit(bus, node), stored);
     this.lateJoins = new LateJoins(this, node, vertx, peers, directory, outbox, history.replayTimeout());
   }
 
@@ -113,8 +122,9 @@ final class Owner {
       apply(op, r, msg);
       return;
     }
-    if (!takeOver.opening(room) && directory.count(room) == 0) {
-      // Reading the history of a room no one is in (whose rules ended with it) does not take its numbering up.
+    if (!takeOver.opening(room) && directory.count(room) == 0 && !keepsHistoryToMembers(registered.get(room))) {
+      // Reading the history of a room no one is in (whose rules ended with it, unless it is registered and
+      // they keep its history to members) does not take its numbering up.
       if (op instanceof RoomCommand.RoomHistory h) {
         reads.history(room, -1, h, msg);
         return;
@@ -241,7 +251,13 @@ final class Owner {
     } else if (op instanceof RoomCommand.SetTopic t) {
       return operators.topic(t, r);
     } else if (op instanceof RoomCommand.Moderate m) {
-      return operators.moderate(m, r);
+      Reply done = operators.moderate(m, r);
+      if (r.registration != null) {
+        operators.keepRegistration(m, r);
+      }
+      return done;
+    } else if (op instanceof RoomCommand.RegisterRoom rr) {
+      return operators.register(rr, r);
     } else if (op instanceof RoomCommand.Invite i) {
       return operators.invite(i, r);
     } else if (op instanceof RoomCommand.Describe d) {
@@ -264,7 +280,8 @@ final class Owner {
     boolean first = r.size() == 0;
     // From now on the room's events go to the member's node too, including its own join.
     r.enter(m.session(), m.node(), m.name(), m.origin());
-    if (first && !e.again() && operators.hasOperators(r.name)) {
+    if (r.registration != null ? r.operatorAccount(m.account())
+      : first && !e.again() && operators.hasOperators(r.name)) {
       r.operators.add(m.session());
     }
     boolean counted = directory.isIn(r.name, m.session());
@@ -287,6 +304,21 @@ final class Owner {
   private void mayRead(OwnedRoom r, long asker) {
     if (!operators.mayRead(r, asker)) {
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "#" + r.name + " keeps its history to its members");
+    }
+  }
+
+  /** Whether a registered room's rules keep its history to its members ({@code +i}, {@code +s}, {@code +k}). */
+  private static boolean keepsHistoryToMembers(Registration reg) {
+    return reg != null && (reg.flags().contains(RoomFlag.INVITE_ONLY) || reg.flags().contains(RoomFlag.SECRET)
+      || reg.key() != null);
+  }
+
+  /** A room's registration changed (or was dropped): every node holds it from now on, and the store keeps it. */
+  void save(Registration registration) {
+    registered.apply(registration);
+    bus.publish(Addresses.ROOM_REGISTRATIONS, registration);
+    if (stored) {
+      bus.send(Addresses.accounts(node), new AccountCommand.SaveRoom(registration), LOCAL);
     }
   }
 

@@ -51,6 +51,9 @@ final class RoomRequests {
         modes.bans() ? RoomCommand.Describe.What.BANS : RoomCommand.Describe.What.MODES, modes.session(), false), msg);
     } else if (c instanceof SessionCommand.Invite invite) {
       invite(invite, msg);
+    } else if (c instanceof SessionCommand.RegisterRoom rr) {
+      Member m = session.apply(rr.session());
+      owner.run(new RoomCommand.RegisterRoom(existing(rr.room()), m.session(), m.name(), m.account(), rr.on(), false), msg);
     } else if (c instanceof SessionCommand.ServiceModerate s) {
       nameChecks.service(s.service());
       String room = existing(s.room());

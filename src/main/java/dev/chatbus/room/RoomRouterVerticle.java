@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
@@ -52,6 +53,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final int tagHint;
   private volatile int tag;
   private final Membership membership;
+  /** The registered rooms, as every node holds them. */
+  private final RegisteredRooms registered;
   /** How many rooms no one was in the clients of each address may still bring up. */
   private final RoomQuotas quotas;
   private Outbox outbox;
@@ -67,7 +70,9 @@ public final class RoomRouterVerticle extends VerticleBase {
    * @param nodeTag the bits that keep this node's message ids apart from other nodes', unless another router
    *                has them (see {@link #tag})
    */
-  public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, Membership membership, NodeMetrics metrics) {
+  public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, Membership membership, NodeMetrics metrics,
+                            RegisteredRooms registered) {
+    this.registered = registered;
     this.node = config.node();
     this.config = config;
     this.metrics = metrics;
@@ -100,9 +105,10 @@ public final class RoomRouterVerticle extends VerticleBase {
     // This run of this router, recorded with the epochs it claims (see TakeOver).
     String run = node + "/" + Long.toHexString(System.currentTimeMillis()) + "." + Integer.toHexString(tag);
     MessageIds ids = new MessageIds(tag);
-    takeOver = new TakeOver(node, run, bus, peers, directory, outbox, readers, metrics, config.rooms().evictAfter());
+    takeOver = new TakeOver(node, run, bus, peers, directory, outbox, readers, metrics, config.rooms().evictAfter(),
+      registered);
     owner = new Owner(node, vertx, peers, passedOn, takeOver, directory, outbox, readers, ids, answers,
-      config.rooms(), config.history());
+      config.rooms(), config.history(), registered, config.persistence().store() != ChatbusConfig.Store.NONE);
     peers.onChanges(new Peers.Changes() {
       @Override
       public void left(String other, List<Member> members, String reason) {

@@ -1,13 +1,16 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Refusal;
+import dev.chatbus.bus.Registration;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomRules;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.Topic;
 import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.AsyncResult;
@@ -50,6 +53,7 @@ final class TakeOver {
   private final Readers readers;
   private final NodeMetrics metrics;
   private final Duration evictAfter;
+  private final RegisteredRooms registered;
   /** The rooms this router numbers. */
   private final Map<String, OwnedRoom> held = new HashMap<>();
   /** Rooms whose numbering is being taken up, with the commands waiting for it. */
@@ -67,7 +71,8 @@ final class TakeOver {
   private final Set<String> handedAway = new HashSet<>();
 
   TakeOver(String node, String run, EventBus bus, Peers peers, Directory directory, Outbox outbox, Readers readers,
-           NodeMetrics metrics, Duration evictAfter) {
+           NodeMetrics metrics, Duration evictAfter, RegisteredRooms registered) {
+    this.registered = registered;
     this.node = node;
     this.run = run;
     this.bus = bus;
@@ -184,6 +189,16 @@ final class TakeOver {
           if (r.size() == 0) {
             // Its last members left while it moved: its rules end with them.
             r.emptied();
+          }
+        }
+        Registration registration = registered.get(room);
+        if (registration != null) {
+          // A registered room's rules outlive its members, and its operators are accounts.
+          r.register(registration, lastOwner == null || r.size() == 0);
+          for (Member m : directory.members(room)) {
+            if (r.operatorAccount(m.account()) && r.operators.add(m.session())) {
+              bus.send(Addresses.router(m.node()), new SessionCommand.Status(m.session(), room, true, true));
+            }
           }
         }
         held.put(room, r);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,8 +24,18 @@ class BusCodecsTest {
     new SessionCommand.Login(7, "alice", "chat.edge.n.0", "127.0.0.1:5000", "lobby", "~al", "Alice", true, "Alice"),
     new SessionCommand.Login(8, "bob", "chat.edge.n.0", "127.0.0.1:5001", null, "text", "bob", false, null),
     new SessionCommand.Identified(8, "bob"),
+    new SessionCommand.BanAddress(8, "192.0.2.7", "spam"),
+    new SessionCommand.BanAddress(8, "192.0.2.7", null),
     new AccountCommand.Authenticate("alice", "correct horse", "192.0.2.7", false),
     new AccountCommand.Register("bob", "battery staple", "::1"),
+    new AccountCommand.Audit("olga", "kick", "#rust bob", null, "spam"),
+    new AccountCommand.BanAddress("192.0.2.7", "olga", "spam"),
+    new AccountCommand.SaveRoom(Registration.dropped("rust", 5)),
+    new Registration("rust", "Alice", List.of("alice", "bob"), Set.of(RoomFlag.MODERATED, RoomFlag.SECRET), "sesame", 20,
+      List.of(new Reply.Ban("eve!*@*", "alice", 5)), 1234),
+    new SessionCommand.RegisterRoom(7, "rust", true),
+    new RoomCommand.RegisterRoom("rust", 7, "alice", "Alice", false, true),
+    new AccountCommand.BanAddress("2001:db8:0:0:0:0:0:1", "olga", null),
     new Reply.Account(Reply.Account.Outcome.LOCKED, null, 840),
     new Reply.Account(Reply.Account.Outcome.IDENTIFIED, "Alice", 0),
     new SessionCommand.Join(7, "rust", null, "lobby"),
@@ -44,7 +55,7 @@ class BusCodecsTest {
     new SessionCommand.Status(7, "rust", false, true),
     new SessionCommand.Lookup(7, "b*", false),
     new Reply.People(List.of(new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of("rust"), "~al", "Alice", "lunch",
-      true, true, List.of("rust"), List.of(), true, "Alice"))),
+      true, true, List.of("rust"), List.of(), true, "Alice", "192.0.2.7"))),
     new Reply.Accepted("9", 0, 4, "lunch"),
     new SessionCommand.RoomTopic(7, "rust", "all about Rust"),
     new SessionCommand.RoomTopic(7, "rust", null),
@@ -133,7 +144,8 @@ class BusCodecsTest {
 
   @Test
   void everyCommandAndReplyHasACodecWithAStableName() {
-    List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class, Invitation.class, Kill.class));
+    List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class, Invitation.class, Kill.class,
+      Registration.class));
     for (Class<?> protocol : RouterMessage.class.getPermittedSubclasses()) {
       types.addAll(List.of(protocol.getPermittedSubclasses()));
     }

@@ -1,6 +1,7 @@
 package dev.chatbus.edge;
 
 import dev.chatbus.support.IrcClient;
+import dev.chatbus.support.Postgres;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
@@ -10,7 +11,18 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Server operators ({@code operators}): who may become one, what others see of them, and what they may do. */
 @ExtendWith(VertxExtension.class)
@@ -102,5 +114,89 @@ class ServerOperatorTest {
       assertThat(jay.readJson("killed").getString("name")).isEqualTo("tom");
       assertThat(tom.readUntilClosed()).contains("! a server operator disconnected you");
     }
+  }
+
+  /** A client connecting from {@code address} (another loopback address than the tests' 127.0.0.1). */
+  private static TestClient from(String address, int port) {
+    return TestClient.connect(port, socket -> {
+      try {
+        socket.bind(new InetSocketAddress(address, 0));
+      } catch (IOException e) {
+        throw new AssertionError("cannot bind to " + address, e);
+      }
+    });
+  }
+
+  @Test
+  void serverOperatorsSeeWhereUsersConnectFromAndBanAnAddressFromTheServer(Vertx vertx) {
+    TestNode node = start(vertx);
+    try (TestClient olga = TestClient.text(node.port(), "olga"); TestClient tom = TestClient.text(node.port(), "tom");
+         TestClient mallory = from("127.0.0.2", node.port())) {
+      mallory.expectStartsWith("* chatbus");
+      mallory.send("mallory");
+      mallory.expectStartsWith("* welcome mallory.");
+      // Where someone connects from is shown to server operators (and to themselves) only.
+      tom.send("/whois mallory");
+      assertThat(tom.readUntil(l -> l.startsWith("* mallory "))).doesNotContain("127.0.0.2");
+      olga.send("/banaddress 127.0.0.2 spam");
+      olga.readUntil(l -> l.equals("! only server operators ban addresses"));
+      olga.send("/oper root hunter2:x");
+      olga.readUntil(l -> l.startsWith("* you are a server operator now"));
+      olga.send("/whois mallory");
+      assertThat(olga.readUntil(l -> l.startsWith("* mallory "))).contains("; from 127.0.0.2");
+      olga.send("/banaddress 127.0.0.300");
+      olga.readUntil(l -> l.equals("! not an IP address: 127.0.0.300"));
+      olga.send("/banaddress 127.0.0.2 spam");
+      olga.readUntil(l -> l.equals("* 127.0.0.2 is banned from the server: its users are disconnected"));
+      assertThat(mallory.readUntilClosed()).contains("! a server operator disconnected you");
+      tom.readUntil(l -> l.equals("* mallory has left #lobby (killed by olga: banned: spam)"));
+    }
+    try (TestClient again = from("127.0.0.2", node.port())) {
+      assertThat(again.readUntilClosed()).containsExactly("! this address is banned from the server");
+    }
+    try (IrcClient olga = IrcClient.registered(node.ircPort(), "olga2")) {
+      olga.send("OPER root hunter2:x");
+      olga.readUntil(l -> l.equals(":olga2!~olga2@test MODE olga2 :+o"));
+      olga.send("UNKLINE *@127.0.0.2");
+      olga.readUntil(l -> l.equals(":irc.test NOTICE olga2 :Lifted the ban of 127.0.0.2"));
+    }
+    try (TestClient back = from("127.0.0.2", node.port())) {
+      back.expectStartsWith("* chatbus");
+      back.send("mallory");
+      back.expectStartsWith("* welcome mallory.");
+    }
+  }
+
+  @Test
+  void everyModerationActionGoesIntoTheAuditTable(Vertx vertx) throws Exception {
+    String url = Postgres.freshSchemaUrl();
+    TestNode node = TestNode.start(vertx, new JsonObject().put("operators", new JsonArray().add("root:hunter2:x"))
+      .put("persistence", Postgres.persistence(url)));
+    try (TestClient olga = TestClient.text(node.port(), "olga"); TestClient bob = TestClient.text(node.port(), "bob");
+         TestClient eve = TestClient.text(node.port(), "eve")) {
+      olga.send("/oper root hunter2:x");
+      olga.readUntil(l -> l.startsWith("* you are a server operator now"));
+      olga.send("/mode +m");
+      olga.readUntil(l -> l.startsWith("* you let only operators and voiced members speak"));
+      olga.send("/kick bob flooding");
+      olga.readUntil(l -> l.equals("* you put bob out of #lobby"));
+      olga.send("/kill eve spam");
+      olga.readUntil(l -> l.equals("* you disconnected eve"));
+      olga.send("/banaddress 192.0.2.7 spam");
+      olga.readUntil(l -> l.startsWith("* 192.0.2.7 is banned"));
+    }
+    List<String> rows = new ArrayList<>();
+    await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+      rows.clear();
+      try (Connection c = DriverManager.getConnection(url, Postgres.USER, Postgres.PASSWORD);
+           Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT actor, action, target, detail FROM audit ORDER BY id")) {
+        while (rs.next()) {
+          rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4));
+        }
+      }
+      assertThat(rows).containsExactlyInAnyOrder("olga mode #lobby +m", "olga kick #lobby bob flooding",
+        "olga kill eve spam", "olga ban_address 192.0.2.7 spam");
+    });
   }
 }

@@ -79,6 +79,7 @@ class TlsTest {
         irc.send("WHOIS ivy");
         irc.readUntil(l -> l.contains(" 312 ivy ivy "));
         irc.expect(":irc.test 671 ivy ivy :is using a secure connection");
+        irc.expect(":irc.test 378 ivy ivy :is connecting from *@127.0.0.1 127.0.0.1");
         irc.expect(":irc.test 318 ivy ivy :End of /WHOIS list");
         irc.send("WHOIS plain");
         irc.readUntil(l -> l.contains(" 312 ivy plain "));

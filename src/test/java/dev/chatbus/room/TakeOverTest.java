@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
 import dev.chatbus.bus.ErrorCode;
@@ -71,7 +72,7 @@ class TakeOverTest {
       Outbox outbox = new Outbox(vertx, "n", config);
       Readers readers = new Readers(vertx.eventBus(), "n", 1, 10, () -> true);
       return new TakeOver("n", RUN, vertx.eventBus(), peers, directory, outbox, readers, NodeMetrics.disabled(),
-        Duration.ofMillis(1));
+        Duration.ofMillis(1), new RegisteredRooms());
     });
   }
 
