@@ -23,6 +23,7 @@ import java.sql.SQLException;
  * own, so a flood of logins waits for them and for nothing else. The instances share one
  * {@link LoginFailures} and the node's {@link RegisteredNames}, which the first loads from the store when it
  * starts and keeps up to date with the names registered anywhere in the cluster ({@link Addresses#REGISTERED}).
+ * The first alone writes what the router records ({@link Addresses#records}), so it is written in order.
  * Registrations, logins, failed logins and lockouts go into the audit table, as do the moderation actions the
  * router sends ({@link AccountCommand.Audit}).
  */
@@ -31,6 +32,8 @@ public final class AccountsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AccountsVerticle.class);
   /** How often the names registered lately are read again. */
   private static final long REFRESH_MILLIS = 60_000;
+  /** How far before the last read the next one starts: the clocks of the nodes may disagree by this much. */
+  private static final long REFRESH_SLACK_MILLIS = 10 * 60_000;
 
   private final String node;
   private final ChatbusConfig.Accounts config;
@@ -66,16 +69,22 @@ public final class AccountsVerticle extends VerticleBase {
   public Future<?> start() throws SQLException {
     Future<?> heard = Future.succeededFuture();
     if (first) {
-      heard = vertx.eventBus().<String>consumer(Addresses.REGISTERED, msg -> names.add(msg.body())).completion();
+      heard = Future.all(vertx.eventBus().<String>consumer(Addresses.REGISTERED, msg -> names.add(msg.body())).completion(),
+        vertx.eventBus().<AccountCommand>localConsumer(Addresses.records(node), this::onMessage).completion());
+      long loaded = System.currentTimeMillis();
       names.addKeys(store.keys(0));
       bans.load(store.serverBans());
       rooms.load(store.registeredRooms());
       log.info("accounts: {} names registered", names.size());
       sweep = vertx.setPeriodic(Math.max(1000, config.lockout().toMillis()), id -> failures.forgetOld(System.currentTimeMillis()));
-      // In case a registration elsewhere was not heard of (a node cut off for a moment): those of lately.
+      // In case a registration elsewhere was not heard of (a node cut off for a while): those since the last
+      // read that worked, with room for clocks that disagree by minutes.
+      long[] readUpTo = {loaded};
       refresh = vertx.setPeriodic(REFRESH_MILLIS, id -> {
+        long now = System.currentTimeMillis();
         try {
-          names.addKeys(store.keys(System.currentTimeMillis() - 2 * REFRESH_MILLIS));
+          names.addKeys(store.keys(readUpTo[0] - REFRESH_SLACK_MILLIS));
+          readUpTo[0] = now;
         } catch (SQLException e) {
           log.debug("accounts: the registered names cannot be read: {}", e.getMessage());
         }

@@ -38,8 +38,9 @@ public record Grant(String subject, Set<String> read, Set<String> post, boolean 
 
   /**
    * Why a request of the public API ({@code address}, one of {@code chat.api.v1.*}, with {@code body}) is
-   * not this grant's to make, or null if it is: a message, a topic or a listing names a room (or a user)
-   * the token does not give, or speaks as someone other than its subject; moderation is no token's.
+   * not this grant's to make, or null if it is: a message or a topic in a room it may not post in, a
+   * history or a member list of one it may not read, a private message without {@code tell}, speaking as
+   * someone other than its subject; moderation is no token's. The list of rooms is any token's.
    */
   public String refusal(String address, Object body) {
     JsonObject req = body instanceof JsonObject o ? o : new JsonObject();

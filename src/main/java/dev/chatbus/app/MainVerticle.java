@@ -57,8 +57,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MainVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
-  /** Accounts workers: each hashes one password at a time, tens of milliseconds of a core. */
-  private static final int ACCOUNT_WORKERS = 2;
 
   private final List<TcpServerVerticle> edges = new CopyOnWriteArrayList<>();
   private final NodeMetrics metrics;
@@ -156,7 +154,8 @@ public final class MainVerticle extends VerticleBase {
     }
     AtomicInteger instance = new AtomicInteger();
     Tokens tokens = cfg.tokens().enabled() ? Tokens.create(vertx, cfg.tokens().secret()) : null;
-    RoomRouterVerticle router = new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics, registeredRooms);
+    RoomRouterVerticle router = new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics, registeredRooms,
+      registeredNames);
     return store(cfg, metrics)
       .compose(id -> {
         persistDeployment = id;
@@ -183,7 +182,7 @@ public final class MainVerticle extends VerticleBase {
         if (!cfg.bridge().enabled()) {
           return Future.succeededFuture();
         }
-        bridge = new BridgeServerVerticle(cfg.bridge(), cfg.limits(), metrics, tls, tokens);
+        bridge = new BridgeServerVerticle(cfg.bridge(), cfg.limits(), metrics, tls, tokens, serverBans);
         return vertx.deployVerticle(bridge);
       })
       .compose(id -> {
@@ -238,8 +237,8 @@ public final class MainVerticle extends VerticleBase {
               Passwords passwords = new Passwords();
               return vertx.deployVerticle(() -> new AccountsVerticle(cfg.nodeName(), cfg.accounts(), store.accounts(),
                   passwords, failures, registeredNames, serverBans, registeredRooms, worker.getAndIncrement() == 0),
-                new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(ACCOUNT_WORKERS)
-                  .setWorkerPoolName("chatbus-accounts").setWorkerPoolSize(ACCOUNT_WORKERS));
+                new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(JdbcEventStore.ACCOUNT_WORKERS)
+                  .setWorkerPoolName("chatbus-accounts").setWorkerPoolSize(JdbcEventStore.ACCOUNT_WORKERS));
             })
             .map(id -> {
               accountsDeployment = id;

@@ -68,6 +68,8 @@ final class BridgeConnection {
   private final Tokens tokens;
   /** What the client's signed token allows; null when it showed the shared token, or none was needed. */
   private Grant grant;
+  /** When a signed token's client is closed for its token's expiry; -1 without one. */
+  private long expiryTimer = -1;
   private final NodeMetrics metrics;
   private final RecordParser parser;
   private final Map<String, MessageConsumer<Object>> registrations = new HashMap<>();
@@ -181,6 +183,11 @@ final class BridgeConnection {
           return;
         }
         grant = ar.result();
+        // A client that only listens goes when its token does, too.
+        expiryTimer = vertx.setTimer(Math.max(1, grant.expiresAt() - System.currentTimeMillis()), id -> {
+          refuse("access_denied", "the token has expired");
+          close();
+        });
         greet();
         act(first);
         parser.resume();
@@ -398,6 +405,7 @@ final class BridgeConnection {
     }
     closed = true;
     vertx.cancelTimer(firstFrameTimer);
+    vertx.cancelTimer(expiryTimer);
     registrations.values().forEach(MessageConsumer::unregister);
     registrations.clear();
   }

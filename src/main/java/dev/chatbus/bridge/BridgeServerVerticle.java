@@ -1,5 +1,6 @@
 package dev.chatbus.bridge;
 
+import dev.chatbus.account.ServerBans;
 import dev.chatbus.account.Tokens;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.edge.ConnectionLimits;
@@ -50,6 +51,8 @@ public final class BridgeServerVerticle extends VerticleBase {
   private final ServerTls tls;
   /** Signed tokens, when {@code tokens.secret} is set; else null. */
   private final Tokens tokens;
+  /** The addresses banned from the network. */
+  private final ServerBans bans;
   private NetServer server;
   /** The bridge over TLS; null without it. */
   private NetServer tlsServer;
@@ -59,8 +62,9 @@ public final class BridgeServerVerticle extends VerticleBase {
    * @param tls    TLS for the bridge's TLS port; null when there is none
    */
   public BridgeServerVerticle(ChatbusConfig.Bridge config, ChatbusConfig.Limits limits, NodeMetrics metrics, ServerTls tls,
-                              Tokens tokens) {
+                              Tokens tokens, ServerBans bans) {
     this.tokens = tokens;
+    this.bans = bans;
     this.config = config;
     this.tls = tls;
     this.metrics = metrics;
@@ -97,9 +101,12 @@ public final class BridgeServerVerticle extends VerticleBase {
    */
   private void onConnect(NetSocket socket) {
     InetAddress address = NetUtil.createInetAddressFromIpAddressString(socket.remoteAddress().hostAddress());
-    if (address == null || !limits.tryAcquire(address)) {
-      byte[] err = new JsonObject().put("type", "err").put("message", "server_full")
-        .put("detail", "this bridge has as many clients as it takes, in all or from this address").encode()
+    boolean banned = address != null && bans.banned(address);
+    if (address == null || banned || !limits.tryAcquire(address)) {
+      byte[] err = (banned ? new JsonObject().put("type", "err").put("message", "access_denied")
+        .put("detail", "this address is banned from the server")
+        : new JsonObject().put("type", "err").put("message", "server_full")
+        .put("detail", "this bridge has as many clients as it takes, in all or from this address")).encode()
         .getBytes(StandardCharsets.UTF_8);
       socket.write(Buffer.buffer().appendInt(err.length).appendBytes(err));
       socket.close();

@@ -111,6 +111,14 @@ public final class Addresses {
     return "chat.accounts." + node;
   }
 
+  /**
+   * Where the first accounts worker of {@code node} alone takes what is written without an answer (audit
+   * lines, address bans, room registrations), locally: one at a time, in the order sent.
+   */
+  public static String records(String node) {
+    return "chat.records." + node;
+  }
+
   /** Where each newly registered name is published (a {@code String}) to every node's accounts workers. */
   public static final String REGISTERED = "chat.accounts.registered";
 

@@ -145,4 +145,20 @@ public sealed interface PeerMessage extends RouterMessage {
       return new Who();
     }
   }
+
+  /**
+   * Whether the router asked holds (or is taking) the name {@code key} for its session {@code session}: what
+   * another router asks before it takes back an entry of the shared name registry. Replies {@link Reply.Done}
+   * if it does; fails with {@code NO_SUCH_USER} if not.
+   */
+  record Holds(String key, long session) implements PeerMessage {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(key).i64(session);
+    }
+
+    public static Holds read(Wire.Reader in) {
+      return new Holds(in.str(), in.i64());
+    }
+  }
 }

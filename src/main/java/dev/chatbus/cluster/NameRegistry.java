@@ -9,15 +9,16 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * Who holds each name in the network: a name (its case-folded key) is held by one session at a time. On
  * one node a map of its own; in a cluster a Hazelcast map shared by every node, where a name held by a
- * session of a node that has left the cluster is free again, and so is one held for a node that is in
- * Hazelcast but is not a router of the network (Hazelcast lets in whoever reaches its port): such an
- * entry is taken back and logged. The router also checks its directory, which only routers write to, so
- * an entry a stranger removed does not give a held name away.
+ * session of a node that has left the cluster is free again, and so is one held for a session that its
+ * router (asked over the event bus, which only the network's routers answer on) does not hold: an entry
+ * for a node that is in Hazelcast but no router of the network (Hazelcast lets in whoever reaches its
+ * port), or for a session its router never had. Such an entry is taken back and logged. The router also
+ * checks its directory, which only routers write to, so an entry a stranger removed does not give a held
+ * name away.
  */
 public interface NameRegistry {
 
@@ -27,11 +28,20 @@ public interface NameRegistry {
   /** Gives {@code key} up, if {@code session} of node {@code clusterId} holds it. */
   Future<Void> release(String key, String clusterId, long session);
 
+  /** Whether a router holds a name for one of its sessions, as that router says. */
+  interface Holders {
+    /**
+     * Whether the router on cluster node {@code clusterId} holds (or is taking) the name {@code key} for its
+     * session {@code session}: false when no router of the network runs there; true when it cannot be asked.
+     */
+    Future<Boolean> holds(String clusterId, long session, String key);
+  }
+
   /**
    * The registry of {@code vertx}'s cluster (of this node alone when it is not clustered), where a name held
-   * for a cluster node counts only if {@code router} says a router runs there.
+   * for a session counts only if {@code holders} says its router holds it.
    */
-  static Future<NameRegistry> of(Vertx vertx, Membership membership, Predicate<String> router) {
+  static Future<NameRegistry> of(Vertx vertx, Membership membership, Holders router) {
     if (!vertx.isClustered()) {
       return Future.succeededFuture(new Local());
     }
@@ -65,9 +75,9 @@ public interface NameRegistry {
     private static final Logger log = LoggerFactory.getLogger(NameRegistry.class);
     private final AsyncMap<String, String> holders;
     private final Membership membership;
-    private final Predicate<String> router;
+    private final Holders router;
 
-    Clustered(AsyncMap<String, String> holders, Membership membership, Predicate<String> router) {
+    Clustered(AsyncMap<String, String> holders, Membership membership, Holders router) {
       this.holders = holders;
       this.membership = membership;
       this.router = router;
@@ -80,16 +90,27 @@ public interface NameRegistry {
         if (previous == null || previous.equals(holder)) {
           return Future.succeededFuture(true);
         }
-        String previousNode = previous.substring(0, previous.lastIndexOf('/'));
-        if (router.test(previousNode)) {
-          return Future.succeededFuture(false);
+        int slash = previous.lastIndexOf('/');
+        String previousNode = slash < 0 ? previous : previous.substring(0, slash);
+        long previousSession;
+        try {
+          previousSession = Long.parseLong(previous.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          previousSession = 0;
         }
-        if (membership.alive(previousNode)) {
-          log.warn("the name {} was held for cluster node {}, which is no router of the network: taken back", key,
-            previousNode);
-        }
-        // Held by a session of a node that is gone, or for no router: free, unless someone else takes it first.
-        return holders.replaceIfPresent(key, previous, holder);
+        Future<Boolean> held = membership.alive(previousNode) && slash > 0 ? router.holds(previousNode, previousSession, key)
+          : Future.succeededFuture(false);
+        return held.compose(yes -> {
+          if (yes) {
+            return Future.succeededFuture(false);
+          }
+          if (membership.alive(previousNode)) {
+            log.warn("the name {} was held for {}, which its cluster node does not hold as a router of the network: "
+              + "taken back", key, previous);
+          }
+          // Held by a session of a node that is gone, or that no router holds: free, unless someone else takes it first.
+          return holders.replaceIfPresent(key, previous, holder);
+        });
       });
     }
 

@@ -402,8 +402,15 @@ final class Commands {
       String room = Names.room(join.room());
       why = room == null || grant.mayRead(room) ? null : "this token does not let its bearer read " + join.room();
     } else if (cmd instanceof ClientCommand.History h && h.room() != null) {
-      String room = Names.room(h.room());
-      why = room == null || grant.mayRead(room) ? null : "this token does not let its bearer read " + h.room();
+      why = readable(grant, h.room());
+    } else if (cmd instanceof ClientCommand.Who who && who.room() != null) {
+      why = readable(grant, who.room());
+    } else if (cmd instanceof ClientCommand.Topic topic && topic.room() != null) {
+      why = readable(grant, topic.room());
+    } else if (cmd instanceof ClientCommand.Modes modes && modes.room() != null) {
+      why = readable(grant, modes.room());
+    } else if (cmd instanceof ClientCommand.Bans bans && bans.room() != null) {
+      why = readable(grant, bans.room());
     } else if (cmd instanceof ClientCommand.Moderate || cmd instanceof ClientCommand.Kill || cmd instanceof ClientCommand.Oper
       || cmd instanceof ClientCommand.BanAddress || cmd instanceof ClientCommand.RegisterRoom
       || cmd instanceof ClientCommand.UserMode || cmd instanceof ClientCommand.Invite || cmd instanceof ClientCommand.Nick
@@ -414,6 +421,12 @@ final class Commands {
       reply(c, c.codec().error(ErrorCode.FORBIDDEN, why, cmd.ref()));
     }
     return why != null;
+  }
+
+  /** Why a token's bearer may not read {@code input} (a room's name), or null if it may. */
+  private static String readable(Grant grant, String input) {
+    String room = Names.room(input);
+    return room == null || grant.mayRead(room) ? null : "this token does not let its bearer read " + input;
   }
 
   /** Registers the client's name as an account: it is identified as it from then on. */

@@ -147,10 +147,17 @@ final class Connection extends ClientQueue {
     }
   }
 
-  /** The login was turned down, or not answered: the client may try again; the router has forgotten it. */
+  /**
+   * The login was turned down, or not answered: the client may try again; the router has forgotten it, and
+   * a token it showed goes with the login (an identification by SASL stays).
+   */
   void loginFailed() {
     state = State.GREETED;
     registered = false;
+    if (grant != null) {
+      grant = null;
+      account = null;
+    }
   }
 
   void renamed(String name) {

@@ -139,6 +139,7 @@ final class Connections {
    * made first and carried out after, because closing a socket changes the set being walked.
    */
   void sweep(long now) {
+    long wallClock = System.currentTimeMillis();
     for (Connection c : byId.values()) {
       switch (c.state()) {
         case GREETED:
@@ -150,7 +151,10 @@ final class Connections {
         case READY:
           String keepAlive = c.codec().keepAlive();
           long silent = now - c.lastActive();
-          if (keepAlive != null && silent >= 2 * pingAfter && c.pinged()) {
+          if (c.grant() != null && c.grant().expired(wallClock)) {
+            // A token's client goes when the token does, reading or not.
+            sweepActions.add(() -> goodbye(c, Goodbye.TOKEN_EXPIRED, Goodbye.TOKEN_EXPIRED.roomReason()));
+          } else if (keepAlive != null && silent >= 2 * pingAfter && c.pinged()) {
             sweepActions.add(() -> goodbye(c, Goodbye.PING_TIMEOUT, Goodbye.PING_TIMEOUT.roomReason()));
           } else if (keepAlive != null && silent >= pingAfter && !c.pinged()) {
             c.ping();

@@ -65,7 +65,8 @@ public final class EdgeNode {
     return tokens;
   }
 
-  ServerBans bans() {
+  /** The addresses banned from the network, which every listener of the node refuses. */
+  public ServerBans bans() {
     return bans;
   }
 

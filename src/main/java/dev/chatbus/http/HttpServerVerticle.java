@@ -192,8 +192,8 @@ public final class HttpServerVerticle extends VerticleBase {
   /** A new connection: counted, or closed at once past the limits; its first headers are due. */
   private void onConnection(HttpConnection conn) {
     InetAddress address = NetUtil.createInetAddressFromIpAddressString(conn.remoteAddress().hostAddress());
-    if (address == null || !limits.tryAcquire(address)) {
-      log.debug("HTTP connection from {} refused: too many", conn.remoteAddress());
+    if (address == null || edge.bans().banned(address) || !limits.tryAcquire(address)) {
+      log.debug("HTTP connection from {} refused: banned, or too many", conn.remoteAddress());
       conn.close();
       return;
     }

@@ -175,12 +175,14 @@ public final class JdbcAccounts {
   /** Bans {@code address}, by {@code by} for {@code reason}; or, with a null reason, lifts its ban. */
   public void serverBan(String address, String by, String reason, long now) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
       try (PreparedStatement d = c.prepareStatement("DELETE FROM server_ban WHERE address = ?")) {
         d.setString(1, address);
         d.executeUpdate();
       }
       if (reason != null) {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO server_ban (address, set_by, set_at, reason) VALUES (?, ?, ?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO server_ban (address, set_by, set_at, reason) "
+          + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
           s.setString(1, address);
           s.setString(2, by);
           s.setLong(3, now);
@@ -188,6 +190,7 @@ public final class JdbcAccounts {
           s.executeUpdate();
         }
       }
+      c.commit();
       sync(c);
     }
   }

@@ -28,6 +28,12 @@ import java.util.Set;
  */
 public final class JdbcEventStore implements EventStore {
 
+  /**
+   * How many accounts workers use the store's connections: each hashes one password at a time, tens of
+   * milliseconds of a core.
+   */
+  public static final int ACCOUNT_WORKERS = 2;
+
   private static final String COLUMNS = "room, seq, id, kind, sender, body, ts, epoch, service, target";
   private static final RoomEvent.Kind[] KINDS = RoomEvent.Kind.values();
 
@@ -56,14 +62,14 @@ public final class JdbcEventStore implements EventStore {
       // PostgreSQL mode, so that one schema and one set of statements serve both stores. WRITE_DELAY=0
       // writes every commit to the file at once; the sync after it (see write) puts it on the disk.
       hikari.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
-      // The writer's connection and one for its sync, and one per history reader.
-      hikari.setMaximumPoolSize(config.readers() + 2);
+      // The writer's connection and one for its sync, one per history reader, and one per accounts worker.
+      hikari.setMaximumPoolSize(config.readers() + 2 + ACCOUNT_WORKERS);
     } else {
       description = "PostgreSQL at " + config.url();
       hikari.setJdbcUrl(config.url());
       hikari.setUsername(config.user());
       hikari.setPassword(config.password());
-      hikari.setMaximumPoolSize(Math.max(config.poolSize(), config.readers() + 1));
+      hikari.setMaximumPoolSize(Math.max(config.poolSize(), config.readers() + 1 + ACCOUNT_WORKERS));
       hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
       // A server that stops answering (rather than refusing) must not hold the worker for minutes.
       hikari.addDataSourceProperty("socketTimeout", Long.toString(Math.max(10, 5 * config.connectTimeout().toSeconds())));

@@ -18,7 +18,7 @@ final class Audit {
 
   Audit(EventBus bus, String node) {
     this.bus = bus;
-    this.address = Addresses.accounts(node);
+    this.address = Addresses.records(node);
   }
 
   /** {@code actor} did {@code action} to {@code target}, with {@code detail} (or null). */

@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.ServerBans;
 import dev.chatbus.bus.AccountCommand;
 import dev.chatbus.bus.Addresses;
@@ -60,10 +61,13 @@ final class Home {
   private final Map<Long, Future<Reply>> renaming = new HashMap<>();
   /** Sessions whose login waits for the name registry. */
   private final Map<Long, String> loggingIn = new HashMap<>();
+  /** The name key each session renaming is taking, while the registry is asked. */
+  private final Map<Long, String> takingByRename = new HashMap<>();
   private final RoomSurvey survey;
 
   Home(String node, EventBus bus, Membership membership, NameRegistry registry, Directory directory, Peers peers,
-       Owner owner, Outbox outbox, MessageIds ids, RoomQuotas quotas, ChatbusConfig.Rooms rooms, ChatbusConfig.Naming naming) {
+       Owner owner, Outbox outbox, MessageIds ids, RoomQuotas quotas, ChatbusConfig.Rooms rooms, ChatbusConfig.Naming naming,
+       RegisteredNames registeredNames) {
     this.node = node;
     this.bus = bus;
     this.audit = new Audit(bus, node);
@@ -76,7 +80,7 @@ final class Home {
     this.ids = ids;
     this.quotas = quotas;
     this.rooms = rooms;
-    this.nameChecks = new NameChecks(naming, directory);
+    this.nameChecks = new NameChecks(naming, directory, registeredNames);
     this.lookups = new Lookups(directory);
     this.survey = new RoomSurvey(owner, peers, directory);
     this.roomRequests = new RoomRequests(owner, directory, nameChecks, this::session, RoomEvent.serviceOrigin(node));
@@ -154,6 +158,16 @@ final class Home {
       throw new IllegalArgumentException("unknown session command " + c);
     }
     return null;
+  }
+
+  /** Whether {@code session}, one of this node's, holds or is taking the name {@code key}. */
+  boolean holds(long session, String key) {
+    String taking = loggingIn.get(session);
+    if ((taking != null && Names.nameKey(taking).equals(key)) || key.equals(takingByRename.get(session))) {
+      return true;
+    }
+    Member m = directory.session(session);
+    return m != null && m.node().equals(node) && Names.nameKey(m.name()).equals(key);
   }
 
   private void login(SessionCommand.Login login, Message<?> msg) {
@@ -319,7 +333,9 @@ final class Home {
     if (held(rename.name(), m.session())) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
     }
+    takingByRename.put(m.session(), key);
     return registry.claim(key, membership.self(), m.session())
+      .andThen(ar -> takingByRename.remove(m.session(), key))
       .recover(err -> Future.failedFuture(new Refusal(ErrorCode.INTERNAL, "the names cannot be checked right now; try again")))
       .compose(claimed -> {
         Member now = directory.session(m.session());
@@ -410,7 +426,7 @@ final class Home {
     String reason = b.reason() == null ? null : b.reason().isBlank() ? "banned" : b.reason();
     log.info("{} {} {} ({})", oper.name(), reason == null ? "lifts the ban of" : "bans", address, reason);
     bus.publish(Addresses.SERVER_BANS, new JsonObject().put("address", address).put("reason", reason));
-    bus.send(Addresses.accounts(node), new AccountCommand.BanAddress(address, oper.name(), reason), LOCAL);
+    bus.send(Addresses.records(node), new AccountCommand.BanAddress(address, oper.name(), reason), LOCAL);
     if (reason != null) {
       for (Member m : List.copyOf(directory.all())) {
         if (address.equals(m.address())) {

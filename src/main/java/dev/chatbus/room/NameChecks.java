@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.config.ChatbusConfig;
@@ -10,10 +11,12 @@ final class NameChecks {
 
   private final ChatbusConfig.Naming naming;
   private final Directory directory;
+  private final RegisteredNames registered;
 
-  NameChecks(ChatbusConfig.Naming naming, Directory directory) {
+  NameChecks(ChatbusConfig.Naming naming, Directory directory, RegisteredNames registered) {
     this.naming = naming;
     this.directory = directory;
+    this.registered = registered;
   }
 
   /** A user's name is valid, and neither reserved nor a service's. */
@@ -30,7 +33,8 @@ final class NameChecks {
 
   /**
    * A service speaks under a valid name that is not reserved, is one of the service names when those are
-   * listed, and that no user in the network holds, so it cannot pass for one.
+   * listed, that no user in the network holds, and that is no user's account, so it cannot pass for one,
+   * online or not.
    */
   void service(String service) {
     String problem = Names.nameProblem(service);
@@ -43,6 +47,9 @@ final class NameChecks {
     }
     if (directory.byName(service) != null) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "a user is called " + service);
+    }
+    if (registered.contains(service)) {
+      throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + service + " is a user's account");
     }
   }
 }

@@ -251,12 +251,14 @@ final class Owner {
     } else if (op instanceof RoomCommand.SetTopic t) {
       return operators.topic(t, r);
     } else if (op instanceof RoomCommand.Moderate m) {
+      adoptRegistration(r);
       Reply done = operators.moderate(m, r);
       if (r.registration != null) {
         operators.keepRegistration(m, r);
       }
       return done;
     } else if (op instanceof RoomCommand.RegisterRoom rr) {
+      adoptRegistration(r);
       return operators.register(rr, r);
     } else if (op instanceof RoomCommand.Invite i) {
       return operators.invite(i, r);
@@ -307,6 +309,19 @@ final class Owner {
     }
   }
 
+  /**
+   * A registration this node heard of only after it took {@code r} up (it came with the room from another
+   * node a moment before the news of it): the room is registered from now on, its live rules kept.
+   */
+  private void adoptRegistration(OwnedRoom r) {
+    if (r.registration == null) {
+      Registration heard = registered.get(r.name);
+      if (heard != null) {
+        r.register(heard, false);
+      }
+    }
+  }
+
   /** Whether a registered room's rules keep its history to its members ({@code +i}, {@code +s}, {@code +k}). */
   private static boolean keepsHistoryToMembers(Registration reg) {
     return reg != null && (reg.flags().contains(RoomFlag.INVITE_ONLY) || reg.flags().contains(RoomFlag.SECRET)
@@ -318,7 +333,7 @@ final class Owner {
     registered.apply(registration);
     bus.publish(Addresses.ROOM_REGISTRATIONS, registration);
     if (stored) {
-      bus.send(Addresses.accounts(node), new AccountCommand.SaveRoom(registration), LOCAL);
+      bus.send(Addresses.records(node), new AccountCommand.SaveRoom(registration), LOCAL);
     }
   }
 

@@ -46,6 +46,8 @@ final class Peers {
   private static final Logger log = LoggerFactory.getLogger(Peers.class);
   /** The start of a refused hello's message when the two routers' node tags clash. */
   private static final String TAG_CLASH = "node tag clash: ";
+  /** How many listed routers that did not answer are remembered, so as to warn once about each. */
+  private static final int MAX_UNANSWERED = 1000;
   /** How long a router waits for another to answer a hello or a release: it is alive, or it is skipped. */
   static final DeliveryOptions PEER = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(5).toMillis());
 
@@ -139,12 +141,39 @@ final class Peers {
     return deliverTo.computeIfAbsent(other, Addresses::deliver);
   }
 
+  /** This node's own check of whether one of its sessions holds (or is taking) a name. */
+  interface LocalHolds {
+    boolean holds(long session, String key);
+  }
+
+  private LocalHolds localHolds = (session, key) -> true;
+
+  void onHolds(LocalHolds holds) {
+    this.localHolds = holds;
+  }
+
   /**
-   * Whether {@code clusterId} is the cluster node of this router or of one it has met: one proven by
-   * answering over the event bus, not merely present in Hazelcast.
+   * Whether the router on cluster node {@code clusterId} holds the name {@code key} for its session
+   * {@code session}: this one answers for itself; another router met is asked over the event bus (where only
+   * the network's routers answer), and counts as holding it when it cannot be asked; a node that is no
+   * router met holds nothing.
    */
-  boolean proven(String clusterId) {
-    return clusterIds.containsValue(clusterId) && membership.alive(clusterId);
+  Future<Boolean> holds(String clusterId, long session, String key) {
+    if (clusterId.equals(membership.self())) {
+      return Future.succeededFuture(localHolds.holds(session, key));
+    }
+    String other = null;
+    for (Map.Entry<String, String> e : clusterIds.entrySet()) {
+      if (e.getValue().equals(clusterId)) {
+        other = e.getKey();
+      }
+    }
+    if (other == null || !membership.alive(clusterId)) {
+      return Future.succeededFuture(false);
+    }
+    return vertx.eventBus().<Reply>request(Addresses.router(other), new PeerMessage.Holds(key, session), PEER)
+      .map(answer -> true)
+      .recover(err -> Future.succeededFuture(ErrorCode.ofRefusal(err) != ErrorCode.NO_SUCH_USER));
   }
 
   /** Whether a failed request to {@code other} means its router is gone, rather than slow. */
@@ -297,6 +326,10 @@ final class Peers {
 
   /** A listed router did not answer: said once for each, since the list is anyone's to write to. */
   private void unanswered(String name, String clusterId, Throwable err) {
+    if (unanswered.size() >= MAX_UNANSWERED) {
+      // Whoever fills the list with entries is warned about again, rather than held in memory forever.
+      unanswered.clear();
+    }
     if (unanswered.add(name + "@" + clusterId)) {
       log.warn("router {} is listed for cluster node {}, but does not answer over the event bus ({}): ignored until it does",
         name, clusterId, err.getMessage());

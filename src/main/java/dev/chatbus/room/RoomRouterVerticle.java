@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
@@ -55,6 +56,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final Membership membership;
   /** The registered rooms, as every node holds them. */
   private final RegisteredRooms registered;
+  /** The names registered as accounts, which no service speaks as. */
+  private final RegisteredNames registeredNames;
   /** How many rooms no one was in the clients of each address may still bring up. */
   private final RoomQuotas quotas;
   private Outbox outbox;
@@ -71,8 +74,9 @@ public final class RoomRouterVerticle extends VerticleBase {
    *                has them (see {@link #tag})
    */
   public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, Membership membership, NodeMetrics metrics,
-                            RegisteredRooms registered) {
+                            RegisteredRooms registered, RegisteredNames registeredNames) {
     this.registered = registered;
+    this.registeredNames = registeredNames;
     this.node = config.node();
     this.config = config;
     this.metrics = metrics;
@@ -120,9 +124,10 @@ public final class RoomRouterVerticle extends VerticleBase {
         takeOver.keepAll(rooms);
       }
     });
-    Future<?> ready = NameRegistry.of(vertx, membership, peers::proven).map(registry -> {
+    Future<?> ready = NameRegistry.of(vertx, membership, peers::holds).map(registry -> {
       home = new Home(node, bus, membership, registry, directory, peers, owner, outbox, ids, quotas, config.rooms(),
-        config.naming());
+        config.naming(), registeredNames);
+      peers.onHolds(home::holds);
       return null;
     });
     long every = Math.max(10, Math.min(10_000, config.rooms().evictAfter().toMillis() / 4));
@@ -193,6 +198,11 @@ public final class RoomRouterVerticle extends VerticleBase {
       return owner.owned();
     } else if (m instanceof PeerMessage.Who) {
       return peers.onWho();
+    } else if (m instanceof PeerMessage.Holds h) {
+      if (!home.holds(h.session(), h.key())) {
+        throw new Refusal(ErrorCode.NO_SUCH_USER, "session " + h.session() + " does not hold " + h.key());
+      }
+      return new Reply.Done();
     } else {
       throw new IllegalArgumentException("unknown message " + m);
     }

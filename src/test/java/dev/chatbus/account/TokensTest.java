@@ -159,6 +159,19 @@ class TokensTest {
       Duration.ofHours(1));
     try (TestClient bot = TestClient.connect(node.port()); TestClient alice = TestClient.json(node.port(), "alice")) {
       bot.expectStartsWith("* chatbus");
+      // A token login that fails leaves nothing of the token behind: a plain login after it is a guest's.
+      try (TestClient holder = TestClient.json(node.port(), "forecast"); TestClient other = TestClient.connect(node.port())) {
+        other.expectStartsWith("* chatbus");
+        other.send(new JsonObject().put("op", "hello").put("token", token).encode());
+        assertThat(other.readJson().getString("code")).isEqualTo("name_taken");
+        other.send(new JsonObject().put("op", "hello").put("name", "mallory").encode());
+        assertThat(other.readJson().getString("type")).isEqualTo("welcome");
+        other.readJson("joined");
+        other.send(new JsonObject().put("op", "whois").put("name", "mallory"));
+        assertThat(other.readJson("whois").getJsonArray("people").getJsonObject(0).containsKey("account")).isFalse();
+        other.send(new JsonObject().put("op", "join").put("room", "staff"));
+        assertThat(other.readJson("joined").getString("room")).isEqualTo("staff");
+      }
       bot.send(new JsonObject().put("op", "hello").put("name", "someone").put("token", token).encode());
       assertThat(bot.readJson().getString("message")).isEqualTo("this token is forecast's");
       bot.send(new JsonObject().put("op", "hello").put("token", token).put("ref", 1).encode());

@@ -84,6 +84,7 @@ class BusCodecsTest {
     new SessionCommand.ListRooms(7),
     new PeerMessage.ListRooms(),
     new PeerMessage.Who(),
+    new PeerMessage.Holds("alice", 7),
     new Reply.RoomList(List.of(new Reply.RoomInfo("rust", 3, "crabs", false), new Reply.RoomInfo("x", 1, null, true))),
     new SessionCommand.Disconnect(7, "connection closed"),
     new Reply.LoggedIn("alice", new Reply.Joined("lobby", 4, null, new Reply.Roster(2, List.of("bob", "alice"), List.of(), List.of(), List.of(), false))),

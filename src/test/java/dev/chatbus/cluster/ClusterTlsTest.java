@@ -114,6 +114,13 @@ class ClusterTlsTest {
         }
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
           assertThat(routers.get("node-b").await()).isNotEqualTo(strangerId));
+        // An entry for a session a real router does not have: that router says so, and the name is free.
+        String nodeB = routers.get("node-b").await();
+        names.put("dora", nodeB + "/999").await();
+        try (TestClient dora = TestClient.text(cluster.port("node-a"), "dora")) {
+          dora.send("/ping");
+          dora.readUntil(l -> l.equals("* pong"));
+        }
 
         cluster.start("node-d", ours.clusterSettings());
         try (TestClient dan = TestClient.json(cluster.port("node-d"), "dan")) {
@@ -141,7 +148,9 @@ class ClusterTlsTest {
         ann.readJson("message");
 
         List<String> warnings = logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        assertThat(warnings).anyMatch(w -> w.startsWith("the name carl was held for cluster node " + strangerId))
+        assertThat(warnings)
+          .anyMatch(w -> w.startsWith("the name carl was held for " + strangerId + "/7, which its cluster node does not hold"))
+          .anyMatch(w -> w.startsWith("the name dora was held for " + nodeB + "/999, which its cluster node does not hold"))
           .anyMatch(w -> w.startsWith("router node-fake is listed for cluster node " + strangerId))
           .anyMatch(w -> w.startsWith("this router's name node-b was listed for cluster node " + strangerId))
           .anyMatch(w -> w.startsWith("node tag 0 from the shared counter chatbus.nodeTags is router node-a's"));

@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
@@ -55,7 +56,7 @@ class RoomRouterTest {
     vertx.deployVerticle(new HistoryReaderVerticle("n", 0, store), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1, Membership.of(vertx, null), metrics,
-      new RegisteredRooms())).await(10, TimeUnit.SECONDS);
+      new RegisteredRooms(), new RegisteredNames())).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(SessionCommand cmd) throws Exception {
