@@ -43,18 +43,21 @@ public final class AccountsVerticle extends VerticleBase {
   private final RegisteredNames names;
   private final ServerBans bans;
   private final RegisteredRooms rooms;
+  private final ClosedRooms closed;
   private final boolean first;
   private long sweep = -1;
   private long refresh = -1;
 
   /**
-   * @param first whether this instance loads the registered names and rooms and the banned addresses, hears of names
+   * @param first whether this instance loads the registered names, the registered and closed rooms and the
+   *              banned addresses, hears of names
    *              registered elsewhere, and forgets the failures of windows that have passed, for all
    */
   public AccountsVerticle(String node, ChatbusConfig.Accounts config, JdbcAccounts store, Passwords passwords,
                           LoginFailures failures, RegisteredNames names, ServerBans bans, RegisteredRooms rooms,
-                          boolean first) {
+                          ClosedRooms closed, boolean first) {
     this.rooms = rooms;
+    this.closed = closed;
     this.names = names;
     this.bans = bans;
     this.node = node;
@@ -75,6 +78,7 @@ public final class AccountsVerticle extends VerticleBase {
       names.addKeys(store.keys(0));
       bans.load(store.serverBans());
       rooms.load(store.registeredRooms());
+      closed.load(store.closedRooms());
       log.info("accounts: {} names registered", names.size());
       sweep = vertx.setPeriodic(Math.max(1000, config.lockout().toMillis()), id -> failures.forgetOld(System.currentTimeMillis()));
       // In case a registration elsewhere was not heard of (a node cut off for a while): those since the last
@@ -116,6 +120,16 @@ public final class AccountsVerticle extends VerticleBase {
       } catch (SQLException e) {
         log.warn("accounts: the registration of #{} was not stored (it holds until the nodes restart): {}",
           save.registration().room(), e.getMessage());
+      }
+      return;
+    }
+    if (msg.body() instanceof AccountCommand.CloseRoom cr) {
+      long now = System.currentTimeMillis();
+      try {
+        store.closeRoom(cr.room(), cr.by(), cr.reason(), now);
+        store.audit(now, cr.by(), cr.reason() == null ? "open_room" : "close_room", "#" + cr.room(), null, cr.reason(), node);
+      } catch (SQLException e) {
+        log.warn("accounts: the closing of #{} was not stored (it holds until the nodes restart): {}", cr.room(), e.getMessage());
       }
       return;
     }

@@ -1,6 +1,7 @@
 package dev.chatbus.app;
 
 import dev.chatbus.account.AccountsVerticle;
+import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.account.LoginFailures;
 import dev.chatbus.account.Passwords;
 import dev.chatbus.account.RegisteredNames;
@@ -71,6 +72,8 @@ public final class MainVerticle extends VerticleBase {
   private final ServerBans serverBans = new ServerBans();
   /** The registered rooms, for the router to take up with what their registrations keep. */
   private final RegisteredRooms registeredRooms = new RegisteredRooms();
+  /** The rooms server operators closed, which the router keeps everyone else out of. */
+  private final ClosedRooms closedRooms = new ClosedRooms();
   /** The periodic check of the TLS files; -1 without TLS. */
   private long tlsTimer = -1;
   /** Whether HTTP or the bridge failed to take the TLS files as they last changed. */
@@ -110,14 +113,13 @@ public final class MainVerticle extends VerticleBase {
       cfg.checkClusterable();
     }
     BusCodecs.register(vertx.eventBus());
-    // Bans of addresses, from any node's server operators (this one's too).
+    // What server operators and room operators change, from any node (this one's too): registrations, closed
+    // rooms, bans of addresses and names (as ServerBans keeps them).
     vertx.eventBus().<Registration>consumer(Addresses.ROOM_REGISTRATIONS, msg -> registeredRooms.apply(msg.body()));
-    vertx.eventBus().<JsonObject>consumer(Addresses.SERVER_BANS, msg -> {
-      String address = ServerBans.normal(msg.body().getString("address"));
-      if (address != null) {
-        serverBans.set(address, msg.body().getString("reason"));
-      }
-    });
+    vertx.eventBus().<JsonObject>consumer(Addresses.CLOSED_ROOMS,
+      msg -> closedRooms.set(msg.body().getString("room"), msg.body().getString("reason")));
+    vertx.eventBus().<JsonObject>consumer(Addresses.SERVER_BANS,
+      msg -> serverBans.set(msg.body().getString("address"), msg.body().getString("reason")));
     return nodeTag().compose(tag -> deploy(cfg, version, tag));
   }
 
@@ -155,7 +157,7 @@ public final class MainVerticle extends VerticleBase {
     AtomicInteger instance = new AtomicInteger();
     Tokens tokens = cfg.tokens().enabled() ? Tokens.create(vertx, cfg.tokens().secret()) : null;
     RoomRouterVerticle router = new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics, registeredRooms,
-      registeredNames);
+      registeredNames, closedRooms);
     return store(cfg, metrics)
       .compose(id -> {
         persistDeployment = id;
@@ -236,7 +238,8 @@ public final class MainVerticle extends VerticleBase {
                 cfg.accounts().lockout());
               Passwords passwords = new Passwords();
               return vertx.deployVerticle(() -> new AccountsVerticle(cfg.nodeName(), cfg.accounts(), store.accounts(),
-                  passwords, failures, registeredNames, serverBans, registeredRooms, worker.getAndIncrement() == 0),
+                  passwords, failures, registeredNames, serverBans, registeredRooms, closedRooms,
+                  worker.getAndIncrement() == 0),
                 new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(JdbcEventStore.ACCOUNT_WORKERS)
                   .setWorkerPoolName("chatbus-accounts").setWorkerPoolSize(JdbcEventStore.ACCOUNT_WORKERS));
             })

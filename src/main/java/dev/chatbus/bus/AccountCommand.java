@@ -90,4 +90,19 @@ public sealed interface AccountCommand extends Wire.Writable {
       return new SaveRoom(Registration.read(in));
     }
   }
+
+  /**
+   * A server operator ({@code by}) closed {@code room} for {@code reason}, or, with a null reason, opened it:
+   * kept in the store, and audited. Sent, not answered.
+   */
+  record CloseRoom(String room, String by, String reason) implements AccountCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).str(by).str(reason);
+    }
+
+    public static CloseRoom read(Wire.Reader in) {
+      return new CloseRoom(in.str(), in.str(), in.str());
+    }
+  }
 }

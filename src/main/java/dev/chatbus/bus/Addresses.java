@@ -128,6 +128,12 @@ public final class Addresses {
    */
   public static final String SERVER_BANS = "chat.serverBans";
 
+  /**
+   * Where each closing (or opening) of a room by a server operator is published to every node: a JSON object
+   * with {@code room} and {@code reason} (null: opened).
+   */
+  public static final String CLOSED_ROOMS = "chat.closedRooms";
+
   /** Where each change of a room's registration ({@link Registration}) is published to every node. */
   public static final String ROOM_REGISTRATIONS = "chat.roomRegistrations";
 

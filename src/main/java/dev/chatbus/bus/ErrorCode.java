@@ -39,9 +39,10 @@ public enum ErrorCode {
   ACCOUNT_REQUIRED(27, "account_required"),
   REGISTRATION_OFF(28, "registration_off"),
   BAD_TOKEN(29, "bad_token"),
-  FORBIDDEN(30, "forbidden");
+  FORBIDDEN(30, "forbidden"),
+  ROOM_CLOSED(31, "room_closed");
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[31];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[32];
 
   static {
     for (ErrorCode c : values()) {

@@ -256,4 +256,25 @@ public sealed interface RoomCommand extends RouterMessage {
       return new RegisterRoom(in.str(), in.i64(), in.str(), in.str(), in.bool(), in.bool());
     }
   }
+
+  /**
+   * A server operator ({@code session}, {@code name}, {@code origin}) has closed {@code room} for
+   * {@code reason}: its owner puts every member out, each with a kick. Replies {@link Reply.Done}.
+   */
+  record CloseRoom(String room, long session, String name, String origin, String reason, boolean forwarded)
+    implements RoomCommand {
+    @Override
+    public CloseRoom asForwarded(boolean passed) {
+      return new CloseRoom(room, session, name, origin, reason, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(name).str(origin).str(reason).bool(forwarded);
+    }
+
+    public static CloseRoom read(Wire.Reader in) {
+      return new CloseRoom(in.str(), in.i64(), in.str(), in.str(), in.str(), in.bool());
+    }
+  }
 }

@@ -447,4 +447,20 @@ public sealed interface SessionCommand extends RouterMessage {
       return new RegisterRoom(in.i64(), in.str(), in.bool());
     }
   }
+
+  /**
+   * A server operator closes {@code room} for {@code reason} (its members are put out, and no one but server
+   * operators enters it), or, with a null reason, opens it again. Replies {@link Reply.Done}; fails with
+   * {@code NOT_OPERATOR} or {@code BAD_ROOM}.
+   */
+  record CloseRoom(long session, String room, String reason) implements SessionCommand {
+    @Override
+    public void write(Wire.Writer out) {
+      out.i64(session).str(room).str(reason);
+    }
+
+    public static CloseRoom read(Wire.Reader in) {
+      return new CloseRoom(in.i64(), in.str(), in.str());
+    }
+  }
 }

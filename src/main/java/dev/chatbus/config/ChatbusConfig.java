@@ -123,15 +123,23 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
   }
 
   /**
-   * The server operators' names and passwords ({@code operators}, a list of {@code name:password}): a user who
-   * gives one pair (IRC's {@code OPER}, text's {@code /oper}, JSON's {@code oper}) becomes an operator of
-   * every room. Until accounts exist these are the only credentials, kept as written. Each entry is trimmed,
-   * and from an environment variable or a property the list is split at commas, so a password there holds
-   * no comma and neither starts nor ends with a space.
+   * The server operators ({@code operators}): accounts, by name ({@code alice}), whose users are server
+   * operators once identified; and {@code name:password} pairs, kept as written, a user who gives one (IRC's
+   * {@code OPER}, text's {@code /oper}, JSON's {@code oper}) becoming one. A server operator is an operator of
+   * every room. Each entry is trimmed, and from an environment variable or a property the list is split at
+   * commas, so a password there holds no comma and neither starts nor ends with a space.
+   *
+   * @param accounts the accounts' name keys
    */
-  public record ServerOperators(Map<String, String> passwords) {
+  public record ServerOperators(Map<String, String> passwords, Set<String> accounts) {
     public ServerOperators {
       passwords = Map.copyOf(passwords);
+      accounts = Set.copyOf(accounts);
+    }
+
+    /** Whether {@code account} (null for a guest) is a server operator's. */
+    public boolean isAccount(String account) {
+      return account != null && accounts.contains(Names.nameKey(account));
     }
 
     /** Whether {@code password} is {@code name}'s; compared in constant time, so that timing tells nothing. */
@@ -392,11 +400,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    * @param grace         how long stopping waits for the store to confirm what it acknowledges
    */
   public record Router(String node, Rooms rooms, Naming naming, History history, Persistence persistence,
-                       Limits limits, Duration discoverEvery, Duration grace) {
+                       Limits limits, Duration discoverEvery, Duration grace, ServerOperators operators) {
   }
 
   public Router router() {
-    return new Router(nodeName, rooms, naming, history, persistence, limits, cluster.discoverEvery(), shutdownGrace);
+    return new Router(nodeName, rooms, naming, history, persistence, limits, cluster.discoverEvery(), shutdownGrace,
+      operators);
   }
 
   /** This configuration with the node name filled in, when it was left empty. */

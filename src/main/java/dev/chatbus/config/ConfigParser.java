@@ -289,12 +289,24 @@ final class ConfigParser {
     return p;
   }
 
-  /** {@code operators}: {@code name:password} pairs; the password is everything after the first colon. */
+  /**
+   * {@code operators}: {@code name:password} pairs, the password everything after the first colon; or account
+   * names alone.
+   */
   private static ChatbusConfig.ServerOperators operators(List<String> pairs) {
     Map<String, String> passwords = new HashMap<>();
+    Set<String> accounts = new HashSet<>();
     for (String pair : pairs) {
       int colon = pair.indexOf(':');
-      if (colon <= 0 || colon == pair.length() - 1) {
+      if (colon < 0) {
+        String problem = Names.nameProblem(pair);
+        if (problem != null) {
+          throw new ConfigException("operators: '" + pair + "' is no account's name: " + problem);
+        }
+        accounts.add(Names.nameKey(pair));
+        continue;
+      }
+      if (colon == 0 || colon == pair.length() - 1) {
         // The entry is not repeated: it may be a password.
         throw new ConfigException("operators: every entry is name:password, with neither empty"
           + (colon > 0 ? " (the one for '" + pair.substring(0, colon) + "' is not)" : ""));
@@ -303,7 +315,7 @@ final class ConfigParser {
         throw new ConfigException("operators: '" + pair.substring(0, colon) + "' is given twice");
       }
     }
-    return new ChatbusConfig.ServerOperators(passwords);
+    return new ChatbusConfig.ServerOperators(passwords, accounts);
   }
 
   /** The keys of valid user names. */

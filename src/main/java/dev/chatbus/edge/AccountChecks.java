@@ -3,6 +3,7 @@ package dev.chatbus.edge;
 import dev.chatbus.account.Grant;
 import dev.chatbus.account.Passwords;
 import dev.chatbus.account.RegisteredNames;
+import dev.chatbus.account.ServerBans;
 import dev.chatbus.account.Tokens;
 import dev.chatbus.bus.AccountCommand;
 import dev.chatbus.bus.Addresses;
@@ -38,8 +39,12 @@ final class AccountChecks {
   private final Spared spared;
   /** Signed tokens, when {@code tokens.secret} is set; else null. */
   private final Tokens tokens;
+  /** The names (and addresses) banned from the network. */
+  private final ServerBans bans;
 
-  AccountChecks(EventBus bus, String node, boolean stored, RegisteredNames registered, Tokens tokens, Spared spared) {
+  AccountChecks(EventBus bus, String node, boolean stored, RegisteredNames registered, Tokens tokens, ServerBans bans,
+                Spared spared) {
+    this.bans = bans;
     this.tokens = tokens;
     this.registered = registered;
     this.bus = bus;
@@ -53,6 +58,10 @@ final class AccountChecks {
    * is identified as from then on (null for a guest), or fails with why not.
    */
   Future<String> mayTake(Connection c, String name, String password) {
+    String banned = bans.nameBanned(name);
+    if (banned != null) {
+      return Future.failedFuture(new Refusal(ErrorCode.BANNED, "the name " + name + " is banned from the server: " + banned));
+    }
     if (!stored || !registered.contains(name)
       || (c.account() != null && Names.nameKey(c.account()).equals(Names.nameKey(name)))) {
       // No account's name (a password given is not needed), or the client's own.

@@ -156,6 +156,14 @@ final class Commands {
       requests.call(c, new SessionCommand.Away(c.id, a.reason()), a.ref(), r -> c.codec().away(a.reason() != null, a.ref()));
     } else if (cmd instanceof ClientCommand.UserMode m) {
       userMode(c, m);
+    } else if (cmd instanceof ClientCommand.CloseRoom cr) {
+      String room = Names.room(cr.room());
+      if (room == null) {
+        reply(c, c.codec().error(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(cr.room()), cr.ref()));
+      } else {
+        requests.call(c, new SessionCommand.CloseRoom(c.id, room, cr.on() ? (cr.reason() == null ? "" : cr.reason()) : null),
+          cr.ref(), r -> c.codec().roomClosed(room, cr.on(), cr.ref()));
+      }
     } else if (cmd instanceof ClientCommand.BanAddress b) {
       requests.call(c, new SessionCommand.BanAddress(c.id, b.address(), b.on() ? (b.reason() == null ? "" : b.reason()) : null),
         b.ref(), r -> c.codec().addressBanned(b.address(), b.on(), b.ref()));
@@ -413,6 +421,7 @@ final class Commands {
       why = readable(grant, bans.room());
     } else if (cmd instanceof ClientCommand.Moderate || cmd instanceof ClientCommand.Kill || cmd instanceof ClientCommand.Oper
       || cmd instanceof ClientCommand.BanAddress || cmd instanceof ClientCommand.RegisterRoom
+      || cmd instanceof ClientCommand.CloseRoom
       || cmd instanceof ClientCommand.UserMode || cmd instanceof ClientCommand.Invite || cmd instanceof ClientCommand.Nick
       || cmd instanceof ClientCommand.Register || cmd instanceof ClientCommand.Identify) {
       why = "a client logged in with a token may not do that";

@@ -129,7 +129,7 @@ public final class TcpServerVerticle extends VerticleBase {
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, irc.pingAfter(),
       node.metrics());
     AccountChecks accounts = new AccountChecks(vertx.eventBus(), server.node(), config.stored(), node.registered(),
-      node.tokens(), lim.spared());
+      node.tokens(), node.bans(), lim.spared());
     commands = new Commands(vertx.eventBus(), router, self, rooms, connections, config.rooms(), config.operators(),
       config.accounts(), accounts, config.history(), this::released);
     disconnectAfter = lim.rate().disconnectAfter().toNanos();

@@ -18,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The accounts, the registered rooms, the server's address bans and the audit table, in the store's
- * database (tables {@code account}, {@code registered_room}, {@code server_ban} and {@code audit}).
+ * The accounts, the registered and the closed rooms, the server's address bans and the audit table, in the
+ * store's database (tables {@code account}, {@code registered_room}, {@code closed_room}, {@code server_ban}
+ * and {@code audit}).
  * Every method blocks: only the accounts workers call them. Names are unique by their key across every
  * node sharing the database, since the key is the table's primary key.
  */
@@ -156,6 +157,41 @@ public final class JdbcAccounts {
           }
         }
       }
+      sync(c);
+    }
+  }
+
+  /** The closed rooms, with why. */
+  public Map<String, String> closedRooms() throws SQLException {
+    Map<String, String> closed = new HashMap<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT room, reason FROM closed_room")) {
+      while (rs.next()) {
+        closed.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return closed;
+  }
+
+  /** Closes {@code room}, by {@code by} for {@code reason}; or, with a null reason, opens it. */
+  public void closeRoom(String room, String by, String reason, long now) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement d = c.prepareStatement("DELETE FROM closed_room WHERE room = ?")) {
+        d.setString(1, room);
+        d.executeUpdate();
+      }
+      if (reason != null) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO closed_room (room, closed_by, closed_at, reason) "
+          + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+          s.setString(1, room);
+          s.setString(2, by);
+          s.setLong(3, now);
+          s.setString(4, reason);
+          s.executeUpdate();
+        }
+      }
+      c.commit();
       sync(c);
     }
   }

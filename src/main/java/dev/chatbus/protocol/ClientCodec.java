@@ -57,6 +57,9 @@ public interface ClientCodec extends EventRenderer {
   /** The client's name is registered now, as the account {@code account}, which it is identified as. */
   String registered(String account, Object ref);
 
+  /** The client, a server operator, closed {@code room} ({@code on}), or opened it again. */
+  String roomClosed(String room, boolean on, Object ref);
+
   /** The client registered {@code room} to its account ({@code on}), or dropped its registration. */
   String roomRegistered(String room, boolean on, Object ref);
 

@@ -40,6 +40,13 @@ public sealed interface ClientCommand {
     }
   }
 
+  /**
+   * As a server operator, close {@code room} for {@code reason} ({@code on}: its members are put out, and no
+   * one else enters it), or open it again.
+   */
+  record CloseRoom(String room, String reason, boolean on, Object ref) implements ClientCommand {
+  }
+
   /** Register {@code room} (null: the text client's room) to the client's account ({@code on}), or drop that. */
   record RegisterRoom(String room, boolean on, Object ref) implements ClientCommand {
   }

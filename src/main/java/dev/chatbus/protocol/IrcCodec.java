@@ -187,6 +187,11 @@ public final class IrcCodec implements ClientCodec {
   }
 
   @Override
+  public String roomClosed(String room, boolean on, Object ref) {
+    return notice(me(), on ? "Closed #" + room + ": its members are put out" : "Opened #" + room + " again");
+  }
+
+  @Override
   public String roomRegistered(String room, boolean on, Object ref) {
     return notice(me(), on ? "#" + room + " is registered to your account" : "#" + room + " is no longer registered");
   }

@@ -201,6 +201,7 @@ final class IrcNumerics {
       case BANNED -> to.command().equals("PRIVMSG") ? c.numeric("404", target + " :Cannot send to channel (+b)")
         : c.numeric("474", channel + " :Cannot join channel (+b)");
       case INVITE_ONLY -> c.numeric("473", channel + " :Cannot join channel (+i)");
+      case ROOM_CLOSED -> c.numeric("474", channel + " :Cannot join channel (closed by a server operator)");
       case BAD_KEY -> c.numeric("475", channel + " :Cannot join channel (+k)");
       case ROOM_FULL -> c.numeric("471", channel + " :Cannot join channel (+l)");
       case ALREADY_IN_ROOM -> c.numeric("443", target + " " + channel + " :is already on channel");

@@ -117,6 +117,13 @@ final class IrcRequests {
           return codec.needMore("OPER");
         }
         return new ClientCommand.Oper(line.param(0), line.param(1), new Ref("OPER", line.param(0)));
+      case "CLOSEROOM":
+        // (server operators) CLOSEROOM #channel :reason, OPENROOM #channel
+        return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("CLOSEROOM")
+          : new ClientCommand.CloseRoom(line.param(0), IrcCodec.reason(line.param(1)), true, new Ref("KILL", line.param(0)));
+      case "OPENROOM":
+        return line.size() < 1 || line.param(0).isEmpty() ? codec.needMore("OPENROOM")
+          : new ClientCommand.CloseRoom(line.param(0), null, false, new Ref("KILL", line.param(0)));
       case "UNREGISTER":
         return line.size() < 1 || !line.param(0).startsWith("#") ? codec.needMore("UNREGISTER")
           : new ClientCommand.RegisterRoom(line.param(0), false, new Ref("REGISTER", line.param(0), line.param(0), null));

@@ -42,6 +42,12 @@ public final class JsonCodec implements ClientCodec {
           return o.getValue("token") instanceof String token
             ? new ClientCommand.Hello(o.getString("name"), "json", "Chatbus JSON client", null, token, ref)
             : new ClientCommand.Hello(required(o, "name"), "json", "Chatbus JSON client", o.getString("password"), ref);
+        case "close_room":
+          return new ClientCommand.CloseRoom(required(o, "room"), reason(o), true, ref);
+        case "open_room":
+          return new ClientCommand.CloseRoom(required(o, "room"), null, false, ref);
+        case "connections":
+          return new ClientCommand.Lookup("*", false, ref);
         case "register_room":
           return new ClientCommand.RegisterRoom(required(o, "room"), true, ref);
         case "unregister_room":
@@ -72,6 +78,10 @@ public final class JsonCodec implements ClientCodec {
           return new ClientCommand.BanAddress(required(o, "address"), reason(o), true, ref);
         case "unban_address":
           return new ClientCommand.BanAddress(required(o, "address"), null, false, ref);
+        case "ban_name":
+          return new ClientCommand.BanAddress(required(o, "name"), reason(o), true, ref);
+        case "unban_name":
+          return new ClientCommand.BanAddress(required(o, "name"), null, false, ref);
         case "oper":
           return new ClientCommand.Oper(required(o, "name"), required(o, "password"), ref);
         case "leave":
@@ -212,6 +222,11 @@ public final class JsonCodec implements ClientCodec {
   @Override
   public String registered(String account, Object ref) {
     return line(withRef(event("registered").put("account", account), ref));
+  }
+
+  @Override
+  public String roomClosed(String room, boolean on, Object ref) {
+    return line(withRef(event("room_closed").put("room", room).put("closed", on), ref));
   }
 
   @Override

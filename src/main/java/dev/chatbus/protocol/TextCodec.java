@@ -105,6 +105,17 @@ public final class TextCodec implements ClientCodec {
         int gap = rest.indexOf(' ');
         return new ClientCommand.Kill(firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)), null);
       }
+      case "closeroom": {
+        if (rest.isEmpty()) {
+          return usage("/closeroom ROOM [REASON]");
+        }
+        int gap = rest.indexOf(' ');
+        return new ClientCommand.CloseRoom(firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)), true, null);
+      }
+      case "openroom":
+        return rest.isEmpty() ? usage("/openroom ROOM") : new ClientCommand.CloseRoom(firstWord(rest), null, false, null);
+      case "connections":
+        return new ClientCommand.Lookup("*", false, null);
       case "registerroom":
         return new ClientCommand.RegisterRoom(null, true, null);
       case "unregisterroom":
@@ -123,6 +134,15 @@ public final class TextCodec implements ClientCodec {
         int gap = rest.indexOf(' ');
         return new ClientCommand.BanAddress(firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)), true, null);
       }
+      case "banname": {
+        if (rest.isEmpty()) {
+          return usage("/banname NAME [REASON]");
+        }
+        int gap = rest.indexOf(' ');
+        return new ClientCommand.BanAddress(firstWord(rest), gap < 0 ? null : reason(rest.substring(gap + 1)), true, null);
+      }
+      case "unbanname":
+        return rest.isEmpty() ? usage("/unbanname NAME") : new ClientCommand.BanAddress(firstWord(rest), null, false, null);
       case "unbanaddress":
         return rest.isEmpty() ? usage("/unbanaddress ADDRESS") : new ClientCommand.BanAddress(firstWord(rest), null, false, null);
       case "oper": {
@@ -235,6 +255,12 @@ public final class TextCodec implements ClientCodec {
   }
 
   @Override
+  public String roomClosed(String room, boolean on, Object ref) {
+    return on ? "* #" + room + " is closed: its members are put out, and only server operators enter it\n"
+      : "* #" + room + " is open again\n";
+  }
+
+  @Override
   public String roomRegistered(String room, boolean on, Object ref) {
     return on ? "* #" + room + " is registered to you: its operators, bans and modes are kept while it is empty\n"
       : "* #" + room + " is no longer registered\n";
@@ -312,8 +338,8 @@ public final class TextCodec implements ClientCodec {
 
   @Override
   public String addressBanned(String address, boolean on, Object ref) {
-    return on ? "* " + address + " is banned from the server: its users are disconnected\n"
-      : "* " + address + " is no longer banned\n";
+    return on ? "* " + address + " is banned from the server: " + (Names.nameProblem(address) == null ? "whoever holds it is"
+      : "its users are") + " disconnected\n" : "* " + address + " is no longer banned\n";
   }
 
   @Override
@@ -381,8 +407,11 @@ public final class TextCodec implements ClientCodec {
       + "*                    are kept while it is empty; /unregisterroom drops that\n"
       + "*   /oper NAME PASS  become a server operator (an operator of every room)\n"
       + "*   /kill NAME [WHY] disconnect NAME (server operators only)\n"
+      + "*   /connections     who is connected, and (to server operators) from where\n"
+      + "*   /closeroom ROOM [WHY]  put everyone out of ROOM and keep them out (server operators only);\n"
+      + "*                    /openroom ROOM opens it again\n"
       + "*   /banaddress IP [WHY]  keep IP off the server, disconnecting its users (server operators only);\n"
-      + "*                    /unbanaddress IP lifts it\n"
+      + "*                    /unbanaddress IP lifts it; /banname NAME [WHY] and /unbanname NAME do the same for a name\n"
       + "*   /history [N]     show the last N messages of this room (20 if no N)\n"
       + "*   /history more    show what did not fit in the last answer\n"
       + "*   /nick NAME       change your name\n"

@@ -45,6 +45,8 @@ final class Home {
   private final String node;
   private final EventBus bus;
   private final Audit audit;
+  /** The accounts whose users are server operators once identified. */
+  private final ChatbusConfig.ServerOperators serverOperators;
   private final Membership membership;
   private final NameRegistry registry;
   private final Directory directory;
@@ -67,7 +69,8 @@ final class Home {
 
   Home(String node, EventBus bus, Membership membership, NameRegistry registry, Directory directory, Peers peers,
        Owner owner, Outbox outbox, MessageIds ids, RoomQuotas quotas, ChatbusConfig.Rooms rooms, ChatbusConfig.Naming naming,
-       RegisteredNames registeredNames) {
+       RegisteredNames registeredNames, ChatbusConfig.ServerOperators serverOperators) {
+    this.serverOperators = serverOperators;
     this.node = node;
     this.bus = bus;
     this.audit = new Audit(bus, node);
@@ -130,6 +133,8 @@ final class Home {
       return kill(k);
     } else if (c instanceof SessionCommand.BanAddress b) {
       return banAddress(b);
+    } else if (c instanceof SessionCommand.CloseRoom cr) {
+      return closeRoom(cr, msg);
     } else if (c instanceof SessionCommand.UserMode m) {
       peers.changed(session(m.session()).with(m.mode(), m.on()));
       return new Reply.Done();
@@ -150,7 +155,8 @@ final class Home {
       if (m == null) {
         throw new Refusal(ErrorCode.NOT_LOGGED_IN, "log in first");
       }
-      peers.changed(m.identified(i.account()));
+      peers.changed(m.identified(i.account()).with(Member.Mode.SERVER_OPERATOR,
+        m.serverOperator() || serverOperators.isAccount(i.account())));
       return new Reply.Done();
     } else if (c instanceof SessionCommand.Disconnect d) {
       disconnect(d);
@@ -197,7 +203,8 @@ final class Home {
         msg.fail(ErrorCode.BAD_REQUEST.code(), "the session has ended");
       } else {
         Member m = new Member(session, login.name(), node, login.edge(), List.of(), login.user(), login.realname(),
-          login.secure(), login.account(), login.remote().substring(0, Math.max(0, login.remote().lastIndexOf(':'))));
+          login.secure(), login.account(), login.remote().substring(0, Math.max(0, login.remote().lastIndexOf(':'))))
+          .with(Member.Mode.SERVER_OPERATOR, serverOperators.isAccount(login.account()));
         quotas.loggedIn(session, login.remote());
         peers.changed(m);
         if (room == null) {
@@ -417,11 +424,13 @@ final class Home {
   private Reply banAddress(SessionCommand.BanAddress b) {
     Member oper = session(b.session());
     if (!oper.serverOperator()) {
-      throw new Refusal(ErrorCode.NOT_OPERATOR, "only server operators ban addresses");
+      throw new Refusal(ErrorCode.NOT_OPERATOR, "only server operators ban addresses and names");
     }
-    String address = ServerBans.normal(b.address());
+    // An IP address, or a user name (no name looks like an address: none starts with a digit or holds a colon).
+    String ip = ServerBans.normal(b.address());
+    String address = ip != null ? ip : Names.nameProblem(b.address()) == null ? ServerBans.nameEntry(b.address()) : null;
     if (address == null) {
-      throw new Refusal(ErrorCode.BAD_PARAMETER, "not an IP address: " + b.address());
+      throw new Refusal(ErrorCode.BAD_PARAMETER, "neither an IP address nor a name: " + b.address());
     }
     String reason = b.reason() == null ? null : b.reason().isBlank() ? "banned" : b.reason();
     log.info("{} {} {} ({})", oper.name(), reason == null ? "lifts the ban of" : "bans", address, reason);
@@ -429,12 +438,37 @@ final class Home {
     bus.send(Addresses.records(node), new AccountCommand.BanAddress(address, oper.name(), reason), LOCAL);
     if (reason != null) {
       for (Member m : List.copyOf(directory.all())) {
-        if (address.equals(m.address())) {
+        if (ip != null ? ip.equals(m.address()) : address.equals(ServerBans.nameEntry(m.name()))) {
           bus.send(m.edge(), new Kill(m.session(), oper.name(), "banned: " + reason));
         }
       }
     }
     return new Reply.Done();
+  }
+
+  /**
+   * A server operator closes a room, or opens it: every node hears of it, the store keeps it (through this
+   * node's accounts workers, which audit it), and the room's owner puts its members out. Answered by the
+   * owner when the room has members, else here.
+   */
+  private Reply closeRoom(SessionCommand.CloseRoom cr, Message<?> msg) {
+    Member oper = session(cr.session());
+    if (!oper.serverOperator()) {
+      throw new Refusal(ErrorCode.NOT_OPERATOR, "only server operators close rooms");
+    }
+    String room = Names.room(cr.room());
+    if (room == null) {
+      throw new Refusal(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(cr.room()));
+    }
+    String reason = cr.reason() == null ? null : cr.reason().isBlank() ? "closed" : cr.reason();
+    log.info("{} {} #{} ({})", oper.name(), reason == null ? "opens" : "closes", room, reason);
+    bus.publish(Addresses.CLOSED_ROOMS, new JsonObject().put("room", room).put("reason", reason));
+    bus.send(Addresses.records(node), new AccountCommand.CloseRoom(room, oper.name(), reason), LOCAL);
+    if (reason == null || directory.count(room) == 0) {
+      return new Reply.Done();
+    }
+    owner.run(new RoomCommand.CloseRoom(room, oper.session(), oper.name(), oper.origin(), reason, false), msg);
+    return null;
   }
 
   /** One of this node's sessions. */

@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Invitation;
@@ -21,6 +22,7 @@ import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,8 +41,11 @@ final class Operators {
   private final Audit audit;
   /** Whether the node keeps a store, where rooms are registered. */
   private final boolean stored;
+  private final ClosedRooms closed;
 
-  Operators(Owner owner, EventBus bus, Directory directory, ChatbusConfig.Rooms rooms, Audit audit, boolean stored) {
+  Operators(Owner owner, EventBus bus, Directory directory, ChatbusConfig.Rooms rooms, Audit audit, boolean stored,
+            ClosedRooms closed) {
+    this.closed = closed;
     this.audit = audit;
     this.stored = stored;
     this.owner = owner;
@@ -211,6 +216,19 @@ final class Operators {
     owner.save(r.registration);
   }
 
+  /** A server operator closed the room: every member is put out, each with a kick that says why. */
+  Reply close(RoomCommand.CloseRoom cr, OwnedRoom r) {
+    for (Map.Entry<Long, OwnedRoom.At> member : r.membersNow().entrySet()) {
+      long target = member.getKey();
+      OwnedRoom.At at = member.getValue();
+      owner.publish(r, RoomEvent.Kind.KICK, cr.session(), cr.name(), cr.origin(), "room closed: " + cr.reason(), at.name(),
+        target);
+      r.exit(target);
+      bus.send(Addresses.router(at.node()), new SessionCommand.Removed(target, r.name));
+    }
+    return new Reply.Done();
+  }
+
   private static void setFlag(Moderation change, OwnedRoom r) {
     if (change.on()) {
       r.flags.add(change.flag());
@@ -288,6 +306,10 @@ final class Operators {
    */
   void admit(RoomCommand.Enter e, OwnedRoom r) {
     long guest = e.member().session();
+    String closedFor = closed.reason(r.name);
+    if (closedFor != null && !e.member().serverOperator()) {
+      throw new Refusal(ErrorCode.ROOM_CLOSED, "#" + r.name + " is closed: " + closedFor);
+    }
     boolean invited = r.invited.contains(guest);
     if (r.banned(e.member().name(), e.member().origin())) {
       throw new Refusal(ErrorCode.BANNED, "you are banned from #" + r.name);

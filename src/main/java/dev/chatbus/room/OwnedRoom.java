@@ -118,6 +118,11 @@ final class OwnedRoom {
     return 0;
   }
 
+  /** The members now, by session, in the order they entered: a copy, for going through while they leave. */
+  Map<Long, At> membersNow() {
+    return new LinkedHashMap<>(members);
+  }
+
   /** What this router knows of the member {@code session}; null if it is not counted in. */
   At member(long session) {
     return members.get(session);

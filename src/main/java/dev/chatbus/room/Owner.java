@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.AccountCommand;
 import dev.chatbus.bus.Addresses;
@@ -72,7 +73,7 @@ final class Owner {
 
   Owner(String node, Vertx vertx, Peers peers, PassedOn passedOn, TakeOver takeOver, Directory directory, Outbox outbox,
         Readers readers, MessageIds ids, Answers answers, ChatbusConfig.Rooms rooms, ChatbusConfig.History history,
-        RegisteredRooms registered, boolean stored) {
+        RegisteredRooms registered, boolean stored, ClosedRooms closed) {
     this.registered = registered;
     this.stored = stored;
     this.node = node;
@@ -87,7 +88,7 @@ final class Owner {
     this.ids = ids;
     this.answers = answers;
     this.announceUpTo = rooms.announceUpTo();
-    this.operators = new Operators(this, bus, directory, rooms, new Audit(bus, node), stored);
+    this.operators = new Operators(this, bus, directory, rooms, new Audit(bus, node), stored, closed);
     this.lateJoins = new LateJoins(this, node, vertx, peers, directory, outbox, history.replayTimeout());
   }
 
@@ -257,6 +258,8 @@ final class Owner {
         operators.keepRegistration(m, r);
       }
       return done;
+    } else if (op instanceof RoomCommand.CloseRoom cr) {
+      return operators.close(cr, r);
     } else if (op instanceof RoomCommand.RegisterRoom rr) {
       adoptRegistration(r);
       return operators.register(rr, r);

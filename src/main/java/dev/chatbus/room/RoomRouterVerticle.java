@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.Addresses;
@@ -58,6 +59,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final RegisteredRooms registered;
   /** The names registered as accounts, which no service speaks as. */
   private final RegisteredNames registeredNames;
+  /** The rooms server operators closed. */
+  private final ClosedRooms closed;
   /** How many rooms no one was in the clients of each address may still bring up. */
   private final RoomQuotas quotas;
   private Outbox outbox;
@@ -74,7 +77,8 @@ public final class RoomRouterVerticle extends VerticleBase {
    *                has them (see {@link #tag})
    */
   public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, Membership membership, NodeMetrics metrics,
-                            RegisteredRooms registered, RegisteredNames registeredNames) {
+                            RegisteredRooms registered, RegisteredNames registeredNames, ClosedRooms closed) {
+    this.closed = closed;
     this.registered = registered;
     this.registeredNames = registeredNames;
     this.node = config.node();
@@ -112,7 +116,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     takeOver = new TakeOver(node, run, bus, peers, directory, outbox, readers, metrics, config.rooms().evictAfter(),
       registered);
     owner = new Owner(node, vertx, peers, passedOn, takeOver, directory, outbox, readers, ids, answers,
-      config.rooms(), config.history(), registered, config.persistence().store() != ChatbusConfig.Store.NONE);
+      config.rooms(), config.history(), registered, config.persistence().store() != ChatbusConfig.Store.NONE, closed);
     peers.onChanges(new Peers.Changes() {
       @Override
       public void left(String other, List<Member> members, String reason) {
@@ -126,7 +130,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     });
     Future<?> ready = NameRegistry.of(vertx, membership, peers::holds).map(registry -> {
       home = new Home(node, bus, membership, registry, directory, peers, owner, outbox, ids, quotas, config.rooms(),
-        config.naming(), registeredNames);
+        config.naming(), registeredNames, config.operators());
       peers.onHolds(home::holds);
       return null;
     });

@@ -139,13 +139,13 @@ class ServerOperatorTest {
       tom.send("/whois mallory");
       assertThat(tom.readUntil(l -> l.startsWith("* mallory "))).doesNotContain("127.0.0.2");
       olga.send("/banaddress 127.0.0.2 spam");
-      olga.readUntil(l -> l.equals("! only server operators ban addresses"));
+      olga.readUntil(l -> l.equals("! only server operators ban addresses and names"));
       olga.send("/oper root hunter2:x");
       olga.readUntil(l -> l.startsWith("* you are a server operator now"));
       olga.send("/whois mallory");
       assertThat(olga.readUntil(l -> l.startsWith("* mallory "))).contains("; from 127.0.0.2");
       olga.send("/banaddress 127.0.0.300");
-      olga.readUntil(l -> l.equals("! not an IP address: 127.0.0.300"));
+      olga.readUntil(l -> l.equals("! neither an IP address nor a name: 127.0.0.300"));
       olga.send("/banaddress 127.0.0.2 spam");
       olga.readUntil(l -> l.equals("* 127.0.0.2 is banned from the server: its users are disconnected"));
       assertThat(mallory.readUntilClosed()).contains("! a server operator disconnected you");
@@ -198,5 +198,65 @@ class ServerOperatorTest {
       assertThat(rows).containsExactlyInAnyOrder("olga mode #lobby +m", "olga kick #lobby bob flooding",
         "olga kill eve spam", "olga ban_address 192.0.2.7 spam");
     });
+  }
+
+  @Test
+  void aServerOperatorClosesARoomAndListsWhoIsConnectedFromWhere(Vertx vertx) {
+    TestNode node = start(vertx);
+    try (TestClient olga = TestClient.text(node.port(), "olga"); TestClient tom = TestClient.text(node.port(), "tom");
+         IrcClient ivy = IrcClient.registered(node.ircPort(), "ivy")) {
+      tom.send("/join rust");
+      tom.readUntil(l -> l.startsWith("* you are now in #rust"));
+      ivy.join("#rust");
+      olga.send("/closeroom rust spam");
+      olga.readUntil(l -> l.equals("! only server operators close rooms"));
+      olga.send("/oper root hunter2:x");
+      olga.readUntil(l -> l.startsWith("* you are a server operator now"));
+      olga.send("/connections");
+      assertThat(olga.readUntil(l -> l.startsWith("* tom "))).contains("; from 127.0.0.1");
+      olga.send("/closeroom rust spam");
+      olga.readUntil(l -> l.equals("* #rust is closed: its members are put out, and only server operators enter it"));
+      tom.readUntil(l -> l.contains("#rust") && l.contains("room closed: spam"));
+      ivy.readUntil(l -> l.contains(" KICK #rust ivy :room closed: spam"));
+      ivy.send("JOIN #rust");
+      ivy.readUntil(l -> l.equals(":irc.test 474 ivy #rust :Cannot join channel (closed by a server operator)"));
+      tom.send("/join rust");
+      tom.readUntil(l -> l.equals("! #rust is closed: spam"));
+      olga.send("/join rust");
+      olga.readUntil(l -> l.startsWith("* you are now in #rust"));
+      olga.send("/openroom rust");
+      olga.readUntil(l -> l.equals("* #rust is open again"));
+      ivy.join("#rust");
+    }
+  }
+
+  @Test
+  void anOperatorsAccountIsAServerOperatorOnceIdentifiedAndNamesAreBannedFromTheServer(Vertx vertx) {
+    TestNode node = TestNode.start(vertx, new JsonObject().put("operators", new JsonArray().add("root:hunter2:x").add("Alice")));
+    try (TestClient alice = TestClient.text(node.port(), "alice"); TestClient eve = TestClient.text(node.port(), "eve");
+         TestClient tom = TestClient.text(node.port(), "tom")) {
+      alice.send("/banname eve");
+      alice.readUntil(l -> l.equals("! only server operators ban addresses and names"));
+      // Registering identifies alice as her account, which the operators setting names.
+      alice.send("/register correct horse");
+      alice.readUntil(l -> l.startsWith("* the name alice is registered"));
+      tom.send("/whois alice");
+      tom.readUntil(l -> l.startsWith("* alice ") && l.contains("identified as alice"));
+      alice.send("/banname eve spam");
+      alice.readUntil(l -> l.equals("* eve is banned from the server: whoever holds it is disconnected"));
+      assertThat(eve.readUntilClosed()).contains("! a server operator disconnected you");
+      tom.send("/nick eve");
+      assertThat(tom.readUntil(l -> l.startsWith("! ") || l.startsWith("* you are now known as")))
+        .isEqualTo("! the name eve is banned from the server: spam");
+      try (TestClient again = TestClient.connect(node.port())) {
+        again.expectStartsWith("* chatbus");
+        again.send("eve");
+        again.expect("! the name eve is banned from the server: spam");
+      }
+      alice.send("/unbanname eve");
+      alice.readUntil(l -> l.equals("* eve is no longer banned"));
+      tom.send("/nick eve");
+      tom.readUntil(l -> l.equals("* you are now known as eve"));
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.Addresses;
@@ -56,7 +57,7 @@ class RoomRouterTest {
     vertx.deployVerticle(new HistoryReaderVerticle("n", 0, store), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1, Membership.of(vertx, null), metrics,
-      new RegisteredRooms(), new RegisteredNames())).await(10, TimeUnit.SECONDS);
+      new RegisteredRooms(), new RegisteredNames(), new ClosedRooms())).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(SessionCommand cmd) throws Exception {
