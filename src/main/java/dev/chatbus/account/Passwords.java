@@ -11,7 +11,7 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 public final class Passwords {
 
   /** Passwords longer than this are refused: hashing is costly enough without a megabyte to feed it. */
-  public static final int MAX_LENGTH = 256;
+  public static final int MAX_LENGTH = 1024;
 
   private final Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
 
@@ -25,13 +25,13 @@ public final class Passwords {
     return encoder.matches(password, hash);
   }
 
-  /** Why {@code password} cannot be an account's, or null if it can. */
-  public static String problem(String password) {
+  /** Why {@code password} cannot be a new account's, at least {@code minLength} characters long, or null if it can. */
+  public static String problem(String password, int minLength) {
     if (password == null || password.isEmpty()) {
       return "the password is empty";
     }
-    if (password.length() < 8) {
-      return "a password needs at least 8 characters";
+    if (password.length() < minLength) {
+      return "a password needs at least " + minLength + " characters";
     }
     return password.length() > MAX_LENGTH ? "a password may have at most " + MAX_LENGTH + " characters" : null;
   }

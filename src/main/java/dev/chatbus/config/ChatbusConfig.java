@@ -163,9 +163,10 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    *                              not be tried until the window has passed
    * @param maxFailuresPerAddress the same, from one address (the per-address limits' exemptions apply)
    * @param lockout               the window failures are counted in
+   * @param minPasswordLength     the fewest characters a new account's password may have
    */
   public record Accounts(boolean registration, boolean required, int maxFailures, int maxFailuresPerAddress,
-                         Duration lockout) {
+                         Duration lockout, int minPasswordLength) {
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.chatbus.config;
 
+import dev.chatbus.account.Passwords;
 import dev.chatbus.config.ChatbusConfig.Bridge;
 import dev.chatbus.config.ChatbusConfig.Cluster;
 import dev.chatbus.config.ChatbusConfig.History;
@@ -184,7 +185,8 @@ final class ConfigParser {
       s.bool("accounts.required", false),
       s.integer("accounts.maxFailures", 5, 1, 1_000_000),
       s.integer("accounts.maxFailuresPerAddress", 20, 1, 1_000_000),
-      s.duration("accounts.lockout", Duration.ofMinutes(15), Duration.ofMillis(1)));
+      s.duration("accounts.lockout", Duration.ofMinutes(15), Duration.ofMillis(1)),
+      s.integer("accounts.minPasswordLength", 8, 1, Passwords.MAX_LENGTH));
     if (accounts.required() && persistence.store() == ChatbusConfig.Store.NONE) {
       throw new ConfigException("accounts.required: accounts are kept in the store, and persistence.store is none");
     }

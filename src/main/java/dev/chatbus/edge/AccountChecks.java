@@ -35,6 +35,7 @@ final class AccountChecks {
   private final EventBus bus;
   private final String address;
   private final boolean stored;
+  private final int minPasswordLength;
   private final RegisteredNames registered;
   private final Spared spared;
   /** Signed tokens, when {@code tokens.secret} is set; else null. */
@@ -42,8 +43,9 @@ final class AccountChecks {
   /** The names (and addresses) banned from the network. */
   private final ServerBans bans;
 
-  AccountChecks(EventBus bus, String node, boolean stored, RegisteredNames registered, Tokens tokens, ServerBans bans,
-                Spared spared) {
+  AccountChecks(EventBus bus, String node, boolean stored, int minPasswordLength, RegisteredNames registered, Tokens tokens,
+                ServerBans bans, Spared spared) {
+    this.minPasswordLength = minPasswordLength;
     this.bans = bans;
     this.tokens = tokens;
     this.registered = registered;
@@ -94,7 +96,7 @@ final class AccountChecks {
     if (!stored) {
       return Future.failedFuture(new Refusal(ErrorCode.REGISTRATION_OFF, NO_STORE));
     }
-    String problem = Passwords.problem(password);
+    String problem = Passwords.problem(password, minPasswordLength);
     if (problem != null) {
       return Future.failedFuture(new Refusal(ErrorCode.BAD_PARAMETER, problem));
     }

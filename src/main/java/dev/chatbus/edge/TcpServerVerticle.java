@@ -128,7 +128,8 @@ public final class TcpServerVerticle extends VerticleBase {
       node, c -> connections.goodbye(c, Goodbye.TOO_SLOW, Goodbye.TOO_SLOW.roomReason()), (c, room) -> commands.kicked(c, room));
     connections = new Connections(vertx.eventBus(), router, rooms, node.limits(), textCodec, lim, irc.pingAfter(),
       node.metrics());
-    AccountChecks accounts = new AccountChecks(vertx.eventBus(), server.node(), config.stored(), node.registered(),
+    AccountChecks accounts = new AccountChecks(vertx.eventBus(), server.node(), config.stored(),
+      config.accounts().minPasswordLength(), node.registered(),
       node.tokens(), node.bans(), lim.spared());
     commands = new Commands(vertx.eventBus(), router, self, rooms, connections, config.rooms(), config.operators(),
       config.accounts(), accounts, config.history(), this::released);

@@ -277,11 +277,11 @@ class ChatbusConfigTest {
   @Test
   void accountsAndTokens() {
     ChatbusConfig c = parse("{}");
-    assertThat(c.accounts()).isEqualTo(new ChatbusConfig.Accounts(true, false, 5, 20, Duration.ofMinutes(15)));
+    assertThat(c.accounts()).isEqualTo(new ChatbusConfig.Accounts(true, false, 5, 20, Duration.ofMinutes(15), 8));
     assertThat(c.tokens().enabled()).isFalse();
     ChatbusConfig set = parse("{\"accounts\": {\"registration\": false, \"required\": true, \"maxFailures\": 3, "
-      + "\"maxFailuresPerAddress\": 9, \"lockout\": \"1h\"}, \"tokens\": {\"secret\": \"" + "x".repeat(32) + "\"}}");
-    assertThat(set.accounts()).isEqualTo(new ChatbusConfig.Accounts(false, true, 3, 9, Duration.ofHours(1)));
+      + "\"maxFailuresPerAddress\": 9, \"lockout\": \"1h\", \"minPasswordLength\": 12}, \"tokens\": {\"secret\": \"" + "x".repeat(32) + "\"}}");
+    assertThat(set.accounts()).isEqualTo(new ChatbusConfig.Accounts(false, true, 3, 9, Duration.ofHours(1), 12));
     assertThat(set.tokens().enabled()).isTrue();
     assertThat(set.tokens().toString()).doesNotContain("xxxx");
     rejected("{\"tokens\": {\"secret\": \"short\"}}", "tokens.secret: must be at least 32 bytes (HS256's key size), got 5");
