@@ -157,7 +157,7 @@ public final class MainVerticle extends VerticleBase {
     AtomicInteger instance = new AtomicInteger();
     Tokens tokens = cfg.tokens().enabled() ? Tokens.create(vertx, cfg.tokens().secret()) : null;
     RoomRouterVerticle router = new RoomRouterVerticle(cfg.router(), nodeTag, membership, metrics, registeredRooms,
-      registeredNames, closedRooms);
+      registeredNames, closedRooms, serverBans);
     return store(cfg, metrics)
       .compose(id -> {
         persistDeployment = id;

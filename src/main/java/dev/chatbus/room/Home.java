@@ -1,5 +1,6 @@
 package dev.chatbus.room;
 
+import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.ServerBans;
 import dev.chatbus.bus.AccountCommand;
@@ -47,6 +48,9 @@ final class Home {
   private final Audit audit;
   /** The accounts whose users are server operators once identified. */
   private final ChatbusConfig.ServerOperators serverOperators;
+  /** The addresses and names banned, and the rooms closed, as this node holds them. */
+  private final ServerBans serverBans;
+  private final ClosedRooms closedRooms;
   private final Membership membership;
   private final NameRegistry registry;
   private final Directory directory;
@@ -69,8 +73,11 @@ final class Home {
 
   Home(String node, EventBus bus, Membership membership, NameRegistry registry, Directory directory, Peers peers,
        Owner owner, Outbox outbox, MessageIds ids, RoomQuotas quotas, ChatbusConfig.Rooms rooms, ChatbusConfig.Naming naming,
-       RegisteredNames registeredNames, ChatbusConfig.ServerOperators serverOperators) {
+       RegisteredNames registeredNames, ChatbusConfig.ServerOperators serverOperators, ServerBans serverBans,
+       ClosedRooms closedRooms) {
     this.serverOperators = serverOperators;
+    this.serverBans = serverBans;
+    this.closedRooms = closedRooms;
     this.node = node;
     this.bus = bus;
     this.audit = new Audit(bus, node);
@@ -434,6 +441,8 @@ final class Home {
     }
     String reason = b.reason() == null ? null : b.reason().isBlank() ? "banned" : b.reason();
     log.info("{} {} {} ({})", oper.name(), reason == null ? "lifts the ban of" : "bans", address, reason);
+    // This node holds it before the answer goes; the others as soon as they hear.
+    serverBans.set(address, reason);
     bus.publish(Addresses.SERVER_BANS, new JsonObject().put("address", address).put("reason", reason));
     bus.send(Addresses.records(node), new AccountCommand.BanAddress(address, oper.name(), reason), LOCAL);
     if (reason != null) {
@@ -462,6 +471,8 @@ final class Home {
     }
     String reason = cr.reason() == null ? null : cr.reason().isBlank() ? "closed" : cr.reason();
     log.info("{} {} #{} ({})", oper.name(), reason == null ? "opens" : "closes", room, reason);
+    // This node holds it before the answer goes; the others as soon as they hear.
+    closedRooms.set(room, reason);
     bus.publish(Addresses.CLOSED_ROOMS, new JsonObject().put("room", room).put("reason", reason));
     bus.send(Addresses.records(node), new AccountCommand.CloseRoom(room, oper.name(), reason), LOCAL);
     if (reason == null || directory.count(room) == 0) {

@@ -3,6 +3,7 @@ package dev.chatbus.room;
 import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.RegisteredRooms;
+import dev.chatbus.account.ServerBans;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
@@ -61,6 +62,8 @@ public final class RoomRouterVerticle extends VerticleBase {
   private final RegisteredNames registeredNames;
   /** The rooms server operators closed. */
   private final ClosedRooms closed;
+  /** The addresses and names server operators banned. */
+  private final ServerBans serverBans;
   /** How many rooms no one was in the clients of each address may still bring up. */
   private final RoomQuotas quotas;
   private Outbox outbox;
@@ -77,8 +80,10 @@ public final class RoomRouterVerticle extends VerticleBase {
    *                has them (see {@link #tag})
    */
   public RoomRouterVerticle(ChatbusConfig.Router config, int nodeTag, Membership membership, NodeMetrics metrics,
-                            RegisteredRooms registered, RegisteredNames registeredNames, ClosedRooms closed) {
+                            RegisteredRooms registered, RegisteredNames registeredNames, ClosedRooms closed,
+                            ServerBans serverBans) {
     this.closed = closed;
+    this.serverBans = serverBans;
     this.registered = registered;
     this.registeredNames = registeredNames;
     this.node = config.node();
@@ -130,7 +135,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     });
     Future<?> ready = NameRegistry.of(vertx, membership, peers::holds).map(registry -> {
       home = new Home(node, bus, membership, registry, directory, peers, owner, outbox, ids, quotas, config.rooms(),
-        config.naming(), registeredNames, config.operators());
+        config.naming(), registeredNames, config.operators(), serverBans, closed);
       peers.onHolds(home::holds);
       return null;
     });

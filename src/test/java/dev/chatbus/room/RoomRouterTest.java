@@ -3,6 +3,7 @@ package dev.chatbus.room;
 import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.RegisteredRooms;
+import dev.chatbus.account.ServerBans;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
 import dev.chatbus.bus.ErrorCode;
@@ -57,7 +58,7 @@ class RoomRouterTest {
     vertx.deployVerticle(new HistoryReaderVerticle("n", 0, store), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
       .await(10, TimeUnit.SECONDS);
     vertx.deployVerticle(new RoomRouterVerticle(config.withNodeName("n").router(), 1, Membership.of(vertx, null), metrics,
-      new RegisteredRooms(), new RegisteredNames(), new ClosedRooms())).await(10, TimeUnit.SECONDS);
+      new RegisteredRooms(), new RegisteredNames(), new ClosedRooms(), new ServerBans())).await(10, TimeUnit.SECONDS);
   }
 
   private Reply ask(SessionCommand cmd) throws Exception {
