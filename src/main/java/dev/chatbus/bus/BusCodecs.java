@@ -81,6 +81,7 @@ public final class BusCodecs {
     codec(RoomCommand.Invite.class, RoomCommand.Invite::read),
     codec(RoomCommand.RegisterRoom.class, RoomCommand.RegisterRoom::read),
     codec(RoomCommand.CloseRoom.class, RoomCommand.CloseRoom::read),
+    codec(RoomCommand.Identified.class, RoomCommand.Identified::read),
     codec(Reply.LoggedIn.class, Reply.LoggedIn::read),
     codec(Reply.Joined.class, Reply.Joined::read),
     codec(Reply.Left.class, Reply.Left::read),

@@ -277,4 +277,24 @@ public sealed interface RoomCommand extends RouterMessage {
       return new CloseRoom(in.str(), in.i64(), in.str(), in.str(), in.str(), in.bool());
     }
   }
+
+  /**
+   * The member {@code session}, in {@code room}, has identified as {@code account}: in a registered room that
+   * lists the account, it is an operator from now on. Not answered.
+   */
+  record Identified(String room, long session, String account, boolean forwarded) implements RoomCommand {
+    @Override
+    public Identified asForwarded(boolean passed) {
+      return new Identified(room, session, account, passed);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room).i64(session).str(account).bool(forwarded);
+    }
+
+    public static Identified read(Wire.Reader in) {
+      return new Identified(in.str(), in.i64(), in.str(), in.bool());
+    }
+  }
 }

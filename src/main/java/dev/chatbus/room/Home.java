@@ -164,6 +164,10 @@ final class Home {
       }
       peers.changed(m.identified(i.account()).with(Member.Mode.SERVER_OPERATOR,
         m.serverOperator() || serverOperators.isAccount(i.account())));
+      // The registered rooms it is in that list the account make it an operator.
+      for (String room : m.rooms()) {
+        owner.run(new RoomCommand.Identified(room, m.session(), i.account(), false), null);
+      }
       return new Reply.Done();
     } else if (c instanceof SessionCommand.Disconnect d) {
       disconnect(d);

@@ -13,6 +13,7 @@ import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.RoomFlag;
 import dev.chatbus.bus.RouterMessage;
+import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.JsonCodec;
@@ -260,6 +261,13 @@ final class Owner {
       return done;
     } else if (op instanceof RoomCommand.CloseRoom cr) {
       return operators.close(cr, r);
+    } else if (op instanceof RoomCommand.Identified i) {
+      adoptRegistration(r);
+      OwnedRoom.At at = r.member(i.session());
+      if (at != null && r.operatorAccount(i.account()) && r.operators.add(i.session())) {
+        bus.send(Addresses.router(at.node()), new SessionCommand.Status(i.session(), r.name, true, true));
+      }
+      return null;
     } else if (op instanceof RoomCommand.RegisterRoom rr) {
       adoptRegistration(r);
       return operators.register(rr, r);

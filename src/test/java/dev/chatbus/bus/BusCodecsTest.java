@@ -34,6 +34,7 @@ class BusCodecsTest {
     new AccountCommand.CloseRoom("rust", "olga", "spam"),
     new SessionCommand.CloseRoom(7, "rust", "spam"),
     new RoomCommand.CloseRoom("rust", 7, "olga", "~o@n", "spam", false),
+    new RoomCommand.Identified("rust", 7, "Alice", true),
     new Registration("rust", "Alice", List.of("alice", "bob"), Set.of(RoomFlag.MODERATED, RoomFlag.SECRET), "sesame", 20,
       List.of(new Reply.Ban("eve!*@*", "alice", 5)), 1234),
     new SessionCommand.RegisterRoom(7, "rust", true),

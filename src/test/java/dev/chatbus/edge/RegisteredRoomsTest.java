@@ -105,6 +105,17 @@ class RegisteredRoomsTest {
       alice.send("/mode -m");
       alice.readUntil(l -> l.startsWith("* you let every member speak"));
       guest.readUntil(l -> l.startsWith(":alice!") && l.endsWith(" MODE #rust -m"));
+      // Someone who identifies as an operator's account once in the room is an operator from then on.
+      try (TestClient ally = TestClient.text(again.port(), "ally")) {
+        ally.send("/join rust");
+        ally.readUntil(l -> l.startsWith("* you are now in #rust"));
+        ally.send("/mode +m");
+        ally.readUntil(l -> l.equals("! you are not an operator of #rust"));
+        ally.send("/identify alice " + PASSWORD);
+        ally.readUntil(l -> l.equals("* you are identified as alice"));
+        ally.send("/mode +m");
+        ally.readUntil(l -> l.startsWith("* you let only operators and voiced members speak"));
+      }
       alice.send("/unregisterroom");
       alice.readUntil(l -> l.equals("* #rust is no longer registered"));
     }
