@@ -1,0 +1,181 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.protocol.LineFraming.Signal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The WebSocket counterpart of {@link LineFraming}, for a client that speaks the JSON-lines protocol one
+ * message per line: the application reads what it reads from {@link LineFraming} (a {@link ByteBuf} per
+ * message, {@link Signal#LINE_TOO_LONG} for a message over the maximum, {@link Signal#ENDLESS_LINE} once one
+ * has run on past {@link LineFraming#ENDLESS_FACTOR} times it, {@link Signal#INPUT_CLOSED} for the client's
+ * close frame), and writes what it writes to a TCP client (batches of lines, each ended by {@code \n}),
+ * which go out as one text frame per line. Pings are answered here; a message's fragments are gathered up to
+ * the maximum, and what goes past it is discarded as it arrives, never buffered.
+ * <p>
+ * It goes after the WebSocket frame codec, in place of {@link LineFraming}; one per connection.
+ */
+public final class WebSocketFraming extends ChannelDuplexHandler {
+
+  private final int max;
+  private final long endless;
+  /** The message being gathered from its fragments; null between messages, or while one is discarded. */
+  private CompositeByteBuf message;
+  /** True while the rest of a message over the maximum is discarded. */
+  private boolean discarding;
+  private long discarded;
+
+  private WebSocketFraming(int maxLineBytes) {
+    this.max = maxLineBytes;
+    this.endless = (long) maxLineBytes * LineFraming.ENDLESS_FACTOR;
+  }
+
+  /** Adds the framing at the end of {@code pipeline}, after the frame codec: the application's handler goes after it. */
+  public static void install(ChannelPipeline pipeline, int maxLineBytes) {
+    pipeline.addLast(new WebSocketFraming(maxLineBytes));
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof PingWebSocketFrame ping) {
+      ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+    } else if (msg instanceof PongWebSocketFrame pong) {
+      pong.release();
+    } else if (msg instanceof CloseWebSocketFrame close) {
+      close.release();
+      ctx.fireChannelRead(Signal.INPUT_CLOSED);
+    } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
+      || msg instanceof ContinuationWebSocketFrame) {
+      fragment(ctx, (WebSocketFrame) msg);
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  /** One fragment of a message: the first (text or binary) or a continuation. */
+  private void fragment(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    try {
+      if (!(frame instanceof ContinuationWebSocketFrame)) {
+        // A new message: whatever was left of the last one is dropped.
+        dropMessage();
+        discarding = false;
+        discarded = 0;
+      }
+      ByteBuf content = frame.content();
+      if (discarding) {
+        discard(ctx, content.readableBytes());
+      } else {
+        if (message == null) {
+          message = ctx.alloc().compositeBuffer();
+        }
+        if (message.readableBytes() + content.readableBytes() > max + 1) {
+          // One byte more may be the '\r' of a message at the limit, as in a line: past that it is too long.
+          int had = message.readableBytes();
+          dropMessage();
+          discarding = true;
+          ctx.fireChannelRead(Signal.LINE_TOO_LONG);
+          discard(ctx, had + content.readableBytes());
+        } else {
+          message.addComponent(true, content.retain());
+        }
+      }
+      if (frame.isFinalFragment()) {
+        if (!discarding && message != null) {
+          ByteBuf line = message;
+          message = null;
+          emit(ctx, line);
+        }
+        discarding = false;
+        discarded = 0;
+      }
+    } finally {
+      frame.release();
+    }
+  }
+
+  /** A whole message: without a line ending it may carry, and not over the maximum. */
+  private void emit(ChannelHandlerContext ctx, ByteBuf line) {
+    int end = line.writerIndex();
+    if (end > line.readerIndex() && line.getByte(end - 1) == '\n') {
+      end--;
+    }
+    if (end > line.readerIndex() && line.getByte(end - 1) == '\r') {
+      end--;
+    }
+    if (end - line.readerIndex() > max) {
+      line.release();
+      ctx.fireChannelRead(Signal.LINE_TOO_LONG);
+      return;
+    }
+    line.writerIndex(end);
+    ctx.fireChannelRead(line);
+  }
+
+  private void discard(ChannelHandlerContext ctx, long bytes) {
+    long before = discarded;
+    discarded += bytes;
+    if (before < endless && discarded >= endless) {
+      ctx.fireChannelRead(Signal.ENDLESS_LINE);
+    }
+  }
+
+  private void dropMessage() {
+    if (message != null) {
+      message.release();
+      message = null;
+    }
+  }
+
+  /** A batch of lines, each ended by {@code \n}: a text frame each (an empty batch, a flush, passes as it is). */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (!(msg instanceof ByteBuf batch) || !batch.isReadable()) {
+      ctx.write(msg, promise);
+      return;
+    }
+    try {
+      int from = batch.readerIndex();
+      int to = batch.writerIndex();
+      while (from < to) {
+        int eol = batch.indexOf(from, to, (byte) '\n');
+        int end = eol < 0 ? to : eol;
+        boolean last = eol < 0 || eol + 1 >= to;
+        ByteBuf line = batch.retainedSlice(from, end - from);
+        ctx.write(new TextWebSocketFrame(line), last ? promise : ctx.voidPromise());
+        from = end + 1;
+      }
+    } finally {
+      ReferenceCountUtil.release(batch);
+    }
+  }
+
+  /** Closing says goodbye with a close frame first, as WebSocket asks. */
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    if (!ctx.channel().isActive()) {
+      ctx.close(promise);
+      return;
+    }
+    ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+      .addListener((ChannelFutureListener) f -> ctx.close(promise));
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    dropMessage();
+  }
+}

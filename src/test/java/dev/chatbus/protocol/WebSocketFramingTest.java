@@ -1,0 +1,115 @@
+package dev.chatbus.protocol;
+
+import dev.chatbus.protocol.LineFraming.Signal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link WebSocketFraming}: messages in as lines, with {@link LineFraming}'s limits and signals; lines out as text frames. */
+class WebSocketFramingTest {
+
+  private final EmbeddedChannel channel = new EmbeddedChannel();
+
+  WebSocketFramingTest() {
+    WebSocketFraming.install(channel.pipeline(), 8);
+  }
+
+  private List<Object> feed(WebSocketFrame... frames) {
+    for (WebSocketFrame frame : frames) {
+      channel.writeInbound(frame);
+    }
+    List<Object> out = new ArrayList<>();
+    for (Object o = channel.readInbound(); o != null; o = channel.readInbound()) {
+      if (o instanceof ByteBuf b) {
+        out.add(b.toString(StandardCharsets.UTF_8));
+        b.release();
+      } else {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  private static TextWebSocketFrame text(String s) {
+    return new TextWebSocketFrame(s);
+  }
+
+  private static WebSocketFrame part(boolean first, boolean last, String s) {
+    ByteBuf b = Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    return first ? new TextWebSocketFrame(last, 0, b) : new ContinuationWebSocketFrame(last, 0, b);
+  }
+
+  @Test
+  void eachMessageIsALineWithoutTheLineEndingItMayCarry() {
+    assertThat(feed(text("one"), text("two\r\n"), text(""), new BinaryWebSocketFrame(Unpooled.copiedBuffer("bin", StandardCharsets.UTF_8))))
+      .containsExactly("one", "two", "", "bin");
+  }
+
+  @Test
+  void fragmentsAreGatheredIntoOneMessage() {
+    assertThat(feed(part(true, false, "{\"a\""), part(false, false, ":"), part(false, true, "1}"))).containsExactly("{\"a\":1}");
+  }
+
+  @Test
+  void aMessageOverTheMaximumIsRefusedOnceAndTheNextOneReadAsUsual() {
+    assertThat(feed(text("123456789"), text("12345678"))).containsExactly(Signal.LINE_TOO_LONG, "12345678");
+    assertThat(feed(part(true, false, "12345"), part(false, false, "6789"), part(false, true, "0"), text("ok")))
+      .containsExactly(Signal.LINE_TOO_LONG, "ok");
+  }
+
+  @Test
+  void aMessageThatGoesOnEndlesslyIsSaidToOnce() {
+    List<WebSocketFrame> frames = new ArrayList<>();
+    frames.add(part(true, false, "x".repeat(8)));
+    for (int i = 0; i < LineFraming.ENDLESS_FACTOR + 2; i++) {
+      frames.add(part(false, false, "x".repeat(8)));
+    }
+    assertThat(feed(frames.toArray(WebSocketFrame[]::new))).containsExactly(Signal.LINE_TOO_LONG, Signal.ENDLESS_LINE);
+  }
+
+  @Test
+  void pingsAreAnsweredAndACloseFrameEndsTheInput() {
+    assertThat(feed(new PingWebSocketFrame(Unpooled.copiedBuffer("p", StandardCharsets.UTF_8)))).isEmpty();
+    PongWebSocketFrame pong = channel.readOutbound();
+    assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("p");
+    pong.release();
+    assertThat(feed(text("last"), new CloseWebSocketFrame())).containsExactly("last", Signal.INPUT_CLOSED);
+  }
+
+  @Test
+  void aBatchOfLinesGoesOutAsATextFrameEach() {
+    channel.writeAndFlush(Unpooled.copiedBuffer("{\"type\":\"a\"}\n{\"type\":\"b\"}\n", StandardCharsets.UTF_8));
+    List<String> sent = new ArrayList<>();
+    for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
+      if (o instanceof TextWebSocketFrame f) {
+        sent.add(f.text());
+      }
+      ReferenceCountUtil.release(o);
+    }
+    assertThat(sent).containsExactly("{\"type\":\"a\"}", "{\"type\":\"b\"}");
+  }
+
+  @Test
+  void closingSendsACloseFrameFirst() {
+    channel.close();
+    Object first = channel.readOutbound();
+    assertThat(first).isInstanceOf(CloseWebSocketFrame.class);
+    assertThat(((CloseWebSocketFrame) first).statusCode()).isEqualTo(1000);
+    ((CloseWebSocketFrame) first).release();
+  }
+}
