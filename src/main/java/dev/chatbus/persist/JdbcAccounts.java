@@ -126,33 +126,17 @@ public final class JdbcAccounts {
           d.executeUpdate();
         }
       } else {
-        JsonArray bans = new JsonArray();
-        r.bans().forEach(b -> bans.add(new JsonObject().put("mask", b.mask()).put("by", b.by()).put("at", b.at())));
         int updated;
         try (PreparedStatement u = c.prepareStatement("UPDATE registered_room SET founder = ?, operators = ?, flags = ?, "
           + "room_key = ?, max_members = ?, bans = ?, changed_at = ? WHERE room = ? AND changed_at <= ?")) {
-          u.setString(1, r.founder());
-          u.setString(2, String.join(" ", r.operators()));
-          u.setInt(3, RoomFlag.bits(r.flags()));
-          u.setString(4, r.key());
-          u.setInt(5, r.limit());
-          u.setString(6, bans.encode());
-          u.setLong(7, r.changedAt());
-          u.setString(8, r.room());
+          bindRoom(u, r);
           u.setLong(9, r.changedAt());
           updated = u.executeUpdate();
         }
         if (updated == 0) {
-          try (PreparedStatement i = c.prepareStatement("INSERT INTO registered_room (room, founder, operators, flags, "
-            + "room_key, max_members, bans, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            i.setString(1, r.room());
-            i.setString(2, r.founder());
-            i.setString(3, String.join(" ", r.operators()));
-            i.setInt(4, RoomFlag.bits(r.flags()));
-            i.setString(5, r.key());
-            i.setInt(6, r.limit());
-            i.setString(7, bans.encode());
-            i.setLong(8, r.changedAt());
+          try (PreparedStatement i = c.prepareStatement("INSERT INTO registered_room (founder, operators, flags, "
+            + "room_key, max_members, bans, changed_at, room) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            bindRoom(i, r);
             i.executeUpdate();
           }
         }
@@ -161,65 +145,67 @@ public final class JdbcAccounts {
     }
   }
 
+  /** Sets parameters 1 to 8 of an UPDATE or an INSERT of {@code r}: its columns, then its room. */
+  private static void bindRoom(PreparedStatement s, Registration r) throws SQLException {
+    JsonArray bans = new JsonArray();
+    r.bans().forEach(b -> bans.add(new JsonObject().put("mask", b.mask()).put("by", b.by()).put("at", b.at())));
+    s.setString(1, r.founder());
+    s.setString(2, String.join(" ", r.operators()));
+    s.setInt(3, RoomFlag.bits(r.flags()));
+    s.setString(4, r.key());
+    s.setInt(5, r.limit());
+    s.setString(6, bans.encode());
+    s.setLong(7, r.changedAt());
+    s.setString(8, r.room());
+  }
+
   /** The closed rooms, with why. */
   public Map<String, String> closedRooms() throws SQLException {
-    Map<String, String> closed = new HashMap<>();
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT room, reason FROM closed_room")) {
-      while (rs.next()) {
-        closed.put(rs.getString(1), rs.getString(2));
-      }
-    }
-    return closed;
+    return reasons("SELECT room, reason FROM closed_room");
   }
 
   /** Closes {@code room}, by {@code by} for {@code reason}; or, with a null reason, opens it. */
   public void closeRoom(String room, String by, String reason, long now) throws SQLException {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement d = c.prepareStatement("DELETE FROM closed_room WHERE room = ?")) {
-        d.setString(1, room);
-        d.executeUpdate();
-      }
-      if (reason != null) {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO closed_room (room, closed_by, closed_at, reason) "
-          + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-          s.setString(1, room);
-          s.setString(2, by);
-          s.setLong(3, now);
-          s.setString(4, reason);
-          s.executeUpdate();
-        }
-      }
-      c.commit();
-      sync(c);
-    }
+    setReason("closed_room", "room", "closed_by", "closed_at", room, by, reason, now);
   }
 
-  /** The banned addresses, with why. */
+  /** The banned addresses (and names), with why. */
   public Map<String, String> serverBans() throws SQLException {
-    Map<String, String> bans = new HashMap<>();
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT address, reason FROM server_ban")) {
-      while (rs.next()) {
-        bans.put(rs.getString(1), rs.getString(2) == null ? "" : rs.getString(2));
-      }
-    }
-    return bans;
+    return reasons("SELECT address, reason FROM server_ban");
   }
 
   /** Bans {@code address}, by {@code by} for {@code reason}; or, with a null reason, lifts its ban. */
   public void serverBan(String address, String by, String reason, long now) throws SQLException {
+    setReason("server_ban", "address", "set_by", "set_at", address, by, reason, now);
+  }
+
+  /** The rows of a table of keys and why (the two columns {@code select} reads); an empty why for none. */
+  private Map<String, String> reasons(String select) throws SQLException {
+    Map<String, String> reasons = new HashMap<>();
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select)) {
+      while (rs.next()) {
+        reasons.put(rs.getString(1), rs.getString(2) == null ? "" : rs.getString(2));
+      }
+    }
+    return reasons;
+  }
+
+  /**
+   * Sets {@code key}'s row of {@code table} to {@code reason}, by {@code by} at {@code now}; or, with a null
+   * reason, removes it. One transaction.
+   */
+  private void setReason(String table, String keyColumn, String byColumn, String atColumn, String key, String by,
+                         String reason, long now) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement d = c.prepareStatement("DELETE FROM server_ban WHERE address = ?")) {
-        d.setString(1, address);
+      try (PreparedStatement d = c.prepareStatement("DELETE FROM " + table + " WHERE " + keyColumn + " = ?")) {
+        d.setString(1, key);
         d.executeUpdate();
       }
       if (reason != null) {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO server_ban (address, set_by, set_at, reason) "
-          + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-          s.setString(1, address);
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (" + keyColumn + ", " + byColumn + ", "
+          + atColumn + ", reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+          s.setString(1, key);
           s.setString(2, by);
           s.setLong(3, now);
           s.setString(4, reason);

@@ -3,10 +3,7 @@ package dev.chatbus.room;
 import dev.chatbus.account.ClosedRooms;
 import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.ServerBans;
-import dev.chatbus.bus.AccountCommand;
-import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
-import dev.chatbus.bus.Kill;
 import dev.chatbus.bus.Member;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Refusal;
@@ -19,10 +16,8 @@ import dev.chatbus.cluster.NameRegistry;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.Names;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +36,12 @@ import java.util.Map;
 final class Home {
 
   private static final Logger log = LoggerFactory.getLogger(Home.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final String node;
   private final EventBus bus;
-  private final Audit audit;
   /** The accounts whose users are server operators once identified. */
   private final ChatbusConfig.ServerOperators serverOperators;
-  /** The addresses and names banned, and the rooms closed, as this node holds them. */
-  private final ServerBans serverBans;
-  private final ClosedRooms closedRooms;
+  private final ServerPowers powers;
   private final Membership membership;
   private final NameRegistry registry;
   private final Directory directory;
@@ -76,11 +67,9 @@ final class Home {
        RegisteredNames registeredNames, ChatbusConfig.ServerOperators serverOperators, ServerBans serverBans,
        ClosedRooms closedRooms) {
     this.serverOperators = serverOperators;
-    this.serverBans = serverBans;
-    this.closedRooms = closedRooms;
     this.node = node;
     this.bus = bus;
-    this.audit = new Audit(bus, node);
+    this.powers = new ServerPowers(node, bus, directory, owner, serverBans, closedRooms);
     this.membership = membership;
     this.registry = registry;
     this.directory = directory;
@@ -137,11 +126,11 @@ final class Home {
       peers.changed(session(a.session()).away(a.reason()));
       return new Reply.Done();
     } else if (c instanceof SessionCommand.Kill k) {
-      return kill(k);
+      return powers.kill(session(k.session()), k);
     } else if (c instanceof SessionCommand.BanAddress b) {
-      return banAddress(b);
+      return powers.ban(session(b.session()), b);
     } else if (c instanceof SessionCommand.CloseRoom cr) {
-      return closeRoom(cr, msg);
+      return powers.closeRoom(session(cr.session()), cr, msg);
     } else if (c instanceof SessionCommand.UserMode m) {
       peers.changed(session(m.session()).with(m.mode(), m.on()));
       return new Reply.Done();
@@ -409,81 +398,6 @@ final class Home {
     for (String room : m.rooms()) {
       owner.run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), d.reason(), true, false), null);
     }
-  }
-
-  /** A server operator disconnects someone, wherever it is: its edge closes it. */
-  private Reply kill(SessionCommand.Kill k) {
-    Member killer = session(k.session());
-    if (!killer.serverOperator()) {
-      throw new Refusal(ErrorCode.NOT_OPERATOR, "only server operators disconnect people");
-    }
-    Member victim = directory.byName(k.name());
-    if (victim == null) {
-      throw new Refusal(ErrorCode.NO_SUCH_USER, "no such user: " + k.name());
-    }
-    log.info("{} disconnects {} ({})", killer.name(), victim.name(), k.reason());
-    audit.record(killer.name(), "kill", victim.name(), k.reason());
-    bus.send(victim.edge(), new Kill(victim.session(), killer.name(), k.reason()));
-    return new Reply.Done();
-  }
-
-  /**
-   * A server operator bans an address from the network, or lifts the ban: every node hears of it, the store
-   * keeps it (through this node's accounts workers, which also audit it), and everyone connected from the
-   * address is disconnected, wherever they are.
-   */
-  private Reply banAddress(SessionCommand.BanAddress b) {
-    Member oper = session(b.session());
-    if (!oper.serverOperator()) {
-      throw new Refusal(ErrorCode.NOT_OPERATOR, "only server operators ban addresses and names");
-    }
-    // An IP address, or a user name (no name looks like an address: none starts with a digit or holds a colon).
-    String ip = ServerBans.normal(b.address());
-    String address = ip != null ? ip : Names.nameProblem(b.address()) == null ? ServerBans.nameEntry(b.address()) : null;
-    if (address == null) {
-      throw new Refusal(ErrorCode.BAD_PARAMETER, "neither an IP address nor a name: " + b.address());
-    }
-    String reason = b.reason() == null ? null : b.reason().isBlank() ? "banned" : b.reason();
-    log.info("{} {} {} ({})", oper.name(), reason == null ? "lifts the ban of" : "bans", address, reason);
-    // This node holds it before the answer goes; the others as soon as they hear.
-    serverBans.set(address, reason);
-    bus.publish(Addresses.SERVER_BANS, new JsonObject().put("address", address).put("reason", reason));
-    bus.send(Addresses.records(node), new AccountCommand.BanAddress(address, oper.name(), reason), LOCAL);
-    if (reason != null) {
-      for (Member m : List.copyOf(directory.all())) {
-        if (ip != null ? ip.equals(m.address()) : address.equals(ServerBans.nameEntry(m.name()))) {
-          bus.send(m.edge(), new Kill(m.session(), oper.name(), "banned: " + reason));
-        }
-      }
-    }
-    return new Reply.Done();
-  }
-
-  /**
-   * A server operator closes a room, or opens it: every node hears of it, the store keeps it (through this
-   * node's accounts workers, which audit it), and the room's owner puts its members out. Answered by the
-   * owner when the room has members, else here.
-   */
-  private Reply closeRoom(SessionCommand.CloseRoom cr, Message<?> msg) {
-    Member oper = session(cr.session());
-    if (!oper.serverOperator()) {
-      throw new Refusal(ErrorCode.NOT_OPERATOR, "only server operators close rooms");
-    }
-    String room = Names.room(cr.room());
-    if (room == null) {
-      throw new Refusal(ErrorCode.BAD_ROOM, "invalid room: " + Names.roomProblem(cr.room()));
-    }
-    String reason = cr.reason() == null ? null : cr.reason().isBlank() ? "closed" : cr.reason();
-    log.info("{} {} #{} ({})", oper.name(), reason == null ? "opens" : "closes", room, reason);
-    // This node holds it before the answer goes; the others as soon as they hear.
-    closedRooms.set(room, reason);
-    bus.publish(Addresses.CLOSED_ROOMS, new JsonObject().put("room", room).put("reason", reason));
-    bus.send(Addresses.records(node), new AccountCommand.CloseRoom(room, oper.name(), reason), LOCAL);
-    if (reason == null || directory.count(room) == 0) {
-      return new Reply.Done();
-    }
-    owner.run(new RoomCommand.CloseRoom(room, oper.session(), oper.name(), oper.origin(), reason, false), msg);
-    return null;
   }
 
   /** One of this node's sessions. */
