@@ -273,10 +273,12 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    * @param readsPerSecond      REST reads per second per remote address
    * @param readBurst           REST reads one remote address may make at once
    * @param sendBufferBytes     the socket send buffer per HTTP connection; 0 leaves it to the operating system
+   * @param allowedOrigins      the web origins ({@code https://chat.example.org}) whose pages may open the chat's
+   *                            WebSocket besides the server's own; {@code *} allows every one
    */
   public record Http(boolean enabled, String host, int port, int tlsPort, String token, String readToken, int maxConnections,
                      int maxConnectionsPerIp, Duration headerTimeout, Duration idleTimeout, double readsPerSecond,
-                     int readBurst, int sendBufferBytes) {
+                     int readBurst, int sendBufferBytes, List<String> allowedOrigins) {
   }
 
   /**

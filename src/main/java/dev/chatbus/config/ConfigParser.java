@@ -15,12 +15,14 @@ import dev.chatbus.config.ChatbusConfig.Rooms;
 import dev.chatbus.config.ChatbusConfig.SlowConsumer;
 import dev.chatbus.config.ChatbusConfig.Store;
 import dev.chatbus.config.ChatbusConfig.Tcp;
+import dev.chatbus.http.Origins;
 import dev.chatbus.protocol.Names;
 import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -175,7 +177,8 @@ final class ConfigParser {
       s.duration("http.idleTimeout", Duration.ofSeconds(60), Duration.ofMillis(1)),
       s.decimal("http.readsPerSecond", 10, 0.001),
       s.integer("http.readBurst", 20, 1, 1_000_000),
-      (int) s.bytes("http.sendBufferBytes", 0, 0, 64 << 20));
+      (int) s.bytes("http.sendBufferBytes", 0, 0, 64 << 20),
+      origins(s.list("http.allowedOrigins", List.of())));
     if (!http.readToken().isEmpty() && http.readToken().equals(http.token())) {
       throw new ConfigException("http.readToken: must differ from http.token, which reads as well");
     }
@@ -349,6 +352,20 @@ final class ConfigParser {
       }
     }
     return Set.copyOf(values);
+  }
+
+  /** Web origins, each {@code scheme://host[:port]} (kept as {@link Origins#normalize} gives it), or {@code *}. */
+  private static List<String> origins(List<String> values) {
+    List<String> origins = new ArrayList<>();
+    for (String v : values) {
+      String o = v.equals("*") ? v : Origins.normalize(v);
+      if (o == null) {
+        throw new ConfigException("http.allowedOrigins: '" + v + "' is not an origin (scheme://host[:port], "
+          + "as https://chat.example.org) or *");
+      }
+      origins.add(o);
+    }
+    return List.copyOf(origins);
   }
 
   private static int resolveInstances(int configured) {

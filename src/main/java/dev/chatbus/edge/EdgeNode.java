@@ -4,11 +4,14 @@ import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.ServerBans;
 import dev.chatbus.account.Tokens;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.tls.ServerTls;
-
+import io.netty.channel.Channel;
 import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -16,7 +19,10 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -38,6 +44,9 @@ public final class EdgeNode {
   private volatile boolean stopping;
   /** The port the first instance listens on, which the others then listen on too, by listener. */
   private final Map<String, Future<Integer>> sharedPorts = new HashMap<>();
+  /** The running instances, which WebSockets accepted on the HTTP port are handed to in turn. */
+  private final List<TcpServerVerticle> instances = new CopyOnWriteArrayList<>();
+  private final AtomicInteger nextInstance = new AtomicInteger();
 
   /**
    * @param tag 16 bits that tell this node's session ids from other nodes'
@@ -107,6 +116,56 @@ public final class EdgeNode {
       probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       probe.bind(new InetSocketAddress(host, port));
     }
+  }
+
+  void started(TcpServerVerticle instance) {
+    instances.add(instance);
+  }
+
+  void stopped(TcpServerVerticle instance) {
+    instances.remove(instance);
+  }
+
+  /**
+   * Whether a WebSocket from {@code address} may be opened, as a connection to the client port would be:
+   * null if so (it then counts against the node's connection limits, until it closes or
+   * {@link #webSocketRefused} gives the count back), else why not.
+   */
+  public Goodbye admitWebSocket(InetAddress address) {
+    if (stopping || instances.isEmpty()) {
+      return Goodbye.SHUTTING_DOWN;
+    } else if (bans.banned(address)) {
+      return Goodbye.BANNED;
+    } else if (!limits.tryAcquire(address)) {
+      return Goodbye.SERVER_FULL;
+    }
+    return null;
+  }
+
+  /** A WebSocket that {@link #admitWebSocket} let in did not open after all. */
+  public void webSocketRefused(InetAddress address) {
+    limits.release(address);
+  }
+
+  /**
+   * Makes a WebSocket just accepted on the HTTP port (and let in by {@link #admitWebSocket}) a client
+   * connection of one of the instances, in turn, speaking JSON lines, one per frame. Called on the
+   * WebSocket's event loop; its socket moves to the instance's (see {@link TcpServerVerticle#adopt}).
+   */
+  public void adoptWebSocket(ServerWebSocket ws, InetSocketAddress remote) {
+    boolean tls = ws.isSsl();
+    VertxInternals.takeChannel(ws).onComplete(ar -> {
+      List<TcpServerVerticle> running = instances;
+      Channel ch = ar.result();
+      if (ch == null || running.isEmpty()) {
+        limits.release(remote.getAddress());
+        if (ch != null) {
+          ch.close();
+        }
+        return;
+      }
+      running.get(Math.floorMod(nextInstance.getAndIncrement(), running.size())).adopt(ch, remote, tls);
+    });
   }
 
   String startedAt() {

@@ -20,6 +20,7 @@ import dev.chatbus.protocol.JsonCodec;
 import dev.chatbus.protocol.LineFraming;
 import dev.chatbus.protocol.ServerInfo;
 import dev.chatbus.protocol.TextCodec;
+import dev.chatbus.protocol.WebSocketFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -178,7 +179,10 @@ public final class TcpServerVerticle extends VerticleBase {
         return listen("irc-tls", irc.host(), irc.enabled() && tls ? irc.tlsPort() : -1,
           new Listener(vertx, context, loop, options, c -> onConnect(c, true, true)));
       })
-      .onSuccess(ch -> ircTlsChannel = ch);
+      .onSuccess(ch -> {
+        ircTlsChannel = ch;
+        node.started(this);
+      });
   }
 
   /** This instance's socket of {@code listener}, on {@code port} (-1: none, and the future holds null). */
@@ -196,6 +200,7 @@ public final class TcpServerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    node.stopped(this);
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(probeTimer);
     for (Channel ch : new Channel[] {serverChannel, tlsChannel, ircChannel, ircTlsChannel}) {
@@ -259,13 +264,8 @@ public final class TcpServerVerticle extends VerticleBase {
       // unencrypted in the handler, bounded by the login timeout.
       ch.pipeline().addLast("tls", node.tls().newHandler(ch.alloc()));
     }
-    long now = System.nanoTime();
-    Connection c = new Connection(sessionBase | ++sessionCounter, ch, remote, now, flusher, config.limits());
-    // The handler first: once the connection is counted, its close must be seen.
     LineFraming.install(ch.pipeline(), irc ? IrcLine.MAX_LINE_BYTES : config.limits().maxLineBytes());
-    ch.pipeline().addLast(new ConnectionHandler(c));
-    connections.add(c);
-    log.info("conn {} open: {}{}", c, c.remote, irc ? (tls ? " (IRC, TLS)" : " (IRC)") : tls ? " (TLS)" : "");
+    Connection c = open(ch, remote, irc ? (tls ? " (IRC, TLS)" : " (IRC)") : tls ? " (TLS)" : "");
     if (irc) {
       // An IRC client speaks first; it is greeted once registered.
       c.speaks(codec);
@@ -273,6 +273,61 @@ public final class TcpServerVerticle extends VerticleBase {
     } else {
       connections.reply(c, ClientCodec.greeting(server));
     }
+  }
+
+  /** A connection past its admission, framed: {@code kind} says how it came, for the log. */
+  private Connection open(Channel ch, InetSocketAddress remote, String kind) {
+    Connection c = new Connection(sessionBase | ++sessionCounter, ch, remote, System.nanoTime(), flusher, config.limits());
+    // The handler first: once the connection is counted, its close must be seen.
+    ch.pipeline().addLast(new ConnectionHandler(c));
+    connections.add(c);
+    log.info("conn {} open: {}{}", c, c.remote, kind);
+    return c;
+  }
+
+  /**
+   * Takes the channel of a WebSocket accepted on the HTTP port, admitted already (see
+   * {@link EdgeNode#adoptWebSocket}), onto this instance's event loop if it is on another, and opens it as a
+   * client connection speaking JSON lines, one per frame, from its first frame: it gets no greeting.
+   */
+  void adopt(Channel ch, InetSocketAddress remote, boolean tls) {
+    EventLoop loop = VertxInternals.eventLoop(context);
+    if (ch.eventLoop() == loop) {
+      VertxInternals.emit(context, ch, c -> openWebSocket(c, remote, tls));
+      return;
+    }
+    // Nothing is read while the channel moves; what the client sends meanwhile waits in its socket.
+    ch.config().setAutoRead(false);
+    ch.deregister().addListener(moved -> {
+      if (!moved.isSuccess()) {
+        node.limits().release(remote.getAddress());
+        ch.unsafe().closeForcibly();
+        return;
+      }
+      loop.register(ch).addListener(registered -> {
+        if (registered.isSuccess()) {
+          VertxInternals.emit(context, ch, c -> openWebSocket(c, remote, tls));
+        } else {
+          node.limits().release(remote.getAddress());
+          ch.unsafe().closeForcibly();
+        }
+      });
+    });
+  }
+
+  private void openWebSocket(Channel ch, InetSocketAddress remote, boolean tls) {
+    if (!ch.isActive()) {
+      node.limits().release(remote.getAddress());
+      return;
+    }
+    WebSocketFraming.install(ch.pipeline(), config.limits().maxLineBytes());
+    Connection c = open(ch, remote, tls ? " (WebSocket, TLS)" : " (WebSocket)");
+    c.speaks(jsonCodec);
+    node.metrics().connected(NodeMetrics.Protocol.WEBSOCKET);
+    if (stopping) {
+      connections.goodbye(c, Goodbye.SHUTTING_DOWN, Goodbye.SHUTTING_DOWN.roomReason());
+    }
+    ch.config().setAutoRead(true);
   }
 
   /**
@@ -492,7 +547,7 @@ public final class TcpServerVerticle extends VerticleBase {
   }
 
   private NodeMetrics.Protocol protocol(Connection c) {
-    return c.codec() == jsonCodec ? NodeMetrics.Protocol.JSON
+    return c.webSocket() ? NodeMetrics.Protocol.WEBSOCKET : c.codec() == jsonCodec ? NodeMetrics.Protocol.JSON
       : c.codec() == textCodec ? NodeMetrics.Protocol.TEXT : NodeMetrics.Protocol.IRC;
   }
 

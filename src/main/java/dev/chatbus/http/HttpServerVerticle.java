@@ -9,6 +9,7 @@ import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.edge.EdgeNode;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.protocol.Goodbye;
 import dev.chatbus.tls.ServerTls;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.NetUtil;
@@ -17,6 +18,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
@@ -63,6 +66,8 @@ public final class HttpServerVerticle extends VerticleBase {
   /** The API on this node answers: requests do not cross the cluster for nothing. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final long BODY_LIMIT = 64 << 10;
+  /** Where the chat's WebSocket is. */
+  public static final String WEBSOCKET_PATH = "/ws";
 
   /** How often the read rates of addresses that stopped reading are forgotten. */
   private static final long FORGET_EVERY_MS = 10_000;
@@ -93,6 +98,8 @@ public final class HttpServerVerticle extends VerticleBase {
   private final DeliveryOptions posting;
   private final Map<HttpConnection, Open> open = new HashMap<>();
   private final ServerTls tls;
+  private final Origins origins;
+  private final int maxFrameBytes;
   /** Signed tokens, when {@code tokens.secret} is set; else null. */
   private final Tokens tokens;
   /** Where a request's grant is kept, once its signed token is verified. */
@@ -118,6 +125,10 @@ public final class HttpServerVerticle extends VerticleBase {
     this.metrics = metrics;
     this.store = store;
     this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), limits.spared());
+    this.origins = new Origins(config.allowedOrigins());
+    // A frame holds one line, which may be too long (and is then refused, the connection kept, as on the
+    // client port), up to 64 KiB; a longer frame ends the connection (close code 1009).
+    this.maxFrameBytes = Math.max(64 << 10, limits.maxLineBytes() + 2);
     this.reads = new ReadRate(config.readsPerSecond(), config.readBurst(), limits.spared());
     this.posting = new DeliveryOptions().setLocalOnly(true)
       .setSendTimeout(Math.max(1, Math.min(60_000, config.idleTimeout().toMillis() - 1_000)));
@@ -162,7 +173,13 @@ public final class HttpServerVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port)
       .setHttp2ClearTextEnabled(false)
       .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()))
-      .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+      .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+      // A chat message is a frame of a few hundred bytes: compressing each would cost a compressor per client
+      // and CPU per delivery, for nothing.
+      .setPerMessageWebSocketCompressionSupported(false)
+      .setPerFrameWebSocketCompressionSupported(false)
+      .setMaxWebSocketFrameSize(maxFrameBytes)
+      .setMaxWebSocketMessageSize(maxFrameBytes);
     if (config.sendBufferBytes() > 0) {
       options.setSendBufferSize(config.sendBufferBytes());
     }
@@ -173,7 +190,12 @@ public final class HttpServerVerticle extends VerticleBase {
     return vertx.createHttpServer(options).connectionHandler(this::onConnection)
       .requestHandler(req -> {
         admit(req);
-        router.handle(req);
+        // Vert.x's own request, not the router's wrapper: the edge takes the WebSocket's channel over.
+        if (req.path().equals(WEBSOCKET_PATH)) {
+          webSocket(req);
+        } else {
+          router.handle(req);
+        }
       });
   }
 
@@ -200,11 +222,16 @@ public final class HttpServerVerticle extends VerticleBase {
     Open o = new Open(address);
     open.put(conn, o);
     awaitHeaders(conn, o);
-    conn.closeHandler(v -> {
-      open.remove(conn);
+    conn.closeHandler(v -> forget(conn));
+  }
+
+  /** {@code conn} closed, or became a WebSocket, which the edge counts from then on. */
+  private void forget(HttpConnection conn) {
+    Open o = open.remove(conn);
+    if (o != null) {
       vertx.cancelTimer(o.headerTimer);
-      limits.release(address);
-    });
+      limits.release(o.address);
+    }
   }
 
   /** Closes {@code conn} unless its next request's headers are in within {@code http.headerTimeout}. */
@@ -239,6 +266,49 @@ public final class HttpServerVerticle extends VerticleBase {
   /** The port HTTPS listens on, once started; -1 when there is none. */
   public int tlsPort() {
     return tlsServer == null ? -1 : tlsServer.actualPort();
+  }
+
+  /**
+   * The chat over a WebSocket: the JSON-lines protocol, one message per text frame, with the client port's
+   * limits and rules. Refused to pages of other sites unless {@code http.allowedOrigins} names them, and as
+   * a connection to the client port would be (banned, full, shutting down). Once open it is the edge's
+   * connection, no longer this port's: the HTTP limits and timeouts stop counting it.
+   */
+  private void webSocket(HttpServerRequest req) {
+    HttpConnection conn = req.connection();
+    Open o = open.get(conn);
+    String upgrade = req.getHeader(HttpHeaders.UPGRADE);
+    if (req.method() != HttpMethod.GET || upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+      error(req, 400, ErrorCode.BAD_REQUEST.wireName(), "this is the chat's WebSocket (JSON lines, one per text "
+        + "frame): open it with a WebSocket client; the web client is at /");
+      return;
+    }
+    String origin = req.getHeader(HttpHeaders.ORIGIN);
+    if (!origins.allows(origin, req.scheme(), req.getHeader(HttpHeaders.HOST))) {
+      log.info("WebSocket from {} refused: pages of {} may not open it", req.remoteAddress(), origin);
+      error(req, 403, ErrorCode.FORBIDDEN.wireName(), "pages of " + origin + " may not open this server's "
+        + "WebSocket: the server's own may, and those http.allowedOrigins names");
+      return;
+    }
+    if (o == null) {
+      return;
+    }
+    Goodbye refused = edge.admitWebSocket(o.address);
+    if (refused != null) {
+      log.info("WebSocket from {} refused: {}", req.remoteAddress(), refused.wireName());
+      error(req, refused == Goodbye.BANNED ? 403 : 503, refused.wireName(), refused.message());
+      return;
+    }
+    InetSocketAddress remote = new InetSocketAddress(o.address, req.remoteAddress().port());
+    req.toWebSocket().onComplete(ar -> {
+      if (ar.failed()) {
+        // Vert.x has answered the client that its handshake was wrong.
+        edge.webSocketRefused(o.address);
+      } else {
+        forget(conn);
+        edge.adoptWebSocket(ar.result(), remote);
+      }
+    });
   }
 
   /** Ready: not shutting down, the store taking writes (when there is one), and in the cluster (when clustered). */
@@ -432,12 +502,20 @@ public final class HttpServerVerticle extends VerticleBase {
   }
 
   private static void error(RoutingContext ctx, int status, String code, String message) {
-    json(ctx, status, new JsonObject().put("error", code).put("message", message));
+    error(ctx.request(), status, code, message);
+  }
+
+  private static void error(HttpServerRequest req, int status, String code, String message) {
+    json(req, status, new JsonObject().put("error", code).put("message", message));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+    json(ctx.request(), status, body);
+  }
+
+  private static void json(HttpServerRequest req, int status, JsonObject body) {
+    if (!req.response().ended()) {
+      req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(body.encode() + "\n");
     }
   }

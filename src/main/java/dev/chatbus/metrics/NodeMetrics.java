@@ -42,7 +42,7 @@ public final class NodeMetrics {
 
   /** How clients are connected. */
   public enum Protocol {
-    TEXT, JSON, BRIDGE, IRC;
+    TEXT, JSON, BRIDGE, IRC, WEBSOCKET;
 
     String label() {
       return name().toLowerCase();

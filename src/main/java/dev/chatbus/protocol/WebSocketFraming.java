@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -38,6 +39,8 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
   /** True while the rest of a message over the maximum is discarded. */
   private boolean discarding;
   private long discarded;
+  /** What the close frame says: normal, unless the client broke the protocol. */
+  private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NORMAL_CLOSURE;
 
   private WebSocketFraming(int maxLineBytes) {
     this.max = maxLineBytes;
@@ -163,6 +166,26 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * A frame the codec could not take: one over its size limit is a message far over the maximum, as
+   * {@link Signal#ENDLESS_LINE} says, and the connection's close frame then says it was too big (1009);
+   * any other breach of the protocol goes on as the error it is, and the close frame says which.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof CorruptedWebSocketFrameException corrupt)) {
+      ctx.fireExceptionCaught(cause);
+      return;
+    }
+    closeStatus = corrupt.closeStatus();
+    if (closeStatus.equals(WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
+      dropMessage();
+      ctx.fireChannelRead(Signal.ENDLESS_LINE);
+    } else {
+      ctx.fireExceptionCaught(cause);
+    }
+  }
+
   /** Closing says goodbye with a close frame first, as WebSocket asks. */
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
@@ -170,7 +193,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
       ctx.close(promise);
       return;
     }
-    ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+    ctx.writeAndFlush(new CloseWebSocketFrame(closeStatus))
       .addListener((ChannelFutureListener) f -> ctx.close(promise));
   }
 

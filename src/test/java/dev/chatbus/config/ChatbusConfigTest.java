@@ -222,7 +222,7 @@ class ChatbusConfigTest {
     assertThat(c.bridge()).isEqualTo(new ChatbusConfig.Bridge(true, "127.0.0.1", 7001, 7002, 64 << 10, 1 << 20,
       Duration.ofSeconds(300), 1000, 64, Duration.ofSeconds(5), 16, ""));
     assertThat(c.http()).isEqualTo(new ChatbusConfig.Http(true, "0.0.0.0", 8080, 8443, "", "", 1000, 64,
-      Duration.ofSeconds(10), Duration.ofSeconds(60), 10, 20, 0));
+      Duration.ofSeconds(10), Duration.ofSeconds(60), 10, 20, 0, List.of()));
     assertThat(c.metrics()).isTrue();
     ChatbusConfig env = ChatbusConfig.parse(new JsonObject(), new JsonObject().put("CHATBUS_BRIDGE_TOKEN", "s3cret")
       .put("chatbus.metrics.enabled", "false").put("CHATBUS_HTTP_PORT", "9090"));
@@ -232,6 +232,10 @@ class ChatbusConfigTest {
     rejected("{\"bridge\":{\"maxFrameBytes\":\"100\"}}", "bridge.maxFrameBytes: must be between 256 and 16777216 bytes, got 100");
     rejected("{\"bridge\":{\"port\":-2}}", "bridge.port: must be between -1 and 65535, got -2");
     rejected("{\"http\":{\"enabled\":\"on\"}}", "http.enabled: expected true or false, got 'on'");
+    assertThat(parse("{\"http\":{\"allowedOrigins\":[\"HTTPS://Chat.Example.org:443/\",\"http://localhost:3000\",\"*\"]}}")
+      .http().allowedOrigins()).containsExactly("https://chat.example.org", "http://localhost:3000", "*");
+    rejected("{\"http\":{\"allowedOrigins\":[\"chat.example.org\"]}}", "http.allowedOrigins: 'chat.example.org' "
+      + "is not an origin (scheme://host[:port], as https://chat.example.org) or *");
   }
 
   @Test
