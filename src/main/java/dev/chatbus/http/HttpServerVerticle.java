@@ -30,6 +30,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,8 @@ public final class HttpServerVerticle extends VerticleBase {
   /** The API on this node answers: requests do not cross the cluster for nothing. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final long BODY_LIMIT = 64 << 10;
+  /** How long browsers may keep the web client's files without asking whether they changed. */
+  private static final long STATIC_MAX_AGE_SECONDS = 600;
   /** Where the chat's WebSocket is. */
   public static final String WEBSOCKET_PATH = "/ws";
 
@@ -159,6 +162,15 @@ public final class HttpServerVerticle extends VerticleBase {
     router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.post("/api/v1/rooms/:room/messages").handler(ctx -> post(ctx, Addresses.API_SAY, "room"));
     router.post("/api/v1/users/:name/messages").handler(ctx -> post(ctx, Addresses.API_TELL, "to"));
+    // The web client, from the jar: its pages load nothing from elsewhere and are shown in no other site's frame.
+    router.get("/*").handler(ctx -> {
+      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self'; "
+          + "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+      ctx.next();
+    });
+    router.get("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(STATIC_MAX_AGE_SECONDS));
     router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
     // HTTP/1.1 only: without cleartext HTTP/2, whose detection waits for a request's first bytes, a
     // connection is known (counted, and its header timeout started) as soon as it is accepted.
