@@ -11,6 +11,8 @@
 #                                         the client port against the same node's TLS port
 #   scripts/bench.sh --servers chatbus,chatbus-nometrics --workloads fanout1000,rooms
 #                                         one node with metrics on against the same with metrics.enabled=false
+#   scripts/bench.sh --servers chatbus,chatbus-ws --workloads fanout1000,fanout100
+#                                         the client port against the same node's WebSocket, as browsers use it
 #   scripts/bench.sh --servers chatbus-irc,ngircd,inspircd --workloads fanout1000,rooms
 #                                         Chatbus's IRC port beside the IRC servers
 #   scripts/bench.sh --servers chatbus,chatbus-embedded --workloads fanout1000,rooms
@@ -131,6 +133,12 @@ start_server() {
       "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-irc.log" 2>&1 &
       pid=$!; port=6673; protocol=irc; inflight=200 ;;
+    chatbus-ws)
+      # The same node, its clients on its WebSocket (the HTTP port), speaking JSON as the web client does.
+      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.http.port=6675 \
+        -Dchatbus.http.maxConnections=100000 -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" \
+        >"$run/chatbus-ws.log" 2>&1 &
+      pid=$!; port=6675; protocol=websocket; inflight=200 ;;
     chatbus-tls)
       # The same node, its clients over TLS (TLS 1.3, through OpenSSL where netty-tcnative loads), with a
       # certificate of an authority made for this run (openssl), which the load generator trusts.

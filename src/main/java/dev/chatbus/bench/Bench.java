@@ -48,7 +48,7 @@ public final class Bench {
     // The JSON classes come with Vert.x logging; the load generator has nothing to log through it.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
     if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-      System.out.println("usage: Bench run --target NAME --protocol chatbus|irc|redis --port PORT[,PORT...]"
+      System.out.println("usage: Bench run --target NAME --protocol chatbus|irc|redis|websocket --port PORT[,PORT...]"
         + " --scenario fanout|rooms|conns|joins [--clients N] [--senders S] [--rooms M] [--rate MSGS_PER_S]"
         + " [--window W] [--size BYTES] [--history EVENTS]"
         + " [--warmup S] [--duration S] [--threads T] [--inflight R] [--pid PID[,PID...]] [--label TEXT] [--out FILE]"

@@ -24,6 +24,8 @@ final class Client {
   TlsPipe tls;
   /** Output not yet taken by the socket (encrypted, over TLS), in read mode; null when there is none. */
   ByteBuffer pending;
+  /** Over WebSocket, the client's frames once the upgrade is answered; null before, and over plain TCP. */
+  WsFrames frames;
   /** The start of a line not yet ended, carried to the next read; null when there is none. */
   byte[] partial;
   /** The last sequence number received from each sender of its room, by sender index; -1 before any. */

@@ -234,6 +234,15 @@ final class IoLoop implements Runnable {
       return;
     }
     in.flip();
+    if (c.frames != null) {
+      int unframed = c.frames.unframe(in, buf);
+      if (unframed < 0) {
+        fail(c, null);
+      } else {
+        lines(c, unframed);
+      }
+      return;
+    }
     in.get(buf, 0, in.limit());
     lines(c, in.limit());
   }
@@ -312,6 +321,18 @@ final class IoLoop implements Runnable {
     }
     String line = string(start, end);
     Protocol p = work.protocol;
+    String hello = c.frames == null ? p.hello(c.name) : null;
+    if (hello != null) {
+      // The answer to a WebSocket upgrade, up to its empty line: frames from then on, the first our hello.
+      if (line.startsWith("HTTP/") && !line.startsWith("HTTP/1.1 101")) {
+        work.refused(c, line);
+        fail(c, new IOException("refused: " + line));
+      } else if (line.isEmpty()) {
+        c.frames = new WsFrames();
+        send(c, hello);
+      }
+      return;
+    }
     String answer = p.answer(line);
     if (answer != null) {
       send(c, answer);
@@ -415,7 +436,15 @@ final class IoLoop implements Runnable {
   }
 
   private void send(Client c, String text) throws IOException {
-    write(c, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (c.frames == null) {
+      write(c, ByteBuffer.wrap(bytes));
+      return;
+    }
+    ByteBuffer framed = ByteBuffer.allocate(bytes.length + WsFrames.OVERHEAD);
+    WsFrames.header(framed, bytes.length);
+    framed.put(bytes).flip();
+    write(c, framed);
   }
 
   /** Sends {@code b}, encrypted over TLS; what the socket does not take waits. */

@@ -103,6 +103,62 @@ abstract class Protocol {
   };
 
   /**
+   * Chatbus's JSON-lines protocol over its WebSocket on the HTTP port, as the web client speaks it: the
+   * upgrade, then {@code hello}, {@code join} and {@code say}, one JSON object per frame. The load generator
+   * frames what it sends and unframes what it reads ({@link WsFrames}); lines here are frames' payloads.
+   */
+  static final Protocol WEBSOCKET = new Protocol("websocket", false) {
+    @Override
+    String register(String name) {
+      // The handshake; hello follows once it is answered (see hello).
+      return "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: Y2hhdGJ1cyBiZW5jaG1hcms=\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    }
+
+    @Override
+    String hello(String name) {
+      return "{\"op\":\"hello\",\"name\":\"" + name + "\"}";
+    }
+
+    @Override
+    boolean registered(String line) {
+      // The welcome comes with the lobby, where every client starts: a join of another room follows that.
+      return line.startsWith("{\"type\":\"joined\",\"room\":\"lobby\"");
+    }
+
+    @Override
+    String join(String room, boolean defaultRoom) {
+      return defaultRoom ? null : "{\"op\":\"join\",\"room\":\"" + room + "\"}";
+    }
+
+    @Override
+    boolean joined(String line) {
+      return line.startsWith("{\"type\":\"joined\"");
+    }
+
+    @Override
+    boolean refused(String line) {
+      return line.startsWith("{\"type\":\"error\"") || line.startsWith("{\"type\":\"bye\"");
+    }
+
+    @Override
+    void message(ByteBuffer out, byte[] room, byte[] payload, int len) {
+      // The payload is ASCII without quotes or backslashes: it goes into the JSON as it is.
+      WsFrames.header(out, SAY.length + room.length + TEXT.length + len + END.length);
+      out.put(SAY).put(room).put(TEXT).put(payload, 0, len).put(END);
+    }
+
+    @Override
+    int messageBytes(int roomBytes, int payloadBytes) {
+      return WsFrames.OVERHEAD + SAY.length + roomBytes + TEXT.length + payloadBytes + END.length;
+    }
+
+    private final byte[] SAY = "{\"op\":\"say\",\"room\":\"".getBytes(StandardCharsets.US_ASCII);
+    private final byte[] TEXT = "\",\"text\":\"".getBytes(StandardCharsets.US_ASCII);
+    private final byte[] END = "\"}".getBytes(StandardCharsets.US_ASCII);
+  };
+
+  /**
    * Redis pub/sub: receivers SUBSCRIBE to the room's channel; a subscribed connection may not publish, so
    * each sender is a connection of its own that PUBLISHes.
    */
@@ -170,8 +226,10 @@ abstract class Protocol {
         return IRC;
       case "redis":
         return REDIS;
+      case "websocket":
+        return WEBSOCKET;
       default:
-        throw new IllegalArgumentException("unknown protocol " + name + " (chatbus, irc, redis)");
+        throw new IllegalArgumentException("unknown protocol " + name + " (chatbus, irc, redis, websocket)");
     }
   }
 
@@ -189,6 +247,14 @@ abstract class Protocol {
 
   /** True if {@code line} refuses a registration or join. */
   abstract boolean refused(String line);
+
+  /**
+   * For a protocol over WebSocket, the first message once the upgrade is answered (its login); null for
+   * those on plain TCP, which register with {@link #register}.
+   */
+  String hello(String name) {
+    return null;
+  }
 
   /** The answer a keep-alive needs, or null. */
   String answer(String line) {

@@ -52,6 +52,8 @@ final class VertxInternals {
   static Future<Channel> takeChannel(ServerWebSocket ws) {
     ChannelHandlerContext vertx = ((WebSocketInternal) ws).channelHandlerContext();
     Channel ch = vertx.channel();
+    // Nothing more is read until the edge has its handlers in place (see TcpServerVerticle#adopt).
+    ch.config().setAutoRead(false);
     Promise<Channel> taken = Promise.promise();
     // Written after the handshake's answer, past the HTTP encoder, which goes once that answer is out.
     ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {

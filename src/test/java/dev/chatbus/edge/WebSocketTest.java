@@ -110,6 +110,7 @@ class WebSocketTest {
     assertThat(error.getString("message")).isEqualTo("line too long (the limit is 100 bytes); it was dropped");
     web.send(say("still here"));
     alice.readUntil(l -> l.equals("web: still here"));
+    web.readJson("ack");
     // Far over the limit (64 times it) is a client that is broken, as on TCP.
     web.send(say("u".repeat(6400)));
     List<JsonObject> last = web.readUntilClosed();

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.Test;
@@ -93,15 +94,22 @@ class WebSocketFramingTest {
 
   @Test
   void aBatchOfLinesGoesOutAsATextFrameEach() {
-    channel.writeAndFlush(Unpooled.copiedBuffer("{\"type\":\"a\"}\n{\"type\":\"b\"}\n", StandardCharsets.UTF_8));
-    List<String> sent = new ArrayList<>();
+    String mid = "m".repeat(300);
+    String big = "b".repeat(70_000);
+    channel.writeAndFlush(Unpooled.copiedBuffer("{\"type\":\"a\"}\n\n" + mid + "\n" + big + "\n{\"type\":\"b\"}\n",
+      StandardCharsets.UTF_8));
+    // Read back as a browser reads them: with the frame decoder of a client.
+    EmbeddedChannel browser = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
     for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
-      if (o instanceof TextWebSocketFrame f) {
-        sent.add(f.text());
-      }
+      browser.writeInbound(o);
+    }
+    List<String> got = new ArrayList<>();
+    for (Object o = browser.readInbound(); o != null; o = browser.readInbound()) {
+      assertThat(o).isInstanceOf(TextWebSocketFrame.class);
+      got.add(((TextWebSocketFrame) o).text());
       ReferenceCountUtil.release(o);
     }
-    assertThat(sent).containsExactly("{\"type\":\"a\"}", "{\"type\":\"b\"}");
+    assertThat(got).containsExactly("{\"type\":\"a\"}", "", mid, big, "{\"type\":\"b\"}");
   }
 
   @Test
