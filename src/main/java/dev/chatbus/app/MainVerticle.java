@@ -193,7 +193,8 @@ public final class MainVerticle extends VerticleBase {
           return Future.succeededFuture();
         }
         http = new HttpServerVerticle(cfg.http(), cfg.limits(), edgeNode, metrics, membership,
-          cfg.persistence().store() != ChatbusConfig.Store.NONE, tls, tokens);
+          cfg.persistence().store() != ChatbusConfig.Store.NONE, tls, tokens,
+          cfg.bridge().enabled() ? cfg.bridge() : null);
         return vertx.deployVerticle(http);
       })
       .onSuccess(id -> {

@@ -2,6 +2,7 @@ package dev.chatbus.http;
 
 import dev.chatbus.account.Grant;
 import dev.chatbus.account.Tokens;
+import dev.chatbus.bridge.SockJsBridge;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.cluster.Membership;
@@ -101,6 +102,9 @@ public final class HttpServerVerticle extends VerticleBase {
   private final DeliveryOptions posting;
   private final Map<HttpConnection, Open> open = new HashMap<>();
   private final ServerTls tls;
+  /** The event-bus bridge's settings, which the SockJS bridge follows; null when the bridge is off. */
+  private final ChatbusConfig.Bridge bridge;
+  private final ChatbusConfig.Limits clientLimits;
   private final Origins origins;
   private final int maxFrameBytes;
   /** Signed tokens, when {@code tokens.secret} is set; else null. */
@@ -119,8 +123,11 @@ public final class HttpServerVerticle extends VerticleBase {
    * @param tls    TLS for the HTTPS port; null when there is none
    */
   public HttpServerVerticle(ChatbusConfig.Http config, ChatbusConfig.Limits limits, EdgeNode edge, NodeMetrics metrics,
-                            Membership membership, boolean store, ServerTls tls, Tokens tokens) {
+                            Membership membership, boolean store, ServerTls tls, Tokens tokens,
+                            ChatbusConfig.Bridge bridge) {
     this.tokens = tokens;
+    this.bridge = bridge;
+    this.clientLimits = limits;
     this.config = config;
     this.tls = tls;
     this.membership = membership;
@@ -171,6 +178,9 @@ public final class HttpServerVerticle extends VerticleBase {
       ctx.next();
     });
     router.get("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(STATIC_MAX_AGE_SECONDS));
+    if (sockJs()) {
+      new SockJsBridge(vertx, bridge, clientLimits, tokens, edge.bans(), metrics).mount(router);
+    }
     router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
     // HTTP/1.1 only: without cleartext HTTP/2, whose detection waits for a request's first bytes, a
     // connection is known (counted, and its header timeout started) as soon as it is accepted.
@@ -179,6 +189,24 @@ public final class HttpServerVerticle extends VerticleBase {
     tlsServer = tls == null || config.tlsPort() < 0 ? null : serve(tls.applyTo(options(config.tlsPort())), router);
     return Future.all(server == null ? Future.succeededFuture() : server.listen(),
       tlsServer == null ? Future.succeededFuture() : tlsServer.listen());
+  }
+
+  /**
+   * Whether the SockJS bridge is on: with the event-bus bridge, and, on a port open beyond loopback, only
+   * behind a token (a bridge without one is for this machine's services only).
+   */
+  private boolean sockJs() {
+    if (bridge == null) {
+      return false;
+    }
+    boolean token = !bridge.token().isEmpty() || tokens != null;
+    InetAddress host = NetUtil.createInetAddressFromIpAddressString(config.host());
+    if (!token && (host == null || !host.isLoopbackAddress())) {
+      log.warn("the SockJS event-bus bridge ({}) is off: the HTTP port listens on {}, beyond this machine, and "
+        + "neither bridge.token nor tokens.secret is set", SockJsBridge.PATH, config.host());
+      return false;
+    }
+    return true;
   }
 
   private HttpServerOptions options(int port) {
