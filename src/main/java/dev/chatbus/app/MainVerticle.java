@@ -22,6 +22,7 @@ import dev.chatbus.edge.TcpServerVerticle;
 import dev.chatbus.http.HttpServerVerticle;
 import dev.chatbus.tls.ServerTls;
 import dev.chatbus.metrics.NodeMetrics;
+import dev.chatbus.metrics.StatsVerticle;
 import dev.chatbus.persist.HistoryReaderVerticle;
 import dev.chatbus.persist.JdbcEventStore;
 import dev.chatbus.persist.PersistenceVerticle;
@@ -84,6 +85,7 @@ public final class MainVerticle extends VerticleBase {
   private String routerDeployment;
   private String edgeDeployment;
   private String apiDeployment;
+  private String statsDeployment;
   private ApiVerticle api;
   private BridgeServerVerticle bridge;
   private String bridgeDeployment;
@@ -173,6 +175,10 @@ public final class MainVerticle extends VerticleBase {
       })
       .compose(id -> {
         apiDeployment = id;
+        return vertx.deployVerticle(new StatsVerticle(cfg.nodeName(), metrics, StatsVerticle.EVERY));
+      })
+      .compose(id -> {
+        statsDeployment = id;
         return vertx.deployVerticle(() -> {
           TcpServerVerticle edge = new TcpServerVerticle(cfg.edge(), server, edgeNode, instance.getAndIncrement());
           edges.add(edge);
@@ -362,7 +368,11 @@ public final class MainVerticle extends VerticleBase {
         apiDeployment = null;
         return undeploy(httpDeployment, "HTTP");
       })
-      .andThen(ar -> httpDeployment = null);
+      .compose(v -> {
+        httpDeployment = null;
+        return undeploy(statsDeployment, "figures");
+      })
+      .andThen(ar -> statsDeployment = null);
   }
 
   private Future<Void> undeploy(String id, String what) {

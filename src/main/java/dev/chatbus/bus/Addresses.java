@@ -41,6 +41,10 @@ public final class Addresses {
   /** Published: every join, leave and rename in every room. */
   public static final String API_PRESENCE = API + "presence";
   private static final String API_ROOM = API + "room.";
+  /** Published by every node now and then: its figures, for the dashboard (see {@code StatsVerticle}). */
+  public static final String STATS = "chat.stats";
+  /** Request, on each node: every node's last figures. */
+  public static final String STATS_GATHERED = "chat.stats.gathered";
 
   /**
    * A durable message's answer waits for the store, which may be away for a while: the router answers every

@@ -164,6 +164,7 @@ public final class HttpServerVerticle extends VerticleBase {
     router.get("/api/v1/rooms/:room/members").handler(ctx ->
       ask(ctx, Addresses.API_MEMBERS, new JsonObject().put("room", ctx.pathParam("room")), 200));
     router.get("/api/v1/rooms/:room/history").handler(this::history);
+    router.get("/api/v1/stats").handler(ctx -> ask(ctx, Addresses.STATS_GATHERED, new JsonObject(), 200));
     // The token is checked before a body is read; no body is ever kept as a file.
     router.post("/api/v1/*").handler(this::authorize);
     router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));

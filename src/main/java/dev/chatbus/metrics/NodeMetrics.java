@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -250,6 +251,25 @@ public final class NodeMetrics {
   public void storeDropped(long n) {
     storeDropped.addAndGet(n);
     dropped(Drop.STORE_BUFFER_FULL, n);
+  }
+
+  /**
+   * This node's figures now, for the dashboard: open connections by protocol, and the counters since start
+   * of messages in, deliveries and drops (zero when metrics are off), rooms numbered here, and the store's
+   * lag and backlog.
+   */
+  public JsonObject snapshot() {
+    JsonObject conns = new JsonObject();
+    int total = 0;
+    for (Map.Entry<Protocol, AtomicInteger> e : connections.entrySet()) {
+      conns.put(e.getKey().label(), e.getValue().get());
+      total += e.getValue().get();
+    }
+    double in = messagesIn.values().stream().mapToDouble(Counter::count).sum();
+    double dropped = drops.values().stream().mapToDouble(Counter::count).sum();
+    return new JsonObject().put("connections", total).put("byProtocol", conns).put("messagesIn", (long) in)
+      .put("deliveries", (long) deliveries.count()).put("drops", (long) dropped).put("rooms", roomsNumbered.get())
+      .put("storeUp", storeUp).put("storeBuffered", storeBuffered.get()).put("storeLagSeconds", storeLagSeconds());
   }
 
   /**

@@ -6,12 +6,18 @@ import dev.chatbus.support.Postgres;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestCluster;
 import dev.chatbus.support.TestNode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One chat network over three clustered nodes (real Hazelcast on loopback, one PostgreSQL history):
@@ -34,7 +41,8 @@ class ClusterTest {
   void cluster() {
     cluster = new TestCluster(new JsonObject()
       .put("persistence", Postgres.persistence(Postgres.freshSchemaUrl()))
-      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate())));
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()))
+      .put("http", new JsonObject().put("readToken", "r3ad")));
   }
 
   @AfterEach
@@ -99,6 +107,26 @@ class ClusterTest {
       assertThat(toBob.getBoolean("service")).isTrue();
       JsonObject members = bot.request(Addresses.API_MEMBERS, new JsonObject().put("room", room)).getJsonObject("body");
       assertThat(members.getJsonArray("members").getList()).containsExactly("bob");
+    }
+  }
+
+  @Test
+  void anyNodeShowsEveryNodesFiguresForTheDashboard() throws Exception {
+    startThree();
+    try (TestClient bob = TestClient.text(cluster.port("node-b"), "bob");
+         TestClient carol = TestClient.text(cluster.port("node-c"), "carol");
+         TestClient dave = TestClient.text(cluster.port("node-c"), "dave")) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest stats = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node("node-a").httpPort()
+        + "/api/v1/stats")).header("Authorization", "Bearer r3ad").build();
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        JsonObject body = new JsonObject(http.send(stats, HttpResponse.BodyHandlers.ofString()).body());
+        JsonArray nodes = body.getJsonArray("nodes");
+        assertThat(nodes.stream().map(n -> ((JsonObject) n).getString("node") + " " + ((JsonObject) n).getInteger("connections")))
+          .containsExactly("node-a 0", "node-b 1", "node-c 2");
+        assertThat(body.getJsonObject("cluster").getInteger("nodes")).isEqualTo(3);
+        assertThat(body.getJsonObject("cluster").getLong("connections")).isEqualTo(3);
+      });
     }
   }
 

@@ -107,6 +107,29 @@ class HttpTest {
   }
 
   @Test
+  void everyNodesFiguresBehindTheReadToken() {
+    node(new JsonObject());
+    assertThat(get("/api/v1/stats", null).statusCode()).isEqualTo(401);
+    try (TestClient alice = TestClient.text(node.port(), "alice");
+         TestClient jay = TestClient.json(node.port(), "jay")) {
+      alice.send("hello");
+      jay.readJson("message");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        JsonObject stats = new JsonObject(get("/api/v1/stats").body());
+        JsonObject self = stats.getJsonArray("nodes").getJsonObject(0);
+        assertThat(self.getString("node")).isEqualTo("test");
+        assertThat(self.getInteger("connections")).isEqualTo(2);
+        assertThat(self.getJsonObject("byProtocol").getInteger("text")).isEqualTo(1);
+        assertThat(self.getJsonObject("byProtocol").getInteger("json")).isEqualTo(1);
+        assertThat(self.getLong("messagesIn")).isEqualTo(1);
+        assertThat(self.getLong("deliveries")).isPositive();
+        assertThat(stats.getJsonObject("cluster").getInteger("nodes")).isEqualTo(1);
+        assertThat(stats.getJsonObject("cluster").getLong("connections")).isEqualTo(2);
+      });
+    }
+  }
+
+  @Test
   void metricsFollowTheTraffic() {
     node(new JsonObject());
     String before = get("/metrics").body();

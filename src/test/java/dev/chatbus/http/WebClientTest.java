@@ -4,7 +4,9 @@ import dev.chatbus.support.Browser;
 import dev.chatbus.support.ChatbusProcess;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
+import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +104,30 @@ class WebClientTest {
     ann.waitForLine("bea is now known as beatrice");
     bea.script("window.scrollTo(0, 0)");
     ann.screenshot(Path.of("target", "screenshots", "web-client.png"));
+  }
+
+  @Test
+  void theDashboardShowsTheNodesFiguresBehindTheReadToken() {
+    NodeMetrics metrics = NodeMetrics.create();
+    vertx = metrics.vertxBuilder(new VertxOptions()).build();
+    TestNode node = TestNode.start(vertx, metrics, null, new JsonObject()
+      .put("http", new JsonObject().put("readToken", "r3ad"))
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate())));
+    TestClient alice = keep(TestClient.text(node.port(), "alice"));
+    keep(TestClient.text(node.port(), "bob"));
+    Browser ops = keep(Browser.open("http://127.0.0.1:" + node.httpPort() + "/dashboard.html"));
+    ops.type("token", "wrong");
+    ops.submit("token-form");
+    ops.waitFor(() -> ops.text("token-error").startsWith("reading needs"), "the token refused");
+    ops.type("token", "r3ad");
+    ops.submit("token-form");
+    ops.waitFor(() -> "2".equals(ops.figure("cluster", "connections")), "two connections in the cluster");
+    assertThat(ops.figure("test", "connections")).isEqualTo("2");
+    for (int i = 0; i < 200; i++) {
+      alice.send("line " + i);
+    }
+    ops.waitFor(() -> Double.parseDouble(ops.figure("cluster", "messagesPerSecond")) > 0, "messages coming in");
+    ops.screenshot(Path.of("target", "screenshots", "dashboard.png"));
   }
 
   @Test

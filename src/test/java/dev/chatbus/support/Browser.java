@@ -182,6 +182,29 @@ public final class Browser implements AutoCloseable {
     return this;
   }
 
+  /** Types {@code text} into the field {@code id}, replacing what it held. */
+  public void type(String id, String text) {
+    WebElement field = driver.findElement(By.id(id));
+    field.clear();
+    field.sendKeys(text);
+  }
+
+  /** Submits the form {@code id}. */
+  public void submit(String id) {
+    driver.findElement(By.cssSelector("#" + id + " button[type=submit]")).click();
+  }
+
+  /** The text the element {@code id} shows. */
+  public String text(String id) {
+    return driver.findElement(By.id(id)).getText();
+  }
+
+  /** On the dashboard: the value shown for {@code figure} on the board of {@code node} ({@code cluster} for all). */
+  public String figure(String node, String figure) {
+    return driver.findElement(By.cssSelector(".board[data-node='" + node + "'] .figure[data-figure='" + figure + "'] .value"))
+      .getText().replace(",", "");
+  }
+
   /** Runs {@code script} in the page. */
   public Object script(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
