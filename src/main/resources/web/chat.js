@@ -68,8 +68,11 @@
     } else {
       c.lines.push(line);
       if (c.lines.length > KEEP_LINES) {
+        // The oldest go; scrolling up loads them again.
         c.lines.splice(0, c.lines.length - KEEP_LINES);
         c.noEarlier = false;
+        const seqs = c.lines.filter(l => typeof l.seq === 'number' && l.seq >= 0).map(l => l.seq);
+        c.firstSeq = seqs.length ? Math.min(...seqs) : null;
       }
     }
     if (c === state.active) {

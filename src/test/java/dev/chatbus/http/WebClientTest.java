@@ -102,8 +102,12 @@ class WebClientTest {
     bea.say("/nick beatrice");
     nc.readUntil(l -> l.equals("* bea is now known as beatrice"));
     ann.waitForLine("bea is now known as beatrice");
-    bea.script("window.scrollTo(0, 0)");
     ann.screenshot(Path.of("target", "screenshots", "web-client.png"));
+    // On a phone: one column, the rooms and members a tap away.
+    Browser cy = keep(Browser.open("http://127.0.0.1:" + node.httpPort() + "/", 390, 844)).login("cy");
+    nc.send("hello cy");
+    cy.waitForLine("nc hello cy");
+    cy.screenshot(Path.of("target", "screenshots", "web-client-phone.png"));
   }
 
   @Test
