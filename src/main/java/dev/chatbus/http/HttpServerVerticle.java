@@ -45,10 +45,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP port, for operators and dashboards: {@code /health} (readiness) and {@code /health/live}
- * (liveness), {@code /metrics} in Prometheus format, and a small REST API under {@code /api/v1} over the
- * public event-bus API of this node: with the bearer token of {@code http.token}, reading rooms, members
- * and history and posting into a room or to a user; with that of {@code http.readToken}, reading only.
+ * The HTTP port, for browsers, operators and dashboards: the web client and the operators' dashboard (static
+ * files from the jar's {@code web/}), the chat's WebSocket at {@code /ws} (handed to the edge once upgraded,
+ * see {@link EdgeNode#adoptWebSocket}), the SockJS event-bus bridge at {@code /eventbus}
+ * ({@link SockJsBridge}), {@code /health} (readiness) and {@code /health/live} (liveness), {@code /metrics}
+ * in Prometheus format, and a small REST API under {@code /api/v1} over the public event-bus API of this
+ * node: with the bearer token of {@code http.token}, reading rooms, members and history and posting into a
+ * room or to a user; with that of {@code http.readToken}, reading only, and every node's figures
+ * ({@code /api/v1/stats}).
  * <p>
  * The port is open to all addresses (browsers and Prometheus need it), so every connection is bounded:
  * {@code http.maxConnections} in all and {@code http.maxConnectionsPerIp} per address (more are closed
@@ -71,7 +75,7 @@ public final class HttpServerVerticle extends VerticleBase {
   /** How long browsers may keep the web client's files without asking whether they changed. */
   private static final long STATIC_MAX_AGE_SECONDS = 600;
   /** Where the chat's WebSocket is. */
-  public static final String WEBSOCKET_PATH = "/ws";
+  private static final String WEBSOCKET_PATH = "/ws";
 
   /** How often the read rates of addresses that stopped reading are forgotten. */
   private static final long FORGET_EVERY_MS = 10_000;
