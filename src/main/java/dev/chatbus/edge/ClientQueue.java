@@ -1,6 +1,7 @@
 package dev.chatbus.edge;
 
 import dev.chatbus.config.ChatbusConfig;
+import dev.chatbus.protocol.WebSocketFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -45,6 +46,8 @@ abstract class ClientQueue {
   private final ChatbusConfig.SlowConsumer slow;
   private final int flushAt;
   private boolean dirty;
+  /** True for a WebSocket client: each line goes out as a text frame, framed into the batch. */
+  private boolean frames;
   /** What was sent this turn and not yet handed to the channel; null when there is none. */
   private ByteBuf batch;
   /** The channel's queue when the batch was started. */
@@ -63,6 +66,16 @@ abstract class ClientQueue {
     this.flusher = flusher;
     this.slow = slow;
     this.flushAt = (int) Math.min(64 << 10, Math.max(1 << 10, slow.queueBytes() / 4));
+  }
+
+  /** From now on, every line sent to this client is a WebSocket text frame. */
+  void framed() {
+    frames = true;
+  }
+
+  /** Whether the client is a WebSocket's. */
+  boolean frames() {
+    return frames;
   }
 
   /** Whether deliveries are for this client now (it is logged in, and not leaving). */
@@ -97,7 +110,11 @@ abstract class ClientQueue {
     if (lines.isEmpty() || !channel.isActive()) {
       return true;
     }
-    batch(ByteBufUtil.utf8Bytes(lines)).writeCharSequence(lines, StandardCharsets.UTF_8);
+    if (frames) {
+      WebSocketFraming.frame(batch(WebSocketFraming.framedBytes(lines)), lines);
+    } else {
+      batch(ByteBufUtil.utf8Bytes(lines)).writeCharSequence(lines, StandardCharsets.UTF_8);
+    }
     written();
     return queuedBytes() <= slow.maxQueueBytes();
   }
@@ -122,7 +139,13 @@ abstract class ClientQueue {
     if (batch == null && !channel.isActive()) {
       return Delivery.GONE;
     }
-    batch(rendered.length).writeBytes(rendered);
+    if (frames) {
+      // A WebSocket's client speaks JSON, whose renderings are one line each (JSON holds no raw line feed),
+      // ended by its line feed, which the frame leaves out.
+      WebSocketFraming.frame(batch(rendered.length + WebSocketFraming.MAX_HEADER_BYTES), rendered, 0, rendered.length - 1);
+    } else {
+      batch(rendered.length).writeBytes(rendered);
+    }
     deliveries++;
     written();
     return Delivery.SENT;

@@ -5,7 +5,6 @@ import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.ClientCodec;
-import dev.chatbus.protocol.WebSocketFraming;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 
@@ -103,11 +102,6 @@ final class Connection extends ClientQueue {
   /** Whether the client connected over TLS. */
   boolean secure() {
     return channel.pipeline().get(SslHandler.class) != null;
-  }
-
-  /** Whether the client is a WebSocket, opened on the HTTP port. */
-  boolean webSocket() {
-    return channel.pipeline().get(WebSocketFraming.class) != null;
   }
 
   @Override

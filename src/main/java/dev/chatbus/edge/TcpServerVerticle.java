@@ -322,6 +322,7 @@ public final class TcpServerVerticle extends VerticleBase {
     }
     WebSocketFraming.install(ch.pipeline(), config.limits().maxLineBytes());
     Connection c = open(ch, remote, tls ? " (WebSocket, TLS)" : " (WebSocket)");
+    c.framed();
     c.speaks(jsonCodec);
     node.metrics().connected(NodeMetrics.Protocol.WEBSOCKET);
     if (stopping) {
@@ -547,7 +548,7 @@ public final class TcpServerVerticle extends VerticleBase {
   }
 
   private NodeMetrics.Protocol protocol(Connection c) {
-    return c.webSocket() ? NodeMetrics.Protocol.WEBSOCKET : c.codec() == jsonCodec ? NodeMetrics.Protocol.JSON
+    return c.frames() ? NodeMetrics.Protocol.WEBSOCKET : c.codec() == jsonCodec ? NodeMetrics.Protocol.JSON
       : c.codec() == textCodec ? NodeMetrics.Protocol.TEXT : NodeMetrics.Protocol.IRC;
   }
 

@@ -2,6 +2,7 @@ package dev.chatbus.protocol;
 
 import dev.chatbus.protocol.LineFraming.Signal;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -19,14 +20,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The WebSocket counterpart of {@link LineFraming}, for a client that speaks the JSON-lines protocol one
  * message per line: the application reads what it reads from {@link LineFraming} (a {@link ByteBuf} per
  * message, {@link Signal#LINE_TOO_LONG} for a message over the maximum, {@link Signal#ENDLESS_LINE} once one
  * has run on past {@link LineFraming#ENDLESS_FACTOR} times it, {@link Signal#INPUT_CLOSED} for the client's
- * close frame), and writes what it writes to a TCP client (batches of lines, each ended by {@code \n}),
- * which go out as one text frame per line. Pings are answered here; a message's fragments are gathered up to
- * the maximum, and what goes past it is discarded as it arrives, never buffered.
+ * close frame), and writes the lines it writes to a TCP client, each as one text frame, framed already
+ * ({@link #frame}) into the buffers it writes. Pings are answered here; a message's fragments are gathered
+ * up to the maximum, and what goes past it is discarded as it arrives, never buffered.
  * <p>
  * It goes after the WebSocket frame codec, in place of {@link LineFraming}; one per connection.
  */
@@ -41,6 +44,12 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
   private long discarded;
   /** What the close frame says: normal, unless the client broke the protocol. */
   private WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NORMAL_CLOSURE;
+  /** Whether the client's close frame has come. */
+  private boolean closeReceived;
+  /** Whether the client broke the protocol: nothing more it sends is read, its close frame neither. */
+  private boolean corrupt;
+  /** Set once this side's close frame is sent: the connection closes when the client's answers it. */
+  private ChannelPromise closing;
 
   private WebSocketFraming(int maxLineBytes) {
     this.max = maxLineBytes;
@@ -54,12 +63,21 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof PingWebSocketFrame ping) {
+    if (closing != null) {
+      // Closing: what the client still sends is not read, up to its close frame, which ends the connection.
+      boolean answered = msg instanceof CloseWebSocketFrame;
+      ReferenceCountUtil.release(msg);
+      if (answered) {
+        closeReceived = true;
+        ctx.close(closing);
+      }
+    } else if (msg instanceof PingWebSocketFrame ping) {
       ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
     } else if (msg instanceof PongWebSocketFrame pong) {
       pong.release();
     } else if (msg instanceof CloseWebSocketFrame close) {
       close.release();
+      closeReceived = true;
       ctx.fireChannelRead(Signal.INPUT_CLOSED);
     } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
       || msg instanceof ContinuationWebSocketFrame) {
@@ -143,43 +161,51 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
     }
   }
 
+  /** The most bytes a text frame's header takes. */
+  public static final int MAX_HEADER_BYTES = 10;
+
   /**
-   * A batch of lines, each ended by {@code \n}: a text frame each, framed here into one buffer, which the
-   * frame codec passes as it is (an empty batch, a flush, passes too). One buffer per batch rather than a
-   * frame object and a buffer per line is what keeps a WebSocket client as cheap to deliver to as a TCP one.
+   * Writes {@code len} bytes of {@code line} from {@code offset} (one line, without its ending) into {@code out}
+   * as one text frame, unmasked as a server's are. The edge frames what it sends this way, into the batch it
+   * writes once per event-loop turn, so that a WebSocket client costs a delivery one copy, as a TCP client
+   * does, rather than a frame object and a buffer per line; what it writes then passes this handler as it is.
    */
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (!(msg instanceof ByteBuf batch) || !batch.isReadable()) {
-      ctx.write(msg, promise);
-      return;
+  public static void frame(ByteBuf out, byte[] line, int offset, int len) {
+    header(out, len);
+    out.writeBytes(line, offset, len);
+  }
+
+  /** Writes each line of {@code lines} (each ended by {@code \n}) into {@code out} as a text frame. */
+  public static void frame(ByteBuf out, String lines) {
+    int from = 0;
+    while (from < lines.length()) {
+      int eol = lines.indexOf('\n', from);
+      int end = eol < 0 ? lines.length() : eol;
+      header(out, ByteBufUtil.utf8Bytes(lines, from, end));
+      out.writeCharSequence(lines.subSequence(from, end), StandardCharsets.UTF_8);
+      from = end + 1;
     }
-    ByteBuf frames;
-    try {
-      int from = batch.readerIndex();
-      int to = batch.writerIndex();
-      // A header of 2 bytes per line, 4 past 125 bytes and 10 past 65,535: room for the short ones, grown for others.
-      frames = ctx.alloc().directBuffer(batch.readableBytes() + 2 * Math.max(1, batch.readableBytes() / 32));
-      while (from < to) {
-        int eol = batch.indexOf(from, to, (byte) '\n');
-        int end = eol < 0 ? to : eol;
-        int len = end - from;
-        frames.ensureWritable(len + 10);
-        frames.writeByte(0x81);
-        if (len < 126) {
-          frames.writeByte(len);
-        } else if (len < 65536) {
-          frames.writeByte(126).writeShort(len);
-        } else {
-          frames.writeByte(127).writeLong(len);
-        }
-        frames.writeBytes(batch, from, len);
-        from = end + 1;
-      }
-    } finally {
-      ReferenceCountUtil.release(batch);
+  }
+
+  /** An upper bound of what {@link #frame(ByteBuf, String)} writes for {@code lines}. */
+  public static int framedBytes(String lines) {
+    int count = 1;
+    for (int i = lines.indexOf('\n'); i >= 0; i = lines.indexOf('\n', i + 1)) {
+      count++;
     }
-    ctx.write(frames, promise);
+    return ByteBufUtil.utf8MaxBytes(lines) + count * MAX_HEADER_BYTES;
+  }
+
+  private static void header(ByteBuf out, int len) {
+    out.ensureWritable(len + MAX_HEADER_BYTES);
+    out.writeByte(0x81);
+    if (len < 126) {
+      out.writeByte(len);
+    } else if (len < 65536) {
+      out.writeByte(126).writeShort(len);
+    } else {
+      out.writeByte(127).writeLong(len);
+    }
   }
 
   /**
@@ -194,6 +220,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
       return;
     }
     closeStatus = corrupt.closeStatus();
+    this.corrupt = true;
     if (closeStatus.equals(WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
       dropMessage();
       ctx.fireChannelRead(Signal.ENDLESS_LINE);
@@ -202,15 +229,30 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
     }
   }
 
-  /** Closing says goodbye with a close frame first, as WebSocket asks. */
+  /**
+   * Closing is WebSocket's closing handshake: this side's close frame, then the socket closes once the client
+   * answers with its own (what it sends meanwhile is not read). Closing the socket at once would have the
+   * kernel reset the connection if the client were still sending, and a reset can cost the client the last
+   * lines it was sent, its goodbye among them. When the client's close frame came first, or the client broke
+   * the protocol, or the socket is being closed a second time (the edge's sweep closes a client that has not
+   * answered within the slow-consumer time, and a shutdown's grace ends so), it closes at once.
+   */
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-    if (!ctx.channel().isActive()) {
+    if (!ctx.channel().isActive() || closing != null) {
       ctx.close(promise);
       return;
     }
-    ctx.writeAndFlush(new CloseWebSocketFrame(closeStatus))
-      .addListener((ChannelFutureListener) f -> ctx.close(promise));
+    boolean now = closeReceived || corrupt;
+    closing = promise;
+    ctx.writeAndFlush(new CloseWebSocketFrame(closeStatus)).addListener((ChannelFutureListener) f -> {
+      if (now || !f.isSuccess()) {
+        ctx.close(promise);
+      } else {
+        // The client's answer must be read, whatever the connection was holding back.
+        ctx.channel().config().setAutoRead(true);
+      }
+    });
   }
 
   @Override

@@ -160,6 +160,7 @@ class WebSocketTest {
       RawWebSocket.Frame close = ws.read();
       assertThat(close.opcode()).isEqualTo(8);
       assertThat(close.status()).isEqualTo(1009);
+      // The client broke the protocol: its socket is closed without waiting for its close frame.
       assertThat(ws.ended()).isTrue();
     }
   }

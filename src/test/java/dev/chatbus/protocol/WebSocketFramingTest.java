@@ -93,12 +93,18 @@ class WebSocketFramingTest {
   }
 
   @Test
-  void aBatchOfLinesGoesOutAsATextFrameEach() {
+  void linesAreFramedAsATextFrameEach() {
     String mid = "m".repeat(300);
     String big = "b".repeat(70_000);
-    channel.writeAndFlush(Unpooled.copiedBuffer("{\"type\":\"a\"}\n\n" + mid + "\n" + big + "\n{\"type\":\"b\"}\n",
-      StandardCharsets.UTF_8));
-    // Read back as a browser reads them: with the frame decoder of a client.
+    ByteBuf out = Unpooled.buffer();
+    WebSocketFraming.frame(out, "{\"type\":\"a\"}\n\n" + mid + "\n");
+    byte[] rendered = ("{\"type\":\"é\"}\n").getBytes(StandardCharsets.UTF_8);
+    WebSocketFraming.frame(out, rendered, 0, rendered.length - 1);
+    WebSocketFraming.frame(out, big + "\n");
+    assertThat(out.readableBytes()).isLessThanOrEqualTo(WebSocketFraming.framedBytes("{\"type\":\"a\"}\n\n" + mid + "\n")
+      + rendered.length + WebSocketFraming.MAX_HEADER_BYTES + WebSocketFraming.framedBytes(big + "\n"));
+    // What the edge writes passes the handler as it is; read back as a browser reads it, with a client's decoder.
+    channel.writeAndFlush(out);
     EmbeddedChannel browser = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
     for (Object o = channel.readOutbound(); o != null; o = channel.readOutbound()) {
       browser.writeInbound(o);
@@ -109,15 +115,36 @@ class WebSocketFramingTest {
       got.add(((TextWebSocketFrame) o).text());
       ReferenceCountUtil.release(o);
     }
-    assertThat(got).containsExactly("{\"type\":\"a\"}", "", mid, big, "{\"type\":\"b\"}");
+    assertThat(got).containsExactly("{\"type\":\"a\"}", "", mid, "{\"type\":\"é\"}", big);
   }
 
   @Test
-  void closingSendsACloseFrameFirst() {
+  void closingIsAHandshakeThatReadsNothingMoreButTheClientsCloseFrame() {
     channel.close();
     Object first = channel.readOutbound();
     assertThat(first).isInstanceOf(CloseWebSocketFrame.class);
     assertThat(((CloseWebSocketFrame) first).statusCode()).isEqualTo(1000);
     ((CloseWebSocketFrame) first).release();
+    // Still open, so that the client's last frames are not met with a reset; they are not read.
+    assertThat(channel.isActive()).isTrue();
+    assertThat(feed(text("one more"))).isEmpty();
+    feed(new CloseWebSocketFrame());
+    assertThat(channel.isActive()).isFalse();
+  }
+
+  @Test
+  void closingAfterTheClientsCloseFrameIsAtOnce() {
+    assertThat(feed(new CloseWebSocketFrame())).containsExactly(Signal.INPUT_CLOSED);
+    channel.close();
+    assertThat(channel.<Object>readOutbound()).isInstanceOf(CloseWebSocketFrame.class);
+    assertThat(channel.isActive()).isFalse();
+  }
+
+  @Test
+  void aSecondCloseClosesAtOnce() {
+    channel.close();
+    assertThat(channel.isActive()).isTrue();
+    channel.close();
+    assertThat(channel.isActive()).isFalse();
   }
 }

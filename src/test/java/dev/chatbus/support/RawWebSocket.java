@@ -75,9 +75,17 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends {@code text} as one text frame, masked as a client's must be. */
   public RawWebSocket send(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    return send(0x81, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Answers the server's close frame with one of its own (status 1000), as a client should. */
+  public RawWebSocket sendClose() {
+    return send(0x88, new byte[] {0x03, (byte) 0xe8});
+  }
+
+  private RawWebSocket send(int first, byte[] payload) {
     try {
-      out.write(0x81);
+      out.write(first);
       if (payload.length < 126) {
         out.write(0x80 | payload.length);
       } else if (payload.length < 65536) {
