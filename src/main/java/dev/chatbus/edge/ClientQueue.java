@@ -140,15 +140,22 @@ abstract class ClientQueue {
       return Delivery.GONE;
     }
     if (frames) {
-      // A WebSocket's client speaks JSON, whose renderings are one line each (JSON holds no raw line feed),
-      // ended by its line feed, which the frame leaves out.
-      WebSocketFraming.frame(batch(rendered.length + WebSocketFraming.MAX_HEADER_BYTES), rendered, 0, rendered.length - 1);
+      frame(rendered);
     } else {
       batch(rendered.length).writeBytes(rendered);
     }
     deliveries++;
     written();
     return Delivery.SENT;
+  }
+
+  /**
+   * Queues a delivery to a WebSocket client as a text frame. Its client speaks JSON, whose renderings are one
+   * line each (JSON holds no raw line feed), ended by its line feed, which the frame leaves out. A method of
+   * its own, so that {@link #deliver} stays as small as it was for TCP clients.
+   */
+  private void frame(byte[] rendered) {
+    WebSocketFraming.frame(batch(rendered.length + WebSocketFraming.MAX_HEADER_BYTES), rendered, 0, rendered.length - 1);
   }
 
   /**

@@ -78,7 +78,7 @@ class LimitsTest {
 
   @Test
   void loginTimeout(Vertx vertx) {
-    int port = TestNode.start(vertx, limits(new JsonObject().put("loginTimeout", "100ms"))).port();
+    int port = TestNode.start(vertx, limits(new JsonObject().put("loginTimeout", "400ms"))).port();
     try (TestClient slow = TestClient.connect(port)) {
       slow.readLine();
       slow.send("bad name");
