@@ -10,7 +10,8 @@
     {key: 'messagesPerSecond', name: 'messages in /s', format: n => n.toFixed(1)},
     {key: 'deliveriesPerSecond', name: 'deliveries /s', format: n => Math.round(n).toLocaleString()},
     {key: 'rooms', name: 'rooms numbered', format: n => n.toLocaleString()},
-    {key: 'storeLagSeconds', name: 'store lag (s)', format: n => n.toFixed(1)},
+    // A lag of milliseconds is no lag: the chart's scale starts at a second.
+    {key: 'storeLagSeconds', name: 'store lag (s)', format: n => n.toFixed(1), floor: 1},
   ];
   const series = new Map();
   let token = sessionStorage.getItem('chatbus.readToken') || '';
@@ -20,7 +21,12 @@
   function point(key, t, figures) {
     const points = series.get(key) || [];
     const last = points[points.length - 1];
-    const rate = (now, before) => last && t > last.t ? Math.max(0, (now - before) * 1000 / (t - last.t)) : 0;
+    if (last && t <= last.t) {
+      // The same figures as last time: the node has not published since.
+      return;
+    }
+    // A counter that went down is a node that restarted: no rate from that pair.
+    const rate = (now, before) => last ? Math.max(0, (now - before) * 1000 / (t - last.t)) : 0;
     points.push({
       t,
       raw: figures,
@@ -36,6 +42,26 @@
     series.set(key, points);
   }
 
+  // The cluster's point: its gauges as the server summed them, its rates the sum of its nodes' (each node's
+  // counters are read when it publishes them, so their sum's rate would be read at the wrong times).
+  function cluster(stats) {
+    const points = series.get('cluster') || [];
+    const latest = stats.nodes.map(n => series.get(n.node)).map(p => p[p.length - 1]);
+    const sum = key => latest.reduce((total, p) => total + p[key], 0);
+    points.push({
+      t: stats.at,
+      connections: stats.cluster.connections,
+      rooms: stats.cluster.rooms,
+      storeLagSeconds: stats.cluster.storeLagSeconds || 0,
+      messagesPerSecond: sum('messagesPerSecond'),
+      deliveriesPerSecond: sum('deliveriesPerSecond'),
+    });
+    if (points.length > KEEP) {
+      points.shift();
+    }
+    series.set('cluster', points);
+  }
+
   async function poll() {
     clearTimeout(timer);
     let every = 2000;
@@ -48,10 +74,10 @@
       }
       const stats = await res.json();
       every = stats.every || every;
-      point('cluster', stats.at, stats.cluster);
       for (const n of stats.nodes) {
         point(n.node, n.at, n);
       }
+      cluster(stats);
       render(stats);
       $('updated').textContent = 'updated ' + new Date(stats.at).toLocaleTimeString();
     } catch (e) {
@@ -97,7 +123,7 @@
       value.className = 'value';
       const last = points[points.length - 1];
       value.textContent = last ? f.format(last[f.key]) : '–';
-      row.append(name, chart(points.map(p => p[f.key])), value);
+      row.append(name, chart(points.map(p => p[f.key]), f.floor || 1e-9), value);
       el.append(row);
     }
     if (byProtocol) {
@@ -110,8 +136,8 @@
     return el;
   }
 
-  // A sparkline of the values, oldest left, scaled to their highest.
-  function chart(values) {
+  // A sparkline of the values, oldest left, scaled to their highest (or floor, if that is higher).
+  function chart(values, floor) {
     const ns = 'http://www.w3.org/2000/svg';
     const svg = document.createElementNS(ns, 'svg');
     svg.setAttribute('viewBox', '0 0 100 30');
@@ -119,7 +145,7 @@
     if (values.length < 2) {
       return svg;
     }
-    const max = Math.max(...values, 1e-9);
+    const max = Math.max(...values, floor);
     // Time runs left to right over the points kept, at least a minute's worth.
     const span = Math.max(values.length - 1, 30);
     const pts = values.map((v, i) => [(i * 100 / span).toFixed(2), (29 - v * 28 / max).toFixed(2)]);

@@ -249,6 +249,25 @@ class WebSocketTest {
   }
 
   @Test
+  void aRegisteredNameTakesItsPasswordOverTheWebSocketToo() {
+    TestNode node = node(new JsonObject());
+    WsClient jay = keep(WsClient.json(node.httpPort(), "jay"));
+    jay.send(new JsonObject().put("op", "register").put("password", "correct horse").put("ref", 1));
+    assertThat(jay.readJson("registered").getString("account")).isEqualTo("jay");
+    jay.send(new JsonObject().put("op", "quit"));
+    jay.readUntilClosed();
+    WsClient again = keep(WsClient.open(node.httpPort()));
+    again.send(new JsonObject().put("op", "hello").put("name", "jay"));
+    assertThat(again.readJson().getString("code")).isEqualTo("password_required");
+    again.send(new JsonObject().put("op", "hello").put("name", "jay").put("password", "guess"));
+    assertThat(again.readJson().getString("code")).isEqualTo("wrong_password");
+    again.send(new JsonObject().put("op", "hello").put("name", "jay").put("password", "correct horse"));
+    assertThat(again.readJson().getString("type")).isEqualTo("welcome");
+    again.send(new JsonObject().put("op", "whois").put("name", "jay"));
+    assertThat(again.readJson("whois").getJsonArray("people").getJsonObject(0).getString("account")).isEqualTo("jay");
+  }
+
+  @Test
   void overTlsOnTheHttpsPort() {
     TestTls certs = TestTls.create();
     TestNode node = node(new JsonObject().put("tls", certs.settings()));
