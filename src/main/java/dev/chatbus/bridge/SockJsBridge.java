@@ -188,10 +188,13 @@ public final class SockJsBridge {
         } else {
           c.admitted = true;
           c.grant = ar.result();
-          c.expiryTimer = vertx.setTimer(Math.max(1, c.grant.expiresAt() - System.currentTimeMillis()), id -> {
-            log.debug("SockJS bridge client {}: its token has expired", event.socket().remoteAddress());
-            event.socket().close();
-          });
+          // Frames sent before the first verification ended are verified each: one expiry is enough.
+          if (c.expiryTimer < 0) {
+            c.expiryTimer = vertx.setTimer(Math.max(1, c.grant.expiresAt() - System.currentTimeMillis()), id -> {
+              log.debug("SockJS bridge client {}: its token has expired", event.socket().remoteAddress());
+              event.socket().close();
+            });
+          }
           decide(event, c, raw);
         }
       });

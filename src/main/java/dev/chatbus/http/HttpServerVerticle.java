@@ -207,7 +207,7 @@ public final class HttpServerVerticle extends VerticleBase {
     boolean token = !bridge.token().isEmpty() || tokens != null;
     InetAddress host = NetUtil.createInetAddressFromIpAddressString(config.host());
     if (!token && (host == null || !host.isLoopbackAddress())) {
-      log.warn("the SockJS event-bus bridge ({}) is off: the HTTP port listens on {}, beyond this machine, and "
+      log.info("the SockJS event-bus bridge ({}) is off: the HTTP port listens on {}, beyond this machine, and "
         + "neither bridge.token nor tokens.secret is set", SockJsBridge.PATH, config.host());
       return false;
     }
