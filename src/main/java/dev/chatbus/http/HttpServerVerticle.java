@@ -175,14 +175,15 @@ public final class HttpServerVerticle extends VerticleBase {
     router.post("/api/v1/rooms/:room/messages").handler(ctx -> post(ctx, Addresses.API_SAY, "room"));
     router.post("/api/v1/users/:name/messages").handler(ctx -> post(ctx, Addresses.API_TELL, "to"));
     // The web client, from the jar: its pages load nothing from elsewhere and are shown in no other site's frame.
-    router.get("/*").handler(ctx -> {
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self'; "
           + "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer");
       ctx.next();
     });
-    router.get("/*").handler(StaticHandler.create("web").setMaxAgeSeconds(STATIC_MAX_AGE_SECONDS));
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+      .handler(StaticHandler.create("web").setMaxAgeSeconds(STATIC_MAX_AGE_SECONDS));
     if (sockJs()) {
       new SockJsBridge(vertx, bridge, clientLimits, tokens, edge.bans(), metrics).mount(router);
     }
