@@ -31,6 +31,8 @@
     active: null,
     // Whether the next welcome is a reconnection (rooms are joined again and caught up).
     rejoin: false,
+    // How many times the page has logged in: a line sent before the last time was sent on a lost connection.
+    logins: 0,
   };
 
   // ----- conversations: a room or a private conversation, and what it shows
@@ -76,9 +78,8 @@
       }
     }
     if (c === state.active) {
-      if (prepend) {
-        renderLines();
-      } else {
+      // Older lines are drawn by the caller, once it has them all (see earlier()).
+      if (!prepend) {
         appendLineEl(line);
       }
     } else if (count && (line.type === 'message' || line.type === 'private')) {
@@ -228,6 +229,7 @@
   }
 
   function welcome(ev) {
+    state.logins++;
     state.name = ev.name;
     state.online = true;
     state.retries = 0;
@@ -374,7 +376,7 @@
   function unsentAfterCatchUp(c) {
     let changed = false;
     for (const l of c.lines) {
-      if (l.sending) {
+      if (l.sending && l.login < state.logins) {
         l.sending = false;
         l.failed = 'not sent: the connection was lost before the server took it';
         changed = true;
@@ -605,7 +607,10 @@
   }
 
   function sendText(c, text, action) {
-    const line = {type: c.private ? 'private' : 'message', from: state.name, text, ts: Date.now(), sending: true, mine: true};
+    const line = {
+      type: c.private ? 'private' : 'message', from: state.name, text, ts: Date.now(), sending: true, mine: true,
+      login: state.logins,
+    };
     if (action) {
       line.action = true;
     }

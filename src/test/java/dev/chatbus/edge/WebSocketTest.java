@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,12 +42,18 @@ class WebSocketTest {
   private final NodeMetrics metrics = NodeMetrics.create();
   private final Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
   private final List<AutoCloseable> clients = new ArrayList<>();
+  /**
+   * Threads of this test's own for what runs beside it (a flood, a reader): the common pool has a single
+   * thread on two cores, which another test's leftover task can hold.
+   */
+  private final ExecutorService beside = Executors.newCachedThreadPool();
 
   @AfterEach
   void stop() throws Exception {
     for (AutoCloseable c : clients) {
       c.close();
     }
+    beside.shutdownNow();
     vertx.close().await(20, TimeUnit.SECONDS);
   }
 
@@ -134,7 +142,7 @@ class WebSocketTest {
       } catch (AssertionError closed) {
         // the server hung up: that is the point
       }
-    });
+    }, beside);
     List<JsonObject> got = web.readUntilClosed();
     assertThat(got).filteredOn(o -> "error".equals(o.getString("type")))
       .extracting(o -> o.getString("code") + ": " + o.getString("message")).containsExactly("rate_limited: slow down");
@@ -185,7 +193,7 @@ class WebSocketTest {
           lines.add(reader.readLine());
         }
         return lines;
-      });
+      }, beside);
       StringBuilder all = new StringBuilder();
       for (int i = 0; i < total; i++) {
         all.append(i).append(' ').append("m".repeat(100)).append('\n');
