@@ -1,0 +1,425 @@
+package dev.chatbus.faults;
+
+import dev.chatbus.cluster.Ring;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The fault harness: three Chatbus nodes (processes of this jar) clustered on loopback over one PostgreSQL
+ * history, a workload of people saying things in one room, a fault injected on a schedule, and a checker of
+ * what the clients saw against what the store holds, in the manner of Jepsen.
+ * <p>
+ * The workload: a JSON sender on the first node asking for durable acks, a text sender on the third, each
+ * saying a numbered line every 60 ms into a room owned by the second node; and an observer on the first and
+ * on the third node, each recording the room's messages in the order it saw them. The fault
+ * ({@code kill-owner}): the owner killed with SIGKILL, started again once the others have noticed, as many
+ * rounds as asked. The checker then reads the room's history and counts, for the JSON sender: acknowledged,
+ * stored, lost (acknowledged, not stored), duplicated (stored twice), reordered (its acknowledged messages out
+ * of order in the history), refused (an error instead of an ack); for the text sender: lines sent, stored,
+ * answered by an error line, and lost without a word; and whether the observers saw one order.
+ *
+ * <pre>
+ * java -cp chatbus.jar dev.chatbus.faults.FaultHarness --rounds 2 [--pg jdbc:postgresql://127.0.0.1:5432/postgres]
+ *     [--pg-user postgres] [--dir target/faults]
+ * </pre>
+ *
+ * The database {@code chatbus_faults} is made afresh on that server for each run. Prints one verdict line per
+ * run and exits with 0 if it passed, 1 if not. Every node it started is stopped before it exits.
+ */
+public final class FaultHarness {
+
+  private static final int BASE_PORT = 7300;
+  private static final long SAY_EVERY_MS = 60;
+  private static final String DATABASE = "chatbus_faults";
+
+  private final Map<String, String> args;
+  private final Path dir;
+  private final String jar;
+  private final String pgAdminUrl;
+  private final String pgUser;
+  private final String pgUrl;
+  private final String[] nodes = {"node-a", "node-b", "node-c"};
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+
+  private FaultHarness(Map<String, String> args) throws Exception {
+    this.args = args;
+    this.dir = Path.of(args.getOrDefault("dir", "target/faults"));
+    this.jar = Path.of(FaultHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    this.pgAdminUrl = args.getOrDefault("pg", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    this.pgUser = args.getOrDefault("pg-user", "postgres");
+    this.pgUrl = pgAdminUrl.substring(0, pgAdminUrl.lastIndexOf('/') + 1) + DATABASE;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i + 1 < argv.length; i += 2) {
+      if (!argv[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --name value, got " + argv[i]);
+      }
+      args.put(argv[i].substring(2), argv[i + 1]);
+    }
+    FaultHarness h = new FaultHarness(args);
+    boolean passed;
+    try {
+      passed = h.run(Integer.parseInt(args.getOrDefault("rounds", "2")));
+    } finally {
+      h.stopAll();
+    }
+    System.exit(passed ? 0 : 1);
+  }
+
+  private static int port(int node) {
+    return BASE_PORT + 10 * node;
+  }
+
+  /** Runs the workload through {@code rounds} kills of the room's owner; true if the checker passed it. */
+  private boolean run(int rounds) throws Exception {
+    Files.createDirectories(dir);
+    freshDatabase();
+    for (int i = 0; i < nodes.length; i++) {
+      start(i);
+    }
+    Ring ring = Ring.of(nodes[0]).with(nodes[1]).with(nodes[2]);
+    String room = null;
+    for (int i = 0; room == null; i++) {
+      if (ring.owner("faults" + i).equals(nodes[1])) {
+        room = "faults" + i;
+      }
+    }
+    log("room #" + room + " is owned by " + nodes[1]);
+
+    Observer first = new Observer(port(0), "watcher-a", room);
+    Observer third = new Observer(port(2), "watcher-c", room);
+    JsonSender json = new JsonSender(port(0), "jsonsender", room);
+    TextSender text = new TextSender(port(2), "textsender", room);
+    List<Thread> threads = List.of(first.start(), third.start(), json.start(), text.start());
+
+    Thread.sleep(3_000);
+    for (int round = 1; round <= rounds; round++) {
+      log("round " + round + ": killing " + nodes[1] + " (SIGKILL)");
+      processes.get(nodes[1]).destroyForcibly().waitFor();
+      Thread.sleep(10_000);
+      log("round " + round + ": starting " + nodes[1] + " again");
+      start(1);
+      Thread.sleep(5_000);
+    }
+    json.stop = true;
+    text.stop = true;
+    // Acks of what was said last, and its deliveries.
+    Thread.sleep(5_000);
+    first.stop = true;
+    third.stop = true;
+    for (Thread t : threads) {
+      t.join(15_000);
+    }
+    return check(room, json, text, List.of(first, third), rounds);
+  }
+
+  private void freshDatabase() throws SQLException {
+    try (Connection c = DriverManager.getConnection(pgAdminUrl, pgUser, args.getOrDefault("pg-password", ""));
+         Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + DATABASE);
+      s.execute("CREATE DATABASE " + DATABASE);
+    }
+  }
+
+  private void start(int i) throws Exception {
+    String name = nodes[i];
+    JsonObject conf = new JsonObject()
+      .put("node", new JsonObject().put("name", name))
+      .put("tcp", new JsonObject().put("host", "127.0.0.1").put("port", port(i)).put("tlsPort", -1))
+      .put("irc", new JsonObject().put("enabled", false))
+      .put("bridge", new JsonObject().put("enabled", false))
+      .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port(i) + 1).put("tlsPort", -1))
+      .put("limits", new JsonObject().put("rate", new JsonObject().put("linesPerSecond", 1000).put("burst", 1000)))
+      .put("cluster", new JsonObject().put("enabled", true).put("name", "chatbus-faults").put("interface", "127.0.0.1")
+        .put("members", new JsonArray().add("127.0.0.1")))
+      .put("persistence", new JsonObject().put("store", "postgresql").put("postgresql", new JsonObject()
+        .put("url", pgUrl).put("user", pgUser).put("password", args.getOrDefault("pg-password", ""))));
+    Path log = dir.resolve(name + ".log");
+    Process p = new ProcessBuilder("java", "-jar", jar, "-conf", conf.encode())
+      .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    processes.put(name, p);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(name + " exited; see " + log);
+      }
+      if (Files.readString(log).contains("listening on 127.0.0.1:" + port(i))) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(name + " did not start within 90 s; see " + log);
+  }
+
+  private void stopAll() {
+    for (Process p : processes.values()) {
+      p.destroy();
+    }
+    for (Process p : processes.values()) {
+      try {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private static void log(String line) {
+    System.out.println("faults: " + line);
+  }
+
+  // ----- the clients
+
+  /** A client on a real socket, connected again when its node goes away. */
+  private abstract static class Client implements Runnable {
+    final int port;
+    final String name;
+    final String room;
+    volatile boolean stop;
+    Socket socket;
+    BufferedReader in;
+    OutputStream out;
+
+    Client(int port, String name, String room) {
+      this.port = port;
+      this.name = name;
+      this.room = room;
+    }
+
+    Thread start() {
+      Thread t = new Thread(this, "faults-" + name);
+      t.setDaemon(true);
+      t.start();
+      return t;
+    }
+
+    void connect() throws IOException {
+      socket = new Socket();
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      socket.setSoTimeout(200);
+      in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      out = socket.getOutputStream();
+      in.readLine();
+    }
+
+    void send(String line) throws IOException {
+      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+
+    /** The next line, or null if none came within 200 ms. */
+    String poll() throws IOException {
+      try {
+        String line = in.readLine();
+        if (line == null) {
+          throw new IOException("closed by the server");
+        }
+        return line;
+      } catch (java.net.SocketTimeoutException e) {
+        return null;
+      }
+    }
+  }
+
+  /** Records the room's messages as a JSON client on one node sees them, in order. */
+  private static final class Observer extends Client {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    Observer(int port, String name, String room) {
+      super(port, name, room);
+    }
+
+    @Override
+    public void run() {
+      try {
+        connect();
+        send(new JsonObject().put("op", "hello").put("name", name).encode());
+        send(new JsonObject().put("op", "join").put("room", room).encode());
+        while (!stop) {
+          String line = poll();
+          if (line != null && line.startsWith("{")) {
+            JsonObject o = new JsonObject(line);
+            if ("message".equals(o.getString("type")) && room.equals(o.getString("room"))) {
+              seen.add(o.getString("text"));
+            }
+          }
+        }
+      } catch (IOException e) {
+        log(name + " stopped observing: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Says "j-N" every 60 ms as a JSON client with durable acks, and records each answer by N. */
+  private static final class JsonSender extends Client {
+    final AtomicInteger sent = new AtomicInteger();
+    /** By N: "ack", or the error code. */
+    final Map<Integer, String> answers = new ConcurrentHashMap<>();
+
+    JsonSender(int port, String name, String room) {
+      super(port, name, room);
+    }
+
+    @Override
+    public void run() {
+      try {
+        connect();
+        send(new JsonObject().put("op", "hello").put("name", name).encode());
+        send(new JsonObject().put("op", "join").put("room", room).encode());
+        long next = System.currentTimeMillis();
+        while (!stop || answers.size() < sent.get() && System.currentTimeMillis() < next + 5_000) {
+          if (!stop && System.currentTimeMillis() >= next) {
+            int n = sent.incrementAndGet();
+            send(new JsonObject().put("op", "say").put("room", room).put("text", "j-" + n).put("ref", n).encode());
+            next += SAY_EVERY_MS;
+          }
+          String line = poll();
+          if (line != null && line.startsWith("{")) {
+            JsonObject o = new JsonObject(line);
+            if (o.getValue("ref") instanceof Integer ref && ("ack".equals(o.getString("type"))
+              || "error".equals(o.getString("type")))) {
+              answers.put(ref, "ack".equals(o.getString("type")) ? "ack" : o.getString("code"));
+            }
+          }
+        }
+      } catch (IOException e) {
+        log(name + " stopped: " + e.getMessage());
+      }
+    }
+  }
+
+  /** Says "t-N" every 60 ms as a text client, and counts the error lines it is answered with. */
+  private static final class TextSender extends Client {
+    final AtomicInteger sent = new AtomicInteger();
+    final List<String> errors = new CopyOnWriteArrayList<>();
+
+    TextSender(int port, String name, String room) {
+      super(port, name, room);
+    }
+
+    @Override
+    public void run() {
+      try {
+        connect();
+        send(name);
+        send("/join " + room);
+        long next = System.currentTimeMillis();
+        while (!stop) {
+          if (System.currentTimeMillis() >= next) {
+            send("t-" + sent.incrementAndGet());
+            next += SAY_EVERY_MS;
+          }
+          String line = poll();
+          if (line != null && line.startsWith("! ")) {
+            errors.add(line);
+          }
+        }
+      } catch (IOException e) {
+        log(name + " stopped: " + e.getMessage());
+      }
+    }
+  }
+
+  // ----- the checker
+
+  private boolean check(String room, JsonSender json, TextSender text, List<Observer> observers, int rounds)
+    throws SQLException {
+    List<String> stored = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, args.getOrDefault("pg-password", ""));
+         PreparedStatement q = c.prepareStatement("SELECT body FROM room_event WHERE room = ? AND chat ORDER BY seq")) {
+      q.setString(1, room);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          stored.add(rs.getString(1));
+        }
+      }
+    }
+    Map<String, Integer> times = new HashMap<>();
+    stored.forEach(s -> times.merge(s, 1, Integer::sum));
+
+    int acknowledged = 0;
+    int lost = 0;
+    int refused = 0;
+    int unanswered = 0;
+    for (int n = 1; n <= json.sent.get(); n++) {
+      String answer = json.answers.get(n);
+      if ("ack".equals(answer)) {
+        acknowledged++;
+        if (!times.containsKey("j-" + n)) {
+          lost++;
+        }
+      } else if (answer != null) {
+        refused++;
+      } else {
+        unanswered++;
+      }
+    }
+    long duplicated = times.values().stream().filter(t -> t > 1).count();
+    int reordered = 0;
+    int last = 0;
+    for (String s : stored) {
+      if (s.startsWith("j-")) {
+        int n = Integer.parseInt(s.substring(2));
+        if ("ack".equals(json.answers.get(n))) {
+          if (n < last) {
+            reordered++;
+          }
+          last = Math.max(last, n);
+        }
+      }
+    }
+    int textStored = 0;
+    for (int n = 1; n <= text.sent.get(); n++) {
+      if (times.containsKey("t-" + n)) {
+        textStored++;
+      }
+    }
+    int textSilent = Math.max(0, text.sent.get() - textStored - text.errors.size());
+    boolean oneOrder = sameOrder(observers.get(0).seen, observers.get(1).seen);
+    boolean passed = lost == 0 && duplicated == 0 && reordered == 0 && refused == 0 && unanswered == 0
+      && textSilent == 0 && oneOrder;
+    System.out.printf("kill-owner x%d: json said %d, acknowledged %d, lost %d, duplicated %d, reordered %d, refused %d,"
+        + " unanswered %d; text said %d, stored %d, error lines %d, lost without a word %d; observers %s -> %s%n",
+      rounds, json.sent.get(), acknowledged, lost, duplicated, reordered, refused, unanswered, text.sent.get(), textStored,
+      text.errors.size(), textSilent, oneOrder ? "saw one order" : "saw different orders", passed ? "PASS" : "FAIL");
+    return passed;
+  }
+
+  /** Whether the messages both saw came to each in the same order. */
+  private static boolean sameOrder(List<String> a, List<String> b) {
+    List<String> common = new ArrayList<>(a);
+    common.retainAll(b);
+    List<String> inB = new ArrayList<>(b);
+    inB.retainAll(a);
+    return common.equals(inB);
+  }
+}
