@@ -225,10 +225,12 @@ public final class FaultHarness {
     void connect() throws IOException {
       socket = new Socket();
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-      socket.setSoTimeout(200);
+      // The greeting may take a while on a loaded machine; later reads are polls.
+      socket.setSoTimeout(10_000);
       in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       out = socket.getOutputStream();
       in.readLine();
+      socket.setSoTimeout(200);
     }
 
     void send(String line) throws IOException {
