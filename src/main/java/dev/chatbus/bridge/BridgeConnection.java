@@ -163,8 +163,7 @@ final class BridgeConnection {
     boolean needsToken = !config.token().isEmpty() || tokens != null;
     String shown = frame == null ? null : shownToken(frame);
     Object replyAddress = frame == null ? null : frame.getValue("replyAddress");
-    if (!needsToken || (shown != null && !config.token().isEmpty() && MessageDigest.isEqual(
-      shown.getBytes(StandardCharsets.UTF_8), config.token().getBytes(StandardCharsets.UTF_8)))) {
+    if (!needsToken || sharedToken(config, shown)) {
       if (frame != null) {
         greet();
       }
@@ -291,24 +290,45 @@ final class BridgeConnection {
   }
 
 
-  private void register(String address) {
+  /** Why a frame is refused: the {@code err} frame's {@code message}, and a {@code detail} for people. */
+  record Refusal(String code, String detail) {
+  }
+
+  /**
+   * Why a client holding {@code grant} (null: the shared token, or none needed) may not listen on
+   * {@code address}, or null if it may: a room's events or everyone's presence, as its grant allows, under the
+   * room's normal name. The TCP and the SockJS bridge both ask this.
+   */
+  static Refusal listening(Grant grant, String address) {
     if (!Addresses.isApiRoom(address) && !Addresses.API_PRESENCE.equals(address)) {
-      refuse("access_denied", "listening on " + address + " is not allowed");
-      return;
+      return new Refusal("access_denied", "listening on " + address + " is not allowed");
     }
     if (grant != null && !grant.mayListen(address)) {
-      refuse("access_denied", "this token does not let its bearer listen on " + address);
-      return;
+      return new Refusal("access_denied", "this token does not let its bearer listen on " + address);
     }
     if (Addresses.isApiRoom(address)) {
       String room = address.substring(Addresses.apiRoom("").length());
       String normal = Names.room(room);
       if (!room.equals(normal)) {
         // Events are published under the room's normal name only: any other spelling would hear nothing.
-        refuse("bad_room", normal == null ? "invalid room: " + Names.roomProblem(room)
+        return new Refusal("bad_room", normal == null ? "invalid room: " + Names.roomProblem(room)
           : "room names are written in lower case without '#': " + Addresses.apiRoom(normal));
-        return;
       }
+    }
+    return null;
+  }
+
+  /** Whether {@code shown} is the bridge's shared token, compared in constant time; never when it has none. */
+  static boolean sharedToken(ChatbusConfig.Bridge config, String shown) {
+    return shown != null && !config.token().isEmpty() && MessageDigest.isEqual(
+      shown.getBytes(StandardCharsets.UTF_8), config.token().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void register(String address) {
+    Refusal refusal = listening(grant, address);
+    if (refusal != null) {
+      refuse(refusal.code(), refusal.detail());
+      return;
     }
     if (registrations.containsKey(address)) {
       return;

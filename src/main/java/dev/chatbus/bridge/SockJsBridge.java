@@ -7,7 +7,6 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.edge.ConnectionLimits;
 import dev.chatbus.metrics.NodeMetrics;
-import dev.chatbus.protocol.Names;
 import io.netty.util.NetUtil;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,8 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -175,8 +172,7 @@ public final class SockJsBridge {
     }
     if (c.admitted) {
       decide(event, c, raw);
-    } else if (shown != null && !config.token().isEmpty() && MessageDigest.isEqual(
-      shown.getBytes(StandardCharsets.UTF_8), config.token().getBytes(StandardCharsets.UTF_8))) {
+    } else if (BridgeConnection.sharedToken(config, shown)) {
       c.admitted = true;
       decide(event, c, raw);
     } else if (shown != null && tokens != null) {
@@ -214,38 +210,25 @@ public final class SockJsBridge {
       event.socket().close();
       return;
     }
-    String refusal = switch (event.type()) {
-      case PUBLISH -> "publishing is not taken here (on a cluster it would reach every node): send to " + to
-        + " without a reply handler instead";
-      case SEND -> !BridgeConnection.REQUESTS.contains(to) ? "sending to " + to + " is not allowed"
-        : c.grant == null ? null : c.grant.refusal(to, raw.getValue("body"));
-      case REGISTER -> listening(c, to);
+    BridgeConnection.Refusal refusal = switch (event.type()) {
+      case PUBLISH -> new BridgeConnection.Refusal("access_denied", "publishing is not taken here (on a cluster it "
+        + "would reach every node): send to " + to + " without a reply handler instead");
+      case SEND -> sending(c, to, raw.getValue("body"));
+      case REGISTER -> BridgeConnection.listening(c.grant, to);
       default -> null;
     };
     if (refusal != null) {
-      refuse(event, raw, "access_denied", refusal);
+      refuse(event, raw, refusal.code(), refusal.detail());
     } else {
       event.complete(true);
     }
   }
 
-  /** Why the client may not listen on {@code address}, or null if it may. */
-  private static String listening(Client c, String address) {
-    if (!Addresses.isApiRoom(address) && !Addresses.API_PRESENCE.equals(address)) {
-      return "listening on " + address + " is not allowed";
-    }
-    if (c.grant != null && !c.grant.mayListen(address)) {
-      return "this token does not let its bearer listen on " + address;
-    }
-    if (Addresses.isApiRoom(address)) {
-      String room = address.substring(Addresses.apiRoom("").length());
-      String normal = Names.room(room);
-      if (!room.equals(normal)) {
-        return normal == null ? "invalid room: " + Names.roomProblem(room)
-          : "room names are written in lower case without '#': " + Addresses.apiRoom(normal);
-      }
-    }
-    return null;
+  /** Why the client may not send {@code body} to {@code address}, or null if it may. */
+  private static BridgeConnection.Refusal sending(Client c, String address, Object body) {
+    String refusal = !BridgeConnection.REQUESTS.contains(address) ? "sending to " + address + " is not allowed"
+      : c.grant == null ? null : c.grant.refusal(address, body);
+    return refusal == null ? null : new BridgeConnection.Refusal("access_denied", refusal);
   }
 
   /**

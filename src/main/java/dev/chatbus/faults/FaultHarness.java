@@ -233,6 +233,13 @@ public final class FaultHarness {
       socket.setSoTimeout(200);
     }
 
+    /** Connects, logs in as a JSON client and enters the room. */
+    void enterAsJson() throws IOException {
+      connect();
+      send(new JsonObject().put("op", "hello").put("name", name).encode());
+      send(new JsonObject().put("op", "join").put("room", room).encode());
+    }
+
     void send(String line) throws IOException {
       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -263,9 +270,7 @@ public final class FaultHarness {
     @Override
     public void run() {
       try {
-        connect();
-        send(new JsonObject().put("op", "hello").put("name", name).encode());
-        send(new JsonObject().put("op", "join").put("room", room).encode());
+        enterAsJson();
         while (!stop) {
           String line = poll();
           if (line != null && line.startsWith("{")) {
@@ -294,9 +299,7 @@ public final class FaultHarness {
     @Override
     public void run() {
       try {
-        connect();
-        send(new JsonObject().put("op", "hello").put("name", name).encode());
-        send(new JsonObject().put("op", "join").put("room", room).encode());
+        enterAsJson();
         long next = System.currentTimeMillis();
         while (!stop || answers.size() < sent.get() && System.currentTimeMillis() < next + 5_000) {
           if (!stop && System.currentTimeMillis() >= next) {

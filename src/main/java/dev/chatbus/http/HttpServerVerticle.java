@@ -1,9 +1,7 @@
 package dev.chatbus.http;
 
-import dev.chatbus.account.Grant;
 import dev.chatbus.account.Tokens;
 import dev.chatbus.bridge.SockJsBridge;
-import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
@@ -16,21 +14,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
@@ -38,8 +32,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +41,7 @@ import java.util.concurrent.TimeUnit;
  * files from the jar's {@code web/}), the chat's WebSocket at {@code /ws} (handed to the edge once upgraded,
  * see {@link EdgeNode#adoptWebSocket}), the SockJS event-bus bridge at {@code /eventbus}
  * ({@link SockJsBridge}), {@code /health} (readiness) and {@code /health/live} (liveness), {@code /metrics}
- * in Prometheus format, and a small REST API under {@code /api/v1} over the public event-bus API of this
- * node: with the bearer token of {@code http.token}, reading rooms, members and history and posting into a
- * room or to a user; with that of {@code http.readToken}, reading only, and every node's figures
- * ({@code /api/v1/stats}).
+ * in Prometheus format, and the REST API under {@code /api/v1} ({@link RestApi}).
  * <p>
  * The port is open to all addresses (browsers and Prometheus need it), so every connection is bounded:
  * {@code http.maxConnections} in all and {@code http.maxConnectionsPerIp} per address (more are closed
@@ -69,9 +58,6 @@ public final class HttpServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(HttpServerVerticle.class);
 
-  /** The API on this node answers: requests do not cross the cluster for nothing. */
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  private static final long BODY_LIMIT = 64 << 10;
   /** How long browsers may keep the web client's files without asking whether they changed. */
   private static final long STATIC_MAX_AGE_SECONDS = 600;
   /** Where the chat's WebSocket is. */
@@ -98,12 +84,6 @@ public final class HttpServerVerticle extends VerticleBase {
   private final Membership membership;
   private final boolean store;
   private final ConnectionLimits limits;
-  private final ReadRate reads;
-  /**
-   * A post is answered once stored, which takes longer while the store is slow: up to a minute, and
-   * within the idle timeout, which would close a connection waiting longer than that.
-   */
-  private final DeliveryOptions posting;
   private final Map<HttpConnection, Open> open = new HashMap<>();
   private final ServerTls tls;
   /** The event-bus bridge's settings, which the SockJS bridge follows; null when the bridge is off. */
@@ -113,8 +93,6 @@ public final class HttpServerVerticle extends VerticleBase {
   private final int maxFrameBytes;
   /** Signed tokens, when {@code tokens.secret} is set; else null. */
   private final Tokens tokens;
-  /** Where a request's grant is kept, once its signed token is verified. */
-  private static final String GRANT = "chatbus.grant";
   private HttpServer server;
   /** HTTPS, beside HTTP; null without TLS. */
   private HttpServer tlsServer;
@@ -143,37 +121,29 @@ public final class HttpServerVerticle extends VerticleBase {
     // A frame holds one line, which may be too long (and is then refused, the connection kept, as on the
     // client port), up to 64 KiB; a longer frame ends the connection (close code 1009).
     this.maxFrameBytes = Math.max(64 << 10, limits.maxLineBytes() + 2);
-    this.reads = new ReadRate(config.readsPerSecond(), config.readBurst(), limits.spared());
-    this.posting = new DeliveryOptions().setLocalOnly(true)
-      .setSendTimeout(Math.max(1, Math.min(60_000, config.idleTimeout().toMillis() - 1_000)));
   }
 
   @Override
   public Future<?> start() {
     HealthChecks health = readiness();
     Router router = Router.router(vertx);
-    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/live").handler(ctx -> Answers.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health").handler(ctx -> health.checkStatus().onComplete(ar -> {
       CheckResult result = ar.succeeded() ? ar.result() : CheckResult.from("chatbus", ar.cause());
-      json(ctx, CheckResult.isUp(result) ? 200 : 503, result.toJson());
+      Answers.json(ctx, CheckResult.isUp(result) ? 200 : 503, result.toJson());
     }));
     PrometheusMeterRegistry registry = metrics.registry();
     if (registry != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     } else {
-      router.get("/metrics").handler(ctx -> error(ctx, 404, "metrics_off", "this node runs with metrics.enabled=false"));
+      router.get("/metrics").handler(ctx ->
+        Answers.error(ctx, 404, "metrics_off", "this node runs with metrics.enabled=false"));
     }
-    router.get("/api/v1/*").handler(this::authorizeRead);
-    router.get("/api/v1/rooms").handler(ctx -> ask(ctx, Addresses.API_ROOMS, new JsonObject(), 200));
-    router.get("/api/v1/rooms/:room/members").handler(ctx ->
-      ask(ctx, Addresses.API_MEMBERS, new JsonObject().put("room", ctx.pathParam("room")), 200));
-    router.get("/api/v1/rooms/:room/history").handler(this::history);
-    router.get("/api/v1/stats").handler(ctx -> ask(ctx, Addresses.STATS_GATHERED, new JsonObject(), 200));
-    // The token is checked before a body is read; no body is ever kept as a file.
-    router.post("/api/v1/*").handler(this::authorize);
-    router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
-    router.post("/api/v1/rooms/:room/messages").handler(ctx -> post(ctx, Addresses.API_SAY, "room"));
-    router.post("/api/v1/users/:name/messages").handler(ctx -> post(ctx, Addresses.API_TELL, "to"));
+    RestApi api = new RestApi(vertx, config, clientLimits, tokens, conn -> {
+      Open o = open.get(conn);
+      return o == null ? null : o.address;
+    });
+    api.mount(router);
     // The web client, from the jar: its pages load nothing from elsewhere and are shown in no other site's frame.
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self'; "
@@ -187,10 +157,10 @@ public final class HttpServerVerticle extends VerticleBase {
     if (sockJs()) {
       new SockJsBridge(vertx, bridge, clientLimits, tokens, edge.bans(), metrics).mount(router);
     }
-    router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
+    router.route().last().handler(ctx -> Answers.error(ctx, 404, "not_found", "no such resource: " + ctx.request().path()));
     // HTTP/1.1 only: without cleartext HTTP/2, whose detection waits for a request's first bytes, a
     // connection is known (counted, and its header timeout started) as soon as it is accepted.
-    forgetTimer = vertx.setPeriodic(FORGET_EVERY_MS, id -> reads.forgetIdle(System.currentTimeMillis()));
+    forgetTimer = vertx.setPeriodic(FORGET_EVERY_MS, id -> api.forgetIdle(System.currentTimeMillis()));
     server = config.port() < 0 ? null : serve(options(config.port()), router);
     tlsServer = tls == null || config.tlsPort() < 0 ? null : serve(tls.applyTo(options(config.tlsPort())), router);
     return Future.all(server == null ? Future.succeededFuture() : server.listen(),
@@ -325,14 +295,14 @@ public final class HttpServerVerticle extends VerticleBase {
     Open o = open.get(conn);
     String upgrade = req.getHeader(HttpHeaders.UPGRADE);
     if (req.method() != HttpMethod.GET || upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-      error(req, 400, ErrorCode.BAD_REQUEST.wireName(), "this is the chat's WebSocket (JSON lines, one per text "
+      Answers.error(req, 400, ErrorCode.BAD_REQUEST.wireName(), "this is the chat's WebSocket (JSON lines, one per text "
         + "frame): open it with a WebSocket client; the web client is at /");
       return;
     }
     String origin = req.getHeader(HttpHeaders.ORIGIN);
     if (!origins.allows(origin, req.scheme(), req.getHeader(HttpHeaders.HOST))) {
       log.info("WebSocket from {} refused: pages of {} may not open it", req.remoteAddress(), origin);
-      error(req, 403, ErrorCode.FORBIDDEN.wireName(), "pages of " + origin + " may not open this server's "
+      Answers.error(req, 403, ErrorCode.FORBIDDEN.wireName(), "pages of " + origin + " may not open this server's "
         + "WebSocket: the server's own may, and those http.allowedOrigins names");
       return;
     }
@@ -342,7 +312,7 @@ public final class HttpServerVerticle extends VerticleBase {
     Goodbye refused = edge.admitWebSocket(o.address);
     if (refused != null) {
       log.info("WebSocket from {} refused: {}", req.remoteAddress(), refused.wireName());
-      error(req, refused == Goodbye.BANNED ? 403 : 503, refused.wireName(), refused.message());
+      Answers.error(req, refused == Goodbye.BANNED ? 403 : 503, refused.wireName(), refused.message());
       return;
     }
     InetSocketAddress remote = new InetSocketAddress(o.address, req.remoteAddress().port());
@@ -377,192 +347,4 @@ public final class HttpServerVerticle extends VerticleBase {
     return checks;
   }
 
-  private void history(RoutingContext ctx) {
-    JsonObject req = new JsonObject().put("room", ctx.pathParam("room"));
-    try {
-      for (String param : new String[]{"limit", "afterSeq", "beforeSeq"}) {
-        String value = ctx.queryParams().get(param);
-        if (value != null) {
-          req.put(param, param.equals("limit") ? Integer.parseInt(value) : Long.parseLong(value));
-        }
-      }
-    } catch (NumberFormatException e) {
-      error(ctx, 400, ErrorCode.BAD_REQUEST.wireName(), "limit, afterSeq and beforeSeq are whole numbers");
-      return;
-    }
-    String messagesOnly = ctx.queryParams().get("messagesOnly");
-    if (messagesOnly != null) {
-      req.put("messagesOnly", Boolean.parseBoolean(messagesOnly));
-    }
-    ask(ctx, Addresses.API_HISTORY, req, 200);
-  }
-
-  /** Posting needs {@code http.token}, or a signed token that allows the post (checked by {@link #ask}). */
-  private void authorize(RoutingContext ctx) {
-    if (config.token().isEmpty() && tokens == null) {
-      error(ctx, 403, "api_off", "posting over the REST API is off: set http.token (or tokens.secret) to turn it on");
-    } else if (bearer(ctx, config.token())) {
-      ctx.next();
-    } else {
-      withGrant(ctx, "posting needs the header Authorization: Bearer <http.token, or a signed token>", ctx::next);
-    }
-  }
-
-  /**
-   * Reading needs {@code http.token}, {@code http.readToken}, or a signed token that allows the read (checked
-   * by {@link #ask}), and is held to the address's read rate.
-   */
-  private void authorizeRead(RoutingContext ctx) {
-    if (config.token().isEmpty() && config.readToken().isEmpty() && tokens == null) {
-      error(ctx, 403, "api_off", "the REST API is off: set http.token (or http.readToken, to read only, or "
-        + "tokens.secret) to turn it on");
-    } else if (bearer(ctx, config.token()) || bearer(ctx, config.readToken())) {
-      withinReadRate(ctx);
-    } else {
-      withGrant(ctx, "reading needs the header Authorization: Bearer <http.token, http.readToken, or a signed token>",
-        () -> withinReadRate(ctx));
-    }
-  }
-
-  /**
-   * Verifies the request's bearer token as a signed one and keeps its grant for {@link #ask}, then runs
-   * {@code then}; answers 401 ({@code unauthorized} saying {@code needs}) when there is none or it is not valid.
-   */
-  private void withGrant(RoutingContext ctx, String needs, Runnable then) {
-    String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (tokens == null || auth == null || !auth.startsWith("Bearer ")) {
-      unauthorized(ctx, needs);
-      return;
-    }
-    // The body, if any, waits until the token is known.
-    ctx.request().pause();
-    tokens.verify(auth.substring("Bearer ".length()).strip()).onComplete(ar -> {
-      if (ar.failed()) {
-        unauthorized(ctx, ar.cause().getMessage());
-      } else {
-        ctx.put(GRANT, ar.result());
-        then.run();
-      }
-      // After the body handler, if any, has taken the body up.
-      ctx.request().resume();
-    });
-  }
-
-  private void withinReadRate(RoutingContext ctx) {
-    if (!withinReadRate(ctx.request())) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-      error(ctx, 429, ErrorCode.RATE_LIMITED.wireName(), "more than " + config.readsPerSecond()
-        + " reads a second from this address; try again shortly");
-    } else {
-      ctx.next();
-    }
-  }
-
-  private boolean withinReadRate(HttpServerRequest request) {
-    Open o = open.get(request.connection());
-    return o == null || reads.tryTake(o.address, System.currentTimeMillis());
-  }
-
-  /** Whether the request shows {@code token} as its bearer token (compared in constant time); never for an empty one. */
-  private static boolean bearer(RoutingContext ctx, String token) {
-    String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    return !token.isEmpty() && auth != null && MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
-      ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void unauthorized(RoutingContext ctx, String message) {
-    ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    error(ctx, 401, "unauthorized", message);
-  }
-
-  /** Posts the body's {@code from} and {@code text} to the room or user named in the path. */
-  private void post(RoutingContext ctx, String address, String target) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      error(ctx, 400, ErrorCode.BAD_REQUEST.wireName(), "the body must be a JSON object");
-      return;
-    }
-    if (body == null) {
-      error(ctx, 400, ErrorCode.BAD_REQUEST.wireName(), "the body must be a JSON object with from and text");
-      return;
-    }
-    JsonObject req = new JsonObject().put("service", body.getValue("from")).put("text", body.getValue("text"))
-      .put(target, ctx.pathParam(target.equals("room") ? "room" : "name"));
-    if (body.containsKey("action")) {
-      req.put("action", body.getValue("action"));
-    }
-    ask(ctx, address, req, 201, posting);
-  }
-
-  private void ask(RoutingContext ctx, String address, JsonObject req, int status) {
-    ask(ctx, address, req, status, LOCAL);
-  }
-
-  private void ask(RoutingContext ctx, String address, JsonObject req, int status, DeliveryOptions options) {
-    Grant grant = ctx.get(GRANT);
-    if (grant != null) {
-      String refusal = grant.expired(System.currentTimeMillis()) ? "the token has expired" : grant.refusal(address, req);
-      if (refusal != null) {
-        error(ctx, 403, ErrorCode.FORBIDDEN.wireName(), refusal);
-        return;
-      }
-    }
-    vertx.eventBus().<JsonObject>request(address, req, options).onComplete(ar -> {
-      ErrorCode code = ar.succeeded() ? null : ErrorCode.of(ar.cause());
-      if (ar.succeeded()) {
-        json(ctx, status, ar.result().body());
-      } else if (ErrorCode.ofRefusal(ar.cause()) != null) {
-        error(ctx, status(code), code.wireName(), ar.cause().getMessage());
-      } else if (code == ErrorCode.SHUTTING_DOWN) {
-        error(ctx, 503, ErrorCode.SHUTTING_DOWN.wireName(), "this node is shutting down");
-      } else {
-        error(ctx, 504, ErrorCode.INTERNAL.wireName(), "no answer in time (" + ar.cause().getMessage()
-          + "); a message may still be stored");
-      }
-    });
-  }
-
-  private static int status(ErrorCode code) {
-    switch (code) {
-      case NO_SUCH_ROOM:
-      case NO_SUCH_USER:
-        return 404;
-      case NOT_IN_ROOM:
-        return 403;
-      case NAME_TAKEN:
-      case NOT_A_MEMBER:
-        return 409;
-      case RATE_LIMITED:
-        return 429;
-      case SHUTTING_DOWN:
-      case NOT_STORED:
-      case BUSY:
-        return 503;
-      case INTERNAL:
-        return 500;
-      default:
-        return 400;
-    }
-  }
-
-  private static void error(RoutingContext ctx, int status, String code, String message) {
-    error(ctx.request(), status, code, message);
-  }
-
-  private static void error(HttpServerRequest req, int status, String code, String message) {
-    json(req, status, new JsonObject().put("error", code).put("message", message));
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    json(ctx.request(), status, body);
-  }
-
-  private static void json(HttpServerRequest req, int status, JsonObject body) {
-    if (!req.response().ended()) {
-      req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(body.encode() + "\n");
-    }
-  }
 }

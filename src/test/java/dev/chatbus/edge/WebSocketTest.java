@@ -2,6 +2,7 @@ package dev.chatbus.edge;
 
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.support.RawWebSocket;
+import dev.chatbus.support.Scrape;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import dev.chatbus.support.TestTls;
@@ -14,10 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,10 +37,7 @@ class WebSocketTest {
   private final NodeMetrics metrics = NodeMetrics.create();
   private final Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
   private final List<AutoCloseable> clients = new ArrayList<>();
-  /**
-   * Threads of this test's own for what runs beside it (a flood, a reader): the common pool has a single
-   * thread on two cores, which another test's leftover task can hold.
-   */
+  /** Threads of this test's own for what runs beside it (a flood, a reader), shared with no other test. */
   private final ExecutorService beside = Executors.newCachedThreadPool();
 
   @AfterEach
@@ -134,9 +126,11 @@ class WebSocketTest {
       .put("rate", new JsonObject().put("linesPerSecond", 1).put("burst", 5).put("disconnectAfter", "300ms"))));
     TestClient alice = keep(TestClient.text(node.port(), "alice"));
     WsClient web = keep(WsClient.json(node.httpPort(), "web"));
+    // Flooding until the server hangs up: a fixed number of lines may all be read within disconnectAfter.
     CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+      long until = System.nanoTime() + TestClient.READ_TIMEOUT.toNanos();
       try {
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; System.nanoTime() < until; i++) {
           web.send(say("flood " + i));
         }
       } catch (AssertionError closed) {
@@ -246,13 +240,14 @@ class WebSocketTest {
     WsClient web = keep(WsClient.json(node.httpPort(), "web"));
     keep(TestClient.text(node.port(), "alice"));
     assertThat(WsClient.refusal(node.httpPort(), Map.of())).isEqualTo(503);
-    String scrape = metricsOf(node);
-    assertThat(value(scrape, "chatbus_connections{protocol=\"websocket\"}")).isEqualTo(1);
+    String scrape = Scrape.of(node.httpPort());
+    assertThat(Scrape.value(scrape, "chatbus_connections{protocol=\"websocket\"}")).isEqualTo(1);
     // Vert.x counts it no more: it is the chat's connection now.
-    assertThat(value(scrape, "vertx_http_server_active_ws_connections")).isEqualTo(0);
+    assertThat(Scrape.value(scrape, "vertx_http_server_active_ws_connections")).isEqualTo(0);
     web.send(new JsonObject().put("op", "quit"));
     assertThat(web.readUntilClosed()).last().matches(o -> "bye".equals(o.getString("type")));
-    await().atMost(Duration.ofSeconds(5)).until(() -> value(metricsOf(node), "chatbus_connections{protocol=\"websocket\"}") == 0);
+    await().atMost(Duration.ofSeconds(5))
+      .until(() -> Scrape.value(Scrape.of(node.httpPort()), "chatbus_connections{protocol=\"websocket\"}") == 0);
     keep(WsClient.json(node.httpPort(), "again"));
   }
 
@@ -296,21 +291,5 @@ class WebSocketTest {
     List<JsonObject> last = web.readUntilClosed();
     assertThat(last.get(last.size() - 1).getString("reason")).isEqualTo("shutting_down");
     assertThat(web.closed().status()).isEqualTo(1000);
-  }
-
-  private static String metricsOf(TestNode node) {
-    try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort()
-        + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** The value of the first series named {@code series} (with its labels, or a prefix of them). */
-  private static double value(String scrape, String series) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
-      .matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(2)) : -1;
   }
 }

@@ -2,6 +2,7 @@ package dev.chatbus.http;
 
 import dev.chatbus.metrics.NodeMetrics;
 import dev.chatbus.support.IrcClient;
+import dev.chatbus.support.Scrape;
 import dev.chatbus.support.TestClient;
 import dev.chatbus.support.TestNode;
 import io.vertx.core.Vertx;
@@ -133,7 +134,7 @@ class HttpTest {
   void metricsFollowTheTraffic() {
     node(new JsonObject());
     String before = get("/metrics").body();
-    assertThat(value(before, "chatbus_connections{protocol=\"text\"}")).isEqualTo(0);
+    assertThat(Scrape.value(before, "chatbus_connections{protocol=\"text\"}")).isEqualTo(0);
     assertThat(before).contains("chatbus_event_loop_delay_seconds", "chatbus_store_buffered", "vertx_http_server_",
       "jvm_memory_used_bytes");
     try (TestClient alice = TestClient.text(node.port(), "alice");
@@ -150,12 +151,12 @@ class HttpTest {
       alice.readUntil(line -> line.startsWith("! slow down"));
 
       String after = get("/metrics").body();
-      assertThat(value(after, "chatbus_connections{protocol=\"text\"}")).isEqualTo(2);
-      assertThat(value(after, "chatbus_connections{protocol=\"json\"}")).isEqualTo(1);
-      assertThat(value(after, "chatbus_messages_in_total{source=\"text\"}")).isEqualTo(1);
-      assertThat(value(after, "chatbus_deliveries_total")).isGreaterThanOrEqualTo(2);
-      assertThat(value(after, "chatbus_drops_total{reason=\"too_long\"}")).isGreaterThanOrEqualTo(1);
-      assertThat(value(after, "chatbus_rate_limit_hits_total")).isGreaterThanOrEqualTo(1);
+      assertThat(Scrape.value(after, "chatbus_connections{protocol=\"text\"}")).isEqualTo(2);
+      assertThat(Scrape.value(after, "chatbus_connections{protocol=\"json\"}")).isEqualTo(1);
+      assertThat(Scrape.value(after, "chatbus_messages_in_total{source=\"text\"}")).isEqualTo(1);
+      assertThat(Scrape.value(after, "chatbus_deliveries_total")).isGreaterThanOrEqualTo(2);
+      assertThat(Scrape.value(after, "chatbus_drops_total{reason=\"too_long\"}")).isGreaterThanOrEqualTo(1);
+      assertThat(Scrape.value(after, "chatbus_rate_limit_hits_total")).isGreaterThanOrEqualTo(1);
     }
   }
 
@@ -436,9 +437,4 @@ class HttpTest {
   }
 
   /** The value of one Prometheus sample, by its name and labels as written. */
-  private static double value(String scrape, String sample) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(scrape);
-    assertThat(m.find()).as("sample %s in the scrape", sample).isTrue();
-    return Double.parseDouble(m.group(1));
-  }
 }

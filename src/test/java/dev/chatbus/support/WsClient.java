@@ -149,7 +149,13 @@ public final class WsClient implements AutoCloseable {
   public List<JsonObject> readUntilClosed() {
     List<JsonObject> got = new ArrayList<>();
     while (true) {
-      Object o = next();
+      Object o;
+      try {
+        o = next();
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + " after " + got.size() + " messages, the last "
+          + got.subList(Math.max(0, got.size() - 3), got.size()));
+      }
       if (o instanceof String s) {
         got.add(new JsonObject(s));
       } else {
