@@ -4,8 +4,11 @@
 # text senders and observers in one room, faults injected on a schedule, and a checker of what the clients
 # saw against what the store holds. Prints one verdict line per scenario; exits 0 if all passed.
 #
-#   scripts/faults.sh                 the owner of the room killed with SIGKILL and started again, twice
-#   ROUNDS=1 scripts/faults.sh        once
+#   scripts/faults.sh                          every scenario, each with two rounds of its fault
+#   SCENARIO=kill-owner ROUNDS=1 scripts/faults.sh   one scenario, one round
+#
+# Scenarios: kill-owner (the room's owner killed with SIGKILL and started again), pause-owner (paused with
+# SIGSTOP past the failure detector, then resumed).
 #
 # Logs go to target/faults/. Every node it starts is stopped before it exits.
 set -euo pipefail
@@ -16,6 +19,6 @@ if [ ! -f "$jar" ] || [ -n "$(find pom.xml src -newer "$jar" -print -quit)" ]; t
   ./mvnw -B -q -DskipTests package
 fi
 rm -rf target/faults
-exec java -cp "$jar" dev.chatbus.faults.FaultHarness --rounds "${ROUNDS:-2}" \
+exec java -cp "$jar" dev.chatbus.faults.FaultHarness --scenario "${SCENARIO:-all}" --rounds "${ROUNDS:-2}" \
   --pg "${CHATBUS_PG_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}" --pg-user "${CHATBUS_PG_USER:-postgres}" \
   --dir target/faults

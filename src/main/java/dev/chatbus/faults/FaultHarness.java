@@ -83,22 +83,43 @@ public final class FaultHarness {
       }
       args.put(argv[i].substring(2), argv[i + 1]);
     }
-    FaultHarness h = new FaultHarness(args);
-    boolean passed;
-    try {
-      passed = h.run(Integer.parseInt(args.getOrDefault("rounds", "2")));
-    } finally {
-      h.stopAll();
+    int rounds = Integer.parseInt(args.getOrDefault("rounds", "2"));
+    String asked = args.getOrDefault("scenario", "all");
+    boolean passed = true;
+    for (Scenario scenario : Scenario.values()) {
+      if (!asked.equals("all") && !asked.equals(scenario.label)) {
+        continue;
+      }
+      FaultHarness h = new FaultHarness(args);
+      try {
+        passed &= h.run(scenario, rounds);
+      } finally {
+        h.stopAll();
+      }
     }
     System.exit(passed ? 0 : 1);
+  }
+
+  /** The faults injected on the room's owner, one scenario each. */
+  enum Scenario {
+    /** Killed with SIGKILL, and started again once the others have taken its rooms up. */
+    KILL_OWNER("kill-owner"),
+    /** Paused with SIGSTOP past the failure detector (10 s), the others taking its rooms up, then resumed. */
+    PAUSE_OWNER("pause-owner");
+
+    final String label;
+
+    Scenario(String label) {
+      this.label = label;
+    }
   }
 
   private static int port(int node) {
     return BASE_PORT + 10 * node;
   }
 
-  /** Runs the workload through {@code rounds} kills of the room's owner; true if the checker passed it. */
-  private boolean run(int rounds) throws Exception {
+  /** Runs the workload through {@code rounds} of {@code scenario}'s fault; true if the checker passed it. */
+  private boolean run(Scenario scenario, int rounds) throws Exception {
     Files.createDirectories(dir);
     freshDatabase();
     for (int i = 0; i < nodes.length; i++) {
@@ -121,11 +142,23 @@ public final class FaultHarness {
 
     Thread.sleep(3_000);
     for (int round = 1; round <= rounds; round++) {
-      log("round " + round + ": killing " + nodes[1] + " (SIGKILL)");
-      processes.get(nodes[1]).destroyForcibly().waitFor();
-      Thread.sleep(10_000);
-      log("round " + round + ": starting " + nodes[1] + " again");
-      start(1);
+      Process owner = processes.get(nodes[1]);
+      switch (scenario) {
+        case KILL_OWNER -> {
+          log("round " + round + ": killing " + nodes[1] + " (SIGKILL)");
+          owner.destroyForcibly().waitFor();
+          Thread.sleep(10_000);
+          log("round " + round + ": starting " + nodes[1] + " again");
+          start(1);
+        }
+        case PAUSE_OWNER -> {
+          log("round " + round + ": pausing " + nodes[1] + " (SIGSTOP) for 15 s");
+          signal(owner, "STOP");
+          Thread.sleep(15_000);
+          log("round " + round + ": resuming " + nodes[1] + " (SIGCONT)");
+          signal(owner, "CONT");
+        }
+      }
       Thread.sleep(5_000);
     }
     json.stop = true;
@@ -137,7 +170,14 @@ public final class FaultHarness {
     for (Thread t : threads) {
       t.join(15_000);
     }
-    return check(room, json, text, List.of(first, third), rounds);
+    return check(scenario.label + " x" + rounds, room, json, text, List.of(first, third));
+  }
+
+  private static void signal(Process p, String signal) throws Exception {
+    int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
+    }
   }
 
   private void freshDatabase() throws SQLException {
@@ -346,6 +386,7 @@ public final class FaultHarness {
           String line = poll();
           if (line != null && line.startsWith("! ")) {
             errors.add(line);
+            log(name + " was told: " + line);
           }
         }
       } catch (IOException e) {
@@ -356,7 +397,7 @@ public final class FaultHarness {
 
   // ----- the checker
 
-  private boolean check(String room, JsonSender json, TextSender text, List<Observer> observers, int rounds)
+  private boolean check(String label, String room, JsonSender json, TextSender text, List<Observer> observers)
     throws SQLException {
     List<String> stored = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(pgUrl, pgUser, args.getOrDefault("pg-password", ""));
@@ -374,6 +415,7 @@ public final class FaultHarness {
     int acknowledged = 0;
     int lost = 0;
     int refused = 0;
+    Map<String, Integer> refusals = new java.util.TreeMap<>();
     int unanswered = 0;
     for (int n = 1; n <= json.sent.get(); n++) {
       String answer = json.answers.get(n);
@@ -384,6 +426,7 @@ public final class FaultHarness {
         }
       } else if (answer != null) {
         refused++;
+        refusals.merge(answer, 1, Integer::sum);
       } else {
         unanswered++;
       }
@@ -403,18 +446,25 @@ public final class FaultHarness {
       }
     }
     int textStored = 0;
+    List<String> textMissing = new ArrayList<>();
     for (int n = 1; n <= text.sent.get(); n++) {
       if (times.containsKey("t-" + n)) {
         textStored++;
+      } else {
+        textMissing.add("t-" + n);
       }
+    }
+    if (!textMissing.isEmpty()) {
+      log("text lines not stored: " + textMissing);
     }
     int textSilent = Math.max(0, text.sent.get() - textStored - text.errors.size());
     boolean oneOrder = sameOrder(observers.get(0).seen, observers.get(1).seen);
     boolean passed = lost == 0 && duplicated == 0 && reordered == 0 && refused == 0 && unanswered == 0
       && textSilent == 0 && oneOrder;
-    System.out.printf("kill-owner x%d: json said %d, acknowledged %d, lost %d, duplicated %d, reordered %d, refused %d,"
+    System.out.printf("%s: json said %d, acknowledged %d, lost %d, duplicated %d, reordered %d, refused %d%s,"
         + " unanswered %d; text said %d, stored %d, error lines %d, lost without a word %d; observers %s -> %s%n",
-      rounds, json.sent.get(), acknowledged, lost, duplicated, reordered, refused, unanswered, text.sent.get(), textStored,
+      label, json.sent.get(), acknowledged, lost, duplicated, reordered, refused, refusals.isEmpty() ? "" : " " + refusals,
+      unanswered, text.sent.get(), textStored,
       text.errors.size(), textSilent, oneOrder ? "saw one order" : "saw different orders", passed ? "PASS" : "FAIL");
     return passed;
   }
