@@ -40,9 +40,14 @@ public enum ErrorCode {
   REGISTRATION_OFF(28, "registration_off"),
   BAD_TOKEN(29, "bad_token"),
   FORBIDDEN(30, "forbidden"),
-  ROOM_CLOSED(31, "room_closed");
+  ROOM_CLOSED(31, "room_closed"),
+  /**
+   * Not carried out, and safe to ask again: the network was changing (a node gone, a room moving, too few
+   * nodes in reach to take a room or a name up) past the time a request is held for.
+   */
+  RETRY(32, "retry");
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[32];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[33];
 
   static {
     for (ErrorCode c : values()) {

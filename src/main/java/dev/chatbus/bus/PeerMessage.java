@@ -161,4 +161,33 @@ public sealed interface PeerMessage extends RouterMessage {
       return new Holds(in.str(), in.i64());
     }
   }
+
+  /**
+   * The posts no one waits for an answer to (a text client's lines) that a router passed on to the owner
+   * of their rooms during one turn, in order. Answered {@link Reply.Done} once the owner has carried each
+   * out or turned it down (to its sender's edge, {@link Reply.Refused}); unanswered, the sending router
+   * sends them again to the rooms' next owners, or tells their senders they were not relayed.
+   */
+  record Relay(List<RoomCommand.Post> posts) implements PeerMessage {
+    public Relay {
+      posts = List.copyOf(posts);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.i32(posts.size());
+      for (RoomCommand.Post p : posts) {
+        p.write(out);
+      }
+    }
+
+    public static Relay read(Wire.Reader in) {
+      int n = in.i32();
+      List<RoomCommand.Post> posts = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        posts.add(RoomCommand.Post.read(in));
+      }
+      return new Relay(posts);
+    }
+  }
 }

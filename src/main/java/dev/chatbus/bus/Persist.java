@@ -107,16 +107,21 @@ public sealed interface Persist extends Wire.Writable {
   /**
    * The answer to {@link Locate}, from what is stored: the number of the message ({@code -1} when it is not
    * stored) or of the first event at the time or later ({@code -1} when none is), and, for a time, of the
-   * first event later than it ({@code -1} when none is); with the latest number given out in the room.
+   * first event later than it ({@code -1} when none is); with the latest number given out in the room, and,
+   * for a message found, its time ({@code -1} otherwise).
    */
-  record Located(long seq, long later, long lastSeq) implements Persist {
+  record Located(long seq, long later, long lastSeq, long ts) implements Persist {
+    public Located(long seq, long later, long lastSeq) {
+      this(seq, later, lastSeq, -1);
+    }
+
     @Override
     public void write(Wire.Writer out) {
-      out.i64(seq).i64(later).i64(lastSeq);
+      out.i64(seq).i64(later).i64(lastSeq).i64(ts);
     }
 
     public static Located read(Wire.Reader in) {
-      return new Located(in.i64(), in.i64(), in.i64());
+      return new Located(in.i64(), in.i64(), in.i64(), in.i64());
     }
   }
 

@@ -87,23 +87,31 @@ public sealed interface RoomCommand extends RouterMessage {
 
   /**
    * A member's message ({@code kind} a message, an action or a notice) to {@code room}, already checked by its
-   * home router. Replies {@link Reply.Accepted} as {@link SessionCommand.Say} does.
+   * home router, which gave it its {@code id}. Replies {@link Reply.Accepted} as {@link SessionCommand.Say}
+   * does. With {@code again}, it is sent once more because the router it went to left the network before
+   * answering: that router may have numbered and stored it already, which the owner looks for by its id.
    */
   record Post(String room, long session, String name, String origin, String text, RoomEvent.Kind kind, boolean durable,
-              boolean forwarded) implements RoomCommand {
+              String id, boolean again, boolean forwarded) implements RoomCommand {
     @Override
     public Post asForwarded(boolean passed) {
-      return new Post(room, session, name, origin, text, kind, durable, passed);
+      return new Post(room, session, name, origin, text, kind, durable, id, again, passed);
+    }
+
+    /** This post, to be sent once more. */
+    public Post sentAgain() {
+      return new Post(room, session, name, origin, text, kind, durable, id, true, forwarded);
     }
 
     @Override
     public void write(Wire.Writer out) {
-      out.str(room).i64(session).str(name).str(origin).str(text).u8(kind.ordinal()).bool(durable).bool(forwarded);
+      out.str(room).i64(session).str(name).str(origin).str(text).u8(kind.ordinal()).bool(durable).str(id).bool(again)
+        .bool(forwarded);
     }
 
     public static Post read(Wire.Reader in) {
       return new Post(in.str(), in.i64(), in.str(), in.str(), in.str(), RoomEvent.Kind.ofOrdinal(in.u8()), in.bool(),
-        in.bool());
+        in.str(), in.bool(), in.bool());
     }
   }
 

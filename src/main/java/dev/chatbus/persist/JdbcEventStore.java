@@ -290,8 +290,14 @@ public final class JdbcEventStore implements EventStore {
         }
       }
       if (!l.byTime()) {
-        return new Persist.Located(one(c, "SELECT seq FROM room_event WHERE room = ? AND id = ? AND seq >= ?",
-          l.room(), l.value(), first), -1, last);
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, ts FROM room_event WHERE room = ? AND id = ? AND seq >= ?")) {
+          ps.setString(1, l.room());
+          ps.setLong(2, l.value());
+          ps.setLong(3, first);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new Persist.Located(rs.getLong(1), -1, last, rs.getLong(2)) : new Persist.Located(-1, -1, last);
+          }
+        }
       }
       long at = firstFrom(c, l.room(), l.value(), first);
       long later = at < 0 ? -1 : firstFrom(c, l.room(), l.value() + 1, first);

@@ -7,6 +7,7 @@ import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.persist.HistoryPage;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,20 @@ final class HistoryReads {
     this.outbox = outbox;
     this.readers = readers;
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * The message {@code id} of {@code room} as this router knows it: among what waits to be written, else in
+   * the store; null when neither holds it. Fails when the store cannot be read.
+   */
+  Future<Reply.Accepted> find(String room, String id) {
+    for (RoomEvent e : outbox.unstored(new Persist.Query(room, ALL, 0, Long.MAX_VALUE, false))) {
+      if (e.id().equals(id)) {
+        return Future.succeededFuture(new Reply.Accepted(e.id(), e.seq(), e.ts()));
+      }
+    }
+    return readers.locate(new Persist.Locate(room, false, Long.parseLong(id)))
+      .map(l -> l.seq() < 0 ? null : new Reply.Accepted(id, l.seq(), l.ts()));
   }
 
   /**

@@ -285,8 +285,8 @@ final class Home {
       // Those outside a room may send to it only if it lets them ({@code -n}), which its owner decides.
       throw new Refusal(ErrorCode.NOT_IN_ROOM, "you are not in #" + say.room());
     }
-    owner.run(new RoomCommand.Post(say.room(), m.session(), m.name(), m.origin(), say.text(), say.kind(), say.durable(), false),
-      msg);
+    owner.run(new RoomCommand.Post(say.room(), m.session(), m.name(), m.origin(), say.text(), say.kind(), say.durable(),
+      ids.next(System.currentTimeMillis()), false, false), msg);
   }
 
   private Reply privately(long fromSession, String from, String origin, String toName, String text, RoomEvent.Kind kind,
@@ -306,7 +306,8 @@ final class Home {
     String room = room(say.room());
     nameChecks.service(say.service());
     owner.run(new RoomCommand.Post(room, RoomEvent.SERVICE, say.service(), RoomEvent.serviceOrigin(node), say.text(),
-      say.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, say.durable(), false), msg);
+      say.action() ? RoomEvent.Kind.ACTION : RoomEvent.Kind.MESSAGE, say.durable(), ids.next(System.currentTimeMillis()),
+      false, false), msg);
   }
 
   /** Renames one after another per session: each is checked against the name the one before left. */

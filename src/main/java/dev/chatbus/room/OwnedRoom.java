@@ -10,6 +10,7 @@ import dev.chatbus.bus.Topic;
 import dev.chatbus.protocol.Masks;
 import dev.chatbus.protocol.Names;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,6 +65,11 @@ final class OwnedRoom {
   private final Map<Long, At> members = new LinkedHashMap<>();
   /** How many members each node has; a node the last owner sent to may be here with none. */
   final Map<String, Integer> nodes = new HashMap<>();
+  /**
+   * While a post sent again is looked for among the room's events (its first router may have numbered it
+   * before it left): what came for the room since, to be carried out after it, in order. Null otherwise.
+   */
+  ArrayDeque<Runnable> waiting;
 
   OwnedRoom(String name, long epoch, long seq, Topic topic) {
     this.name = name;

@@ -6,6 +6,7 @@ import dev.chatbus.bus.AccountCommand;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
+import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Registration;
 import dev.chatbus.bus.Reply;
@@ -18,6 +19,7 @@ import dev.chatbus.bus.Topic;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.protocol.JsonCodec;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -27,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,8 +54,13 @@ final class Owner {
    * this is left out of the answer rather than holding up the client who asked.
    */
   private static final DeliveryOptions SURVEY = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(2).toMillis());
-  /** How long a command passed on to the wrong router waits before it is routed again. */
+  /** How often a command passed on to a router that does not own its room looks again. */
   private static final long RETRY_MILLIS = 200;
+  /**
+   * How long such a command is held for the routers to agree on the network: more than Hazelcast's failure
+   * detector takes to find a node gone (10 s, conf/cluster.xml).
+   */
+  private static final long SETTLE_MILLIS = 15_000;
 
   private final String node;
   private final Vertx vertx;
@@ -65,6 +73,9 @@ final class Owner {
   private final HistoryReads reads;
   private final MessageIds ids;
   private final Answers answers;
+  private final Relays relays;
+  /** By room, the commands held until this router sees the network as the routers that sent them do. */
+  private final Map<String, Unsettled> unsettled = new HashMap<>();
   private final int announceUpTo;
   private final Operators operators;
   private final LateJoins lateJoins;
@@ -88,6 +99,8 @@ final class Owner {
     this.reads = new HistoryReads(outbox, readers, history.maxBytes());
     this.ids = ids;
     this.answers = answers;
+    this.relays = new Relays(vertx.getOrCreateContext(), passedOn, answers);
+    passedOn.rerouteWith(this::again);
     this.announceUpTo = rooms.announceUpTo();
     this.operators = new Operators(this, bus, directory, rooms, new Audit(bus, node), stored, closed);
     this.lateJoins = new LateJoins(this, node, vertx, peers, directory, outbox, history.replayTimeout());
@@ -95,49 +108,50 @@ final class Owner {
 
   /**
    * Runs {@code op} at the room's owner: here when this router owns the room (or {@code op} was passed on
-   * to it already), else at the owner's router, answering {@code msg} (if any) with its answer.
+   * to it already), else at the owner's router, answering {@code msg} (if any) with its answer. The future
+   * completes once {@code op} is carried out, turned down, or passed on.
    */
-  void run(RoomCommand op, Message<?> msg) {
+  Future<Void> run(RoomCommand op, Message<?> msg) {
+    Unsettled held = unsettled.get(op.room());
+    if (held != null) {
+      return held.add(op, msg);
+    }
     String room = op.room();
     String owner = peers.owner(room);
     OwnedRoom r = takeOver.held(room);
     if (!owner.equals(node)) {
       if (!op.forwarded() || peers.leaving()) {
         forward(owner, op, msg);
-        return;
+        return Future.succeededFuture();
       }
       if (r == null) {
-        // Passed on here by a router that sees another network than this one: the two agree soon. What no
-        // one waits for an answer to is tried again, as if it came from this node's own clients.
-        if (!Answers.expected(msg)) {
-          vertx.setTimer(RETRY_MILLIS, id -> {
-            run(op.asForwarded(false), null);
-            outbox.added();
-          });
-        } else {
-          answers.refuse(op, msg, ErrorCode.INTERNAL, "the network is changing; try again");
-        }
-        return;
+        // Passed on here by a router that sees another network than this one (it found a node gone that this
+        // one has not yet): the two agree within the failure detector's time, so the room's commands are held
+        // until then, in order.
+        held = new Unsettled(room);
+        unsettled.put(room, held);
+        return held.add(op, msg);
       }
     }
     if (r != null) {
-      apply(op, r, msg);
-      return;
+      applyOrRefuse(op, r, msg);
+      return Future.succeededFuture();
     }
     if (!takeOver.opening(room) && directory.count(room) == 0 && !keepsHistoryToMembers(registered.get(room))) {
       // Reading the history of a room no one is in (whose rules ended with it, unless it is registered and
       // they keep its history to members) does not take its numbering up.
       if (op instanceof RoomCommand.RoomHistory h) {
         reads.history(room, -1, h, msg);
-        return;
+        return Future.succeededFuture();
       }
       if (op instanceof RoomCommand.RoomLocate l) {
         reads.locate(room, -1, l, msg);
-        return;
+        return Future.succeededFuture();
       }
     }
     BooleanSupplier answeredLate = op instanceof RoomCommand.Enter e && Answers.expected(msg)
       ? lateJoins.answerLate(e, msg::reply) : () -> false;
+    Promise<Void> done = Promise.promise();
     takeOver.open(room).onComplete(ar -> {
       Message<?> waiting = answeredLate.getAsBoolean() ? null : msg;
       try {
@@ -154,7 +168,7 @@ final class Owner {
             log.warn("#{} cannot be opened, so {} is dropped: {}", room, op.getClass().getSimpleName(),
               ar.cause().getMessage());
           }
-          answers.refuse(op, waiting, ErrorCode.INTERNAL, "#" + room + " cannot be opened right now; try again");
+          answers.refuse(op, waiting, ErrorCode.RETRY, "#" + room + " cannot be opened right now; try again");
         }
       } catch (Refusal refusal) {
         if (op instanceof RoomCommand.Enter e && waiting == null && Answers.expected(msg) && ar.succeeded()) {
@@ -164,8 +178,91 @@ final class Owner {
         }
       } finally {
         outbox.added();
+        done.complete();
       }
     });
+    return done.future();
+  }
+
+  /**
+   * The commands for a room passed on here by routers that see it as this router's while this one sees it
+   * as another's, held in order until this router sees the network as they do (and owns the room), or, past
+   * {@link #SETTLE_MILLIS}, carried out as it sees it: refused as retryable when someone waits for an
+   * answer, else routed to the owner it sees.
+   */
+  private final class Unsettled {
+    private record Held(RoomCommand op, Message<?> msg, Promise<Void> done) {
+    }
+
+    private final String room;
+    private final long since = System.currentTimeMillis();
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+    Unsettled(String room) {
+      this.room = room;
+      vertx.setTimer(RETRY_MILLIS, id -> look());
+    }
+
+    Future<Void> add(RoomCommand op, Message<?> msg) {
+      Promise<Void> done = Promise.promise();
+      held.add(new Held(op, msg, done));
+      return done.future();
+    }
+
+    private void look() {
+      boolean settled = peers.owns(room) || takeOver.held(room) != null;
+      boolean late = System.currentTimeMillis() - since >= SETTLE_MILLIS;
+      if (!settled && !late) {
+        vertx.setTimer(RETRY_MILLIS, id -> look());
+        return;
+      }
+      unsettled.remove(room);
+      for (Held h : held) {
+        if (settled || !h.op().forwarded()) {
+          run(h.op(), h.msg()).onComplete(h.done());
+        } else if (Answers.expected(h.msg())) {
+          answers.refuse(h.op(), h.msg(), ErrorCode.RETRY, "the network is changing; try again");
+          h.done().complete();
+        } else {
+          run(h.op().asForwarded(false), null).onComplete(h.done());
+        }
+      }
+      outbox.added();
+    }
+  }
+
+  /**
+   * Carries out, in order, the posts another router relayed here ({@link Relays}), answering once each is
+   * carried out, turned down or passed on.
+   */
+  void relayed(PeerMessage.Relay relay, Message<?> msg) {
+    List<Future<Void>> done = new ArrayList<>(relay.posts().size());
+    for (RoomCommand.Post p : relay.posts()) {
+      done.add(run(p.asForwarded(true), null));
+    }
+    Future.join(done).onComplete(ar -> msg.reply(new Reply.Done()));
+  }
+
+  /**
+   * {@code m}, which a router left the network without answering, asked again of whoever should answer it
+   * now ({@link PassedOn.Rerouting}): a room command of the room's owner as this router sees the network
+   * (which may be this one), a post marked as sent again; the posts of a relay each run again from here.
+   */
+  Future<Reply> again(RouterMessage m) {
+    if (m instanceof PeerMessage.Relay relay) {
+      for (RoomCommand.Post p : relay.posts()) {
+        run(p.sentAgain().asForwarded(false), null);
+      }
+      outbox.added();
+      return Future.succeededFuture(new Reply.Done());
+    }
+    if (!(m instanceof RoomCommand op)) {
+      return null;
+    }
+    RoomCommand again = op instanceof RoomCommand.Post p ? p.sentAgain() : op;
+    String to = peers.owner(op.room());
+    boolean durable = op instanceof RoomCommand.Post p && p.durable();
+    return passedOn.request(to, again.asForwarded(!to.equals(node)), Addresses.toRouter(durable));
   }
 
   /**
@@ -208,18 +305,46 @@ final class Owner {
   private void forward(String owner, RoomCommand op, Message<?> msg) {
     RoomCommand passed = op.asForwarded(true);
     if (!Answers.expected(msg)) {
-      bus.send(Addresses.router(owner), passed);
+      if (passed instanceof RoomCommand.Post p) {
+        relays.add(owner, p);
+      } else {
+        bus.send(Addresses.router(owner), passed);
+      }
       return;
     }
     boolean durable = op instanceof RoomCommand.Post p && p.durable();
     Answers.reply(msg, passedOn.request(owner, passed, Addresses.toRouter(durable)));
   }
 
-  /** Carries out a room command as the room's owner, answering {@code msg} when there is one. */
+  /** {@link #apply}, turning {@code op} down when the room's rules refuse it. */
+  private void applyOrRefuse(RoomCommand op, OwnedRoom r, Message<?> msg) {
+    try {
+      apply(op, r, msg);
+    } catch (Refusal refusal) {
+      answers.refuse(op, msg, refusal.code(), refusal.getMessage());
+    }
+  }
+
+  /**
+   * Carries out a room command as the room's owner, answering {@code msg} when there is one. While a post
+   * sent again is looked for, the room's commands wait, so that each sender's messages keep their order.
+   */
   private void apply(RoomCommand op, OwnedRoom r, Message<?> msg) {
+    if (r.waiting != null) {
+      r.waiting.add(() -> applyOrRefuse(op, r, msg));
+      return;
+    }
+    if (op instanceof RoomCommand.Post p && p.again() && outbox.storing()) {
+      lookForPost(p, r, msg);
+      return;
+    }
+    applyNow(op, r, msg);
+  }
+
+  private void applyNow(RoomCommand op, OwnedRoom r, Message<?> msg) {
     if (op instanceof RoomCommand.Post p) {
       operators.mayPost(r, p);
-      RoomEvent e = publish(r, p.kind(), p.session(), p.name(), p.origin(), p.text());
+      RoomEvent e = publish(r, p.kind(), p.session(), p.name(), p.origin(), p.text(), null, 0, p.id());
       if (Answers.expected(msg)) {
         Reply reply = acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), p.durable());
         if (reply != null) {
@@ -238,6 +363,43 @@ final class Owner {
         msg.reply(reply);
       }
     }
+  }
+
+  /**
+   * A post sent again after the router it went to left the network: that router may have numbered it, and
+   * its events are in the store, or in this router's outbox when the room came back to this router. Found,
+   * it is answered as it was accepted then; not found, it is carried out now. The room's commands wait
+   * meanwhile.
+   */
+  private void lookForPost(RoomCommand.Post p, OwnedRoom r, Message<?> msg) {
+    r.waiting = new ArrayDeque<>();
+    reads.find(r.name, p.id()).onComplete(ar -> {
+      ArrayDeque<Runnable> next = r.waiting;
+      r.waiting = null;
+      if (ar.failed()) {
+        answers.refuse(p, msg, ErrorCode.RETRY, "whether your message to #" + r.name + " was stored cannot be told"
+          + " right now; try again");
+      } else if (ar.result() != null) {
+        if (Answers.expected(msg)) {
+          msg.reply(ar.result());
+        }
+      } else {
+        try {
+          applyNow(p, r, msg);
+        } catch (Refusal refusal) {
+          answers.refuse(p, msg, refusal.code(), refusal.getMessage());
+        }
+      }
+      while (!next.isEmpty()) {
+        next.poll().run();
+        if (r.waiting != null) {
+          // Another post sent again: the rest wait behind it.
+          r.waiting.addAll(next);
+          break;
+        }
+      }
+      outbox.added();
+    });
   }
 
   /** The room commands whose answer is known at once. */
@@ -356,10 +518,16 @@ final class Owner {
   /** {@link #publish}, for an event that acts on the member {@code target} ({@code targetSession}). */
   RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String origin, String text,
                     String target, long targetSession) {
+    return publish(room, kind, session, from, origin, text, target, targetSession, null);
+  }
+
+  /** {@link #publish}, with the {@code id} its sender's home gave it (null for a new one). */
+  private RoomEvent publish(OwnedRoom room, RoomEvent.Kind kind, long session, String from, String origin, String text,
+                            String target, long targetSession, String id) {
     long now = System.currentTimeMillis();
     room.lastUsed = now;
-    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), ids.next(now), now, session, from, text, room.epoch, origin,
-      target, targetSession);
+    RoomEvent e = new RoomEvent(kind, room.name, room.nextSeq(), id != null ? id : ids.next(now), now, session, from, text,
+      room.epoch, origin, target, targetSession);
     bus.publish(room.address, e, LOCAL);
     // Services get the room's events in JSON from the owner, wherever in the cluster they listen.
     JsonObject json = JsonCodec.eventObject(e);

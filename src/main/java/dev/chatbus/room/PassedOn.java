@@ -12,17 +12,31 @@ import io.vertx.core.eventbus.DeliveryOptions;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The requests this router has made of other routers (room commands for the rooms they own), kept by
- * router until answered: when a router leaves the network, what waits for it fails at once rather than
- * when its time runs out, and a stopping router can wait until everything it passed on is answered.
+ * router until answered. When a router leaves the network, what waits for it is asked again, in the order
+ * it was asked, of whichever router the {@link Rerouting} names now (a room's next owner), and what cannot
+ * be asked again fails at once with {@link ErrorCode#RETRY} rather than when its time runs out. A stopping
+ * router can wait until everything it passed on is answered.
  */
 final class PassedOn {
 
+  /** What becomes of a request whose router left before answering. */
+  interface Rerouting {
+    /** {@code m} asked again of the router that should answer it now; null when it cannot be asked again. */
+    Future<Reply> again(RouterMessage m);
+  }
+
+  private record Asked(RouterMessage message, Promise<Reply> answer) {
+  }
+
   private final Vertx vertx;
-  private final Map<String, Map<Long, Promise<Reply>>> waiting = new HashMap<>();
+  /** By router, in the order asked. */
+  private final Map<String, Map<Long, Asked>> waiting = new HashMap<>();
+  private Rerouting rerouting = m -> null;
   private long count;
   /** Completes, while stopping, once nothing waits for an answer. */
   private Promise<Void> allAnswered;
@@ -31,31 +45,48 @@ final class PassedOn {
     this.vertx = vertx;
   }
 
-  /** Asks router {@code other}; fails when it leaves the network before answering. */
+  void rerouteWith(Rerouting rerouting) {
+    this.rerouting = rerouting;
+  }
+
+  /**
+   * Asks router {@code other}; asked again elsewhere, or failed, when it leaves the network before
+   * answering. An answer that comes from it after that is not heard.
+   */
   Future<Reply> request(String other, RouterMessage m, DeliveryOptions options) {
     long id = ++count;
     Promise<Reply> answer = Promise.promise();
-    waiting.computeIfAbsent(other, k -> new HashMap<>()).put(id, answer);
+    waiting.computeIfAbsent(other, k -> new LinkedHashMap<>()).put(id, new Asked(m, answer));
     vertx.eventBus().<Reply>request(Addresses.router(other), m, options).onComplete(ar -> {
-      Map<Long, Promise<Reply>> asked = waiting.get(other);
-      if (asked != null && asked.remove(id) != null && asked.isEmpty()) {
+      Map<Long, Asked> asked = waiting.get(other);
+      if (asked == null || asked.remove(id) == null) {
+        return;
+      }
+      if (asked.isEmpty()) {
         waiting.remove(other);
         answeredAll();
       }
       if (ar.succeeded()) {
-        answer.tryComplete(ar.result().body());
+        answer.complete(ar.result().body());
       } else {
-        answer.tryFail(ar.cause());
+        answer.fail(ar.cause());
       }
     });
     return answer.future();
   }
 
-  /** Fails what was asked of {@code other}, which has left the network. */
-  void fail(String other) {
-    Map<Long, Promise<Reply>> unanswered = waiting.remove(other);
+  /** {@code other} has left the network: what was asked of it is asked again elsewhere, or fails. */
+  void left(String other) {
+    Map<Long, Asked> unanswered = waiting.remove(other);
     if (unanswered != null) {
-      unanswered.values().forEach(p -> p.tryFail(new Refusal(ErrorCode.INTERNAL, other + " left before answering; try again")));
+      for (Asked a : unanswered.values()) {
+        Future<Reply> again = rerouting.again(a.message());
+        if (again != null) {
+          again.onComplete(a.answer());
+        } else {
+          a.answer().fail(new Refusal(ErrorCode.RETRY, other + " left before answering; try again"));
+        }
+      }
     }
     answeredAll();
   }

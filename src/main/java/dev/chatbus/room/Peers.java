@@ -403,7 +403,7 @@ final class Peers {
     // A router that said goodbye still answers what it was asked, until its node leaves.
     for (Map.Entry<String, String> d : new ArrayList<>(departed.entrySet())) {
       if (!membership.alive(d.getValue())) {
-        passedOn.fail(d.getKey());
+        passedOn.left(d.getKey());
         departed.remove(d.getKey());
       }
     }
@@ -422,7 +422,7 @@ final class Peers {
     List<Member> gone = directory.drop(other);
     log.info("router {} left with {} users: the network is {}", other, gone.size(), ring);
     if (!departed.containsKey(other)) {
-      passedOn.fail(other);
+      passedOn.left(other);
     }
     changes.left(other, gone, reason);
   }

@@ -193,6 +193,8 @@ public final class RoomRouterVerticle extends VerticleBase {
       return home.handle(c, msg);
     } else if (m instanceof RoomCommand c) {
       owner.run(c, msg);
+    } else if (m instanceof PeerMessage.Relay r) {
+      owner.relayed(r, msg);
     } else if (m instanceof PeerMessage.Update u) {
       peers.onUpdate(u);
     } else if (m instanceof PeerMessage.Gone g) {

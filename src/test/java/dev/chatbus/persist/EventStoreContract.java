@@ -120,7 +120,7 @@ abstract class EventStoreContract {
     rust.add(event("rust", 11, RoomEvent.Kind.MESSAGE, "same millisecond", 20));
     rust.add(event("rust", 12, RoomEvent.Kind.MESSAGE, "same millisecond", 20));
     store.write(List.of(batch(rust), batch(numbered("go", 3))), Map.of());
-    assertThat(store.locate(new Persist.Locate("rust", false, 1_000_074))).isEqualTo(new Persist.Located(7, -1, 12));
+    assertThat(store.locate(new Persist.Locate("rust", false, 1_000_074))).isEqualTo(new Persist.Located(7, -1, 12, 7));
     assertThat(store.locate(new Persist.Locate("rust", false, 1_000_022))).as("a message of go")
       .isEqualTo(new Persist.Located(-1, -1, 12));
     assertThat(store.locate(new Persist.Locate("rust", true, 5))).isEqualTo(new Persist.Located(5, 6, 12));

@@ -1,0 +1,55 @@
+package dev.chatbus.room;
+
+import dev.chatbus.bus.Addresses;
+import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.PeerMessage;
+import dev.chatbus.bus.RoomCommand;
+import io.vertx.core.Context;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The posts no one waits for an answer to (a text client's lines), on their way to the routers that own
+ * their rooms: gathered per router during a turn of the router's event loop and sent as one
+ * {@link PeerMessage.Relay} request each, kept by {@link PassedOn} until answered. A relay is answered once
+ * for all its posts, so a text line costs no answer of its own; one the owner leaves unanswered is sent
+ * again to the rooms' next owners (by {@link PassedOn}'s rerouting), and past the request's time its
+ * senders are told their lines were not relayed.
+ */
+final class Relays {
+
+  private final Context context;
+  private final PassedOn passedOn;
+  private final Answers answers;
+  private final Map<String, List<RoomCommand.Post>> pending = new LinkedHashMap<>();
+
+  Relays(Context context, PassedOn passedOn, Answers answers) {
+    this.context = context;
+    this.passedOn = passedOn;
+    this.answers = answers;
+  }
+
+  /** Sends {@code post} to router {@code owner} with the others passed on to it this turn. */
+  void add(String owner, RoomCommand.Post post) {
+    if (pending.isEmpty()) {
+      context.runOnContext(v -> flush());
+    }
+    pending.computeIfAbsent(owner, k -> new ArrayList<>()).add(post);
+  }
+
+  private void flush() {
+    for (Map.Entry<String, List<RoomCommand.Post>> e : pending.entrySet()) {
+      List<RoomCommand.Post> posts = e.getValue();
+      passedOn.request(e.getKey(), new PeerMessage.Relay(posts), Addresses.toRouter(false)).onFailure(err -> {
+        for (RoomCommand.Post p : posts) {
+          answers.refuse(p, null, ErrorCode.RETRY, "your message to #" + p.room() + " may not have been relayed: "
+            + err.getMessage());
+        }
+      });
+    }
+    pending.clear();
+  }
+}
