@@ -110,7 +110,8 @@ public final class BusCodecs {
     codec(Persist.Claim.class, Persist.Claim::read),
     codec(Persist.Claimed.class, Persist.Claimed::read),
     codec(Persist.Look.class, Persist.Look::read),
-    codec(Persist.Sync.class, Persist.Sync::read));
+    codec(Persist.Sync.class, Persist.Sync::read),
+    codec(Persist.Fenced.class, Persist.Fenced::read));
 
   /** Registers every codec on {@code bus}; fails if they are already registered there. */
   public static void register(EventBus bus) {

@@ -2,6 +2,7 @@ package dev.chatbus.bus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Messages between the router and the persistence worker, on {@link Addresses#persist}. The worker takes
@@ -186,6 +187,32 @@ public sealed interface Persist extends Wire.Writable {
 
     public static Sync read(Wire.Reader in) {
       return new Sync();
+    }
+  }
+
+  /**
+   * The answer to a {@link Batch} some of whose events were not stored because another router has claimed
+   * their rooms since they were numbered: each such room with its epoch now. (A batch stored whole is
+   * answered with no body.)
+   */
+  record Fenced(Map<String, Long> rooms) implements Persist {
+    public Fenced {
+      rooms = Map.copyOf(rooms);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.i32(rooms.size());
+      rooms.forEach((room, epoch) -> out.str(room).i64(epoch));
+    }
+
+    public static Fenced read(Wire.Reader in) {
+      int n = in.i32();
+      Map<String, Long> rooms = new java.util.HashMap<>(n);
+      for (int i = 0; i < n; i++) {
+        rooms.put(in.str(), in.i64());
+      }
+      return new Fenced(rooms);
     }
   }
 }

@@ -90,7 +90,10 @@ public final class FaultHarness {
       if (!asked.equals("all") && !asked.equals(scenario.label)) {
         continue;
       }
-      FaultHarness h = new FaultHarness(args);
+      // Each scenario's nodes log to a directory of its own.
+      Map<String, String> own = new HashMap<>(args);
+      own.put("dir", Path.of(args.getOrDefault("dir", "target/faults"), scenario.label).toString());
+      FaultHarness h = new FaultHarness(own);
       try {
         passed &= h.run(scenario, rounds);
       } finally {
@@ -245,6 +248,8 @@ public final class FaultHarness {
     final String name;
     final String room;
     volatile boolean stop;
+    /** Why the client stopped before it was told to, if it did: its node's clients stay connected throughout. */
+    volatile String cutOff;
     Socket socket;
     BufferedReader in;
     OutputStream out;
@@ -321,6 +326,7 @@ public final class FaultHarness {
           }
         }
       } catch (IOException e) {
+        cutOff = e.getMessage();
         log(name + " stopped observing: " + e.getMessage());
       }
     }
@@ -357,6 +363,7 @@ public final class FaultHarness {
           }
         }
       } catch (IOException e) {
+        cutOff = e.getMessage();
         log(name + " stopped: " + e.getMessage());
       }
     }
@@ -390,6 +397,7 @@ public final class FaultHarness {
           }
         }
       } catch (IOException e) {
+        cutOff = e.getMessage();
         log(name + " stopped: " + e.getMessage());
       }
     }
@@ -459,13 +467,15 @@ public final class FaultHarness {
     }
     int textSilent = Math.max(0, text.sent.get() - textStored - text.errors.size());
     boolean oneOrder = sameOrder(observers.get(0).seen, observers.get(1).seen);
+    boolean cutOff = json.cutOff != null || text.cutOff != null || observers.stream().anyMatch(o -> o.cutOff != null);
     boolean passed = lost == 0 && duplicated == 0 && reordered == 0 && refused == 0 && unanswered == 0
-      && textSilent == 0 && oneOrder;
+      && textSilent == 0 && oneOrder && !cutOff && json.sent.get() > 0 && text.sent.get() > 0;
     System.out.printf("%s: json said %d, acknowledged %d, lost %d, duplicated %d, reordered %d, refused %d%s,"
-        + " unanswered %d; text said %d, stored %d, error lines %d, lost without a word %d; observers %s -> %s%n",
+        + " unanswered %d; text said %d, stored %d, error lines %d, lost without a word %d; observers %s%s -> %s%n",
       label, json.sent.get(), acknowledged, lost, duplicated, reordered, refused, refusals.isEmpty() ? "" : " " + refusals,
       unanswered, text.sent.get(), textStored,
-      text.errors.size(), textSilent, oneOrder ? "saw one order" : "saw different orders", passed ? "PASS" : "FAIL");
+      text.errors.size(), textSilent, oneOrder ? "saw one order" : "saw different orders",
+      cutOff ? "; a client was cut off" : "", passed ? "PASS" : "FAIL");
     return passed;
   }
 

@@ -240,6 +240,7 @@ final class RestApi {
         return 429;
       case SHUTTING_DOWN:
       case NOT_STORED:
+      case RETRY:
       case BUSY:
         return 503;
       case INTERNAL:

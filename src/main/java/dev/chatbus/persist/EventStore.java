@@ -18,8 +18,17 @@ public interface EventStore extends AutoCloseable {
   /**
    * Stores the batches in one transaction, together with each room's latest sequence number, counting
    * also {@code alsoNumbered}: numbers given to events that could not be stored, never to be used again.
+   * <p>
+   * Fencing: an event numbered under an epoch older than its room's current one (another router has claimed
+   * the room since) is not stored. The check is made inside the transaction, with the rooms' rows locked, so
+   * a claim is either before the write (and fences it) or after it (and counts its numbers). Since each epoch
+   * has one router numbering it, and a new epoch numbers on from what its claim found, a {@code (room, seq)}
+   * already stored under another id cannot arise: what is written again is a batch whose commit went
+   * unconfirmed, the same events.
+   *
+   * @return the rooms some of whose events were refused so, each with its current epoch; empty when none were
    */
-  void write(List<Persist.Batch> batches, Map<String, Long> alsoNumbered) throws SQLException;
+  Map<String, Long> write(List<Persist.Batch> batches, Map<String, Long> alsoNumbered) throws SQLException;
 
   /**
    * Events of a room, oldest first: the first {@code limit} after {@code afterSeq} when the query reads

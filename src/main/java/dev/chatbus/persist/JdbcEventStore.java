@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@link EventStore} on a JDBC database: the embedded H2 file (in PostgreSQL mode) or PostgreSQL.
@@ -34,6 +35,8 @@ public final class JdbcEventStore implements EventStore {
    */
   public static final int ACCOUNT_WORKERS = 2;
 
+  /** How many rooms one locking query names. */
+  private static final int LOCK_CHUNK = 500;
   private static final String COLUMNS = "room, seq, id, kind, sender, body, ts, epoch, service, target";
   private static final RoomEvent.Kind[] KINDS = RoomEvent.Kind.values();
 
@@ -93,15 +96,72 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
-  public void write(List<Persist.Batch> batches, Map<String, Long> alsoNumbered) throws SQLException {
-    transaction(c -> {
-      insertEvents(c, batches);
-      insertPrivates(c, batches);
-      advanceRooms(c, batches, alsoNumbered);
-      Topics.keep(c, batches);
-      return null;
+  public Map<String, Long> write(List<Persist.Batch> batches, Map<String, Long> alsoNumbered) throws SQLException {
+    Map<String, Long> fenced = transaction(c -> {
+      Map<String, Long> epochs = lockRooms(c, batches);
+      Map<String, Long> refused = new HashMap<>();
+      List<Persist.Batch> current = new ArrayList<>(batches.size());
+      for (Persist.Batch b : batches) {
+        current.add(unfenced(b, epochs, refused));
+      }
+      insertEvents(c, current);
+      insertPrivates(c, current);
+      advanceRooms(c, current, alsoNumbered);
+      Topics.keep(c, current);
+      return refused;
     });
     sync();
+    return fenced;
+  }
+
+  /**
+   * Locks the rows of the batches' rooms that exist (in name order, as every writer does, so two never wait
+   * for each other) and returns their epochs: a claim waits for this write to commit, or this write for it.
+   */
+  private static Map<String, Long> lockRooms(Connection c, List<Persist.Batch> batches) throws SQLException {
+    TreeSet<String> rooms = new TreeSet<>();
+    for (Persist.Batch b : batches) {
+      for (RoomEvent e : b.events()) {
+        rooms.add(e.room());
+      }
+    }
+    Map<String, Long> epochs = new HashMap<>();
+    List<String> all = new ArrayList<>(rooms);
+    for (int from = 0; from < all.size(); from += LOCK_CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + LOCK_CHUNK));
+      String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+      try (PreparedStatement ps = c.prepareStatement("SELECT room, epoch FROM room_state WHERE room IN (" + marks + ")"
+        + " ORDER BY room FOR UPDATE")) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            epochs.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+      }
+    }
+    return epochs;
+  }
+
+  /** {@code b} without its events numbered under an older epoch than their room's, which go in {@code refused}. */
+  private static Persist.Batch unfenced(Persist.Batch b, Map<String, Long> epochs, Map<String, Long> refused) {
+    List<RoomEvent> kept = null;
+    for (int i = 0; i < b.events().size(); i++) {
+      RoomEvent e = b.events().get(i);
+      Long epoch = epochs.get(e.room());
+      boolean stale = epoch != null && e.epoch() < epoch;
+      if (stale) {
+        refused.put(e.room(), epoch);
+        if (kept == null) {
+          kept = new ArrayList<>(b.events().subList(0, i));
+        }
+      } else if (kept != null) {
+        kept.add(e);
+      }
+    }
+    return kept == null ? b : new Persist.Batch(b.no(), b.node(), kept, b.privates());
   }
 
   /** The accounts and the audit table, in this store's database. */

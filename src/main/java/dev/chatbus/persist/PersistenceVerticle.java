@@ -153,8 +153,9 @@ public final class PersistenceVerticle extends VerticleBase {
     if (waiting.isEmpty() && lost.isEmpty()) {
       return true;
     }
+    Map<String, Long> fenced;
     try {
-      store.write(waiting.stream().map(Waiting::batch).toList(), lost);
+      fenced = store.write(waiting.stream().map(Waiting::batch).toList(), lost);
     } catch (SQLException | RuntimeException e) {
       if (!failing) {
         log.warn("{} failed: {}; keeping up to {} events and trying again", store, e.getMessage(), config.bufferMaxEvents());
@@ -180,10 +181,22 @@ public final class PersistenceVerticle extends VerticleBase {
     // Before anyone is told: whoever hears of a write after this sees the store up.
     metrics.storeWrote(waitingEvents);
     for (Waiting w : waiting) {
+      Map<String, Long> refused = null;
       for (RoomEvent e : w.batch().events()) {
         written.add(e.room());
+        Long epoch = fenced.get(e.room());
+        if (epoch != null && e.epoch() < epoch) {
+          if (refused == null) {
+            refused = new HashMap<>();
+          }
+          refused.put(e.room(), epoch);
+        }
       }
-      w.request().reply(null);
+      w.request().reply(refused == null ? null : new Persist.Fenced(refused));
+    }
+    if (!fenced.isEmpty()) {
+      log.warn("not stored: events of {} numbered under an older epoch than the rooms' (another node has claimed them)",
+        fenced.keySet());
     }
     waiting.clear();
     waitingEvents = 0;

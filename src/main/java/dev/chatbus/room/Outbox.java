@@ -19,8 +19,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The router's events on their way to the store: sent to the persistence worker in numbered batches, once
@@ -69,6 +72,8 @@ final class Outbox {
   private long timer = -1;
   /** Completes once nothing waits here, when the router is stopping. */
   private Promise<Void> drained;
+  /** Told of each room whose events the store refused, with the room's epoch now. */
+  private BiConsumer<String, Long> onFenced = (room, epoch) -> { };
 
   Outbox(Vertx vertx, String node, ChatbusConfig.Persistence config) {
     this.vertx = vertx;
@@ -77,6 +82,10 @@ final class Outbox {
     this.worker = Addresses.persist(node);
     this.maxEvents = config.batchMaxEvents();
     this.maxDelay = config.batchMaxDelay().toMillis();
+  }
+
+  void onFenced(BiConsumer<String, Long> onFenced) {
+    this.onFenced = onFenced;
   }
 
   /** Whether events are kept at all. */
@@ -211,7 +220,8 @@ final class Outbox {
     long no = ++batches;
     Persist.Batch batch = new Persist.Batch(no, node, events, privates);
     inFlight.add(batch);
-    vertx.eventBus().request(worker, batch, UNTIL_ANSWERED).onComplete(ar -> persisted(no, ar.succeeded()));
+    vertx.eventBus().request(worker, batch, UNTIL_ANSWERED).onComplete(ar -> persisted(no, ar.succeeded(),
+      ar.succeeded() && ar.result().body() instanceof Persist.Fenced f ? f.rooms() : Map.of()));
     if (!acks.isEmpty()) {
       awaiting.put(no, acks);
       acks = new ArrayList<>();
@@ -220,8 +230,13 @@ final class Outbox {
     privates = new ArrayList<>();
   }
 
-  /** The worker's word on batch {@code batch}: its events are no longer waiting; release its acknowledgements. */
-  private void persisted(long batch, boolean stored) {
+  /**
+   * The worker's word on batch {@code batch}: its events are no longer waiting; release its acknowledgements.
+   * Those of events it did not store because their rooms were claimed by another router since ({@code fenced},
+   * by room, with the epoch now) fail as retryable, and the rooms are no longer this router's to number.
+   */
+  private void persisted(long batch, boolean stored, Map<String, Long> fenced) {
+    Set<String> refused = fenced.isEmpty() ? Set.of() : new HashSet<>();
     while (!inFlight.isEmpty() && inFlight.peek().no() <= batch) {
       for (RoomEvent e : inFlight.poll().events()) {
         Waiting waiting = unstored.get(e.room());
@@ -229,8 +244,13 @@ final class Outbox {
         if (waiting.isEmpty()) {
           unstored.remove(e.room());
         }
+        Long epoch = fenced.get(e.room());
+        if (epoch != null && e.epoch() < epoch) {
+          refused.add(e.id());
+        }
       }
     }
+    fenced.forEach(onFenced);
     // A write after a drop records the dropped numbers too (see PersistenceVerticle).
     if (stored) {
       lastStored = batch;
@@ -240,7 +260,10 @@ final class Outbox {
     List<Ack> waiting = awaiting.remove(batch);
     if (waiting != null) {
       for (Ack a : waiting) {
-        if (stored) {
+        if (refused.contains(a.reply.id())) {
+          a.request.fail(ErrorCode.RETRY.code(), "message " + a.reply.id() + " was not stored: another node has "
+            + "taken its room over; say it again");
+        } else if (stored) {
           a.request.reply(a.reply);
         } else {
           a.request.fail(ErrorCode.NOT_STORED.code(),
@@ -266,7 +289,7 @@ final class Outbox {
     Promise<Void> done = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, grace.toMillis()), id -> {
       for (Long batch : new ArrayList<>(awaiting.keySet())) {
-        persisted(batch, false);
+        persisted(batch, false, Map.of());
       }
       done.tryComplete();
     });

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -245,16 +246,19 @@ final class Owner {
 
   /**
    * {@code m}, which a router left the network without answering, asked again of whoever should answer it
-   * now ({@link PassedOn.Rerouting}): a room command of the room's owner as this router sees the network
-   * (which may be this one), a post marked as sent again; the posts of a relay each run again from here.
+   * now ({@link PassedOn.Rerouting}): of the room's owner as this router sees the network, which may be
+   * this one (asked over the bus too, so that what is asked again keeps its order), a post marked as sent
+   * again; the posts of a relay are relayed again, to their rooms' owners.
    */
   Future<Reply> again(RouterMessage m) {
     if (m instanceof PeerMessage.Relay relay) {
+      Map<String, List<RoomCommand.Post>> byOwner = new LinkedHashMap<>();
       for (RoomCommand.Post p : relay.posts()) {
-        run(p.sentAgain().asForwarded(false), null);
+        byOwner.computeIfAbsent(peers.owner(p.room()), k -> new ArrayList<>()).add(p.sentAgain());
       }
-      outbox.added();
-      return Future.succeededFuture(new Reply.Done());
+      List<Future<Reply>> sent = new ArrayList<>();
+      byOwner.forEach((to, posts) -> sent.add(relays.send(to, posts)));
+      return Future.join(sent).map(new Reply.Done());
     }
     if (!(m instanceof RoomCommand op)) {
       return null;

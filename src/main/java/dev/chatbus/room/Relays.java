@@ -4,7 +4,9 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.RoomCommand;
+import dev.chatbus.bus.Reply;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,15 +43,20 @@ final class Relays {
   }
 
   private void flush() {
-    for (Map.Entry<String, List<RoomCommand.Post>> e : pending.entrySet()) {
-      List<RoomCommand.Post> posts = e.getValue();
-      passedOn.request(e.getKey(), new PeerMessage.Relay(posts), Addresses.toRouter(false)).onFailure(err -> {
-        for (RoomCommand.Post p : posts) {
-          answers.refuse(p, null, ErrorCode.RETRY, "your message to #" + p.room() + " may not have been relayed: "
-            + err.getMessage());
-        }
-      });
-    }
+    pending.forEach(this::send);
     pending.clear();
+  }
+
+  /**
+   * Relays {@code posts} to router {@code owner} (which may be this one) at once; when that fails, their
+   * senders are told.
+   */
+  Future<Reply> send(String owner, List<RoomCommand.Post> posts) {
+    return passedOn.request(owner, new PeerMessage.Relay(posts), Addresses.toRouter(false)).onFailure(err -> {
+      for (RoomCommand.Post p : posts) {
+        answers.refuse(p, null, ErrorCode.RETRY, "your message to #" + p.room() + " may not have been relayed: "
+          + err.getMessage());
+      }
+    });
   }
 }

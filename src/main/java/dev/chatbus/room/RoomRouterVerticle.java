@@ -120,6 +120,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     MessageIds ids = new MessageIds(tag);
     takeOver = new TakeOver(node, run, bus, peers, directory, outbox, readers, metrics, config.rooms().evictAfter(),
       registered);
+    outbox.onFenced(takeOver::fenced);
     owner = new Owner(node, vertx, peers, passedOn, takeOver, directory, outbox, readers, ids, answers,
       config.rooms(), config.history(), registered, config.persistence().store() != ChatbusConfig.Store.NONE, closed);
     peers.onChanges(new Peers.Changes() {

@@ -231,6 +231,20 @@ final class TakeOver {
   }
 
   /**
+   * The store refused events of {@code room}: another router claimed it ({@code epoch}) while this one,
+   * cut off or paused, went on numbering it. This router stops numbering it at once; the room's next
+   * command takes it up anew, from whoever holds it then.
+   */
+  void fenced(String room, long epoch) {
+    OwnedRoom r = held.get(room);
+    if (r != null && r.epoch < epoch) {
+      held.remove(room);
+      log.warn("#{} was claimed by another node (epoch {}, this node numbered it in {}): no longer numbering it",
+        room, epoch, r.epoch);
+    }
+  }
+
+  /**
    * Sets aside the rooms no one is in and no one has used for {@code rooms.evictAfter}: their numbering is
    * in the store, and they are taken up from there when next used. Not while the store fails, nor while
    * a room's events wait to be written, or the numbering would be lost.

@@ -114,6 +114,7 @@ class BusCodecsTest {
     new Persist.Claim("rust", 7, "n/1"),
     new Persist.Claimed("rust", 3, 100_500),
     new Persist.Look("rust", "n/1"),
+    new Persist.Fenced(java.util.Map.of("rust", 4L, "go", 9L)),
     new PeerMessage.Hello(new Reply.Directory("node-b", "c0ffee", 0x2a07, 12,
       List.of(new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of("lobby", "rust"), "~al", "Alice")))),
     new PeerMessage.Update("node-b", 13, new Member(7, "alice", "node-b", "chat.edge.node-b.0", List.of(), "json", "jay")),

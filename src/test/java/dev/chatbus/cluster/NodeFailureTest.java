@@ -94,6 +94,85 @@ class NodeFailureTest {
     }
   }
 
+  /**
+   * What was said while the room's owner hung (SIGSTOP), and was in flight to it when it died (SIGKILL), is
+   * carried out by the room's next owner: the durable say is acknowledged rather than refused, the text line
+   * is delivered rather than lost, and each is in the history once, in order.
+   */
+  @Test
+  void whatWasInFlightToADeadOwnerIsCarriedOutByTheNext() throws Exception {
+    JsonObject shared = new JsonObject()
+      .put("persistence", Postgres.persistence(Postgres.freshSchemaUrl()))
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()));
+    cluster = new TestCluster(shared);
+    cluster.start("node-a");
+    int port = ChatbusProcess.freePort();
+    other = ChatbusProcess.listening(port, shared.copy()
+      .put("node", new JsonObject().put("name", "node-k"))
+      .put("cluster", cluster.settings()));
+    String room = ownedBy(Ring.of("node-a").with("node-k"), "node-k");
+
+    try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
+         TestClient tom = TestClient.text(cluster.port("node-a"), "tom");
+         TestClient wendy = TestClient.json(cluster.port("node-a"), "wendy")) {
+      alice.send(new JsonObject().put("op", "join").put("room", room));
+      alice.readJson("joined");
+      wendy.send(new JsonObject().put("op", "join").put("room", room));
+      wendy.readJson("joined");
+      tom.send("/join " + room);
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "before").put("ref", 1).put("durable", true));
+      assertThat(alice.readJson("ack").getInteger("ref")).isEqualTo(1);
+
+      signal(other.process(), "STOP");
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "held 1").put("ref", 2).put("durable", true));
+      tom.send("held 2");
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "held 3").put("ref", 3).put("durable", true));
+      // Answered by node-a's router after the lines before them: they have been passed on to node-k by then.
+      alice.send(new JsonObject().put("op", "whois").put("name", "tom"));
+      alice.readJson("whois");
+      tom.send("/whois alice");
+      tom.readUntil(line -> line.startsWith("* alice ("));
+      other.kill();
+      other = null;
+
+      List<Integer> acked = new ArrayList<>();
+      while (acked.size() < 2) {
+        JsonObject o = alice.readJson();
+        assertThat(o.getString("type")).as(o.encode()).isNotEqualTo("error");
+        if (o.getString("type").equals("ack")) {
+          acked.add(o.getInteger("ref"));
+        }
+      }
+      assertThat(acked).containsExactly(2, 3);
+      List<String> said = new ArrayList<>();
+      while (said.size() < 4) {
+        said.add(readEvent(wendy, "message", room).getString("text"));
+      }
+      assertThat(said).containsExactly("before", "held 1", "held 2", "held 3");
+      assertThat(tom.drain()).noneMatch(line -> line.startsWith("! "));
+      alice.send(new JsonObject().put("op", "history").put("room", room).put("limit", 100).put("ref", 4));
+      List<String> stored = new ArrayList<>();
+      for (Object o : alice.readJson("history").getJsonArray("messages")) {
+        if ("message".equals(((JsonObject) o).getString("type"))) {
+          stored.add(((JsonObject) o).getString("text"));
+        }
+      }
+      assertThat(stored).containsExactly("before", "held 1", "held 2", "held 3");
+    }
+  }
+
+  private static String ownedBy(Ring ring, String node) {
+    String room = "room0";
+    for (int i = 0; !ring.owner(room).equals(node); i++) {
+      room = "room" + i;
+    }
+    return room;
+  }
+
+  private static void signal(Process p, String signal) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor()).isZero();
+  }
+
   private static JsonObject readEvent(TestClient c, String type, String room) {
     while (true) {
       JsonObject o = c.readJson(type);

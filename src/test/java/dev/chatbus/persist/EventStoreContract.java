@@ -155,6 +155,22 @@ abstract class EventStoreContract {
   }
 
   @Test
+  void eventsNumberedUnderAnOlderEpochThanTheirRoomsAreNotStored() throws Exception {
+    assertThat(store.claim("rust", 0, RUN).epoch()).isEqualTo(1);
+    assertThat(store.write(List.of(batch(numbered("rust", 3))), Map.of())).isEmpty();
+    // node-b claims the room and numbers on, while node-a, paused past the failure detector, goes on in epoch 1.
+    assertThat(store.claim("rust", 0, "node-b/1")).isEqualTo(new Persist.Claimed("rust", 2, 3));
+    RoomEvent late = new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", 4, "5000001", 40, 1, "alice", "from node-a", 1);
+    assertThat(store.write(List.of(batch(List.of(late)), batch(numbered("go", 2))), Map.of()))
+      .as("refused, though its number is free").isEqualTo(Map.of("rust", 2L));
+    RoomEvent current = new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", 4, "5000002", 41, 2, "bob", "from node-b", 2);
+    assertThat(store.write(List.of(batch(List.of(current))), Map.of())).isEmpty();
+    assertThat(history("rust", 100, 0, Long.MAX_VALUE, false)).extracting(RoomEvent::text)
+      .containsExactly(null, "m2", "m3", "from node-b");
+    assertThat(seqs(history("go", 100, 0, Long.MAX_VALUE, false))).as("the rest of the batch").containsExactly(1L, 2L);
+  }
+
+  @Test
   void everyClaimStartsANewEpoch() throws Exception {
     store.write(List.of(batch(numbered("rust", 2))), Map.of());
     assertThat(store.claim("rust", 0, RUN).epoch()).isEqualTo(1);
