@@ -20,6 +20,7 @@
 #   scripts/bench.sh --servers chatbus-embedded,chatbus-postgresql --workloads joins1k,joins100k,joins1m,joins1m-pruned
 #                                         how long entering a room takes against the size of its history
 #   BASE_JAR=/path/to/older/chatbus.jar scripts/bench.sh --servers chatbus-base,chatbus --workloads conns,fanout1000
+#   BASE_JAR=/path/to/older/chatbus.jar scripts/bench.sh --servers cluster3-base,cluster3 --workloads rooms
 #                                         an earlier build against this one: a change's figures before and after
 #
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
@@ -187,14 +188,20 @@ start_server() {
     redis)
       redis-server "$root/scripts/bench/peers/redis.conf" >"$run/redis.log" 2>&1 &
       pid=$!; port=6390; protocol=redis; inflight=200 ;;
-    cluster3)
+    cluster3|cluster3-base)
       # Three Chatbus nodes clustered over Hazelcast on loopback, with the one-node settings otherwise;
-      # the load generator spreads the clients over them and sums their CPU and memory.
-      local pids=() i
+      # the load generator spreads the clients over them and sums their CPU and memory. cluster3-base runs
+      # the earlier build (BASE_JAR), as chatbus-base does.
+      local pids=() i jar="$run/chatbus.jar"
+      if [ "$s" = cluster3-base ]; then
+        [ -n "${BASE_JAR:-}" ] && [ -f "$BASE_JAR" ] || { echo "warning: cluster3-base needs BASE_JAR; skipped" >&2; return 1; }
+        cp "$BASE_JAR" "$run/chatbus-base.jar"
+        jar="$run/chatbus-base.jar"
+      fi
       for i in 1 2 3; do
         "$java" ${JAVA_OPTS:-} -Dchatbus.node.name=bench-$i -Dchatbus.tcp.port=$((6680 + i)) -Dchatbus.irc.port=$((6690 + i)) \
           -Dchatbus.cluster.enabled=true -Dchatbus.cluster.name=chatbus-bench-$$ -Dchatbus.cluster.interface=127.0.0.1 \
-          -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/cluster3-$i.log" 2>&1 &
+          -jar "$jar" -conf "$root/scripts/bench/chatbus.json" >"$run/cluster3-$i.log" 2>&1 &
         pids+=($!)
         pid=$(IFS=,; echo "${pids[*]}")
         for _ in $(seq 1 600); do

@@ -227,6 +227,9 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    *                      for any
    * @param port          Hazelcast's port; the next ones are tried when it is taken
    * @param discoverEvery how often a router looks for routers it has not met yet
+   * @param expectedSize  how many nodes the cluster has when whole, for split-brain protection: a node that
+   *                      reaches fewer than half of them besides itself (a majority, itself counted) takes
+   *                      up no room and no name, and numbers none; 0 for no such protection
    * @param tls           the event bus between the nodes over TLS with mutual authentication: each node
    *                      presents its certificate ({@code cert}, {@code key}) and accepts only certificates
    *                      of the cluster's authority ({@code clientCa}); disabled when {@code cert} is empty.
@@ -234,7 +237,11 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    *                      traffic is not encrypted
    */
   public record Cluster(boolean enabled, String name, List<String> members, String iface, int port,
-                        Duration discoverEvery, Tls tls) {
+                        Duration discoverEvery, int expectedSize, Tls tls) {
+    /** How many nodes, this one counted, a node must reach to take rooms and names up: 1 without protection. */
+    public int quorum() {
+      return expectedSize / 2 + 1;
+    }
   }
 
   /**
@@ -400,15 +407,17 @@ public record ChatbusConfig(String nodeName, Tcp tcp, Irc irc, Tls tls, Rooms ro
    * @param limits        where the addresses spared the per-address limits are set, which the room quota
    *                      spares too
    * @param discoverEvery how often a clustered router looks for routers it has not met
+   * @param quorum        how many routers, this one counted, it must reach to take rooms and names up
+   *                      ({@link Cluster#quorum}), when it is clustered
    * @param grace         how long stopping waits for the store to confirm what it acknowledges
    */
   public record Router(String node, Rooms rooms, Naming naming, History history, Persistence persistence,
-                       Limits limits, Duration discoverEvery, Duration grace, ServerOperators operators) {
+                       Limits limits, Duration discoverEvery, int quorum, Duration grace, ServerOperators operators) {
   }
 
   public Router router() {
-    return new Router(nodeName, rooms, naming, history, persistence, limits, cluster.discoverEvery(), shutdownGrace,
-      operators);
+    return new Router(nodeName, rooms, naming, history, persistence, limits, cluster.discoverEvery(), cluster.quorum(),
+      shutdownGrace, operators);
   }
 
   /** This configuration with the node name filled in, when it was left empty. */

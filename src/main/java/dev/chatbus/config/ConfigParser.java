@@ -140,6 +140,7 @@ final class ConfigParser {
       s.string("cluster.interface", ""),
       s.integer("cluster.port", 5701, 1, 65535),
       s.duration("cluster.discoverEvery", Duration.ofSeconds(2), Duration.ofMillis(10)),
+      s.integer("cluster.expectedSize", 0, 0, 1000),
       clusterTls(s));
     if (cluster.name().isBlank()) {
       throw new ConfigException("cluster.name: must not be empty");

@@ -201,7 +201,7 @@ public final class FaultHarness {
       .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port(i) + 1).put("tlsPort", -1))
       .put("limits", new JsonObject().put("rate", new JsonObject().put("linesPerSecond", 1000).put("burst", 1000)))
       .put("cluster", new JsonObject().put("enabled", true).put("name", "chatbus-faults").put("interface", "127.0.0.1")
-        .put("members", new JsonArray().add("127.0.0.1")))
+        .put("members", new JsonArray().add("127.0.0.1")).put("expectedSize", nodes.length))
       .put("persistence", new JsonObject().put("store", "postgresql").put("postgresql", new JsonObject()
         .put("url", pgUrl).put("user", pgUser).put("password", args.getOrDefault("pg-password", ""))));
     Path log = dir.resolve(name + ".log");
@@ -448,6 +448,7 @@ public final class FaultHarness {
         if ("ack".equals(json.answers.get(n))) {
           if (n < last) {
             reordered++;
+            log("stored out of order: j-" + n + " after j-" + last);
           }
           last = Math.max(last, n);
         }
@@ -479,12 +480,20 @@ public final class FaultHarness {
     return passed;
   }
 
-  /** Whether the messages both saw came to each in the same order. */
+  /** Whether the messages both saw came to each in the same order; logs where they part if not. */
   private static boolean sameOrder(List<String> a, List<String> b) {
     List<String> common = new ArrayList<>(a);
     common.retainAll(b);
     List<String> inB = new ArrayList<>(b);
     inB.retainAll(a);
-    return common.equals(inB);
+    for (int i = 0; i < common.size(); i++) {
+      if (!common.get(i).equals(inB.get(i))) {
+        int from = Math.max(0, i - 2);
+        int to = Math.min(common.size(), i + 3);
+        log("the observers part at message " + i + ": " + common.subList(from, to) + " against " + inB.subList(from, to));
+        return false;
+      }
+    }
+    return true;
   }
 }

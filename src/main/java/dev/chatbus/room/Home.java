@@ -186,13 +186,16 @@ final class Home {
     if (held(login.name(), login.session())) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + login.name() + " is taken");
     }
+    if (!peers.quorate()) {
+      throw new Refusal(ErrorCode.RETRY, peers.noQuorum());
+    }
     long session = login.session();
     loggingIn.put(session, login.name());
     registry.claim(key, membership.self(), session).onComplete(claimed -> {
       boolean wanted = loggingIn.remove(session) != null;
       if (claimed.failed()) {
         log.warn("the name registry failed: {}", claimed.cause().getMessage());
-        msg.fail(ErrorCode.INTERNAL.code(), "the names cannot be checked right now; try again");
+        msg.fail(ErrorCode.RETRY.code(), "the names cannot be checked right now; try again");
       } else if (!claimed.result() || held(login.name(), session)) {
         if (claimed.result()) {
           registry.release(key, membership.self(), session);
@@ -341,10 +344,13 @@ final class Home {
     if (held(rename.name(), m.session())) {
       throw new Refusal(ErrorCode.NAME_TAKEN, "the name " + rename.name() + " is taken");
     }
+    if (!peers.quorate()) {
+      throw new Refusal(ErrorCode.RETRY, peers.noQuorum());
+    }
     takingByRename.put(m.session(), key);
     return registry.claim(key, membership.self(), m.session())
       .andThen(ar -> takingByRename.remove(m.session(), key))
-      .recover(err -> Future.failedFuture(new Refusal(ErrorCode.INTERNAL, "the names cannot be checked right now; try again")))
+      .recover(err -> Future.failedFuture(new Refusal(ErrorCode.RETRY, "the names cannot be checked right now; try again")))
       .compose(claimed -> {
         Member now = directory.session(m.session());
         if (!claimed || held(rename.name(), m.session())) {

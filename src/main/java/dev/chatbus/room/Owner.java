@@ -101,7 +101,17 @@ final class Owner {
     this.ids = ids;
     this.answers = answers;
     this.relays = new Relays(vertx.getOrCreateContext(), passedOn, answers);
-    passedOn.rerouteWith(this::again);
+    passedOn.reroute(new PassedOn.Rerouting() {
+      @Override
+      public boolean reroutable(RouterMessage m) {
+        return m instanceof RoomCommand || m instanceof PeerMessage.Relay;
+      }
+
+      @Override
+      public Future<Reply> again(RouterMessage m) {
+        return Owner.this.again(m);
+      }
+    });
     this.announceUpTo = rooms.announceUpTo();
     this.operators = new Operators(this, bus, directory, rooms, new Audit(bus, node), stored, closed);
     this.lateJoins = new LateJoins(this, node, vertx, peers, directory, outbox, history.replayTimeout());
@@ -113,7 +123,11 @@ final class Owner {
    * completes once {@code op} is carried out, turned down, or passed on.
    */
   Future<Void> run(RoomCommand op, Message<?> msg) {
-    Unsettled held = unsettled.get(op.room());
+    if (!peers.quorate()) {
+      answers.refuse(op, msg, ErrorCode.RETRY, peers.noQuorum());
+      return Future.succeededFuture();
+    }
+    Unsettled held = unsettled.isEmpty() ? null : unsettled.get(op.room());
     if (held != null) {
       return held.add(op, msg);
     }
@@ -250,7 +264,7 @@ final class Owner {
    * this one (asked over the bus too, so that what is asked again keeps its order), a post marked as sent
    * again; the posts of a relay are relayed again, to their rooms' owners.
    */
-  Future<Reply> again(RouterMessage m) {
+  private Future<Reply> again(RouterMessage m) {
     if (m instanceof PeerMessage.Relay relay) {
       Map<String, List<RoomCommand.Post>> byOwner = new LinkedHashMap<>();
       for (RoomCommand.Post p : relay.posts()) {
@@ -260,9 +274,7 @@ final class Owner {
       byOwner.forEach((to, posts) -> sent.add(relays.send(to, posts)));
       return Future.join(sent).map(new Reply.Done());
     }
-    if (!(m instanceof RoomCommand op)) {
-      return null;
-    }
+    RoomCommand op = (RoomCommand) m;
     RoomCommand again = op instanceof RoomCommand.Post p ? p.sentAgain() : op;
     String to = peers.owner(op.room());
     boolean durable = op instanceof RoomCommand.Post p && p.durable();

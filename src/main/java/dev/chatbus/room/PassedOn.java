@@ -9,11 +9,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The requests this router has made of other routers (room commands for the rooms they own), kept by
@@ -26,17 +32,52 @@ final class PassedOn {
 
   /** What becomes of a request whose router left before answering. */
   interface Rerouting {
-    /** {@code m} asked again of the router that should answer it now; null when it cannot be asked again. */
+    /** Whether {@code m} can be asked again of another router. */
+    boolean reroutable(RouterMessage m);
+
+    /** {@code m} asked again of the router that should answer it now. */
     Future<Reply> again(RouterMessage m);
   }
 
-  private record Asked(RouterMessage message, Promise<Reply> answer) {
+  /** A request of a router, until answered. */
+  private static final class Asked {
+    final long id;
+    final RouterMessage message;
+    final DeliveryOptions options;
+    final Promise<Reply> answer = Promise.promise();
+    final long since;
+    /** Not sent (or not again yet): the router had no address on the bus a moment ago. */
+    boolean held;
+
+    Asked(long id, RouterMessage message, DeliveryOptions options, long since) {
+      this.id = id;
+      this.message = message;
+      this.options = options;
+      this.since = since;
+    }
   }
+
+  /** How soon the requests held for a router that had no address are sent again. */
+  private static final long RETRY_MILLIS = 200;
+  /** How long requests are held for a router that has no address: longer than the failure detector takes. */
+  private static final long SETTLE_MILLIS = 15_000;
 
   private final Vertx vertx;
   /** By router, in the order asked. */
-  private final Map<String, Map<Long, Asked>> waiting = new HashMap<>();
-  private Rerouting rerouting = m -> null;
+  private final Map<String, TreeMap<Long, Asked>> waiting = new HashMap<>();
+  /** The routers that had no address on the bus at their last request, whose requests are held meanwhile. */
+  private final Set<String> unreachable = new HashSet<>();
+  private Rerouting rerouting = new Rerouting() {
+    @Override
+    public boolean reroutable(RouterMessage m) {
+      return false;
+    }
+
+    @Override
+    public Future<Reply> again(RouterMessage m) {
+      throw new IllegalStateException("not reroutable: " + m);
+    }
+  };
   private long count;
   /** Completes, while stopping, once nothing waits for an answer. */
   private Promise<Void> allAnswered;
@@ -45,46 +86,101 @@ final class PassedOn {
     this.vertx = vertx;
   }
 
-  void rerouteWith(Rerouting rerouting) {
+  void reroute(Rerouting rerouting) {
     this.rerouting = rerouting;
   }
 
   /**
    * Asks router {@code other}; asked again elsewhere, or failed, when it leaves the network before
    * answering. An answer that comes from it after that is not heard.
+   * <p>
+   * The cluster can forget a router's address on the bus before this router finds its node gone (Hazelcast
+   * drops a member's addresses first), and learn the address of a router met again after a partition a
+   * moment after this one meets it. A request that finds no one at the address was not sent: it is held,
+   * with every later one for that router, and sent again in order 200 ms later, of whoever should answer
+   * by then (for up to 15 s), so that none overtakes another.
    */
   Future<Reply> request(String other, RouterMessage m, DeliveryOptions options) {
-    long id = ++count;
-    Promise<Reply> answer = Promise.promise();
-    waiting.computeIfAbsent(other, k -> new LinkedHashMap<>()).put(id, new Asked(m, answer));
-    vertx.eventBus().<Reply>request(Addresses.router(other), m, options).onComplete(ar -> {
-      Map<Long, Asked> asked = waiting.get(other);
-      if (asked == null || asked.remove(id) == null) {
+    Asked a = new Asked(++count, m, options, System.currentTimeMillis());
+    waiting.computeIfAbsent(other, k -> new TreeMap<>()).put(a.id, a);
+    if (unreachable.contains(other) && rerouting.reroutable(m)) {
+      a.held = true;
+    } else {
+      send(other, a);
+    }
+    return a.answer.future();
+  }
+
+  private void send(String other, Asked a) {
+    vertx.eventBus().<Reply>request(Addresses.router(other), a.message, a.options).onComplete(ar -> {
+      TreeMap<Long, Asked> asked = waiting.get(other);
+      if (asked == null || asked.get(a.id) != a) {
         return;
       }
-      if (asked.isEmpty()) {
-        waiting.remove(other);
-        answeredAll();
+      if (ar.failed() && noRouter(ar.cause()) && rerouting.reroutable(a.message)
+        && System.currentTimeMillis() - a.since < SETTLE_MILLIS) {
+        a.held = true;
+        if (unreachable.add(other)) {
+          vertx.setTimer(RETRY_MILLIS, t -> sendHeld(other));
+        }
+        return;
       }
+      remove(other, a.id);
       if (ar.succeeded()) {
-        answer.complete(ar.result().body());
+        a.answer.complete(ar.result().body());
       } else {
-        answer.fail(ar.cause());
+        a.answer.fail(ar.cause());
       }
     });
-    return answer.future();
+  }
+
+  /** Sends what is held for {@code other} again, in order, each to whoever should answer it now. */
+  private void sendHeld(String other) {
+    unreachable.remove(other);
+    TreeMap<Long, Asked> asked = waiting.get(other);
+    if (asked == null) {
+      return;
+    }
+    List<Asked> held = new ArrayList<>();
+    for (Asked a : asked.values()) {
+      if (a.held) {
+        held.add(a);
+      }
+    }
+    for (Asked a : held) {
+      remove(other, a.id);
+      if (System.currentTimeMillis() - a.since >= SETTLE_MILLIS) {
+        a.answer.fail(new Refusal(ErrorCode.RETRY, other + " could not be reached; try again"));
+      } else {
+        rerouting.again(a.message).onComplete(a.answer);
+      }
+    }
+  }
+
+  /** Whether a request failed for want of anyone at the router's address. */
+  private static boolean noRouter(Throwable cause) {
+    return cause instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+
+  /** Forgets request {@code id} of router {@code other}. */
+  private void remove(String other, long id) {
+    TreeMap<Long, Asked> asked = waiting.get(other);
+    if (asked != null && asked.remove(id) != null && asked.isEmpty()) {
+      waiting.remove(other);
+      answeredAll();
+    }
   }
 
   /** {@code other} has left the network: what was asked of it is asked again elsewhere, or fails. */
   void left(String other) {
-    Map<Long, Asked> unanswered = waiting.remove(other);
+    unreachable.remove(other);
+    TreeMap<Long, Asked> unanswered = waiting.remove(other);
     if (unanswered != null) {
       for (Asked a : unanswered.values()) {
-        Future<Reply> again = rerouting.again(a.message());
-        if (again != null) {
-          again.onComplete(a.answer());
+        if (rerouting.reroutable(a.message)) {
+          rerouting.again(a.message).onComplete(a.answer);
         } else {
-          a.answer().fail(new Refusal(ErrorCode.RETRY, other + " left before answering; try again"));
+          a.answer.fail(new Refusal(ErrorCode.RETRY, other + " left before answering; try again"));
         }
       }
     }

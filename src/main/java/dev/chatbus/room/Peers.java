@@ -58,6 +58,9 @@ final class Peers {
 
     /** A stopping router says where it got to in the rooms it numbered, for their next owners. */
     void handedOver(List<PeerMessage.Handover> rooms);
+
+    /** Too few routers are in reach now: the rooms this one numbers are for the majority's to number. */
+    void quorumLost();
   }
 
   private final String node;
@@ -67,6 +70,9 @@ final class Peers {
   private final Directory directory;
   private final PassedOn passedOn;
   private final Duration discoverEvery;
+  /** How many routers, this one counted, it must reach to take rooms and names up. */
+  private final int quorum;
+  private boolean warnedNoQuorum;
   private Changes changes;
   private Ring ring;
   /** The cluster node id of each router in the ring, by node name. */
@@ -88,7 +94,8 @@ final class Peers {
   private Runnable stopListening = () -> { };
 
   Peers(String node, Vertx vertx, Context context, Membership membership, Directory directory, PassedOn passedOn,
-        Duration discoverEvery) {
+        Duration discoverEvery, int quorum) {
+    this.quorum = quorum;
     this.node = node;
     this.vertx = vertx;
     this.context = context;
@@ -103,6 +110,24 @@ final class Peers {
 
   void onChanges(Changes changes) {
     this.changes = changes;
+  }
+
+  /**
+   * Whether this router reaches enough of the network (a majority of {@code cluster.expectedSize}, itself
+   * counted) to take rooms and names up: always, without split-brain protection.
+   */
+  boolean quorate() {
+    return ring.size() >= quorum;
+  }
+
+  /** How many routers, this one counted, it must reach to take rooms and names up. */
+  int quorum() {
+    return quorum;
+  }
+
+  /** Why this router takes no room or name up now, for the refusals that say so. */
+  String noQuorum() {
+    return "only " + ring.size() + " of the network's nodes are in reach (" + quorum + " are needed to go on); try again";
   }
 
   /** The owner of {@code room}: among the other routers once this one is stopping. */
@@ -390,6 +415,13 @@ final class Peers {
     directory.replace(other, d.version(), d.sessions());
     if (isNew) {
       log.info("router {} joined: the network is {}", other, ring);
+      if (quorum <= 1 && ring.size() >= 3 && !warnedNoQuorum) {
+        warnedNoQuorum = true;
+        log.warn("the network has {} nodes and cluster.expectedSize is not set: in a partition both sides would take "
+          + "rooms and names up on their own; set it to the number of nodes", ring.size());
+      } else if (ring.size() == quorum) {
+        log.info("{} of the network's nodes are in reach: taking rooms and names up", ring.size());
+      }
     }
   }
 
@@ -417,8 +449,13 @@ final class Peers {
     if (!ring.contains(other)) {
       return;
     }
+    boolean wasQuorate = quorate();
     ring = ring.without(other);
     clusterIds.remove(other);
+    if (wasQuorate && !quorate()) {
+      log.warn("{}: numbering no room and giving no name out", noQuorum());
+      changes.quorumLost();
+    }
     List<Member> gone = directory.drop(other);
     log.info("router {} left with {} users: the network is {}", other, gone.size(), ring);
     if (!departed.containsKey(other)) {

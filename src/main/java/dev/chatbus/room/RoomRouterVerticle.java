@@ -108,7 +108,8 @@ public final class RoomRouterVerticle extends VerticleBase {
     outbox = new Outbox(vertx, node, persistence);
     passedOn = new PassedOn(vertx);
     answers = new Answers(bus, directory);
-    peers = new Peers(node, vertx, context, membership, directory, passedOn, config.discoverEvery());
+    peers = new Peers(node, vertx, context, membership, directory, passedOn, config.discoverEvery(),
+      vertx.isClustered() ? config.quorum() : 1);
     return (vertx.isClustered() ? peers.survey(tagHint) : Future.succeededFuture(tagHint))
       .compose(chosen -> start(bus, directory, readers, chosen));
   }
@@ -132,6 +133,11 @@ public final class RoomRouterVerticle extends VerticleBase {
       @Override
       public void handedOver(List<PeerMessage.Handover> rooms) {
         takeOver.keepAll(rooms);
+      }
+
+      @Override
+      public void quorumLost() {
+        takeOver.letGoAll();
       }
     });
     Future<?> ready = NameRegistry.of(vertx, membership, peers::holds).map(registry -> {

@@ -108,7 +108,9 @@ final class TakeOver {
    * Takes up the numbering of {@code room}: every other router stops numbering it and says where it got to,
    * then the store gives a new epoch. The commands that wait for it run in the order they came. If a
    * router that is alive does not answer, the room is not taken up (it may still be numbering it); if only
-   * the store fails, the numbering goes on from where the last owner got to, when it said so.
+   * the store fails, the numbering goes on from where the last owner got to, when it said so. Nor is it
+   * taken up unless a majority of the network ({@code cluster.expectedSize}) answered, this router counted:
+   * one whose cluster has just found the others gone, before it finds itself alone, takes nothing.
    */
   Future<OwnedRoom> open(String room) {
     Future<OwnedRoom> pending = opening.get(room);
@@ -121,22 +123,27 @@ final class TakeOver {
     for (String other : peers.otherNodes()) {
       asked.add(bus.<Reply>request(Addresses.router(other), new PeerMessage.Release(room, node), Peers.PEER)
         .map(answer -> (Reply.Released) answer.body())
-        .recover(err -> peers.gone(other, err) ? Future.succeededFuture(new Reply.Released(null))
+        .recover(err -> peers.gone(other, err) ? Future.succeededFuture(GONE)
           : Future.failedFuture(other + " did not say whether it numbers #" + room + ": " + err.getMessage())));
     }
     Future.join(asked).onComplete(all -> {
       PeerMessage.Handover last = handedOver.remove(room);
+      int answered = 1;
       for (Future<Reply.Released> f : asked) {
+        if (f.succeeded() && f.result() != GONE) {
+          answered++;
+        }
         PeerMessage.Handover was = f.succeeded() ? f.result().last() : null;
         if (was != null) {
           last = last == null ? was : PeerMessage.Handover.later(last, was);
         }
       }
       PeerMessage.Handover lastOwner = last;
-      if (all.failed()) {
+      if (all.failed() || answered < peers.quorum()) {
         keep(room, lastOwner);
         opening.remove(room);
-        opened.fail(all.cause());
+        opened.fail(all.failed() ? all.cause() : new Refusal(ErrorCode.RETRY, "#" + room + ": only " + answered
+          + " of the network's nodes answered (" + peers.quorum() + " are needed to take it up); try again"));
         return;
       }
       // Without a store to count epochs, the time stands in: a room's epoch must never go back, or the
@@ -231,6 +238,17 @@ final class TakeOver {
   }
 
   /**
+   * This router is in a minority of the network: it stops numbering every room, which the majority's
+   * routers take up (each with a new epoch, which fences what this one still had on its way to the store).
+   */
+  void letGoAll() {
+    if (!held.isEmpty()) {
+      log.warn("no longer numbering {} rooms: too few nodes in reach", held.size());
+      held.clear();
+    }
+  }
+
+  /**
    * The store refused events of {@code room}: another router claimed it ({@code epoch}) while this one,
    * cut off or paused, went on numbering it. This router stops numbering it at once; the room's next
    * command takes it up anew, from whoever holds it then.
@@ -279,10 +297,20 @@ final class TakeOver {
     return rooms;
   }
 
-  /** Another router takes up {@code room}: stop numbering it, and say where it got to. */
+  /** The answer counted for a router gone while it was asked to release a room. */
+  private static final Reply.Released GONE = new Reply.Released(null);
+
+  /**
+   * Another router takes up {@code room}: stop numbering it, and say where it got to. A router this one does
+   * not count in the network is refused (and greeted, in case it is one starting that it has not met yet):
+   * one the others found dead, paused or cut off meanwhile, would otherwise take rooms from the network's
+   * owners on the strength of a network that is no longer there.
+   */
   void release(PeerMessage.Release release, Message<?> msg) {
     if (!peers.knows(release.node())) {
       peers.hello(release.node());
+      msg.fail(ErrorCode.RETRY.code(), release.node() + " is not in the network as " + node + " sees it");
+      return;
     }
     String room = release.room();
     Future<OwnedRoom> pending = opening.get(room);

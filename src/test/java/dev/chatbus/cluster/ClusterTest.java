@@ -306,6 +306,54 @@ class ClusterTest {
     }
   }
 
+  /**
+   * With {@code cluster.expectedSize} 3, a node left alone is in a minority: it takes no room and no name up
+   * (what would be numbered on its own and given out twice in a partition), answering retry, and goes on
+   * once it reaches a majority again.
+   */
+  @Test
+  void aNodeInAMinorityTakesNoRoomAndNoNameUp() {
+    cluster.close();
+    cluster = new TestCluster(new JsonObject()
+      .put("persistence", Postgres.persistence(Postgres.freshSchemaUrl()))
+      .put("limits", new JsonObject().put("rate", TestNode.unlimitedRate()))
+      .put("cluster", new JsonObject().put("expectedSize", 3)));
+    startThree();
+    String room = roomOwnedBy("node-a", "node-a", "node-b", "node-c");
+    try (TestClient alice = TestClient.json(cluster.port("node-a"), "alice");
+         TestClient tom = TestClient.text(cluster.port("node-a"), "tom")) {
+      join(room, alice);
+      cluster.stop("node-b");
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "two of three").put("ref", 1));
+      assertThat(alice.readJson("ack").getInteger("ref")).as("two of three are a majority").isEqualTo(1);
+
+      cluster.stop("node-c");
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "alone").put("ref", 2));
+      JsonObject refused = alice.readJson("error");
+      assertThat(refused.getString("code")).isEqualTo("retry");
+      assertThat(refused.getString("message")).contains("only 1 of the network's nodes are in reach");
+      tom.send("alone too");
+      assertThat(tom.readUntil(l -> l.startsWith("! "))).contains("only 1 of the network's nodes are in reach");
+      try (TestClient late = TestClient.connect(cluster.port("node-a"))) {
+        late.expectStartsWith("* chatbus");
+        late.send("zoe");
+        assertThat(late.readUntil(l -> l.startsWith("! "))).contains("only 1 of the network's nodes are in reach");
+      }
+
+      cluster.start("node-b");
+      alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "two again").put("ref", 3));
+      assertThat(alice.readJson("ack").getInteger("ref")).isEqualTo(3);
+      alice.send(new JsonObject().put("op", "history").put("room", room).put("limit", 100).put("ref", 4));
+      List<String> said = new ArrayList<>();
+      for (Object o : alice.readJson("history").getJsonArray("messages")) {
+        if ("message".equals(((JsonObject) o).getString("type"))) {
+          said.add(((JsonObject) o).getString("text"));
+        }
+      }
+      assertThat(said).containsExactly("two of three", "two again");
+    }
+  }
+
   @Test
   void withoutAStoreAStoppingNodeHandsItsNumberingOn() {
     cluster.close();

@@ -50,11 +50,14 @@ class ChatbusConfigTest {
   void clusterSettings() {
     ChatbusConfig.Tls noTls = new ChatbusConfig.Tls("", "", "", ChatbusConfig.Tls.ClientAuth.NONE, Duration.ofSeconds(10));
     assertThat(parse("{}").cluster()).isEqualTo(new ChatbusConfig.Cluster(false, "chatbus", java.util.List.of("127.0.0.1"),
-      "", 5701, Duration.ofSeconds(2), noTls));
+      "", 5701, Duration.ofSeconds(2), 0, noTls));
     ChatbusConfig.Cluster c = parse("{\"cluster\":{\"enabled\":true,\"name\":\"prod\",\"members\":[\"10.0.0.5\",\"10.0.0.6:5702\"],"
-      + "\"interface\":\"10.0.0.*\",\"port\":5801,\"discoverEvery\":\"500ms\"},\"persistence\":{\"store\":\"postgresql\"}}").cluster();
+      + "\"interface\":\"10.0.0.*\",\"port\":5801,\"discoverEvery\":\"500ms\",\"expectedSize\":3},"
+      + "\"persistence\":{\"store\":\"postgresql\"}}").cluster();
     assertThat(c).isEqualTo(new ChatbusConfig.Cluster(true, "prod", java.util.List.of("10.0.0.5", "10.0.0.6:5702"), "10.0.0.*",
-      5801, Duration.ofMillis(500), noTls));
+      5801, Duration.ofMillis(500), 3, noTls));
+    assertThat(c.quorum()).isEqualTo(2);
+    assertThat(parse("{\"cluster\":{\"expectedSize\":4}}").cluster().quorum()).as("half is no majority").isEqualTo(3);
     assertThat(parse("{\"cluster\":{\"tls\":{\"cert\":\"n.pem\",\"key\":\"k.pem\",\"ca\":\"ca.pem\"}}}").cluster().tls())
       .isEqualTo(new ChatbusConfig.Tls("n.pem", "k.pem", "ca.pem", ChatbusConfig.Tls.ClientAuth.REQUIRE, Duration.ofSeconds(10)));
     rejected("{\"cluster\":{\"tls\":{\"cert\":\"n.pem\",\"key\":\"k.pem\"}}}",

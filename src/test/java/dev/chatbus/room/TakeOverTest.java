@@ -66,9 +66,26 @@ class TakeOverTest {
       .put("persistence", new JsonObject().put("store", store))).persistence();
     return on(() -> {
       directory = new Directory();
-      Membership membership = Membership.of(vertx, null);
+      // This node, and the node of router m, which asks for releases here and which this router has met.
+      Membership membership = new Membership() {
+        @Override
+        public String self() {
+          return "local";
+        }
+
+        @Override
+        public boolean alive(String nodeId) {
+          return nodeId.equals("local") || nodeId.equals("m-cluster-id");
+        }
+
+        @Override
+        public Runnable onLeft(Runnable handler) {
+          return () -> { };
+        }
+      };
       PassedOn passedOn = new PassedOn(vertx);
-      Peers peers = new Peers("n", vertx, context, membership, directory, passedOn, Duration.ofSeconds(1));
+      Peers peers = new Peers("n", vertx, context, membership, directory, passedOn, Duration.ofSeconds(1), 1);
+      peers.onHello(new PeerMessage.Hello(new Reply.Directory("m", "m-cluster-id", 2, 0, List.of())));
       Outbox outbox = new Outbox(vertx, "n", config);
       Readers readers = new Readers(vertx.eventBus(), "n", 1, 10, () -> true);
       return new TakeOver("n", RUN, vertx.eventBus(), peers, directory, outbox, readers, NodeMetrics.disabled(),
@@ -186,6 +203,22 @@ class TakeOverTest {
     released = (Reply.Released) vertx.eventBus().request(RELEASES, new PeerMessage.Release("rust", "m"))
       .await(10, TimeUnit.SECONDS).body();
     assertThat(released.last()).isNull();
+  }
+
+  /**
+   * A router this one does not count in the network (one the cluster found dead, paused or cut off) takes
+   * no room from it: its release is refused as retryable, and the room stays here.
+   */
+  @Test
+  void aRouterOutsideTheNetworkTakesNoRoom() throws Exception {
+    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
+    lookFindsNothing();
+    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 2, 9));
+    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    Throwable refused = vertx.eventBus().request(RELEASES, new PeerMessage.Release("rust", "x"))
+      .toCompletionStage().toCompletableFuture().handle((ok, err) -> err).get(10, TimeUnit.SECONDS);
+    assertThat(ErrorCode.ofRefusal(refused)).isEqualTo(ErrorCode.RETRY);
+    assertThat(on(() -> takeOver.held("rust"))).isSameAs(room);
   }
 
   @Test
