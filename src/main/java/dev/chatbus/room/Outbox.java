@@ -48,7 +48,7 @@ final class Outbox {
   private static final DeliveryOptions UNTIL_ANSWERED = new DeliveryOptions().setSendTimeout(Long.MAX_VALUE);
 
   /** A reply held back until the message it acknowledges is stored. */
-  private record Ack(Message<?> request, Reply.Accepted reply) {
+  private record Ack(Message<?> request, Reply reply, List<String> ids) {
   }
 
   private final Vertx vertx;
@@ -125,8 +125,21 @@ final class Outbox {
 
   /** Answers {@code request} with {@code reply} once the events added with it are stored, or with NOT_STORED. */
   void ackWhenStored(Message<?> request, Reply.Accepted reply) {
-    if (storing) {
-      acks.add(new Ack(request, reply));
+    ackWhenStored(request, reply, List.of(reply.id()));
+  }
+
+  /**
+   * Answers {@code request} with {@code reply} once every event added until now is stored; fails it with
+   * NOT_STORED if one was dropped, or as retryable if one of {@code ids} was refused (fenced).
+   */
+  void ackWhenStored(Message<?> request, Reply reply, List<String> ids) {
+    if (!storing) {
+      request.reply(reply);
+    } else if (!events.isEmpty() || !privates.isEmpty()) {
+      acks.add(new Ack(request, reply, ids));
+    } else if (!inFlight.isEmpty()) {
+      // Nothing gathers for the next batch: the last one sent holds the latest events.
+      awaiting.computeIfAbsent(inFlight.peekLast().no(), k -> new ArrayList<>()).add(new Ack(request, reply, ids));
     } else {
       request.reply(reply);
     }
@@ -260,20 +273,24 @@ final class Outbox {
     List<Ack> waiting = awaiting.remove(batch);
     if (waiting != null) {
       for (Ack a : waiting) {
-        if (refused.contains(a.reply.id())) {
-          a.request.fail(ErrorCode.RETRY.code(), "message " + a.reply.id() + " was not stored: another node has "
-            + "taken its room over; say it again");
+        if (a.ids.stream().anyMatch(refused::contains)) {
+          a.request.fail(ErrorCode.RETRY.code(), named(a.ids) + " not stored: another node has taken the room over;"
+            + " say it again");
         } else if (stored) {
           a.request.reply(a.reply);
         } else {
           a.request.fail(ErrorCode.NOT_STORED.code(),
-            "message " + a.reply.id() + " was delivered but could not be stored: the store is unavailable");
+            named(a.ids) + " delivered but could not be stored: the store is unavailable");
         }
       }
     }
     if (drained != null && awaiting.isEmpty()) {
       drained.tryComplete();
     }
+  }
+
+  private static String named(List<String> ids) {
+    return (ids.size() == 1 ? "message " + ids.get(0) + " was" : "messages " + String.join(", ", ids) + " were");
   }
 
   /**

@@ -17,9 +17,10 @@ import java.util.Map;
  * The posts no one waits for an answer to (a text client's lines), on their way to the routers that own
  * their rooms: gathered per router during a turn of the router's event loop and sent as one
  * {@link PeerMessage.Relay} request each, kept by {@link PassedOn} until answered. A relay is answered once
- * for all its posts, so a text line costs no answer of its own; one the owner leaves unanswered is sent
- * again to the rooms' next owners (by {@link PassedOn}'s rerouting), and past the request's time its
- * senders are told their lines were not relayed.
+ * for all its posts, once they are stored, so a text line costs no answer of its own; one the owner leaves
+ * unanswered (it died, or was cut off) is sent again to the rooms' next owners (by {@link PassedOn}'s
+ * rerouting), which find what it had stored of it; one that fails tells its senders their lines may not
+ * have been relayed.
  */
 final class Relays {
 
@@ -49,10 +50,11 @@ final class Relays {
 
   /**
    * Relays {@code posts} to router {@code owner} (which may be this one) at once; when that fails, their
-   * senders are told.
+   * senders are told. The owner answers once they are stored, however long the store is away (or says it
+   * had to drop them), as for a durable message.
    */
   Future<Reply> send(String owner, List<RoomCommand.Post> posts) {
-    return passedOn.request(owner, new PeerMessage.Relay(posts), Addresses.toRouter(false)).onFailure(err -> {
+    return passedOn.request(owner, new PeerMessage.Relay(posts), Addresses.toRouter(true)).onFailure(err -> {
       for (RoomCommand.Post p : posts) {
         answers.refuse(p, null, ErrorCode.RETRY, "your message to #" + p.room() + " may not have been relayed: "
           + err.getMessage());
