@@ -149,8 +149,7 @@ final class Owner {
       }
     }
     if (r != null) {
-      applyOrRefuse(op, r, msg);
-      return Future.succeededFuture();
+      return applyOrRefuse(op, r, msg);
     }
     if (!takeOver.opening(room) && directory.count(room) == 0 && !keepsHistoryToMembers(registered.get(room))) {
       // Reading the history of a room no one is in (whose rules ended with it, unless it is registered and
@@ -169,9 +168,10 @@ final class Owner {
     Promise<Void> done = Promise.promise();
     takeOver.open(room).onComplete(ar -> {
       Message<?> waiting = answeredLate.getAsBoolean() ? null : msg;
+      Future<Void> applied = Future.succeededFuture();
       try {
         if (ar.succeeded()) {
-          apply(op, ar.result(), waiting);
+          applied = apply(op, ar.result(), waiting);
         } else if (!peers.owns(room)) {
           // The room has gone to another router meanwhile.
           forward(peers.owner(room), op, waiting);
@@ -193,7 +193,7 @@ final class Owner {
         }
       } finally {
         outbox.added();
-        done.complete();
+        applied.onComplete(x -> done.complete());
       }
     });
     return done.future();
@@ -278,7 +278,8 @@ final class Owner {
       }
       List<Future<Reply>> sent = new ArrayList<>();
       byOwner.forEach((to, posts) -> sent.add(relays.send(to, posts)));
-      return Future.join(sent).map(new Reply.Done());
+      // Each relay sent again tells its own posts' senders if it fails.
+      return Future.join(sent).transform(ar -> Future.succeededFuture(new Reply.Done()));
     }
     RoomCommand op = (RoomCommand) m;
     RoomCommand again = op instanceof RoomCommand.Post p ? p.sentAgain() : op;
@@ -339,28 +340,31 @@ final class Owner {
   }
 
   /** {@link #apply}, turning {@code op} down when the room's rules refuse it. */
-  private void applyOrRefuse(RoomCommand op, OwnedRoom r, Message<?> msg) {
+  private Future<Void> applyOrRefuse(RoomCommand op, OwnedRoom r, Message<?> msg) {
     try {
-      apply(op, r, msg);
+      return apply(op, r, msg);
     } catch (Refusal refusal) {
       answers.refuse(op, msg, refusal.code(), refusal.getMessage());
+      return Future.succeededFuture();
     }
   }
 
   /**
-   * Carries out a room command as the room's owner, answering {@code msg} when there is one. While a post
-   * sent again is looked for, the room's commands wait, so that each sender's messages keep their order.
+   * Carries out a room command as the room's owner, answering {@code msg} when there is one; the future
+   * completes once it is carried out. While a post sent again is looked for, the room's commands wait, so
+   * that each sender's messages keep their order.
    */
-  private void apply(RoomCommand op, OwnedRoom r, Message<?> msg) {
+  private Future<Void> apply(RoomCommand op, OwnedRoom r, Message<?> msg) {
     if (r.waiting != null) {
-      r.waiting.add(() -> applyOrRefuse(op, r, msg));
-      return;
+      Promise<Void> applied = Promise.promise();
+      r.waiting.add(() -> applyOrRefuse(op, r, msg).onComplete(applied));
+      return applied.future();
     }
     if (op instanceof RoomCommand.Post p && p.again() && outbox.storing()) {
-      lookForPost(p, r, msg);
-      return;
+      return lookForPost(p, r, msg);
     }
     applyNow(op, r, msg);
+    return Future.succeededFuture();
   }
 
   private void applyNow(RoomCommand op, OwnedRoom r, Message<?> msg) {
@@ -393,9 +397,9 @@ final class Owner {
    * it is answered as it was accepted then; not found, it is carried out now. The room's commands wait
    * meanwhile.
    */
-  private void lookForPost(RoomCommand.Post p, OwnedRoom r, Message<?> msg) {
+  private Future<Void> lookForPost(RoomCommand.Post p, OwnedRoom r, Message<?> msg) {
     r.waiting = new ArrayDeque<>();
-    reads.find(r.name, p.id()).onComplete(ar -> {
+    return reads.find(r.name, p.id()).transform(ar -> {
       ArrayDeque<Runnable> next = r.waiting;
       r.waiting = null;
       if (ar.failed()) {
@@ -421,6 +425,7 @@ final class Owner {
         }
       }
       outbox.added();
+      return Future.succeededFuture();
     });
   }
 
