@@ -273,7 +273,7 @@ final class Outbox {
     List<Ack> waiting = awaiting.remove(batch);
     if (waiting != null) {
       for (Ack a : waiting) {
-        if (a.ids.stream().anyMatch(refused::contains)) {
+        if (!refused.isEmpty() && a.ids.stream().anyMatch(refused::contains)) {
           a.request.fail(ErrorCode.RETRY.code(), named(a.ids) + " not stored: another node has taken the room over;"
             + " say it again");
         } else if (stored) {
