@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +22,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,17 +44,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * saying things in one room, a fault injected on a schedule, and a checker of what the clients saw against
  * what the store holds, in the manner of Jepsen.
  * <p>
- * The workload: a JSON sender on the first node asking for durable acks, a text sender on the third, each
- * saying a numbered line every 60 ms into a room owned by the second node; and an observer on the first and
- * on the third node, each recording the room's messages in the order it saw them. The faults ({@link
+ * The workload: four senders each saying a numbered line every 60 ms into a room owned by the second node,
+ * JSON on the client port of the first node and over the WebSocket of the third (both acknowledged once
+ * stored), text on the client port of the third and IRC on the IRC port of the first (not acknowledged);
+ * and an observer on the first and on the third node, each recording the room's messages in the order it
+ * saw them. The faults ({@link
  * Scenario}), each on the room's owner, as many rounds as asked: killed, paused past the failure detector,
  * cut off from the other nodes, its link made slow and lossy, killed again as it takes its rooms back; and
  * PostgreSQL restarted (through {@link StoreProxy}, the nodes' way to it). The checker then reads the
- * room's history and counts, for the JSON sender: acknowledged, stored, lost (acknowledged, not stored),
- * duplicated (stored twice), reordered (its acknowledged messages out of order in the history), refused (an
- * error instead of an ack); for the text sender: lines sent, stored, answered by an error line, and lost
- * without a word; whether the observers saw one order; and whether both saw what each sender said after
- * the faults.
+ * room's history and counts, for the acknowledged senders: acknowledged, lost (acknowledged, not stored),
+ * reordered (a sender's acknowledged messages out of its order in the history), refused (an error instead
+ * of an ack), unanswered; for the others: stored, answered by an error line, and lost without a word;
+ * duplicated (stored twice); whether what each observer shows is in the history's order; and whether both
+ * saw what each sender said after the faults.
  *
  * <pre>
  * java -cp chatbus.jar dev.chatbus.faults.FaultHarness [--scenario all|kill-owner,...] [--rounds 2]
@@ -174,9 +184,13 @@ public final class FaultHarness {
 
     Observer first = new Observer(net.host(0), port(0), "watcher-a", room);
     Observer third = new Observer(net.host(2), port(2), "watcher-c", room);
-    JsonSender json = new JsonSender(net.host(0), port(0), "jsonsender", room);
-    TextSender text = new TextSender(net.host(2), port(2), "textsender", room);
-    List<Thread> threads = List.of(first.start(), third.start(), json.start(), text.start());
+    List<Sender> senders = List.of(
+      new JsonSender(net.host(0), port(0), "jsonsender", room),
+      new WsSender(net.host(2), port(2) + 1, "wssender", room),
+      new TextSender(net.host(2), port(2), "textsender", room),
+      new IrcSender(net.host(0), port(0) + 2, "ircsender", room));
+    List<Thread> threads = new ArrayList<>(List.of(first.start(), third.start()));
+    senders.forEach(sender -> threads.add(sender.start()));
 
     Thread.sleep(3_000);
     for (int round = 1; round <= rounds; round++) {
@@ -233,11 +247,10 @@ public final class FaultHarness {
       Thread.sleep(5_000);
     }
     // Delivery resumes after the faults: what is said from now on reaches every observer.
-    int jsonAfter = json.sent.get();
-    int textAfter = text.sent.get();
+    Map<Sender, Integer> after = new HashMap<>();
+    senders.forEach(sender -> after.put(sender, sender.sent.get()));
     Thread.sleep(3_000);
-    json.stop = true;
-    text.stop = true;
+    senders.forEach(sender -> sender.stop = true);
     // Acks of what was said last, and its deliveries.
     Thread.sleep(5_000);
     first.stop = true;
@@ -245,7 +258,7 @@ public final class FaultHarness {
     for (Thread t : threads) {
       t.join(15_000);
     }
-    return check(scenario.label + " x" + rounds, room, json, text, List.of(first, third), jsonAfter, textAfter);
+    return check(scenario.label + " x" + rounds, room, senders, List.of(first, third), after);
   }
 
   private static void signal(Process p, String signal) throws Exception {
@@ -270,7 +283,7 @@ public final class FaultHarness {
     JsonObject conf = new JsonObject()
       .put("node", new JsonObject().put("name", name))
       .put("tcp", new JsonObject().put("host", host).put("port", port(i)).put("tlsPort", -1))
-      .put("irc", new JsonObject().put("enabled", false))
+      .put("irc", new JsonObject().put("host", host).put("port", port(i) + 2).put("tlsPort", -1))
       .put("bridge", new JsonObject().put("enabled", false))
       .put("http", new JsonObject().put("host", host).put("port", port(i) + 1).put("tlsPort", -1))
       .put("limits", new JsonObject().put("rate", new JsonObject().put("linesPerSecond", 1000).put("burst", 1000)))
@@ -423,14 +436,59 @@ public final class FaultHarness {
     }
   }
 
-  /** Says "j-N" every 60 ms as a JSON client with durable acks, and records each answer by N. */
-  private static final class JsonSender extends Client {
+  /**
+   * A client that says "PREFIX-1", "PREFIX-2", ... every 60 ms into the room: one whose messages are
+   * acknowledged (JSON, over TCP or a WebSocket) records each answer by its number; one whose are not (text,
+   * IRC) records the error lines it is told.
+   */
+  private abstract static class Sender extends Client {
+    final String kind;
+    final String prefix;
+    final boolean acked;
     final AtomicInteger sent = new AtomicInteger();
-    /** By N: "ack", or the error code. */
+    /** By number: "ack", or the error code. */
     final Map<Integer, String> answers = new ConcurrentHashMap<>();
+    final List<String> errors = new CopyOnWriteArrayList<>();
 
-    JsonSender(String host, int port, String name, String room) {
+    Sender(String kind, String prefix, boolean acked, String host, int port, String name, String room) {
       super(host, port, name, room);
+      this.kind = kind;
+      this.prefix = prefix;
+      this.acked = acked;
+    }
+
+    /** The next line's number, counted as said. */
+    int next() {
+      return sent.incrementAndGet();
+    }
+
+    /**
+     * Whether to go on: until stopped, then (when acknowledged) until the last answers came, or 5 s after
+     * {@code stopped} (when it saw it was stopped; {@code Long.MAX_VALUE} until then).
+     */
+    boolean going(long stopped) {
+      return !stop || acked && answers.size() < sent.get()
+        && (stopped == Long.MAX_VALUE || System.currentTimeMillis() < stopped + 5_000);
+    }
+
+    /** A JSON line's answer to a numbered say, if it is one. */
+    void answer(JsonObject o) {
+      if (o.getValue("ref") instanceof Integer ref && ("ack".equals(o.getString("type"))
+        || "error".equals(o.getString("type")))) {
+        answers.put(ref, "ack".equals(o.getString("type")) ? "ack" : o.getString("code"));
+      }
+    }
+
+    void error(String line) {
+      errors.add(line);
+      log(name + " was told: " + line);
+    }
+  }
+
+  /** A JSON client on the client port, with durable acks. */
+  private static final class JsonSender extends Sender {
+    JsonSender(String host, int port, String name, String room) {
+      super("json", "j-", true, host, port, name, room);
     }
 
     @Override
@@ -438,19 +496,18 @@ public final class FaultHarness {
       try {
         enterAsJson();
         long next = System.currentTimeMillis();
-        while (!stop || answers.size() < sent.get() && System.currentTimeMillis() < next + 5_000) {
-          if (!stop && System.currentTimeMillis() >= next) {
-            int n = sent.incrementAndGet();
-            send(new JsonObject().put("op", "say").put("room", room).put("text", "j-" + n).put("ref", n).encode());
+        long stopped = Long.MAX_VALUE;
+        while (going(stopped)) {
+          if (stop) {
+            stopped = Math.min(stopped, System.currentTimeMillis());
+          } else if (System.currentTimeMillis() >= next) {
+            int n = next();
+            send(new JsonObject().put("op", "say").put("room", room).put("text", prefix + n).put("ref", n).encode());
             next += SAY_EVERY_MS;
           }
           String line = poll();
           if (line != null && line.startsWith("{")) {
-            JsonObject o = new JsonObject(line);
-            if (o.getValue("ref") instanceof Integer ref && ("ack".equals(o.getString("type"))
-              || "error".equals(o.getString("type")))) {
-              answers.put(ref, "ack".equals(o.getString("type")) ? "ack" : o.getString("code"));
-            }
+            answer(new JsonObject(line));
           }
         }
       } catch (IOException e) {
@@ -460,13 +517,78 @@ public final class FaultHarness {
     }
   }
 
-  /** Says "t-N" every 60 ms as a text client, and counts the error lines it is answered with. */
-  private static final class TextSender extends Client {
-    final AtomicInteger sent = new AtomicInteger();
-    final List<String> errors = new CopyOnWriteArrayList<>();
+  /** A JSON client on the WebSocket of the HTTP port, as the web client speaks, with durable acks. */
+  private static final class WsSender extends Sender {
+    WsSender(String host, int httpPort, String name, String room) {
+      super("websocket", "w-", true, host, httpPort, name, room);
+    }
 
+    @Override
+    public void run() {
+      BlockingQueue<String> in = new LinkedBlockingQueue<>();
+      WebSocket.Listener listener = new WebSocket.Listener() {
+        private final StringBuilder frame = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+          frame.append(data);
+          if (last) {
+            in.add(frame.toString());
+            frame.setLength(0);
+          }
+          ws.request(1);
+          return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+          in.add("closed " + status + " " + reason);
+          return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+          in.add("closed " + error);
+        }
+      };
+      try {
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+          .buildAsync(URI.create("ws://" + host + ":" + port + "/ws"), listener).get(10, TimeUnit.SECONDS);
+        ws.sendText(new JsonObject().put("op", "hello").put("name", name).encode(), true).get(10, TimeUnit.SECONDS);
+        ws.sendText(new JsonObject().put("op", "join").put("room", room).encode(), true).get(10, TimeUnit.SECONDS);
+        long next = System.currentTimeMillis();
+        long stopped = Long.MAX_VALUE;
+        while (going(stopped)) {
+          if (stop) {
+            stopped = Math.min(stopped, System.currentTimeMillis());
+          } else if (System.currentTimeMillis() >= next) {
+            int n = next();
+            ws.sendText(new JsonObject().put("op", "say").put("room", room).put("text", prefix + n).put("ref", n).encode(),
+              true).get(10, TimeUnit.SECONDS);
+            next += SAY_EVERY_MS;
+          }
+          String text = in.poll(20, TimeUnit.MILLISECONDS);
+          if (text != null && text.startsWith("closed ")) {
+            throw new IOException(text);
+          }
+          if (text != null) {
+            answer(new JsonObject(text));
+          }
+        }
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+      } catch (IOException | ExecutionException | TimeoutException e) {
+        cutOff = e.getMessage();
+        log(name + " stopped: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A text client on the client port: no acks; a refusal is a line starting with "! ". */
+  private static final class TextSender extends Sender {
     TextSender(String host, int port, String name, String room) {
-      super(host, port, name, room);
+      super("text", "t-", false, host, port, name, room);
     }
 
     @Override
@@ -478,13 +600,57 @@ public final class FaultHarness {
         long next = System.currentTimeMillis();
         while (!stop) {
           if (System.currentTimeMillis() >= next) {
-            send("t-" + sent.incrementAndGet());
+            send(prefix + next());
             next += SAY_EVERY_MS;
           }
           String line = poll();
           if (line != null && line.startsWith("! ")) {
-            errors.add(line);
-            log(name + " was told: " + line);
+            error(line);
+          }
+        }
+      } catch (IOException e) {
+        cutOff = e.getMessage();
+        log(name + " stopped: " + e.getMessage());
+      }
+    }
+  }
+
+  /** An IRC client on the IRC port: no acks; a refusal is an error numeric, a FAIL, or a notice to it. */
+  private static final class IrcSender extends Sender {
+    IrcSender(String host, int ircPort, String name, String room) {
+      super("irc", "i-", false, host, ircPort, name, room);
+    }
+
+    @Override
+    public void run() {
+      try {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(host, port), 5_000);
+        socket.setSoTimeout(200);
+        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        out = socket.getOutputStream();
+        send("NICK " + name);
+        send("USER " + name + " 0 * :" + name);
+        send("JOIN #" + room);
+        boolean joined = false;
+        long next = System.currentTimeMillis();
+        while (!stop) {
+          if (joined && System.currentTimeMillis() >= next) {
+            send("PRIVMSG #" + room + " :" + prefix + next());
+            next += SAY_EVERY_MS;
+          }
+          String line = poll();
+          if (line == null) {
+            continue;
+          }
+          if (line.startsWith("PING")) {
+            send("PONG" + line.substring(4));
+          } else if (line.contains(" 366 ")) {
+            joined = true;
+            next = System.currentTimeMillis();
+          } else if (joined && (line.matches(":\\S+ [45]\\d\\d .*") || line.matches(":\\S+ FAIL .*")
+            || line.matches(":\\S+ NOTICE " + name + " .*"))) {
+            error(line);
           }
         }
       } catch (IOException e) {
@@ -496,9 +662,8 @@ public final class FaultHarness {
 
   // ----- the checker
 
-  private boolean check(String label, String room, JsonSender json, TextSender text, List<Observer> observers,
-                        int jsonAfter, int textAfter)
-    throws SQLException {
+  private boolean check(String label, String room, List<Sender> senders, List<Observer> observers,
+                        Map<Sender, Integer> after) throws SQLException {
     List<String> stored = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(pgUrl, pgUser, args.getOrDefault("pg-password", ""));
          PreparedStatement q = c.prepareStatement("SELECT body FROM room_event WHERE room = ? AND chat ORDER BY seq")) {
@@ -511,54 +676,69 @@ public final class FaultHarness {
     }
     Map<String, Integer> times = new HashMap<>();
     stored.forEach(s -> times.merge(s, 1, Integer::sum));
+    long duplicated = times.values().stream().filter(t -> t > 1).count();
 
     int acknowledged = 0;
     int lost = 0;
     int refused = 0;
     Map<String, Integer> refusals = new java.util.TreeMap<>();
     int unanswered = 0;
-    for (int n = 1; n <= json.sent.get(); n++) {
-      String answer = json.answers.get(n);
-      if ("ack".equals(answer)) {
-        acknowledged++;
-        if (!times.containsKey("j-" + n)) {
-          lost++;
-        }
-      } else if (answer != null) {
-        refused++;
-        refusals.merge(answer, 1, Integer::sum);
-      } else {
-        unanswered++;
-      }
-    }
-    long duplicated = times.values().stream().filter(t -> t > 1).count();
     int reordered = 0;
-    int last = 0;
-    for (String s : stored) {
-      if (s.startsWith("j-")) {
-        int n = Integer.parseInt(s.substring(2));
-        if ("ack".equals(json.answers.get(n))) {
-          if (n < last) {
-            reordered++;
-            log("stored out of order: j-" + n + " after j-" + last);
+    int unackedStored = 0;
+    int errorLines = 0;
+    int silent = 0;
+    List<String> said = new ArrayList<>();
+    for (Sender sender : senders) {
+      said.add(sender.kind + " " + sender.sent.get());
+      if (sender.acked) {
+        for (int n = 1; n <= sender.sent.get(); n++) {
+          String answer = sender.answers.get(n);
+          if ("ack".equals(answer)) {
+            acknowledged++;
+            if (!times.containsKey(sender.prefix + n)) {
+              lost++;
+              log("acknowledged, not stored: " + sender.prefix + n);
+            }
+          } else if (answer != null) {
+            refused++;
+            refusals.merge(answer, 1, Integer::sum);
+          } else {
+            unanswered++;
+            log(sender.kind + " sender had no answer to " + sender.prefix + n);
           }
-          last = Math.max(last, n);
         }
-      }
-    }
-    int textStored = 0;
-    List<String> textMissing = new ArrayList<>();
-    for (int n = 1; n <= text.sent.get(); n++) {
-      if (times.containsKey("t-" + n)) {
-        textStored++;
+        // Its acknowledged messages keep its order in the history.
+        int last = 0;
+        for (String m : stored) {
+          if (m.startsWith(sender.prefix)) {
+            int n = Integer.parseInt(m.substring(sender.prefix.length()));
+            if ("ack".equals(sender.answers.get(n))) {
+              if (n < last) {
+                reordered++;
+                log("stored out of order: " + m + " after " + sender.prefix + last);
+              }
+              last = Math.max(last, n);
+            }
+          }
+        }
       } else {
-        textMissing.add("t-" + n);
+        int kept = 0;
+        List<String> missing = new ArrayList<>();
+        for (int n = 1; n <= sender.sent.get(); n++) {
+          if (times.containsKey(sender.prefix + n)) {
+            kept++;
+          } else {
+            missing.add(sender.prefix + n);
+          }
+        }
+        if (!missing.isEmpty()) {
+          log(sender.kind + " lines not stored: " + missing);
+        }
+        unackedStored += kept;
+        errorLines += sender.errors.size();
+        silent += Math.max(0, sender.sent.get() - kept - sender.errors.size());
       }
     }
-    if (!textMissing.isEmpty()) {
-      log("text lines not stored: " + textMissing);
-    }
-    int textSilent = Math.max(0, text.sent.get() - textStored - text.errors.size());
     boolean oneOrder = true;
     for (Observer o : observers) {
       oneOrder &= inOrderOf(o.name, view(o.seen), stored);
@@ -566,22 +746,24 @@ public final class FaultHarness {
     // Delivery resumed after the faults: each observer saw something each sender said after them.
     boolean resumed = true;
     for (Observer o : observers) {
-      List<String> texts = o.seen.stream().map(Seen::text).toList();
-      boolean jsonSeen = texts.stream().anyMatch(m -> m.startsWith("j-") && Integer.parseInt(m.substring(2)) > jsonAfter);
-      boolean textSeen = texts.stream().anyMatch(m -> m.startsWith("t-") && Integer.parseInt(m.substring(2)) > textAfter);
-      if (!jsonSeen || !textSeen) {
-        log(o.name + " saw nothing " + (jsonSeen ? "the text sender" : "the JSON sender") + " said after the faults");
-        resumed = false;
+      for (Sender sender : senders) {
+        boolean seen = o.seen.stream().map(Seen::text).anyMatch(m -> m.startsWith(sender.prefix)
+          && Integer.parseInt(m.substring(sender.prefix.length())) > after.get(sender));
+        if (!seen) {
+          log(o.name + " saw nothing the " + sender.kind + " sender said after the faults");
+          resumed = false;
+        }
       }
     }
-    boolean cutOff = json.cutOff != null || text.cutOff != null || observers.stream().anyMatch(o -> o.cutOff != null);
+    boolean cutOff = senders.stream().anyMatch(c -> c.cutOff != null) || observers.stream().anyMatch(o -> o.cutOff != null);
+    boolean spoke = senders.stream().allMatch(c -> c.sent.get() > 0);
     boolean passed = lost == 0 && duplicated == 0 && reordered == 0 && refused == 0 && unanswered == 0
-      && textSilent == 0 && oneOrder && resumed && !cutOff && json.sent.get() > 0 && text.sent.get() > 0;
-    System.out.printf("%s: json said %d, acknowledged %d, lost %d, duplicated %d, reordered %d, refused %d%s,"
-        + " unanswered %d; text said %d, stored %d, error lines %d, lost without a word %d; observers %s%s -> %s%n",
-      label, json.sent.get(), acknowledged, lost, duplicated, reordered, refused, refusals.isEmpty() ? "" : " " + refusals,
-      unanswered, text.sent.get(), textStored,
-      text.errors.size(), textSilent, oneOrder ? "in the history's order" : "out of the history's order",
+      && silent == 0 && oneOrder && resumed && !cutOff && spoke;
+    System.out.printf("%s: said %s; acknowledged %d, lost %d, duplicated %d, reordered %d, refused %d%s, unanswered %d;"
+        + " unacknowledged stored %d, error lines %d, lost without a word %d; observers %s%s -> %s%n",
+      label, String.join(", ", said), acknowledged, lost, duplicated, reordered, refused,
+      refusals.isEmpty() ? "" : " " + refusals, unanswered, unackedStored, errorLines, silent,
+      oneOrder ? "in the history's order" : "out of the history's order",
       (cutOff ? "; a client was cut off" : "") + (resumed ? "" : "; delivery did not resume everywhere"),
       passed ? "PASS" : "FAIL");
     return passed;

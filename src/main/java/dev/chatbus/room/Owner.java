@@ -266,9 +266,9 @@ final class Owner {
 
   /**
    * {@code m}, which a router left the network without answering, asked again of whoever should answer it
-   * now ({@link PassedOn.Rerouting}): of the room's owner as this router sees the network, which may be
-   * this one (asked over the bus too, so that what is asked again keeps its order), a post marked as sent
-   * again; the posts of a relay are relayed again, to their rooms' owners.
+   * now ({@link PassedOn.Rerouting}): of the room's owner as this router sees the network, a post marked as
+   * sent again; the posts of a relay are relayed again, to their rooms' owners. What is this router's own
+   * now is carried out at once ({@link AskedHere}), so that it keeps its order before what came meanwhile.
    */
   private Future<Reply> again(RouterMessage m) {
     if (m instanceof PeerMessage.Relay relay) {
@@ -277,15 +277,31 @@ final class Owner {
         byOwner.computeIfAbsent(peers.owner(p.room()), k -> new ArrayList<>()).add(p.sentAgain());
       }
       List<Future<Reply>> sent = new ArrayList<>();
-      byOwner.forEach((to, posts) -> sent.add(relays.send(to, posts)));
+      byOwner.forEach((to, posts) -> {
+        if (to.equals(node)) {
+          Promise<Reply> answer = Promise.promise();
+          PeerMessage.Relay here = new PeerMessage.Relay(posts);
+          relayed(here, new AskedHere(here, answer));
+          sent.add(relays.tellIfFailed(posts, answer.future()));
+        } else {
+          sent.add(relays.send(to, posts));
+        }
+      });
+      outbox.added();
       // Each relay sent again tells its own posts' senders if it fails.
       return Future.join(sent).transform(ar -> Future.succeededFuture(new Reply.Done()));
     }
     RoomCommand op = (RoomCommand) m;
     RoomCommand again = op instanceof RoomCommand.Post p ? p.sentAgain() : op;
     String to = peers.owner(op.room());
+    if (to.equals(node)) {
+      Promise<Reply> answer = Promise.promise();
+      run(again.asForwarded(false), new AskedHere(again, answer));
+      outbox.added();
+      return answer.future();
+    }
     boolean durable = op instanceof RoomCommand.Post p && p.durable();
-    return passedOn.request(to, again.asForwarded(!to.equals(node)), Addresses.toRouter(durable));
+    return passedOn.request(to, again.asForwarded(true), Addresses.toRouter(durable));
   }
 
   /**

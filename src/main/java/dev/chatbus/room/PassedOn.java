@@ -134,13 +134,23 @@ final class PassedOn {
     });
   }
 
-  /** Sends what is held for {@code other} again, in order, each to whoever should answer it now. */
+  /**
+   * Sends what is held for {@code other} again, in order, each to whoever should answer it now; once what
+   * was sent to it before is answered or has failed too, so that none of it comes after what follows it.
+   */
   private void sendHeld(String other) {
-    unreachable.remove(other);
     TreeMap<Long, Asked> asked = waiting.get(other);
     if (asked == null) {
+      unreachable.remove(other);
       return;
     }
+    for (Asked a : asked.values()) {
+      if (!a.held) {
+        vertx.setTimer(RETRY_MILLIS, t -> sendHeld(other));
+        return;
+      }
+    }
+    unreachable.remove(other);
     List<Asked> held = new ArrayList<>();
     for (Asked a : asked.values()) {
       if (a.held) {

@@ -54,7 +54,12 @@ final class Relays {
    * had to drop them), as for a durable message.
    */
   Future<Reply> send(String owner, List<RoomCommand.Post> posts) {
-    return passedOn.request(owner, new PeerMessage.Relay(posts), Addresses.toRouter(true)).onFailure(err -> {
+    return tellIfFailed(posts, passedOn.request(owner, new PeerMessage.Relay(posts), Addresses.toRouter(true)));
+  }
+
+  /** {@code relayed}, the answer to relaying {@code posts}; when it fails, their senders are told. */
+  Future<Reply> tellIfFailed(List<RoomCommand.Post> posts, Future<Reply> relayed) {
+    return relayed.onFailure(err -> {
       for (RoomCommand.Post p : posts) {
         answers.refuse(p, null, ErrorCode.RETRY, "your message to #" + p.room() + " may not have been relayed: "
           + err.getMessage());
