@@ -21,6 +21,9 @@ import java.util.List;
  */
 abstract class Network implements AutoCloseable {
 
+  /** The port each node's Hazelcast listens on; in namespaces every node has it, on loopback the first. */
+  static final int CLUSTER_PORT = 5701;
+
   /** The address node {@code i} listens on. */
   abstract String host(int i);
 
@@ -171,8 +174,10 @@ abstract class Network implements AutoCloseable {
     @Override
     List<String> members(int nodes) {
       List<String> members = new ArrayList<>();
+      // Each with its port: a member listed without one is looked for on three, and after a partition Hazelcast
+      // gives each address it cannot reach 5 s before trying the next, which put the merge off past a minute.
       for (int i = 0; i < nodes; i++) {
-        members.add(host(i));
+        members.add(host(i) + ":" + CLUSTER_PORT);
       }
       return members;
     }
