@@ -24,6 +24,7 @@ public final class BusCodecs {
     codec(PrivateMessage.class, PrivateMessage::read),
     codec(Invitation.class, Invitation::read),
     codec(Kill.class, Kill::read),
+    codec(NameLost.class, NameLost::read),
     codec(AccountCommand.Authenticate.class, AccountCommand.Authenticate::read),
     codec(AccountCommand.Register.class, AccountCommand.Register::read),
     codec(AccountCommand.Audit.class, AccountCommand.Audit::read),

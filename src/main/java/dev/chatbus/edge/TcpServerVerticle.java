@@ -4,6 +4,7 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Invitation;
 import dev.chatbus.bus.Kill;
+import dev.chatbus.bus.NameLost;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.config.ChatbusConfig;
@@ -521,6 +522,11 @@ public final class TcpServerVerticle extends VerticleBase {
       Connection c = connections.get(kill.session());
       if (c != null && c.open()) {
         connections.goodbye(c, Goodbye.KILLED, "killed by " + kill.by() + (kill.reason() == null ? "" : ": " + kill.reason()));
+      }
+    } else if (body instanceof NameLost lost) {
+      Connection c = connections.get(lost.session());
+      if (c != null && c.open()) {
+        connections.goodbye(c, Goodbye.NAME_LOST, Goodbye.NAME_LOST.roomReason());
       }
     } else if (body instanceof Reply.Refused refused) {
       Connection c = connections.get(refused.session());

@@ -19,7 +19,9 @@ public enum Goodbye {
   BAD_PASSWORD("bad_password", "! wrong password", "wrong password"),
   KILLED("killed", "! a server operator disconnected you", "killed"),
   TOKEN_EXPIRED("token_expired", "! your token has expired", "token expired"),
-  BANNED("banned", "! this address is banned from the server", "banned");
+  BANNED("banned", "! this address is banned from the server", "banned"),
+  NAME_LOST("name_lost", "! your name was given to someone else while this server was cut off from the rest of the network;"
+    + " connect again", "name lost in a network partition");
 
   private final String wireName;
   private final String textLine;

@@ -27,6 +27,11 @@ final class Directory {
   private final Map<String, Home> homes = new HashMap<>();
   private final Map<Long, Member> sessions = new HashMap<>();
   private final Map<String, Member> byName = new HashMap<>();
+  /**
+   * Sessions named as another in {@link #byName} is, by name key: for a moment after a partition heals, when
+   * each side gave the name out, until one of them is disconnected ({@link Home#claimNamesAgain}).
+   */
+  private final Map<String, List<Member>> sameName = new HashMap<>();
   /** The members of each room with members, in the order they were known to enter. */
   private final Map<String, LinkedHashMap<Long, Member>> rooms = new HashMap<>();
 
@@ -137,14 +142,14 @@ final class Directory {
     Member old = sessions.put(m.session(), m);
     homes.computeIfAbsent(m.node(), n -> new Home()).sessions.put(m.session(), m);
     if (old != null) {
-      byName.remove(Names.nameKey(old.name()), old);
+      unindex(old);
       for (String room : old.rooms()) {
         if (!m.rooms().contains(room)) {
           leaveRoom(room, m.session());
         }
       }
     }
-    byName.put(Names.nameKey(m.name()), m);
+    index(m);
     for (String room : m.rooms()) {
       // Replaced in place: a member keeps its place in the order of the room.
       rooms.computeIfAbsent(room, r -> new LinkedHashMap<>()).put(m.session(), m);
@@ -160,11 +165,35 @@ final class Directory {
     if (h != null) {
       h.sessions.remove(session);
     }
-    byName.remove(Names.nameKey(m.name()), m);
+    unindex(m);
     for (String room : m.rooms()) {
       leaveRoom(room, session);
     }
     return m;
+  }
+
+  private void index(Member m) {
+    String key = Names.nameKey(m.name());
+    Member first = byName.putIfAbsent(key, m);
+    if (first != null) {
+      sameName.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+    }
+  }
+
+  /** Takes {@code m} out of the index by name; another session of that name, if there is one, is found by it. */
+  private void unindex(Member m) {
+    String key = Names.nameKey(m.name());
+    List<Member> others = sameName.get(key);
+    if (byName.remove(key, m)) {
+      if (others != null) {
+        byName.put(key, others.remove(0));
+      }
+    } else if (others != null) {
+      others.removeIf(o -> o.session() == m.session());
+    }
+    if (others != null && others.isEmpty()) {
+      sameName.remove(key);
+    }
   }
 
   private void leaveRoom(String room, long session) {

@@ -5,6 +5,7 @@ import dev.chatbus.account.RegisteredNames;
 import dev.chatbus.account.ServerBans;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Member;
+import dev.chatbus.bus.NameLost;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
@@ -21,6 +22,7 @@ import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +166,29 @@ final class Home {
       throw new IllegalArgumentException("unknown session command " + c);
     }
     return null;
+  }
+
+  /**
+   * Claims each name this node's sessions hold again, once a router found gone is in reach again: while the
+   * two could not reach each other, the majority's side took this node's names for free, and when the
+   * network healed the cluster kept its holders. A session whose name another session of the network holds
+   * now is disconnected, told why ({@link NameLost}); the other keeps the name. Completes once every claim
+   * is answered; fails if the registry could not answer some, to be claimed again.
+   */
+  Future<Void> claimNamesAgain() {
+    List<Future<Boolean>> claims = new ArrayList<>();
+    for (Member m : directory.sessionsOf(node)) {
+      String key = Names.nameKey(m.name());
+      claims.add(registry.claim(key, membership.self(), m.session()).andThen(claimed -> {
+        Member now = directory.session(m.session());
+        if (claimed.succeeded() && !claimed.result() && now != null && Names.nameKey(now.name()).equals(key)) {
+          log.warn("{} (session {}) lost its name to a session of another node while the network was split: disconnected",
+            now.name(), now.session());
+          bus.send(now.edge(), new NameLost(now.session(), now.name()));
+        }
+      }));
+    }
+    return Future.join(claims).mapEmpty();
   }
 
   /** Whether {@code session}, one of this node's, holds or is taking the name {@code key}. */

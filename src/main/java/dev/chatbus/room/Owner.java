@@ -111,6 +111,11 @@ final class Owner {
       public Future<Reply> again(RouterMessage m) {
         return Owner.this.again(m);
       }
+
+      @Override
+      public Future<Reply> ask(RoomCommand m) {
+        return askOwner(m);
+      }
     });
     this.announceUpTo = rooms.announceUpTo();
     this.operators = new Operators(this, bus, directory, rooms, new Audit(bus, node), stored, closed);
@@ -127,12 +132,15 @@ final class Owner {
       answers.refuse(op, msg, ErrorCode.RETRY, peers.noQuorum());
       return Future.succeededFuture();
     }
-    Unsettled held = unsettled.isEmpty() ? null : unsettled.get(op.room());
-    if (held != null) {
-      return held.add(op, msg);
-    }
     String room = op.room();
     String owner = peers.owner(room);
+    Unsettled held = unsettled.isEmpty() ? null : unsettled.get(room);
+    if (held != null && (op.forwarded() || owner.equals(node))) {
+      // Held behind what was passed on here before it. This router's own commands for a room another router
+      // owns still go there: held here, they would overtake their sender's earlier ones, which wait there
+      // for an answer and are asked again here if that router leaves.
+      return held.add(op, msg);
+    }
     OwnedRoom r = takeOver.held(room);
     if (!owner.equals(node)) {
       if (!op.forwarded() || peers.leaving()) {
@@ -292,16 +300,20 @@ final class Owner {
       return Future.join(sent).transform(ar -> Future.succeededFuture(new Reply.Done()));
     }
     RoomCommand op = (RoomCommand) m;
-    RoomCommand again = op instanceof RoomCommand.Post p ? p.sentAgain() : op;
+    return askOwner(op instanceof RoomCommand.Post p ? p.sentAgain() : op);
+  }
+
+  /** Asks {@code op} of the room's owner as this router sees the network now: carried out at once if it is this one. */
+  private Future<Reply> askOwner(RoomCommand op) {
     String to = peers.owner(op.room());
     if (to.equals(node)) {
       Promise<Reply> answer = Promise.promise();
-      run(again.asForwarded(false), new AskedHere(again, answer));
+      run(op.asForwarded(false), new AskedHere(op, answer));
       outbox.added();
       return answer.future();
     }
     boolean durable = op instanceof RoomCommand.Post p && p.durable();
-    return passedOn.request(to, again.asForwarded(true), Addresses.toRouter(durable));
+    return passedOn.request(to, op.asForwarded(true), Addresses.toRouter(durable));
   }
 
   /**
@@ -602,6 +614,35 @@ final class Owner {
    * The router of {@code other} has gone with its users ({@code members}): they leave every room, announced
    * by the rooms' owners, this router for the rooms it owns.
    */
+  /**
+   * Router {@code other} has said who its users are: those in rooms this router numbers that the room does
+   * not count yet are counted in, announced as joining (as after a partition, when this side found them gone
+   * or took a room up before it met them again); those it no longer has, whose leaving never came here,
+   * leave.
+   */
+  void nodeMet(String other, List<Member> members, List<Member> gone) {
+    for (Member m : gone) {
+      for (String room : m.rooms()) {
+        OwnedRoom r = takeOver.held(room);
+        if (r != null && r.has(m.session()) && peers.owns(room)) {
+          run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), "connection lost", true, true), null);
+        }
+      }
+    }
+    for (Member m : members) {
+      for (String room : m.rooms()) {
+        OwnedRoom r = takeOver.held(room);
+        if (r != null && !r.has(m.session()) && peers.owns(room)) {
+          r.enter(m.session(), m.node(), m.name(), m.origin());
+          if (directory.count(room) <= announceUpTo) {
+            publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), m.origin(), null);
+          }
+        }
+      }
+    }
+    outbox.added();
+  }
+
   void nodeGone(String other, List<Member> members, String reason) {
     // First the members this router counted in its own rooms, then any the directory knew of besides.
     Map<String, Set<Long>> announced = new HashMap<>();

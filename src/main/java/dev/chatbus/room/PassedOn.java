@@ -4,6 +4,7 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Refusal;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RouterMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +14,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,12 +39,17 @@ final class PassedOn {
 
     /** {@code m} asked again of the router that should answer it now. */
     Future<Reply> again(RouterMessage m);
+
+    /** {@code m}, held back while its room's earlier requests waited at another router, asked of its owner now. */
+    Future<Reply> ask(RoomCommand m);
   }
 
   /** A request of a router, until answered. */
   private static final class Asked {
     final long id;
     final RouterMessage message;
+    /** The room it is for, if it is a room command. */
+    final String room;
     final DeliveryOptions options;
     final Promise<Reply> answer = Promise.promise();
     final long since;
@@ -52,9 +59,25 @@ final class PassedOn {
     Asked(long id, RouterMessage message, DeliveryOptions options, long since) {
       this.id = id;
       this.message = message;
+      this.room = message instanceof RoomCommand c ? c.room() : null;
       this.options = options;
       this.since = since;
     }
+  }
+
+  /** A room's commands unanswered at one router, and those for it held back until they are. */
+  private static final class RoomAt {
+    final String router;
+    int count;
+    final ArrayDeque<Later> after = new ArrayDeque<>();
+
+    RoomAt(String router) {
+      this.router = router;
+    }
+  }
+
+  /** A room command held back behind the room's earlier ones at another router. */
+  private record Later(RoomCommand message, Promise<Reply> answer) {
   }
 
   /** How soon the requests held for a router that had no address are sent again. */
@@ -67,6 +90,8 @@ final class PassedOn {
   private final Map<String, TreeMap<Long, Asked>> waiting = new HashMap<>();
   /** The routers that had no address on the bus at their last request, whose requests are held meanwhile. */
   private final Set<String> unreachable = new HashSet<>();
+  /** By room: where its commands wait for an answer. */
+  private final Map<String, RoomAt> rooms = new HashMap<>();
   private Rerouting rerouting = new Rerouting() {
     @Override
     public boolean reroutable(RouterMessage m) {
@@ -76,6 +101,11 @@ final class PassedOn {
     @Override
     public Future<Reply> again(RouterMessage m) {
       throw new IllegalStateException("not reroutable: " + m);
+    }
+
+    @Override
+    public Future<Reply> ask(RoomCommand m) {
+      throw new IllegalStateException("cannot be asked: " + m);
     }
   };
   private long count;
@@ -99,8 +129,27 @@ final class PassedOn {
    * moment after this one meets it. A request that finds no one at the address was not sent: it is held,
    * with every later one for that router, and sent again in order 200 ms later, of whoever should answer
    * by then (for up to 15 s), so that none overtakes another.
+   * <p>
+   * A room's owner can change while its commands wait for an answer at the last one (a router has joined,
+   * or been met again after a partition). A command for that room is then held back, with the room's later
+   * ones, until those waiting there are answered, and only then asked of the owner of the moment: sent
+   * straight to the new owner, it could be carried out before them.
    */
   Future<Reply> request(String other, RouterMessage m, DeliveryOptions options) {
+    if (m instanceof RoomCommand c) {
+      RoomAt at = rooms.get(c.room());
+      if (at != null && (!at.router.equals(other) || !at.after.isEmpty())) {
+        // The room's owner has changed while its earlier commands wait at the last one: this one follows them.
+        Promise<Reply> answer = Promise.promise();
+        at.after.add(new Later(c, answer));
+        return answer.future();
+      }
+      if (at == null) {
+        at = new RoomAt(other);
+        rooms.put(c.room(), at);
+      }
+      at.count++;
+    }
     Asked a = new Asked(++count, m, options, System.currentTimeMillis());
     waiting.computeIfAbsent(other, k -> new TreeMap<>()).put(a.id, a);
     if (unreachable.contains(other) && rerouting.reroutable(m)) {
@@ -157,14 +206,16 @@ final class PassedOn {
         held.add(a);
       }
     }
+    List<RoomAt> done = new ArrayList<>();
     for (Asked a : held) {
-      remove(other, a.id);
+      remove(other, a.id, done);
       if (System.currentTimeMillis() - a.since >= SETTLE_MILLIS) {
         a.answer.fail(new Refusal(ErrorCode.RETRY, other + " could not be reached; try again"));
       } else {
         rerouting.again(a.message).onComplete(a.answer);
       }
     }
+    done.forEach(this::askLater);
   }
 
   /** Whether a request failed for want of anyone at the router's address. */
@@ -172,12 +223,43 @@ final class PassedOn {
     return cause instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS;
   }
 
-  /** Forgets request {@code id} of router {@code other}. */
+  /** Forgets request {@code id} of router {@code other}; what its room held back behind it is asked now. */
   private void remove(String other, long id) {
+    List<RoomAt> done = new ArrayList<>();
+    remove(other, id, done);
+    done.forEach(this::askLater);
+  }
+
+  /**
+   * Forgets request {@code id} of router {@code other}, adding to {@code done} its room's entry if nothing
+   * of the room waits at {@code other} any more (for what it held back to be asked once the caller is done).
+   */
+  private void remove(String other, long id, List<RoomAt> done) {
     TreeMap<Long, Asked> asked = waiting.get(other);
-    if (asked != null && asked.remove(id) != null && asked.isEmpty()) {
+    Asked a = asked == null ? null : asked.remove(id);
+    if (a == null) {
+      return;
+    }
+    answered(other, a, done);
+    if (asked.isEmpty()) {
       waiting.remove(other);
       answeredAll();
+    }
+  }
+
+  /** {@code a}, asked of {@code other}, no longer waits there. */
+  private void answered(String other, Asked a, List<RoomAt> done) {
+    RoomAt at = a.room == null ? null : rooms.get(a.room);
+    if (at != null && at.router.equals(other) && --at.count == 0) {
+      rooms.remove(a.room);
+      done.add(at);
+    }
+  }
+
+  /** Asks, in order, what a room held back while its commands waited at the router it had before. */
+  private void askLater(RoomAt at) {
+    for (Later l : at.after) {
+      rerouting.ask(l.message()).onComplete(l.answer());
     }
   }
 
@@ -185,7 +267,11 @@ final class PassedOn {
   void left(String other) {
     unreachable.remove(other);
     TreeMap<Long, Asked> unanswered = waiting.remove(other);
+    List<RoomAt> done = new ArrayList<>();
     if (unanswered != null) {
+      for (Asked a : unanswered.values()) {
+        answered(other, a, done);
+      }
       for (Asked a : unanswered.values()) {
         if (rerouting.reroutable(a.message)) {
           rerouting.again(a.message).onComplete(a.answer);
@@ -194,6 +280,8 @@ final class PassedOn {
         }
       }
     }
+    // What their rooms held back behind them follows them.
+    done.forEach(this::askLater);
     answeredAll();
   }
 

@@ -61,6 +61,18 @@ final class Peers {
 
     /** Too few routers are in reach now: the rooms this one numbers are for the majority's to number. */
     void quorumLost();
+
+    /**
+     * {@code other} has said who its users are ({@code members}), met for the first time or again: {@code gone}
+     * are those it had and has no more, whose news did not come here.
+     */
+    void met(String other, List<Member> members, List<Member> gone);
+
+    /**
+     * {@code other}, found gone without a goodbye, is in reach again, its process never having stopped: the
+     * two were on the two sides of a partition, or one was paused, and may each have given out names.
+     */
+    void metAgain(String other);
   }
 
   private final String node;
@@ -79,6 +91,11 @@ final class Peers {
   private final Map<String, String> clusterIds = new HashMap<>();
   /** The cluster node ids of routers that said goodbye: a late hello from one of them is not a new router. */
   private final Map<String, String> departed = new HashMap<>();
+  /**
+   * The routers found gone without a goodbye, by cluster node id: one whose node is alive again was cut off
+   * (or paused), not dead, and is a router of the network before it is met again.
+   */
+  private final Map<String, String> lost = new HashMap<>();
   /** Listed routers that did not answer, warned about once each (node name and cluster node id). */
   private final Set<String> unanswered = new HashSet<>();
   /** This node's tag, chosen by {@link #survey}: no other router's has the same low 10 bits. */
@@ -179,9 +196,9 @@ final class Peers {
 
   /**
    * Whether the router on cluster node {@code clusterId} holds the name {@code key} for its session
-   * {@code session}: this one answers for itself; another router met is asked over the event bus (where only
-   * the network's routers answer), and counts as holding it when it cannot be asked; a node that is no
-   * router met holds nothing.
+   * {@code session}: this one answers for itself; another router met, or lost and alive again but not met
+   * yet, is asked over the event bus (where only the network's routers answer), and counts as holding it
+   * when it cannot be asked; a node that is no router of the network holds nothing.
    */
   Future<Boolean> holds(String clusterId, long session, String key) {
     if (clusterId.equals(membership.self())) {
@@ -192,6 +209,9 @@ final class Peers {
       if (e.getValue().equals(clusterId)) {
         other = e.getKey();
       }
+    }
+    if (other == null) {
+      other = lost.get(clusterId);
     }
     if (other == null || !membership.alive(clusterId)) {
       return Future.succeededFuture(false);
@@ -371,17 +391,38 @@ final class Peers {
       .onFailure(err -> log.debug("router {} did not answer hello: {}", other, err.getMessage()));
   }
 
-  /** Another router says hello: it is met, and answered with this node's sessions. */
+  /**
+   * Another router says hello, and is answered with this node's sessions. One met already is met again with
+   * its sessions; one not met yet is met once it answers this router's own hello. That it reached this
+   * router does not mean this one reaches it: just after a partition heals, the node that merged back can
+   * send to the others some seconds before they can connect to it, and what they sent it meanwhile would be
+   * lost without a word.
+   */
   Reply onHello(PeerMessage.Hello h) {
     if (leaving) {
       throw new Refusal(ErrorCode.SHUTTING_DOWN, node + " is stopping");
     }
+    Reply.Directory d = h.sender();
     try {
-      met(h.sender());
+      if (ring.contains(d.node()) && d.clusterId().equals(clusterIds.get(d.node()))) {
+        met(d);
+      } else {
+        checkTag(d);
+        hello(d.node());
+      }
     } catch (IllegalStateException clash) {
       throw new Refusal(ErrorCode.BAD_REQUEST, clash.getMessage());
     }
     return ownDirectory();
+  }
+
+  /** Refuses to meet a router whose tag's low 10 bits are this node's (IllegalStateException). */
+  private void checkTag(Reply.Directory d) {
+    if ((d.tag() & 0x3ff) == (tag & 0x3ff)) {
+      log.error("router {} (cluster node {}) has node tag {}, which clashes with this node's {}: not met", d.node(),
+        d.clusterId(), d.tag(), tag);
+      throw new IllegalStateException(TAG_CLASH + d.node() + " has node tag " + d.tag() + ", " + node + " has " + tag);
+    }
   }
 
   /** This node's sessions, as of now. */
@@ -399,11 +440,7 @@ final class Peers {
     if (!membership.alive(clusterId) || clusterId.equals(departed.get(other)) || leaving) {
       return;
     }
-    if ((d.tag() & 0x3ff) == (tag & 0x3ff)) {
-      log.error("router {} (cluster node {}) has node tag {}, which clashes with this node's {}: not met", other,
-        clusterId, d.tag(), tag);
-      throw new IllegalStateException(TAG_CLASH + other + " has node tag " + d.tag() + ", " + node + " has " + tag);
-    }
+    checkTag(d);
     String known = clusterIds.get(other);
     if (known != null && !known.equals(clusterId)) {
       // The node restarted under its name before its old self was found dead: its old users are gone.
@@ -412,7 +449,8 @@ final class Peers {
     boolean isNew = !ring.contains(other);
     clusterIds.put(other, clusterId);
     ring = ring.with(other);
-    directory.replace(other, d.version(), d.sessions());
+    List<Member> gone = directory.replace(other, d.version(), d.sessions());
+    changes.met(other, d.sessions(), gone);
     if (isNew) {
       log.info("router {} joined: the network is {}", other, ring);
       if (quorum <= 1 && ring.size() >= 3 && !warnedNoQuorum) {
@@ -422,6 +460,9 @@ final class Peers {
       } else if (ring.size() == quorum) {
         log.info("{} of the network's nodes are in reach: taking rooms and names up", ring.size());
       }
+      if (lost.remove(clusterId) != null) {
+        changes.metAgain(other);
+      }
     }
   }
 
@@ -429,6 +470,7 @@ final class Peers {
   private void nodesLeft() {
     for (String other : ring.nodes()) {
       if (!other.equals(node) && !membership.alive(clusterIds.get(other))) {
+        lost.put(clusterIds.get(other), other);
         removeNode(other, "connection lost: " + other + " left the network");
       }
     }

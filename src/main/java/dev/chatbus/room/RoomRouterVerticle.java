@@ -48,6 +48,8 @@ public final class RoomRouterVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(RoomRouterVerticle.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  /** How many times this node's names are claimed again after a partition, a second apart, until the registry answers. */
+  private static final int CLAIM_AGAIN_TRIES = 30;
 
   private final String node;
   private final ChatbusConfig.Router config;
@@ -119,7 +121,7 @@ public final class RoomRouterVerticle extends VerticleBase {
     // This run of this router, recorded with the epochs it claims (see TakeOver).
     String run = node + "/" + Long.toHexString(System.currentTimeMillis()) + "." + Integer.toHexString(tag);
     MessageIds ids = new MessageIds(tag);
-    takeOver = new TakeOver(node, run, bus, peers, directory, outbox, readers, metrics, config.rooms().evictAfter(),
+    takeOver = new TakeOver(node, run, vertx, peers, directory, outbox, readers, metrics, config.rooms().evictAfter(),
       registered);
     outbox.onFenced(takeOver::fenced);
     owner = new Owner(node, vertx, peers, passedOn, takeOver, directory, outbox, readers, ids, answers,
@@ -139,6 +141,16 @@ public final class RoomRouterVerticle extends VerticleBase {
       public void quorumLost() {
         takeOver.letGoAll();
       }
+
+      @Override
+      public void met(String other, List<Member> members, List<Member> gone) {
+        owner.nodeMet(other, members, gone);
+      }
+
+      @Override
+      public void metAgain(String other) {
+        claimNamesAgain(CLAIM_AGAIN_TRIES);
+      }
     });
     Future<?> ready = NameRegistry.of(vertx, membership, peers::holds).map(registry -> {
       home = new Home(node, bus, membership, registry, directory, peers, owner, outbox, ids, quotas, config.rooms(),
@@ -156,6 +168,25 @@ public final class RoomRouterVerticle extends VerticleBase {
       bus.<RoomEvent>consumer(Addresses.deliver(node), msg -> bus.publish(Addresses.room(msg.body().room()), msg.body(), LOCAL))
         .completion());
     return ready.compose(v -> vertx.isClustered() ? peers.join(listening).mapEmpty() : listening.get().mapEmpty());
+  }
+
+  /**
+   * After a partition: this node's names claimed again, as the healed cluster holds them ({@link
+   * Home#claimNamesAgain}); again a second later while the registry cannot answer (the cluster may still be
+   * merging its two sides' maps).
+   */
+  private void claimNamesAgain(int tries) {
+    if (home == null) {
+      return;
+    }
+    home.claimNamesAgain().onFailure(err -> {
+      if (tries > 1) {
+        vertx.setTimer(1_000, id -> claimNamesAgain(tries - 1));
+      } else {
+        log.warn("the names of this node's sessions could not be claimed again after the network healed: {}",
+          err.getMessage());
+      }
+    });
   }
 
   @Override

@@ -16,6 +16,7 @@ import dev.chatbus.metrics.NodeMetrics;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
@@ -42,10 +43,15 @@ import java.util.Set;
 final class TakeOver {
 
   private static final Logger log = LoggerFactory.getLogger(TakeOver.class);
+  /** How soon a take-up refused by a router that has not met this one yet is tried again. */
+  private static final long RETRY_MILLIS = 200;
+  /** How long a take-up is tried again: longer than the failure detector takes. */
+  private static final long SETTLE_MILLIS = 15_000;
 
   private final String node;
   /** This run of this router, recorded with the epochs it claims. */
   private final String run;
+  private final Vertx vertx;
   private final EventBus bus;
   private final Peers peers;
   private final Directory directory;
@@ -70,12 +76,13 @@ final class TakeOver {
    */
   private final Set<String> handedAway = new HashSet<>();
 
-  TakeOver(String node, String run, EventBus bus, Peers peers, Directory directory, Outbox outbox, Readers readers,
+  TakeOver(String node, String run, Vertx vertx, Peers peers, Directory directory, Outbox outbox, Readers readers,
            NodeMetrics metrics, Duration evictAfter, RegisteredRooms registered) {
     this.registered = registered;
     this.node = node;
     this.run = run;
-    this.bus = bus;
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
     this.peers = peers;
     this.directory = directory;
     this.outbox = outbox;
@@ -119,12 +126,23 @@ final class TakeOver {
     }
     Promise<OwnedRoom> opened = Promise.promise();
     opening.put(room, opened.future());
+    attempt(room, opened, System.currentTimeMillis());
+    return opened.future();
+  }
+
+  /**
+   * One attempt at taking {@code room} up, begun at {@code since}: tried again a moment later while a router
+   * that does not count this one in the network yet refuses (it has just met it again, after a partition,
+   * or not yet at all), for up to 15 s.
+   */
+  private void attempt(String room, Promise<OwnedRoom> opened, long since) {
     List<Future<Reply.Released>> asked = new ArrayList<>();
     for (String other : peers.otherNodes()) {
       asked.add(bus.<Reply>request(Addresses.router(other), new PeerMessage.Release(room, node), Peers.PEER)
         .map(answer -> (Reply.Released) answer.body())
         .recover(err -> peers.gone(other, err) ? Future.succeededFuture(GONE)
-          : Future.failedFuture(other + " did not say whether it numbers #" + room + ": " + err.getMessage())));
+          : Future.failedFuture(new Refusal(ErrorCode.ofRefusal(err) == ErrorCode.RETRY ? ErrorCode.RETRY : ErrorCode.INTERNAL,
+            other + " did not say whether it numbers #" + room + ": " + err.getMessage()))));
     }
     Future.join(asked).onComplete(all -> {
       PeerMessage.Handover last = handedOver.remove(room);
@@ -141,6 +159,11 @@ final class TakeOver {
       PeerMessage.Handover lastOwner = last;
       if (all.failed() || answered < peers.quorum()) {
         keep(room, lastOwner);
+        boolean notMetYet = asked.stream().anyMatch(f -> f.failed() && ErrorCode.ofRefusal(f.cause()) == ErrorCode.RETRY);
+        if (notMetYet && System.currentTimeMillis() - since < SETTLE_MILLIS && !peers.leaving()) {
+          vertx.setTimer(RETRY_MILLIS, id -> attempt(room, opened, since));
+          return;
+        }
         opening.remove(room);
         opened.fail(all.failed() ? all.cause() : new Refusal(ErrorCode.RETRY, "#" + room + ": only " + answered
           + " of the network's nodes answered (" + peers.quorum() + " are needed to take it up); try again"));
@@ -214,7 +237,6 @@ final class TakeOver {
         opened.complete(r);
       });
     });
-    return opened.future();
   }
 
   /** A new epoch of {@code room}, from the store. */

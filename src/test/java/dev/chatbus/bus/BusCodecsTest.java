@@ -74,6 +74,7 @@ class BusCodecsTest {
     new Reply.Bans("rust", List.of(new Reply.Ban("bob!*@*", "alice", 5))),
     new Invitation(8, "rust", "alice", "~al@n"),
     new Kill(8, "olga", "spam"),
+    new NameLost(9, "olga"),
     new SessionCommand.Kill(7, "bob", "spam"),
     new Reply.Modes("rust", "+nt", 1234),
     new Reply.Members("rust", new Reply.Roster(2, List.of("alice", "bob"), List.of("alice"), List.of("bob"), List.of(), true)),
@@ -154,7 +155,7 @@ class BusCodecsTest {
   @Test
   void everyCommandAndReplyHasACodecWithAStableName() {
     List<Class<?>> types = new ArrayList<>(List.of(RoomEvent.class, PrivateMessage.class, Invitation.class, Kill.class,
-      Registration.class));
+      NameLost.class, Registration.class));
     for (Class<?> protocol : RouterMessage.class.getPermittedSubclasses()) {
       types.addAll(List.of(protocol.getPermittedSubclasses()));
     }

@@ -16,6 +16,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,7 @@ import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Taking rooms up and giving them away, on a real event bus, with the test as the store: its worker
@@ -41,6 +43,7 @@ class TakeOverTest {
 
   private static final String RUN = "n/run";
   private static final String RELEASES = "test.releases";
+  private static final Reply.Directory M = new Reply.Directory("m", "m-cluster-id", 2, 0, List.of());
 
   private Vertx vertx;
   private Context context;
@@ -64,7 +67,12 @@ class TakeOverTest {
   private TakeOver take(String store) throws Exception {
     ChatbusConfig.Persistence config = ChatbusConfig.parse(new JsonObject()
       .put("persistence", new JsonObject().put("store", store))).persistence();
-    return on(() -> {
+    // Router m answers this one's hello with its (empty) directory, and is met once it has; then it goes
+    // quiet, as a router that has stopped listening, whose releases count as answered.
+    MessageConsumer<Object> m = vertx.eventBus().consumer(Addresses.router("m"), msg -> msg.reply(M));
+    m.completion().await(10, TimeUnit.SECONDS);
+    Peers[] made = new Peers[1];
+    on(() -> {
       directory = new Directory();
       // This node, and the node of router m, which asks for releases here and which this router has met.
       Membership membership = new Membership() {
@@ -84,11 +92,17 @@ class TakeOverTest {
         }
       };
       PassedOn passedOn = new PassedOn(vertx);
-      Peers peers = new Peers("n", vertx, context, membership, directory, passedOn, Duration.ofSeconds(1), 1);
-      peers.onHello(new PeerMessage.Hello(new Reply.Directory("m", "m-cluster-id", 2, 0, List.of())));
+      made[0] = new Peers("n", vertx, context, membership, directory, passedOn, Duration.ofSeconds(1), 1);
+      made[0].onHello(new PeerMessage.Hello(M));
+      return null;
+    });
+    Peers peers = made[0];
+    await().atMost(Duration.ofSeconds(10)).until(() -> on(() -> peers.otherNodes().contains("m")));
+    m.unregister().await(10, TimeUnit.SECONDS);
+    return on(() -> {
       Outbox outbox = new Outbox(vertx, "n", config);
       Readers readers = new Readers(vertx.eventBus(), "n", 1, 10, () -> true);
-      return new TakeOver("n", RUN, vertx.eventBus(), peers, directory, outbox, readers, NodeMetrics.disabled(),
+      return new TakeOver("n", RUN, vertx, peers, directory, outbox, readers, NodeMetrics.disabled(),
         Duration.ofMillis(1), new RegisteredRooms());
     });
   }
