@@ -611,10 +611,6 @@ final class Owner {
   }
 
   /**
-   * The router of {@code other} has gone with its users ({@code members}): they leave every room, announced
-   * by the rooms' owners, this router for the rooms it owns.
-   */
-  /**
    * Router {@code other} has said who its users are: those in rooms this router numbers that the room does
    * not count yet are counted in, announced as joining (as after a partition, when this side found them gone
    * or took a room up before it met them again); those it no longer has, whose leaving never came here,
@@ -643,6 +639,10 @@ final class Owner {
     outbox.added();
   }
 
+  /**
+   * The router of {@code other} has gone with its users ({@code members}): they leave every room, announced
+   * by the rooms' owners, this router for the rooms it owns.
+   */
   void nodeGone(String other, List<Member> members, String reason) {
     // First the members this router counted in its own rooms, then any the directory knew of besides.
     Map<String, Set<Long>> announced = new HashMap<>();

@@ -469,8 +469,11 @@ final class Peers {
   /** Hazelcast has found a node gone: whichever routers ran there have gone with it. */
   private void nodesLeft() {
     for (String other : ring.nodes()) {
-      if (!other.equals(node) && !membership.alive(clusterIds.get(other))) {
-        lost.put(clusterIds.get(other), other);
+      String clusterId = clusterIds.get(other);
+      if (!other.equals(node) && !membership.alive(clusterId)) {
+        if (clusterId != null) {
+          lost.put(clusterId, other);
+        }
         removeNode(other, "connection lost: " + other + " left the network");
       }
     }

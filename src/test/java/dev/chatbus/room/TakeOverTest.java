@@ -4,6 +4,7 @@ import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.Member;
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Reply;
@@ -93,6 +94,27 @@ class TakeOverTest {
       };
       PassedOn passedOn = new PassedOn(vertx);
       made[0] = new Peers("n", vertx, context, membership, directory, passedOn, Duration.ofSeconds(1), 1);
+      made[0].onChanges(new Peers.Changes() {
+        @Override
+        public void left(String other, List<Member> members, String reason) {
+        }
+
+        @Override
+        public void handedOver(List<PeerMessage.Handover> rooms) {
+        }
+
+        @Override
+        public void quorumLost() {
+        }
+
+        @Override
+        public void met(String other, List<Member> members, List<Member> gone) {
+        }
+
+        @Override
+        public void metAgain(String other) {
+        }
+      });
       made[0].onHello(new PeerMessage.Hello(M));
       return null;
     });
