@@ -98,6 +98,9 @@ abstract class Sender extends Client {
     if (o.getValue("ref") instanceof Integer ref && ("ack".equals(o.getString("type"))
       || "error".equals(o.getString("type")))) {
       answers.put(ref, "ack".equals(o.getString("type")) ? "ack" : o.getString("code"));
+      if (!"ack".equals(o.getString("type"))) {
+        FaultHarness.log(name + " was refused " + prefix + ref + ": " + o.getString("code") + ", " + o.getString("message"));
+      }
     }
   }
 
