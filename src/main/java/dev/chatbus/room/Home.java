@@ -327,7 +327,7 @@ final class Home {
     PrivateMessage pm = new PrivateMessage(to.session(), to.name(), fromSession, from, origin, text, kind, ids.next(now), now);
     bus.send(to.edge(), pm);
     outbox.add(pm);
-    return owner.acknowledge(msg, new Reply.Accepted(pm.id(), 0, now, to.away()), durable);
+    return owner.acknowledge(msg, new Reply.Accepted(pm.id(), 0, now, to.away()), durable, null);
   }
 
   private void serviceSay(SessionCommand.ServiceSay say, Message<?> msg) {

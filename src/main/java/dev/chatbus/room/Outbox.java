@@ -6,6 +6,7 @@ import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.PrivateMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.RouterMessage;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.persist.HistoryPage;
 import io.vertx.core.Future;
@@ -47,8 +48,20 @@ final class Outbox {
   /** A batch waits for the store as long as it is away: the worker answers it once written or dropped. */
   private static final DeliveryOptions UNTIL_ANSWERED = new DeliveryOptions().setSendTimeout(Long.MAX_VALUE);
 
-  /** A reply held back until the message it acknowledges is stored. */
-  private record Ack(Message<?> request, Reply reply, List<String> ids) {
+  /**
+   * A reply held back until the message it acknowledges is stored: the answer to {@code op} (a post, or a
+   * relay of posts; null for a private message), whose events are {@code ids}.
+   */
+  private record Ack(Message<?> request, Reply reply, List<String> ids, RouterMessage op) {
+  }
+
+  /** What the router does with the posts the store refused because another router claimed their rooms. */
+  interface Refused {
+    /** {@code op} carried out again where its room is now, {@code request} answered as it is there. */
+    void answerAgain(RouterMessage op, Message<?> request);
+
+    /** The message of {@code post}, whose sender waits for no answer, said again where its room is now. */
+    void postAgain(RoomEvent post);
   }
 
   private final Vertx vertx;
@@ -58,6 +71,8 @@ final class Outbox {
   private final int maxEvents;
   private final long maxDelay;
   private final Map<Long, List<Ack>> awaiting = new HashMap<>();
+  /** By batch, what waits for the worker's word on it ({@link #written}). */
+  private final Map<Long, List<Promise<Void>>> answering = new HashMap<>();
   /** Batches sent and not yet answered, oldest first: the worker answers them in that order. */
   private final ArrayDeque<Persist.Batch> inFlight = new ArrayDeque<>();
   /** Each room's events not yet confirmed stored, oldest first; a room with none has no entry. */
@@ -74,6 +89,22 @@ final class Outbox {
   private Promise<Void> drained;
   /** Told of each room whose events the store refused, with the room's epoch now. */
   private BiConsumer<String, Long> onFenced = (room, epoch) -> { };
+  /** Until the router says otherwise, the senders of refused posts are told to say them again. */
+  private Refused refused = new Refused() {
+    @Override
+    public void answerAgain(RouterMessage op, Message<?> request) {
+      request.fail(ErrorCode.RETRY.code(), "not stored: another node has taken the room over; say it again");
+    }
+
+    @Override
+    public void postAgain(RoomEvent post) {
+    }
+  };
+  /**
+   * The ids of events the store refused while acknowledgements wait: a relay's acknowledgement can wait on
+   * a later batch than some of its posts' events.
+   */
+  private final Set<String> refusedIds = new HashSet<>();
 
   Outbox(Vertx vertx, String node, ChatbusConfig.Persistence config) {
     this.vertx = vertx;
@@ -84,8 +115,9 @@ final class Outbox {
     this.maxDelay = config.batchMaxDelay().toMillis();
   }
 
-  void onFenced(BiConsumer<String, Long> onFenced) {
+  void onFenced(BiConsumer<String, Long> onFenced, Refused refused) {
     this.onFenced = onFenced;
+    this.refused = refused;
   }
 
   /** Whether events are kept at all. */
@@ -123,23 +155,29 @@ final class Outbox {
     }
   }
 
-  /** Answers {@code request} with {@code reply} once the events added with it are stored, or with NOT_STORED. */
-  void ackWhenStored(Message<?> request, Reply.Accepted reply) {
-    ackWhenStored(request, reply, List.of(reply.id()));
+  /**
+   * Answers {@code request}, about {@code op}, with {@code reply} once the event added with it is stored, or
+   * with NOT_STORED.
+   */
+  void ackWhenStored(Message<?> request, Reply.Accepted reply, RouterMessage op) {
+    ackWhenStored(request, reply, List.of(reply.id()), op);
   }
 
   /**
-   * Answers {@code request} with {@code reply} once every event added until now is stored; fails it with
-   * NOT_STORED if one was dropped, or as retryable if one of {@code ids} was refused (fenced).
+   * Answers {@code request}, about {@code op}, with {@code reply} once every event added until now is stored;
+   * fails it with NOT_STORED if one was dropped. If one of {@code ids} was refused (fenced), {@code op} is
+   * carried out again where its room is now, and {@code request} answered from there.
    */
-  void ackWhenStored(Message<?> request, Reply reply, List<String> ids) {
+  void ackWhenStored(Message<?> request, Reply reply, List<String> ids, RouterMessage op) {
     if (!storing) {
       request.reply(reply);
     } else if (!events.isEmpty() || !privates.isEmpty()) {
-      acks.add(new Ack(request, reply, ids));
+      acks.add(new Ack(request, reply, ids, op));
     } else if (!inFlight.isEmpty()) {
       // Nothing gathers for the next batch: the last one sent holds the latest events.
-      awaiting.computeIfAbsent(inFlight.peekLast().no(), k -> new ArrayList<>()).add(new Ack(request, reply, ids));
+      awaiting.computeIfAbsent(inFlight.peekLast().no(), k -> new ArrayList<>()).add(new Ack(request, reply, ids, op));
+    } else if (ids.stream().anyMatch(refusedIds::contains)) {
+      refused.answerAgain(op, request);
     } else {
       request.reply(reply);
     }
@@ -221,6 +259,21 @@ final class Outbox {
     }
   }
 
+  /**
+   * Sends what has gathered, and completes once the worker has had its word on every event added until now:
+   * stored, dropped, or refused as fenced. A router giving a room up waits for it, so that what it numbered
+   * there is written before the next owner claims the room; written after the claim, it would be refused.
+   */
+  Future<Void> written() {
+    flush();
+    if (inFlight.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> answered = Promise.promise();
+    answering.computeIfAbsent(inFlight.peekLast().no(), k -> new ArrayList<>()).add(answered);
+    return answered.future();
+  }
+
   /** Sends what has gathered as one batch now. */
   void flush() {
     if (timer >= 0) {
@@ -245,11 +298,12 @@ final class Outbox {
 
   /**
    * The worker's word on batch {@code batch}: its events are no longer waiting; release its acknowledgements.
-   * Those of events it did not store because their rooms were claimed by another router since ({@code fenced},
-   * by room, with the epoch now) fail as retryable, and the rooms are no longer this router's to number.
+   * Its events that it did not store because their rooms were claimed by another router since ({@code fenced},
+   * by room, with the epoch now): the rooms are no longer this router's to number, and their posts are
+   * carried out again where the rooms are now, answered from there.
    */
   private void persisted(long batch, boolean stored, Map<String, Long> fenced) {
-    Set<String> refused = fenced.isEmpty() ? Set.of() : new HashSet<>();
+    List<RoomEvent> refusedPosts = new ArrayList<>();
     while (!inFlight.isEmpty() && inFlight.peek().no() <= batch) {
       for (RoomEvent e : inFlight.poll().events()) {
         Waiting waiting = unstored.get(e.room());
@@ -258,24 +312,35 @@ final class Outbox {
           unstored.remove(e.room());
         }
         Long epoch = fenced.get(e.room());
-        if (epoch != null && e.epoch() < epoch) {
-          refused.add(e.id());
+        if (epoch != null && e.epoch() < epoch && e.chat()) {
+          refusedPosts.add(e);
+          refusedIds.add(e.id());
         }
       }
     }
     fenced.forEach(onFenced);
+    if (!refusedPosts.isEmpty()) {
+      // Those whose senders wait for an answer are carried out again with it, below; the others now.
+      Set<String> answered = new HashSet<>();
+      acks.forEach(a -> answered.addAll(a.ids));
+      awaiting.values().forEach(waiting -> waiting.forEach(a -> answered.addAll(a.ids)));
+      refusedPosts.stream().filter(e -> !answered.contains(e.id())).forEach(refused::postAgain);
+    }
     // A write after a drop records the dropped numbers too (see PersistenceVerticle).
     if (stored) {
       lastStored = batch;
     } else {
       lastDropped = batch;
     }
+    List<Promise<Void>> answered = answering.remove(batch);
+    if (answered != null) {
+      answered.forEach(Promise::tryComplete);
+    }
     List<Ack> waiting = awaiting.remove(batch);
     if (waiting != null) {
       for (Ack a : waiting) {
-        if (!refused.isEmpty() && a.ids.stream().anyMatch(refused::contains)) {
-          a.request.fail(ErrorCode.RETRY.code(), named(a.ids) + " not stored: another node has taken the room over;"
-            + " say it again");
+        if (!refusedIds.isEmpty() && a.ids.stream().anyMatch(refusedIds::contains)) {
+          refused.answerAgain(a.op, a.request);
         } else if (stored) {
           a.request.reply(a.reply);
         } else {
@@ -283,6 +348,9 @@ final class Outbox {
             named(a.ids) + " delivered but could not be stored: the store is unavailable");
         }
       }
+    }
+    if (awaiting.isEmpty() && acks.isEmpty()) {
+      refusedIds.clear();
     }
     if (drained != null && awaiting.isEmpty()) {
       drained.tryComplete();

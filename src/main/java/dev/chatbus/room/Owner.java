@@ -267,7 +267,7 @@ final class Owner {
       ids.add(p.id());
     }
     Future.join(done).onComplete(ar -> {
-      outbox.ackWhenStored(msg, new Reply.Done(), ids);
+      outbox.ackWhenStored(msg, new Reply.Done(), ids, relay);
       outbox.added();
     });
   }
@@ -400,7 +400,7 @@ final class Owner {
       operators.mayPost(r, p);
       RoomEvent e = publish(r, p.kind(), p.session(), p.name(), p.origin(), p.text(), null, 0, p.id());
       if (Answers.expected(msg)) {
-        Reply reply = acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), p.durable());
+        Reply reply = acknowledge(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), p.durable(), p);
         if (reply != null) {
           msg.reply(reply);
         }
@@ -601,13 +601,37 @@ final class Owner {
     return e;
   }
 
-  /** The reply now, or (durable) null, the reply coming once what it acknowledges is stored. */
-  Reply acknowledge(Message<?> msg, Reply.Accepted accepted, boolean durable) {
+  /**
+   * The reply to {@code msg}, about {@code op}, now, or (durable) null, the reply coming once what it
+   * acknowledges is stored.
+   */
+  Reply acknowledge(Message<?> msg, Reply.Accepted accepted, boolean durable, RouterMessage op) {
     if (!durable) {
       return accepted;
     }
-    outbox.ackWhenStored(msg, accepted);
+    outbox.ackWhenStored(msg, accepted, op);
     return null;
+  }
+
+  /**
+   * What becomes of posts the store refused because another router claimed their rooms while this one,
+   * paused or cut off, still numbered them: this router no longer numbers those rooms, and the posts are
+   * carried out again where the rooms are now, as posts sent again, found there if they were stored.
+   */
+  Outbox.Refused refused() {
+    return new Outbox.Refused() {
+      @Override
+      public void answerAgain(RouterMessage op, Message<?> request) {
+        Answers.reply(request, again(op));
+      }
+
+      @Override
+      public void postAgain(RoomEvent e) {
+        run(new RoomCommand.Post(e.room(), e.senderSession(), e.from(), e.origin(), e.text(), e.kind(), false, e.id(),
+          true, false), null);
+        outbox.added();
+      }
+    };
   }
 
   /**

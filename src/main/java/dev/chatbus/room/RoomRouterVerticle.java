@@ -123,9 +123,9 @@ public final class RoomRouterVerticle extends VerticleBase {
     MessageIds ids = new MessageIds(tag);
     takeOver = new TakeOver(node, run, vertx, peers, directory, outbox, readers, metrics, config.rooms().evictAfter(),
       registered);
-    outbox.onFenced(takeOver::fenced);
     owner = new Owner(node, vertx, peers, passedOn, takeOver, directory, outbox, readers, ids, answers,
       config.rooms(), config.history(), registered, config.persistence().store() != ChatbusConfig.Store.NONE, closed);
+    outbox.onFenced(takeOver::fenced, owner.refused());
     peers.onChanges(new Peers.Changes() {
       @Override
       public void left(String other, List<Member> members, String reason) {
@@ -193,14 +193,17 @@ public final class RoomRouterVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(evictTimer);
     return peers.leave().transform(ar -> {
-      // The rooms go to their next owners with where their numbering got to, so it goes on without a gap
-      // or a number given twice, whether or not the store has caught up; commands for them that still come
-      // here are passed on.
-      if (peers.others()) {
-        peers.tellOthers(new PeerMessage.Bye(node, takeOver.handAllOver()));
+      if (!peers.others()) {
+        return passedOn.allAnswered(config.grace());
       }
-      return passedOn.allAnswered(config.grace()).transform(v -> outbox.drain(config.grace()));
-    }).recover(err -> {
+      // The rooms go to their next owners with where their numbering got to, so it goes on without a gap
+      // or a number given twice, once what was numbered is written (or the grace is over): a next owner's
+      // claim would fence what came after it. Commands for them that still come here are passed on.
+      return takeOver.handAllOver(config.grace()).compose(rooms -> {
+        peers.tellOthers(new PeerMessage.Bye(node, rooms));
+        return passedOn.allAnswered(config.grace());
+      });
+    }).transform(v -> outbox.drain(config.grace())).recover(err -> {
       log.warn("the last events may not have reached the store: {}", err.getMessage());
       return Future.succeededFuture();
     });

@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The rooms this router numbers, and how their numbering changes hands. Before numbering a room the router
@@ -47,6 +48,11 @@ final class TakeOver {
   private static final long RETRY_MILLIS = 200;
   /** How long a take-up is tried again: longer than the failure detector takes. */
   private static final long SETTLE_MILLIS = 15_000;
+  /**
+   * How long a room given up waits for what this router numbered in it to be written, before saying where it
+   * got to: well within the time the router taking it up waits for the answer ({@link Peers#PEER}).
+   */
+  private static final long WRITTEN_MILLIS = 2_000;
 
   private final String node;
   /** This run of this router, recorded with the epochs it claims. */
@@ -311,12 +317,27 @@ final class TakeOver {
     }
   }
 
-  /** Stops numbering every room, for a router that is stopping; returns where each got to. */
-  List<PeerMessage.Handover> handAllOver() {
+  /**
+   * Stops numbering every room, for a router that is stopping; says where each got to once what it numbered
+   * is written (see {@link #released}), or once {@code grace} is over.
+   */
+  Future<List<PeerMessage.Handover>> handAllOver(Duration grace) {
     List<PeerMessage.Handover> rooms = new ArrayList<>();
     held.values().forEach(r -> rooms.add(r.handover()));
     held.clear();
-    return rooms;
+    return written(grace.toMillis()).transform(ar -> Future.succeededFuture(rooms));
+  }
+
+  /**
+   * Completes once what this router numbered is written, failing if that takes longer than {@code millis};
+   * at once if there is no store, or it is away.
+   */
+  private Future<Void> written(long millis) {
+    if (!outbox.storing() || !metrics.storeUp()) {
+      outbox.flush();
+      return Future.failedFuture("the store is away");
+    }
+    return outbox.written().timeout(millis, TimeUnit.MILLISECONDS);
   }
 
   /** The answer counted for a router gone while it was asked to release a room. */
@@ -339,24 +360,31 @@ final class TakeOver {
     if (pending != null) {
       if (node.compareTo(release.node()) < 0) {
         // Both take the room up at once: the first in name order keeps it, and answers once it has it.
-        pending.onComplete(ar -> msg.reply(released(room)));
+        pending.onComplete(ar -> released(room).onSuccess(msg::reply));
         return;
       }
       yielded.add(room);
     }
-    msg.reply(released(room));
+    released(room).onSuccess(msg::reply);
   }
 
-  /** Stops numbering {@code room} and says where it got to (or where its last owner did, if known here). */
-  private Reply.Released released(String room) {
+  /**
+   * Stops numbering {@code room} and says where it got to (or where its last owner did, if known here), once
+   * what it numbered there is written: the next owner's claim of a new epoch would fence it, and its senders
+   * would be told to say it again. If the store is away, or slower than {@link #WRITTEN_MILLIS}, it says so
+   * at once, and the room is claimed anew if it comes back here.
+   */
+  private Future<Reply.Released> released(String room) {
     OwnedRoom r = held.remove(room);
     if (r == null) {
-      return new Reply.Released(handedOver.remove(room));
+      return Future.succeededFuture(new Reply.Released(handedOver.remove(room)));
     }
-    if (outbox.storing() && !metrics.storeUp()) {
-      handedAway.add(room);
-    }
-    outbox.flush();
-    return new Reply.Released(r.handover());
+    Reply.Released released = new Reply.Released(r.handover());
+    return written(WRITTEN_MILLIS).transform(ar -> {
+      if (ar.failed() && outbox.storing()) {
+        handedAway.add(room);
+      }
+      return Future.succeededFuture(released);
+    });
   }
 }

@@ -5,7 +5,9 @@ import dev.chatbus.bus.BusCodecs;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
+import dev.chatbus.bus.RouterMessage;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.support.OnContext;
 import io.vertx.core.Context;
@@ -21,13 +23,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The outbox on a real event bus, with the test as its persistence worker: batches are requests that the
@@ -63,7 +68,7 @@ class OutboxTest {
     on(() -> vertx.eventBus().<String>consumer(ACKS, msg -> {
       RoomEvent e = event("rust");
       outbox.add(e);
-      outbox.ackWhenStored(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()));
+      outbox.ackWhenStored(msg, new Reply.Accepted(e.id(), e.seq(), e.ts()), post(e));
       outbox.added();
     }).completion()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -81,6 +86,10 @@ class OutboxTest {
   private RoomEvent event(String room) {
     long s = ++seq;
     return new RoomEvent(RoomEvent.Kind.MESSAGE, room, s, "id" + s, 1_000 + s, 1, "alice", "line " + s, 1);
+  }
+
+  private static RoomCommand.Post post(RoomEvent e) {
+    return new RoomCommand.Post(e.room(), e.senderSession(), e.from(), null, e.text(), e.kind(), true, e.id(), false, false);
   }
 
   private Future<Object> say() {
@@ -159,6 +168,48 @@ class OutboxTest {
     Persist.Batch batch = (Persist.Batch) nextBatch().body();
     assertThat(batch.events()).extracting(RoomEvent::seq).containsExactly(1L, 2L, 3L);
     assertThat(unstored("go")).extracting(RoomEvent::seq).containsExactly(2L);
+  }
+
+  /**
+   * Events the store refused because another router claimed their room (this one was paused or cut off):
+   * the router stops numbering the room, a post whose sender waits is carried out again and answered from
+   * where the room is now, and one whose sender waits for nothing is said again there.
+   */
+  @Test
+  void postsTheStoreRefusedAreCarriedOutAgainWhereTheRoomIsNow() throws Exception {
+    List<String> fenced = new CopyOnWriteArrayList<>();
+    List<String> again = new CopyOnWriteArrayList<>();
+    on(() -> {
+      outbox.onFenced((room, epoch) -> fenced.add(room + " " + epoch), new Outbox.Refused() {
+        @Override
+        public void answerAgain(RouterMessage op, Message<?> request) {
+          again.add(((RoomCommand.Post) op).text() + " answered");
+          request.reply(new Reply.Accepted(((RoomCommand.Post) op).id(), 40, 2_000));
+        }
+
+        @Override
+        public void postAgain(RoomEvent post) {
+          again.add(post.text() + " said");
+        }
+      });
+      return null;
+    });
+    Future<Object> ack = say();
+    Message<Persist> first = nextBatch();
+    on(() -> {
+      outbox.add(event("rust"));
+      outbox.add(event("go"));
+      outbox.added();
+      return null;
+    });
+    Message<Persist> second = nextBatch();
+    first.reply(new Persist.Fenced(Map.of("rust", 2L)));
+    assertThat(((Reply.Accepted) ack.await(10, TimeUnit.SECONDS)).seq()).isEqualTo(40);
+    second.reply(new Persist.Fenced(Map.of("rust", 2L)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> again.size() == 2);
+    assertThat(again).containsExactly("line 1 answered", "line 2 said");
+    assertThat(fenced).containsExactly("rust 2", "rust 2");
+    assertThat(unstored("rust")).isEmpty();
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.chatbus.bus.Member;
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Persist;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.RoomRules;
 import dev.chatbus.cluster.Membership;
 import dev.chatbus.config.ChatbusConfig;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +52,7 @@ class TakeOverTest {
   private Context context;
   private TakeOver takeOver;
   private Directory directory;
+  private Outbox outbox;
   private final BlockingQueue<Message<Persist>> claims = new LinkedBlockingQueue<>();
   private final BlockingQueue<Message<Persist>> looks = new LinkedBlockingQueue<>();
 
@@ -122,7 +125,7 @@ class TakeOverTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> on(() -> peers.otherNodes().contains("m")));
     m.unregister().await(10, TimeUnit.SECONDS);
     return on(() -> {
-      Outbox outbox = new Outbox(vertx, "n", config);
+      outbox = new Outbox(vertx, "n", config);
       Readers readers = new Readers(vertx.eventBus(), "n", 1, 10, () -> true);
       return new TakeOver("n", RUN, vertx, peers, directory, outbox, readers, NodeMetrics.disabled(),
         Duration.ofMillis(1), new RegisteredRooms());
@@ -242,6 +245,34 @@ class TakeOverTest {
   }
 
   /**
+   * What the router numbered in a room it gives up is written before it says where it got to: the next
+   * owner claims the room once told, and a claim before the write would fence it (its senders told to say
+   * it again).
+   */
+  @Test
+  void aRoomIsGivenUpOnceWhatWasNumberedInItIsWritten() throws Exception {
+    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
+    lookFindsNothing();
+    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 2, 9));
+    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    on(() -> {
+      room.enter(1, "m", "alice", "text@m");
+      outbox.add(new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", room.nextSeq(), "id-10", 0, 1, "alice", "hello", room.epoch,
+        "text@m", null, 0));
+      return null;
+    });
+    Future<Message<Object>> released = vertx.eventBus().request(RELEASES, new PeerMessage.Release("rust", "m"));
+    Message<Persist> batch = claims.poll(10, TimeUnit.SECONDS);
+    assertThat(batch.body()).isInstanceOf(Persist.Batch.class);
+    assertThat(((Persist.Batch) batch.body()).events()).extracting(RoomEvent::id).containsExactly("id-10");
+    assertThatThrownBy(() -> released.await(500, TimeUnit.MILLISECONDS)).as("answered before the write")
+      .isInstanceOf(TimeoutException.class);
+    batch.reply(null);
+    assertThat(((Reply.Released) released.await(10, TimeUnit.SECONDS).body()).last())
+      .isEqualTo(new PeerMessage.Handover("rust", 2, 10, List.of("m"), null, RoomRules.NEW));
+  }
+
+  /**
    * A router this one does not count in the network (one the cluster found dead, paused or cut off) takes
    * no room from it: its release is refused as retryable, and the room stays here.
    */
@@ -272,7 +303,7 @@ class TakeOverTest {
     // Without a store, the time stands in for the epoch, which never goes back.
     assertThat(empty.epoch).isGreaterThan(1_000_000_000_000L);
 
-    List<PeerMessage.Handover> handed = on(() -> takeOver.handAllOver());
+    List<PeerMessage.Handover> handed = on(() -> takeOver.handAllOver(Duration.ofSeconds(1))).await(10, TimeUnit.SECONDS);
     assertThat(handed).containsExactly(new PeerMessage.Handover("used", used.epoch, 0, List.of("n"), null, RoomRules.NEW));
     assertThat(on(() -> takeOver.held())).isEmpty();
   }
