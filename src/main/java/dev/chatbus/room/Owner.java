@@ -31,11 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -44,7 +40,8 @@ import java.util.function.BooleanSupplier;
  * the room's events their ids, epoch and sequence numbers, publishes them on {@link Addresses#room} (and
  * sends them to every other node with members there), hands them to the {@link Outbox}, and holds a
  * durable acknowledgement until its event is stored. A join whose room takes long to take up is answered
- * late, after {@code history.replayTimeout}, and carried out once the room is up.
+ * late, after {@code history.replayTimeout}, and carried out once the room is up. How all that follows the
+ * network as it changes is {@link FailOver}'s.
  */
 final class Owner {
 
@@ -55,16 +52,8 @@ final class Owner {
    * this is left out of the answer rather than holding up the client who asked.
    */
   private static final DeliveryOptions SURVEY = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(2).toMillis());
-  /** How often a command passed on to a router that does not own its room looks again. */
-  private static final long RETRY_MILLIS = 200;
-  /**
-   * How long such a command is held for the routers to agree on the network: more than Hazelcast's failure
-   * detector takes to find a node gone (10 s, conf/cluster.xml).
-   */
-  private static final long SETTLE_MILLIS = 15_000;
 
   private final String node;
-  private final Vertx vertx;
   private final EventBus bus;
   private final Peers peers;
   private final PassedOn passedOn;
@@ -75,8 +64,7 @@ final class Owner {
   private final MessageIds ids;
   private final Answers answers;
   private final Relays relays;
-  /** By room, the commands held until this router sees the network as the routers that sent them do. */
-  private final Map<String, Unsettled> unsettled = new HashMap<>();
+  private final FailOver failOver;
   private final int announceUpTo;
   private final Operators operators;
   private final LateJoins lateJoins;
@@ -90,7 +78,6 @@ final class Owner {
     this.registered = registered;
     this.stored = stored;
     this.node = node;
-    this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.peers = peers;
     this.passedOn = passedOn;
@@ -101,23 +88,9 @@ final class Owner {
     this.ids = ids;
     this.answers = answers;
     this.relays = new Relays(vertx.getOrCreateContext(), passedOn, answers);
-    passedOn.reroute(new PassedOn.Rerouting() {
-      @Override
-      public boolean reroutable(RouterMessage m) {
-        return m instanceof RoomCommand || m instanceof PeerMessage.Relay;
-      }
-
-      @Override
-      public Future<Reply> again(RouterMessage m) {
-        return Owner.this.again(m);
-      }
-
-      @Override
-      public Future<Reply> ask(RoomCommand m) {
-        return askOwner(m);
-      }
-    });
     this.announceUpTo = rooms.announceUpTo();
+    this.failOver = new FailOver(this, node, vertx, peers, passedOn, takeOver, directory, outbox, answers, relays,
+      announceUpTo);
     this.operators = new Operators(this, bus, directory, rooms, new Audit(bus, node), stored, closed);
     this.lateJoins = new LateJoins(this, node, vertx, peers, directory, outbox, history.replayTimeout());
   }
@@ -134,12 +107,11 @@ final class Owner {
     }
     String room = op.room();
     String owner = peers.owner(room);
-    Unsettled held = unsettled.isEmpty() ? null : unsettled.get(room);
-    if (held != null && (op.forwarded() || owner.equals(node))) {
+    if (failOver.holding(room) && (op.forwarded() || owner.equals(node))) {
       // Held behind what was passed on here before it. This router's own commands for a room another router
       // owns still go there: held here, they would overtake their sender's earlier ones, which wait there
       // for an answer and are asked again here if that router leaves.
-      return held.add(op, msg);
+      return failOver.hold(op, msg);
     }
     OwnedRoom r = takeOver.held(room);
     if (!owner.equals(node)) {
@@ -151,9 +123,7 @@ final class Owner {
         // Passed on here by a router that sees another network than this one (it found a node gone that this
         // one has not yet): the two agree within the failure detector's time, so the room's commands are held
         // until then, in order.
-        held = new Unsettled(room);
-        unsettled.put(room, held);
-        return held.add(op, msg);
+        return failOver.hold(op, msg);
       }
     }
     if (r != null) {
@@ -208,53 +178,6 @@ final class Owner {
   }
 
   /**
-   * The commands for a room passed on here by routers that see it as this router's while this one sees it
-   * as another's, held in order until this router sees the network as they do (and owns the room), or, past
-   * {@link #SETTLE_MILLIS}, carried out as it sees it: refused as retryable when someone waits for an
-   * answer, else routed to the owner it sees.
-   */
-  private final class Unsettled {
-    private record Held(RoomCommand op, Message<?> msg, Promise<Void> done) {
-    }
-
-    private final String room;
-    private final long since = System.currentTimeMillis();
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
-
-    Unsettled(String room) {
-      this.room = room;
-      vertx.setTimer(RETRY_MILLIS, id -> look());
-    }
-
-    Future<Void> add(RoomCommand op, Message<?> msg) {
-      Promise<Void> done = Promise.promise();
-      held.add(new Held(op, msg, done));
-      return done.future();
-    }
-
-    private void look() {
-      boolean settled = peers.owns(room) || takeOver.held(room) != null;
-      boolean late = System.currentTimeMillis() - since >= SETTLE_MILLIS;
-      if (!settled && !late) {
-        vertx.setTimer(RETRY_MILLIS, id -> look());
-        return;
-      }
-      unsettled.remove(room);
-      for (Held h : held) {
-        if (settled || !h.op().forwarded()) {
-          run(h.op(), h.msg()).onComplete(h.done());
-        } else if (Answers.expected(h.msg())) {
-          answers.refuse(h.op(), h.msg(), ErrorCode.RETRY, "the network is changing; try again");
-          h.done().complete();
-        } else {
-          run(h.op().asForwarded(false), null).onComplete(h.done());
-        }
-      }
-      outbox.added();
-    }
-  }
-
-  /**
    * Carries out, in order, the posts another router relayed here ({@link Relays}), answering once each is
    * carried out (and stored), turned down or passed on: a relay this router dies before answering is sent
    * again to the next owner, which finds what was stored of it.
@@ -272,48 +195,9 @@ final class Owner {
     });
   }
 
-  /**
-   * {@code m}, which a router left the network without answering, asked again of whoever should answer it
-   * now ({@link PassedOn.Rerouting}): of the room's owner as this router sees the network, a post marked as
-   * sent again; the posts of a relay are relayed again, to their rooms' owners. What is this router's own
-   * now is carried out at once ({@link AskedHere}), so that it keeps its order before what came meanwhile.
-   */
-  private Future<Reply> again(RouterMessage m) {
-    if (m instanceof PeerMessage.Relay relay) {
-      Map<String, List<RoomCommand.Post>> byOwner = new LinkedHashMap<>();
-      for (RoomCommand.Post p : relay.posts()) {
-        byOwner.computeIfAbsent(peers.owner(p.room()), k -> new ArrayList<>()).add(p.sentAgain());
-      }
-      List<Future<Reply>> sent = new ArrayList<>();
-      byOwner.forEach((to, posts) -> {
-        if (to.equals(node)) {
-          Promise<Reply> answer = Promise.promise();
-          PeerMessage.Relay here = new PeerMessage.Relay(posts);
-          relayed(here, new AskedHere(here, answer));
-          sent.add(relays.tellIfFailed(posts, answer.future()));
-        } else {
-          sent.add(relays.send(to, posts));
-        }
-      });
-      outbox.added();
-      // Each relay sent again tells its own posts' senders if it fails.
-      return Future.join(sent).transform(ar -> Future.succeededFuture(new Reply.Done()));
-    }
-    RoomCommand op = (RoomCommand) m;
-    return askOwner(op instanceof RoomCommand.Post p ? p.sentAgain() : op);
-  }
-
-  /** Asks {@code op} of the room's owner as this router sees the network now: carried out at once if it is this one. */
-  private Future<Reply> askOwner(RoomCommand op) {
-    String to = peers.owner(op.room());
-    if (to.equals(node)) {
-      Promise<Reply> answer = Promise.promise();
-      run(op.asForwarded(false), new AskedHere(op, answer));
-      outbox.added();
-      return answer.future();
-    }
-    boolean durable = op instanceof RoomCommand.Post p && p.durable();
-    return passedOn.request(to, op.asForwarded(true), Addresses.toRouter(durable));
+  /** How this router's work follows the network as it changes. */
+  FailOver failOver() {
+    return failOver;
   }
 
   /**
@@ -611,81 +495,5 @@ final class Owner {
     }
     outbox.ackWhenStored(msg, accepted, op);
     return null;
-  }
-
-  /**
-   * What becomes of posts the store refused because another router claimed their rooms while this one,
-   * paused or cut off, still numbered them: this router no longer numbers those rooms, and the posts are
-   * carried out again where the rooms are now, as posts sent again, found there if they were stored.
-   */
-  Outbox.Refused refused() {
-    return new Outbox.Refused() {
-      @Override
-      public void answerAgain(RouterMessage op, Message<?> request) {
-        Answers.reply(request, again(op));
-      }
-
-      @Override
-      public void postAgain(RoomEvent e) {
-        run(new RoomCommand.Post(e.room(), e.senderSession(), e.from(), e.origin(), e.text(), e.kind(), false, e.id(),
-          true, false), null);
-        outbox.added();
-      }
-    };
-  }
-
-  /**
-   * Router {@code other} has said who its users are: those in rooms this router numbers that the room does
-   * not count yet are counted in, announced as joining (as after a partition, when this side found them gone
-   * or took a room up before it met them again); those it no longer has, whose leaving never came here,
-   * leave.
-   */
-  void nodeMet(String other, List<Member> members, List<Member> gone) {
-    for (Member m : gone) {
-      for (String room : m.rooms()) {
-        OwnedRoom r = takeOver.held(room);
-        if (r != null && r.has(m.session()) && peers.owns(room)) {
-          run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), "connection lost", true, true), null);
-        }
-      }
-    }
-    for (Member m : members) {
-      for (String room : m.rooms()) {
-        OwnedRoom r = takeOver.held(room);
-        if (r != null && !r.has(m.session()) && peers.owns(room)) {
-          r.enter(m.session(), m.node(), m.name(), m.origin());
-          if (directory.count(room) <= announceUpTo) {
-            publish(r, RoomEvent.Kind.JOIN, m.session(), m.name(), m.origin(), null);
-          }
-        }
-      }
-    }
-    outbox.added();
-  }
-
-  /**
-   * The router of {@code other} has gone with its users ({@code members}): they leave every room, announced
-   * by the rooms' owners, this router for the rooms it owns.
-   */
-  void nodeGone(String other, List<Member> members, String reason) {
-    // First the members this router counted in its own rooms, then any the directory knew of besides.
-    Map<String, Set<Long>> announced = new HashMap<>();
-    for (OwnedRoom r : takeOver.held()) {
-      int before = r.size();
-      Map<Long, OwnedRoom.At> dropped = r.dropNode(other);
-      announced.put(r.name, dropped.keySet());
-      // A room this router still numbers but no longer owns is announced by its owner when taken up.
-      if (before <= announceUpTo && peers.owns(r.name)) {
-        dropped.forEach((session, at) -> publish(r, RoomEvent.Kind.QUIT, session, at.name(), at.origin(), reason));
-      }
-    }
-    for (Member m : members) {
-      for (String room : m.rooms()) {
-        if (!peers.leaving() && peers.owns(room) && !announced.getOrDefault(room, Set.of()).contains(m.session())) {
-          run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), reason, true, true), null);
-        }
-      }
-    }
-    outbox.added();
   }
 }

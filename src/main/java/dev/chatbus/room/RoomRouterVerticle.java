@@ -125,11 +125,11 @@ public final class RoomRouterVerticle extends VerticleBase {
       registered);
     owner = new Owner(node, vertx, peers, passedOn, takeOver, directory, outbox, readers, ids, answers,
       config.rooms(), config.history(), registered, config.persistence().store() != ChatbusConfig.Store.NONE, closed);
-    outbox.onFenced(takeOver::fenced, owner.refused());
+    outbox.onFenced(takeOver::fenced, owner.failOver().refused());
     peers.onChanges(new Peers.Changes() {
       @Override
       public void left(String other, List<Member> members, String reason) {
-        owner.nodeGone(other, members, reason);
+        owner.failOver().nodeGone(other, members, reason);
       }
 
       @Override
@@ -144,7 +144,7 @@ public final class RoomRouterVerticle extends VerticleBase {
 
       @Override
       public void met(String other, List<Member> members, List<Member> gone) {
-        owner.nodeMet(other, members, gone);
+        owner.failOver().nodeMet(other, members, gone);
       }
 
       @Override
