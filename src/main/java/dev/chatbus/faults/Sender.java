@@ -99,7 +99,8 @@ abstract class Sender extends Client {
       || "error".equals(o.getString("type")))) {
       answers.put(ref, "ack".equals(o.getString("type")) ? "ack" : o.getString("code"));
       if (!"ack".equals(o.getString("type"))) {
-        FaultHarness.log(name + " was refused " + prefix + ref + ": " + o.getString("code") + ", " + o.getString("message"));
+        FaultHarness.log(name + " was refused " + prefix + ref + ": " + o.getString("code") + ", "
+          + o.getString("message"));
       }
     }
   }

@@ -202,8 +202,8 @@ final class FailOver {
 
       @Override
       public void postAgain(RoomEvent e) {
-        owner.run(new RoomCommand.Post(e.room(), e.senderSession(), e.from(), e.origin(), e.text(), e.kind(), false, e.id(),
-          true, false), null);
+        owner.run(new RoomCommand.Post(e.room(), e.senderSession(), e.from(), e.origin(), e.text(), e.kind(), false,
+          e.id(), true, false), null);
         outbox.added();
       }
     };

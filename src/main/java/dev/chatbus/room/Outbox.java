@@ -89,7 +89,10 @@ final class Outbox {
   private Promise<Void> drained;
   /** Told of each room whose events the store refused, with the room's epoch now. */
   private BiConsumer<String, Long> onFenced = (room, epoch) -> { };
-  /** Until the router says otherwise, the senders of refused posts are told to say them again. */
+  /**
+   * Until the router says otherwise (an outbox on its own, in a test), a refused post's sender who waits
+   * is told to say it again.
+   */
   private Refused refused = new Refused() {
     @Override
     public void answerAgain(RouterMessage op, Message<?> request) {
@@ -321,10 +324,10 @@ final class Outbox {
     fenced.forEach(onFenced);
     if (!refusedPosts.isEmpty()) {
       // Those whose senders wait for an answer are carried out again with it, below; the others now.
-      Set<String> answered = new HashSet<>();
-      acks.forEach(a -> answered.addAll(a.ids));
-      awaiting.values().forEach(waiting -> waiting.forEach(a -> answered.addAll(a.ids)));
-      refusedPosts.stream().filter(e -> !answered.contains(e.id())).forEach(refused::postAgain);
+      Set<String> waitedFor = new HashSet<>();
+      acks.forEach(a -> waitedFor.addAll(a.ids));
+      awaiting.values().forEach(waiting -> waiting.forEach(a -> waitedFor.addAll(a.ids)));
+      refusedPosts.stream().filter(e -> !waitedFor.contains(e.id())).forEach(refused::postAgain);
     }
     // A write after a drop records the dropped numbers too (see PersistenceVerticle).
     if (stored) {

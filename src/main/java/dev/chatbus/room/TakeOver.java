@@ -329,11 +329,14 @@ final class TakeOver {
   }
 
   /**
-   * Completes once what this router numbered is written, failing if that takes longer than {@code millis};
-   * at once if there is no store, or it is away.
+   * Completes once what this router numbered is written (at once without a store), failing if that takes
+   * longer than {@code millis}, or at once if the store is away.
    */
   private Future<Void> written(long millis) {
-    if (!outbox.storing() || !metrics.storeUp()) {
+    if (!outbox.storing()) {
+      return Future.succeededFuture();
+    }
+    if (!metrics.storeUp()) {
       outbox.flush();
       return Future.failedFuture("the store is away");
     }
@@ -370,9 +373,9 @@ final class TakeOver {
 
   /**
    * Stops numbering {@code room} and says where it got to (or where its last owner did, if known here), once
-   * what it numbered there is written: the next owner's claim of a new epoch would fence it, and its senders
-   * would be told to say it again. If the store is away, or slower than {@link #WRITTEN_MILLIS}, it says so
-   * at once, and the room is claimed anew if it comes back here.
+   * what it numbered there is written: written after the next owner's claim of a new epoch, it would be
+   * fenced, and carried out again there. If the store is away it says so at once, if it is slower than
+   * {@link #WRITTEN_MILLIS} once that is over, and the room is claimed anew if it comes back here.
    */
   private Future<Reply.Released> released(String room) {
     OwnedRoom r = held.remove(room);
@@ -381,7 +384,7 @@ final class TakeOver {
     }
     Reply.Released released = new Reply.Released(r.handover());
     return written(WRITTEN_MILLIS).transform(ar -> {
-      if (ar.failed() && outbox.storing()) {
+      if (ar.failed()) {
         handedAway.add(room);
       }
       return Future.succeededFuture(released);
