@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * The fault harness's checker, in the manner of Jepsen: what the clients saw against what the store holds.
  * It reads the room's history and counts, for the acknowledged senders: acknowledged, lost (acknowledged,
  * not stored), reordered (a sender's acknowledged messages out of its order in the history), refused (an
- * error instead of an ack), unanswered; for the others: stored, answered by an error line, and lost without
- * a word; duplicated (stored twice); whether what each observer shows is in the history's order; whether
+ * error instead of an ack), unanswered; for the others: stored, answered by an error line (and how many
+ * error lines were about lines stored all the same), and lost without a word; duplicated (stored twice); whether what each observer shows is in the history's order; whether
  * both saw what each sender said after the faults; names given out on both sides of a partition and still
  * held twice; and the room's members against the clients connected.
  */
@@ -58,6 +58,7 @@ final class Checker {
     int unackedStored = 0;
     int errorLines = 0;
     int silent = 0;
+    int toldYetStored = 0;
     List<String> said = new ArrayList<>();
     for (Sender sender : senders) {
       said.add(sender.kind + " " + sender.sent.get());
@@ -108,6 +109,9 @@ final class Checker {
         unackedStored += kept;
         errorLines += sender.errors.size();
         silent += Math.max(0, sender.sent.get() - kept - sender.errors.size());
+        // Error lines beyond the lines not stored were about lines that were: their senders, told to say
+        // them again, would have them twice.
+        toldYetStored += Math.max(0, kept + sender.errors.size() - sender.sent.get());
       }
     }
     boolean oneOrder = true;
@@ -148,12 +152,13 @@ final class Checker {
       FaultHarness.log("no answer to who");
     }
     boolean passed = lost == 0 && duplicated == 0 && reordered == 0 && refused == 0 && unanswered == 0
-      && silent == 0 && oneOrder && resumed && !cutOff && spoke && heldTwice == 0 && members != null
+      && silent == 0 && toldYetStored == 0 && oneOrder && resumed && !cutOff && spoke && heldTwice == 0 && members != null
       && ghosts.isEmpty() && missing.isEmpty();
     System.out.printf("%s: said %s; acknowledged %d, lost %d, duplicated %d, reordered %d, refused %d%s, unanswered %d;"
-        + " unacknowledged stored %d, error lines %d, lost without a word %d; observers %s%s; %s%s -> %s%n",
+        + " unacknowledged stored %d, error lines %d (about stored lines %d), lost without a word %d; observers %s%s;"
+        + " %s%s -> %s%n",
       label, String.join(", ", said), acknowledged, lost, duplicated, reordered, refused,
-      refusals.isEmpty() ? "" : " " + refusals, unanswered, unackedStored, errorLines, silent,
+      refusals.isEmpty() ? "" : " " + refusals, unanswered, unackedStored, errorLines, toldYetStored, silent,
       oneOrder ? "in the history's order" : "out of the history's order",
       (cutOff ? "; a client was cut off" : "") + (resumed ? "" : "; delivery did not resume everywhere"),
       twins.isEmpty() ? "" : "names given out on both sides " + givenTwice + " of " + twins.size() + ", held twice after"
