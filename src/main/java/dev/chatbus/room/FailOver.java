@@ -190,14 +190,21 @@ final class FailOver {
 
   /**
    * What becomes of posts the store refused because another router claimed their rooms while this one,
-   * paused or cut off, still numbered them: this router no longer numbers those rooms, and the posts are
-   * carried out again where the rooms are now, as posts sent again, found there if they were stored.
+   * paused or cut off, still numbered them: this router no longer numbers those rooms, and its own clients'
+   * posts are carried out again where the rooms are now, as posts sent again, found there if they were
+   * stored. What another router passed on here is refused as retryable: that router asked it again of the
+   * room's next owner when it found this one gone (which the claim says it did), and asked again from here
+   * too, a relay that failed would tell its senders a line is lost that the next owner stored.
    */
   Outbox.Refused refused() {
     return new Outbox.Refused() {
       @Override
       public void answerAgain(RouterMessage op, Message<?> request) {
-        Answers.reply(request, again(op));
+        if (request instanceof AskedHere || op instanceof RoomCommand c && !c.forwarded()) {
+          Answers.reply(request, again(op));
+        } else {
+          request.fail(ErrorCode.RETRY.code(), "not stored: another node has taken the room over; say it again");
+        }
       }
 
       @Override
