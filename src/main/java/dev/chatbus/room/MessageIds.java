@@ -17,6 +17,15 @@ final class MessageIds {
     this.node = nodeTag & 0x3ff;
   }
 
+  /** When {@code id} was given out (epoch ms, by the clock of the node that gave it), or 0 if it is not one. */
+  static long millis(String id) {
+    try {
+      return (Long.parseLong(id) >>> 22) + EPOCH;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   String next(long nowMillis) {
     long ms = Math.max(nowMillis - EPOCH, lastMillis);
     if (ms == lastMillis) {

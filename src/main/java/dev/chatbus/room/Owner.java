@@ -52,6 +52,11 @@ final class Owner {
    * this is left out of the answer rather than holding up the client who asked.
    */
   private static final DeliveryOptions SURVEY = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(2).toMillis());
+  /**
+   * How old a post passed on by another router is when it counts as late ({@link #late}): less than the
+   * failure detector's 10 s, after which its sender asks it again elsewhere.
+   */
+  private static final long LATE_MILLIS = 5_000;
 
   private final String node;
   private final EventBus bus;
@@ -272,7 +277,7 @@ final class Owner {
       r.waiting.add(() -> applyOrRefuse(op, r, msg).onComplete(applied));
       return applied.future();
     }
-    if (op instanceof RoomCommand.Post p && p.again() && outbox.storing()) {
+    if (op instanceof RoomCommand.Post p && (p.again() || late(p)) && outbox.storing()) {
       return lookForPost(p, r, msg);
     }
     applyNow(op, r, msg);
@@ -301,6 +306,16 @@ final class Owner {
         msg.reply(reply);
       }
     }
+  }
+
+  /**
+   * Whether {@code p} comes late: given its id more than {@link #LATE_MILLIS} ago. It may have been held in a
+   * connection while the network was cut, and carried out meanwhile by the room's next owner, asked again
+   * by its sender: it is looked for before it is numbered, as a post sent again is. (A post takes
+   * milliseconds from its sender's node to its room's owner, as long as the nodes' clocks agree.)
+   */
+  private static boolean late(RoomCommand.Post p) {
+    return p.forwarded() && System.currentTimeMillis() - MessageIds.millis(p.id()) > LATE_MILLIS;
   }
 
   /**

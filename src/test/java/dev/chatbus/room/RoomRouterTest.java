@@ -8,6 +8,7 @@ import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
 import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.Reply;
+import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
 import dev.chatbus.bus.SessionCommand;
 import dev.chatbus.cluster.Membership;
@@ -93,6 +94,27 @@ class RoomRouterTest {
     assertThat(refused).isEqualTo(new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(), "you are not in #rust", "rust", false));
     assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
     assertThat(next(lobby).text()).isEqualTo("here");
+  }
+
+  /**
+   * A post another router passed on that arrives late (held in a connection while the network was cut, and
+   * asked again of the room's next owner by its sender meanwhile) is looked for by its id before it is
+   * numbered: carried out once, however many times it arrives.
+   */
+  @Test
+  void aPostThatArrivesLateIsCarriedOutOnceHoweverOftenItComes() throws Exception {
+    BlockingQueue<RoomEvent> lobby = watch("lobby");
+    login(1, "alice");
+    assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
+    String id = new MessageIds(7).next(System.currentTimeMillis() - 60_000);
+    RoomCommand.Post late = new RoomCommand.Post("lobby", 1, "alice", "alice@test", "held up", RoomEvent.Kind.MESSAGE,
+      true, id, false, true);
+    Reply.Accepted first = (Reply.Accepted) vertx.eventBus().<Reply>request(ROUTER, late).await(10, TimeUnit.SECONDS).body();
+    Reply.Accepted second = (Reply.Accepted) vertx.eventBus().<Reply>request(ROUTER, late).await(10, TimeUnit.SECONDS).body();
+    assertThat(second).isEqualTo(first);
+    ask(new SessionCommand.Say(1, "lobby", "after", RoomEvent.Kind.MESSAGE, true));
+    assertThat(next(lobby).text()).isEqualTo("held up");
+    assertThat(next(lobby).text()).isEqualTo("after");
   }
 
   @Test
