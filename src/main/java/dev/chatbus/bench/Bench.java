@@ -310,8 +310,9 @@ public final class Bench {
 
   private void conns(Workload work, List<IoLoop> loops, int k, long pid, JsonObject result) throws Exception {
     boolean jvm = pid > 0 && ProcStats.isJvm(pid);
-    long rss0 = pid > 0 ? ProcStats.rssBytes(pid) : 0;
+    // A JVM's RSS is read after the full collection that measuring its heap runs, before and after.
     long[] jvm0 = jvm ? ProcStats.jvmMemory(pid) : null;
+    long rss0 = pid > 0 ? ProcStats.rssBytes(pid) : 0;
     List<Client> clients = new ArrayList<>();
     for (int i = 0; i < k; i++) {
       clients.add(new Client(i, "b" + i, work.defaultRoom, false, loops.get(i % loops.size())));
@@ -322,10 +323,10 @@ public final class Bench {
     // Idle for a while: every client must still be there afterwards.
     Thread.sleep(TimeUnit.SECONDS.toMillis(integer("duration", 10)));
     if (pid > 0) {
+      long[] mem = jvm ? ProcStats.jvmMemory(pid) : null;
       long rss = ProcStats.rssBytes(pid);
       result.put("serverRssMb", rss >> 20).put("rssPerConn", (rss - rss0) / k);
       if (jvm) {
-        long[] mem = ProcStats.jvmMemory(pid);
         long heap = (mem[0] - jvm0[0]) / k;
         result.put("heapPerConn", heap);
         if (mem[1] >= 0 && jvm0[1] >= 0) {
