@@ -21,13 +21,15 @@
 #                                         how long entering a room takes against the size of its history
 #   BASE_JAR=/path/to/older/chatbus.jar scripts/bench.sh --servers chatbus-base,chatbus --workloads conns,fanout1000
 #   BASE_JAR=/path/to/older/chatbus.jar scripts/bench.sh --servers cluster3-base,cluster3 --workloads rooms
+#   BASE_JAR=target/chatbus.jar BASE_JVM_OPTIONS=/path/to/other.options scripts/bench.sh --servers chatbus-base,chatbus
+#                                         the same build with other JVM options than conf/jvm.options
 #                                         an earlier build against this one: a change's figures before and after
 #
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
 # sudo); a peer that cannot be installed is skipped with a warning. Results go to
 # target/bench/<time>/results.jsonl (one JSON line per run) and table.md. Only processes this script
 # started are stopped. Chatbus and the load generator run on the newest JDK found in /usr/lib/jvm (or
-# on CHATBUS_JAVA, or the java on the PATH); JAVA_OPTS is passed to the Chatbus JVM.
+# on CHATBUS_JAVA, or the java on the PATH); conf/jvm.options, then JAVA_OPTS, are passed to the Chatbus JVM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -70,6 +72,10 @@ newest_java() {
   echo "$best"
 }
 java=${CHATBUS_JAVA:-$(newest_java)}
+# Chatbus starts with the JVM options scripts/run.sh gives it; the earlier build with BASE_JVM_OPTIONS, if set
+# (another file of them: the before of a change to the options themselves).
+jvm_options="$root/conf/jvm.options"
+base_jvm_options=${BASE_JVM_OPTIONS:-$jvm_options}
 
 # Every client and every server holds one file per connection.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -119,24 +125,24 @@ start_server() {
   case "$s" in
     chatbus)
       # Native memory tracking lets the benchmark count memory outside the heap per connection.
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
+      "$java" -XX:NativeMemoryTracking=summary "@$jvm_options" ${JAVA_OPTS:-} \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
     chatbus-base)
       # An earlier build (BASE_JAR), as the chatbus server runs: the "before" of a change.
       [ -n "${BASE_JAR:-}" ] && [ -f "$BASE_JAR" ] || { echo "warning: chatbus-base needs BASE_JAR; skipped" >&2; return 1; }
       cp "$BASE_JAR" "$run/chatbus-base.jar"
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
+      "$java" -XX:NativeMemoryTracking=summary "@$base_jvm_options" ${JAVA_OPTS:-} \
         -jar "$run/chatbus-base.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-base.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
     chatbus-irc)
       # The same node, its clients on its IRC port: Chatbus speaking IRC, beside ngIRCd and InspIRCd.
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} \
+      "$java" -XX:NativeMemoryTracking=summary "@$jvm_options" ${JAVA_OPTS:-} \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-irc.log" 2>&1 &
       pid=$!; port=6673; protocol=irc; inflight=200 ;;
     chatbus-ws)
       # The same node, its clients on its WebSocket (the HTTP port), speaking JSON as the web client does.
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.http.port=6675 \
+      "$java" -XX:NativeMemoryTracking=summary "@$jvm_options" ${JAVA_OPTS:-} -Dchatbus.http.port=6675 \
         -Dchatbus.http.maxConnections=100000 -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" \
         >"$run/chatbus-ws.log" 2>&1 &
       pid=$!; port=6675; protocol=websocket; inflight=200 ;;
@@ -145,13 +151,13 @@ start_server() {
       # certificate of an authority made for this run (openssl), which the load generator trusts.
       command -v openssl >/dev/null || { echo "warning: chatbus-tls needs openssl; skipped" >&2; return 1; }
       make_tls
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.tls.cert="$run/tls/cert.pem" \
+      "$java" -XX:NativeMemoryTracking=summary "@$jvm_options" ${JAVA_OPTS:-} -Dchatbus.tls.cert="$run/tls/cert.pem" \
         -Dchatbus.tls.key="$run/tls/key.pem" -Dchatbus.tcp.tlsPort=6674 -Dchatbus.irc.tlsPort=-1 \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-tls.log" 2>&1 &
       pid=$!; port=6674; protocol=chatbus; inflight=200; tls_args="--tls $run/tls/ca.pem" ;;
     chatbus-nometrics)
       # The same node with metrics.enabled=false: what keeping metrics costs.
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} -Dchatbus.metrics.enabled=false \
+      "$java" -XX:NativeMemoryTracking=summary "@$jvm_options" ${JAVA_OPTS:-} -Dchatbus.metrics.enabled=false \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-nometrics.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
     chatbus-embedded)
@@ -159,7 +165,7 @@ start_server() {
       # every join: what storing and replay cost on the hot path. Each workload starts with an empty store.
       rm -rf "$run/chatbus-embedded"
       # shellcheck disable=SC2086
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} $server_opts -Dchatbus.persistence.store=embedded \
+      "$java" -XX:NativeMemoryTracking=summary "@$jvm_options" ${JAVA_OPTS:-} $server_opts -Dchatbus.persistence.store=embedded \
         -Dchatbus.persistence.embedded.path="$run/chatbus-embedded/chatbus" -Dchatbus.history.replayOnJoin=20 \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-embedded.log" 2>&1 &
       pid=$!; port=6670; protocol=chatbus; inflight=200 ;;
@@ -170,7 +176,7 @@ start_server() {
         -c 'DROP DATABASE IF EXISTS chatbus_bench' -c 'CREATE DATABASE chatbus_bench' >>"$run/psql.log" 2>&1 ||
         { echo "warning: no PostgreSQL to make chatbus_bench in (see $run/psql.log)" >&2; return 1; }
       # shellcheck disable=SC2086
-      "$java" -XX:NativeMemoryTracking=summary ${JAVA_OPTS:-} $server_opts -Dchatbus.persistence.store=postgresql \
+      "$java" -XX:NativeMemoryTracking=summary "@$jvm_options" ${JAVA_OPTS:-} $server_opts -Dchatbus.persistence.store=postgresql \
         -Dchatbus.persistence.postgresql.url="${CHATBUS_PG_URL:-jdbc:postgresql://127.0.0.1:5432/chatbus_bench}" \
         -Dchatbus.persistence.postgresql.user="${CHATBUS_PG_USER:-postgres}" -Dchatbus.history.replayOnJoin=20 \
         -jar "$run/chatbus.jar" -conf "$root/scripts/bench/chatbus.json" >"$run/chatbus-postgresql.log" 2>&1 &
@@ -192,14 +198,14 @@ start_server() {
       # Three Chatbus nodes clustered over Hazelcast on loopback, with the one-node settings otherwise;
       # the load generator spreads the clients over them and sums their CPU and memory. cluster3-base runs
       # the earlier build (BASE_JAR), as chatbus-base does.
-      local pids=() i jar="$run/chatbus.jar"
+      local pids=() i jar="$run/chatbus.jar" options="$jvm_options"
       if [ "$s" = cluster3-base ]; then
         [ -n "${BASE_JAR:-}" ] && [ -f "$BASE_JAR" ] || { echo "warning: cluster3-base needs BASE_JAR; skipped" >&2; return 1; }
         cp "$BASE_JAR" "$run/chatbus-base.jar"
-        jar="$run/chatbus-base.jar"
+        jar="$run/chatbus-base.jar" options="$base_jvm_options"
       fi
       for i in 1 2 3; do
-        "$java" ${JAVA_OPTS:-} -Dchatbus.node.name=bench-$i -Dchatbus.tcp.port=$((6680 + i)) -Dchatbus.irc.port=$((6690 + i)) \
+        "$java" "@$options" ${JAVA_OPTS:-} -Dchatbus.node.name=bench-$i -Dchatbus.tcp.port=$((6680 + i)) -Dchatbus.irc.port=$((6690 + i)) \
           -Dchatbus.cluster.enabled=true -Dchatbus.cluster.name=chatbus-bench-$$ -Dchatbus.cluster.interface=127.0.0.1 \
           -jar "$jar" -conf "$root/scripts/bench/chatbus.json" >"$run/cluster3-$i.log" 2>&1 &
         pids+=($!)
