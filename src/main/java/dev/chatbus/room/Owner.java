@@ -277,7 +277,7 @@ final class Owner {
       r.waiting.add(() -> applyOrRefuse(op, r, msg).onComplete(applied));
       return applied.future();
     }
-    if (op instanceof RoomCommand.Post p && (p.again() || late(p)) && outbox.storing()) {
+    if (op instanceof RoomCommand.Post p && outbox.storing() && (p.again() || late(p))) {
       return lookForPost(p, r, msg);
     }
     applyNow(op, r, msg);
