@@ -143,9 +143,11 @@ class WebClientTest {
     ann.say("x".repeat(5000));
     ann.waitForLine(l -> l.startsWith("ann xxxx") && l.endsWith(" (line too long (the limit is 4096 bytes); it was dropped)"),
       "the long message struck out as too long");
-    // A flood, as a script in the page would send it.
-    ann.script("const f = document.getElementById('say'), i = document.getElementById('input');"
-      + "for (let n = 0; n < 200; n++) { i.value = 'flood ' + n; f.requestSubmit(); }");
+    // A flood, as a script in the page would send it: a line every 5 ms for a second, longer than the 300 ms
+    // over the rate after which the server disconnects (a burst sent within 300 ms is only dropped).
+    ann.script("const f = document.getElementById('say'), i = document.getElementById('input'); let n = 0;"
+      + "const t = setInterval(() => { i.value = 'flood ' + n++; f.requestSubmit();"
+      + " if (n >= 200) clearInterval(t); }, 5);");
     ann.waitForLine("slow down");
     ann.waitForLine("The server closed the connection: too many lines for too long, bye");
     nc.readUntil(l -> l.equals("* ann has left #lobby (flooding)"));
