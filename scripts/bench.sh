@@ -21,9 +21,9 @@
 #                                         how long entering a room takes against the size of its history
 #   BASE_JAR=/path/to/older/chatbus.jar scripts/bench.sh --servers chatbus-base,chatbus --workloads conns,fanout1000
 #   BASE_JAR=/path/to/older/chatbus.jar scripts/bench.sh --servers cluster3-base,cluster3 --workloads rooms
+#                                         an earlier build against this one: a change's figures before and after
 #   BASE_JAR=target/chatbus.jar BASE_JVM_OPTIONS=/path/to/other.options scripts/bench.sh --servers chatbus-base,chatbus
 #                                         the same build with other JVM options than conf/jvm.options
-#                                         an earlier build against this one: a change's figures before and after
 #
 # Peers missing from the machine are installed from Debian's packages (apt-get, as root or through
 # sudo); a peer that cannot be installed is skipped with a warning. Results go to
