@@ -179,8 +179,6 @@ final class Outbox {
     } else if (!inFlight.isEmpty()) {
       // Nothing gathers for the next batch: the last one sent holds the latest events.
       awaiting.computeIfAbsent(inFlight.peekLast().no(), k -> new ArrayList<>()).add(new Ack(request, reply, ids, op));
-    } else if (ids.stream().anyMatch(refusedIds::contains)) {
-      refused.answerAgain(op, request);
     } else {
       request.reply(reply);
     }

@@ -152,6 +152,14 @@ class TakeOverTest {
     look.reply(new Persist.Claimed(l.room(), 0, 0));
   }
 
+  /** {@code room}, taken up here in {@code epoch} from {@code seq}. */
+  private OwnedRoom takenUp(String room, long epoch, long seq) throws Exception {
+    Future<OwnedRoom> opened = on(() -> takeOver.open(room));
+    lookFindsNothing();
+    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed(room, epoch, seq));
+    return opened.await(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void aRoomIsTakenUpInANewEpochGoingOnFromWhereTheStoreSaysItGotTo() throws Exception {
     Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
@@ -225,10 +233,7 @@ class TakeOverTest {
 
   @Test
   void aReleasedRoomIsGivenUpWithWhereItGotTo() throws Exception {
-    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
-    lookFindsNothing();
-    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 2, 9));
-    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    OwnedRoom room = takenUp("rust", 2, 9);
     on(() -> {
       room.enter(1, "m", "alice", "text@m");
       room.nextSeq();
@@ -246,15 +251,11 @@ class TakeOverTest {
 
   /**
    * What the router numbered in a room it gives up is written before it says where it got to: the next
-   * owner claims the room once told, and a claim before the write would fence it (its senders told to say
-   * it again).
+   * owner claims the room once told, and a claim before the write would fence it.
    */
   @Test
   void aRoomIsGivenUpOnceWhatWasNumberedInItIsWritten() throws Exception {
-    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
-    lookFindsNothing();
-    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 2, 9));
-    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    OwnedRoom room = takenUp("rust", 2, 9);
     on(() -> {
       room.enter(1, "m", "alice", "text@m");
       outbox.add(new RoomEvent(RoomEvent.Kind.MESSAGE, "rust", room.nextSeq(), "id-10", 0, 1, "alice", "hello", room.epoch,
@@ -278,10 +279,7 @@ class TakeOverTest {
    */
   @Test
   void aRouterOutsideTheNetworkTakesNoRoom() throws Exception {
-    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
-    lookFindsNothing();
-    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 2, 9));
-    OwnedRoom room = opened.await(10, TimeUnit.SECONDS);
+    OwnedRoom room = takenUp("rust", 2, 9);
     Throwable refused = vertx.eventBus().request(RELEASES, new PeerMessage.Release("rust", "x"))
       .toCompletionStage().toCompletableFuture().handle((ok, err) -> err).get(10, TimeUnit.SECONDS);
     assertThat(ErrorCode.ofRefusal(refused)).isEqualTo(ErrorCode.RETRY);
