@@ -10,12 +10,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A node in a JVM of its own, killed with SIGKILL while its users talk with users of a node in this JVM:
@@ -123,7 +129,7 @@ class NodeFailureTest {
       alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "before").put("ref", 1).put("durable", true));
       assertThat(alice.readJson("ack").getInteger("ref")).isEqualTo(1);
 
-      signal(other.process(), "STOP");
+      stop(other.process());
       alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "held 1").put("ref", 2).put("durable", true));
       tom.send("held 2");
       alice.send(new JsonObject().put("op", "say").put("room", room).put("text", "held 3").put("ref", 3).put("durable", true));
@@ -171,8 +177,29 @@ class NodeFailureTest {
     return room;
   }
 
-  private static void signal(Process p, String signal) throws Exception {
-    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor()).isZero();
+  /**
+   * Stops {@code p} (SIGSTOP) and waits until every thread of it has stopped: the signal is only queued when
+   * {@code kill} returns, and on a busy machine a thread of the JVM can still take in and carry out a message
+   * before it stops.
+   */
+  private static void stop(Process p) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(p.pid())).start().waitFor()).isZero();
+    Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+      try (Stream<Path> threads = Files.list(tasks)) {
+        return threads.allMatch(NodeFailureTest::stopped);
+      }
+    });
+  }
+
+  /** Whether the thread of {@code task} ({@code /proc/PID/task/TID}) is stopped: state T in its stat. */
+  private static boolean stopped(Path task) {
+    try {
+      String stat = Files.readString(task.resolve("stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+    } catch (IOException gone) {
+      return true;
+    }
   }
 
   private static JsonObject readEvent(TestClient c, String type, String room) {
