@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -21,6 +23,9 @@ public interface Membership {
 
   /** Whether the node with cluster id {@code nodeId} is a member now. */
   boolean alive(String nodeId);
+
+  /** The cluster ids of the members now. */
+  Collection<String> nodes();
 
   /**
    * Calls {@code handler}, on a cluster manager thread, whenever a node has left: {@link #alive} tells which.
@@ -46,6 +51,11 @@ public interface Membership {
         }
 
         @Override
+        public Collection<String> nodes() {
+          return List.of(self());
+        }
+
+        @Override
         public Runnable onLeft(Runnable handler) {
           return () -> { };
         }
@@ -63,6 +73,11 @@ public interface Membership {
       @Override
       public boolean alive(String nodeId) {
         return manager.getNodes().contains(nodeId);
+      }
+
+      @Override
+      public Collection<String> nodes() {
+        return manager.getNodes();
       }
 
       @Override

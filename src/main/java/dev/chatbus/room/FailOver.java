@@ -91,7 +91,8 @@ final class FailOver {
 
   /**
    * Holds {@code op}, behind the room's commands held already, until this router sees the network as the
-   * router that passed it on does; the future completes once it is carried out, turned down or passed on.
+   * router that passed it on does (see {@link Unsettled}); the future completes once it is carried out,
+   * turned down or passed on.
    */
   Future<Void> hold(RoomCommand op, Message<?> msg) {
     return unsettled.computeIfAbsent(op.room(), Unsettled::new).add(op, msg);
@@ -99,9 +100,13 @@ final class FailOver {
 
   /**
    * The commands for a room passed on here by routers that see it as this router's while this one sees it
-   * as another's, held in order until this router sees the network as they do (and owns the room), or, past
-   * {@link #SETTLE_MILLIS}, carried out as it sees it: refused as retryable when someone waits for an
-   * answer, else routed to the owner it sees.
+   * as another's, held in order until the two agree. A router that found the owner this one sees gone
+   * before this one did is ahead: the commands wait until this router finds it gone too, and owns the
+   * room. A router that has not yet met an owner this one has just met (a node back from a partition, or
+   * just started) is behind: once this router sees the whole network (a router met on every node of the
+   * cluster), the commands go to that owner, which numbers the room as soon as it sees it so too. Past
+   * {@link #SETTLE_MILLIS} they are carried out as this router sees it: refused as retryable when someone
+   * waits for an answer, else routed to the owner it sees.
    */
   private final class Unsettled {
     private record Held(RoomCommand op, Message<?> msg, Promise<Void> done) {
@@ -124,8 +129,9 @@ final class FailOver {
 
     private void look() {
       boolean settled = peers.owns(room) || takeOver.held(room) != null;
+      boolean metOwner = !settled && peers.seesAll() && peers.metWithin(peers.owner(room), SETTLE_MILLIS);
       boolean late = System.currentTimeMillis() - since >= SETTLE_MILLIS;
-      if (!settled && !late) {
+      if (!settled && !metOwner && !late) {
         vertx.setTimer(RETRY_MILLIS, id -> look());
         return;
       }
@@ -133,11 +139,11 @@ final class FailOver {
       for (Held h : held) {
         if (settled || !h.op().forwarded()) {
           owner.run(h.op(), h.msg()).onComplete(h.done());
-        } else if (Answers.expected(h.msg())) {
+        } else if (!metOwner && Answers.expected(h.msg())) {
           answers.refuse(h.op(), h.msg(), ErrorCode.RETRY, "the network is changing; try again");
           h.done().complete();
         } else {
-          owner.run(h.op().asForwarded(false), null).onComplete(h.done());
+          owner.run(h.op().asForwarded(false), h.msg()).onComplete(h.done());
         }
       }
       outbox.added();

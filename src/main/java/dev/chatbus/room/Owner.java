@@ -126,8 +126,8 @@ final class Owner {
       }
       if (r == null) {
         // Passed on here by a router that sees another network than this one (it found a node gone that this
-        // one has not yet): the two agree within the failure detector's time, so the room's commands are held
-        // until then, in order.
+        // one has not yet, or has not met one this one has): the two agree within the failure detector's time,
+        // so the room's commands are held until then, in order.
         return failOver.hold(op, msg);
       }
     }

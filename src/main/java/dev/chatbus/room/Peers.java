@@ -96,6 +96,8 @@ final class Peers {
    * (or paused), not dead, and is a router of the network before it is met again.
    */
   private final Map<String, String> lost = new HashMap<>();
+  /** When each other router in the ring joined it, met for the first time or again (milliseconds). */
+  private final Map<String, Long> metAt = new HashMap<>();
   /** Listed routers that did not answer, warned about once each (node name and cluster node id). */
   private final Set<String> unanswered = new HashSet<>();
   /** This node's tag, chosen by {@link #survey}: no other router's has the same low 10 bits. */
@@ -169,6 +171,22 @@ final class Peers {
   /** Whether {@code other} is in the network as this router sees it. */
   boolean knows(String other) {
     return ring.contains(other);
+  }
+
+  /** Whether {@code other} joined the network as this router sees it, or was met again, less than {@code millis} ago. */
+  boolean metWithin(String other, long millis) {
+    Long at = metAt.get(other);
+    return at != null && System.currentTimeMillis() - at < millis;
+  }
+
+  /** Whether this router has met a router on every node of the cluster: it sees the whole network. */
+  boolean seesAll() {
+    for (String clusterId : membership.nodes()) {
+      if (!clusterIds.containsValue(clusterId)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The other routers. */
@@ -452,6 +470,7 @@ final class Peers {
     List<Member> gone = directory.replace(other, d.version(), d.sessions());
     changes.met(other, d.sessions(), gone);
     if (isNew) {
+      metAt.put(other, System.currentTimeMillis());
       log.info("router {} joined: the network is {}", other, ring);
       if (quorum <= 1 && ring.size() >= 3 && !warnedNoQuorum) {
         warnedNoQuorum = true;
@@ -497,6 +516,7 @@ final class Peers {
     boolean wasQuorate = quorate();
     ring = ring.without(other);
     clusterIds.remove(other);
+    metAt.remove(other);
     if (wasQuorate && !quorate()) {
       log.warn("{}: numbering no room and giving no name out", noQuorum());
       changes.quorumLost();

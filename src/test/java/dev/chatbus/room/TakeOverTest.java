@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -88,6 +89,11 @@ class TakeOverTest {
         @Override
         public boolean alive(String nodeId) {
           return nodeId.equals("local") || nodeId.equals("m-cluster-id");
+        }
+
+        @Override
+        public Collection<String> nodes() {
+          return List.of("local", "m-cluster-id");
         }
 
         @Override
