@@ -81,6 +81,11 @@ final class FailOver {
       public Future<Reply> ask(RoomCommand m) {
         return askOwner(m);
       }
+
+      @Override
+      public boolean knows(String router) {
+        return peers.knows(router);
+      }
     });
   }
 

@@ -42,6 +42,9 @@ final class PassedOn {
 
     /** {@code m}, held back while its room's earlier requests waited at another router, asked of its owner now. */
     Future<Reply> ask(RoomCommand m);
+
+    /** Whether {@code router} is in the network as this router sees it. */
+    boolean knows(String router);
   }
 
   /** A request of a router, until answered. */
@@ -107,6 +110,11 @@ final class PassedOn {
     public Future<Reply> ask(RoomCommand m) {
       throw new IllegalStateException("cannot be asked: " + m);
     }
+
+    @Override
+    public boolean knows(String router) {
+      return true;
+    }
   };
   private long count;
   /** Completes, while stopping, once nothing waits for an answer. */
@@ -122,7 +130,7 @@ final class PassedOn {
 
   /**
    * Asks router {@code other}; asked again elsewhere, or failed, when it leaves the network before
-   * answering. An answer that comes from it after that is not heard.
+   * answering, or has left already. An answer that comes from it after that is not heard.
    * <p>
    * The cluster can forget a router's address on the bus before this router finds its node gone (Hazelcast
    * drops a member's addresses first), and learn the address of a router met again after a partition a
@@ -136,6 +144,12 @@ final class PassedOn {
    * straight to the new owner, it could be carried out before them.
    */
   Future<Reply> request(String other, RouterMessage m, DeliveryOptions options) {
+    if (!rerouting.knows(other) && rerouting.reroutable(m)) {
+      // Named by the caller before the router left (a relay gathers for it until the end of a turn): asked
+      // again now, as what waited for it then was. Sent there, it could wait for an answer that never comes,
+      // since the cluster forgets a gone node's addresses a moment after this router finds it gone.
+      return rerouting.again(m);
+    }
     if (m instanceof RoomCommand c) {
       RoomAt at = rooms.get(c.room());
       if (at != null && (!at.router.equals(other) || !at.after.isEmpty())) {
