@@ -89,6 +89,11 @@ public final class FaultHarness {
     String wanted = args.getOrDefault("net", Network.namespacesAllowed() ? "netns" : "loopback");
     boolean passed = true;
     try (Network net = wanted.equals("netns") ? Network.namespaces(3) : Network.loopback()) {
+      // Stopped early (Ctrl-C, SIGTERM), it still ends its nodes and removes its namespaces.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+        net.close();
+      }));
       log("nodes " + (net.faults() ? "each in a network namespace of its own, joined by a bridge"
         : "on loopback: no partitions or slow links"));
       for (Scenario scenario : Scenario.values()) {
