@@ -179,6 +179,21 @@ final class Peers {
     return at != null && System.currentTimeMillis() - at < millis;
   }
 
+  /**
+   * The routers found gone without a goodbye whose nodes are members of the cluster again, and that this
+   * router has not met again yet: cut off or paused, they may still number rooms, and this router does not
+   * know their users.
+   */
+  List<String> unmet() {
+    List<String> unmet = new ArrayList<>();
+    lost.forEach((clusterId, other) -> {
+      if (membership.alive(clusterId) && !ring.contains(other)) {
+        unmet.add(other);
+      }
+    });
+    return unmet;
+  }
+
   /** Whether this router has met a router on every node of the cluster: it sees the whole network. */
   boolean seesAll() {
     for (String clusterId : membership.nodes()) {
@@ -486,7 +501,7 @@ final class Peers {
   }
 
   /** Hazelcast has found a node gone: whichever routers ran there have gone with it. */
-  private void nodesLeft() {
+  void nodesLeft() {
     for (String other : ring.nodes()) {
       String clusterId = clusterIds.get(other);
       if (!other.equals(node) && !membership.alive(clusterId)) {

@@ -139,9 +139,22 @@ final class TakeOver {
   /**
    * One attempt at taking {@code room} up, begun at {@code since}: tried again a moment later while a router
    * that does not count this one in the network yet refuses (it has just met it again, after a partition,
-   * or not yet at all), for up to 15 s.
+   * or not yet at all), or one back in the cluster has not been met again here, for up to 15 s.
    */
   private void attempt(String room, Promise<OwnedRoom> opened, long since) {
+    List<String> unmet = peers.unmet();
+    if (!unmet.isEmpty()) {
+      // A router back in the cluster, not met again yet, may number the room, and its users are not known
+      // here: taken up now, the room would lack them, and their posts would be turned down.
+      if (System.currentTimeMillis() - since < SETTLE_MILLIS && !peers.leaving()) {
+        vertx.setTimer(RETRY_MILLIS, id -> attempt(room, opened, since));
+        return;
+      }
+      opening.remove(room);
+      opened.fail(new Refusal(ErrorCode.RETRY, "#" + room + " cannot be taken up until " + String.join(", ", unmet)
+        + " is met again; try again"));
+      return;
+    }
     List<Future<Reply.Released>> asked = new ArrayList<>();
     for (String other : peers.otherNodes()) {
       asked.add(bus.<Reply>request(Addresses.router(other), new PeerMessage.Release(room, node), Peers.PEER)

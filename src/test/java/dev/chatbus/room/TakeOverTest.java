@@ -28,7 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,6 +56,9 @@ class TakeOverTest {
   private TakeOver takeOver;
   private Directory directory;
   private Outbox outbox;
+  private Peers peers;
+  /** The cluster ids of the nodes the cluster counts as members. */
+  private final Set<String> alive = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<Message<Persist>> claims = new LinkedBlockingQueue<>();
   private final BlockingQueue<Message<Persist>> looks = new LinkedBlockingQueue<>();
 
@@ -77,6 +82,7 @@ class TakeOverTest {
     MessageConsumer<Object> m = vertx.eventBus().consumer(Addresses.router("m"), msg -> msg.reply(M));
     m.completion().await(10, TimeUnit.SECONDS);
     Peers[] made = new Peers[1];
+    alive.addAll(List.of("local", "m-cluster-id"));
     on(() -> {
       directory = new Directory();
       // This node, and the node of router m, which asks for releases here and which this router has met.
@@ -88,12 +94,12 @@ class TakeOverTest {
 
         @Override
         public boolean alive(String nodeId) {
-          return nodeId.equals("local") || nodeId.equals("m-cluster-id");
+          return alive.contains(nodeId);
         }
 
         @Override
         public Collection<String> nodes() {
-          return List.of("local", "m-cluster-id");
+          return List.copyOf(alive);
         }
 
         @Override
@@ -127,7 +133,7 @@ class TakeOverTest {
       made[0].onHello(new PeerMessage.Hello(M));
       return null;
     });
-    Peers peers = made[0];
+    peers = made[0];
     await().atMost(Duration.ofSeconds(10)).until(() -> on(() -> peers.otherNodes().contains("m")));
     m.unregister().await(10, TimeUnit.SECONDS);
     return on(() -> {
@@ -290,6 +296,40 @@ class TakeOverTest {
       .toCompletionStage().toCompletableFuture().handle((ok, err) -> err).get(10, TimeUnit.SECONDS);
     assertThat(ErrorCode.ofRefusal(refused)).isEqualTo(ErrorCode.RETRY);
     assertThat(on(() -> takeOver.held("rust"))).isSameAs(room);
+  }
+
+  /**
+   * Router m, cut off (the cluster found its node gone), is back in the cluster but not met again: it may
+   * still number the room, and its users are not known here. The room is taken up only once m is met again,
+   * and has released it.
+   */
+  @Test
+  void aRoomIsNotTakenUpWhileARouterBackInTheClusterIsNotMetAgain() throws Exception {
+    alive.remove("m-cluster-id");
+    on(() -> {
+      peers.nodesLeft();
+      return null;
+    });
+    assertThat(on(() -> peers.otherNodes())).isEmpty();
+    alive.add("m-cluster-id");
+
+    Future<OwnedRoom> opened = on(() -> takeOver.open("rust"));
+
+    assertThat(looks.poll(1, TimeUnit.SECONDS)).as("a look at the store before m is met again").isNull();
+    BlockingQueue<PeerMessage.Release> released = new LinkedBlockingQueue<>();
+    vertx.eventBus().consumer(Addresses.router("m"), msg -> {
+      if (msg.body() instanceof PeerMessage.Release r) {
+        released.add(r);
+        msg.reply(new Reply.Released(null));
+      } else {
+        msg.reply(M);
+      }
+    }).completion().await(10, TimeUnit.SECONDS);
+    on(() -> peers.onHello(new PeerMessage.Hello(M)));
+    assertThat(released.poll(10, TimeUnit.SECONDS)).isEqualTo(new PeerMessage.Release("rust", "n"));
+    lookFindsNothing();
+    claims.poll(10, TimeUnit.SECONDS).reply(new Persist.Claimed("rust", 3, 0));
+    assertThat(opened.await(10, TimeUnit.SECONDS).epoch).isEqualTo(3);
   }
 
   @Test
