@@ -70,6 +70,7 @@ public final class BusCodecs {
     codec(PeerMessage.ListRooms.class, PeerMessage.ListRooms::read),
     codec(PeerMessage.Who.class, PeerMessage.Who::read),
     codec(PeerMessage.Holds.class, PeerMessage.Holds::read),
+    codec(PeerMessage.Owns.class, PeerMessage.Owns::read),
     codec(PeerMessage.Relay.class, PeerMessage.Relay::read),
     codec(RoomCommand.Enter.class, RoomCommand.Enter::read),
     codec(RoomCommand.Exit.class, RoomCommand.Exit::read),

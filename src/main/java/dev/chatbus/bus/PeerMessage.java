@@ -147,6 +147,22 @@ public sealed interface PeerMessage extends RouterMessage {
   }
 
   /**
+   * Whether the router asked sees itself as the owner of {@code room}: replies {@link Reply.Done} if it does;
+   * fails with {@code RETRY} if not. Asked before commands held for a room go to a router just met, which
+   * may not count every node yet, or may have been cut off again since.
+   */
+  record Owns(String room) implements PeerMessage {
+    @Override
+    public void write(Wire.Writer out) {
+      out.str(room);
+    }
+
+    public static Owns read(Wire.Reader in) {
+      return new Owns(in.str());
+    }
+  }
+
+  /**
    * Whether the router asked holds (or is taking) the name {@code key} for its session {@code session}: what
    * another router asks before it takes back an entry of the shared name registry. Replies {@link Reply.Done}
    * if it does; fails with {@code NO_SUCH_USER} if not.

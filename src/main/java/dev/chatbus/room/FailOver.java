@@ -109,7 +109,8 @@ final class FailOver {
    * before this one did is ahead: the commands wait until this router finds it gone too, and owns the
    * room. A router that has not yet met an owner this one has just met (a node back from a partition, or
    * just started) is behind: once this router sees the whole network (a router met on every node of the
-   * cluster), the commands go to that owner, which numbers the room as soon as it sees it so too. Past
+   * cluster) and that owner answers that it owns the room ({@link Peers#ownedBy}), the commands go there.
+   * An owner cut off or paused does not answer, and what waits for it stays here. Past
    * {@link #SETTLE_MILLIS} they are carried out as this router sees it: refused as retryable when someone
    * waits for an answer, else routed to the owner it sees.
    */
@@ -120,6 +121,8 @@ final class FailOver {
     private final String room;
     private final long since = System.currentTimeMillis();
     private final ArrayDeque<Held> held = new ArrayDeque<>();
+    /** Whether the owner this router sees is being asked whether it owns the room. */
+    private boolean asking;
 
     Unsettled(String room) {
       this.room = room;
@@ -133,18 +136,37 @@ final class FailOver {
     }
 
     private void look() {
-      boolean settled = peers.owns(room) || takeOver.held(room) != null;
-      boolean metOwner = !settled && peers.seesAll() && peers.metWithin(peers.owner(room), SETTLE_MILLIS);
-      boolean late = System.currentTimeMillis() - since >= SETTLE_MILLIS;
-      if (!settled && !metOwner && !late) {
-        vertx.setTimer(RETRY_MILLIS, id -> look());
+      if (unsettled.get(room) != this) {
         return;
       }
+      boolean settled = peers.owns(room) || takeOver.held(room) != null;
+      if (settled || System.currentTimeMillis() - since >= SETTLE_MILLIS) {
+        release(settled, false);
+        return;
+      }
+      String to = peers.owner(room);
+      if (!asking && peers.seesAll() && peers.metWithin(to, SETTLE_MILLIS)) {
+        asking = true;
+        peers.ownedBy(to, room).onComplete(owns -> {
+          asking = false;
+          if (owns.result() && unsettled.get(room) == this && to.equals(peers.owner(room))) {
+            release(false, true);
+          }
+        });
+      }
+      vertx.setTimer(RETRY_MILLIS, id -> look());
+    }
+
+    /**
+     * Carries the held commands out in order: as this router's own once {@code settled}; else passed on to
+     * the owner it sees ({@code passOn}), or, past the wait, refused when someone waits for an answer.
+     */
+    private void release(boolean settled, boolean passOn) {
       unsettled.remove(room);
       for (Held h : held) {
         if (settled || !h.op().forwarded()) {
           owner.run(h.op(), h.msg()).onComplete(h.done());
-        } else if (!metOwner && Answers.expected(h.msg())) {
+        } else if (!passOn && Answers.expected(h.msg())) {
           answers.refuse(h.op(), h.msg(), ErrorCode.RETRY, "the network is changing; try again");
           h.done().complete();
         } else {

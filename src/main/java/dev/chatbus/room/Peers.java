@@ -50,6 +50,8 @@ final class Peers {
   private static final int MAX_UNANSWERED = 1000;
   /** How long a router waits for another to answer a hello or a release: it is alive, or it is skipped. */
   static final DeliveryOptions PEER = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(5).toMillis());
+  /** How long {@link #ownedBy} waits: a router in reach answers within milliseconds. */
+  private static final DeliveryOptions PROBE = new DeliveryOptions().setSendTimeout(Duration.ofSeconds(1).toMillis());
 
   /** What the rest of the router does when the network changes. */
   interface Changes {
@@ -192,6 +194,12 @@ final class Peers {
       }
     });
     return unmet;
+  }
+
+  /** Whether router {@code other} answers, within a second, that it sees itself as the owner of {@code room}. */
+  Future<Boolean> ownedBy(String other, String room) {
+    return vertx.eventBus().request(Addresses.router(other), new PeerMessage.Owns(room), PROBE)
+      .transform(ar -> Future.succeededFuture(ar.succeeded()));
   }
 
   /** Whether this router has met a router on every node of the cluster: it sees the whole network. */

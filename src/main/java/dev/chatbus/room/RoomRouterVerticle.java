@@ -248,6 +248,11 @@ public final class RoomRouterVerticle extends VerticleBase {
       peers.onBye(b);
     } else if (m instanceof PeerMessage.ListRooms) {
       return owner.owned();
+    } else if (m instanceof PeerMessage.Owns o) {
+      if (!peers.owns(o.room())) {
+        throw new Refusal(ErrorCode.RETRY, node + " does not own #" + o.room());
+      }
+      return new Reply.Done();
     } else if (m instanceof PeerMessage.Who) {
       return peers.onWho();
     } else if (m instanceof PeerMessage.Holds h) {

@@ -6,6 +6,7 @@ import dev.chatbus.account.RegisteredRooms;
 import dev.chatbus.account.ServerBans;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
+import dev.chatbus.bus.ErrorCode;
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
@@ -15,7 +16,9 @@ import dev.chatbus.cluster.Membership;
 import dev.chatbus.cluster.Ring;
 import dev.chatbus.config.ChatbusConfig;
 import dev.chatbus.metrics.NodeMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +48,10 @@ class FailOverTest {
   private Vertx vertx;
   /** What router m was passed on. */
   private final BlockingQueue<RoomCommand.Post> atM = new LinkedBlockingQueue<>();
+  /** The rooms router m was asked whether it owns. */
+  private final BlockingQueue<String> ownsAsked = new LinkedBlockingQueue<>();
+  /** Whether router m answers, or is cut off from n since the cluster last looked. */
+  private volatile boolean answering = true;
 
   @BeforeEach
   void deploy(Vertx vertx) throws Exception {
@@ -54,6 +61,11 @@ class FailOverTest {
     vertx.eventBus().consumer(Addresses.router("m"), msg -> {
       if (msg.body() instanceof PeerMessage.Hello) {
         msg.reply(M);
+      } else if (msg.body() instanceof PeerMessage.Owns o) {
+        ownsAsked.add(o.room());
+        if (answering) {
+          msg.reply(new Reply.Done());
+        }
       } else if (msg.body() instanceof RoomCommand.Post p) {
         atM.add(p);
         msg.reply(new Reply.Accepted(p.id(), 4242, 1));
@@ -94,6 +106,43 @@ class FailOverTest {
    */
   @Test
   void whatARouterBehindPassesOnGoesToTheOwnerThisOneHasJustMet() throws Exception {
+    RoomCommand.Post fromA = postFromA(meetM());
+
+    Reply answer = vertx.eventBus().<Reply>request(ROUTER, fromA).await(5, TimeUnit.SECONDS).body();
+
+    assertThat(answer).isEqualTo(new Reply.Accepted(fromA.id(), 4242, 1));
+    RoomCommand.Post passed = atM.poll(1, TimeUnit.SECONDS);
+    assertThat(passed).isNotNull();
+    assertThat(passed.text()).isEqualTo("said on a");
+    assertThat(passed.forwarded()).isTrue();
+  }
+
+  /**
+   * Router a found m gone before n did, and names n the owner of m's room: n, which still counts m (met a
+   * moment ago, and cut off since), asks m whether it owns the room, hears nothing, and holds a's post until
+   * m is out of its network too; then it carries it out itself. Passed on to m, the post would wait there until
+   * asked again of n, behind what a passed on after it.
+   */
+  @Test
+  void whatARouterAheadPassesOnWaitsHereWhenTheOwnerDoesNotAnswer() throws Exception {
+    RoomCommand.Post fromA = postFromA(meetM());
+    answering = false;
+
+    Future<Message<Reply>> answer = vertx.eventBus().request(ROUTER, fromA);
+
+    assertThat(ownsAsked.poll(5, TimeUnit.SECONDS)).isEqualTo(fromA.room());
+    assertThat(ownsAsked.poll(5, TimeUnit.SECONDS)).as("asked again, the first time unanswered").isEqualTo(fromA.room());
+    assertThat(atM).isEmpty();
+    // m leaves n's network (here it says goodbye; cut off, n's cluster would find its node gone).
+    vertx.eventBus().send(ROUTER, new PeerMessage.Bye("m", List.of()));
+    // n carries it out as the room's owner: alice, whom no one here has put in the room, is not in it.
+    Throwable carriedOut = answer.toCompletionStage().toCompletableFuture().handle((ok, err) -> err).get(5, TimeUnit.SECONDS);
+    assertThat(ErrorCode.ofRefusal(carriedOut)).isEqualTo(ErrorCode.NOT_IN_ROOM);
+    assertThat(atM).isEmpty();
+  }
+
+  /** Router n meets m; returns a room that m owns in the ring of the two. */
+  private String meetM() throws Exception {
     vertx.eventBus().request(ROUTER, new PeerMessage.Hello(M)).await(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> ((Reply.Census) vertx.eventBus()
       .request(ROUTER, new SessionCommand.Census()).await(10, TimeUnit.SECONDS).body()).nodes() == 2);
@@ -102,16 +151,12 @@ class FailOverTest {
     for (int i = 0; !ring.owner(room).equals("m"); i++) {
       room = "room" + i;
     }
-    String id = new MessageIds(7).next(System.currentTimeMillis());
-    RoomCommand.Post fromA = new RoomCommand.Post(room, 1, "alice", "alice@a", "said on a", RoomEvent.Kind.MESSAGE,
-      true, id, false, true);
+    return room;
+  }
 
-    Reply answer = vertx.eventBus().<Reply>request(ROUTER, fromA).await(5, TimeUnit.SECONDS).body();
-
-    assertThat(answer).isEqualTo(new Reply.Accepted(id, 4242, 1));
-    RoomCommand.Post passed = atM.poll(1, TimeUnit.SECONDS);
-    assertThat(passed).isNotNull();
-    assertThat(passed.text()).isEqualTo("said on a");
-    assertThat(passed.forwarded()).isTrue();
+  /** A durable post of alice's, on node a, that router a passed on to n as the owner of {@code room}. */
+  private static RoomCommand.Post postFromA(String room) {
+    return new RoomCommand.Post(room, 1, "alice", "alice@a", "said on a", RoomEvent.Kind.MESSAGE, true,
+      new MessageIds(7).next(System.currentTimeMillis()), false, true);
   }
 }
