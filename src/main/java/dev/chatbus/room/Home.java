@@ -233,7 +233,6 @@ final class Home {
         Member m = new Member(session, login.name(), node, login.edge(), List.of(), login.user(), login.realname(),
           login.secure(), login.account(), login.remote().substring(0, Math.max(0, login.remote().lastIndexOf(':'))))
           .with(Member.Mode.SERVER_OPERATOR, serverOperators.isAccount(login.account()));
-        quotas.loggedIn(session, login.remote());
         peers.changed(m);
         if (room == null) {
           msg.reply(new Reply.LoggedIn(m.name(), null));
@@ -263,7 +262,7 @@ final class Home {
       throw new Refusal(ErrorCode.TOO_MANY_ROOMS, "you are in " + rooms.maxPerClient() + " rooms already");
     }
     if (directory.count(room) == 0 && !room.equals(rooms.defaultRoom())) {
-      quotas.take(m.session(), System.currentTimeMillis());
+      quotas.take(m.address(), System.currentTimeMillis());
     }
     // In before out: a text client whose switch fails stays where it was.
     Answers.reply(msg, enterRoom(m, room, join.key(), false).andThen(entered -> {
@@ -425,7 +424,6 @@ final class Home {
       return;
     }
     peers.ended(m.session());
-    quotas.gone(m.session());
     registry.release(Names.nameKey(m.name()), membership.self(), m.session());
     for (String room : m.rooms()) {
       owner.run(new RoomCommand.Exit(room, m.session(), m.name(), m.origin(), d.reason(), true, false), null);

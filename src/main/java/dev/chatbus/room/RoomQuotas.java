@@ -34,8 +34,6 @@ final class RoomQuotas {
   private final double perMilli;
   private final Spared spared;
   private final Map<String, Quota> byAddress = new HashMap<>();
-  /** The address each of the node's sessions connected from. */
-  private final Map<Long, String> addresses = new HashMap<>();
 
   RoomQuotas(int perMinute, Spared spared) {
     this.perMinute = perMinute;
@@ -43,24 +41,14 @@ final class RoomQuotas {
     this.spared = spared;
   }
 
-  /** A session of this node logged in from {@code remote}, an {@code ip:port}. */
-  void loggedIn(long session, String remote) {
-    int colon = remote.lastIndexOf(':');
-    addresses.put(session, colon < 0 ? remote : remote.substring(0, colon));
-  }
-
-  void gone(long session) {
-    addresses.remove(session);
-  }
-
   /**
-   * Counts one more room brought up by {@code session}'s address.
+   * Counts one more room brought up by a client connected from {@code ip} (its {@link
+   * dev.chatbus.bus.Member#address}).
    *
    * @throws Refusal when its clients have brought up too many lately
    */
-  void take(long session, long now) {
-    String ip = addresses.get(session);
-    InetAddress address = ip == null ? null : NetUtil.createInetAddressFromIpAddressString(ip);
+  void take(String ip, long now) {
+    InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
     if (address == null || spared.spares(address)) {
       return;
     }
