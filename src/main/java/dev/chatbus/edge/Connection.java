@@ -41,7 +41,8 @@ final class Connection extends ClientQueue {
 
   final long id;
   final InetAddress address;
-  final String remote;
+  /** The client's port; with {@link #address}, {@link #remote()}. */
+  private final int port;
   final long openedAt;
   final TokenBucket bucket;
 
@@ -88,10 +89,15 @@ final class Connection extends ClientQueue {
     super(channel, flusher, limits.slowConsumer());
     this.id = id;
     this.address = remote.getAddress();
-    this.remote = remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    this.port = remote.getPort();
     this.openedAt = now;
     this.lastActive = now;
     this.bucket = new TokenBucket(limits.rate(), now);
+  }
+
+  /** Where the client connects from, {@code ip:port}: made when asked (for a login, or the log), not kept. */
+  String remote() {
+    return address.getHostAddress() + ":" + port;
   }
 
   @Override

@@ -131,7 +131,7 @@ final class Connections {
     }
     long lived = (System.nanoTime() - c.openedAt) / 1_000_000;
     log.info("conn {} closed: {}; {} {}, {} ms, {} lines in, {} delivered, {} dropped", c, c.leaveReason(),
-      c.remote, c.name() == null ? "(no name)" : c.name(), lived, c.linesIn(), c.deliveries(), c.droppedTotal());
+      c.remote(), c.name() == null ? "(no name)" : c.name(), lived, c.linesIn(), c.deliveries(), c.droppedTotal());
   }
 
   /**

@@ -77,7 +77,7 @@ final class Entering {
     Future<Void> ready = account.compose(a -> first == null ? Future.succeededFuture() : rooms.enter(first, c).ready());
     long asked = System.nanoTime();
     Future<Reply.LoggedIn> login = ready
-      .compose(v -> requests.ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote, first, hello.user(),
+      .compose(v -> requests.ask(c, new SessionCommand.Login(c.id, hello.name(), edge, c.remote(), first, hello.user(),
         hello.realname(), c.secure(), account.result())))
       .map(r -> (Reply.LoggedIn) r);
     Future<Entered> entered = login.compose(in -> in.joined() == null ? Future.succeededFuture(null)

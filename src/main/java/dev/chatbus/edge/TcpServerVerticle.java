@@ -282,7 +282,7 @@ public final class TcpServerVerticle extends VerticleBase {
     // The handler first: once the connection is counted, its close must be seen.
     ch.pipeline().addLast(new ConnectionHandler(c));
     connections.add(c);
-    log.info("conn {} open: {}{}", c, c.remote, kind);
+    log.info("conn {} open: {}{}", c, c.remote(), kind);
     return c;
   }
 

@@ -139,8 +139,10 @@ final class Directory {
   }
 
   private void put(Member m) {
-    Member old = sessions.put(m.session(), m);
-    homes.computeIfAbsent(m.node(), n -> new Home()).sessions.put(m.session(), m);
+    // Boxed once, the key of every map it goes in.
+    Long session = m.session();
+    Member old = sessions.put(session, m);
+    homes.computeIfAbsent(m.node(), n -> new Home()).sessions.put(session, m);
     if (old != null) {
       unindex(old);
       for (String room : old.rooms()) {
@@ -152,7 +154,7 @@ final class Directory {
     index(m);
     for (String room : m.rooms()) {
       // Replaced in place: a member keeps its place in the order of the room.
-      rooms.computeIfAbsent(room, r -> new LinkedHashMap<>()).put(m.session(), m);
+      rooms.computeIfAbsent(room, r -> new LinkedHashMap<>()).put(session, m);
     }
   }
 
