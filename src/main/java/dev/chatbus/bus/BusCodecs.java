@@ -90,6 +90,7 @@ public final class BusCodecs {
     codec(Reply.Left.class, Reply.Left::read),
     codec(Reply.Accepted.class, Reply.Accepted::read),
     codec(Reply.Refused.class, Reply.Refused::read),
+    codec(Reply.Relayed.class, Reply.Relayed::read),
     codec(Reply.Renamed.class, Reply.Renamed::read),
     codec(Reply.Members.class, Reply.Members::read),
     codec(Reply.RoomList.class, Reply.RoomList::read),

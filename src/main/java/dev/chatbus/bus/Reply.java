@@ -139,6 +139,34 @@ public sealed interface Reply extends Wire.Writable {
     }
   }
 
+  /**
+   * The answer to a {@link PeerMessage.Relay}: its posts are carried out (and stored), and those in
+   * {@code refused} were turned down, for the relaying router to tell their senders. Heard only while that
+   * router still waits for the answer: one that has asked the relay again elsewhere tells nothing of it.
+   */
+  record Relayed(List<Refused> refused) implements Reply {
+    public Relayed {
+      refused = List.copyOf(refused);
+    }
+
+    @Override
+    public void write(Wire.Writer out) {
+      out.i32(refused.size());
+      for (Refused r : refused) {
+        r.write(out);
+      }
+    }
+
+    public static Relayed read(Wire.Reader in) {
+      int n = in.i32();
+      List<Refused> refused = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        refused.add(Refused.read(in));
+      }
+      return new Relayed(refused);
+    }
+  }
+
   /** The session is now called {@code name}. */
   record Renamed(String name) implements Reply {
     @Override

@@ -58,8 +58,9 @@ final class Answers {
   }
 
   /**
-   * Turns {@code m} down: as the answer to {@code msg} when it is a request, else as a {@link Reply.Refused}
-   * to the sender's edge (a session the router does not know has gone anyway).
+   * Turns {@code m} down: as the answer to {@code msg} when it is a request, in the answer to its relay when
+   * it is a relayed post ({@link RelayedPosts}), else as a {@link Reply.Refused} to the sender's edge (a
+   * session the router does not know has gone anyway).
    */
   void refuse(RouterMessage m, Message<?> msg, ErrorCode code, String message) {
     if (expected(msg)) {
@@ -78,9 +79,17 @@ final class Answers {
       room = post.room();
       kind = post.kind();
     }
-    Member sender = directory.session(session);
+    Reply.Refused refused = new Reply.Refused(session, code.code(), message, room, kind == RoomEvent.Kind.NOTICE);
+    if (!(msg instanceof RelayedPosts relayed && relayed.refused(refused))) {
+      tell(refused);
+    }
+  }
+
+  /** Tells the sender of a command sent without waiting for an answer that it was turned down ({@code r}). */
+  void tell(Reply.Refused r) {
+    Member sender = directory.session(r.session());
     if (sender != null) {
-      bus.send(sender.edge(), new Reply.Refused(sender.session(), code.code(), message, room, kind == RoomEvent.Kind.NOTICE));
+      bus.send(sender.edge(), r);
     }
   }
 }

@@ -195,7 +195,7 @@ final class FailOver {
           Promise<Reply> answer = Promise.promise();
           PeerMessage.Relay here = new PeerMessage.Relay(posts);
           owner.relayed(here, new AskedHere(here, answer));
-          sent.add(relays.tellIfFailed(posts, answer.future()));
+          sent.add(relays.tellSenders(posts, answer.future()));
         } else {
           sent.add(relays.send(to, posts));
         }

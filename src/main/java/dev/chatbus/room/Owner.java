@@ -184,18 +184,20 @@ final class Owner {
 
   /**
    * Carries out, in order, the posts another router relayed here ({@link Relays}), answering once each is
-   * carried out (and stored), turned down or passed on: a relay this router dies before answering is sent
-   * again to the next owner, which finds what was stored of it.
+   * carried out (and stored), turned down or passed on, with those turned down ({@link RelayedPosts}): a
+   * relay this router dies before answering is sent again to the next owner, which finds what was stored
+   * of it.
    */
   void relayed(PeerMessage.Relay relay, Message<?> msg) {
     List<Future<Void>> done = new ArrayList<>(relay.posts().size());
     List<String> ids = new ArrayList<>(relay.posts().size());
+    RelayedPosts posts = new RelayedPosts(relay);
     for (RoomCommand.Post p : relay.posts()) {
-      done.add(run(p.asForwarded(true), null));
+      done.add(run(p.asForwarded(true), posts));
       ids.add(p.id());
     }
     Future.join(done).onComplete(ar -> {
-      outbox.ackWhenStored(msg, new Reply.Done(), ids, relay);
+      outbox.ackWhenStored(msg, posts.answer(), ids, relay);
       outbox.added();
     });
   }

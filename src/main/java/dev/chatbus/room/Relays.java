@@ -17,10 +17,11 @@ import java.util.Map;
  * The posts no one waits for an answer to (a text client's lines), on their way to the routers that own
  * their rooms: gathered per router during a turn of the router's event loop and sent as one
  * {@link PeerMessage.Relay} request each, kept by {@link PassedOn} until answered. A relay is answered once
- * for all its posts, once they are stored, so a text line costs no answer of its own; one the owner leaves
- * unanswered (it died, or was cut off) is sent again to the rooms' next owners (by {@link PassedOn}'s
- * rerouting), which find what it had stored of it; one that fails tells its senders their lines may not
- * have been relayed.
+ * for all its posts, once they are stored, with those the owner turned down, whose senders are told from
+ * here; so a text line costs no answer of its own. One the owner leaves unanswered (it died, or was cut off)
+ * is sent again to the rooms' next owners (by {@link PassedOn}'s rerouting), which find what it had stored
+ * of it, and what the first owner answers late is not heard; one that fails tells its senders their lines
+ * may not have been relayed.
  */
 final class Relays {
 
@@ -54,12 +55,19 @@ final class Relays {
    * had to drop them), as for a durable message.
    */
   Future<Reply> send(String owner, List<RoomCommand.Post> posts) {
-    return tellIfFailed(posts, passedOn.request(owner, new PeerMessage.Relay(posts), Addresses.toRouter(true)));
+    return tellSenders(posts, passedOn.request(owner, new PeerMessage.Relay(posts), Addresses.toRouter(true)));
   }
 
-  /** {@code relayed}, the answer to relaying {@code posts}; when it fails, their senders are told. */
-  Future<Reply> tellIfFailed(List<RoomCommand.Post> posts, Future<Reply> relayed) {
-    return relayed.onFailure(err -> {
+  /**
+   * {@code relayed}, the answer to relaying {@code posts}: the senders of those the owner turned down are
+   * told ({@link Reply.Relayed}); if it fails, every sender is.
+   */
+  Future<Reply> tellSenders(List<RoomCommand.Post> posts, Future<Reply> relayed) {
+    return relayed.onSuccess(answer -> {
+      if (answer instanceof Reply.Relayed r) {
+        r.refused().forEach(answers::tell);
+      }
+    }).onFailure(err -> {
       for (RoomCommand.Post p : posts) {
         answers.refuse(p, null, ErrorCode.RETRY, "your message to #" + p.room() + " may not have been relayed: "
           + err.getMessage());

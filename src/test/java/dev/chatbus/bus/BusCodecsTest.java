@@ -91,6 +91,7 @@ class BusCodecsTest {
     new PeerMessage.Who(),
     new PeerMessage.Holds("alice", 7),
     new PeerMessage.Owns("rust"),
+    new Reply.Relayed(List.of(new Reply.Refused(7, 5, "you are not in #rust", "rust", false))),
     new PeerMessage.Relay(List.of(new RoomCommand.Post("rust", 7, "alice", "text@n", "hi", RoomEvent.Kind.MESSAGE, false,
       "1234567", false, true), new RoomCommand.Post("go", 8, "bob", "~b@n", "yo", RoomEvent.Kind.NOTICE, false, "1234568",
       true, true))),

@@ -7,6 +7,7 @@ import dev.chatbus.account.ServerBans;
 import dev.chatbus.bus.Addresses;
 import dev.chatbus.bus.BusCodecs;
 import dev.chatbus.bus.ErrorCode;
+import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Reply;
 import dev.chatbus.bus.RoomCommand;
 import dev.chatbus.bus.RoomEvent;
@@ -94,6 +95,30 @@ class RoomRouterTest {
     assertThat(refused).isEqualTo(new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(), "you are not in #rust", "rust", false));
     assertThat(next(lobby).kind()).isEqualTo(RoomEvent.Kind.JOIN);
     assertThat(next(lobby).text()).isEqualTo("here");
+  }
+
+  /**
+   * A text line another router relayed here, turned down, is told in the relay's answer, for the relaying
+   * router to tell its client while it still waits for it; not to the sender's node straight away, which
+   * would tell it even when the relaying router had asked the relay again of another owner.
+   */
+  @Test
+  void aRelayedPostTurnedDownIsToldInTheRelaysAnswer() throws Exception {
+    BlockingQueue<Reply.Refused> refusals = new LinkedBlockingQueue<>();
+    vertx.eventBus().<Reply.Refused>consumer("edge", m -> refusals.add(m.body())).completion().await(10, TimeUnit.SECONDS);
+    login(1, "alice");
+    RoomCommand.Post notIn = new RoomCommand.Post("rust", 1, "alice", "alice@test", "not there", RoomEvent.Kind.MESSAGE,
+      false, new MessageIds(7).next(System.currentTimeMillis()), false, true);
+
+    Reply answer = vertx.eventBus().<Reply>request(ROUTER, new PeerMessage.Relay(List.of(notIn))).await(10, TimeUnit.SECONDS)
+      .body();
+
+    Reply.Refused refused = new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(), "you are not in #rust", "rust", false);
+    assertThat(answer).isEqualTo(new Reply.Relayed(List.of(refused)));
+    // A line of alice's own, turned down, does go to her node: the first refusal there is that one.
+    vertx.eventBus().send(ROUTER, new SessionCommand.Say(1, "go", "not there either", RoomEvent.Kind.MESSAGE, false));
+    assertThat(refusals.poll(10, TimeUnit.SECONDS)).isEqualTo(new Reply.Refused(1, ErrorCode.NOT_IN_ROOM.code(),
+      "you are not in #go", "go", false));
   }
 
   /**
