@@ -2,11 +2,7 @@ package dev.chatbus.room;
 
 import dev.chatbus.bus.PeerMessage;
 import dev.chatbus.bus.Reply;
-import dev.chatbus.bus.RouterMessage;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +16,13 @@ import java.util.List;
  * late, would otherwise tell a client a line is refused that the next owner stored.) Once the relay is
  * answered, a refusal goes to the sender's node as any other.
  */
-final class RelayedPosts implements Message<RouterMessage> {
+final class RelayedPosts extends HandedHere {
 
-  private final PeerMessage.Relay relay;
   private final List<Reply.Refused> refused = new ArrayList<>();
   private boolean answered;
 
   RelayedPosts(PeerMessage.Relay relay) {
-    this.relay = relay;
+    super(relay);
   }
 
   /** Keeps {@code r} for the relay's answer; false once the answer is given. */
@@ -45,21 +40,6 @@ final class RelayedPosts implements Message<RouterMessage> {
     return refused.isEmpty() ? new Reply.Done() : new Reply.Relayed(refused);
   }
 
-  @Override
-  public String address() {
-    return null;
-  }
-
-  @Override
-  public MultiMap headers() {
-    return MultiMap.caseInsensitiveMultiMap();
-  }
-
-  @Override
-  public RouterMessage body() {
-    return relay;
-  }
-
   /** Null: no one waits for a post's own answer. */
   @Override
   public String replyAddress() {
@@ -67,17 +47,7 @@ final class RelayedPosts implements Message<RouterMessage> {
   }
 
   @Override
-  public boolean isSend() {
-    return true;
-  }
-
-  @Override
   public void reply(Object reply, DeliveryOptions options) {
     throw new IllegalStateException("a relayed post is not answered on its own: " + reply);
-  }
-
-  @Override
-  public <R> Future<Message<R>> replyAndRequest(Object reply, DeliveryOptions options) {
-    return Future.failedFuture(new UnsupportedOperationException("a relayed post is not answered on its own"));
   }
 }
